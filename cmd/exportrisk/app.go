@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/urfave/cli/v2"
+)
+
+// run executes the command line and returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevel})))
+	app := newApp(stdout, stderr)
+	err := app.RunContext(ctx, args)
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "exportrisk: %v\n", err)
+	return exitCode(err)
+}
+
+func newApp(stdout, stderr io.Writer) *cli.App {
+	app := &cli.App{
+		Name:      "exportrisk",
+		Usage:     "assess arms-export licence risk on the eight criteria of the EU Common Position",
+		Writer:    stdout,
+		ErrWriter: stderr,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "config", Usage: "config file (YAML, JSON or TOML); also EXPORTRISK_CONFIG"},
+		},
+		Commands: []*cli.Command{
+			assessCommand(),
+			criteriaCommand(),
+			validateCommand(),
+			versionCommand(),
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usageErrorf("unknown command %q (see exportrisk help)", c.Args().First())
+			}
+			return cli.ShowAppHelp(c)
+		},
+		OnUsageError:   onUsageError,
+		ExitErrHandler: func(*cli.Context, error) {}, // run maps errors to exit codes
+	}
+	for _, cmd := range app.Commands {
+		cmd.OnUsageError = onUsageError
+	}
+	return app
+}
+
+func onUsageError(_ *cli.Context, err error, _ bool) error {
+	return withCode(exitUsage, err)
+}
+
+// Flags shared by several commands; their names are the config keys.
+var (
+	langFlag     = &cli.StringFlag{Name: "lang", Usage: "language of the report: en or de (EXPORTRISK_LANG)"}
+	policiesFlag = &cli.StringFlag{Name: "policies", Usage: "directory of Rego policies replacing the embedded ones (EXPORTRISK_POLICIES)"}
+	fixturesFlag = &cli.StringFlag{Name: "fixtures", Usage: "directory of bundles ISO3-YYYY-MM-DD.yaml|json replacing the shipped ones (EXPORTRISK_FIXTURES)"}
+	logFlag      = &cli.StringFlag{Name: "log-level", Usage: "debug, info, warn or error (EXPORTRISK_LOG_LEVEL)"}
+)
+
+func formatFlag(formats string) *cli.StringFlag {
+	return &cli.StringFlag{Name: "format", Usage: "output format: " + formats + " (EXPORTRISK_FORMAT)"}
+}

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"regexp"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/report"
+	"github.com/exportrisk/exportrisk/indicators"
+)
+
+const assessHelp = `Rates a destination on the eight criteria. The bundle is the country's latest shipped
+bundle (or the latest on or before --as-of), or the file given with --bundle.
+
+Examples:
+   exportrisk assess KAZ
+   exportrisk assess KAZ --lang de --format markdown > kasachstan.md
+   exportrisk assess KAZ --explain 2
+   exportrisk assess --bundle case-4711.json --format json`
+
+func assessCommand() *cli.Command {
+	return &cli.Command{
+		Name:        "assess",
+		Usage:       "assess a destination: eight verdicts, reasons, overall class",
+		ArgsUsage:   "ISO3",
+		Description: assessHelp,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "bundle", Usage: "assess this bundle file (YAML or JSON) instead of a shipped one"},
+			&cli.StringFlag{Name: "as-of", Usage: "use the country's latest bundle dated on or before `DATE` (YYYY-MM-DD)"},
+			&cli.IntFlag{Name: "explain", Usage: "print every reason of criterion `N` (1..8) with values and sources"},
+			langFlag, formatFlag("table, json or markdown"), policiesFlag, fixturesFlag, logFlag,
+		},
+		Action: assess,
+	}
+}
+
+var iso3Pattern = regexp.MustCompile(`^[A-Za-z]{3}$`)
+
+func assess(c *cli.Context) error {
+	cfg, err := loadConfig(c)
+	if err != nil {
+		return err
+	}
+	if err := cfg.checkFormat("table", "json", "markdown"); err != nil {
+		return err
+	}
+	file := c.String("bundle")
+	switch {
+	case file == "" && c.NArg() != 1:
+		return usageErrorf("assess: give one country code (ISO3) or --bundle FILE")
+	case file != "" && c.NArg() > 0:
+		return usageErrorf("assess: give a country code or --bundle FILE, not both")
+	case file != "" && c.IsSet("as-of"):
+		return usageErrorf("assess: --as-of picks a shipped bundle; it cannot be used with --bundle")
+	}
+	explain := c.Int("explain")
+	if c.IsSet("explain") && (explain < 1 || explain > 8) {
+		return usageErrorf("explain: want a criterion 1..8 (got %d)", explain)
+	}
+
+	b, source, err := loadBundle(c, cfg, file)
+	if err != nil {
+		return err
+	}
+	e, err := newEngine(c.Context, cfg)
+	if err != nil {
+		return err
+	}
+	res, err := e.Assess(c.Context, b)
+	if err != nil {
+		return withCode(exitPolicy, err)
+	}
+
+	// Render fully before writing, so a failure leaves no half-written output.
+	var out bytes.Buffer
+	opts := report.Options{Lang: cfg.Lang, Bundle: source}
+	switch {
+	case explain > 0 && cfg.Format == "json":
+		err = writeJSON(&out, res.Criterion(explain))
+	case explain > 0:
+		err = report.Explain(&out, res, explain, opts)
+	case cfg.Format == "json":
+		err = writeJSON(&out, assessment{Result: res, Bundle: source})
+	case cfg.Format == "markdown":
+		err = report.Markdown(&out, res, opts)
+	default:
+		err = report.Table(&out, res, opts)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = c.App.Writer.Write(out.Bytes())
+	return err
+}
+
+// assessment is the JSON output of assess: the result and where its bundle came from.
+type assessment struct {
+	*engine.Result
+	Bundle string `json:"bundle"`
+}
+
+func loadBundle(c *cli.Context, cfg *Config, file string) (*indicators.Bundle, string, error) {
+	if file != "" {
+		b, err := indicators.LoadFile(file)
+		if err != nil {
+			return nil, "", inputError(err)
+		}
+		return b, file, nil
+	}
+	iso3 := c.Args().First()
+	if !iso3Pattern.MatchString(iso3) {
+		return nil, "", withCode(exitInvalidInput, fmt.Errorf("country %q: want an ISO 3166-1 alpha-3 code such as KAZ", iso3))
+	}
+	lib, err := openLibrary(cfg)
+	if err != nil {
+		return nil, "", err
+	}
+	entry, err := lib.Find(upper(iso3), c.String("as-of"))
+	if err != nil {
+		return nil, "", withCode(exitInvalidInput, err)
+	}
+	b, err := lib.Load(entry)
+	if err != nil {
+		return nil, "", inputError(err)
+	}
+	return b, lib.Name() + "/" + entry.Path, nil
+}
+
+func upper(s string) string { return string(bytes.ToUpper([]byte(s))) }
+
+func writeJSON(out *bytes.Buffer, v any) error {
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/viper"
+	"github.com/urfave/cli/v2"
+)
+
+// Config is every setting, from (highest first) flags, EXPORTRISK_* environment
+// variables, the config file, and defaults.
+type Config struct {
+	Lang     string `mapstructure:"lang"`      // en or de
+	Format   string `mapstructure:"format"`    // output format; allowed values depend on the command
+	Policies string `mapstructure:"policies"`  // policy directory; empty = the embedded policies
+	Fixtures string `mapstructure:"fixtures"`  // bundle directory; empty = the embedded fixtures
+	LogLevel string `mapstructure:"log-level"` // debug, info, warn, error
+}
+
+var configKeys = []string{"lang", "format", "policies", "fixtures", "log-level"}
+
+func defaults(v *viper.Viper) {
+	v.SetDefault("lang", "en")
+	v.SetDefault("format", "table")
+	v.SetDefault("policies", "")
+	v.SetDefault("fixtures", "")
+	v.SetDefault("log-level", "warn")
+}
+
+// loadConfig builds the configuration for a command from its flags, the environment
+// and the config file (--config, EXPORTRISK_CONFIG, or <user config dir>/exportrisk/config.yaml).
+func loadConfig(c *cli.Context) (*Config, error) {
+	v := viper.New()
+	defaults(v)
+	v.SetEnvPrefix("EXPORTRISK")
+	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_", ".", "_"))
+	for _, k := range configKeys {
+		if err := v.BindEnv(k); err != nil {
+			return nil, err
+		}
+	}
+	file := c.String("config")
+	if file == "" {
+		file = os.Getenv("EXPORTRISK_CONFIG")
+	}
+	explicit := file != ""
+	if !explicit {
+		if dir, err := os.UserConfigDir(); err == nil {
+			file = filepath.Join(dir, "exportrisk", "config.yaml")
+		}
+	}
+	if file != "" {
+		v.SetConfigFile(file)
+		if err := v.ReadInConfig(); err != nil {
+			var notFound *os.PathError
+			if explicit || !errors.As(err, &notFound) {
+				return nil, usageErrorf("config file %s: %v", file, err)
+			}
+		}
+	}
+	for _, k := range configKeys {
+		if c.IsSet(k) {
+			v.Set(k, c.Value(k))
+		}
+	}
+	var cfg Config
+	if err := v.UnmarshalExact(&cfg); err != nil {
+		return nil, usageErrorf("config file %s: %v", file, err)
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, withCode(exitUsage, err)
+	}
+	setLogLevel(cfg.LogLevel)
+	return &cfg, nil
+}
+
+func (c *Config) validate() error {
+	var errs []error
+	if !slices.Contains([]string{"en", "de"}, c.Lang) {
+		errs = append(errs, fmt.Errorf("lang: want en or de (got %q)", c.Lang))
+	}
+	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.LogLevel) {
+		errs = append(errs, fmt.Errorf("log-level: want debug, info, warn or error (got %q)", c.LogLevel))
+	}
+	return errors.Join(errs...)
+}
+
+// checkFormat rejects a format the command does not write.
+func (c *Config) checkFormat(allowed ...string) error {
+	if !slices.Contains(allowed, c.Format) {
+		return usageErrorf("format: want %s (got %q)", strings.Join(allowed, ", "), c.Format)
+	}
+	return nil
+}
+
+var logLevel = new(slog.LevelVar)
+
+func setLogLevel(s string) {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(s)) // validated above
+	logLevel.Set(l)
+}

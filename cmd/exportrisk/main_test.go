@@ -1,0 +1,154 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+
+const kazFixture = "../../fixtures/curated/KAZ-2026-06-01.yaml"
+
+// digests change with every policy or fixture edit; the engine tests check them.
+var digest = regexp.MustCompile(`sha256:[0-9a-f]{64}`)
+
+func runCLI(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // no user config file
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), append([]string{"exportrisk"}, args...), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// TestCLI runs each command, format and language against golden output in
+// testdata/NAME.golden (stdout, then stderr after a marker line).
+func TestCLI(t *testing.T) {
+	configFile := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(configFile, []byte("lang: de\nformat: markdown\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	badConfig := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(badConfig, []byte("lang: de\ncolour: red\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := map[string]struct {
+		args []string
+		env  map[string]string
+		code int
+	}{
+		"assess-table":            {args: []string{"assess", "KAZ"}},
+		"assess-table-de":         {args: []string{"assess", "kaz", "--lang", "de"}},
+		"assess-markdown":         {args: []string{"assess", "KAZ", "--format", "markdown"}},
+		"assess-markdown-de":      {args: []string{"assess", "KAZ", "--format", "markdown", "--lang", "de"}},
+		"assess-json":             {args: []string{"assess", "KAZ", "--format", "json"}},
+		"assess-explain-2":        {args: []string{"assess", "KAZ", "--explain", "2"}},
+		"assess-explain-7-de":     {args: []string{"assess", "KAZ", "--explain", "7", "--lang", "de"}},
+		"assess-bundle":           {args: []string{"assess", "--bundle", kazFixture, "--format", "json"}},
+		"assess-env":              {args: []string{"assess", "KAZ"}, env: map[string]string{"EXPORTRISK_LANG": "de", "EXPORTRISK_FORMAT": "markdown"}},
+		"assess-config-file":      {args: []string{"--config", configFile, "assess", "KAZ"}},
+		"assess-flag-beats-env":   {args: []string{"assess", "KAZ", "--lang", "en"}, env: map[string]string{"EXPORTRISK_LANG": "de"}},
+		"assess-unknown-country":  {args: []string{"assess", "XYZ"}, code: exitInvalidInput},
+		"assess-not-a-code":       {args: []string{"assess", "Kazakhstan"}, code: exitInvalidInput},
+		"assess-too-early":        {args: []string{"assess", "KAZ", "--as-of", "2020-01-01"}, code: exitInvalidInput},
+		"assess-invalid-bundle":   {args: []string{"assess", "--bundle", "../../indicators/testdata/invalid/out-of-range.yaml"}, code: exitInvalidInput},
+		"assess-missing-bundle":   {args: []string{"assess", "--bundle", "testdata/nope.yaml"}, code: exitFailure},
+		"assess-no-args":          {args: []string{"assess"}, code: exitUsage},
+		"assess-bad-format":       {args: []string{"assess", "KAZ", "--format", "pdf"}, code: exitUsage},
+		"assess-bad-lang-env":     {args: []string{"assess", "KAZ"}, env: map[string]string{"EXPORTRISK_LANG": "fr"}, code: exitUsage},
+		"assess-bad-explain":      {args: []string{"assess", "KAZ", "--explain", "9"}, code: exitUsage},
+		"assess-unknown-flag":     {args: []string{"assess", "KAZ", "--colour"}, code: exitUsage},
+		"assess-bad-config-key":   {args: []string{"--config", badConfig, "assess", "KAZ"}, code: exitUsage},
+		"assess-missing-config":   {args: []string{"--config", "testdata/nope.yaml", "assess", "KAZ"}, code: exitUsage},
+		"assess-broken-policies":  {args: []string{"assess", "KAZ", "--policies", "testdata/broken-policies"}, code: exitPolicy},
+		"assess-missing-policies": {args: []string{"assess", "KAZ", "--policies", "testdata/nope"}, code: exitPolicy},
+		"criteria":                {args: []string{"criteria"}},
+		"criteria-json":           {args: []string{"criteria", "--format", "json"}},
+		"validate-ok":             {args: []string{"validate", kazFixture, "../../indicators/testdata/valid/minimal.json"}},
+		"validate-invalid":        {args: []string{"validate", kazFixture, "../../indicators/testdata/invalid/missing-source.yaml", "../../indicators/testdata/invalid/wrong-type.yaml"}, code: exitInvalidInput},
+		"validate-no-args":        {args: []string{"validate"}, code: exitUsage},
+		"unknown-command":         {args: []string{"asses", "KAZ"}, code: exitUsage},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, tc.env, tc.args...)
+			if code != tc.code {
+				t.Errorf("exit code %d, want %d\nstderr: %s", code, tc.code, stderr)
+			}
+			if tc.code != exitOK && stdout != "" {
+				t.Errorf("failed command wrote to stdout:\n%s", stdout)
+			}
+			got := digest.ReplaceAllString(stdout+"\n--- stderr ---\n"+stderr, "sha256:<digest>")
+			golden(t, filepath.Join("testdata", name+".golden"), got)
+		})
+	}
+}
+
+func golden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cmd/exportrisk -update)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("output mismatch with %s (-want +got):\n%s", path, diff)
+	}
+}
+
+// TestAssessKazakhstanJSON checks the JSON contract and BICC's ratings through the CLI.
+func TestAssessKazakhstanJSON(t *testing.T) {
+	code, stdout, stderr := runCLI(t, nil, "assess", "KAZ", "--format", "json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var got struct {
+		Country        struct{ ISO3 string } `json:"country"`
+		AsOf           string                `json:"as_of"`
+		PolicyRevision string                `json:"policy_revision"`
+		InputDigest    string                `json:"input_digest"`
+		Overall        string                `json:"overall"`
+		Bundle         string                `json:"bundle"`
+		Criteria       []struct {
+			Criterion int               `json:"criterion"`
+			Verdict   string            `json:"verdict"`
+			Reasons   []json.RawMessage `json:"reasons"`
+			Missing   []string          `json:"missing"`
+		} `json:"criteria"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	verdicts := map[int]string{}
+	for _, c := range got.Criteria {
+		verdicts[c.Criterion] = c.Verdict
+		if len(c.Reasons) == 0 || c.Missing == nil {
+			t.Errorf("criterion %d: reasons %d, missing %v: want reasons and a missing list", c.Criterion, len(c.Reasons), c.Missing)
+		}
+	}
+	want := map[int]string{1: "not_critical", 2: "critical", 3: "possibly_critical", 4: "possibly_critical",
+		5: "not_critical", 6: "not_critical", 7: "possibly_critical", 8: "not_critical"}
+	if diff := cmp.Diff(want, verdicts); diff != "" {
+		t.Errorf("verdicts differ from BICC's table (-bicc +got):\n%s", diff)
+	}
+	if got.Country.ISO3 != "KAZ" || got.AsOf != "2026-06-01" || got.Overall != "light_red" ||
+		!strings.HasPrefix(got.PolicyRevision, "sha256:") || !strings.HasPrefix(got.InputDigest, "sha256:") ||
+		got.Bundle != "fixtures/curated/KAZ-2026-06-01.yaml" {
+		t.Errorf("header fields: %+v", got)
+	}
+}

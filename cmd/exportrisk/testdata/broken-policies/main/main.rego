@@ -1,0 +1,3 @@
+package main
+
+assessment := {"criteria": [x | x := input.nope[_]]

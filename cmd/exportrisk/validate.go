@@ -1,0 +1,31 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/exportrisk/exportrisk/indicators"
+)
+
+func validateCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "validate",
+		Usage:     "check indicator bundle files; stops at the first invalid one and lists all its problems",
+		ArgsUsage: "FILE...",
+		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 {
+				return usageErrorf("validate: give at least one bundle file")
+			}
+			for _, f := range c.Args().Slice() {
+				b, err := indicators.LoadFile(f)
+				if err != nil {
+					return inputError(err)
+				}
+				fmt.Fprintf(c.App.Writer, "%s: valid (%s as of %s: %d indices, %d memberships, %d embargo records, %d evidence items)\n",
+					f, b.Country.ISO3, b.AsOf, len(b.Indices), len(b.Memberships), len(b.Embargoes), len(b.Evidence))
+			}
+			return nil
+		},
+	}
+}

@@ -1,0 +1,52 @@
+package main
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/debug"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/exportrisk/exportrisk/engine"
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3".
+var version = ""
+
+// engineVersion is this build's version: the ldflags value, else the module version.
+func engineVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}
+
+func opaVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Path == "github.com/open-policy-agent/opa" {
+				return d.Version
+			}
+		}
+	}
+	return "unknown"
+}
+
+func versionCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "version",
+		Usage: "print the version, the embedded policy revision and the OPA version",
+		Action: func(c *cli.Context) error {
+			p, err := engine.Embedded()
+			if err != nil {
+				return withCode(exitPolicy, err)
+			}
+			fmt.Fprintf(c.App.Writer, "exportrisk %s\nembedded policy revision %s\nOPA %s, %s\n",
+				engineVersion(), p.Revision, opaVersion(), runtime.Version())
+			return nil
+		},
+	}
+}

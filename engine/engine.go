@@ -1,0 +1,210 @@
+// Package engine evaluates indicator bundles against the Rego policies: it compiles the
+// policies once, prepares one query for all eight criteria and returns typed results
+// carrying the policy revision and the input digest.
+package engine
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+
+	"github.com/exportrisk/exportrisk/indicators"
+)
+
+// Query is the policies' entrypoint.
+const Query = "data.main.assessment"
+
+// Engine assesses bundles under one PolicySet. It is safe for concurrent use.
+type Engine struct {
+	policies *PolicySet
+	query    rego.PreparedEvalQuery
+	criteria []CriterionInfo
+}
+
+// CriterionInfo describes a criterion, from its package METADATA.
+type CriterionInfo struct {
+	Number      int    `json:"criterion"`
+	Package     string `json:"package"`
+	Title       Text   `json:"title"`
+	Description string `json:"description"`
+}
+
+// New compiles the policies and prepares the query. Policies may not use builtins whose
+// result depends on anything but their input and data (time.now_ns, http.send, rand...),
+// so that a replay of the same input under the same revision gives the same result.
+func New(ctx context.Context, p *PolicySet) (*Engine, error) {
+	compiler := ast.NewCompiler().
+		WithCapabilities(deterministicCapabilities()).
+		WithEnablePrintStatements(false)
+	compiler.Compile(p.modules)
+	if compiler.Failed() {
+		return nil, fmt.Errorf("compile policies from %s:\n%s", p.Source, formatErrors(compiler.Errors))
+	}
+	criteria, err := criteriaInfo(compiler)
+	if err != nil {
+		return nil, fmt.Errorf("policies from %s: %w", p.Source, err)
+	}
+	pq, err := rego.New(
+		rego.Query(Query),
+		rego.Compiler(compiler),
+		rego.Store(inmem.NewFromObject(p.documents)),
+	).PrepareForEval(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("prepare policies from %s: %w", p.Source, err)
+	}
+	return &Engine{policies: p, query: pq, criteria: criteria}, nil
+}
+
+// Policies returns the policy set the engine evaluates.
+func (e *Engine) Policies() *PolicySet { return e.policies }
+
+// Criteria returns the eight criteria as the policies describe them.
+func (e *Engine) Criteria() []CriterionInfo { return append([]CriterionInfo(nil), e.criteria...) }
+
+// Assess evaluates one bundle.
+func (e *Engine) Assess(ctx context.Context, b *indicators.Bundle) (*Result, error) {
+	canonical, err := b.CanonicalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return e.AssessCanonical(ctx, canonical)
+}
+
+// AssessCanonical evaluates a bundle given as canonical JSON (as recorded for replay).
+func (e *Engine) AssessCanonical(ctx context.Context, canonical []byte) (*Result, error) {
+	var b indicators.Bundle
+	if err := json.Unmarshal(canonical, &b); err != nil {
+		return nil, fmt.Errorf("assess: decode input: %w", err)
+	}
+	input, err := ast.ValueFromReader(bytes.NewReader(canonical))
+	if err != nil {
+		return nil, fmt.Errorf("assess: input: %w", err)
+	}
+	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input))
+	if err != nil {
+		return nil, fmt.Errorf("assess %s: evaluate policies: %w", b.Country.ISO3, err)
+	}
+	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
+		return nil, fmt.Errorf("assess %s: %s is undefined: the policies produced no assessment", b.Country.ISO3, Query)
+	}
+	var out struct {
+		Overall       string            `json:"overall"`
+		CriticalCount int               `json:"critical_count"`
+		Criteria      []CriterionResult `json:"criteria"`
+	}
+	if err := decodeStrict(rs[0].Expressions[0].Value, &out); err != nil {
+		return nil, fmt.Errorf("assess %s: policy output does not match the result contract: %w", b.Country.ISO3, err)
+	}
+	if err := e.check(out.Criteria); err != nil {
+		return nil, fmt.Errorf("assess %s: %w", b.Country.ISO3, err)
+	}
+	for i := range out.Criteria {
+		out.Criteria[i].Title = e.criteria[i].Title
+	}
+	return &Result{
+		Country:        b.Country,
+		AsOf:           b.AsOf,
+		PolicyRevision: e.policies.Revision,
+		InputDigest:    indicators.Digest(canonical),
+		Overall:        out.Overall,
+		CriticalCount:  out.CriticalCount,
+		Criteria:       out.Criteria,
+	}, nil
+}
+
+// check enforces the parts of the contract a decoder cannot: eight criteria in order,
+// known verdicts, at least one reason each.
+func (e *Engine) check(cs []CriterionResult) error {
+	if len(cs) != len(e.criteria) {
+		return fmt.Errorf("policies returned %d criteria, want %d", len(cs), len(e.criteria))
+	}
+	for i, c := range cs {
+		if c.Criterion != i+1 {
+			return fmt.Errorf("policies returned criterion %d at position %d", c.Criterion, i+1)
+		}
+		switch c.Verdict {
+		case Critical, PossiblyCritical, NotCritical, InsufficientData:
+		default:
+			return fmt.Errorf("criterion %d: unknown verdict %q", c.Criterion, c.Verdict)
+		}
+		if len(c.Reasons) == 0 {
+			return fmt.Errorf("criterion %d: verdict %s without a reason", c.Criterion, c.Verdict)
+		}
+	}
+	return nil
+}
+
+func decodeStrict(v any, out any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	return dec.Decode(out)
+}
+
+// criteriaInfo reads the criteria packages' METADATA (package data.criteria.cN).
+func criteriaInfo(c *ast.Compiler) ([]CriterionInfo, error) {
+	var out []CriterionInfo
+	for _, entry := range c.GetAnnotationSet().Flatten() {
+		a := entry.Annotations
+		if a.Scope != "package" {
+			continue
+		}
+		pkg := strings.TrimPrefix(entry.Path.String(), "data.")
+		var n int
+		if _, err := fmt.Sscanf(pkg, "criteria.c%d", &n); err != nil || pkg != fmt.Sprintf("criteria.c%d", n) {
+			continue
+		}
+		de, _ := a.Custom["title_de"].(string)
+		out = append(out, CriterionInfo{Number: n, Package: pkg, Title: Text{EN: a.Title, DE: de}, Description: a.Description})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Number < out[j].Number })
+	if len(out) != 8 {
+		return nil, fmt.Errorf("want METADATA on eight packages criteria.c1..c8, found %d", len(out))
+	}
+	for i, ci := range out {
+		if ci.Number != i+1 {
+			return nil, fmt.Errorf("criteria packages: want criteria.c%d, found criteria.c%d", i+1, ci.Number)
+		}
+		if ci.Title.EN == "" || ci.Title.DE == "" {
+			return nil, fmt.Errorf("package %s: METADATA needs title and custom.title_de", ci.Package)
+		}
+	}
+	return out, nil
+}
+
+// deterministicCapabilities are this OPA version's capabilities less every builtin
+// marked non-deterministic.
+func deterministicCapabilities() *ast.Capabilities {
+	caps := ast.CapabilitiesForThisVersion()
+	kept := caps.Builtins[:0]
+	for _, b := range caps.Builtins {
+		if !b.Nondeterministic {
+			kept = append(kept, b)
+		}
+	}
+	caps.Builtins = kept
+	return caps
+}
+
+// formatErrors prints compile errors as file:row: code: message, one per line.
+func formatErrors(errs ast.Errors) string {
+	lines := make([]string, 0, len(errs))
+	for _, e := range errs {
+		loc := ""
+		if e.Location != nil {
+			loc = fmt.Sprintf("%s:%d: ", e.Location.File, e.Location.Row)
+		}
+		lines = append(lines, fmt.Sprintf("  %s%s: %s", loc, e.Code, e.Message))
+	}
+	return strings.Join(lines, "\n")
+}

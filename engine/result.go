@@ -1,0 +1,85 @@
+package engine
+
+import "github.com/exportrisk/exportrisk/indicators"
+
+// Verdicts, in order of severity.
+const (
+	Critical         = "critical"
+	PossiblyCritical = "possibly_critical"
+	NotCritical      = "not_critical"
+	InsufficientData = "insufficient_data"
+)
+
+// Overall classes (BICC map colours).
+const (
+	DarkRed  = "dark_red"
+	LightRed = "light_red"
+	None     = "none"
+)
+
+// Result is the assessment of one bundle under one policy revision.
+type Result struct {
+	Country        indicators.Country `json:"country"`
+	AsOf           string             `json:"as_of"`
+	PolicyRevision string             `json:"policy_revision"`
+	InputDigest    string             `json:"input_digest"`
+	Overall        string             `json:"overall"`
+	CriticalCount  int                `json:"critical_count"`
+	Criteria       []CriterionResult  `json:"criteria"`
+}
+
+// CriterionResult is the verdict on one criterion, why, and what was missing.
+type CriterionResult struct {
+	Criterion int      `json:"criterion"`
+	Title     Text     `json:"title"`
+	Verdict   string   `json:"verdict"`
+	Reasons   []Reason `json:"reasons"`
+	Missing   []string `json:"missing"`
+}
+
+// Text is a message in English and German.
+type Text struct {
+	EN string `json:"en"`
+	DE string `json:"de"`
+}
+
+// In returns the text in a language ("de" or anything else for English).
+func (t Text) In(lang string) string {
+	if lang == "de" && t.DE != "" {
+		return t.DE
+	}
+	return t.EN
+}
+
+// Reason is one rule that fired, with the values it used.
+type Reason struct {
+	Code       string                `json:"code"`
+	Criterion  int                   `json:"criterion"`
+	Verdict    string                `json:"verdict"`
+	Signal     string                `json:"signal,omitempty"`
+	Message    Text                  `json:"message"`
+	Indicators []IndicatorValue      `json:"indicators"`
+	Evidence   []indicators.Evidence `json:"evidence"`
+}
+
+// IndicatorValue is an indicator value a reason used, with its provenance. For a
+// membership the value is its status; for an embargo record, whether it is in force.
+type IndicatorValue struct {
+	ID          string `json:"id"` // bundle field path: indices.hdi, memberships.att, embargoes.UN
+	Value       any    `json:"value"`
+	Year        int    `json:"year,omitempty"`
+	Addressee   string `json:"addressee,omitempty"` // embargoes only
+	Since       string `json:"since,omitempty"`     // embargoes only
+	Unconfirmed bool   `json:"unconfirmed,omitempty"`
+	indicators.Provenance
+}
+
+// Criterion returns the result of criterion n (1..8), or nil.
+func (r *Result) Criterion(n int) *CriterionResult {
+	for i := range r.Criteria {
+		if r.Criteria[i].Criterion == n {
+			return &r.Criteria[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,3 @@
+package main
+
+assessment := {"criteria": [], "verdicts": "all fine"}

@@ -1,0 +1,118 @@
+package indicators
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"time"
+)
+
+// Library is a set of bundle files indexed by country and as_of date, read from an fs.FS
+// in which bundles are named ISO3-YYYY-MM-DD.yaml, .yml or .json (in any folder). Files
+// are parsed when asked for, so opening a library is cheap.
+type Library struct {
+	fsys  fs.FS
+	name  string
+	byISO map[string][]Entry // sorted by AsOf
+}
+
+// Entry is one bundle file of a library.
+type Entry struct {
+	ISO3 string
+	AsOf string
+	Path string // within the library
+}
+
+var bundleName = regexp.MustCompile(`^([A-Z]{3})-(\d{4}-\d{2}-\d{2})\.(yaml|yml|json)$`)
+
+// OpenLibrary indexes the bundle files of fsys; name says where it is, for messages.
+// Two files for the same country and date are an error: which one counts must be clear.
+func OpenLibrary(fsys fs.FS, name string) (*Library, error) {
+	l := &Library{fsys: fsys, name: name, byISO: map[string][]Entry{}}
+	seen := map[string]string{}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		m := bundleName.FindStringSubmatch(path.Base(p))
+		if d.IsDir() || m == nil {
+			return nil
+		}
+		if _, err := time.Parse(time.DateOnly, m[2]); err != nil {
+			return fmt.Errorf("%s: file name has an invalid date", p)
+		}
+		key := m[1] + " " + m[2]
+		if first, dup := seen[key]; dup {
+			return fmt.Errorf("two bundles for %s as of %s: %s and %s", m[1], m[2], first, p)
+		}
+		seen[key] = p
+		l.byISO[m[1]] = append(l.byISO[m[1]], Entry{ISO3: m[1], AsOf: m[2], Path: p})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open bundle library %s: %w", name, err)
+	}
+	for _, es := range l.byISO {
+		sort.Slice(es, func(i, j int) bool { return es[i].AsOf < es[j].AsOf })
+	}
+	return l, nil
+}
+
+// Name says where the library is.
+func (l *Library) Name() string { return l.name }
+
+// Countries returns the ISO3 codes that have at least one bundle, sorted.
+func (l *Library) Countries() []string {
+	out := make([]string, 0, len(l.byISO))
+	for iso := range l.byISO {
+		out = append(out, iso)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Entries returns the bundles of a country, oldest first.
+func (l *Library) Entries(iso3 string) []Entry {
+	return append([]Entry(nil), l.byISO[iso3]...)
+}
+
+// Find returns the country's latest bundle dated on or before asOf ("" for the latest).
+func (l *Library) Find(iso3, asOf string) (Entry, error) {
+	es := l.byISO[iso3]
+	if len(es) == 0 {
+		return Entry{}, fmt.Errorf("no bundle for %q in %s", iso3, l.name)
+	}
+	if asOf == "" {
+		return es[len(es)-1], nil
+	}
+	if _, err := time.Parse(time.DateOnly, asOf); err != nil {
+		return Entry{}, fmt.Errorf("as-of: want a date YYYY-MM-DD, got %q", asOf)
+	}
+	for i := len(es) - 1; i >= 0; i-- {
+		if es[i].AsOf <= asOf {
+			return es[i], nil
+		}
+	}
+	return Entry{}, fmt.Errorf("no bundle for %s dated on or before %s in %s (earliest: %s)", iso3, asOf, l.name, es[0].AsOf)
+}
+
+// Load parses and validates a library entry; the bundle must match its file name.
+func (l *Library) Load(e Entry) (*Bundle, error) {
+	data, err := fs.ReadFile(l.fsys, e.Path)
+	if err != nil {
+		return nil, fmt.Errorf("read bundle: %w", err)
+	}
+	name := path.Join(l.name, e.Path)
+	b, err := Parse(name, data)
+	if err != nil {
+		return nil, err
+	}
+	if b.Country.ISO3 != e.ISO3 || b.AsOf != e.AsOf {
+		return nil, &ValidationError{File: name, Problems: []Problem{{
+			Message: fmt.Sprintf("file name says %s as of %s, content says %s as of %s", e.ISO3, e.AsOf, b.Country.ISO3, b.AsOf),
+		}}}
+	}
+	return b, nil
+}

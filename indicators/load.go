@@ -1,0 +1,541 @@
+package indicators
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/exportrisk/exportrisk/indicators/countries"
+)
+
+// MaxBundleSize is the largest bundle file Parse accepts.
+const MaxBundleSize = 16 << 20
+
+// Problem is one thing wrong with a bundle: where (line, field path) and what.
+type Problem struct {
+	Line    int    // 1-based; 0 when unknown
+	Path    string // field path such as indices.pts.value; empty for the whole document
+	Message string
+}
+
+// ValidationError lists every problem found in one file.
+type ValidationError struct {
+	File     string
+	Problems []Problem
+}
+
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	for i, p := range e.Problems {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.File)
+		if p.Line > 0 {
+			fmt.Fprintf(&b, ":%d", p.Line)
+		}
+		if p.Path != "" {
+			b.WriteString(": " + p.Path)
+		}
+		b.WriteString(": " + p.Message)
+	}
+	return b.String()
+}
+
+// LoadFile reads and validates a bundle file (YAML or JSON).
+func LoadFile(path string) (*Bundle, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read bundle: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxBundleSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read bundle %s: %w", path, err)
+	}
+	return Parse(path, data)
+}
+
+// Parse validates a bundle document (YAML or JSON); name is used in error messages.
+// On any problem it returns a *ValidationError listing all problems, and no bundle.
+func Parse(name string, data []byte) (*Bundle, error) {
+	if len(data) > MaxBundleSize {
+		return nil, &ValidationError{File: name, Problems: []Problem{{Message: fmt.Sprintf("file larger than %d bytes", MaxBundleSize)}}}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, &ValidationError{File: name, Problems: []Problem{{Message: "empty document"}}}
+		}
+		return nil, &ValidationError{File: name, Problems: []Problem{syntaxProblem(err)}}
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return nil, &ValidationError{File: name, Problems: []Problem{{Line: extra.Line, Message: "more than one YAML document in the file"}}}
+	}
+	if len(doc.Content) == 0 {
+		return nil, &ValidationError{File: name, Problems: []Problem{{Message: "empty document"}}}
+	}
+	d := &decoder{}
+	b := d.bundle(doc.Content[0])
+	if len(d.problems) > 0 {
+		return nil, &ValidationError{File: name, Problems: d.problems}
+	}
+	return b, nil
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+func syntaxProblem(err error) Problem {
+	msg := err.Error()
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return Problem{Line: line, Message: "syntax error: " + m[2]}
+	}
+	return Problem{Message: "syntax error: " + strings.TrimPrefix(msg, "yaml: ")}
+}
+
+// decoder walks a YAML node tree, filling a Bundle and collecting problems.
+type decoder struct {
+	problems []Problem
+	asOf     time.Time // zero until as_of is known
+}
+
+func (d *decoder) fail(n *yaml.Node, path, format string, args ...any) {
+	d.problems = append(d.problems, Problem{Line: n.Line, Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "an object"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	switch n.Tag {
+	case "!!null":
+		return "null"
+	case "!!str", "!!timestamp":
+		return strconv.Quote(n.Value)
+	}
+	return n.Value
+}
+
+// fields walks a mapping: fn handles each key and returns false for an unknown one.
+// Required keys that are absent are reported.
+func (d *decoder) fields(n *yaml.Node, path string, required []string, fn func(key string, v *yaml.Node, p string) bool) bool {
+	if n.Kind != yaml.MappingNode {
+		d.fail(n, path, "want an object, got %s", describe(n))
+		return false
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		p := join(path, k.Value)
+		if !fn(k.Value, v, p) {
+			d.fail(k, p, "unknown field")
+		}
+		seen[k.Value] = true
+	}
+	for _, r := range required {
+		if !seen[r] {
+			d.fail(n, join(path, r), "required field is missing")
+		}
+	}
+	return true
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func (d *decoder) scalar(n *yaml.Node, path string, tags ...string) bool {
+	if n.Kind == yaml.ScalarNode && contains(tags, n.Tag) {
+		return true
+	}
+	want := map[string]string{"!!str": "a string", "!!int": "a whole number", "!!float": "a number", "!!bool": "true or false", "!!timestamp": "a date"}[tags[0]]
+	d.fail(n, path, "want %s, got %s", want, describe(n))
+	return false
+}
+
+func (d *decoder) str(n *yaml.Node, path string) string {
+	if !d.scalar(n, path, "!!str") {
+		return ""
+	}
+	if strings.TrimSpace(n.Value) == "" {
+		d.fail(n, path, "must not be empty")
+	}
+	return n.Value
+}
+
+func (d *decoder) oneOf(n *yaml.Node, path string, allowed []string) string {
+	s := d.str(n, path)
+	if s != "" && !contains(allowed, s) {
+		d.fail(n, path, "want one of %s, got %q", strings.Join(allowed, ", "), s)
+	}
+	return s
+}
+
+func (d *decoder) number(n *yaml.Node, path string) (float64, bool) {
+	if !d.scalar(n, path, "!!float", "!!int") {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(n.Value, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		d.fail(n, path, "want a finite number, got %s", n.Value)
+		return 0, false
+	}
+	return f, true
+}
+
+func (d *decoder) integer(n *yaml.Node, path string, min, max int) int {
+	if !d.scalar(n, path, "!!int") {
+		return 0
+	}
+	v, err := strconv.Atoi(n.Value)
+	if err != nil || v < min || v > max {
+		d.fail(n, path, "want a whole number in %d..%d, got %s", min, max, n.Value)
+		return 0
+	}
+	return v
+}
+
+func (d *decoder) boolean(n *yaml.Node, path string) bool {
+	if !d.scalar(n, path, "!!bool") {
+		return false
+	}
+	return n.Value == "true"
+}
+
+// date reads YYYY-MM-DD; notAfterAsOf rejects dates after the bundle's as_of.
+func (d *decoder) date(n *yaml.Node, path string, notAfterAsOf bool) string {
+	if !d.scalar(n, path, "!!timestamp", "!!str") {
+		return ""
+	}
+	t, err := time.Parse(time.DateOnly, n.Value)
+	if err != nil {
+		d.fail(n, path, "want a date YYYY-MM-DD, got %q", n.Value)
+		return ""
+	}
+	if notAfterAsOf && !d.asOf.IsZero() && t.After(d.asOf) {
+		d.fail(n, path, "date %s is after the bundle's as_of %s", n.Value, d.asOf.Format(time.DateOnly))
+	}
+	return n.Value
+}
+
+func (d *decoder) year(n *yaml.Node, path string) int {
+	max := 2100
+	if !d.asOf.IsZero() {
+		max = d.asOf.Year()
+	}
+	return d.integer(n, path, 1900, max)
+}
+
+func (d *decoder) provenance(p *Provenance, key string, v *yaml.Node, path string) bool {
+	switch key {
+	case "source":
+		p.Source = d.str(v, path)
+	case "cited_source":
+		p.CitedSource = d.str(v, path)
+	case "url":
+		p.URL = d.str(v, path)
+	case "note":
+		p.Note = d.str(v, path)
+	default:
+		return false
+	}
+	return true
+}
+
+func (d *decoder) bundle(n *yaml.Node) *Bundle {
+	b := &Bundle{Indices: map[string]Index{}, Memberships: map[string]Membership{}, Embargoes: []Embargo{}, Evidence: []Evidence{}}
+	if n.Kind != yaml.MappingNode {
+		d.fail(n, "", "want an object at the top level, got %s", describe(n))
+		return b
+	}
+	// as_of first: the other fields are checked against it.
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == "as_of" {
+			if s := d.date(n.Content[i+1], "as_of", false); s != "" {
+				b.AsOf = s
+				d.asOf, _ = time.Parse(time.DateOnly, s)
+			}
+		}
+	}
+	required := []string{"schema_version", "country", "as_of", "indices", "memberships", "embargoes", "evidence"}
+	d.fields(n, "", required, func(key string, v *yaml.Node, p string) bool {
+		switch key {
+		case "schema_version":
+			if d.scalar(v, p, "!!int") && v.Value != strconv.Itoa(SchemaVersion) {
+				d.fail(v, p, "unsupported schema version %s: this build reads %d", v.Value, SchemaVersion)
+			}
+			b.SchemaVersion = SchemaVersion
+		case "country":
+			b.Country = d.country(v, p)
+		case "as_of":
+		case "description":
+			b.Description = d.str(v, p)
+		case "licence":
+			b.Licence = d.str(v, p)
+		case "indices":
+			d.indices(v, p, b.Indices)
+		case "memberships":
+			d.memberships(v, p, b.Memberships)
+		case "embargoes":
+			b.Embargoes = d.embargoes(v, p)
+		case "evidence":
+			b.Evidence = d.evidence(v, p)
+		default:
+			return false
+		}
+		return true
+	})
+	return b
+}
+
+func (d *decoder) country(n *yaml.Node, path string) Country {
+	var c Country
+	d.fields(n, path, []string{"iso3", "name_en", "name_de"}, func(key string, v *yaml.Node, p string) bool {
+		switch key {
+		case "iso3":
+			c.ISO3 = d.iso3(v, p)
+		case "name_en":
+			c.NameEN = d.str(v, p)
+		case "name_de":
+			c.NameDE = d.str(v, p)
+		default:
+			return false
+		}
+		return true
+	})
+	return c
+}
+
+func (d *decoder) iso3(n *yaml.Node, path string) string {
+	s := d.str(n, path)
+	if s == "" {
+		return ""
+	}
+	if _, ok := countries.Lookup(s); !ok {
+		d.fail(n, path, "unknown country code %q (want ISO 3166-1 alpha-3, e.g. KAZ)", s)
+	}
+	return s
+}
+
+func (d *decoder) indices(n *yaml.Node, path string, out map[string]Index) {
+	d.fields(n, path, nil, func(id string, v *yaml.Node, p string) bool {
+		spec, ok := IndexByID(id)
+		if !ok {
+			d.fail(v, p, "unknown index id (see docs/bundle.md for the catalog)")
+			return true
+		}
+		var ix Index
+		d.fields(v, p, []string{"value", "year", "source"}, func(key string, fv *yaml.Node, fp string) bool {
+			switch key {
+			case "value":
+				ix.Value = d.indexValue(spec, fv, fp)
+			case "year":
+				ix.Year = d.year(fv, fp)
+			default:
+				return d.provenance(&ix.Provenance, key, fv, fp)
+			}
+			return true
+		})
+		out[id] = ix
+		return true
+	})
+}
+
+func (d *decoder) indexValue(spec IndexSpec, n *yaml.Node, path string) any {
+	switch spec.Kind {
+	case Enum:
+		return d.oneOf(n, path, spec.Values)
+	case Boolean:
+		return d.boolean(n, path)
+	}
+	f, ok := d.number(n, path)
+	if !ok {
+		return nil
+	}
+	if spec.Kind == Integer && f != math.Trunc(f) {
+		d.fail(n, path, "want a whole number, got %s", n.Value)
+	}
+	if f < spec.Min || f > spec.Max {
+		d.fail(n, path, "want %s, got %s", rangeText(spec), n.Value)
+	}
+	return f
+}
+
+func rangeText(s IndexSpec) string {
+	if math.IsInf(s.Max, 1) {
+		return fmt.Sprintf("%g or more", s.Min)
+	}
+	return fmt.Sprintf("%g..%g", s.Min, s.Max)
+}
+
+func (d *decoder) memberships(n *yaml.Node, path string, out map[string]Membership) {
+	d.fields(n, path, nil, func(id string, v *yaml.Node, p string) bool {
+		if !contains(Instruments, id) {
+			d.fail(v, p, "unknown instrument id (see docs/bundle.md for the catalog)")
+			return true
+		}
+		var m Membership
+		d.fields(v, p, []string{"status", "source"}, func(key string, fv *yaml.Node, fp string) bool {
+			switch key {
+			case "status":
+				m.Status = d.oneOf(fv, fp, MembershipStatuses)
+			case "year":
+				m.Year = d.year(fv, fp)
+			default:
+				return d.provenance(&m.Provenance, key, fv, fp)
+			}
+			return true
+		})
+		out[id] = m
+		return true
+	})
+}
+
+func (d *decoder) list(n *yaml.Node, path string, each func(v *yaml.Node, p string)) {
+	if n.Kind != yaml.SequenceNode {
+		d.fail(n, path, "want a list, got %s", describe(n))
+		return
+	}
+	for i, v := range n.Content {
+		each(v, fmt.Sprintf("%s[%d]", path, i))
+	}
+}
+
+func (d *decoder) embargoes(n *yaml.Node, path string) []Embargo {
+	out := []Embargo{}
+	seen := map[string][]struct{ key, path string }{} // authority -> records so far
+	d.list(n, path, func(v *yaml.Node, p string) {
+		var e Embargo
+		var addresseeNode *yaml.Node
+		ok := d.fields(v, p, []string{"authority", "in_force", "source"}, func(key string, fv *yaml.Node, fp string) bool {
+			switch key {
+			case "authority":
+				e.Authority = d.oneOf(fv, fp, Authorities)
+			case "in_force":
+				e.InForce = d.boolean(fv, fp)
+			case "addressee":
+				e.Addressee = d.oneOf(fv, fp, Addressees)
+				addresseeNode = fv
+			case "since":
+				e.Since = d.date(fv, fp, true)
+			case "unconfirmed":
+				e.Unconfirmed = d.boolean(fv, fp)
+			default:
+				return d.provenance(&e.Provenance, key, fv, fp)
+			}
+			return true
+		})
+		if !ok {
+			return
+		}
+		if e.InForce {
+			if e.Addressee == "" && addresseeNode == nil {
+				d.fail(v, join(p, "addressee"), "required when in_force is true (state or non_state)")
+			}
+			if e.Since == "" {
+				d.fail(v, join(p, "since"), "required when in_force is true")
+			}
+		} else if addresseeNode != nil {
+			d.fail(addresseeNode, join(p, "addressee"), "only allowed when in_force is true")
+		}
+		if e.Authority != "" {
+			key := e.Addressee
+			if !e.InForce {
+				key = "none"
+			}
+			for _, prev := range seen[e.Authority] {
+				if prev.key == key || prev.key == "none" || key == "none" {
+					d.fail(v, p, "conflicts with %s: one record per authority and addressee, and a record with in_force false excludes other records of %s", prev.path, e.Authority)
+					break
+				}
+			}
+			seen[e.Authority] = append(seen[e.Authority], struct{ key, path string }{key, p})
+		}
+		out = append(out, e)
+	})
+	return out
+}
+
+var evidenceID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+
+func (d *decoder) evidence(n *yaml.Node, path string) []Evidence {
+	out := []Evidence{}
+	ids := map[string]string{}
+	d.list(n, path, func(v *yaml.Node, p string) {
+		var e Evidence
+		d.fields(v, p, []string{"id", "date", "category", "summary", "source"}, func(key string, fv *yaml.Node, fp string) bool {
+			switch key {
+			case "id":
+				e.ID = d.str(fv, fp)
+				if e.ID == "" {
+					break
+				}
+				if !evidenceID.MatchString(e.ID) {
+					d.fail(fv, fp, "want letters, digits, '.', '_' or '-', got %q", e.ID)
+				}
+				if first, dup := ids[e.ID]; dup {
+					d.fail(fv, fp, "duplicate id %q (first at %s)", e.ID, first)
+				} else {
+					ids[e.ID] = fp
+				}
+			case "date":
+				e.Date = d.date(fv, fp, true)
+			case "category":
+				e.Category = d.oneOf(fv, fp, EvidenceCategories)
+			case "summary":
+				e.Summary = d.str(fv, fp)
+			case "summary_de":
+				e.SummaryDE = d.str(fv, fp)
+			case "reported_by":
+				e.ReportedBy = d.oneOf(fv, fp, Reporters)
+			case "by_state":
+				b := d.boolean(fv, fp)
+				e.ByState = &b
+			case "counterpart":
+				e.Counterpart = d.iso3(fv, fp)
+			case "figures":
+				e.Figures = d.figures(fv, fp)
+			default:
+				return d.provenance(&e.Provenance, key, fv, fp)
+			}
+			return true
+		})
+		if e.Category == "torture" && e.ReportedBy == "" && v.Kind == yaml.MappingNode {
+			d.fail(v, join(p, "reported_by"), "required for category torture (who reported it decides whether it counts)")
+		}
+		out = append(out, e)
+	})
+	return out
+}
+
+func (d *decoder) figures(n *yaml.Node, path string) map[string]int {
+	out := map[string]int{}
+	d.fields(n, path, nil, func(key string, v *yaml.Node, p string) bool {
+		if !contains(FigureKeys, key) {
+			return false
+		}
+		out[key] = d.integer(v, p, 0, math.MaxInt32)
+		return true
+	})
+	return out
+}

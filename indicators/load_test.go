@@ -1,0 +1,177 @@
+package indicators
+
+import (
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+
+func TestParseValid(t *testing.T) {
+	files, _ := filepath.Glob("testdata/valid/*")
+	if len(files) == 0 {
+		t.Fatal("no valid test bundles")
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			b, err := LoadFile(f)
+			if err != nil {
+				t.Fatalf("LoadFile: %v", err)
+			}
+			if b.SchemaVersion != SchemaVersion || b.Country.ISO3 == "" || b.AsOf == "" {
+				t.Errorf("incomplete bundle: %+v", b)
+			}
+		})
+	}
+}
+
+func TestParseFull(t *testing.T) {
+	b, err := LoadFile("testdata/valid/full.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	yes := true
+	want := &Bundle{
+		SchemaVersion: 1,
+		Country:       Country{ISO3: "XKX", NameEN: "Kosovo", NameDE: "Kosovo"},
+		AsOf:          "2026-06-01", Description: "test bundle", Licence: "CC0",
+		Indices: map[string]Index{
+			"fh_status":             {Value: "PF", Year: 2025, Provenance: Provenance{Source: "Freedom House"}},
+			"pts":                   {Value: 3.0, Year: 2023, Provenance: Provenance{Source: "PTS", URL: "https://www.politicalterrorscale.org"}},
+			"hdi":                   {Value: 0.8, Year: 2023, Provenance: Provenance{Source: "UNDP", CitedSource: "HDR 2025", Note: "estimate"}},
+			"allied_forces_present": {Value: true, Year: 2026, Provenance: Provenance{Source: "NATO"}},
+			"wgi_rule_of_law":       {Value: -0.25, Year: 2023, Provenance: Provenance{Source: "World Bank"}},
+		},
+		Memberships: map[string]Membership{
+			"att":          {Status: "party", Year: 2017, Provenance: Provenance{Source: "ATT secretariat"}},
+			"hcoc":         {Status: "not_party", Provenance: Provenance{Source: "HCoC"}},
+			"rome_statute": {Status: "signatory", Provenance: Provenance{Source: "UNTC"}},
+		},
+		Embargoes: []Embargo{
+			{Authority: "UN", Provenance: Provenance{Source: "UN"}},
+			{Authority: "EU", InForce: true, Addressee: "non_state", Since: "2011-05-23", Unconfirmed: true, Provenance: Provenance{Source: "EU"}},
+			{Authority: "EU", InForce: true, Addressee: "state", Since: "2012-01-01", Provenance: Provenance{Source: "EU"}},
+		},
+		Evidence: []Evidence{{
+			ID: "e1", Date: "2026-06-01", Category: "torture", Summary: "a report", SummaryDE: "ein Bericht",
+			ReportedBy: "un_body", ByState: &yes, Counterpart: "SRB", Figures: map[string]int{"deaths": 2, "cases": 10},
+			Provenance: Provenance{Source: "UN CAT"},
+		}},
+	}
+	if diff := cmp.Diff(want, b); diff != "" {
+		t.Errorf("bundle mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestParseInvalid checks each class of bad input against its golden error listing in
+// testdata/invalid/NAME.err (rewrite with go test ./indicators -update; review the diff).
+func TestParseInvalid(t *testing.T) {
+	files, _ := filepath.Glob("testdata/invalid/*")
+	for _, f := range files {
+		if strings.HasSuffix(f, ".err") {
+			continue
+		}
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			b, err := LoadFile(f)
+			if err == nil {
+				t.Fatalf("LoadFile(%s) accepted an invalid bundle: %+v", f, b)
+			}
+			if b != nil {
+				t.Errorf("LoadFile returned a bundle together with an error")
+			}
+			var verr *ValidationError
+			if !errors.As(err, &verr) {
+				t.Fatalf("error is %T, want *ValidationError: %v", err, err)
+			}
+			got := err.Error() + "\n"
+			golden := strings.TrimSuffix(f, filepath.Ext(f)) + filepath.Ext(f) + ".err"
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("golden file: %v (run go test ./indicators -update)", err)
+			}
+			if diff := cmp.Diff(string(want), got); diff != "" {
+				t.Errorf("errors mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestLoadFileMissing(t *testing.T) {
+	_, err := LoadFile("testdata/does-not-exist.yaml")
+	if !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("err = %v, want a not-exist error", err)
+	}
+}
+
+func TestCanonicalJSONIgnoresFormatAndOrder(t *testing.T) {
+	a, err := Parse("a.yaml", []byte("schema_version: 1\nas_of: 2026-01-01\ncountry: {name_de: Deutschland, iso3: DEU, name_en: Germany}\n"+
+		"indices: {hdi: {year: 2023, value: 0.95, source: UNDP}}\nmemberships: {}\nembargoes: []\nevidence: []\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := LoadFile("testdata/valid/minimal.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca, _ := a.CanonicalJSON()
+	cb, _ := b.CanonicalJSON()
+	if diff := cmp.Diff(string(ca), string(cb)); diff != "" {
+		t.Errorf("canonical JSON differs (-yaml +json):\n%s", diff)
+	}
+	want := `{"as_of":"2026-01-01","country":{"iso3":"DEU","name_de":"Deutschland","name_en":"Germany"},"embargoes":[],"evidence":[],` +
+		`"indices":{"hdi":{"source":"UNDP","value":0.95,"year":2023}},"memberships":{},"schema_version":1}`
+	if string(ca) != want {
+		t.Errorf("canonical JSON:\n got %s\nwant %s", ca, want)
+	}
+	da, _ := a.Digest()
+	db, _ := b.Digest()
+	if da != db || !strings.HasPrefix(da, "sha256:") || len(da) != 71 {
+		t.Errorf("digests %q and %q, want equal sha256 digests", da, db)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	seeds, _ := filepath.Glob("testdata/*/*")
+	for _, s := range seeds {
+		if data, err := os.ReadFile(s); err == nil && !strings.HasSuffix(s, ".err") {
+			f.Add(data)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		b, err := Parse("fuzz", data)
+		if (b == nil) == (err == nil) {
+			t.Fatalf("Parse returned bundle %v and error %v: want exactly one", b != nil, err)
+		}
+		if err != nil {
+			var verr *ValidationError
+			if !errors.As(err, &verr) || len(verr.Problems) == 0 {
+				t.Fatalf("error %T without problems: %v", err, err)
+			}
+			return
+		}
+		// A valid bundle survives a round trip through its canonical JSON unchanged.
+		c, err := b.CanonicalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b2, err := Parse("roundtrip.json", c)
+		if err != nil {
+			t.Fatalf("canonical JSON of a valid bundle does not validate: %v\n%s", err, c)
+		}
+		c2, _ := b2.CanonicalJSON()
+		if string(c) != string(c2) {
+			t.Fatalf("round trip changed the bundle:\n%s\n%s", c, c2)
+		}
+	})
+}
