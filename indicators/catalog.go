@@ -28,7 +28,7 @@ var inf = math.Inf(1)
 var Indices = []IndexSpec{
 	{ID: "fh_status", Kind: Enum, Values: []string{"F", "PF", "NF"}, Meaning: "Freedom House status: Free, Partly Free, Not Free"},
 	{ID: "fh_total", Kind: Number, Min: 0, Max: 100, Meaning: "Freedom House total score"},
-	{ID: "fh_political_rights", Kind: Number, Min: 0, Max: 40, Meaning: "Freedom House political rights"},
+	{ID: "fh_political_rights", Kind: Number, Min: -4, Max: 40, Meaning: "Freedom House political rights (can fall below 0 through the discretionary question)"},
 	{ID: "fh_civil_liberties", Kind: Number, Min: 0, Max: 60, Meaning: "Freedom House civil liberties"},
 	{ID: "pts", Kind: Integer, Min: 1, Max: 5, Meaning: "Political Terror Scale (5 worst)"},
 	{ID: "wgi_voice_accountability", Kind: Number, Min: -3, Max: 3, Meaning: "World Bank WGI Voice and Accountability"},

@@ -13,7 +13,7 @@ import (
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevel})))
 	app := newApp(stdout, stderr)
-	err := app.RunContext(ctx, args)
+	err := app.RunContext(ctx, interspersed(app, args))
 	if err == nil {
 		return exitOK
 	}
@@ -33,8 +33,11 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Commands: []*cli.Command{
 			assessCommand(),
 			criteriaCommand(),
+			dataCommand(),
 			validateCommand(),
 			versionCommand(),
+			auditCommand(),
+			replayCommand(),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -28,12 +29,13 @@ func assessCommand() *cli.Command {
 		Usage:       "assess a destination: eight verdicts, reasons, overall class",
 		ArgsUsage:   "ISO3",
 		Description: assessHelp,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "bundle", Usage: "assess this bundle file (YAML or JSON) instead of a shipped one"},
 			&cli.StringFlag{Name: "as-of", Usage: "use the country's latest bundle dated on or before `DATE` (YYYY-MM-DD)"},
 			&cli.IntFlag{Name: "explain", Usage: "print every reason of criterion `N` (1..8) with values and sources"},
+			&cli.BoolFlag{Name: "all", Usage: "rate every country of the library (--format table, csv or json)"},
 			langFlag, formatFlag("table, json or markdown"), policiesFlag, fixturesFlag, logFlag,
-		},
+		}, recordFlags()...),
 		Action: assess,
 	}
 }
@@ -44,6 +46,9 @@ func assess(c *cli.Context) error {
 	cfg, err := loadConfig(c)
 	if err != nil {
 		return err
+	}
+	if c.Bool("all") {
+		return assessAll(c, cfg)
 	}
 	if err := cfg.checkFormat("table", "json", "markdown"); err != nil {
 		return err
@@ -70,9 +75,14 @@ func assess(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	evalTime := time.Now()
 	res, err := e.Assess(c.Context, b)
 	if err != nil {
 		return withCode(exitPolicy, err)
+	}
+	decision, err := recordDecision(c, cfg, e, b, res, evalTime)
+	if err != nil {
+		return err
 	}
 
 	// Render fully before writing, so a failure leaves no half-written output.
@@ -84,7 +94,7 @@ func assess(c *cli.Context) error {
 	case explain > 0:
 		err = report.Explain(&out, res, explain, opts)
 	case cfg.Format == "json":
-		err = writeJSON(&out, assessment{Result: res, Bundle: source})
+		err = writeJSON(&out, assessment{Result: res, Bundle: source, DecisionID: decision.id, Recorded: !decision.dryRun})
 	case cfg.Format == "markdown":
 		err = report.Markdown(&out, res, opts)
 	default:
@@ -93,6 +103,9 @@ func assess(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if cfg.Format != "json" {
+		decision.footer(&out, cfg.Lang, cfg.Format == "markdown" && explain == 0)
+	}
 	_, err = c.App.Writer.Write(out.Bytes())
 	return err
 }
@@ -100,7 +113,9 @@ func assess(c *cli.Context) error {
 // assessment is the JSON output of assess: the result and where its bundle came from.
 type assessment struct {
 	*engine.Result
-	Bundle string `json:"bundle"`
+	Bundle     string `json:"bundle"`
+	DecisionID string `json:"decision_id,omitempty"` // the audit record's id; empty with --no-record
+	Recorded   bool   `json:"recorded"`
 }
 
 func loadBundle(c *cli.Context, cfg *Config, file string) (*indicators.Bundle, string, error) {

@@ -21,9 +21,12 @@ type Config struct {
 	Policies string `mapstructure:"policies"`  // policy directory; empty = the embedded policies
 	Fixtures string `mapstructure:"fixtures"`  // bundle directory; empty = the embedded fixtures
 	LogLevel string `mapstructure:"log-level"` // debug, info, warn, error
+
+	Requester string      `mapstructure:"requester"` // who asks, recorded with every decision; default $USER
+	Audit     AuditConfig `mapstructure:"audit"`     // where decisions are recorded (audit.go)
 }
 
-var configKeys = []string{"lang", "format", "policies", "fixtures", "log-level"}
+var configKeys = []string{"lang", "format", "policies", "fixtures", "log-level", "requester", "audit.path", "audit.dsn"}
 
 func defaults(v *viper.Viper) {
 	v.SetDefault("lang", "en")
@@ -31,6 +34,9 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("policies", "")
 	v.SetDefault("fixtures", "")
 	v.SetDefault("log-level", "warn")
+	v.SetDefault("requester", defaultRequester())
+	v.SetDefault("audit.path", defaultAuditPath())
+	v.SetDefault("audit.dsn", "")
 }
 
 // loadConfig builds the configuration for a command from its flags, the environment

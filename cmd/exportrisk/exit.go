@@ -12,6 +12,7 @@ const (
 	exitUsage        = 2 // bad command line or configuration
 	exitInvalidInput = 3 // invalid bundle, unknown country, no bundle for the date
 	exitPolicy       = 4 // policies do not load, compile or keep the result contract
+	exitCheckFailed  = 5 // replay differed or failed, audit verify found a broken chain
 )
 
 // exitError carries the exit code for an error.

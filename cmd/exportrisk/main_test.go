@@ -21,9 +21,15 @@ const kazFixture = "../../fixtures/curated/KAZ-2026-06-01.yaml"
 // digests change with every policy or fixture edit; the engine tests check them.
 var digest = regexp.MustCompile(`sha256:[0-9a-f]{64}`)
 
+// decision ids are new for every assessment.
+var decisionID = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+
 func runCLI(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // no user config file
+	// Each run records its decisions in its own audit store.
+	t.Setenv("EXPORTRISK_AUDIT_PATH", filepath.Join(t.TempDir(), "audit.db"))
+	t.Setenv("EXPORTRISK_REQUESTER", "tester")
 	for k, v := range env {
 		t.Setenv(k, v)
 	}
@@ -35,14 +41,7 @@ func runCLI(t *testing.T, env map[string]string, args ...string) (code int, stdo
 // TestCLI runs each command, format and language against golden output in
 // testdata/NAME.golden (stdout, then stderr after a marker line).
 func TestCLI(t *testing.T) {
-	configFile := filepath.Join(t.TempDir(), "config.yaml")
-	if err := os.WriteFile(configFile, []byte("lang: de\nformat: markdown\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	badConfig := filepath.Join(t.TempDir(), "bad.yaml")
-	if err := os.WriteFile(badConfig, []byte("lang: de\ncolour: red\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	configFile, badConfig := "testdata/config-de.yaml", "testdata/config-bad.yaml"
 	tests := map[string]struct {
 		args []string
 		env  map[string]string
@@ -86,10 +85,12 @@ func TestCLI(t *testing.T) {
 			if code != tc.code {
 				t.Errorf("exit code %d, want %d\nstderr: %s", code, tc.code, stderr)
 			}
-			if tc.code != exitOK && stdout != "" {
+			// validate reports each valid file before it stops at an invalid one.
+			if tc.code != exitOK && tc.args[0] != "validate" && stdout != "" {
 				t.Errorf("failed command wrote to stdout:\n%s", stdout)
 			}
 			got := digest.ReplaceAllString(stdout+"\n--- stderr ---\n"+stderr, "sha256:<digest>")
+			got = decisionID.ReplaceAllString(got, "<decision-id>")
 			golden(t, filepath.Join("testdata", name+".golden"), got)
 		})
 	}
@@ -149,6 +150,7 @@ func TestAssessKazakhstanJSON(t *testing.T) {
 	if got.Country.ISO3 != "KAZ" || got.AsOf != "2026-06-01" || got.Overall != "light_red" ||
 		!strings.HasPrefix(got.PolicyRevision, "sha256:") || !strings.HasPrefix(got.InputDigest, "sha256:") ||
 		got.Bundle != "fixtures/curated/KAZ-2026-06-01.yaml" {
-		t.Errorf("header fields: %+v", got)
+		t.Errorf("header fields: country %s, as_of %s, overall %q, bundle %q, revision %q, digest %q",
+			got.Country.ISO3, got.AsOf, got.Overall, got.Bundle, got.PolicyRevision, got.InputDigest)
 	}
 }

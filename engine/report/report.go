@@ -5,7 +5,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/indicators"
@@ -21,20 +21,42 @@ type Options struct {
 func Table(w io.Writer, r *engine.Result, o Options) error {
 	ew := &errWriter{w: w}
 	header(ew, r, o)
-	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "#\t%s\t%s\n", word("criterion", o.Lang), word("verdict", o.Lang))
+	width := 0
 	for _, c := range r.Criteria {
-		fmt.Fprintf(tw, "%d\t%s\t%s\n", c.Criterion, c.Title.In(o.Lang), strings.ToUpper(Verdict(c.Verdict, o.Lang)))
+		width = max(width, utf8.RuneCountInString(c.Title.In(o.Lang)))
+	}
+	for _, c := range r.Criteria {
+		title := c.Title.In(o.Lang)
+		pad := strings.Repeat(" ", width-utf8.RuneCountInString(title))
+		fmt.Fprintf(ew, "%s%s  %s\n", title, pad, strings.ToUpper(Verdict(c.Verdict, o.Lang)))
 		for _, rs := range main(c) {
-			fmt.Fprintf(tw, "\t  - %s\t\n", rs.Message.In(o.Lang))
+			wrap(ew, "  - ", "    ", rs.Message.In(o.Lang))
 		}
 		if len(c.Missing) > 0 {
-			fmt.Fprintf(tw, "\t  %s: %s\t\n", word("missing", o.Lang), strings.Join(c.Missing, ", "))
+			wrap(ew, "  ", "    ", word("missing", o.Lang)+": "+strings.Join(c.Missing, ", "))
 		}
 	}
-	tw.Flush()
 	fmt.Fprintf(ew, "\n%s\n", word("explain", o.Lang))
 	return ew.err
+}
+
+// lineWidth is where wrap breaks lines.
+const lineWidth = 100
+
+// wrap writes s in lines of at most lineWidth runes, breaking at spaces.
+func wrap(w io.Writer, first, rest, s string) {
+	prefix, line := first, ""
+	for _, word := range strings.Fields(s) {
+		if line != "" && utf8.RuneCountInString(prefix+line+" "+word) > lineWidth {
+			fmt.Fprintln(w, prefix+line)
+			prefix, line = rest, ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += word
+	}
+	fmt.Fprintln(w, prefix+line)
 }
 
 // Explain writes every reason of criterion n with the values, years and sources it used.
@@ -45,10 +67,9 @@ func Explain(w io.Writer, r *engine.Result, n int, o Options) error {
 	}
 	ew := &errWriter{w: w}
 	header(ew, r, o)
-	fmt.Fprintf(ew, "%s %d: %s\n%s: %s\n\n", word("criterion", o.Lang), c.Criterion, c.Title.In(o.Lang),
-		word("verdict", o.Lang), strings.ToUpper(Verdict(c.Verdict, o.Lang)))
+	fmt.Fprintf(ew, "%s\n%s: %s\n\n", c.Title.In(o.Lang), word("verdict", o.Lang), strings.ToUpper(Verdict(c.Verdict, o.Lang)))
 	for i, rs := range c.Reasons {
-		fmt.Fprintf(ew, "%d. [%s] %s\n", i+1, rs.Code, rs.Message.In(o.Lang))
+		wrap(ew, fmt.Sprintf("%d. [%s] ", i+1, rs.Code), "   ", rs.Message.In(o.Lang))
 		supports := word("supports", o.Lang) + ": " + Verdict(rs.Verdict, o.Lang)
 		if rs.Signal != "" {
 			supports += "; " + word("signal", o.Lang) + ": " + rs.Signal
@@ -75,12 +96,12 @@ func Markdown(w io.Writer, r *engine.Result, o Options) error {
 		fmt.Fprintf(ew, "- %s: `%s`\n", word("bundle", o.Lang), o.Bundle)
 	}
 	fmt.Fprintf(ew, "- %s: `%s`\n- %s: `%s`\n\n", word("revision", o.Lang), r.PolicyRevision, word("input", o.Lang), r.InputDigest)
-	fmt.Fprintf(ew, "| # | %s | %s |\n|---|---|---|\n", word("criterion", o.Lang), word("verdict", o.Lang))
+	fmt.Fprintf(ew, "| %s | %s |\n|---|---|\n", word("criterion", o.Lang), word("verdict", o.Lang))
 	for _, c := range r.Criteria {
-		fmt.Fprintf(ew, "| %d | %s | %s |\n", c.Criterion, c.Title.In(o.Lang), Verdict(c.Verdict, o.Lang))
+		fmt.Fprintf(ew, "| %s | %s |\n", md(c.Title.In(o.Lang)), Verdict(c.Verdict, o.Lang))
 	}
 	for _, c := range r.Criteria {
-		fmt.Fprintf(ew, "\n## %d. %s: %s\n\n", c.Criterion, c.Title.In(o.Lang), Verdict(c.Verdict, o.Lang))
+		fmt.Fprintf(ew, "\n## %s: %s\n\n", c.Title.In(o.Lang), Verdict(c.Verdict, o.Lang))
 		for _, rs := range c.Reasons {
 			fmt.Fprintf(ew, "- %s (`%s`, %s: %s)\n", md(rs.Message.In(o.Lang)), rs.Code, word("supports", o.Lang), Verdict(rs.Verdict, o.Lang))
 			for _, v := range rs.Indicators {

@@ -1,0 +1,192 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/fixtures"
+	"github.com/exportrisk/exportrisk/indicators"
+)
+
+func world(t *testing.T, asOf string) (*World, *indicators.Library) {
+	t.Helper()
+	ctx := context.Background()
+	p, err := engine.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := engine.New(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := indicators.OpenLibrary(fixtures.FS, "fixtures")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := AssessWorld(ctx, e, lib, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w, lib
+}
+
+// TestWorldFactChecks runs the shipped 2023 world bundles through the real engine and
+// checks verdicts that follow from facts no one disputes. Each case says why.
+func TestWorldFactChecks(t *testing.T) {
+	w, lib := world(t, "2023-12-31")
+	byISO := map[string]CountryVerdicts{}
+	for _, c := range w.Countries {
+		byISO[c.ISO3] = c
+	}
+	tests := map[string]struct {
+		iso       string
+		criterion int
+		critical  bool
+	}{
+		// Criterion 1: an arms embargo on the whole state is critical.
+		"North Korea: UN (res. 1718) and EU arms embargo on the state":   {"PRK", 1, true},
+		"Russia: EU arms embargo on the state (Decision 2014/512/CFSP)":  {"RUS", 1, true},
+		"Belarus: EU arms embargo on the state (Decision 2012/642/CFSP)": {"BLR", 1, true},
+		// Criterion 4: a primary party to an interstate armed conflict in the data year.
+		"Russia: primary party, UCDP 13243 Russia-Ukraine, 2023":  {"RUS", 4, true},
+		"Ukraine: primary party, UCDP 13243 Russia-Ukraine, 2023": {"UKR", 4, true},
+		"Israel: primary party, UCDP 14609 Iran-Israel, 2023":     {"ISR", 4, true},
+		// Iceland: no land neighbour, party to no armed conflict, Free (FH 2023), HDI 0.959.
+		"Iceland criterion 2": {"ISL", 2, false},
+		"Iceland criterion 3": {"ISL", 3, false},
+		"Iceland criterion 4": {"ISL", 4, false},
+		"Iceland criterion 8": {"ISL", 8, false},
+		// Uruguay: neighbours Argentina and Brazil with no armed conflict, Free, HDI 0.830.
+		"Uruguay criterion 2": {"URY", 2, false},
+		"Uruguay criterion 3": {"URY", 3, false},
+		"Uruguay criterion 4": {"URY", 4, false},
+		"Uruguay criterion 8": {"URY", 8, false},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			c, ok := byISO[tc.iso]
+			if !ok {
+				t.Fatalf("%s not assessed", tc.iso)
+			}
+			got := c.Verdicts[tc.criterion-1]
+			if (got == engine.Critical) != tc.critical {
+				t.Errorf("criterion %d = %s (bundle %s)", tc.criterion, got, c.Bundle)
+			}
+		})
+	}
+
+	// The premises of the "no conflict anywhere near" cases, read from the bundles.
+	for _, iso := range []string{"ISL", "URY"} {
+		entry, err := lib.Find(iso, "2023-12-31")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := lib.Load(entry)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix := b.Indices
+		if ix["fh_status"].Value != "F" || ix["hdi"].Value.(float64) < 0.8 ||
+			ix["ucdp_neighbour_conflicts"].Value != 0.0 || ix["ucdp_interstate_conflicts"].Value != 0.0 ||
+			ix["ucdp_internal_conflicts"].Value != 0.0 {
+			t.Errorf("%s premises do not hold: %v %v %v %v %v", iso, ix["fh_status"].Value, ix["hdi"].Value,
+				ix["ucdp_neighbour_conflicts"].Value, ix["ucdp_interstate_conflicts"].Value, ix["ucdp_internal_conflicts"].Value)
+		}
+	}
+	// And of the embargo cases: an in-force record addressed to the state.
+	for _, iso := range []string{"PRK", "RUS", "BLR"} {
+		entry, _ := lib.Find(iso, "2023-12-31")
+		b, err := lib.Load(entry)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, e := range b.Embargoes {
+			found = found || (e.InForce && e.Addressee == "state" && (e.Authority == "UN" || e.Authority == "EU"))
+		}
+		if !found {
+			t.Errorf("%s: no UN or EU embargo on the state in the bundle", iso)
+		}
+	}
+}
+
+func TestAssessWorldSummary(t *testing.T) {
+	w, _ := world(t, "")
+	if len(w.Countries) != 197 {
+		t.Errorf("%d countries, want 197", len(w.Countries))
+	}
+	total := 0
+	for _, n := range w.Classes {
+		total += n
+	}
+	if total != len(w.Countries) {
+		t.Errorf("class counts %v do not add up to %d", w.Classes, len(w.Countries))
+	}
+	for _, c := range w.Countries {
+		if c.ISO3 == "KAZ" && c.AsOf != "2026-06-01" {
+			t.Errorf("KAZ: latest bundle should be the curated report bundle, got %s", c.Bundle)
+		}
+		for i, v := range c.Verdicts {
+			if v == "" {
+				t.Errorf("%s criterion %d: no verdict", c.ISO3, i+1)
+			}
+		}
+	}
+	// Palestine is outside UCDP's state system: its conflict counts are unknown.
+	found := false
+	for _, iso := range w.InsufficientData["4"] {
+		found = found || iso == "PSE"
+	}
+	if !found {
+		t.Errorf("PSE should have insufficient data on criterion 4: %v", w.InsufficientData)
+	}
+}
+
+func TestAssessAllCLI(t *testing.T) {
+	code, stdout, stderr := runCLI(t, nil, "assess", "--all", "--format", "csv")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	rows, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(rows[0], ","); got != "iso3,name_en,name_de,as_of,bundle,c1,c2,c3,c4,c5,c6,c7,c8,overall,critical_count" {
+		t.Errorf("header = %s", got)
+	}
+	if len(rows) != 198 {
+		t.Errorf("%d rows, want header + 197", len(rows))
+	}
+
+	code, stdout, stderr = runCLI(t, nil, "assess", "--all", "--format", "json", "--as-of", "2023-12-31")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var w World
+	if err := json.Unmarshal([]byte(stdout), &w); err != nil {
+		t.Fatal(err)
+	}
+	if w.AsOf != "2023-12-31" || len(w.Countries) != 197 {
+		t.Errorf("as_of %q, %d countries", w.AsOf, len(w.Countries))
+	}
+
+	code, stdout, _ = runCLI(t, nil, "assess", "--all", "--lang", "de")
+	if code != exitOK || !strings.Contains(stdout, "Deutschland") || !strings.Contains(stdout, "197 countries") {
+		t.Errorf("table: exit %d\n%s", code, stdout)
+	}
+
+	for _, args := range [][]string{
+		{"assess", "--all", "KAZ"},
+		{"assess", "--all", "--format", "markdown"},
+		{"assess", "--all", "--explain", "2"},
+		{"assess", "--all", "--as-of", "2023"},
+	} {
+		if code, _, _ := runCLI(t, nil, args...); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+}

@@ -1,0 +1,468 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/user"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/audit"
+	"github.com/exportrisk/exportrisk/indicators"
+)
+
+// AuditConfig says where decisions are recorded (config keys audit.path, audit.dsn).
+type AuditConfig struct {
+	Path string `mapstructure:"path"` // SQLite file; default <user data dir>/exportrisk/audit.db
+	DSN  string `mapstructure:"dsn"`  // PostgreSQL connection string; when set, used instead of path
+}
+
+// defaultAuditPath is $XDG_DATA_HOME/exportrisk/audit.db, else the platform's user
+// data directory (~/.local/share on Linux); "" if there is no home directory.
+func defaultAuditPath() string {
+	if d := os.Getenv("XDG_DATA_HOME"); filepath.IsAbs(d) {
+		return filepath.Join(d, "exportrisk", "audit.db")
+	}
+	var dir string
+	switch runtime.GOOS {
+	case "windows":
+		dir = os.Getenv("LocalAppData")
+	case "darwin", "ios":
+		if d, err := os.UserConfigDir(); err == nil { // ~/Library/Application Support
+			dir = d
+		}
+	default:
+		if home, err := os.UserHomeDir(); err == nil {
+			dir = filepath.Join(home, ".local", "share")
+		}
+	}
+	if dir == "" {
+		return ""
+	}
+	return filepath.Join(dir, "exportrisk", "audit.db")
+}
+
+// defaultRequester is $USER, else the account name, else the user id.
+func defaultRequester() string {
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return fmt.Sprintf("uid:%d", os.Getuid())
+}
+
+// recordFlags are the assess flags about recording the decision.
+func recordFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "requester", Usage: "who asks, recorded with the decision (EXPORTRISK_REQUESTER; default $USER)"},
+		&cli.StringFlag{Name: "case", Usage: "case reference recorded with the decision, e.g. a licence application number"},
+		&cli.BoolFlag{Name: "no-record", Usage: "dry run: do not record the decision in the audit log"},
+	}
+}
+
+// openStore opens the configured audit store. Without create a missing store is an
+// error that says how to point at one.
+func openStore(ctx context.Context, cfg *Config, create bool) (audit.Store, error) {
+	if cfg.Audit.DSN != "" {
+		s, err := audit.OpenPostgres(ctx, cfg.Audit.DSN, audit.PostgresOptions{})
+		if err != nil {
+			return nil, fmt.Errorf("audit.dsn: %w", err)
+		}
+		return s, nil
+	}
+	if cfg.Audit.Path == "" {
+		return nil, usageErrorf("audit.path: no default location (no home directory); set audit.path or EXPORTRISK_AUDIT_PATH")
+	}
+	s, err := audit.OpenSQLite(ctx, cfg.Audit.Path, audit.SQLiteOptions{Create: create})
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w; set audit.path or EXPORTRISK_AUDIT_PATH to the store to read", err)
+	}
+	return s, err
+}
+
+// recorded is what became of an assessment: recorded with an id, or a dry run.
+type recorded struct {
+	id     string
+	dryRun bool
+}
+
+// recordDecision appends the decision to the audit store, archiving the policies of
+// its revision first, unless --no-record is given.
+func recordDecision(c *cli.Context, cfg *Config, e *engine.Engine, b *indicators.Bundle, res *engine.Result, evalTime time.Time) (*recorded, error) {
+	if c.Bool("no-record") {
+		return &recorded{dryRun: true}, nil
+	}
+	if cfg.Requester == "" {
+		return nil, usageErrorf("requester: empty; give --requester NAME or set requester (EXPORTRISK_REQUESTER)")
+	}
+	input, err := b.CanonicalJSON()
+	if err != nil {
+		return nil, err
+	}
+	rec, err := audit.NewRecord(audit.Decision{Input: input, Result: res, Requester: cfg.Requester,
+		CaseRef: c.String("case"), EngineVersion: engineVersion(), EvalTime: evalTime})
+	if err != nil {
+		return nil, fmt.Errorf("record decision: %w", err)
+	}
+	s, err := openStore(c.Context, cfg, true)
+	if err != nil {
+		return nil, fmt.Errorf("record decision: %w", err)
+	}
+	defer s.Close()
+	p := e.Policies()
+	if err := s.ArchivePolicies(c.Context, p.Revision, p.Files); err != nil {
+		return nil, fmt.Errorf("record decision: %w", err)
+	}
+	if err := s.Append(c.Context, rec); err != nil {
+		return nil, fmt.Errorf("record decision: %w", err)
+	}
+	if err := s.Close(); err != nil {
+		return nil, fmt.Errorf("record decision: %w", err)
+	}
+	return &recorded{id: rec.DecisionID}, nil
+}
+
+// footer writes the decision id (or that it was a dry run) under a text report.
+func (r *recorded) footer(w io.Writer, lang string, markdown bool) {
+	var line string
+	switch {
+	case r.dryRun && lang == "de":
+		line = "Nicht aufgezeichnet (Probelauf)."
+	case r.dryRun:
+		line = "Not recorded (dry run)."
+	case lang == "de":
+		line = "Entscheidungs-ID: " + r.id + " (im Prüfprotokoll aufgezeichnet)"
+	default:
+		line = "Decision ID: " + r.id + " (recorded in the audit log)"
+	}
+	if markdown {
+		line = "_" + strings.Replace(line, r.id, "`"+r.id+"`", 1) + "_"
+	}
+	fmt.Fprintf(w, "\n%s\n", line)
+}
+
+const auditHelp = `Every assessment is recorded in the audit log: the input bundle, the policy revision
+(its files are archived in the log), the engine version, who asked and the result.
+Records are append-only and hash-chained: "audit verify" detects any record changed,
+removed or reordered since. The log is a SQLite file (audit.path, EXPORTRISK_AUDIT_PATH;
+default ~/.local/share/exportrisk/audit.db) or PostgreSQL (audit.dsn, EXPORTRISK_AUDIT_DSN).
+
+Examples:
+   exportrisk audit list --country KAZ --since 2026-01-01
+   exportrisk audit show 0196f0c4-8a1e-7c53-9d2b-5a8e4f0c1d27
+   exportrisk audit verify
+   exportrisk audit export --format jsonl > decisions.jsonl`
+
+func auditCommand() *cli.Command {
+	cmd := &cli.Command{
+		Name:        "audit",
+		Usage:       "list, show, verify and export recorded decisions",
+		Description: auditHelp,
+		Subcommands: []*cli.Command{auditListCommand(), auditShowCommand(), auditVerifyCommand(), auditExportCommand()},
+	}
+	for _, sub := range cmd.Subcommands {
+		sub.OnUsageError = onUsageError
+	}
+	return cmd
+}
+
+// filterFlags select records, for audit list, audit export and replay --all.
+func filterFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "country", Usage: "only decisions on this destination (ISO3)"},
+		&cli.StringFlag{Name: "since", Usage: "only decisions recorded at or after `TIME` (YYYY-MM-DD or RFC 3339)"},
+		&cli.StringFlag{Name: "until", Usage: "only decisions recorded at or before `TIME` (YYYY-MM-DD: the whole day)"},
+		&cli.StringFlag{Name: "verdict", Usage: "only decisions with this overall class (dark_red, light_red, none) or with a criterion of this verdict (critical, possibly_critical, not_critical, insufficient_data)"},
+		&cli.StringFlag{Name: "requester", Usage: "only decisions asked for by this requester"},
+	}
+}
+
+// filter reads the filter flags.
+func filter(c *cli.Context) (audit.Filter, error) {
+	f := audit.Filter{Country: c.String("country"), Verdict: c.String("verdict"), Requester: c.String("requester")}
+	if f.Country != "" && !iso3Pattern.MatchString(f.Country) {
+		return f, usageErrorf("country: want an ISO 3166-1 alpha-3 code such as KAZ (got %q)", f.Country)
+	}
+	var err error
+	if f.Since, err = parseTimeFlag(c.String("since"), false); err != nil {
+		return f, usageErrorf("since: %v", err)
+	}
+	if f.Until, err = parseTimeFlag(c.String("until"), true); err != nil {
+		return f, usageErrorf("until: %v", err)
+	}
+	if err := f.Validate(); err != nil {
+		return f, withCode(exitUsage, err)
+	}
+	return f, nil
+}
+
+// parseTimeFlag reads YYYY-MM-DD (the start of the day, UTC, or with endOfDay its last
+// nanosecond) or an RFC 3339 time.
+func parseTimeFlag(s string, endOfDay bool) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if d, err := time.Parse(time.DateOnly, s); err == nil {
+		if endOfDay {
+			d = d.Add(24*time.Hour - time.Nanosecond)
+		}
+		return d, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("want YYYY-MM-DD or an RFC 3339 time such as 2026-06-01T12:00:00Z (got %q)", s)
+	}
+	return t, nil
+}
+
+// auditFormat is the --format of an audit command: its own flag, not the format of
+// assessment reports in the configuration.
+func auditFormat(c *cli.Context, allowed ...string) (string, error) {
+	f := c.String("format")
+	if f == "" {
+		f = allowed[0]
+	}
+	for _, a := range allowed {
+		if f == a {
+			return f, nil
+		}
+	}
+	return "", usageErrorf("format: want %s (got %q)", strings.Join(allowed, " or "), f)
+}
+
+// withStore loads the configuration, opens the existing store, and runs fn.
+func withStore(c *cli.Context, fn func(cfg *Config, s audit.Store) error) error {
+	cfg, err := loadConfig(c)
+	if err != nil {
+		return err
+	}
+	s, err := openStore(c.Context, cfg, false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return fn(cfg, s)
+}
+
+func auditListCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "list",
+		Usage: "list recorded decisions, oldest first",
+		Flags: append(filterFlags(),
+			&cli.IntFlag{Name: "limit", Usage: "list at most `N` decisions"},
+			&cli.StringFlag{Name: "format", Usage: "table or json"}, logFlag),
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usageErrorf("audit list: unexpected argument %q (filters are flags: --country %s)", c.Args().First(), c.Args().First())
+			}
+			format, err := auditFormat(c, "table", "json")
+			if err != nil {
+				return err
+			}
+			f, err := filter(c)
+			if err != nil {
+				return err
+			}
+			f.Limit = c.Int("limit")
+			return withStore(c, func(_ *Config, s audit.Store) error {
+				list, err := s.List(c.Context, f)
+				if err != nil {
+					return err
+				}
+				var out bytes.Buffer
+				if format == "json" {
+					if err := writeJSON(&out, list); err != nil {
+						return err
+					}
+				} else {
+					writeList(&out, list)
+				}
+				_, err = c.App.Writer.Write(out.Bytes())
+				return err
+			})
+		},
+	}
+}
+
+func writeList(w io.Writer, list []audit.Summary) {
+	if len(list) == 0 {
+		fmt.Fprintln(w, "No recorded decision matches.")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SEQ\tDECISION ID\tRECORDED (UTC)\tCOUNTRY\tAS OF\tOVERALL\tREQUESTER\tCASE")
+	for _, s := range list {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.Seq, s.DecisionID, shortTime(s.Timestamp), s.Country, s.AsOf,
+			dash(s.Overall), s.Requester, dash(s.CaseRef))
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "%d decision(s)\n", len(list))
+}
+
+// shortTime writes a record time to the second, for listings.
+func shortTime(ts string) string {
+	t, err := audit.ParseTime(ts)
+	if err != nil {
+		return ts
+	}
+	return t.UTC().Format(time.DateTime)
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func auditShowCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "show",
+		Usage:     "show one recorded decision: who, when, which input and rules, the verdicts, the chain",
+		ArgsUsage: "DECISION-ID",
+		Flags:     []cli.Flag{&cli.StringFlag{Name: "format", Usage: "text or json (the full record, input and result included)"}, logFlag},
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return usageErrorf("audit show: give one decision id")
+			}
+			format, err := auditFormat(c, "text", "json")
+			if err != nil {
+				return err
+			}
+			return withStore(c, func(_ *Config, s audit.Store) error {
+				rec, err := getRecord(c.Context, s, c.Args().First())
+				if err != nil {
+					return err
+				}
+				var out bytes.Buffer
+				if format == "json" {
+					err = writeJSON(&out, rec)
+				} else {
+					err = writeRecord(c.Context, &out, s, rec)
+				}
+				if err != nil {
+					return err
+				}
+				_, err = c.App.Writer.Write(out.Bytes())
+				return err
+			})
+		},
+	}
+}
+
+// getRecord reads a record; an unknown id is invalid input.
+func getRecord(ctx context.Context, s audit.Store, id string) (*audit.RecordV1, error) {
+	rec, err := s.Get(ctx, id)
+	if errors.Is(err, audit.ErrNotFound) {
+		return nil, withCode(exitInvalidInput, fmt.Errorf("no decision %s in %s (see exportrisk audit list)", id, s.Location()))
+	}
+	return rec, err
+}
+
+func writeRecord(ctx context.Context, w io.Writer, s audit.Store, r *audit.RecordV1) error {
+	res, err := r.DecodeResult()
+	if err != nil {
+		return err
+	}
+	files := "not archived"
+	if p, err := s.Policies(ctx, r.PolicyRevision); err == nil {
+		files = fmt.Sprintf("%d files archived", len(p))
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, kv := range [][2]string{
+		{"Decision", r.DecisionID},
+		{"Sequence", fmt.Sprint(r.Seq)},
+		{"Recorded", r.Timestamp},
+		{"Requester", r.Requester},
+		{"Case", dash(r.CaseRef)},
+		{"Country", fmt.Sprintf("%s (%s), as of %s", res.Country.NameEN, r.Country, r.AsOf)},
+		{"Overall", dash(r.Overall)},
+		{"Input", fmt.Sprintf("%s (%d bytes of canonical JSON)", r.InputDigest, len(r.Input))},
+		{"Policies", fmt.Sprintf("%s (%s)", r.PolicyRevision, files)},
+		{"Engine", r.EngineVersion},
+		{"Evaluated", r.EvalTime},
+		{"Prev hash", r.PrevHash},
+		{"Hash", r.Hash},
+	} {
+		fmt.Fprintf(tw, "%s\t%s\n", kv[0], kv[1])
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, c := range res.Criteria {
+		fmt.Fprintf(tw, "%s\t%s\n", c.Title.EN, strings.ToUpper(strings.ReplaceAll(c.Verdict, "_", " ")))
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nReplay with: exportrisk replay %s\n", r.DecisionID)
+	return nil
+}
+
+func auditVerifyCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "verify",
+		Usage: "check the hash chain: name the first record changed, removed or reordered",
+		Flags: []cli.Flag{&cli.StringFlag{Name: "format", Usage: "text or json"}, logFlag},
+		Action: func(c *cli.Context) error {
+			format, err := auditFormat(c, "text", "json")
+			if err != nil {
+				return err
+			}
+			return withStore(c, func(_ *Config, s audit.Store) error {
+				rep, err := audit.Verify(c.Context, s)
+				if err != nil {
+					return err
+				}
+				var out bytes.Buffer
+				if format == "json" {
+					if err := writeJSON(&out, rep); err != nil {
+						return err
+					}
+				} else if rep.OK() {
+					fmt.Fprintf(&out, "OK: %d record(s) in %s, chain intact.\nHead: seq %d, hash %s\n", rep.Records, s.Location(), rep.Head.Seq, rep.Head.Hash)
+					fmt.Fprintln(&out, "Keep the head hash somewhere else: it is what shows later that no newest record was removed.")
+				}
+				if _, err := c.App.Writer.Write(out.Bytes()); err != nil {
+					return err
+				}
+				if !rep.OK() {
+					return withCode(exitCheckFailed, fmt.Errorf("audit verify: %s: %d record(s) intact before %w", s.Location(), rep.Records, rep.Problem))
+				}
+				return nil
+			})
+		},
+	}
+}
+
+func auditExportCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "export",
+		Usage: "write recorded decisions as JSON lines (OPA decision-log field names), oldest first",
+		Flags: append(filterFlags(), &cli.StringFlag{Name: "format", Usage: "jsonl"}, logFlag),
+		Action: func(c *cli.Context) error {
+			if _, err := auditFormat(c, "jsonl"); err != nil {
+				return err
+			}
+			f, err := filter(c)
+			if err != nil {
+				return err
+			}
+			return withStore(c, func(_ *Config, s audit.Store) error {
+				w := audit.NewJSONLWriter(c.App.Writer)
+				return s.Walk(c.Context, f, w.Write)
+			})
+		},
+	}
+}

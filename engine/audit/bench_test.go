@@ -1,0 +1,166 @@
+package audit
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/indicators"
+)
+
+// cloneRecords returns n copies of r, each with its own decision id; with distinct,
+// each also with its own input (and so its own result), as if n different bundles
+// had been assessed.
+func cloneRecords(b *testing.B, r *RecordV1, n int, distinct bool) []*RecordV1 {
+	b.Helper()
+	out := make([]*RecordV1, n)
+	for i := range out {
+		c := *r
+		c.DecisionID = uuid.Must(uuid.NewV7()).String()
+		if distinct {
+			marker := fmt.Sprintf(`"as_of":"2026-06-01","benchmark_case":%d,`, i)
+			c.Input = json.RawMessage(strings.Replace(string(r.Input), `"as_of":"2026-06-01",`, marker, 1))
+			c.InputDigest = indicators.Digest(c.Input)
+			c.Result = json.RawMessage(strings.Replace(string(r.Result), r.InputDigest, c.InputDigest, 1))
+			if bytes.Equal(c.Input, r.Input) || c.Check() != nil {
+				b.Fatalf("cannot make distinct records: %v", c.Check())
+			}
+		}
+		out[i] = &c
+	}
+	return out
+}
+
+// BenchmarkAppend measures durable appends: every Append returns after its commit is
+// on disk (WAL, synchronous=FULL, fsync). "appends/s" is records per second.
+//
+//   - one-caller: one goroutine, one record per call: one fsync per record.
+//   - 16-callers: 16 goroutines, one record per call: concurrent calls are committed
+//     together (group commit), each caller still waits for its own commit.
+//   - batch-100: one goroutine appending 100 records per call.
+//
+// small records are ~1 KB, each with its own input. kaz records are a real Kazakhstan
+// decision (~80 KB of canonical input and result): kaz-distinct gives each record its
+// own input and result, as assessing many bundles does; kaz-repeated records the same
+// bundle again and again, whose input and result the store keeps once.
+func BenchmarkAppend(b *testing.B) {
+	small := simpleRecord(b, 1)
+	kaz := assessRecord(b, embeddedEngine(b), 1)
+	for _, rc := range []struct {
+		name     string
+		rec      *RecordV1
+		distinct bool
+	}{{"small", small, true}, {"kaz-distinct", kaz, true}, {"kaz-repeated", kaz, false}} {
+		for _, mode := range []string{"one-caller", "16-callers", "batch-100"} {
+			b.Run(rc.name+"/"+mode, func(b *testing.B) {
+				ctx := context.Background()
+				s := openSQLite(b, filepath.Join(b.TempDir(), "audit.db"))
+				if err := s.ArchivePolicies(ctx, rc.rec.PolicyRevision, map[string][]byte{"p.rego": []byte("package p\n")}); err != nil {
+					b.Fatal(err)
+				}
+				n := b.N
+				if mode == "batch-100" {
+					n = b.N * 100
+				}
+				recs := cloneRecords(b, rc.rec, n, rc.distinct)
+				b.SetBytes(int64(len(rc.rec.Input) + len(rc.rec.Result)))
+				b.ResetTimer()
+				switch mode {
+				case "one-caller":
+					for _, r := range recs {
+						if err := s.Append(ctx, r); err != nil {
+							b.Fatal(err)
+						}
+					}
+				case "16-callers":
+					next := make(chan *RecordV1, len(recs))
+					for _, r := range recs {
+						next <- r
+					}
+					close(next)
+					b.SetParallelism((16 + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
+					b.RunParallel(func(pb *testing.PB) {
+						for pb.Next() {
+							if err := s.Append(ctx, <-next); err != nil {
+								b.Error(err)
+								return
+							}
+						}
+					})
+				case "batch-100":
+					for i := 0; i < len(recs); i += 100 {
+						if err := s.Append(ctx, recs[i:i+100]...); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+				b.StopTimer()
+				b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "appends/s")
+				if rep := mustVerify(b, s); !rep.OK() || rep.Records != int64(n) {
+					b.Fatalf("after the benchmark: %+v %v", rep, rep.Problem)
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkReplay measures replaying recorded Kazakhstan decisions with the archived
+// policies (the engine is prepared once per revision and cached).
+//
+//   - one: replay one record already read (evaluation and comparison only).
+//   - from-store: ReplayAll over 500 stored decisions per op on GOMAXPROCS workers,
+//     reading them from the store; "s/10k" extrapolates to 10,000 decisions.
+//
+// minimal uses testdata/policies (trivial rules: the cost of replay itself); embedded
+// uses the real policies (replay costs one real assessment more).
+func BenchmarkReplay(b *testing.B) {
+	b.Run("minimal", func(b *testing.B) { benchmarkReplay(b, minimalEngine(b)) })
+	b.Run("embedded", func(b *testing.B) { benchmarkReplay(b, embeddedEngine(b)) })
+}
+
+func benchmarkReplay(b *testing.B, e *engine.Engine) {
+	ctx := context.Background()
+	s := openSQLite(b, filepath.Join(b.TempDir(), "audit.db"))
+	const stored = 500
+	if err := s.ArchivePolicies(ctx, e.Policies().Revision, e.Policies().Files); err != nil {
+		b.Fatal(err)
+	}
+	recs := cloneRecords(b, assessRecord(b, e, 1), stored, true)
+	if err := s.Append(ctx, recs...); err != nil {
+		b.Fatal(err)
+	}
+	rp := NewReplayer(s)
+	b.Run("one", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			out, err := rp.Replay(ctx, recs[i%stored])
+			if err != nil || !out.Match {
+				b.Fatalf("replay: %v", err)
+			}
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "replays/s")
+	})
+	b.Run("from-store", func(b *testing.B) {
+		n := 0
+		for b.Loop() {
+			err := rp.ReplayAll(ctx, Filter{}, runtime.GOMAXPROCS(0), func(_ *RecordV1, out *Outcome, err error) {
+				if err != nil || !out.Match {
+					b.Errorf("replay: %v", err)
+				}
+				n++
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "replays/s")
+		b.ReportMetric(b.Elapsed().Seconds()/float64(n)*10_000, "s/10k")
+	})
+}

@@ -1,0 +1,174 @@
+package audit
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// PostgresStore is a Store in a PostgreSQL database (driver github.com/jackc/pgx/v5),
+// so that several servers can share one log. Appends lock the chain head row (SELECT
+// ... FOR UPDATE) for the rest of their transaction; PostgreSQL commits are durable
+// (with its default fsync and synchronous_commit). The tables live in the first schema
+// of the connection's search_path.
+type PostgresStore struct {
+	*sqlStore
+	dsn         string
+	lockTimeout time.Duration
+}
+
+// PostgresOptions configure OpenPostgres.
+type PostgresOptions struct {
+	// LockTimeout is how long an append waits for another appender's lock on the
+	// chain head before giving up with ErrLocked; zero means 5 s.
+	LockTimeout time.Duration
+}
+
+// OpenPostgres opens the store in the database a DSN names (URL or key=value form),
+// and brings its schema up to date. Errors name the database, never the password.
+func OpenPostgres(ctx context.Context, dsn string, o PostgresOptions) (*PostgresStore, error) {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("audit store: postgres dsn: %w", redact(err, dsn))
+	}
+	loc := fmt.Sprintf("postgres://%s@%s:%d/%s", cfg.User, cfg.Host, cfg.Port, cfg.Database)
+	if sp := cfg.RuntimeParams["search_path"]; sp != "" {
+		loc += "?search_path=" + sp
+	}
+	if o.LockTimeout <= 0 {
+		o.LockTimeout = 5 * time.Second
+	}
+	s := &PostgresStore{dsn: dsn, lockTimeout: o.LockTimeout}
+	db := stdlib.OpenDB(*cfg)
+	db.SetMaxOpenConns(8)
+	db.SetConnMaxIdleTime(time.Minute)
+	s.sqlStore = newSQLStore(loc, db, dialect{
+		rebind:      rebindDollar,
+		textCmp:     func(c string) string { return c + ` COLLATE "C"` },
+		beginAppend: []string{fmt.Sprintf(`SET LOCAL lock_timeout = '%dms'`, s.lockTimeout.Milliseconds())},
+		lockHead:    `SELECT seq, hash FROM chain_head WHERE id = 1 FOR UPDATE`,
+		walkTx:      &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead},
+		wrap:        s.wrap,
+		tables:      `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name`,
+		foreign: func(tables []string) []string { // other applications' tables may share the schema
+			var ours []string
+			for _, t := range tables {
+				switch t {
+				case "records", "documents", "chain_head", "policy_files", "policy_revisions":
+					ours = append(ours, t)
+				}
+			}
+			return ours
+		},
+		lockMigrations: `SELECT pg_advisory_xact_lock(7309471356124451)`, // "exportrisk audit migrate"
+		migrations:     postgresMigrations,
+	})
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, s.wrap("open", redact(err, dsn))
+	}
+	if err := s.start(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// redact removes the password of a DSN from an error message.
+func redact(err error, dsn string) error {
+	cfg, perr := pgconn.ParseConfig(dsn)
+	if perr != nil || cfg.Password == "" || !strings.Contains(err.Error(), cfg.Password) {
+		return err
+	}
+	return errors.New(strings.ReplaceAll(err.Error(), cfg.Password, "xxxxx"))
+}
+
+// wrap names the database and the operation and says in plain words what a
+// PostgreSQL error means.
+func (s *PostgresStore) wrap(op string, err error) error {
+	var pe *pgconn.PgError
+	var ne net.Error
+	switch {
+	case errors.As(err, &pe) && (pe.Code == "55P03" || pe.Code == "40P01"): // lock_not_available, deadlock
+		err = fmt.Errorf("%w (gave up after %s): %w", ErrLocked, s.lockTimeout, err)
+	case errors.As(err, &pe) && (pe.Code == "XX001" || pe.Code == "XX002"): // data_corrupted, index_corrupted
+		err = fmt.Errorf("%w: %w", ErrCorrupt, err)
+	case errors.As(err, &pe) && (strings.HasPrefix(pe.Code, "28") || pe.Code == "3D000" || pe.Code == "42501"):
+		err = fmt.Errorf("%w (check the DSN's user, password, database and privileges): %w", ErrUnreadable, err)
+	case errors.As(err, &ne), errors.Is(err, net.ErrClosed):
+		err = fmt.Errorf("%w (is the server running and reachable?): %w", ErrUnreadable, err)
+	}
+	return fmt.Errorf("audit store %s: %s: %w", s.loc, op, err)
+}
+
+// postgresMigrations are sqliteMigrations for PostgreSQL: the same tables, columns and
+// guards.
+var postgresMigrations = []migration{
+	{description: "records, chain head, policy archive", statements: []string{
+		`CREATE TABLE records (
+			seq             BIGINT PRIMARY KEY,
+			record_version  INTEGER NOT NULL,
+			decision_id     TEXT NOT NULL UNIQUE,
+			timestamp       TEXT NOT NULL,
+			requester       TEXT NOT NULL,
+			case_ref        TEXT NOT NULL,
+			country         TEXT NOT NULL,
+			as_of           TEXT NOT NULL,
+			overall         TEXT NOT NULL,
+			verdicts        TEXT NOT NULL,
+			input_digest    TEXT NOT NULL,
+			result_digest   TEXT NOT NULL,
+			policy_revision TEXT NOT NULL,
+			engine_version  TEXT NOT NULL,
+			eval_time       TEXT NOT NULL,
+			prev_hash       TEXT NOT NULL,
+			hash            TEXT NOT NULL
+		)`,
+		`CREATE TABLE documents (
+			digest  TEXT PRIMARY KEY,
+			content TEXT NOT NULL
+		)`,
+		`CREATE INDEX records_country ON records (country, timestamp COLLATE "C")`,
+		`CREATE INDEX records_timestamp ON records (timestamp COLLATE "C")`,
+		`CREATE INDEX records_hash ON records (hash)`,
+		`CREATE TABLE chain_head (
+			id   INTEGER PRIMARY KEY CHECK (id = 1),
+			seq  BIGINT NOT NULL,
+			hash TEXT NOT NULL
+		)`,
+		`INSERT INTO chain_head (id, seq, hash) VALUES (1, 0, '` + GenesisHash + `')`,
+		`CREATE TABLE policy_files (
+			digest  TEXT PRIMARY KEY,
+			size    BIGINT NOT NULL,
+			content BYTEA NOT NULL
+		)`,
+		`CREATE TABLE policy_revisions (
+			revision TEXT NOT NULL,
+			path     TEXT NOT NULL,
+			digest   TEXT NOT NULL REFERENCES policy_files (digest),
+			PRIMARY KEY (revision, path)
+		)`,
+		`CREATE FUNCTION exportrisk_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			RAISE EXCEPTION 'audit % are append-only', TG_TABLE_NAME;
+		END $$`,
+		`CREATE TRIGGER records_append_only BEFORE UPDATE OR DELETE ON records
+			FOR EACH ROW EXECUTE FUNCTION exportrisk_append_only()`,
+		`CREATE TRIGGER records_no_truncate BEFORE TRUNCATE ON records
+			FOR EACH STATEMENT EXECUTE FUNCTION exportrisk_append_only()`,
+		`CREATE TRIGGER documents_append_only BEFORE UPDATE OR DELETE ON documents
+			FOR EACH ROW EXECUTE FUNCTION exportrisk_append_only()`,
+		`CREATE TRIGGER policy_files_append_only BEFORE UPDATE OR DELETE ON policy_files
+			FOR EACH ROW EXECUTE FUNCTION exportrisk_append_only()`,
+		`CREATE TRIGGER policy_revisions_append_only BEFORE UPDATE OR DELETE ON policy_revisions
+			FOR EACH ROW EXECUTE FUNCTION exportrisk_append_only()`,
+	}},
+}

@@ -1,0 +1,290 @@
+// Package audit records every decision the engine makes in an append-only, hash-chained
+// store, archives the policy files of every revision it used, verifies the chain, and
+// replays recorded decisions.
+//
+// A decision record (RecordV1) holds the input bundle as canonical JSON, the result as
+// canonical JSON, the policy revision, the engine version and who asked. Records form a
+// chain: each record's hash covers its content and the previous record's hash (see
+// RecordV1.ComputeHash), so changing, removing or reordering any record breaks the chain
+// at that record, and Verify names it.
+package audit
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/valyala/fastjson"
+
+	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/indicators"
+)
+
+// RecordVersion is the version of the record format RecordV1 implements.
+const RecordVersion = 1
+
+// TimeLayout is how record times are written: RFC 3339, UTC, always nine fractional
+// digits, so that the text sorts in time order.
+const TimeLayout = "2006-01-02T15:04:05.000000000Z07:00"
+
+// GenesisHash is the prev_hash of the first record of a chain.
+const GenesisHash = "sha256:0000000000000000000000000000000000000000000000000000000000000000"
+
+// hashDomain starts every hashed encoding, so a record hash cannot be mistaken for
+// the hash of anything else.
+const hashDomain = "exportrisk/audit/record/v1\n"
+
+// RecordV1 is one decision: what was asked, by whom, under which rules, and the answer.
+// Every field is stored exactly as written here; times and JSON are text, so the hash
+// can be recomputed from the stored bytes.
+type RecordV1 struct {
+	// Seq is the record's position in the chain: 1, 2, 3... It is not covered by the
+	// hash; the prev_hash links fix the order, and gaps in Seq reveal removals.
+	Seq int64 `json:"seq"`
+
+	RecordVersion int    `json:"record_version"`
+	DecisionID    string `json:"decision_id"` // UUID
+	Timestamp     string `json:"timestamp"`   // when the record was made, TimeLayout
+	Requester     string `json:"requester"`
+	CaseRef       string `json:"case_ref"` // optional, "" if none
+
+	// Country, AsOf, Overall and Verdicts repeat what Input and Result say, so that
+	// records can be listed and filtered without decoding them. They are covered by
+	// the hash like every other field.
+	Country  string `json:"country"`  // ISO3
+	AsOf     string `json:"as_of"`    // the bundle's as_of date
+	Overall  string `json:"overall"`  // dark_red, light_red, none
+	Verdicts string `json:"verdicts"` // the eight criterion verdicts in order, space separated
+
+	Input          json.RawMessage `json:"input"` // the bundle, canonical JSON
+	InputDigest    string          `json:"input_digest"`
+	PolicyRevision string          `json:"policy_revision"`
+	EngineVersion  string          `json:"engine_version"`
+	EvalTime       string          `json:"eval_time"` // the evaluation time, TimeLayout
+	Result         json.RawMessage `json:"result"`    // engine.Result, canonical JSON
+
+	PrevHash string `json:"prev_hash"`
+	Hash     string `json:"hash"`
+}
+
+// Decision is what NewRecord needs to know about one assessment.
+type Decision struct {
+	Input         []byte // canonical JSON of the bundle
+	Result        *engine.Result
+	Requester     string
+	CaseRef       string
+	EngineVersion string
+	EvalTime      time.Time // the time the evaluation ran at
+	Now           time.Time // the record's timestamp; zero means time.Now()
+}
+
+// NewRecord builds an unchained record (no Seq, PrevHash or Hash: the store sets them
+// when it appends the record) with a new decision id.
+func NewRecord(d Decision) (*RecordV1, error) {
+	if d.Result == nil {
+		return nil, errors.New("new record: no result")
+	}
+	result, err := indicators.Canonicalize(d.Result)
+	if err != nil {
+		return nil, fmt.Errorf("new record: %w", err)
+	}
+	id, err := uuid.NewV7()
+	if err != nil {
+		return nil, fmt.Errorf("new record: decision id: %w", err)
+	}
+	now := d.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	r := &RecordV1{
+		RecordVersion:  RecordVersion,
+		DecisionID:     id.String(),
+		Timestamp:      FormatTime(now),
+		Requester:      d.Requester,
+		CaseRef:        d.CaseRef,
+		Input:          json.RawMessage(d.Input),
+		InputDigest:    indicators.Digest(d.Input),
+		PolicyRevision: d.Result.PolicyRevision,
+		EngineVersion:  d.EngineVersion,
+		EvalTime:       FormatTime(d.EvalTime),
+		Result:         result,
+	}
+	r.Country, r.AsOf, r.Overall, r.Verdicts = Summarize(d.Result)
+	if err := r.Check(); err != nil {
+		return nil, fmt.Errorf("new record: %w", err)
+	}
+	return r, nil
+}
+
+// Summarize returns the listing fields of a record for a result.
+func Summarize(res *engine.Result) (country, asOf, overall, verdicts string) {
+	vs := make([]string, len(res.Criteria))
+	for i, c := range res.Criteria {
+		vs[i] = c.Verdict
+	}
+	return res.Country.ISO3, res.AsOf, res.Overall, strings.Join(vs, " ")
+}
+
+// FormatTime writes t in UTC in TimeLayout.
+func FormatTime(t time.Time) string { return t.UTC().Format(TimeLayout) }
+
+// ParseTime reads a time written by FormatTime.
+func ParseTime(s string) (time.Time, error) { return time.Parse(time.RFC3339Nano, s) }
+
+// Check reports the first reason the record cannot be appended: a missing field, a
+// malformed id or time, an input that does not match its digest, or listing fields
+// that do not match the result.
+func (r *RecordV1) Check() error {
+	if r.RecordVersion != RecordVersion {
+		return fmt.Errorf("record_version: want %d (got %d)", RecordVersion, r.RecordVersion)
+	}
+	if _, err := uuid.Parse(r.DecisionID); err != nil || len(r.DecisionID) != 36 {
+		return fmt.Errorf("decision_id: want a UUID (got %q)", r.DecisionID)
+	}
+	for name, v := range map[string]string{"timestamp": r.Timestamp, "eval_time": r.EvalTime} {
+		t, err := ParseTime(v)
+		if err != nil || FormatTime(t) != v {
+			return fmt.Errorf("%s: want UTC time as %s (got %q)", name, TimeLayout, v)
+		}
+	}
+	for name, v := range map[string]string{"requester": r.Requester, "policy_revision": r.PolicyRevision,
+		"engine_version": r.EngineVersion, "country": r.Country} {
+		if v == "" {
+			return fmt.Errorf("%s: missing", name)
+		}
+	}
+	if got := indicators.Digest(r.Input); got != r.InputDigest {
+		return fmt.Errorf("input_digest: %s does not match the input (%s)", r.InputDigest, got)
+	}
+	// Only what is checked, with a fast parser: decoding the whole result with
+	// encoding/json costs more than everything else an append does.
+	p := resultParsers.Get()
+	defer resultParsers.Put(p)
+	res, err := p.ParseBytes(r.Result)
+	if err != nil {
+		return fmt.Errorf("result: %w", err)
+	}
+	str := func(keys ...string) string { return string(res.GetStringBytes(keys...)) }
+	if str("policy_revision") != r.PolicyRevision || str("input_digest") != r.InputDigest {
+		return fmt.Errorf("result: policy revision or input digest differ from the record's")
+	}
+	criteria := res.GetArray("criteria")
+	vs := make([]string, len(criteria))
+	for i, c := range criteria {
+		vs[i] = string(c.GetStringBytes("verdict"))
+	}
+	if str("country", "iso3") != r.Country || str("as_of") != r.AsOf || str("overall") != r.Overall || strings.Join(vs, " ") != r.Verdicts {
+		return fmt.Errorf("country, as_of, overall or verdicts differ from the result")
+	}
+	return nil
+}
+
+// resultParsers are reused: a parser allocates nothing once it has parsed a result.
+var resultParsers fastjson.ParserPool
+
+// hashedField is a field the hash covers, as stored.
+type hashedField struct {
+	name  string
+	value []byte
+}
+
+// hashedFields lists, in order, the fields the hash covers: every field but Seq and
+// Hash itself. Input and Result are not copied.
+func (r *RecordV1) hashedFields() []hashedField {
+	return []hashedField{
+		{"record_version", strconv.AppendInt(nil, int64(r.RecordVersion), 10)},
+		{"decision_id", []byte(r.DecisionID)},
+		{"timestamp", []byte(r.Timestamp)},
+		{"requester", []byte(r.Requester)},
+		{"case_ref", []byte(r.CaseRef)},
+		{"country", []byte(r.Country)},
+		{"as_of", []byte(r.AsOf)},
+		{"overall", []byte(r.Overall)},
+		{"verdicts", []byte(r.Verdicts)},
+		{"input", r.Input},
+		{"input_digest", []byte(r.InputDigest)},
+		{"policy_revision", []byte(r.PolicyRevision)},
+		{"engine_version", []byte(r.EngineVersion)},
+		{"eval_time", []byte(r.EvalTime)},
+		{"result", r.Result},
+		{"prev_hash", []byte(r.PrevHash)},
+	}
+}
+
+// ComputeHash returns the record's hash, "sha256:<hex>", over this encoding:
+//
+//	"exportrisk/audit/record/v1\n"
+//	then for each field, in the order record_version, decision_id, timestamp,
+//	requester, case_ref, country, as_of, overall, verdicts, input, input_digest,
+//	policy_revision, engine_version, eval_time, result, prev_hash:
+//	    <name> "=" <length of the value in bytes, decimal> ":" <value bytes> "\n"
+//
+// Values are the stored text exactly (record_version in decimal). The length prefix
+// makes the encoding unambiguous whatever the values contain.
+func (r *RecordV1) ComputeHash() string {
+	h := sha256.New()
+	buf := make([]byte, 0, 512)
+	buf = append(buf, hashDomain...)
+	for _, f := range r.hashedFields() {
+		buf = append(buf, f.name...)
+		buf = append(buf, '=')
+		buf = strconv.AppendInt(buf, int64(len(f.value)), 10)
+		buf = append(buf, ':')
+		if len(f.value) > 1024 { // large values go straight to the hash, not copied
+			h.Write(buf)
+			h.Write(f.value)
+			buf = buf[:0]
+		} else {
+			buf = append(buf, f.value...)
+		}
+		buf = append(buf, '\n')
+	}
+	h.Write(buf)
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// chain sets the record's place in the chain after the record (seq, hash).
+func (r *RecordV1) chain(prevSeq int64, prevHash string) {
+	r.Seq = prevSeq + 1
+	r.PrevHash = prevHash
+	r.Hash = r.ComputeHash()
+}
+
+// DecodeResult decodes the recorded result.
+func (r *RecordV1) DecodeResult() (*engine.Result, error) {
+	var res engine.Result
+	if err := json.Unmarshal(r.Result, &res); err != nil {
+		return nil, fmt.Errorf("decision %s: decode result: %w", r.DecisionID, err)
+	}
+	return &res, nil
+}
+
+// Summary is a record without its input and result, as List returns it.
+type Summary struct {
+	Seq            int64  `json:"seq"`
+	DecisionID     string `json:"decision_id"`
+	Timestamp      string `json:"timestamp"`
+	Requester      string `json:"requester"`
+	CaseRef        string `json:"case_ref"`
+	Country        string `json:"country"`
+	AsOf           string `json:"as_of"`
+	Overall        string `json:"overall"`
+	Verdicts       string `json:"verdicts"`
+	InputDigest    string `json:"input_digest"`
+	PolicyRevision string `json:"policy_revision"`
+	EngineVersion  string `json:"engine_version"`
+	Hash           string `json:"hash"`
+}
+
+// Summary returns the record's summary.
+func (r *RecordV1) Summary() Summary {
+	return Summary{Seq: r.Seq, DecisionID: r.DecisionID, Timestamp: r.Timestamp, Requester: r.Requester,
+		CaseRef: r.CaseRef, Country: r.Country, AsOf: r.AsOf, Overall: r.Overall, Verdicts: r.Verdicts,
+		InputDigest: r.InputDigest, PolicyRevision: r.PolicyRevision, EngineVersion: r.EngineVersion, Hash: r.Hash}
+}

@@ -1,0 +1,244 @@
+package audit
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"sync"
+	"testing/fstest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/indicators"
+)
+
+// Replayer re-evaluates recorded decisions with the policy files archived for their
+// revision. It prepares one engine per revision and keeps it, so replaying many
+// decisions costs one evaluation each. It is safe for concurrent use.
+type Replayer struct {
+	store   Store
+	mu      sync.Mutex
+	engines map[string]*preparedRevision
+}
+
+type preparedRevision struct {
+	once  sync.Once
+	e     *engine.Engine
+	files int
+	err   error
+}
+
+// NewReplayer returns a Replayer reading policies from s.
+func NewReplayer(s Store) *Replayer {
+	return &Replayer{store: s, engines: map[string]*preparedRevision{}}
+}
+
+// Outcome is the result of replaying one decision.
+type Outcome struct {
+	Record   *RecordV1
+	Revision string // the policy revision the replay evaluated
+	Files    int    // how many policy files that revision has
+	Match    bool   // the replayed result is byte for byte the recorded one
+	Diff     string // if not, the difference (-recorded +replayed)
+	Replayed *engine.Result
+}
+
+// Engine returns the engine for an archived revision, preparing it on first use.
+// It checks that the archived files still give that revision.
+func (rp *Replayer) Engine(ctx context.Context, revision string) (*engine.Engine, int, error) {
+	rp.mu.Lock()
+	pr := rp.engines[revision]
+	if pr == nil {
+		pr = &preparedRevision{}
+		rp.engines[revision] = pr
+	}
+	rp.mu.Unlock()
+	pr.once.Do(func() {
+		files, err := rp.store.Policies(ctx, revision)
+		if err != nil {
+			pr.err = err
+			return
+		}
+		fsys := fstest.MapFS{}
+		for p, b := range files {
+			fsys[p] = &fstest.MapFile{Data: b, Mode: 0o444}
+		}
+		ps, err := engine.LoadPolicies(fs.FS(fsys), "archived revision "+revision)
+		if err != nil {
+			pr.err = err
+			return
+		}
+		if ps.Revision != revision {
+			pr.err = fmt.Errorf("archived policies of revision %s give revision %s: the archive is corrupt", revision, ps.Revision)
+			return
+		}
+		pr.e, err = engine.New(ctx, ps)
+		pr.err, pr.files = err, len(files)
+	})
+	if pr.err != nil && ctx.Err() != nil { // do not keep a failure caused by the caller giving up
+		rp.mu.Lock()
+		delete(rp.engines, revision)
+		rp.mu.Unlock()
+	}
+	return pr.e, pr.files, pr.err
+}
+
+// Replay re-evaluates a record with its archived policies, its archived input and its
+// recorded evaluation time, and compares the result with the recorded one. It refuses
+// a record whose content no longer matches its hash.
+func (rp *Replayer) Replay(ctx context.Context, rec *RecordV1) (*Outcome, error) {
+	if err := checkIntact(rec); err != nil {
+		return nil, err
+	}
+	e, files, err := rp.Engine(ctx, rec.PolicyRevision)
+	if err != nil {
+		return nil, fmt.Errorf("replay decision %s: %w", rec.DecisionID, err)
+	}
+	out, err := evaluate(ctx, e, rec)
+	if err != nil {
+		return nil, err
+	}
+	out.Files = files
+	return out, nil
+}
+
+// ReplayWith evaluates a record's input with other policies: it shows how they would
+// decide the same case. It is not a replay of the record; the policy revision in the
+// result differs and Match compares everything else.
+func ReplayWith(ctx context.Context, e *engine.Engine, rec *RecordV1) (*Outcome, error) {
+	if err := checkIntact(rec); err != nil {
+		return nil, err
+	}
+	out, err := evaluate(ctx, e, rec)
+	if err != nil {
+		return nil, err
+	}
+	out.Files = len(e.Policies().Files)
+	if out.Match || out.Revision == rec.PolicyRevision {
+		return out, nil
+	}
+	recorded, err := rec.DecodeResult()
+	if err != nil {
+		return nil, err
+	}
+	recorded.PolicyRevision = out.Revision // the revision differs by design
+	out.Diff = cmp.Diff(recorded, out.Replayed)
+	out.Match = out.Diff == ""
+	return out, nil
+}
+
+func checkIntact(rec *RecordV1) error {
+	if h := rec.ComputeHash(); h != rec.Hash {
+		return fmt.Errorf("replay decision %s: the record no longer matches its hash (run exportrisk audit verify)", rec.DecisionID)
+	}
+	if indicators.Digest(rec.Input) != rec.InputDigest {
+		return fmt.Errorf("replay decision %s: the input no longer matches its digest (run exportrisk audit verify)", rec.DecisionID)
+	}
+	return nil
+}
+
+// evalTimeAssessor is an engine that takes the evaluation time. The engine excludes
+// every builtin that reads the clock, so the time cannot change a result; if the
+// engine ever accepts one, replay passes the recorded time.
+type evalTimeAssessor interface {
+	AssessCanonicalAt(ctx context.Context, canonical []byte, at time.Time) (*engine.Result, error)
+}
+
+func evaluate(ctx context.Context, e *engine.Engine, rec *RecordV1) (*Outcome, error) {
+	var (
+		res *engine.Result
+		err error
+	)
+	if at, ok := any(e).(evalTimeAssessor); ok {
+		t, perr := ParseTime(rec.EvalTime)
+		if perr != nil {
+			return nil, fmt.Errorf("replay decision %s: eval_time: %w", rec.DecisionID, perr)
+		}
+		res, err = at.AssessCanonicalAt(ctx, rec.Input, t)
+	} else {
+		res, err = e.AssessCanonical(ctx, rec.Input)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("replay decision %s: %w", rec.DecisionID, err)
+	}
+	got, err := indicators.Canonicalize(res)
+	if err != nil {
+		return nil, fmt.Errorf("replay decision %s: %w", rec.DecisionID, err)
+	}
+	out := &Outcome{Record: rec, Revision: e.Policies().Revision, Replayed: res, Match: bytes.Equal(got, rec.Result)}
+	if !out.Match {
+		out.Diff = diffResults(rec.Result, got)
+	}
+	return out, nil
+}
+
+// diffResults explains how two canonical results differ: field by field if both decode
+// as results, else as JSON values, else as text.
+func diffResults(recorded, replayed []byte) string {
+	var a, b engine.Result
+	if json.Unmarshal(recorded, &a) == nil && json.Unmarshal(replayed, &b) == nil {
+		if d := cmp.Diff(&a, &b); d != "" {
+			return d
+		}
+	}
+	var x, y any
+	if json.Unmarshal(recorded, &x) == nil && json.Unmarshal(replayed, &y) == nil {
+		if d := cmp.Diff(x, y); d != "" {
+			return d
+		}
+	}
+	return cmp.Diff(string(recorded), string(replayed))
+}
+
+// ReplayAll replays every record that passes the filter, evaluating on workers
+// goroutines (at least one), and calls report once per record from the calling
+// goroutine, in no particular order. report gets the outcome, or the error that kept
+// the record from being replayed. ReplayAll returns an error if the store cannot be
+// read or ctx ends.
+func (rp *Replayer) ReplayAll(ctx context.Context, f Filter, workers int, report func(*RecordV1, *Outcome, error)) error {
+	type done struct {
+		rec *RecordV1
+		out *Outcome
+		err error
+	}
+	workers = max(workers, 1)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	todo := make(chan *RecordV1, 2*workers)
+	results := make(chan done, 2*workers)
+	walkErr := make(chan error, 1)
+	go func() {
+		defer close(todo)
+		walkErr <- rp.store.Walk(ctx, f, func(r *RecordV1) error {
+			select {
+			case todo <- r:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range todo {
+				out, err := rp.Replay(ctx, r)
+				results <- done{rec: r, out: out, err: err}
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(results) }()
+	for d := range results {
+		report(d.rec, d.out, d.err)
+	}
+	if err := <-walkErr; err != nil {
+		return fmt.Errorf("replay: %w", err)
+	}
+	return ctx.Err()
+}

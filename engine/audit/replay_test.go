@@ -1,0 +1,247 @@
+package audit
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/indicators"
+)
+
+const kazFixture = "../../fixtures/curated/KAZ-2026-06-01.yaml"
+
+// preparedEngine prepares an engine once for all tests.
+type preparedEngine struct {
+	once sync.Once
+	load func() (*engine.PolicySet, error)
+	e    *engine.Engine
+	err  error
+}
+
+func (p *preparedEngine) get(t testing.TB) *engine.Engine {
+	t.Helper()
+	p.once.Do(func() {
+		var ps *engine.PolicySet
+		if ps, p.err = p.load(); p.err == nil {
+			p.e, p.err = engine.New(context.Background(), ps)
+		}
+	})
+	if p.err != nil {
+		t.Fatal(p.err)
+	}
+	return p.e
+}
+
+var (
+	embedded = &preparedEngine{load: engine.Embedded}
+	minimal  = &preparedEngine{load: func() (*engine.PolicySet, error) { return engine.LoadPoliciesDir("testdata/policies") }}
+)
+
+// embeddedEngine has the real policies; minimalEngine has testdata/policies, eight
+// trivial criteria whose verdict on criterion 2 depends on the input.
+func embeddedEngine(t testing.TB) *engine.Engine { return embedded.get(t) }
+func minimalEngine(t testing.TB) *engine.Engine  { return minimal.get(t) }
+
+// assessRecord assesses the Kazakhstan fixture, its description set to make case n
+// distinct, and returns the decision record (unchained).
+func assessRecord(t testing.TB, e *engine.Engine, n int) *RecordV1 {
+	t.Helper()
+	b, err := indicators.LoadFile(kazFixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Description = fmt.Sprintf("replay test case %d", n)
+	input, err := b.CanonicalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 6, 2, 10, 0, 0, 0, time.UTC)
+	res, err := e.AssessCanonical(context.Background(), input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewRecord(Decision{Input: input, Result: res, Requester: "tester", EngineVersion: "test", EvalTime: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// recordDecisions appends n assessed decisions (one transaction) after archiving the
+// engine's policies.
+func recordDecisions(t testing.TB, s Store, e *engine.Engine, n int) []*RecordV1 {
+	t.Helper()
+	ctx := context.Background()
+	if err := s.ArchivePolicies(ctx, e.Policies().Revision, e.Policies().Files); err != nil {
+		t.Fatal(err)
+	}
+	recs := make([]*RecordV1, n)
+	for i := range recs {
+		recs[i] = assessRecord(t, e, i)
+	}
+	if err := s.Append(ctx, recs...); err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+func TestReplayMatches(t *testing.T) {
+	for name, e := range map[string]func(testing.TB) *engine.Engine{"minimal": minimalEngine, "embedded": embeddedEngine} {
+		t.Run(name, func(t *testing.T) { testReplayMatches(t, e(t)) })
+	}
+}
+
+func testReplayMatches(t *testing.T, e *engine.Engine) {
+	ctx := context.Background()
+	s := sqliteBackend().open(t)
+	recs := recordDecisions(t, s, e, 3)
+	rp := NewReplayer(s)
+	for _, r := range recs {
+		stored, err := s.Get(ctx, r.DecisionID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := rp.Replay(ctx, stored)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !out.Match || out.Diff != "" || out.Revision != r.PolicyRevision || out.Files != len(e.Policies().Files) {
+			t.Errorf("replay of %s: match %v, revision %s, files %d, diff:\n%s", r.DecisionID, out.Match, out.Revision, out.Files, out.Diff)
+		}
+	}
+	if len(rp.engines) != 1 {
+		t.Errorf("replayer prepared %d engines for one revision", len(rp.engines))
+	}
+}
+
+// TestReplayDiffers appends a record whose result is not what its policies give (as a
+// buggy or manipulated engine would have recorded it): replay shows the difference.
+func TestReplayDiffers(t *testing.T) {
+	ctx := context.Background()
+	e := minimalEngine(t)
+	s := sqliteBackend().open(t)
+	recordDecisions(t, s, e, 1)
+	r := assessRecord(t, e, 7)
+	res, err := r.DecodeResult()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Criteria[1].Verdict = "not_critical" // criterion 2
+	res.Overall = "none"
+	r.Result, _ = indicators.Canonicalize(res)
+	r.Country, r.AsOf, r.Overall, r.Verdicts = Summarize(res)
+	if err := s.Append(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	out, err := NewReplayer(s).Replay(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Match {
+		t.Fatal("replay matched a doctored result")
+	}
+	var minus, plus bool
+	for _, line := range strings.Split(out.Diff, "\n") {
+		line = strings.Join(strings.Fields(line), " ")
+		minus = minus || line == `- Verdict: "not_critical",`
+		plus = plus || line == `+ Verdict: "critical",`
+	}
+	if !minus || !plus {
+		t.Errorf("diff does not show criterion 2's verdict as recorded (-) and replayed (+):\n%s", out.Diff)
+	}
+}
+
+func TestReplayWithOtherPolicies(t *testing.T) {
+	ctx := context.Background()
+	e := minimalEngine(t)
+	s := sqliteBackend().open(t)
+	r := recordDecisions(t, s, e, 1)[0]
+
+	// The same rules plus an unrelated module: another revision, the same verdicts.
+	dir := t.TempDir()
+	for p, b := range e.Policies().Files {
+		writeFile(t, filepath.Join(dir, p), b)
+	}
+	writeFile(t, filepath.Join(dir, "extra", "extra.rego"), []byte("package extra\n\nanswer := 42\n"))
+	ps, err := engine.LoadPoliciesDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := engine.New(ctx, ps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := ReplayWith(ctx, other, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Revision == r.PolicyRevision || !out.Match || out.Diff != "" {
+		t.Errorf("other revision %s: match %v diff:\n%s", out.Revision, out.Match, out.Diff)
+	}
+	if out.Replayed.PolicyRevision != ps.Revision {
+		t.Errorf("result revision %s, want %s", out.Replayed.PolicyRevision, ps.Revision)
+	}
+}
+
+func TestReplayRefuses(t *testing.T) {
+	ctx := context.Background()
+	e := minimalEngine(t)
+	tests := map[string]struct {
+		tamper func(t *testing.T, b backend, s Store, r *RecordV1) *RecordV1
+		want   string
+	}{
+		"record changed": {
+			tamper: func(t *testing.T, b backend, s Store, r *RecordV1) *RecordV1 {
+				c := *r
+				c.Result = json.RawMessage(strings.Replace(string(r.Result), "critical", "harmless", 1))
+				return &c
+			},
+			want: "no longer matches its hash",
+		},
+		"archived policy file changed": {
+			tamper: func(t *testing.T, b backend, s Store, r *RecordV1) *RecordV1 {
+				b.exec(t, s, `DROP TRIGGER policy_files_no_update`)
+				b.exec(t, s, `UPDATE policy_files SET content = CAST('package main' AS BLOB) WHERE digest = (SELECT min(digest) FROM policy_files)`)
+				return r
+			},
+			want: "does not match its digest",
+		},
+		"policies not archived": {
+			tamper: func(t *testing.T, b backend, s Store, r *RecordV1) *RecordV1 {
+				c := *r
+				c.PolicyRevision = "sha256:unknown"
+				c.Hash = c.ComputeHash()
+				return &c
+			},
+			want: "not found",
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			b := sqliteBackend()
+			s := b.open(t)
+			r := recordDecisions(t, s, e, 1)[0]
+			_, err := NewReplayer(s).Replay(ctx, tc.tamper(t, b, s, r))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("replay: %v, want an error saying %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func writeFile(t testing.TB, path string, b []byte) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,203 @@
+package audit
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// SQLiteOptions configure OpenSQLite.
+type SQLiteOptions struct {
+	// Create makes the file (and its directory) if it does not exist; without it a
+	// missing store is an error wrapping fs.ErrNotExist.
+	Create bool
+	// BusyTimeout is how long to wait for another process's write lock before giving
+	// up with ErrLocked; zero means 5 s.
+	BusyTimeout time.Duration
+}
+
+// SQLiteStore is a Store in one SQLite file (pure-Go driver modernc.org/sqlite): WAL
+// journal, synchronous=FULL so that a commit is on disk when Append returns, BEGIN
+// IMMEDIATE for every write so that appenders in other processes queue for the chain
+// head. Concurrent Append calls in one process are committed together (group commit):
+// one transaction and one fsync for all the records waiting when the previous commit
+// ended; each caller still returns only after its own records are durable.
+type SQLiteStore struct {
+	*sqlStore
+	busyTimeout time.Duration
+}
+
+// OpenSQLite opens (and with Create, makes) the store at path and brings its schema
+// up to date. Every error names the file.
+func OpenSQLite(ctx context.Context, path string, o SQLiteOptions) (*SQLiteStore, error) {
+	if path == "" {
+		return nil, errors.New("audit store: no path")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("audit store %s: %w", path, err)
+	}
+	info, err := os.Stat(abs)
+	switch {
+	case err == nil && info.IsDir():
+		return nil, fmt.Errorf("audit store %s: %w: it is a directory", abs, ErrUnreadable)
+	case errors.Is(err, fs.ErrNotExist) && !o.Create:
+		return nil, &notExistError{path: abs}
+	case errors.Is(err, fs.ErrNotExist):
+		if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
+			return nil, fmt.Errorf("audit store %s: create directory: %w", abs, err)
+		}
+		// Decisions are not for everyone to read: make the file private before
+		// SQLite creates it with the umask's mode.
+		f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil && !errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("audit store %s: %w: %w", abs, ErrUnreadable, err)
+		}
+		if f != nil {
+			f.Close()
+		}
+	case err != nil:
+		return nil, fmt.Errorf("audit store %s: %w: %w", abs, ErrUnreadable, err)
+	}
+	if o.BusyTimeout <= 0 {
+		o.BusyTimeout = 5 * time.Second
+	}
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", o.BusyTimeout.Milliseconds()))
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Set("_txlock", "immediate") // every read-write transaction is BEGIN IMMEDIATE
+	if !o.Create {
+		q.Set("mode", "rw") // never create the file
+	}
+	dsn := (&url.URL{Scheme: "file", Path: abs, OmitHost: true, RawQuery: q.Encode()}).String()
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("audit store %s: %w", abs, err)
+	}
+	db.SetMaxOpenConns(8)
+	db.SetConnMaxIdleTime(time.Minute)
+	s := &SQLiteStore{busyTimeout: o.BusyTimeout}
+	s.sqlStore = newSQLStore(abs, db, dialect{
+		rebind:     func(q string) string { return q },
+		textCmp:    func(c string) string { return c },
+		lockHead:   `SELECT seq, hash FROM chain_head WHERE id = 1`, // BEGIN IMMEDIATE holds the write lock
+		walkTx:     &sql.TxOptions{ReadOnly: true},
+		wrap:       s.wrap,
+		tables:     `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`,
+		foreign:    func(tables []string) []string { return tables }, // a file of its own: any table is foreign
+		migrations: sqliteMigrations,
+	})
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, s.wrap("open", err)
+	}
+	if err := s.start(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// notExistError says a store does not exist; it is an fs.ErrNotExist.
+type notExistError struct{ path string }
+
+func (e *notExistError) Error() string {
+	return fmt.Sprintf("audit store %s does not exist (no decision has been recorded there yet)", e.path)
+}
+
+func (e *notExistError) Is(target error) bool { return target == fs.ErrNotExist }
+
+// wrap names the file and the operation and says in plain words what a SQLite error
+// means (locked, corrupt, cannot be opened).
+func (s *SQLiteStore) wrap(op string, err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			err = fmt.Errorf("%w (gave up after %s): %w", ErrLocked, s.busyTimeout, err)
+		case sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT:
+			err = fmt.Errorf("%w: %w", ErrCorrupt, err)
+		case sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_AUTH:
+			err = fmt.Errorf("%w (check that the file and its directory are readable and writable): %w", ErrUnreadable, err)
+		}
+	}
+	return fmt.Errorf("audit store %s: %s: %w", s.loc, op, err)
+}
+
+// sqliteMigrations are the schema versions in order; sqliteMigrations[i] brings a
+// store to version i+1. Never change a released migration: add one, here and in
+// postgresMigrations.
+var sqliteMigrations = []migration{
+	{description: "records, chain head, policy archive", statements: []string{
+		`CREATE TABLE records (
+			seq             INTEGER PRIMARY KEY,
+			record_version  INTEGER NOT NULL,
+			decision_id     TEXT NOT NULL UNIQUE,
+			timestamp       TEXT NOT NULL,
+			requester       TEXT NOT NULL,
+			case_ref        TEXT NOT NULL,
+			country         TEXT NOT NULL,
+			as_of           TEXT NOT NULL,
+			overall         TEXT NOT NULL,
+			verdicts        TEXT NOT NULL,
+			input_digest    TEXT NOT NULL,
+			result_digest   TEXT NOT NULL,
+			policy_revision TEXT NOT NULL,
+			engine_version  TEXT NOT NULL,
+			eval_time       TEXT NOT NULL,
+			prev_hash       TEXT NOT NULL,
+			hash            TEXT NOT NULL
+		) STRICT`,
+		`CREATE TABLE documents (
+			digest  TEXT PRIMARY KEY,
+			content TEXT NOT NULL
+		) STRICT`,
+		`CREATE TRIGGER documents_no_update BEFORE UPDATE ON documents
+			BEGIN SELECT RAISE(ABORT, 'audit documents are append-only'); END`,
+		`CREATE TRIGGER documents_no_delete BEFORE DELETE ON documents
+			BEGIN SELECT RAISE(ABORT, 'audit documents are append-only'); END`,
+		`CREATE INDEX records_country ON records (country, timestamp)`,
+		`CREATE INDEX records_timestamp ON records (timestamp)`,
+		`CREATE INDEX records_hash ON records (hash)`,
+		`CREATE TRIGGER records_no_update BEFORE UPDATE ON records
+			BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END`,
+		`CREATE TRIGGER records_no_delete BEFORE DELETE ON records
+			BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END`,
+		`CREATE TABLE chain_head (
+			id   INTEGER PRIMARY KEY CHECK (id = 1),
+			seq  INTEGER NOT NULL,
+			hash TEXT NOT NULL
+		) STRICT`,
+		`INSERT INTO chain_head (id, seq, hash) VALUES (1, 0, '` + GenesisHash + `')`,
+		`CREATE TABLE policy_files (
+			digest  TEXT PRIMARY KEY,
+			size    INTEGER NOT NULL,
+			content BLOB NOT NULL
+		) STRICT`,
+		`CREATE TABLE policy_revisions (
+			revision TEXT NOT NULL,
+			path     TEXT NOT NULL,
+			digest   TEXT NOT NULL REFERENCES policy_files (digest),
+			PRIMARY KEY (revision, path)
+		) STRICT`,
+		`CREATE TRIGGER policy_files_no_update BEFORE UPDATE ON policy_files
+			BEGIN SELECT RAISE(ABORT, 'archived policy files are append-only'); END`,
+		`CREATE TRIGGER policy_files_no_delete BEFORE DELETE ON policy_files
+			BEGIN SELECT RAISE(ABORT, 'archived policy files are append-only'); END`,
+		`CREATE TRIGGER policy_revisions_no_update BEFORE UPDATE ON policy_revisions
+			BEGIN SELECT RAISE(ABORT, 'archived policy revisions are append-only'); END`,
+		`CREATE TRIGGER policy_revisions_no_delete BEFORE DELETE ON policy_revisions
+			BEGIN SELECT RAISE(ABORT, 'archived policy revisions are append-only'); END`,
+	}},
+}

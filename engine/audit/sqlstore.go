@@ -1,0 +1,579 @@
+package audit
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// SchemaVersion is the newest audit store schema this build knows. Each SQL dialect
+// has one migration per version.
+const SchemaVersion = 1
+
+// dialect is what differs between the SQL databases a store can live in.
+type dialect struct {
+	// rebind rewrites the ? placeholders of a query for the database.
+	rebind func(query string) string
+	// textCmp wraps a text column for an ordered comparison.
+	textCmp func(column string) string
+	// beginAppend is run first in every append transaction (may be empty).
+	beginAppend []string
+	// lockHead reads the chain head and keeps other appenders out until commit.
+	lockHead string
+	// walkTx are the options of the read transaction Walk reads one snapshot in.
+	walkTx *sql.TxOptions
+	// wrap names the store and the operation, and classifies the error.
+	wrap func(op string, err error) error
+	// tables lists the tables of the store's schema.
+	tables string
+	// foreign returns the tables that make a database without schema_migrations
+	// something other than an empty audit store.
+	foreign func(tables []string) []string
+	// lockMigrations is run first in the migration transaction (may be empty).
+	lockMigrations string
+	migrations     []migration
+}
+
+type migration struct {
+	description string
+	statements  []string
+}
+
+// sqlStore is a Store in an SQL database; the dialect holds the differences.
+type sqlStore struct {
+	loc string
+	db  *sql.DB
+	d   dialect
+
+	mu      sync.RWMutex // guards closed and sends on reqs
+	closed  bool
+	reqs    chan *appendReq
+	stopped chan struct{}
+}
+
+type appendReq struct {
+	recs []*RecordV1
+	done chan error
+}
+
+// maxGroup bounds the records one group commit writes.
+const maxGroup = 1024
+
+func newSQLStore(loc string, db *sql.DB, d dialect) *sqlStore {
+	return &sqlStore{loc: loc, db: db, d: d, reqs: make(chan *appendReq), stopped: make(chan struct{})}
+}
+
+// start brings the schema up to date and starts committing appends.
+func (s *sqlStore) start(ctx context.Context) error {
+	if err := s.migrate(ctx); err != nil {
+		return err
+	}
+	go s.commitLoop()
+	return nil
+}
+
+// Location names the store.
+func (s *sqlStore) Location() string { return s.loc }
+
+func (s *sqlStore) q(query string) string { return s.d.rebind(query) }
+
+// Close stops accepting appends, waits for those under way, and closes the database.
+func (s *sqlStore) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	close(s.reqs)
+	s.mu.Unlock()
+	<-s.stopped
+	if err := s.db.Close(); err != nil {
+		return s.d.wrap("close", err)
+	}
+	return nil
+}
+
+// Append implements Store. Concurrent calls are committed together (group commit): one
+// transaction for all the records waiting when the previous commit ended; each caller
+// returns only once its own records are committed.
+func (s *sqlStore) Append(ctx context.Context, recs ...*RecordV1) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	if err := checkAppend(recs); err != nil {
+		return fmt.Errorf("audit store %s: %w", s.loc, err)
+	}
+	req := &appendReq{recs: recs, done: make(chan error, 1)}
+	s.mu.RLock()
+	if s.closed {
+		s.mu.RUnlock()
+		return fmt.Errorf("audit store %s: append: store is closed", s.loc)
+	}
+	select {
+	case s.reqs <- req:
+	case <-ctx.Done():
+		s.mu.RUnlock()
+		return fmt.Errorf("audit store %s: append: %w", s.loc, ctx.Err())
+	}
+	s.mu.RUnlock()
+	// Once handed over the records are committed or rejected within the lock
+	// timeout; wait for the outcome whatever ctx does, so the caller learns it.
+	return <-req.done
+}
+
+// commitLoop commits append requests, as many together as are waiting.
+func (s *sqlStore) commitLoop() {
+	defer close(s.stopped)
+	for req := range s.reqs {
+		group := []*appendReq{req}
+		n := len(req.recs)
+	gather:
+		for n < maxGroup {
+			select {
+			case r, ok := <-s.reqs:
+				if !ok {
+					break gather
+				}
+				group = append(group, r)
+				n += len(r.recs)
+			default:
+				break gather
+			}
+		}
+		s.commitGroup(group)
+	}
+}
+
+// commitGroup appends each request's records in one transaction; a request that fails
+// (say, a duplicate decision id) is rolled back to its savepoint without harming the
+// others.
+func (s *sqlStore) commitGroup(group []*appendReq) {
+	ctx := context.Background()
+	errs := make([]error, len(group))
+	fail := func(err error) {
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = err
+			}
+		}
+	}
+	defer func() {
+		for i, req := range group {
+			if errs[i] != nil {
+				for _, r := range req.recs {
+					r.Seq, r.PrevHash, r.Hash = 0, "", ""
+				}
+			}
+			req.done <- errs[i]
+		}
+	}()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		fail(s.d.wrap("append", err))
+		return
+	}
+	defer tx.Rollback()
+	exec := func(query string, args ...any) error {
+		_, err := tx.ExecContext(ctx, s.q(query), args...)
+		return err
+	}
+	for _, stmt := range s.d.beginAppend {
+		if err := exec(stmt); err != nil {
+			fail(s.d.wrap("append", err))
+			return
+		}
+	}
+	var head Head
+	if err := tx.QueryRowContext(ctx, s.d.lockHead).Scan(&head.Seq, &head.Hash); err != nil {
+		fail(s.d.wrap("append: read chain head", err))
+		return
+	}
+	archived := map[string]bool{}
+	insert, insertDoc := s.q(insertRecord), s.q(insertDocument)
+	for i, req := range group {
+		if err := exec(`SAVEPOINT req`); err != nil {
+			fail(s.d.wrap("append", err))
+			return
+		}
+		h := head
+		for _, r := range req.recs {
+			if !archived[r.PolicyRevision] {
+				var one int
+				err := tx.QueryRowContext(ctx, s.q(`SELECT 1 FROM policy_revisions WHERE revision = ? LIMIT 1`), r.PolicyRevision).Scan(&one)
+				if errors.Is(err, sql.ErrNoRows) {
+					errs[i] = fmt.Errorf("audit store %s: append decision %s: %w: %s (archive the policies first)", s.loc, r.DecisionID, ErrNotArchived, r.PolicyRevision)
+					break
+				}
+				if err != nil {
+					errs[i] = s.d.wrap("append", err)
+					break
+				}
+				archived[r.PolicyRevision] = true
+			}
+			r.chain(h.Seq, h.Hash)
+			if _, err := tx.ExecContext(ctx, insertDoc, r.InputDigest, string(r.Input)); err != nil {
+				errs[i] = s.d.wrap("append decision "+r.DecisionID, err)
+				break
+			}
+			if _, err := tx.ExecContext(ctx, insertDoc, resultDigest(r), string(r.Result)); err != nil {
+				errs[i] = s.d.wrap("append decision "+r.DecisionID, err)
+				break
+			}
+			if _, err := tx.ExecContext(ctx, insert, recordArgs(r)...); err != nil {
+				errs[i] = s.d.wrap("append decision "+r.DecisionID, err)
+				break
+			}
+			h = Head{Seq: r.Seq, Hash: r.Hash}
+		}
+		if errs[i] != nil {
+			if err := exec(`ROLLBACK TO SAVEPOINT req`); err != nil {
+				fail(s.d.wrap("append", err))
+				return
+			}
+		} else {
+			head = h
+		}
+		if err := exec(`RELEASE SAVEPOINT req`); err != nil {
+			fail(s.d.wrap("append", err))
+			return
+		}
+	}
+	if err := exec(`UPDATE chain_head SET seq = ?, hash = ? WHERE id = 1`, head.Seq, head.Hash); err != nil {
+		fail(s.d.wrap("append: write chain head", err))
+		return
+	}
+	if err := tx.Commit(); err != nil {
+		fail(s.d.wrap("append: commit", err))
+		return
+	}
+	slog.Debug("audit records committed", "store", s.loc, "requests", len(group), "head", head.Seq)
+}
+
+// Get implements Store.
+func (s *sqlStore) Get(ctx context.Context, id string) (*RecordV1, error) {
+	r, err := scanRecord(s.db.QueryRowContext(ctx, s.q(selectRecords+` WHERE decision_id = ?`), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("audit store %s: decision %s: %w", s.loc, id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, s.d.wrap("get decision "+id, err)
+	}
+	return r, nil
+}
+
+func (s *sqlStore) where(f Filter) (string, []any) {
+	return f.where(func(int) string { return "?" }, s.d.textCmp)
+}
+
+// List implements Store.
+func (s *sqlStore) List(ctx context.Context, f Filter) ([]Summary, error) {
+	where, args := s.where(f)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+summaryColumns+` FROM records`+where+` ORDER BY seq`+f.limit()), args...)
+	if err != nil {
+		return nil, s.d.wrap("list", err)
+	}
+	defer rows.Close()
+	out := []Summary{}
+	for rows.Next() {
+		sm, err := scanSummary(rows)
+		if err != nil {
+			return nil, s.d.wrap("list", err)
+		}
+		out = append(out, sm)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.d.wrap("list", err)
+	}
+	return out, nil
+}
+
+// Count implements Store.
+func (s *sqlStore) Count(ctx context.Context, f Filter) (int64, error) {
+	where, args := s.where(f)
+	var n int64
+	if err := s.db.QueryRowContext(ctx, s.q(`SELECT count(*) FROM records`+where), args...).Scan(&n); err != nil {
+		return 0, s.d.wrap("count", err)
+	}
+	return n, nil
+}
+
+// Walk implements Store. It reads one snapshot: records appended meanwhile are not seen.
+func (s *sqlStore) Walk(ctx context.Context, f Filter, fn func(*RecordV1) error) error {
+	tx, err := s.db.BeginTx(ctx, s.d.walkTx)
+	if err != nil {
+		return s.d.wrap("walk", err)
+	}
+	defer tx.Rollback()
+	where, args := s.where(f)
+	rows, err := tx.QueryContext(ctx, s.q(selectRecords+where+` ORDER BY seq`+f.limit()), args...)
+	if err != nil {
+		return s.d.wrap("walk", err)
+	}
+	var fnErr error
+	err = walkRows(rows, func(r *RecordV1) error {
+		fnErr = fn(r)
+		return fnErr
+	})
+	if fnErr != nil {
+		return fnErr
+	}
+	if err != nil {
+		return s.d.wrap("walk", err)
+	}
+	return nil
+}
+
+// Head implements Store.
+func (s *sqlStore) Head(ctx context.Context) (Head, error) {
+	var h Head
+	if err := s.db.QueryRowContext(ctx, `SELECT seq, hash FROM chain_head WHERE id = 1`).Scan(&h.Seq, &h.Hash); err != nil {
+		return Head{}, s.d.wrap("read chain head", err)
+	}
+	return h, nil
+}
+
+// ArchivePolicies implements Store.
+func (s *sqlStore) ArchivePolicies(ctx context.Context, revision string, files map[string][]byte) error {
+	if revision == "" || len(files) == 0 {
+		return fmt.Errorf("audit store %s: archive policies: no revision or no files", s.loc)
+	}
+	have, err := s.archivedDigests(ctx, s.db, revision)
+	if err != nil {
+		return err
+	}
+	if have != nil {
+		return sameArchive(s.loc, revision, have, files)
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.d.wrap("archive policies", err)
+	}
+	defer tx.Rollback()
+	for _, stmt := range s.d.beginAppend {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return s.d.wrap("archive policies", err)
+		}
+	}
+	// Serialise with appenders and other archivers, then look again: another
+	// process may have archived the revision since.
+	var head Head
+	if err := tx.QueryRowContext(ctx, s.d.lockHead).Scan(&head.Seq, &head.Hash); err != nil {
+		return s.d.wrap("archive policies", err)
+	}
+	if have, err := s.archivedDigests(ctx, tx, revision); err != nil || have != nil {
+		if err != nil {
+			return err
+		}
+		return sameArchive(s.loc, revision, have, files)
+	}
+	for _, p := range sortedPaths(files) {
+		d := fileDigest(files[p])
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO policy_files (digest, size, content) VALUES (?, ?, ?) ON CONFLICT (digest) DO NOTHING`),
+			d, len(files[p]), files[p]); err != nil {
+			return s.d.wrap("archive policies", err)
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO policy_revisions (revision, path, digest) VALUES (?, ?, ?)`), revision, p, d); err != nil {
+			return s.d.wrap("archive policies", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return s.d.wrap("archive policies: commit", err)
+	}
+	return nil
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// archivedDigests returns path -> digest of an archived revision, nil if there is none.
+func (s *sqlStore) archivedDigests(ctx context.Context, q querier, revision string) (map[string]string, error) {
+	rows, err := q.QueryContext(ctx, s.q(`SELECT path, digest FROM policy_revisions WHERE revision = ?`), revision)
+	if err != nil {
+		return nil, s.d.wrap("archived policies", err)
+	}
+	defer rows.Close()
+	var out map[string]string
+	for rows.Next() {
+		var p, d string
+		if err := rows.Scan(&p, &d); err != nil {
+			return nil, s.d.wrap("archived policies", err)
+		}
+		if out == nil {
+			out = map[string]string{}
+		}
+		out[p] = d
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.d.wrap("archived policies", err)
+	}
+	return out, nil
+}
+
+// sameArchive checks that files are what an existing archive of revision holds.
+func sameArchive(loc, revision string, have map[string]string, files map[string][]byte) error {
+	ok := len(have) == len(files)
+	for p, b := range files {
+		if have[p] != fileDigest(b) {
+			ok = false
+		}
+	}
+	if !ok {
+		return fmt.Errorf("audit store %s: archive policies: revision %s is already archived with other files", loc, revision)
+	}
+	return nil
+}
+
+// Policies implements Store.
+func (s *sqlStore) Policies(ctx context.Context, revision string) (map[string][]byte, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT r.path, r.digest, f.content FROM policy_revisions r
+		JOIN policy_files f ON f.digest = r.digest WHERE r.revision = ? ORDER BY r.path`), revision)
+	if err != nil {
+		return nil, s.d.wrap("policies of revision "+revision, err)
+	}
+	defer rows.Close()
+	files := map[string][]byte{}
+	for rows.Next() {
+		var p, d string
+		var content []byte
+		if err := rows.Scan(&p, &d, &content); err != nil {
+			return nil, s.d.wrap("policies of revision "+revision, err)
+		}
+		if fileDigest(content) != d {
+			return nil, fmt.Errorf("audit store %s: policies of revision %s: %w: archived file %s does not match its digest %s",
+				s.loc, revision, ErrCorrupt, p, d)
+		}
+		files[p] = content
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.d.wrap("policies of revision "+revision, err)
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("audit store %s: policies of revision %s: %w", s.loc, revision, ErrNotFound)
+	}
+	return files, nil
+}
+
+// migrate brings the schema up to date; it refuses a store whose schema is newer than
+// this build knows, and a database whose tables are not an audit store's.
+func (s *sqlStore) migrate(ctx context.Context) error {
+	version, err := s.schemaVersion(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	if version == len(s.d.migrations) {
+		return nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.d.wrap("migrate", err)
+	}
+	defer tx.Rollback()
+	if s.d.lockMigrations != "" {
+		if _, err := tx.ExecContext(ctx, s.d.lockMigrations); err != nil {
+			return s.d.wrap("migrate", err)
+		}
+	}
+	if version, err = s.schemaVersion(ctx, tx); err != nil { // another process may have migrated
+		return err
+	}
+	if version == 0 {
+		if _, err := tx.ExecContext(ctx, `CREATE TABLE schema_migrations (
+			version     INTEGER PRIMARY KEY,
+			description TEXT NOT NULL,
+			applied_at  TEXT NOT NULL
+		)`); err != nil {
+			return s.d.wrap("migrate", err)
+		}
+	}
+	for v := version + 1; v <= len(s.d.migrations); v++ {
+		m := s.d.migrations[v-1]
+		for _, stmt := range m.statements {
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				return s.d.wrap(fmt.Sprintf("migrate to schema version %d", v), err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)`),
+			v, m.description, FormatTime(time.Now())); err != nil {
+			return s.d.wrap("migrate", err)
+		}
+		slog.Info("audit store migrated", "store", s.loc, "version", v, "description", m.description)
+	}
+	if err := tx.Commit(); err != nil {
+		return s.d.wrap("migrate: commit", err)
+	}
+	return nil
+}
+
+// schemaVersion returns the store's schema version: 0 for a store with none of its
+// tables yet.
+func (s *sqlStore) schemaVersion(ctx context.Context, q querier) (int, error) {
+	rows, err := q.QueryContext(ctx, s.d.tables)
+	if err != nil {
+		return 0, s.d.wrap("read schema", err)
+	}
+	var tables []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return 0, s.d.wrap("read schema", err)
+		}
+		tables = append(tables, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, s.d.wrap("read schema", err)
+	}
+	hasMigrations := false
+	for _, t := range tables {
+		hasMigrations = hasMigrations || t == "schema_migrations"
+	}
+	if !hasMigrations {
+		if foreign := s.d.foreign(tables); len(foreign) > 0 {
+			return 0, fmt.Errorf("audit store %s: %w: it has tables %s but no schema_migrations", s.loc, ErrNotAStore, strings.Join(foreign, ", "))
+		}
+		return 0, nil
+	}
+	var version int
+	vrows, err := q.QueryContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`)
+	if err != nil {
+		return 0, s.d.wrap("read schema version", err)
+	}
+	defer vrows.Close()
+	if vrows.Next() {
+		if err := vrows.Scan(&version); err != nil {
+			return 0, s.d.wrap("read schema version", err)
+		}
+	}
+	if err := vrows.Err(); err != nil {
+		return 0, s.d.wrap("read schema version", err)
+	}
+	if version > len(s.d.migrations) {
+		return 0, fmt.Errorf("audit store %s: %w: the store has schema version %d, this exportrisk knows versions up to %d; use a newer exportrisk",
+			s.loc, ErrSchemaTooNew, version, len(s.d.migrations))
+	}
+	return version, nil
+}
+
+// rebindDollar rewrites ? placeholders as $1, $2... (PostgreSQL).
+func rebindDollar(query string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -1,0 +1,7 @@
+# METADATA
+# title: Criterion 1
+# custom:
+#   title_de: Kriterium 1
+package criteria.c1
+
+verdict := "not_critical"

@@ -1,0 +1,101 @@
+package engine_test
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"testing"
+
+	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/fixtures"
+	"github.com/exportrisk/exportrisk/indicators"
+)
+
+// BenchmarkAssessAll assesses the latest shipped bundle of every country (the built world
+// bundles plus the curated ones), as `exportrisk assess --all` does, with one engine prepared
+// once. "assess" times the evaluation alone, one country after the other; "assess-parallel"
+// spreads the countries over GOMAXPROCS workers as assess --all does; "load+assess" adds
+// parsing and validating every bundle file (sequential). One op = the whole world.
+func BenchmarkAssessAll(b *testing.B) {
+	ctx := context.Background()
+	p, err := engine.Embedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	e, err := engine.New(ctx, p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	lib, err := indicators.OpenLibrary(fixtures.FS, "fixtures")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var (
+		entries []indicators.Entry
+		bundles []*indicators.Bundle
+	)
+	for _, iso := range lib.Countries() {
+		entry, err := lib.Find(iso, "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		bd, err := lib.Load(entry)
+		if err != nil {
+			b.Fatal(err)
+		}
+		entries = append(entries, entry)
+		bundles = append(bundles, bd)
+	}
+	if len(bundles) < 190 {
+		b.Fatalf("only %d countries in the shipped library; the world bundles are missing", len(bundles))
+	}
+	b.Run("assess", func(b *testing.B) {
+		b.ReportMetric(float64(len(bundles)), "countries/op")
+		for b.Loop() {
+			for _, bd := range bundles {
+				if _, err := e.Assess(ctx, bd); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+	b.Run("assess-parallel", func(b *testing.B) {
+		b.ReportMetric(float64(len(bundles)), "countries/op")
+		workers := runtime.GOMAXPROCS(0)
+		b.ReportMetric(float64(workers), "workers")
+		for b.Loop() {
+			jobs := make(chan *indicators.Bundle)
+			var wg sync.WaitGroup
+			for range workers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for bd := range jobs {
+						if _, err := e.Assess(ctx, bd); err != nil {
+							b.Error(err)
+						}
+					}
+				}()
+			}
+			for _, bd := range bundles {
+				jobs <- bd
+			}
+			close(jobs)
+			wg.Wait()
+		}
+	})
+	b.Run("load+assess", func(b *testing.B) {
+		b.ReportMetric(float64(len(entries)), "countries/op")
+		for b.Loop() {
+			for _, entry := range entries {
+				bd, err := lib.Load(entry)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := e.Assess(ctx, bd); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+}

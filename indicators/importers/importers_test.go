@@ -1,0 +1,273 @@
+package importers
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func open(t *testing.T, name string) io.Reader {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// pick returns value, year and note of one imported value, or fails.
+func pick(t *testing.T, vals []Value, iso, id string, year int) Value {
+	t.Helper()
+	for _, v := range vals {
+		if v.ISO3 == iso && v.ID == id && (year == 0 || v.Year == year) {
+			return v
+		}
+	}
+	t.Fatalf("no %s %s (year %d) among %d values", iso, id, year, len(vals))
+	return Value{}
+}
+
+func has(vals []Value, iso, id string) bool {
+	for _, v := range vals {
+		if v.ISO3 == iso && v.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func names(um []Unmatched) []string {
+	var out []string
+	for _, u := range um {
+		out = append(out, u.Name)
+	}
+	return out
+}
+
+func TestParseNumber(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		in      string
+		want    float64
+		ok, err bool
+	}{
+		"plain":                    {in: "1.5197", want: 1.5197, ok: true},
+		"leading dot (Stata)":      {in: ".48300001", want: 0.48300001, ok: true},
+		"negative leading dot":     {in: "-.37624919", want: -0.37624919, ok: true},
+		"decimal comma":            {in: "0,82", want: 0.82, ok: true},
+		"integer":                  {in: "93", want: 93, ok: true},
+		"SIPRI not available":      {in: "...", ok: false},
+		"SIPRI not independent":    {in: "xxx", ok: false},
+		"PTS NA":                   {in: "NA", ok: false},
+		"UNDP NaN":                 {in: "NaN", ok: false},
+		"FH N/A":                   {in: "N/A", ok: false},
+		"empty":                    {in: "  ", ok: false},
+		"text is an error":         {in: "high", err: true},
+		"thousands comma is error": {in: "1,234,5", err: true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			got, ok, err := parseNumber(tc.in)
+			if (err != nil) != tc.err {
+				t.Fatalf("err = %v, want error %v", err, tc.err)
+			}
+			if ok != tc.ok || got != tc.want {
+				t.Errorf("parseNumber(%q) = %v, %v; want %v, %v", tc.in, got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+}
+
+func TestReadTableBOMAndSurplusFields(t *testing.T) {
+	t.Parallel()
+	tab, err := readTable(strings.NewReader("\ufeffiso3,note\nDEU,\"a, b\"\nIRN,c, d\n"), "x.csv", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tab.header[0] != "iso3" {
+		t.Errorf("BOM not stripped: header %q", tab.header[0])
+	}
+	if got := tab.get(tab.rows[1], "note"); got != "c, d" {
+		t.Errorf("surplus field not joined into the last column: %q", got)
+	}
+	if _, err := readTable(strings.NewReader("iso3,note\nIRN,c, d\n"), "x.csv", false); err == nil || !strings.Contains(err.Error(), "x.csv:2: want 2 fields, got 3") {
+		t.Errorf("strict read: err = %v", err)
+	}
+}
+
+func TestFreedomHouse(t *testing.T) {
+	t.Parallel()
+	res, err := FreedomHouse(open(t, "fh.csv")) // starts with a UTF-8 BOM
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := map[string]struct {
+		iso, id string
+		want    any
+	}{
+		"status":                    {"DEU", "fh_status", "F"},
+		"political rights":          {"DEU", "fh_political_rights", 39.0},
+		"civil liberties":           {"DEU", "fh_civil_liberties", 54.0},
+		"total":                     {"DEU", "fh_total", 93.0},
+		"Kosovo keeps XKX":          {"XKX", "fh_status", "PF"},
+		"territory with a code":     {"HKG", "fh_total", 40.0},
+		"negative PR: total stays":  {"SYR", "fh_total", 1.0},
+		"negative PR: status stays": {"SYR", "fh_status", "NF"},
+		"negative PR is recorded":   {"SYR", "fh_political_rights", -3.0},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			v := pick(t, res.Values, tc.iso, tc.id, 2023)
+			if v.Value != tc.want {
+				t.Errorf("value = %v, want %v", v.Value, tc.want)
+			}
+			if !strings.Contains(v.Source, "Freedom in the World 2024 (data year 2023)") {
+				t.Errorf("source %q does not name edition and data year", v.Source)
+			}
+		})
+	}
+	if diff := cmp.Diff([]string{"Crimea"}, names(res.Unmatched)); diff != "" {
+		t.Errorf("unmatched (-want +got):\n%s", diff)
+	}
+	if _, err := FreedomHouse(open(t, "fh_bad_edition.csv")); err == nil || !strings.Contains(err.Error(), "edition 2023 does not rate data year 2023") {
+		t.Errorf("edition check: err = %v", err)
+	}
+}
+
+func TestPTS(t *testing.T) {
+	t.Parallel()
+	res, err := PTS(open(t, "pts.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := map[string]struct {
+		iso  string
+		year int
+		want float64
+		note string
+	}{
+		"all three sources":         {"KAZ", 2022, 4, "A 4, H 4, S 4"},
+		"State Dept NA (88 for US)": {"USA", 2023, 3, "A 3, H NA, S NA"},
+		"maximum of A and S":        {"ALB", 2023, 2, "A 1, H NA, S 2"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			v := pick(t, res.Values, tc.iso, "pts", tc.year)
+			if v.Value != tc.want || !strings.Contains(v.Note, tc.note) {
+				t.Errorf("got %v (%s), want %v (%s)", v.Value, v.Note, tc.want, tc.note)
+			}
+		})
+	}
+	// The Soviet Union has no score in 2023 (NA 77): not reported. Crimea has one: reported.
+	if diff := cmp.Diff([]string{"Crimea"}, names(res.Unmatched)); diff != "" {
+		t.Errorf("unmatched (-want +got):\n%s", diff)
+	}
+}
+
+func TestQoG(t *testing.T) {
+	t.Parallel()
+	res, err := QoG(open(t, "qog.csv"), QoGEdition{File: "qog.csv", Version: "Jan24", Year: 2020})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := map[string]struct {
+		iso, id string
+		want    float64
+	}{
+		"WGI voice, negative":           {"AFG", "wgi_voice_accountability", -1.0776886},
+		"leading dot":                   {"ALB", "wgi_voice_accountability", 0.086402573},
+		"negative leading dot":          {"ALB", "wgi_rule_of_law", -0.37624919},
+		"health spending":               {"ALB", "health_exp_gdp", 6.659587860107422},
+		"GMI score":                     {"ISR", "gmi_score", 362.468505859375},
+		"GMI rank 1 = most militarised": {"ISR", "gmi_rank", 1},
+		"GMI rank 3 of 3":               {"ALB", "gmi_rank", 3},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			v := pick(t, res.Values, tc.iso, tc.id, 2020)
+			if v.Value != tc.want {
+				t.Errorf("value = %v, want %v", v.Value, tc.want)
+			}
+		})
+	}
+	if has(res.Values, "ALB", "education_exp_gdp") || has(res.Values, "PRK", "wgi_rule_of_law") {
+		t.Error("empty cells must give no value")
+	}
+	if v := pick(t, res.Values, "AFG", "wgi_voice_accountability", 2020); !strings.Contains(v.Note, "±3") || v.CitedSource == "" {
+		t.Errorf("QoG values must say the year window and cite the producer: %+v", v)
+	}
+	if diff := cmp.Diff([]string{"Nowhere"}, names(res.Unmatched)); diff != "" {
+		t.Errorf("unmatched (-want +got):\n%s", diff)
+	}
+}
+
+func TestSimpleImporters(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		file      string
+		read      func(io.Reader) (*Result, error)
+		iso, id   string
+		year      int
+		want      any
+		absent    []string // "ISO3 id" that must not be imported
+		unmatched []string
+	}{
+		"SIPRI share of GDP":      {file: "sipri.csv", read: SIPRIMilex, iso: "DZA", id: "milex_gdp", year: 2023, want: 8.1717, absent: []string{"AFG milex_gdp", "AFG milex_usd_m"}, unmatched: []string{"Yugoslavia"}},
+		"SIPRI constant US$":      {file: "sipri.csv", read: SIPRIMilex, iso: "DEU", id: "milex_usd_m", year: 2023, want: 61187.425},
+		"HDI column year":         {file: "hdi.csv", read: HDI, iso: "AFG", id: "hdi", year: 2021, want: 0.473, absent: []string{"PRK hdi", "MCO hdi"}, unmatched: []string{"World", "World"}},
+		"EFW verbatim float":      {file: "efw.csv", read: EFW, iso: "AGO", id: "efw_military_interference", year: 2022, want: 3.3333333333333335},
+		"FSI edition rates 2022":  {file: "fsi.csv", read: FSI, iso: "KAZ", id: "fsi_total", year: 2022, want: 60.6},
+		"CPI Kosovo KSV to XKX":   {file: "cpi.csv", read: CPI, iso: "XKX", id: "cpi", year: 2023, want: 41.0},
+		"GDI band":                {file: "gdi.csv", read: GDI, iso: "KAZ", id: "gdi_band", year: 2013, want: "D", absent: []string{"SDN gdi_band"}},
+		"SATS activity year":      {file: "sats.csv", read: SATS, iso: "CHE", id: "sats_barometer", year: 2018, want: 21.75},
+		"SATS unquoted comma row": {file: "sats.csv", read: SATS, iso: "IRN", id: "sats_barometer", year: 2018, want: 0.0},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			res, err := tc.read(open(t, tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := pick(t, res.Values, tc.iso, tc.id, tc.year)
+			if v.Value != tc.want {
+				t.Errorf("value = %v, want %v", v.Value, tc.want)
+			}
+			if v.Source == "" {
+				t.Error("no source")
+			}
+			for _, a := range tc.absent {
+				f := strings.Fields(a)
+				if has(res.Values, f[0], f[1]) {
+					t.Errorf("%s must not be imported (missing marker)", a)
+				}
+			}
+			if tc.unmatched != nil {
+				if diff := cmp.Diff(tc.unmatched, names(res.Unmatched)); diff != "" {
+					t.Errorf("unmatched (-want +got):\n%s", diff)
+				}
+			}
+		})
+	}
+}
+
+func TestSATSNotes(t *testing.T) {
+	t.Parallel()
+	res, err := SATS(open(t, "sats.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := pick(t, res.Values, "IRN", "sats_barometer", 2018)
+	if !strings.Contains(v.Note, "URL not recorded; see reliefweb.int") || !strings.Contains(v.Note, "no source URL recorded") {
+		t.Errorf("note = %q", v.Note)
+	}
+	if !strings.Contains(v.CitedSource, "Barometer 2021 (2018 activities)") {
+		t.Errorf("cited source = %q", v.CitedSource)
+	}
+}

@@ -1,0 +1,295 @@
+package importers
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/exportrisk/exportrisk/indicators"
+)
+
+// Membership files.
+const (
+	MembershipsFile   = "treaties/memberships_curated.csv"
+	TreatySummaryFile = "treaties/treaty_status_summary.csv"
+)
+
+// MembershipRow is one (state, instrument) status from one list.
+type MembershipRow struct {
+	ISO3, Instrument, Status string
+	Year                     int    // deposit year of the instrument of ratification etc.; 0 = not given
+	ListAsOf                 string // YYYY, YYYY-MM or YYYY-MM-DD
+	SourceURL                string
+	Override                 bool // a later notice that changed the base list's status
+	Source, CitedSource      string
+	Note                     string
+}
+
+// listDate is the last day of the list_as_of period.
+func (m MembershipRow) listDate() (time.Time, error) { return partialDate(m.ListAsOf) }
+
+// curatedMembershipCited names the list behind each instrument of memberships_curated.csv
+// (MEMBERSHIPS.md, "Per instrument").
+var curatedMembershipCited = map[string]string{
+	"npt":                     "UNODA Disarmament Treaties Database and UN Treaty Collection, as tabulated by survivalscores.org (retrieved 2025-03-12)",
+	"bwc":                     "UNODA Disarmament Treaties Database and UN Treaty Collection, as tabulated by survivalscores.org (retrieved 2025-03-12)",
+	"tpnw":                    "UNODA Disarmament Treaties Database and UN Treaty Collection, as tabulated by survivalscores.org (retrieved 2025-03-12)",
+	"rome_statute":            "UNODA Disarmament Treaties Database and UN Treaty Collection, as tabulated by survivalscores.org (retrieved 2025-03-12)",
+	"cwc":                     "UNODA Disarmament Treaties Database, scraped by ohnemax/treatyratification (mid-2018)",
+	"ptbt":                    "UNODA Disarmament Treaties Database, scraped by ohnemax/treatyratification (mid-2018)",
+	"outer_space":             "UNODA Disarmament Treaties Database, scraped by ohnemax/treatyratification (mid-2018)",
+	"seabed":                  "UNODA Disarmament Treaties Database, scraped by ohnemax/treatyratification (mid-2018)",
+	"enmod":                   "UNODA Disarmament Treaties Database, scraped by ohnemax/treatyratification (mid-2018)",
+	"geneva_protocol_1925":    "UNODA Disarmament Treaties Database, scraped by ohnemax/treatyratification (mid-2018)",
+	"ccw":                     "UNODA Disarmament Treaties Database, scraped by ohnemax/treatyratification (mid-2018)",
+	"ccm":                     "UNODA Disarmament Treaties Database, scraped by ohnemax/treatyratification (mid-2018)",
+	"apmbc":                   "UN Treaty Collection participant export UNTS I-35597 (via tkah/CountriesAndIntlAffairs) with later changes",
+	"wassenaar":               "wassenaar.org, Participating States",
+	"geneva_conventions_1949": "List of parties to the Geneva Conventions (Wikipedia mirror, 2025 revision)",
+}
+
+// ReadCuratedMemberships reads memberships_curated.csv (15 instruments, 195 states). A row
+// is an override when its source differs from the instrument's base list (the source most
+// rows of the instrument cite): a later notice such as a withdrawal or a recent accession.
+func ReadCuratedMemberships(r io.Reader) ([]MembershipRow, error) {
+	t, err := readTable(r, MembershipsFile, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.need("iso3", "instrument", "status", "year", "source_url", "list_as_of"); err != nil {
+		return nil, err
+	}
+	var rows []MembershipRow
+	urls := map[string]map[string]int{}
+	for _, rw := range t.rows {
+		m, err := membershipRow(t, rw, t.get(rw, "instrument"))
+		if err != nil {
+			return nil, err
+		}
+		m.Source = fmt.Sprintf("shared/data memberships_curated.csv (%s list as of %s)", m.Instrument, m.ListAsOf)
+		m.CitedSource = curatedMembershipCited[m.Instrument]
+		if urls[m.Instrument] == nil {
+			urls[m.Instrument] = map[string]int{}
+		}
+		urls[m.Instrument][m.SourceURL]++
+		rows = append(rows, m)
+	}
+	for i := range rows {
+		base, n := "", 0
+		for u, c := range urls[rows[i].Instrument] {
+			if c > n || (c == n && u < base) {
+				base, n = u, c
+			}
+		}
+		if rows[i].SourceURL != base {
+			rows[i].Override = true
+			rows[i].CitedSource = ""
+			rows[i].Source = fmt.Sprintf("shared/data memberships_curated.csv (%s, later change cited to its own notice)", rows[i].Instrument)
+		}
+	}
+	return rows, nil
+}
+
+// membershipRow reads the common columns iso3, status, year, source_url, list_as_of.
+func membershipRow(t *table, rw row, instrument string) (MembershipRow, error) {
+	m := MembershipRow{
+		ISO3: normaliseISO3(t.get(rw, "iso3")), Instrument: instrument, Status: t.get(rw, "status"),
+		SourceURL: t.get(rw, "source_url"), ListAsOf: t.get(rw, "list_as_of"), Note: t.get(rw, "note"),
+	}
+	if !knownISO3(m.ISO3) {
+		return m, fmt.Errorf("%s:%d: iso3: unknown country code %q", t.name, rw.line, m.ISO3)
+	}
+	if !slices.Contains(indicators.Instruments, instrument) {
+		return m, fmt.Errorf("%s:%d: instrument: %q is not in the catalog", t.name, rw.line, instrument)
+	}
+	if !slices.Contains(indicators.MembershipStatuses, m.Status) {
+		return m, fmt.Errorf("%s:%d: status: want party, signatory or not_party, got %q", t.name, rw.line, m.Status)
+	}
+	y, ok, err := t.integer(rw, "year")
+	if err != nil {
+		return m, err
+	}
+	if ok {
+		m.Year = y
+	}
+	if _, err := m.listDate(); err != nil {
+		return m, fmt.Errorf("%s:%d: list_as_of: %w", t.name, rw.line, err)
+	}
+	return m, nil
+}
+
+// ReadTreatySummary reads treaty_status_summary.csv: CAT and ICCPR (UN Treaty Collection,
+// state about 2021) and the Rome Statute and Ottawa Convention (UNTC exports, state 2016).
+// "none" becomes not_party; "not_listed" and "unknown" give no row (unknown).
+func ReadTreatySummary(r io.Reader) ([]MembershipRow, error) {
+	t, err := readTable(r, TreatySummaryFile, false)
+	if err != nil {
+		return nil, err
+	}
+	cols := []struct{ prefix, instrument, asOf, cited string }{
+		{"cat", "cat", "2021", "UN Treaty Collection status (compiled by world-politics-datalab/humanrights-treaties-ratification-status, state about 2021)"},
+		{"iccpr", "iccpr", "2021", "UN Treaty Collection status (compiled by world-politics-datalab/humanrights-treaties-ratification-status, state about 2021)"},
+		{"rome_statute", "rome_statute", "2016", "UN Treaty Collection participant export UNTS I-38544 (tkah/CountriesAndIntlAffairs, state 2016)"},
+		{"ottawa_apm", "apmbc", "2016", "UN Treaty Collection participant export UNTS I-35597 (tkah/CountriesAndIntlAffairs, state 2016)"},
+	}
+	need := []string{"iso3"}
+	for _, c := range cols {
+		need = append(need, c.prefix+"_status", c.prefix+"_year")
+	}
+	if err := t.need(need...); err != nil {
+		return nil, err
+	}
+	var rows []MembershipRow
+	for _, rw := range t.rows {
+		iso := normaliseISO3(t.get(rw, "iso3"))
+		if !knownISO3(iso) {
+			return nil, fmt.Errorf("%s:%d: iso3: unknown country code %q", t.name, rw.line, iso)
+		}
+		for _, c := range cols {
+			status := t.get(rw, c.prefix+"_status")
+			switch status {
+			case "party", "signatory":
+			case "none":
+				status = "not_party"
+			case "not_listed", "unknown", "":
+				continue
+			default:
+				return nil, fmt.Errorf("%s:%d: %s_status: unknown status %q", t.name, rw.line, c.prefix, status)
+			}
+			m := MembershipRow{
+				ISO3: iso, Instrument: c.instrument, Status: status, ListAsOf: c.asOf,
+				Source:      fmt.Sprintf("shared/data treaty_status_summary.csv (%s list as of %s)", c.instrument, c.asOf),
+				CitedSource: c.cited,
+			}
+			y, ok, err := t.integer(rw, c.prefix+"_year")
+			if err != nil {
+				return nil, err
+			}
+			if ok && status == "party" {
+				m.Year = y
+			}
+			rows = append(rows, m)
+		}
+	}
+	return rows, nil
+}
+
+// ReadCuratedInstrument reads one of this package's curated tables (curated/<instrument>.csv:
+// iso3, status, year, source_url, list_as_of, note).
+func ReadCuratedInstrument(r io.Reader, instrument string) ([]MembershipRow, error) {
+	name := "curated/" + instrument + ".csv"
+	t, err := readTable(r, name, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.need("iso3", "status", "year", "source_url", "list_as_of", "note"); err != nil {
+		return nil, err
+	}
+	var rows []MembershipRow
+	seen := map[string]int{}
+	for _, rw := range t.rows {
+		m, err := membershipRow(t, rw, instrument)
+		if err != nil {
+			return nil, err
+		}
+		if first, dup := seen[m.ISO3]; dup {
+			return nil, fmt.Errorf("%s:%d: %s is already listed on line %d", name, rw.line, m.ISO3, first)
+		}
+		seen[m.ISO3] = rw.line
+		if m.SourceURL == "" {
+			return nil, fmt.Errorf("%s:%d: source_url: every curated row cites its public list", name, rw.line)
+		}
+		m.Source = fmt.Sprintf("exportrisk curated table indicators/importers/curated/%s.csv (row as of %s)", instrument, m.ListAsOf)
+		rows = append(rows, m)
+	}
+	return rows, nil
+}
+
+// staleBefore is the list date before which a not_party or signatory row is only "not known
+// to be a party" (MEMBERSHIPS.md, "Staleness").
+var staleBefore = time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// resolve turns one row into the status at asOf. ok is false when the row cannot say: a
+// later notice (withdrawal) dated after asOf tells nothing about the status at asOf.
+func (m MembershipRow) resolve(asOf time.Time) (indicators.Membership, bool) {
+	listDate, _ := m.listDate()
+	out := indicators.Membership{Status: m.Status, Provenance: indicators.Provenance{
+		Source: m.Source, CitedSource: m.CitedSource, URL: m.SourceURL,
+	}}
+	var notes []string
+	if m.Note != "" {
+		notes = append(notes, m.Note)
+	}
+	switch m.Status {
+	case "party":
+		if m.Year > asOf.Year() {
+			out.Status = "not_party"
+			notes = append(notes, fmt.Sprintf("instrument deposited in %d, after as_of: not a party on %s (a signature before then is not recorded in the list)", m.Year, asOf.Format(time.DateOnly)))
+			break
+		}
+		out.Year = m.Year
+		if m.Year == 0 && listDate.After(asOf) {
+			notes = append(notes, fmt.Sprintf("party in the list as of %s; the list gives no year", m.ListAsOf))
+		}
+	default:
+		if m.Override && listDate.After(asOf) {
+			return out, false
+		}
+		what := "not a party"
+		if m.Status == "signatory" {
+			what = "signed, not a party"
+		}
+		if listDate.Before(staleBefore) {
+			notes = append(notes, fmt.Sprintf("not known to be a party as of %s (%s in a list dated %s; later accessions may be missing)", m.ListAsOf, what, m.ListAsOf))
+		} else {
+			notes = append(notes, fmt.Sprintf("%s as of %s", what, m.ListAsOf))
+		}
+	}
+	out.Note = strings.Join(notes, "; ")
+	return out, true
+}
+
+// ResolveMemberships gives each country's status per instrument at asOf. sources are in
+// order of precedence: for each (country, instrument) the first source with a row that can
+// say the status at asOf wins; later sources fill what earlier ones cannot say (e.g. the
+// 2016 Rome/Ottawa exports for a withdrawal notified after asOf). An instrument no source
+// can settle is left out: unknown, never guessed.
+func ResolveMemberships(sources [][]MembershipRow, asOf time.Time) map[string]map[string]indicators.Membership {
+	out := map[string]map[string]indicators.Membership{}
+	pending := map[string]string{} // "ISO3 instrument" -> why an earlier source could not say
+	for _, rows := range sources {
+		// stable order within a source
+		sorted := append([]MembershipRow(nil), rows...)
+		sort.SliceStable(sorted, func(i, j int) bool {
+			if sorted[i].ISO3 != sorted[j].ISO3 {
+				return sorted[i].ISO3 < sorted[j].ISO3
+			}
+			return sorted[i].Instrument < sorted[j].Instrument
+		})
+		for _, m := range sorted {
+			if _, done := out[m.ISO3][m.Instrument]; done {
+				continue
+			}
+			ms, ok := m.resolve(asOf)
+			key := m.ISO3 + " " + m.Instrument
+			if !ok {
+				pending[key] = fmt.Sprintf("%s records %s as of %s (%s), a change that cannot be dated before as_of; the status on as_of comes from an older list", m.Source, m.Status, m.ListAsOf, m.SourceURL)
+				continue
+			}
+			if why, ok := pending[key]; ok {
+				if ms.Note != "" {
+					ms.Note += "; "
+				}
+				ms.Note += why
+			}
+			if out[m.ISO3] == nil {
+				out[m.ISO3] = map[string]indicators.Membership{}
+			}
+			out[m.ISO3][m.Instrument] = ms
+		}
+	}
+	return out
+}

@@ -1,0 +1,468 @@
+# METADATA
+# title: "Criterion 2: Respect for human rights and international humanitarian law"
+# description: >-
+#   Respect for human rights in the country of final destination and respect by that country of
+#   international humanitarian law. Published BICC rule: critical whenever the government
+#   committed one-sided violence against civilians (UCDP) in the last five years. Otherwise
+#   (calibration default) signals are counted: severe and concern signals from Freedom House,
+#   the Political Terror Scale, WGI, Fraser EFW, credible torture evidence, lethal repression
+#   evidence and treaty gaps; critical with at least one severe signal and two signals in all,
+#   possibly critical with at least one signal, not critical with none. Decisive: Freedom House
+#   status, PTS, WGI Voice and Accountability or Rule of Law, UCDP government one-sided violence,
+#   or torture / lethal-repression evidence that counts (inside its window; torture from a
+#   credible reporter). Our reading: evidence outside its window is not a current indicator and
+#   is neither a signal nor decisive.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/compos/2008/944/oj
+#     description: Council Common Position 2008/944/CFSP, Article 2, Criterion Two
+# custom:
+#   criterion: 2
+#   title_de: Achtung der Menschenrechte im Empfängerland
+#   basis: published
+package criteria.c2
+
+import data.lib.bundle
+import data.lib.evidence
+import data.lib.rating
+import data.lib.reason
+import data.lib.text
+
+_t := data.thresholds.c2
+
+# Index ids this criterion reads, the decisive ones, and the two WGI indicators.
+_read := {
+	"fh_status", "pts", "wgi_voice_accountability", "wgi_rule_of_law",
+	"efw_military_interference", "ucdp_gov_osv_years_5y",
+}
+
+_decisive := {"fh_status", "pts", "wgi_voice_accountability", "wgi_rule_of_law", "ucdp_gov_osv_years_5y"}
+
+_wgi := {"wgi_voice_accountability", "wgi_rule_of_law"}
+
+_treaties := {id | some group in array.concat(_t.severe_treaty_groups, _t.concern_treaty_groups); some id in group}
+
+# METADATA
+# title: verdict
+# description: The criterion's verdict, always defined.
+verdict := rating.verdict(_rateable, {f.verdict | some f in _findings})
+
+# METADATA
+# title: missing
+# description: Absent indices this criterion reads and human-rights treaties with unknown status.
+missing contains path if some path in bundle.missing_indices(bundle.indices, _read)
+
+missing contains path if some path in bundle.missing_memberships(bundle.memberships, _treaties)
+
+default _rateable := false
+
+_rateable if {
+	some id in _decisive
+	bundle.indices[id]
+}
+
+_rateable if count(_torture) > 0
+
+_rateable if count(_lethal) > 0
+
+_torture := [e |
+	some e in evidence.items(
+		bundle.dated, {"torture"},
+		evidence.window_start(bundle.as_of, _t.torture_window_years),
+	)
+	e.reported_by in _t.torture_reporters
+]
+
+_lethal := evidence.items(
+	bundle.dated, {"lethal_repression"},
+	evidence.window_start(bundle.as_of, _t.lethal_repression_window_years),
+)
+
+_findings contains r if some r in _signals
+
+# METADATA
+# title: Government one-sided violence
+# description: UCDP records one-sided violence by the government in at least one of the last five years.
+# custom:
+#   code: C2-GOV-ONE-SIDED-VIOLENCE
+#   verdict: critical
+#   basis: published
+#   message:
+#     en: >-
+#       UCDP records one-sided violence against civilians by the government in {{.value.en}} of the last five
+#       years ({{.year}}; {{.source}}); {{.limit.en}} or more make the criterion critical.
+#     de: >-
+#       UCDP verzeichnet einseitige Gewalt der Regierung gegen Zivilpersonen in {{.value.de}} der letzten fünf
+#       Jahre ({{.year}}; {{.source}}); ab {{.limit.de}} ist das Kriterium kritisch.
+_findings contains r if {
+	bundle.indices.ucdp_gov_osv_years_5y.value >= _t.gov_osv_min_years
+	r := reason.index(
+		rego.metadata.chain(), bundle.indices, "ucdp_gov_osv_years_5y",
+		{"limit": text.number(_t.gov_osv_min_years)},
+	)
+}
+
+# METADATA
+# title: Severe and further signals
+# description: At least one severe signal and at least two signals in all.
+# custom:
+#   code: C2-SIGNALS-CRITICAL
+#   verdict: critical
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       {{.severe}} severe and {{.concern}} concern signals ({{.codes}}): at least {{.min_severe}} severe and
+#       {{.min_total}} signals in all make the criterion critical.
+#     de: >-
+#       {{.severe}} schwerwiegende und {{.concern}} bedenkliche Signale ({{.codes}}): mindestens {{.min_severe}}
+#       schwerwiegendes und insgesamt {{.min_total}} Signale machen das Kriterium kritisch.
+_findings contains r if {
+	severe := count([s | some s in _signals; s.signal == "severe"])
+	severe >= _t.critical_min_severe
+	count(_signals) >= _t.critical_min_signals
+	r := reason.make(
+		rego.metadata.chain(),
+		{
+			"severe": severe,
+			"concern": count(_signals) - severe,
+			"codes": concat(", ", sort({s.code | some s in _signals})),
+			"min_severe": _t.critical_min_severe,
+			"min_total": _t.critical_min_signals,
+		},
+		[],
+		[],
+	)
+}
+
+# METADATA
+# title: Not Free
+# description: Freedom House rates the country Not Free.
+# custom:
+#   code: C2-FH-NOT-FREE
+#   verdict: possibly_critical
+#   signal: severe
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       Severe signal: Freedom House rates the country "{{.value.en}}" ({{.year}}; {{.source}}).
+#     de: >-
+#       Schwerwiegendes Signal: Freedom House stuft das Land als „{{.value.de}}“ ein ({{.year}}; {{.source}}).
+_signals contains r if {
+	bundle.indices.fh_status.value in _t.fh_severe_status
+	r := reason.index(rego.metadata.chain(), bundle.indices, "fh_status", {})
+}
+
+# METADATA
+# title: Partly Free
+# description: Freedom House rates the country Partly Free.
+# custom:
+#   code: C2-FH-PARTLY-FREE
+#   verdict: possibly_critical
+#   signal: concern
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       Concern signal: Freedom House rates the country "{{.value.en}}" ({{.year}}; {{.source}}).
+#     de: >-
+#       Bedenkliches Signal: Freedom House stuft das Land als „{{.value.de}}“ ein ({{.year}}; {{.source}}).
+_signals contains r if {
+	some status in _t.fh_concern_status
+	bundle.indices.fh_status.value == status
+	not status in _t.fh_severe_status
+	r := reason.index(rego.metadata.chain(), bundle.indices, "fh_status", {})
+}
+
+# METADATA
+# title: High political terror
+# description: Political Terror Scale at or above the severe threshold.
+# custom:
+#   code: C2-PTS-HIGH
+#   verdict: possibly_critical
+#   signal: severe
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       Severe signal: Political Terror Scale {{.value.en}} of 5 ({{.year}}; {{.source}}), at or above
+#       {{.limit.en}}.
+#     de: >-
+#       Schwerwiegendes Signal: Political Terror Scale {{.value.de}} von 5 ({{.year}}; {{.source}}), mindestens
+#       {{.limit.de}}.
+_signals contains r if {
+	bundle.indices.pts.value >= _t.pts_severe_min
+	r := reason.index(rego.metadata.chain(), bundle.indices, "pts", {"limit": text.number(_t.pts_severe_min)})
+}
+
+# METADATA
+# title: Elevated political terror
+# description: Political Terror Scale at or above the concern threshold, below the severe one.
+# custom:
+#   code: C2-PTS-ELEVATED
+#   verdict: possibly_critical
+#   signal: concern
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       Concern signal: Political Terror Scale {{.value.en}} of 5 ({{.year}}; {{.source}}), at or above
+#       {{.limit.en}}.
+#     de: >-
+#       Bedenkliches Signal: Political Terror Scale {{.value.de}} von 5 ({{.year}}; {{.source}}), mindestens
+#       {{.limit.de}}.
+_signals contains r if {
+	bundle.indices.pts.value >= _t.pts_concern_min
+	bundle.indices.pts.value < _t.pts_severe_min
+	r := reason.index(rego.metadata.chain(), bundle.indices, "pts", {"limit": text.number(_t.pts_concern_min)})
+}
+
+# METADATA
+# title: Very low WGI score
+# description: WGI Voice and Accountability or Rule of Law at or below the severe threshold (one signal each).
+# custom:
+#   code: C2-WGI-VERY-LOW
+#   verdict: possibly_critical
+#   signal: severe
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       Severe signal: {{.name.en}} {{.value.en}} ({{.year}}; {{.source}}), at or below {{.limit.en}}.
+#     de: >-
+#       Schwerwiegendes Signal: {{.name.de}} {{.value.de}} ({{.year}}; {{.source}}), höchstens {{.limit.de}}.
+_signals contains r if {
+	some id in _wgi
+	bundle.indices[id].value <= _t.wgi_severe_max
+	r := reason.index(rego.metadata.chain(), bundle.indices, id, {"limit": text.number(_t.wgi_severe_max)})
+}
+
+# METADATA
+# title: Low WGI score
+# description: >-
+#   WGI Voice and Accountability or Rule of Law at or below the concern threshold without being
+#   severe (one signal for both).
+# custom:
+#   code: C2-WGI-LOW
+#   verdict: possibly_critical
+#   signal: concern
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       Concern signal: {{.values.en}}; at or below {{.limit.en}}.
+#     de: >-
+#       Bedenkliches Signal: {{.values.de}}; höchstens {{.limit.de}}.
+_signals contains r if {
+	low := {id |
+		some id in _wgi
+		bundle.indices[id].value <= _t.wgi_concern_max
+		bundle.indices[id].value > _t.wgi_severe_max
+	}
+	count(low) > 0
+	indicators := bundle.indices_of(bundle.indices, low)
+	r := reason.make(
+		rego.metadata.chain(),
+		{"values": text.indicator_list(indicators), "limit": text.number(_t.wgi_concern_max)},
+		indicators,
+		[],
+	)
+}
+
+# METADATA
+# title: Heavy military interference
+# description: Fraser EFW military interference at or below the severe threshold.
+# custom:
+#   code: C2-EFW-MILITARY-HIGH
+#   verdict: possibly_critical
+#   signal: severe
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       Severe signal: {{.name.en}} {{.value.en}} of 10 ({{.year}}; {{.source}}), at or below {{.limit.en}}.
+#     de: >-
+#       Schwerwiegendes Signal: {{.name.de}} {{.value.de}} von 10 ({{.year}}; {{.source}}), höchstens
+#       {{.limit.de}}.
+_signals contains r if {
+	bundle.indices.efw_military_interference.value <= _t.efw_severe_max
+	r := reason.index(
+		rego.metadata.chain(), bundle.indices, "efw_military_interference",
+		{"limit": text.number(_t.efw_severe_max)},
+	)
+}
+
+# METADATA
+# title: Military interference
+# description: Fraser EFW military interference at or below the concern threshold, above the severe one.
+# custom:
+#   code: C2-EFW-MILITARY-ELEVATED
+#   verdict: possibly_critical
+#   signal: concern
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       Concern signal: {{.name.en}} {{.value.en}} of 10 ({{.year}}; {{.source}}), at or below {{.limit.en}}.
+#     de: >-
+#       Bedenkliches Signal: {{.name.de}} {{.value.de}} von 10 ({{.year}}; {{.source}}), höchstens
+#       {{.limit.de}}.
+_signals contains r if {
+	bundle.indices.efw_military_interference.value <= _t.efw_concern_max
+	bundle.indices.efw_military_interference.value > _t.efw_severe_max
+	r := reason.index(
+		rego.metadata.chain(), bundle.indices, "efw_military_interference",
+		{"limit": text.number(_t.efw_concern_max)},
+	)
+}
+
+# METADATA
+# title: Torture evidence
+# description: >-
+#   Torture or ill-treatment by state agents reported by a credible reporter (UN body, Amnesty
+#   International, Human Rights Watch, national preventive mechanism) inside the window.
+# custom:
+#   code: C2-TORTURE
+#   verdict: possibly_critical
+#   signal: severe
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       Severe signal: torture or ill-treatment by state agents reported by a credible body within the last
+#       {{.years}} years: {{.items.en}}.
+#     de: >-
+#       Schwerwiegendes Signal: Folter oder Misshandlung durch staatliche Stellen, von einer glaubwürdigen
+#       Stelle berichtet, in den letzten {{.years}} Jahren: {{.items.de}}.
+_signals contains r if {
+	count(_torture) > 0
+	r := reason.evidence(rego.metadata.chain(), _torture, {"years": _t.torture_window_years})
+}
+
+# METADATA
+# title: Lethal repression evidence
+# description: Lethal force by state forces against protesters or civilians inside the window.
+# custom:
+#   code: C2-LETHAL-REPRESSION
+#   verdict: possibly_critical
+#   signal: severe
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       Severe signal: lethal force by state forces against protesters or civilians within the last {{.years}}
+#       years: {{.items.en}}.
+#     de: >-
+#       Schwerwiegendes Signal: tödliche Gewalt staatlicher Kräfte gegen Demonstrierende oder Zivilpersonen in
+#       den letzten {{.years}} Jahren: {{.items.de}}.
+_signals contains r if {
+	count(_lethal) > 0
+	r := reason.evidence(rego.metadata.chain(), _lethal, {"years": _t.lethal_repression_window_years})
+}
+
+# METADATA
+# title: Core treaty not ratified (severe)
+# description: An instrument of a severe treaty group (default the CAT) is known not to be ratified.
+# custom:
+#   code: C2-TREATY-SEVERE
+#   verdict: possibly_critical
+#   signal: severe
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       Severe signal: not ratified: {{.treaties.en}}.
+#     de: >-
+#       Schwerwiegendes Signal: nicht ratifiziert: {{.treaties.de}}.
+_signals contains r if {
+	some group in _t.severe_treaty_groups
+	r := _treaty_reason(rego.metadata.chain(), bundle.memberships, group)
+}
+
+# METADATA
+# title: Treaty not ratified (concern)
+# description: >-
+#   An instrument of a concern treaty group is known not to be ratified (default groups: the Rome
+#   Statute; any of ICCPR, ICESCR, CERD, CEDAW, CRC). One signal per group.
+# custom:
+#   code: C2-TREATY-CONCERN
+#   verdict: possibly_critical
+#   signal: concern
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       Concern signal: not ratified: {{.treaties.en}}.
+#     de: >-
+#       Bedenkliches Signal: nicht ratifiziert: {{.treaties.de}}.
+_signals contains r if {
+	some group in _t.concern_treaty_groups
+	r := _treaty_reason(rego.metadata.chain(), bundle.memberships, group)
+}
+
+# A reason about the instruments of group known not to be ratified (none: undefined); members are
+# the bundle's memberships.
+_treaty_reason(chain, members, group) := reason.make(
+	chain,
+	{"treaties": text.indicator_list(indicators)},
+	indicators,
+	[],
+) if {
+	gaps := bundle.not_joined(members, group)
+	count(gaps) > 0
+	indicators := bundle.memberships_of(members, gaps)
+}
+
+# METADATA
+# title: reasons
+# description: The reasons for the verdict (every finding, and the rules below).
+reasons contains r if some r in _findings
+
+# METADATA
+# title: No human-rights signal
+# description: No government one-sided violence and no severe or concern signal.
+# custom:
+#   code: C2-PASS
+#   verdict: not_critical
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       No human-rights signal. Checked: {{.checked.en}}; no credible torture report within {{.torture_years}}
+#       years and no lethal repression within {{.lethal_years}} years; no human-rights treaty read is known not
+#       to be ratified ({{.treaties_known}} of {{.treaties_total}} known).
+#     de: >-
+#       Kein Menschenrechtssignal. Geprüft: {{.checked.de}}; kein glaubwürdiger Folterbericht in den letzten
+#       {{.torture_years}} Jahren und keine tödliche Repression in den letzten {{.lethal_years}} Jahren; keiner
+#       der geprüften Menschenrechtsverträge ist nachweislich nicht ratifiziert ({{.treaties_known}} von
+#       {{.treaties_total}} bekannt).
+reasons contains r if {
+	verdict == "not_critical"
+	indices := bundle.indices_of(bundle.indices, _read)
+	indicators := array.concat(indices, bundle.memberships_of(bundle.memberships, _treaties))
+	r := reason.make(
+		rego.metadata.chain(),
+		{
+			"checked": text.indicator_list(indices),
+			"torture_years": _t.torture_window_years,
+			"lethal_years": _t.lethal_repression_window_years,
+			"treaties_known": count(_treaties) - count(bundle.unknown(bundle.memberships, _treaties)),
+			"treaties_total": count(_treaties),
+		},
+		indicators,
+		[],
+	)
+}
+
+# METADATA
+# title: No decisive indicator
+# description: None of the decisive indicators is present.
+# custom:
+#   code: C2-NO-DATA
+#   verdict: insufficient_data
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       No decisive indicator is present: no Freedom House status, Political Terror Scale, WGI Voice and
+#       Accountability or Rule of Law, or UCDP government one-sided violence, and no credible torture report
+#       within {{.torture_years}} years or lethal repression within {{.lethal_years}} years.
+#     de: >-
+#       Kein ausschlaggebender Indikator liegt vor: kein Freedom-House-Status, keine Political Terror Scale,
+#       keine WGI-Werte für Mitsprache und Verantwortlichkeit oder Rechtsstaatlichkeit, keine UCDP-Daten zu
+#       einseitiger Gewalt der Regierung und kein glaubwürdiger Folterbericht in den letzten {{.torture_years}}
+#       Jahren oder tödliche Repression in den letzten {{.lethal_years}} Jahren.
+reasons contains r if {
+	not _rateable
+	r := reason.make(
+		rego.metadata.chain(),
+		{"torture_years": _t.torture_window_years, "lethal_years": _t.lethal_repression_window_years},
+		[],
+		[],
+	)
+}

@@ -1,0 +1,382 @@
+# METADATA
+# title: Criterion 2 tests
+# description: Government one-sided violence, signal counting at every threshold, evidence windows, missing data.
+package criteria.c2_test
+
+import data.criteria.c2 as criterion
+import data.lib.testdata_test as td
+
+# A bundle with Freedom House "Free" (no signal) plus the given indices.
+_free(indices) := td.with_indices(object.union({"fh_status": td.index("F")}, indices))
+
+_verdict(bundle) := v if {
+	v := criterion.verdict with input as bundle
+}
+
+_codes(bundle) := c if {
+	c := td.codes(criterion.reasons) with input as bundle
+}
+
+_signals(bundle) := s if {
+	reasons := criterion.reasons with input as bundle
+	s := sort([[r.code, r.signal] | some r in reasons; r.signal])
+}
+
+_torture(date, reporter) := object.union(td.event("torture-1", date, "torture"), {"reported_by": reporter})
+
+test_no_data_is_insufficient if {
+	_verdict(td.bundle({}, {}, [], [])) == "insufficient_data"
+	_codes(td.bundle({}, {}, [], [])) == ["C2-NO-DATA"]
+	criterion.missing == {
+		"indices.efw_military_interference", "indices.fh_status", "indices.pts", "indices.ucdp_gov_osv_years_5y",
+		"indices.wgi_rule_of_law", "indices.wgi_voice_accountability",
+		"memberships.cat", "memberships.cedaw", "memberships.cerd", "memberships.crc", "memberships.iccpr",
+		"memberships.icescr", "memberships.rome_statute",
+	} with input as td.bundle({}, {}, [], [])
+}
+
+test_non_decisive_signals_alone_stay_insufficient if {
+	bundle := td.bundle(
+		{"efw_military_interference": td.index(2)},
+		{"cat": td.membership("not_party")},
+		[],
+		[_torture("2015-01-01", "un_body")],
+	)
+	_verdict(bundle) == "insufficient_data"
+	_codes(bundle) == ["C2-EFW-MILITARY-HIGH", "C2-NO-DATA", "C2-SIGNALS-CRITICAL", "C2-TREATY-SEVERE"]
+}
+
+test_free_and_nothing_else_is_not_critical if {
+	_verdict(_free({})) == "not_critical"
+	_codes(_free({})) == ["C2-PASS"]
+}
+
+test_pass_reason if {
+	bundle := td.bundle(
+		{"fh_status": td.index("F"), "pts": td.index(1)},
+		td.memberships(["cat", "rome_statute", "iccpr"], "party"),
+		[],
+		[],
+	)
+	some r in criterion.reasons with input as bundle
+	r.message.en == concat("", [
+		"No human-rights signal. Checked: Freedom House status: Free (2025; Test index source); Political Terror ",
+		"Scale: 1 (2025; Test index source); no credible torture report within 3 years and no lethal repression ",
+		"within 5 years; no human-rights treaty read is known not to be ratified (3 of 7 known).",
+	])
+	r.message.de == concat("", [
+		"Kein Menschenrechtssignal. Geprüft: Freedom-House-Status: frei (2025; Test index source); Political ",
+		"Terror Scale: 1 (2025; Test index source); kein glaubwürdiger Folterbericht in den letzten 3 Jahren und ",
+		"keine tödliche Repression in den letzten 5 Jahren; keiner der geprüften Menschenrechtsverträge ist ",
+		"nachweislich nicht ratifiziert (3 von 7 bekannt).",
+	])
+	[i.id | some i in r.indicators] == [
+		"indices.fh_status", "indices.pts", "memberships.cat", "memberships.iccpr", "memberships.rome_statute",
+	]
+}
+
+test_government_one_sided_violence_is_critical_at_the_limit if {
+	_verdict(_free({"ucdp_gov_osv_years_5y": td.index(1)})) == "critical"
+	_codes(_free({"ucdp_gov_osv_years_5y": td.index(1)})) == ["C2-GOV-ONE-SIDED-VIOLENCE"]
+	_verdict(_free({"ucdp_gov_osv_years_5y": td.index(0)})) == "not_critical"
+}
+
+test_government_one_sided_violence_alone_is_decisive if {
+	_verdict(td.with_indices({"ucdp_gov_osv_years_5y": td.index(0)})) == "not_critical"
+}
+
+test_government_one_sided_violence_reason if {
+	some r in criterion.reasons with input as _free({"ucdp_gov_osv_years_5y": td.index(2)})
+	r == {
+		"code": "C2-GOV-ONE-SIDED-VIOLENCE",
+		"criterion": 2,
+		"verdict": "critical",
+		"message": {
+			"en": concat("", [
+				"UCDP records one-sided violence against civilians by the government in 2 of the last five years ",
+				"(2025; Test index source); 1 or more make the criterion critical.",
+			]),
+			"de": concat("", [
+				"UCDP verzeichnet einseitige Gewalt der Regierung gegen Zivilpersonen in 2 der letzten fünf Jahre ",
+				"(2025; Test index source); ab 1 ist das Kriterium kritisch.",
+			]),
+		},
+		"indicators": [{"id": "indices.ucdp_gov_osv_years_5y", "value": 2, "year": 2025, "source": "Test index source"}],
+		"evidence": [],
+	}
+}
+
+test_not_free_alone_is_one_severe_signal if {
+	bundle := td.with_indices({"fh_status": td.index("NF")})
+	_verdict(bundle) == "possibly_critical"
+	_signals(bundle) == [["C2-FH-NOT-FREE", "severe"]]
+}
+
+test_not_free_reason if {
+	entry := {"value": "NF", "year": 2026, "source": "BICC report", "cited_source": "Freedom House", "url": "https://x"}
+	some r in criterion.reasons with input as td.with_indices({"fh_status": entry})
+	r == {
+		"code": "C2-FH-NOT-FREE",
+		"criterion": 2,
+		"verdict": "possibly_critical",
+		"signal": "severe",
+		"message": {
+			"en": "Severe signal: Freedom House rates the country \"Not Free\" (2026; Freedom House (BICC report)).",
+			"de": concat("", [
+				"Schwerwiegendes Signal: Freedom House stuft das Land als „nicht frei“ ein (2026; Freedom House ",
+				"(BICC report)).",
+			]),
+		},
+		"indicators": [object.union(entry, {"id": "indices.fh_status"})],
+		"evidence": [],
+	}
+}
+
+test_partly_free_is_a_concern_signal if {
+	bundle := td.with_indices({"fh_status": td.index("PF")})
+	_verdict(bundle) == "possibly_critical"
+	_signals(bundle) == [["C2-FH-PARTLY-FREE", "concern"]]
+}
+
+test_one_severe_and_one_concern_is_critical if {
+	bundle := td.with_indices({"fh_status": td.index("NF"), "pts": td.index(3)})
+	_verdict(bundle) == "critical"
+	_signals(bundle) == [["C2-FH-NOT-FREE", "severe"], ["C2-PTS-ELEVATED", "concern"]]
+	_codes(bundle) == ["C2-FH-NOT-FREE", "C2-PTS-ELEVATED", "C2-SIGNALS-CRITICAL"]
+}
+
+test_signals_critical_reason if {
+	some r in criterion.reasons with input as td.with_indices({"fh_status": td.index("NF"), "pts": td.index(3)})
+	r.code == "C2-SIGNALS-CRITICAL"
+	r.verdict == "critical"
+	not r.signal
+	r.message.en == concat("", [
+		"1 severe and 1 concern signals (C2-FH-NOT-FREE, C2-PTS-ELEVATED): at least 1 severe and 2 signals in all ",
+		"make the criterion critical.",
+	])
+	r.message.de == concat("", [
+		"1 schwerwiegende und 1 bedenkliche Signale (C2-FH-NOT-FREE, C2-PTS-ELEVATED): mindestens 1 ",
+		"schwerwiegendes und insgesamt 2 Signale machen das Kriterium kritisch.",
+	])
+}
+
+test_two_concern_signals_are_possibly_critical if {
+	bundle := td.with_indices({"fh_status": td.index("PF"), "pts": td.index(3)})
+	_verdict(bundle) == "possibly_critical"
+	count(_signals(bundle)) == 2
+}
+
+test_signal_count_thresholds_from_data if {
+	bundle := td.with_indices({"fh_status": td.index("NF"), "pts": td.index(3)})
+	criterion.verdict == "possibly_critical" with input as bundle with data.thresholds.c2.critical_min_signals as 3
+	criterion.verdict == "critical" with input as td.with_indices({"fh_status": td.index("NF")})
+		with data.thresholds.c2.critical_min_signals as 1
+}
+
+test_pts_thresholds if {
+	_signals(_free({"pts": td.index(5)})) == [["C2-PTS-HIGH", "severe"]]
+	_signals(_free({"pts": td.index(4)})) == [["C2-PTS-HIGH", "severe"]]
+	_signals(_free({"pts": td.index(3)})) == [["C2-PTS-ELEVATED", "concern"]]
+	_signals(_free({"pts": td.index(2)})) == []
+	_verdict(_free({"pts": td.index(2)})) == "not_critical"
+}
+
+test_pts_alone_is_decisive if {
+	_verdict(td.with_indices({"pts": td.index(1)})) == "not_critical"
+}
+
+test_pts_threshold_from_data if {
+	_signals(_free({"pts": td.index(3)})) == [["C2-PTS-HIGH", "severe"]] with data.thresholds.c2.pts_severe_min as 3
+}
+
+test_wgi_severe_at_the_limit_one_signal_each if {
+	bundle := td.with_indices({"wgi_voice_accountability": td.index(-1), "wgi_rule_of_law": td.index(-1.5)})
+	_signals(bundle) == [["C2-WGI-VERY-LOW", "severe"], ["C2-WGI-VERY-LOW", "severe"]]
+	_verdict(bundle) == "critical"
+}
+
+test_wgi_just_above_severe_is_concern if {
+	_signals(td.with_indices({"wgi_voice_accountability": td.index(-0.99)})) == [["C2-WGI-LOW", "concern"]]
+}
+
+test_wgi_concern_is_one_signal_for_both if {
+	bundle := td.with_indices({"wgi_voice_accountability": td.index(0), "wgi_rule_of_law": td.index(-0.5)})
+	_signals(bundle) == [["C2-WGI-LOW", "concern"]]
+	_verdict(bundle) == "possibly_critical"
+	some r in criterion.reasons with input as bundle
+	r.message.en == concat("", [
+		"Concern signal: WGI Rule of Law: -0.5 (2025; Test index source); WGI Voice and Accountability: 0 ",
+		"(2025; Test index source); at or below 0.",
+	])
+	r.message.de == concat("", [
+		"Bedenkliches Signal: WGI Rechtsstaatlichkeit: -0,5 (2025; Test index source); WGI Mitsprache und ",
+		"Verantwortlichkeit: 0 (2025; Test index source); höchstens 0.",
+	])
+	[i.id | some i in r.indicators] == ["indices.wgi_rule_of_law", "indices.wgi_voice_accountability"]
+}
+
+test_wgi_above_zero_is_no_signal if {
+	bundle := td.with_indices({"wgi_voice_accountability": td.index(0.01), "wgi_rule_of_law": td.index(1.2)})
+	_signals(bundle) == []
+	_verdict(bundle) == "not_critical"
+}
+
+test_wgi_severe_and_concern_together if {
+	bundle := td.with_indices({"wgi_voice_accountability": td.index(-1.2), "wgi_rule_of_law": td.index(-0.3)})
+	_signals(bundle) == [["C2-WGI-LOW", "concern"], ["C2-WGI-VERY-LOW", "severe"]]
+	_verdict(bundle) == "critical"
+}
+
+test_wgi_severe_message if {
+	some r in criterion.reasons with input as td.with_indices({"wgi_rule_of_law": td.index(-1.25)})
+	r.code == "C2-WGI-VERY-LOW"
+	r.message.en == "Severe signal: WGI Rule of Law -1.25 (2025; Test index source), at or below -1."
+	r.message.de == "Schwerwiegendes Signal: WGI Rechtsstaatlichkeit -1,25 (2025; Test index source), höchstens -1."
+}
+
+test_efw_thresholds if {
+	_signals(_free({"efw_military_interference": td.index(3.3)})) == [["C2-EFW-MILITARY-HIGH", "severe"]]
+	_signals(_free({"efw_military_interference": td.index(3.31)})) == [["C2-EFW-MILITARY-ELEVATED", "concern"]]
+	_signals(_free({"efw_military_interference": td.index(6.7)})) == [["C2-EFW-MILITARY-ELEVATED", "concern"]]
+	_signals(_free({"efw_military_interference": td.index(6.71)})) == []
+}
+
+test_efw_messages if {
+	some high in criterion.reasons with input as _free({"efw_military_interference": td.index(2.5)})
+	high.message.en == concat("", [
+		"Severe signal: EFW military interference (10 = none) 2.5 of 10 (2025; Test index source), at or below 3.3.",
+	])
+	high.message.de == concat("", [
+		"Schwerwiegendes Signal: EFW Einfluss des Militärs auf Rechtsstaat und Politik (10 = keiner) 2,5 von 10 ",
+		"(2025; Test index source), höchstens 3,3.",
+	])
+	some elevated in criterion.reasons with input as _free({"efw_military_interference": td.index(5)})
+	elevated.code == "C2-EFW-MILITARY-ELEVATED"
+	endswith(elevated.message.de, "5 von 10 (2025; Test index source), höchstens 6,7.")
+}
+
+test_torture_by_credible_reporter_within_window if {
+	every reporter in ["un_body", "amnesty_international", "human_rights_watch", "npm"] {
+		bundle := td.bundle({"fh_status": td.index("F")}, {}, [], [_torture("2025-07-01", reporter)])
+		_signals(bundle) == [["C2-TORTURE", "severe"]]
+		_verdict(bundle) == "possibly_critical"
+	}
+}
+
+test_torture_by_other_reporter_does_not_count if {
+	every reporter in ["ngo", "government", "media", "research"] {
+		bundle := td.bundle({"fh_status": td.index("F")}, {}, [], [_torture("2025-07-01", reporter)])
+		_signals(bundle) == []
+	}
+}
+
+test_torture_window_boundary if {
+	# as_of 2026-06-01, three years: 2023-06-01 is inside, 2023-05-31 outside.
+	inside := td.bundle({"fh_status": td.index("F")}, {}, [], [_torture("2023-06-01", "npm")])
+	outside := td.bundle({"fh_status": td.index("F")}, {}, [], [_torture("2023-05-31", "npm")])
+	_signals(inside) == [["C2-TORTURE", "severe"]]
+	_signals(outside) == []
+}
+
+test_torture_window_from_data if {
+	bundle := td.bundle({"fh_status": td.index("F")}, {}, [], [_torture("2021-06-01", "npm")])
+	_signals(bundle) == []
+	count(_signals(bundle)) == 1 with data.thresholds.c2.torture_window_years as 5
+}
+
+test_credible_torture_evidence_alone_is_decisive if {
+	bundle := td.bundle({}, {}, [], [_torture("2025-07-01", "un_body")])
+	_verdict(bundle) == "possibly_critical"
+	_verdict(td.bundle({}, {}, [], [_torture("2025-07-01", "media")])) == "insufficient_data"
+	_verdict(td.bundle({}, {}, [], [_torture("2020-07-01", "un_body")])) == "insufficient_data"
+}
+
+test_torture_reason if {
+	item := object.union(_torture("2025-07-15", "un_body"), {"summary_de": "Testereignis", "cited_source": "HRW"})
+	some r in criterion.reasons with input as td.bundle({}, {}, [], [item])
+	r.code == "C2-TORTURE"
+	r.message.en == concat("", [
+		"Severe signal: torture or ill-treatment by state agents reported by a credible body within the last 3 years: ",
+		"2025-07-15: Test event torture-1 (HRW (Test evidence source)).",
+	])
+	r.message.de == concat("", [
+		"Schwerwiegendes Signal: Folter oder Misshandlung durch staatliche Stellen, von einer glaubwürdigen Stelle ",
+		"berichtet, in den letzten 3 Jahren: 15.07.2025: Testereignis (HRW (Test evidence source)).",
+	])
+	r.indicators == []
+	r.evidence == [item]
+}
+
+test_lethal_repression_window_boundary if {
+	inside := td.bundle({"fh_status": td.index("F")}, {}, [], [td.event("r", "2021-06-01", "lethal_repression")])
+	outside := td.bundle({"fh_status": td.index("F")}, {}, [], [td.event("r", "2021-05-31", "lethal_repression")])
+	_signals(inside) == [["C2-LETHAL-REPRESSION", "severe"]]
+	_signals(outside) == []
+	_verdict(outside) == "not_critical"
+}
+
+test_lethal_repression_evidence_alone_is_decisive if {
+	_verdict(td.bundle({}, {}, [], [td.event("r", "2025-01-01", "lethal_repression")])) == "possibly_critical"
+}
+
+test_other_categories_do_not_count if {
+	bundle := td.bundle({"fh_status": td.index("F")}, {}, [], [td.event("u", "2025-01-01", "unrest")])
+	_signals(bundle) == []
+}
+
+test_cat_not_ratified_is_severe if {
+	every status in ["signatory", "not_party"] {
+		bundle := td.bundle({"fh_status": td.index("F")}, {"cat": td.membership(status)}, [], [])
+		_signals(bundle) == [["C2-TREATY-SEVERE", "severe"]]
+	}
+}
+
+test_cat_unknown_is_missing_not_a_signal if {
+	bundle := td.bundle({"fh_status": td.index("F")}, {}, [], [])
+	_signals(bundle) == []
+	"memberships.cat" in criterion.missing with input as bundle
+}
+
+test_treaty_concern_groups if {
+	rome := td.bundle({"fh_status": td.index("F")}, {"rome_statute": td.membership("not_party")}, [], [])
+	_signals(rome) == [["C2-TREATY-CONCERN", "concern"]]
+	core := td.bundle({"fh_status": td.index("F")}, td.memberships(["iccpr", "crc"], "signatory"), [], [])
+	_signals(core) == [["C2-TREATY-CONCERN", "concern"]]
+	both := td.bundle(
+		{"fh_status": td.index("F")},
+		object.union({"rome_statute": td.membership("not_party")}, td.memberships(["icescr"], "not_party")),
+		[],
+		[],
+	)
+	_signals(both) == [["C2-TREATY-CONCERN", "concern"], ["C2-TREATY-CONCERN", "concern"]]
+	_verdict(both) == "possibly_critical"
+}
+
+test_treaty_reason if {
+	bundle := td.bundle({}, {"cat": {"status": "signatory", "year": 1998, "source": "UN Treaty Collection"}}, [], [])
+	some r in criterion.reasons with input as bundle
+	r.code == "C2-TREATY-SEVERE"
+	r.message.en == concat("", [
+		"Severe signal: not ratified: Convention against Torture (CAT): signed, not ratified ",
+		"(1998; UN Treaty Collection).",
+	])
+	r.message.de == concat("", [
+		"Schwerwiegendes Signal: nicht ratifiziert: Antifolterkonvention (CAT): unterzeichnet, nicht ratifiziert ",
+		"(1998; UN Treaty Collection).",
+	])
+	r.indicators == [{"id": "memberships.cat", "value": "signatory", "year": 1998, "source": "UN Treaty Collection"}]
+}
+
+test_kazakhstan_like_signals if {
+	bundle := td.bundle(
+		{"fh_status": td.index("NF")},
+		{"rome_statute": td.membership("not_party"), "cat": td.membership("party")},
+		[],
+		[_torture("2025-07-01", "un_body"), td.event("r", "2022-01-06", "lethal_repression")],
+	)
+	_verdict(bundle) == "critical"
+	_signals(bundle) == [
+		["C2-FH-NOT-FREE", "severe"], ["C2-LETHAL-REPRESSION", "severe"],
+		["C2-TORTURE", "severe"], ["C2-TREATY-CONCERN", "concern"],
+	]
+}

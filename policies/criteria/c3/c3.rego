@@ -1,0 +1,246 @@
+# METADATA
+# title: "Criterion 3: Internal situation (tensions or armed conflicts)"
+# description: >-
+#   Internal situation in the country of final destination, as a function of the existence of
+#   tensions or armed conflicts. Published BICC rule: critical with frequent, organised use of
+#   force within the state, operationally at least one ongoing internal armed conflict (UCDP,
+#   current or previous year). Possibly critical (calibration default) with a non-state conflict,
+#   a coup attempt in the last 20 years, low WGI Political Stability, a Political Terror Scale of
+#   3 or more, very high fragility (Fragile States Index, as criterion 5) or evidence of violent
+#   unrest, a state of emergency or lethal repression inside the window. Decisive: the UCDP
+#   conflict counts, WGI Political Stability, PTS, or such evidence inside the window (our reading:
+#   evidence outside the window is not a current indicator).
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/compos/2008/944/oj
+#     description: Council Common Position 2008/944/CFSP, Article 2, Criterion Three
+# custom:
+#   criterion: 3
+#   title_de: Innere Lage im Empfängerland
+#   basis: published
+package criteria.c3
+
+import data.lib.bundle
+import data.lib.evidence
+import data.lib.rating
+import data.lib.reason
+import data.lib.text
+
+_t := data.thresholds.c3
+
+# Very high fragility is defined once, for criterion 5.
+_fsi_very_high_min := data.thresholds.c5.fsi_very_high_min
+
+# Index ids this criterion reads, and the decisive ones.
+_read := {
+	"ucdp_internal_conflicts", "ucdp_nonstate_conflicts", "coups_20y",
+	"wgi_political_stability", "pts", "fsi_total",
+}
+
+_decisive := {"ucdp_internal_conflicts", "ucdp_nonstate_conflicts", "wgi_political_stability", "pts"}
+
+# METADATA
+# title: verdict
+# description: The criterion's verdict, always defined.
+verdict := rating.verdict(_rateable, {f.verdict | some f in _findings})
+
+# METADATA
+# title: missing
+# description: Absent indices this criterion reads.
+missing contains path if some path in bundle.missing_indices(bundle.indices, _read)
+
+default _rateable := false
+
+_rateable if {
+	some id in _decisive
+	bundle.indices[id]
+}
+
+_rateable if count(_unrest) > 0
+
+_unrest := evidence.items(
+	bundle.dated, _t.evidence_categories,
+	evidence.window_start(bundle.as_of, _t.evidence_window_years),
+)
+
+# METADATA
+# title: Internal armed conflict
+# description: At least one ongoing internal armed conflict (UCDP, data year or the year before).
+# custom:
+#   code: C3-INTERNAL-CONFLICT
+#   verdict: critical
+#   basis: published
+#   message:
+#     en: >-
+#       {{.value.en}} ongoing internal armed conflict(s) on the territory ({{.year}}; {{.source}});
+#       {{.limit.en}} or more make the criterion critical.
+#     de: >-
+#       {{.value.de}} andauernde(r) innerstaatliche(r) bewaffnete(r) Konflikt(e) im Staatsgebiet ({{.year}};
+#       {{.source}}); ab {{.limit.de}} ist das Kriterium kritisch.
+_findings contains r if {
+	bundle.indices.ucdp_internal_conflicts.value >= _t.internal_conflicts_min
+	r := reason.index(
+		rego.metadata.chain(), bundle.indices, "ucdp_internal_conflicts",
+		{"limit": text.number(_t.internal_conflicts_min)},
+	)
+}
+
+# METADATA
+# title: Non-state conflict
+# description: At least one non-state conflict on the territory.
+# custom:
+#   code: C3-NONSTATE-CONFLICT
+#   verdict: possibly_critical
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       {{.value.en}} non-state conflict(s) on the territory ({{.year}}; {{.source}}).
+#     de: >-
+#       {{.value.de}} nichtstaatliche(r) Konflikt(e) im Staatsgebiet ({{.year}}; {{.source}}).
+_findings contains r if {
+	bundle.indices.ucdp_nonstate_conflicts.value >= _t.nonstate_conflicts_min
+	r := reason.index(rego.metadata.chain(), bundle.indices, "ucdp_nonstate_conflicts", {})
+}
+
+# METADATA
+# title: Coup attempt
+# description: At least one coup attempt in the last 20 years.
+# custom:
+#   code: C3-COUP
+#   verdict: possibly_critical
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       {{.value.en}} coup attempt(s) in the last 20 years ({{.year}}; {{.source}}).
+#     de: >-
+#       {{.value.de}} Putschversuch(e) in den letzten 20 Jahren ({{.year}}; {{.source}}).
+_findings contains r if {
+	bundle.indices.coups_20y.value >= _t.coups_min
+	r := reason.index(rego.metadata.chain(), bundle.indices, "coups_20y", {})
+}
+
+# METADATA
+# title: Low political stability
+# description: WGI Political Stability at or below the threshold.
+# custom:
+#   code: C3-POLITICAL-STABILITY-LOW
+#   verdict: possibly_critical
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       {{.name.en}} {{.value.en}} ({{.year}}; {{.source}}), at or below {{.limit.en}}.
+#     de: >-
+#       {{.name.de}} {{.value.de}} ({{.year}}; {{.source}}), höchstens {{.limit.de}}.
+_findings contains r if {
+	bundle.indices.wgi_political_stability.value <= _t.wgi_political_stability_max
+	r := reason.index(
+		rego.metadata.chain(), bundle.indices, "wgi_political_stability",
+		{"limit": text.number(_t.wgi_political_stability_max)},
+	)
+}
+
+# METADATA
+# title: Political terror
+# description: Political Terror Scale at or above the threshold.
+# custom:
+#   code: C3-PTS
+#   verdict: possibly_critical
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       Political Terror Scale {{.value.en}} of 5 ({{.year}}; {{.source}}), at or above {{.limit.en}}.
+#     de: >-
+#       Political Terror Scale {{.value.de}} von 5 ({{.year}}; {{.source}}), mindestens {{.limit.de}}.
+_findings contains r if {
+	bundle.indices.pts.value >= _t.pts_min
+	r := reason.index(rego.metadata.chain(), bundle.indices, "pts", {"limit": text.number(_t.pts_min)})
+}
+
+# METADATA
+# title: Very high fragility
+# description: Fragile States Index at or above the very-high threshold of criterion 5.
+# custom:
+#   code: C3-FRAGILITY-VERY-HIGH
+#   verdict: possibly_critical
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       Very high fragility: Fragile States Index {{.value.en}} of 120 ({{.year}}; {{.source}}), at or above
+#       {{.limit.en}}.
+#     de: >-
+#       Sehr hohe Fragilität: Fragile States Index {{.value.de}} von 120 ({{.year}}; {{.source}}), mindestens
+#       {{.limit.de}}.
+_findings contains r if {
+	bundle.indices.fsi_total.value >= _fsi_very_high_min
+	r := reason.index(rego.metadata.chain(), bundle.indices, "fsi_total", {"limit": text.number(_fsi_very_high_min)})
+}
+
+# METADATA
+# title: Unrest evidence
+# description: Evidence of violent unrest, a state of emergency or lethal repression inside the window.
+# custom:
+#   code: C3-UNREST
+#   verdict: possibly_critical
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       Violent unrest, a state of emergency or lethal repression within the last {{.years}} years:
+#       {{.items.en}}.
+#     de: >-
+#       Gewaltsame Unruhen, Ausnahmezustand oder tödliche Repression in den letzten {{.years}} Jahren:
+#       {{.items.de}}.
+_findings contains r if {
+	count(_unrest) > 0
+	r := reason.evidence(rego.metadata.chain(), _unrest, {"years": _t.evidence_window_years})
+}
+
+# METADATA
+# title: reasons
+# description: The reasons for the verdict (every finding, and the rules below).
+reasons contains r if some r in _findings
+
+# METADATA
+# title: No internal conflict or tension
+# description: None of the critical or possibly critical conditions holds.
+# custom:
+#   code: C3-PASS
+#   verdict: not_critical
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       No internal armed conflict and no sign of internal tension. Checked: {{.checked.en}}; no violent unrest,
+#       state of emergency or lethal repression within the last {{.years}} years.
+#     de: >-
+#       Kein innerstaatlicher bewaffneter Konflikt und kein Anzeichen innerer Spannungen. Geprüft:
+#       {{.checked.de}}; keine gewaltsamen Unruhen, kein Ausnahmezustand und keine tödliche Repression in den
+#       letzten {{.years}} Jahren.
+reasons contains r if {
+	verdict == "not_critical"
+	indicators := bundle.indices_of(bundle.indices, _read)
+	r := reason.make(
+		rego.metadata.chain(),
+		{"checked": text.indicator_list(indicators), "years": _t.evidence_window_years},
+		indicators,
+		[],
+	)
+}
+
+# METADATA
+# title: No decisive indicator
+# description: None of the decisive indicators is present.
+# custom:
+#   code: C3-NO-DATA
+#   verdict: insufficient_data
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       No decisive indicator is present: no UCDP internal or non-state conflict count, no WGI Political
+#       Stability, no Political Terror Scale, and no evidence of violent unrest, a state of emergency or lethal
+#       repression within the last {{.years}} years.
+#     de: >-
+#       Kein ausschlaggebender Indikator liegt vor: keine UCDP-Zahlen zu innerstaatlichen oder nichtstaatlichen
+#       Konflikten, kein WGI-Wert für politische Stabilität, keine Political Terror Scale und keine Belege für
+#       gewaltsame Unruhen, Ausnahmezustand oder tödliche Repression in den letzten {{.years}} Jahren.
+reasons contains r if {
+	not _rateable
+	r := reason.make(rego.metadata.chain(), {"years": _t.evidence_window_years}, [], [])
+}

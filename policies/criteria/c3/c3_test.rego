@@ -1,0 +1,159 @@
+# METADATA
+# title: Criterion 3 tests
+# description: Internal conflict, every possibly-critical trigger at its threshold, the evidence window, missing data.
+package criteria.c3_test
+
+import data.criteria.c3 as criterion
+import data.lib.testdata_test as td
+
+# A bundle with no internal conflict (decisive, no finding) plus the given indices and evidence.
+_calm(indices, evidence) := td.bundle(object.union({"ucdp_internal_conflicts": td.index(0)}, indices), {}, [], evidence)
+
+_verdict(bundle) := v if {
+	v := criterion.verdict with input as bundle
+}
+
+_codes(bundle) := c if {
+	c := td.codes(criterion.reasons) with input as bundle
+}
+
+test_no_data_is_insufficient if {
+	bundle := td.bundle({"coups_20y": td.index(2), "fsi_total": td.index(95)}, {}, [], [])
+	_verdict(bundle) == "insufficient_data"
+	_codes(bundle) == ["C3-COUP", "C3-FRAGILITY-VERY-HIGH", "C3-NO-DATA"]
+	criterion.missing == {
+		"indices.pts", "indices.ucdp_internal_conflicts", "indices.ucdp_nonstate_conflicts",
+		"indices.wgi_political_stability",
+	} with input as bundle
+}
+
+test_no_data_reason if {
+	some r in criterion.reasons with input as td.bundle({}, {}, [], [])
+	r.code == "C3-NO-DATA"
+	r.verdict == "insufficient_data"
+	r.message.en == concat("", [
+		"No decisive indicator is present: no UCDP internal or non-state conflict count, no WGI Political ",
+		"Stability, no Political Terror Scale, and no evidence of violent unrest, a state of emergency or lethal ",
+		"repression within the last 5 years.",
+	])
+	criterion.missing == {
+		"indices.coups_20y", "indices.fsi_total", "indices.pts", "indices.ucdp_internal_conflicts",
+		"indices.ucdp_nonstate_conflicts", "indices.wgi_political_stability",
+	} with input as td.bundle({}, {}, [], [])
+}
+
+test_internal_conflict_is_critical_at_the_limit if {
+	_verdict(td.with_indices({"ucdp_internal_conflicts": td.index(1)})) == "critical"
+	_codes(td.with_indices({"ucdp_internal_conflicts": td.index(1)})) == ["C3-INTERNAL-CONFLICT"]
+	_verdict(td.with_indices({"ucdp_internal_conflicts": td.index(0)})) == "not_critical"
+}
+
+test_internal_conflict_reason if {
+	some r in criterion.reasons with input as td.with_indices({"ucdp_internal_conflicts": td.index(2)})
+	r == {
+		"code": "C3-INTERNAL-CONFLICT",
+		"criterion": 3,
+		"verdict": "critical",
+		"message": {
+			"en": concat("", [
+				"2 ongoing internal armed conflict(s) on the territory (2025; Test index source); 1 or more make the ",
+				"criterion critical.",
+			]),
+			"de": concat("", [
+				"2 andauernde(r) innerstaatliche(r) bewaffnete(r) Konflikt(e) im Staatsgebiet (2025; Test index source); ",
+				"ab 1 ist das Kriterium kritisch.",
+			]),
+		},
+		"indicators": [{"id": "indices.ucdp_internal_conflicts", "value": 2, "year": 2025, "source": "Test index source"}],
+		"evidence": [],
+	}
+}
+
+test_nonstate_conflict if {
+	_codes(_calm({"ucdp_nonstate_conflicts": td.index(1)}, [])) == ["C3-NONSTATE-CONFLICT"]
+	_verdict(_calm({"ucdp_nonstate_conflicts": td.index(1)}, [])) == "possibly_critical"
+	_verdict(_calm({"ucdp_nonstate_conflicts": td.index(0)}, [])) == "not_critical"
+	_verdict(td.with_indices({"ucdp_nonstate_conflicts": td.index(0)})) == "not_critical"
+}
+
+test_coup if {
+	_codes(_calm({"coups_20y": td.index(1)}, [])) == ["C3-COUP"]
+	_verdict(_calm({"coups_20y": td.index(0)}, [])) == "not_critical"
+}
+
+test_political_stability if {
+	_codes(_calm({"wgi_political_stability": td.index(-0.5)}, [])) == ["C3-POLITICAL-STABILITY-LOW"]
+	_verdict(_calm({"wgi_political_stability": td.index(-0.49)}, [])) == "not_critical"
+	_verdict(td.with_indices({"wgi_political_stability": td.index(0.3)})) == "not_critical"
+	some r in criterion.reasons with input as _calm({"wgi_political_stability": td.index(-1.1)}, [])
+	r.message.de == "WGI Politische Stabilität -1,1 (2025; Test index source), höchstens -0,5."
+}
+
+test_pts if {
+	_codes(_calm({"pts": td.index(3)}, [])) == ["C3-PTS"]
+	_verdict(_calm({"pts": td.index(2)}, [])) == "not_critical"
+	_verdict(td.with_indices({"pts": td.index(2)})) == "not_critical"
+	_codes(_calm({"pts": td.index(3)}, [])) == ["C3-PASS"] with data.thresholds.c3.pts_min as 4
+}
+
+test_very_high_fragility_uses_criterion_5_threshold if {
+	_codes(_calm({"fsi_total": td.index(90)}, [])) == ["C3-FRAGILITY-VERY-HIGH"]
+	_verdict(_calm({"fsi_total": td.index(89.9)}, [])) == "not_critical"
+	_verdict(_calm({"fsi_total": td.index(89.9)}, [])) == "possibly_critical"
+		with data.thresholds.c5.fsi_very_high_min as 85
+}
+
+test_unrest_evidence_window if {
+	every category in ["unrest", "state_of_emergency", "lethal_repression"] {
+		_codes(_calm({}, [td.event("e", "2021-06-01", category)])) == ["C3-UNREST"]
+		_verdict(_calm({}, [td.event("e", "2021-05-31", category)])) == "not_critical"
+	}
+}
+
+test_other_evidence_does_not_count if {
+	_verdict(_calm({}, [td.event("e", "2025-01-01", "border_clash")])) == "not_critical"
+}
+
+test_unrest_evidence_alone_is_decisive if {
+	_verdict(td.bundle({}, {}, [], [td.event("e", "2025-01-01", "unrest")])) == "possibly_critical"
+	_verdict(td.bundle({}, {}, [], [td.event("e", "2020-01-01", "unrest")])) == "insufficient_data"
+}
+
+test_unrest_reason_lists_items_in_date_order if {
+	evidence := [
+		td.event("b", "2022-01-06", "lethal_repression"),
+		td.event("a", "2022-01-05", "state_of_emergency"),
+		td.event("c", "2022-01-05", "unrest"),
+		td.event("old", "2010-01-05", "unrest"),
+	]
+	some r in criterion.reasons with input as _calm({}, evidence)
+	r.code == "C3-UNREST"
+	[e.id | some e in r.evidence] == ["a", "c", "b"]
+	r.message.en == concat("", [
+		"Violent unrest, a state of emergency or lethal repression within the last 5 years: 2022-01-05: Test event a ",
+		"(Test evidence source); 2022-01-05: Test event c (Test evidence source); 2022-01-06: Test event b ",
+		"(Test evidence source).",
+	])
+}
+
+test_critical_and_possibly_critical_together if {
+	bundle := td.with_indices({"ucdp_internal_conflicts": td.index(1), "pts": td.index(4)})
+	_verdict(bundle) == "critical"
+	_codes(bundle) == ["C3-INTERNAL-CONFLICT", "C3-PTS"]
+}
+
+test_pass_reason if {
+	bundle := _calm({"pts": td.index(1), "coups_20y": td.index(0)}, [td.event("old", "2015-01-01", "unrest")])
+	some r in criterion.reasons with input as bundle
+	r.code == "C3-PASS"
+	r.message.en == concat("", [
+		"No internal armed conflict and no sign of internal tension. Checked: coup attempts in the last 20 years: 0 ",
+		"(2025; Test index source); Political Terror Scale: 1 (2025; Test index source); internal armed conflicts ",
+		"(UCDP): 0 (2025; Test index source); no violent unrest, state of emergency or lethal repression within the ",
+		"last 5 years.",
+	])
+	r.evidence == []
+	criterion.missing == {
+		"indices.fsi_total", "indices.ucdp_nonstate_conflicts", "indices.wgi_political_stability",
+	} with input as bundle
+}

@@ -1,0 +1,199 @@
+# METADATA
+# title: "Criterion 4: Preservation of regional peace, security and stability"
+# description: >-
+#   Preservation of regional peace, security and stability. Published BICC rule: critical only
+#   when the state is a party (primary or secondary) to an ongoing international armed conflict;
+#   UN Security Council mandated operations do not count. Possibly critical (calibration default)
+#   with an armed conflict in a neighbouring country, an international conflict in the last ten
+#   years, a coup attempt in the last 20 years, or evidence of armed border clashes or open
+#   territorial claims inside the window. Decisive: conflict involvement
+#   (ucdp_interstate_conflicts) and neighbour-conflict information (ucdp_neighbour_conflicts).
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/compos/2008/944/oj
+#     description: Council Common Position 2008/944/CFSP, Article 2, Criterion Four
+# custom:
+#   criterion: 4
+#   title_de: Erhalt von Frieden, Sicherheit und Stabilität in der Region
+#   basis: published
+package criteria.c4
+
+import data.lib.bundle
+import data.lib.evidence
+import data.lib.rating
+import data.lib.reason
+import data.lib.text
+
+_t := data.thresholds.c4
+
+# Index ids this criterion reads, and the decisive ones.
+_read := {"ucdp_interstate_conflicts", "ucdp_neighbour_conflicts", "ucdp_international_conflicts_10y", "coups_20y"}
+
+_decisive := {"ucdp_interstate_conflicts", "ucdp_neighbour_conflicts"}
+
+# METADATA
+# title: verdict
+# description: The criterion's verdict, always defined.
+verdict := rating.verdict(_rateable, {f.verdict | some f in _findings})
+
+# METADATA
+# title: missing
+# description: Absent indices this criterion reads.
+missing contains path if some path in bundle.missing_indices(bundle.indices, _read)
+
+default _rateable := false
+
+_rateable if {
+	some id in _decisive
+	bundle.indices[id]
+}
+
+_clashes := evidence.items(
+	bundle.dated, _t.evidence_categories,
+	evidence.window_start(bundle.as_of, _t.evidence_window_years),
+)
+
+# METADATA
+# title: International armed conflict
+# description: The state is a party to at least one ongoing international armed conflict.
+# custom:
+#   code: C4-INTERSTATE-CONFLICT
+#   verdict: critical
+#   basis: published
+#   message:
+#     en: >-
+#       The state is a party to {{.value.en}} ongoing international armed conflict(s), UN Security Council
+#       mandated operations excluded ({{.year}}; {{.source}}); {{.limit.en}} or more make the criterion
+#       critical.
+#     de: >-
+#       Der Staat ist Partei in {{.value.de}} andauernden internationalen bewaffneten Konflikt(en), ohne vom
+#       UN-Sicherheitsrat mandatierte Einsätze ({{.year}}; {{.source}}); ab {{.limit.de}} ist das Kriterium
+#       kritisch.
+_findings contains r if {
+	bundle.indices.ucdp_interstate_conflicts.value >= _t.interstate_conflicts_min
+	r := reason.index(
+		rego.metadata.chain(), bundle.indices, "ucdp_interstate_conflicts",
+		{"limit": text.number(_t.interstate_conflicts_min)},
+	)
+}
+
+# METADATA
+# title: Armed conflict in a neighbouring country
+# description: At least one land neighbour has an active armed conflict.
+# custom:
+#   code: C4-NEIGHBOUR-CONFLICT
+#   verdict: possibly_critical
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       {{.value.en}} neighbouring country/countries with an active armed conflict ({{.year}}; {{.source}}).
+#     de: >-
+#       {{.value.de}} Nachbarland/Nachbarländer mit aktivem bewaffnetem Konflikt ({{.year}}; {{.source}}).
+_findings contains r if {
+	bundle.indices.ucdp_neighbour_conflicts.value >= _t.neighbour_conflicts_min
+	r := reason.index(rego.metadata.chain(), bundle.indices, "ucdp_neighbour_conflicts", {})
+}
+
+# METADATA
+# title: Recent international conflict
+# description: The state was a party to an international armed conflict in the last ten years.
+# custom:
+#   code: C4-INTERNATIONAL-CONFLICT-10Y
+#   verdict: possibly_critical
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       The state was a party to {{.value.en}} international armed conflict(s) in the last ten years ({{.year}};
+#       {{.source}}).
+#     de: >-
+#       Der Staat war in den letzten zehn Jahren Partei in {{.value.de}} internationalen bewaffneten
+#       Konflikt(en) ({{.year}}; {{.source}}).
+_findings contains r if {
+	bundle.indices.ucdp_international_conflicts_10y.value >= _t.international_conflicts_10y_min
+	r := reason.index(rego.metadata.chain(), bundle.indices, "ucdp_international_conflicts_10y", {})
+}
+
+# METADATA
+# title: Coup attempt
+# description: At least one coup attempt in the last 20 years.
+# custom:
+#   code: C4-COUP
+#   verdict: possibly_critical
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       {{.value.en}} coup attempt(s) in the last 20 years ({{.year}}; {{.source}}).
+#     de: >-
+#       {{.value.de}} Putschversuch(e) in den letzten 20 Jahren ({{.year}}; {{.source}}).
+_findings contains r if {
+	bundle.indices.coups_20y.value >= _t.coups_min
+	r := reason.index(rego.metadata.chain(), bundle.indices, "coups_20y", {})
+}
+
+# METADATA
+# title: Border clashes or territorial claims
+# description: Evidence of armed border clashes or open territorial claims inside the window.
+# custom:
+#   code: C4-BORDER-CLASH
+#   verdict: possibly_critical
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       Armed border clashes or open territorial claims involving the state within the last {{.years}} years:
+#       {{.items.en}}.
+#     de: >-
+#       Bewaffnete Grenzzusammenstöße oder offene Gebietsansprüche unter Beteiligung des Staates in den letzten
+#       {{.years}} Jahren: {{.items.de}}.
+_findings contains r if {
+	count(_clashes) > 0
+	r := reason.evidence(rego.metadata.chain(), _clashes, {"years": _t.evidence_window_years})
+}
+
+# METADATA
+# title: reasons
+# description: The reasons for the verdict (every finding, and the rules below).
+reasons contains r if some r in _findings
+
+# METADATA
+# title: No regional conflict involvement
+# description: None of the critical or possibly critical conditions holds.
+# custom:
+#   code: C4-PASS
+#   verdict: not_critical
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       No involvement in an international armed conflict and no regional risk sign. Checked: {{.checked.en}};
+#       no armed border clash or open territorial claim within the last {{.years}} years.
+#     de: >-
+#       Keine Beteiligung an einem internationalen bewaffneten Konflikt und kein regionales Risikozeichen.
+#       Geprüft: {{.checked.de}}; keine bewaffneten Grenzzusammenstöße oder offenen Gebietsansprüche in den
+#       letzten {{.years}} Jahren.
+reasons contains r if {
+	verdict == "not_critical"
+	indicators := bundle.indices_of(bundle.indices, _read)
+	r := reason.make(
+		rego.metadata.chain(),
+		{"checked": text.indicator_list(indicators), "years": _t.evidence_window_years},
+		indicators,
+		[],
+	)
+}
+
+# METADATA
+# title: No decisive indicator
+# description: Neither conflict involvement nor neighbour-conflict information is present.
+# custom:
+#   code: C4-NO-DATA
+#   verdict: insufficient_data
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       No decisive indicator is present: neither the number of international armed conflicts the state is a
+#       party to nor the number of neighbouring countries with an armed conflict (UCDP).
+#     de: >-
+#       Kein ausschlaggebender Indikator liegt vor: weder die Zahl der internationalen bewaffneten Konflikte mit
+#       dem Staat als Partei noch die Zahl der Nachbarländer mit bewaffnetem Konflikt (UCDP).
+reasons contains r if {
+	not _rateable
+	r := reason.make(rego.metadata.chain(), {}, [], [])
+}

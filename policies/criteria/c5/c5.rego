@@ -1,0 +1,256 @@
+# METADATA
+# title: "Criterion 5: National security of member states and allies"
+# description: >-
+#   National security of the Member States and of friendly and allied countries. BICC's proxy is
+#   the presence of EU, NATO or UN peacekeeping forces in the country or a neighbouring country.
+#   Published BICC rule: without such forces the criterion is not critical. With forces present
+#   (calibration default): critical with very high fragility (Fragile States Index) or a
+#   Government Defence Integrity band E or F; possibly critical with high fragility or band D;
+#   otherwise not critical. Decisive: the presence of allied / UN forces. Our reading: when forces
+#   are present but neither the Fragile States Index nor the defence-integrity band is known, the
+#   criterion cannot be graded and is insufficient_data.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/compos/2008/944/oj
+#     description: Council Common Position 2008/944/CFSP, Article 2, Criterion Five
+# custom:
+#   criterion: 5
+#   title_de: Bedrohung von Alliierten (Nationale Sicherheit der Mitgliedstaaten und Verbündeter)
+#   basis: published
+package criteria.c5
+
+import data.lib.bundle
+import data.lib.rating
+import data.lib.reason
+import data.lib.text
+
+_t := data.thresholds.c5
+
+# Index ids that grade the criterion when forces are present.
+_grading := {"fsi_total", "gdi_band"}
+
+# METADATA
+# title: verdict
+# description: The criterion's verdict, always defined.
+verdict := rating.verdict(_rateable, {f.verdict | some f in _findings})
+
+# METADATA
+# title: missing
+# description: >-
+#   The forces indicator when absent; the grading indices when absent and forces are present or
+#   unknown.
+missing contains path if some path in bundle.missing_indices(bundle.indices, {"allied_forces_present"})
+
+missing contains path if {
+	not _no_forces
+	some path in bundle.missing_indices(bundle.indices, _grading)
+}
+
+_forces if bundle.indices.allied_forces_present.value == true
+
+_no_forces if bundle.indices.allied_forces_present.value == false
+
+_graded := {id | some id in _grading; bundle.indices[id]}
+
+default _rateable := false
+
+_rateable if _no_forces
+
+_rateable if {
+	_forces
+	count(_graded) > 0
+}
+
+# A reason about the forces indicator and the grading index id of indices, with the template
+# variables of the grading index (name, value, year, source), limit, forces_year and forces_source.
+_graded_reason(chain, indices, id, limit) := reason.make(
+	chain,
+	object.union(
+		reason.index_vars(indices, id),
+		{
+			"limit": text.number(limit),
+			"forces_year": indices.allied_forces_present.year,
+			"forces_source": text.source(indices.allied_forces_present),
+		},
+	),
+	[bundle.indicator(indices, "allied_forces_present"), bundle.indicator(indices, id)],
+	[],
+)
+
+# METADATA
+# title: Forces present, very high fragility
+# description: Allied or UN forces present and the Fragile States Index at or above the very-high threshold.
+# custom:
+#   code: C5-FRAGILITY-VERY-HIGH
+#   verdict: critical
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       EU, NATO or UN forces are present in the country or a neighbouring country ({{.forces_year}};
+#       {{.forces_source}}) and fragility is very high: Fragile States Index {{.value.en}} of 120 ({{.year}};
+#       {{.source}}), at or above {{.limit.en}}.
+#     de: >-
+#       EU-, NATO- oder UN-Streitkräfte sind im Land oder einem Nachbarland präsent ({{.forces_year}};
+#       {{.forces_source}}) und die Fragilität ist sehr hoch: Fragile States Index {{.value.de}} von 120
+#       ({{.year}}; {{.source}}), mindestens {{.limit.de}}.
+_findings contains r if {
+	_forces
+	bundle.indices.fsi_total.value >= _t.fsi_very_high_min
+	r := _graded_reason(rego.metadata.chain(), bundle.indices, "fsi_total", _t.fsi_very_high_min)
+}
+
+# METADATA
+# title: Forces present, high fragility
+# description: Allied or UN forces present and the Fragile States Index at or above the high threshold.
+# custom:
+#   code: C5-FRAGILITY-HIGH
+#   verdict: possibly_critical
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       EU, NATO or UN forces are present in the country or a neighbouring country ({{.forces_year}};
+#       {{.forces_source}}) and fragility is high: Fragile States Index {{.value.en}} of 120 ({{.year}};
+#       {{.source}}), at or above {{.limit.en}}.
+#     de: >-
+#       EU-, NATO- oder UN-Streitkräfte sind im Land oder einem Nachbarland präsent ({{.forces_year}};
+#       {{.forces_source}}) und die Fragilität ist hoch: Fragile States Index {{.value.de}} von 120 ({{.year}};
+#       {{.source}}), mindestens {{.limit.de}}.
+_findings contains r if {
+	_forces
+	bundle.indices.fsi_total.value >= _t.fsi_high_min
+	bundle.indices.fsi_total.value < _t.fsi_very_high_min
+	r := _graded_reason(rego.metadata.chain(), bundle.indices, "fsi_total", _t.fsi_high_min)
+}
+
+# METADATA
+# title: Forces present, very poor defence integrity
+# description: Allied or UN forces present and a Government Defence Integrity band giving critical.
+# custom:
+#   code: C5-DEFENCE-INTEGRITY-CRITICAL
+#   verdict: critical
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       EU, NATO or UN forces are present in the country or a neighbouring country ({{.forces_year}};
+#       {{.forces_source}}) and defence integrity is very poor: Government Defence Integrity band {{.value.en}}
+#       ({{.year}}; {{.source}}; critical bands: {{.limit.en}}).
+#     de: >-
+#       EU-, NATO- oder UN-Streitkräfte sind im Land oder einem Nachbarland präsent ({{.forces_year}};
+#       {{.forces_source}}) und die Integrität im Verteidigungssektor ist sehr gering:
+#       Government-Defence-Integrity-Stufe {{.value.de}} ({{.year}}; {{.source}}; kritische Stufen:
+#       {{.limit.de}}).
+_findings contains r if {
+	_forces
+	bundle.indices.gdi_band.value in _t.gdi_critical_bands
+	r := _graded_reason(rego.metadata.chain(), bundle.indices, "gdi_band", concat(", ", _t.gdi_critical_bands))
+}
+
+# METADATA
+# title: Forces present, poor defence integrity
+# description: Allied or UN forces present and a Government Defence Integrity band giving possibly critical.
+# custom:
+#   code: C5-DEFENCE-INTEGRITY-POOR
+#   verdict: possibly_critical
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       EU, NATO or UN forces are present in the country or a neighbouring country ({{.forces_year}};
+#       {{.forces_source}}) and defence integrity is poor: Government Defence Integrity band {{.value.en}}
+#       ({{.year}}; {{.source}}).
+#     de: >-
+#       EU-, NATO- oder UN-Streitkräfte sind im Land oder einem Nachbarland präsent ({{.forces_year}};
+#       {{.forces_source}}) und die Integrität im Verteidigungssektor ist gering:
+#       Government-Defence-Integrity-Stufe {{.value.de}} ({{.year}}; {{.source}}).
+_findings contains r if {
+	_forces
+	some band in _t.gdi_possibly_critical_bands
+	bundle.indices.gdi_band.value == band
+	not band in _t.gdi_critical_bands
+	r := _graded_reason(rego.metadata.chain(), bundle.indices, "gdi_band", band)
+}
+
+# METADATA
+# title: reasons
+# description: The reasons for the verdict (every finding, and the rules below).
+reasons contains r if some r in _findings
+
+# METADATA
+# title: No allied forces present
+# description: No EU, NATO or UN forces in the country or a neighbouring country.
+# custom:
+#   code: C5-NO-FORCES
+#   verdict: not_critical
+#   basis: published
+#   message:
+#     en: >-
+#       No EU, NATO or UN forces are present in the country or a neighbouring country ({{.year}}; {{.source}}).
+#     de: >-
+#       Im Land und in seinen Nachbarländern sind keine EU-, NATO- oder UN-Streitkräfte präsent ({{.year}};
+#       {{.source}}).
+reasons contains r if {
+	_no_forces
+	r := reason.index(rego.metadata.chain(), bundle.indices, "allied_forces_present", {})
+}
+
+# METADATA
+# title: Forces present, low risk
+# description: Allied or UN forces present, but neither fragility nor defence integrity reaches a threshold.
+# custom:
+#   code: C5-PASS
+#   verdict: not_critical
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       EU, NATO or UN forces are present in the country or a neighbouring country, but neither fragility nor
+#       defence integrity reaches a threshold. Checked: {{.checked.en}}.
+#     de: >-
+#       EU-, NATO- oder UN-Streitkräfte sind im Land oder einem Nachbarland präsent, aber weder Fragilität noch
+#       Integrität im Verteidigungssektor erreichen einen Schwellenwert. Geprüft: {{.checked.de}}.
+reasons contains r if {
+	_forces
+	verdict == "not_critical"
+	indicators := bundle.indices_of(bundle.indices, _graded | {"allied_forces_present"})
+	r := reason.make(rego.metadata.chain(), {"checked": text.indicator_list(indicators)}, indicators, [])
+}
+
+# METADATA
+# title: No decisive indicator
+# description: It is not known whether allied or UN forces are present.
+# custom:
+#   code: C5-NO-DATA
+#   verdict: insufficient_data
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       No decisive indicator is present: it is not known whether EU, NATO or UN forces are present in the
+#       country or a neighbouring country.
+#     de: >-
+#       Kein ausschlaggebender Indikator liegt vor: Es ist nicht bekannt, ob EU-, NATO- oder UN-Streitkräfte im
+#       Land oder einem Nachbarland präsent sind.
+reasons contains r if {
+	not bundle.indices.allied_forces_present
+	r := reason.make(rego.metadata.chain(), {}, [], [])
+}
+
+# METADATA
+# title: Forces present, cannot grade
+# description: >-
+#   Allied or UN forces are present but neither the Fragile States Index nor the defence-integrity
+#   band is known (our reading: insufficient_data).
+# custom:
+#   code: C5-CANNOT-GRADE
+#   verdict: insufficient_data
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       EU, NATO or UN forces are present in the country or a neighbouring country ({{.year}}; {{.source}}), but
+#       the risk cannot be graded: neither the Fragile States Index nor the Government Defence Integrity band is
+#       known.
+#     de: >-
+#       EU-, NATO- oder UN-Streitkräfte sind im Land oder einem Nachbarland präsent ({{.year}}; {{.source}}),
+#       das Risiko lässt sich aber nicht einstufen: Weder der Fragile States Index noch die
+#       Government-Defence-Integrity-Stufe ist bekannt.
+reasons contains r if {
+	_forces
+	count(_graded) == 0
+	r := reason.index(rego.metadata.chain(), bundle.indices, "allied_forces_present", {})
+}

@@ -1,0 +1,170 @@
+# METADATA
+# title: Criterion 6 tests
+# description: Treaty gaps among the 29 and the 10 at every threshold, unknown statuses, missing data.
+package criteria.c6_test
+
+import data.criteria.c6 as criterion
+import data.lib.testdata_test as td
+
+_conventions := data.thresholds.c6.conventions
+
+_key := data.thresholds.c6.key_conventions
+
+# Conventions of the 29 that are not among the 10, in list order (19).
+_other := [id | some id in _conventions; not id in _key]
+
+# Memberships for the 29: the ids in gaps not_party, the ids in unknown absent, the rest party.
+_members(gaps, unknown) := {id: td.membership(status) |
+	some id in _conventions
+	not id in unknown
+	status := {true: "not_party", false: "party"}[id in gaps]
+}
+
+_input(gaps, unknown) := td.bundle({}, _members(gaps, unknown), [], [])
+
+_verdict(gaps, unknown) := v if {
+	v := criterion.verdict with input as _input(gaps, unknown)
+}
+
+_codes(gaps, unknown) := c if {
+	c := td.codes(criterion.reasons) with input as _input(gaps, unknown)
+}
+
+test_the_lists if {
+	count(_conventions) == 29
+	count({id | some id in _conventions}) == 29
+	count(_key) == 10
+	every id in _key {
+		id in _conventions
+	}
+	count(_other) == 19
+}
+
+test_all_joined_is_not_critical if {
+	_verdict([], []) == "not_critical"
+	_codes([], []) == ["C6-PASS"]
+	criterion.missing == set() with input as _input([], [])
+}
+
+test_pass_reason if {
+	gaps := ["ptbt", "seabed", "apmbc", "ccm", "rome_statute"]
+	some r in criterion.reasons with input as _input(gaps, ["uncac"])
+	r.code == "C6-PASS"
+	r.message.en == concat("", [
+		"5 of the 29 conventions known not to be joined (Anti-Personnel Mine Ban Convention (Ottawa), Convention on ",
+		"Cluster Munitions, Partial Test Ban Treaty, Rome Statute of the ICC, Seabed Treaty) and 1 of the 10 of ",
+		"particular relevance (possibly critical from 7 and 3); 23 joined, 1 with unknown status (sources: Test ",
+		"treaty source).",
+	])
+	r.message.de == concat("", [
+		"5 der 29 Abkommen nachweislich nicht beigetreten (Ottawa-Übereinkommen (Antipersonenminen), Übereinkommen ",
+		"über Streumunition, Partieller Teststoppvertrag, Römisches Statut des IStGH, Meeresbodenvertrag) und 1 der ",
+		"10 besonders relevanten (möglicherweise kritisch ab 7 bzw. 3); 23 beigetreten, 1 mit unbekanntem Status ",
+		"(Quellen: Test treaty source).",
+	])
+	count(r.indicators) == 28
+	criterion.missing == {"memberships.uncac"} with input as _input(gaps, ["uncac"])
+}
+
+test_pass_reason_without_gaps if {
+	some r in criterion.reasons with input as _input([], [])
+	startswith(r.message.en, "0 of the 29 conventions known not to be joined and 0 of the 10 of particular relevance")
+	contains(r.message.en, "29 joined (sources: Test treaty source).")
+}
+
+test_gaps_among_the_29 if {
+	_verdict(array.slice(_other, 0, 6), []) == "not_critical"
+	_verdict(array.slice(_other, 0, 7), []) == "possibly_critical"
+	_codes(array.slice(_other, 0, 7), []) == ["C6-GAPS"]
+	_verdict(array.slice(_other, 0, 11), []) == "possibly_critical"
+	_verdict(array.slice(_other, 0, 12), []) == "critical"
+	_codes(array.slice(_other, 0, 12), []) == ["C6-GAPS-CRITICAL"]
+}
+
+test_gaps_among_the_10 if {
+	_verdict(array.slice(_key, 0, 2), []) == "not_critical"
+	_verdict(array.slice(_key, 0, 3), []) == "possibly_critical"
+	_codes(array.slice(_key, 0, 3), []) == ["C6-KEY-GAPS"]
+	_verdict(array.slice(_key, 0, 4), []) == "possibly_critical"
+	_verdict(array.slice(_key, 0, 5), []) == "critical"
+	_codes(array.slice(_key, 0, 5), []) == ["C6-KEY-GAPS-CRITICAL"]
+}
+
+test_both_counts_fire_together if {
+	gaps := array.concat(array.slice(_key, 0, 5), array.slice(_other, 0, 7))
+	_codes(gaps, []) == ["C6-GAPS-CRITICAL", "C6-KEY-GAPS-CRITICAL"]
+	_codes(array.slice(_key, 0, 7), []) == ["C6-GAPS", "C6-KEY-GAPS-CRITICAL"]
+}
+
+test_signatory_counts_as_a_gap if {
+	members := object.union(_members([], []), {id: td.membership("signatory") | some id in array.slice(_key, 0, 3)})
+	criterion.verdict == "possibly_critical" with input as td.bundle({}, members, [], [])
+}
+
+test_gap_reason if {
+	gaps := array.slice(_key, 0, 3)
+	some r in criterion.reasons with input as _input(gaps, [])
+	r == {
+		"code": "C6-KEY-GAPS",
+		"criterion": 6,
+		"verdict": "possibly_critical",
+		"message": {
+			"en": concat("", [
+				"3 of the 10 conventions of particular relevance are known not to be joined (3 or more make the ",
+				"criterion possibly critical): Biological Weapons Convention, Chemical Weapons Convention, ",
+				"Non-Proliferation Treaty (NPT) (sources: Test treaty source).",
+			]),
+			"de": concat("", [
+				"3 der 10 besonders relevanten Abkommen sind nachweislich nicht beigetreten (ab 3 ist das Kriterium ",
+				"möglicherweise kritisch): Biowaffenübereinkommen, Chemiewaffenübereinkommen, Atomwaffensperrvertrag ",
+				"(NVV) (Quellen: Test treaty source).",
+			]),
+		},
+		"indicators": [
+			{"id": "memberships.bwc", "value": "not_party", "source": "Test treaty source"},
+			{"id": "memberships.cwc", "value": "not_party", "source": "Test treaty source"},
+			{"id": "memberships.npt", "value": "not_party", "source": "Test treaty source"},
+		],
+		"evidence": [],
+	}
+}
+
+test_unknown_is_never_a_gap if {
+	_verdict([], array.slice(_key, 0, 5)) == "not_critical"
+	count(criterion.missing) == 5 with input as _input([], array.slice(_key, 0, 5))
+}
+
+test_more_than_half_unknown_is_insufficient if {
+	_verdict([], array.slice(_conventions, 0, 14)) == "not_critical"
+	_verdict([], array.slice(_conventions, 0, 15)) == "insufficient_data"
+	_codes([], array.slice(_conventions, 0, 15)) == ["C6-NO-DATA"]
+	count(criterion.missing) == 15 with input as _input([], array.slice(_conventions, 0, 15))
+}
+
+test_no_memberships_is_insufficient if {
+	criterion.verdict == "insufficient_data" with input as td.bundle({}, {}, [], [])
+	count(criterion.missing) == 29 with input as td.bundle({}, {}, [], [])
+	some r in criterion.reasons with input as td.bundle({}, {}, [], [])
+	r.message.en == concat("", [
+		"The status of 29 of the 29 conventions is unknown; with more than 14 unknown the criterion cannot be ",
+		"rated.",
+	])
+	r.message.de == concat("", [
+		"Der Status von 29 der 29 Abkommen ist unbekannt; bei mehr als 14 unbekannten lässt sich das Kriterium ",
+		"nicht bewerten.",
+	])
+}
+
+test_gaps_still_reported_when_insufficient if {
+	gaps := array.slice(_other, 0, 12)
+	unknown := array.slice(_key, 0, 10)
+	_verdict(gaps, array.concat(unknown, array.slice(_other, 12, 17))) == "insufficient_data"
+	_codes(gaps, array.concat(unknown, array.slice(_other, 12, 17))) == ["C6-GAPS-CRITICAL", "C6-NO-DATA"]
+}
+
+test_thresholds_from_data if {
+	criterion.verdict == "critical" with input as _input(array.slice(_other, 0, 7), [])
+		with data.thresholds.c6.critical_min_gaps as 7
+	criterion.verdict == "insufficient_data" with input as _input([], array.slice(_conventions, 0, 10))
+		with data.thresholds.c6.max_unknown_share as 0.3
+}

@@ -1,0 +1,176 @@
+# METADATA
+# title: Criterion 7 tests
+# description: ATT and Wassenaar, transparency, defence integrity, transfer controls, diversion windows, missing data.
+package criteria.c7_test
+
+import data.criteria.c7 as criterion
+import data.lib.testdata_test as td
+
+# A bundle with an ATT party (decisive, no finding) plus the given indices and evidence.
+_att(indices, evidence) := td.bundle(indices, {"att": td.membership("party")}, [], evidence)
+
+_verdict(bundle) := v if {
+	v := criterion.verdict with input as bundle
+}
+
+_codes(bundle) := c if {
+	c := td.codes(criterion.reasons) with input as bundle
+}
+
+_diversion(id, date, category, by_state) := object.union(td.event(id, date, category), {"by_state": by_state})
+
+test_no_data_is_insufficient if {
+	bundle := td.bundle({"sats_barometer": td.index(2), "gdi_band": td.index("F")}, {}, [], [])
+	_verdict(bundle) == "insufficient_data"
+	_codes(bundle) == ["C7-NO-DATA", "C7-VERY-POOR-TRANSPARENCY-INTEGRITY"]
+	criterion.missing == {"indices.att_bap_score", "memberships.att", "memberships.wassenaar"} with input as bundle
+	some r in criterion.reasons with input as td.bundle({}, {}, [], [])
+	r.message.en == "No decisive indicator is present: the status is unknown for Arms Trade Treaty, Wassenaar Arrangement."
+	r.message.de == concat("", [
+		"Kein ausschlaggebender Indikator liegt vor: Der Status ist unbekannt für Vertrag über den Waffenhandel ",
+		"(ATT), Wassenaar-Arrangement.",
+	])
+}
+
+test_each_regime_alone_is_decisive if {
+	_verdict(td.bundle({}, {"att": td.membership("party")}, [], [])) == "not_critical"
+	_verdict(td.bundle({}, {"wassenaar": td.membership("not_party")}, [], [])) == "not_critical"
+}
+
+test_neither_att_nor_wassenaar_is_critical if {
+	bundle := td.bundle({}, {"att": td.membership("signatory"), "wassenaar": td.membership("not_party")}, [], [])
+	_verdict(bundle) == "critical"
+	_codes(bundle) == ["C7-NO-ATT-NO-WASSENAAR"]
+	some r in criterion.reasons with input as bundle
+	r.message.en == concat("", [
+		"The state is neither a party to the Arms Trade Treaty nor a participating state of the Wassenaar ",
+		"Arrangement: Arms Trade Treaty: signed, not ratified (Test treaty source); Wassenaar Arrangement: not a ",
+		"party (Test treaty source).",
+	])
+	r.indicators == [
+		{"id": "memberships.att", "value": "signatory", "source": "Test treaty source"},
+		{"id": "memberships.wassenaar", "value": "not_party", "source": "Test treaty source"},
+	]
+}
+
+test_one_regime_known_not_joined_is_not_enough if {
+	_verdict(td.bundle({}, {"att": td.membership("not_party")}, [], [])) == "not_critical"
+	members := {"att": td.membership("not_party"), "wassenaar": td.membership("party")}
+	_verdict(td.bundle({}, members, [], [])) == "not_critical"
+}
+
+test_very_poor_transparency_and_integrity_is_critical if {
+	bundle := _att({"sats_barometer": td.index(5), "gdi_band": td.index("E")}, [])
+	_verdict(bundle) == "critical"
+	_codes(bundle) == ["C7-VERY-POOR-TRANSPARENCY-INTEGRITY"]
+	some r in criterion.reasons with input as bundle
+	r.message.en == concat("", [
+		"Very poor transparency and defence integrity: Government Defence Integrity band: E (2025; Test index ",
+		"source); Small Arms Trade Transparency Barometer: 5 (2025; Test index source) (barometer at or below 5 ",
+		"and band E, F).",
+	])
+}
+
+test_poor_but_not_very_poor if {
+	_codes(_att({"sats_barometer": td.index(5.5), "gdi_band": td.index("F")}, [])) == [
+		"C7-DEFENCE-INTEGRITY-POOR", "C7-TRANSPARENCY-POOR",
+	]
+	_verdict(_att({"sats_barometer": td.index(5.5), "gdi_band": td.index("F")}, [])) == "possibly_critical"
+	_codes(_att({"sats_barometer": td.index(3), "gdi_band": td.index("D")}, [])) == [
+		"C7-DEFENCE-INTEGRITY-POOR", "C7-TRANSPARENCY-POOR",
+	]
+}
+
+test_transparency_threshold if {
+	_codes(_att({"sats_barometer": td.index(10)}, [])) == ["C7-TRANSPARENCY-POOR"]
+	_verdict(_att({"sats_barometer": td.index(10.5)}, [])) == "not_critical"
+	some r in criterion.reasons with input as _att({"sats_barometer": td.index(7.5)}, [])
+	r.message.de == concat("", [
+		"Geringe Transparenz: Small Arms Trade Transparency Barometer 7,5 von 25 (2025; Test index source), ",
+		"höchstens 10.",
+	])
+}
+
+test_defence_integrity_bands if {
+	every band in ["D", "E", "F"] {
+		_codes(_att({"gdi_band": td.index(band)}, [])) == ["C7-DEFENCE-INTEGRITY-POOR"]
+	}
+	every band in ["A", "B", "C"] {
+		_verdict(_att({"gdi_band": td.index(band)}, [])) == "not_critical"
+	}
+	some r in criterion.reasons with input as _att({"gdi_band": td.index("D")}, [])
+	r.message.en == concat("", [
+		"Poor defence integrity: Government Defence Integrity band D (2025; Test index source; poor bands: ",
+		"D, E, F).",
+	])
+}
+
+test_few_transfer_controls if {
+	_codes(_att({"att_bap_score": td.index(7.9)}, [])) == ["C7-FEW-CONTROLS"]
+	_verdict(_att({"att_bap_score": td.index(8)}, [])) == "not_critical"
+	some r in criterion.reasons with input as _att({"att_bap_score": td.index(6)}, [])
+	r.message.en == concat("", [
+		"Few national transfer controls: ATT-BAP transfer-control score 6 of 16 (2025; Test index source), ",
+		"below 8.",
+	])
+}
+
+test_diversion_history_window if {
+	every category in ["diversion", "weapons_loss"] {
+		_codes(_att({}, [_diversion("d", "1996-06-01", category, false)])) == ["C7-DIVERSION-HISTORY"]
+		_verdict(_att({}, [_diversion("d", "1996-05-31", category, false)])) == "not_critical"
+	}
+	_verdict(_att({}, [td.event("u", "2025-01-01", "unrest")])) == "not_critical"
+}
+
+test_recent_diversion_by_the_state_is_critical if {
+	_codes(_att({}, [_diversion("d", "2021-06-01", "weapons_loss", true)])) == ["C7-STATE-DIVERSION"]
+	_verdict(_att({}, [_diversion("d", "2021-06-01", "diversion", true)])) == "critical"
+	_codes(_att({}, [_diversion("d", "2021-05-31", "diversion", true)])) == ["C7-DIVERSION-HISTORY"]
+	_codes(_att({}, [_diversion("d", "2025-01-01", "diversion", false)])) == ["C7-DIVERSION-HISTORY"]
+	_codes(_att({}, [td.event("d", "2025-01-01", "diversion")])) == ["C7-DIVERSION-HISTORY"]
+}
+
+test_state_and_other_diversion_split_between_reasons if {
+	evidence := [
+		_diversion("old", "1999-01-01", "diversion", false),
+		_diversion("recent-state", "2024-03-01", "diversion", true),
+		_diversion("recent-loss", "2022-01-06", "weapons_loss", false),
+	]
+	reasons := criterion.reasons with input as _att({}, evidence)
+	{[r.code, [e.id | some e in r.evidence]] | some r in reasons} == {
+		["C7-STATE-DIVERSION", ["recent-state"]],
+		["C7-DIVERSION-HISTORY", ["old", "recent-loss"]],
+	}
+}
+
+test_diversion_reason if {
+	some r in criterion.reasons with input as _att({}, [_diversion("loss", "2022-01-06", "weapons_loss", false)])
+	r.message.en == concat("", [
+		"Documented diversion, re-export in breach of an embargo or state weapons lost and not recovered within the ",
+		"last 30 years: 2022-01-06: Test event loss (Test evidence source).",
+	])
+	r.message.de == concat("", [
+		"Dokumentierte Umleitung, embargowidrige Wiederausfuhr oder nicht wiedererlangte staatliche Waffen in den ",
+		"letzten 30 Jahren: 06.01.2022: Test event loss (Test evidence source).",
+	])
+}
+
+test_windows_from_data if {
+	_verdict(_att({}, [_diversion("d", "2021-05-31", "diversion", true)])) == "critical"
+		with data.thresholds.c7.state_diversion_window_years as 6
+	_verdict(_att({}, [_diversion("d", "1996-05-31", "diversion", false)])) == "possibly_critical"
+		with data.thresholds.c7.diversion_window_years as 31
+}
+
+test_pass_reason if {
+	bundle := _att({"sats_barometer": td.index(14), "att_bap_score": td.index(12)}, [])
+	some r in criterion.reasons with input as bundle
+	r.code == "C7-PASS"
+	r.message.en == concat("", [
+		"No diversion risk sign. Checked: Arms Trade Treaty: party (Test treaty source); ATT-BAP transfer-control ",
+		"score: 12 (2025; Test index source); Small Arms Trade Transparency Barometer: 14 (2025; Test index source); ",
+		"no documented diversion or unrecovered weapons loss within the last 30 years.",
+	])
+	criterion.missing == {"indices.gdi_band", "memberships.wassenaar"} with input as bundle
+}

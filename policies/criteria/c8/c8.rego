@@ -1,0 +1,214 @@
+# METADATA
+# title: "Criterion 8: Compatibility with the technical and economic capacity of the recipient"
+# description: >-
+#   Compatibility of the exports with the technical and economic capacity of the recipient
+#   country, taking into account that states should meet their legitimate security and defence
+#   needs with the least diversion of human and economic resources for armaments. BICC reads low
+#   human development (UNDP HDI) together with heavy militarisation (BICC Global Militarisation
+#   Index). Calibration defaults: rated only when the HDI is below 0.800; critical if the HDI is
+#   below 0.550 and the GMI rank is 50 or better (more militarised); possibly critical if the GMI
+#   rank is 50 or better or military expenditure exceeds 4 % of GDP; otherwise not critical.
+#   Decisive: HDI.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/compos/2008/944/oj
+#     description: Council Common Position 2008/944/CFSP, Article 2, Criterion Eight
+# custom:
+#   criterion: 8
+#   title_de: Wirtschaftliche und technische Kapazitäten des Landes
+#   basis: published
+package criteria.c8
+
+import data.lib.bundle
+import data.lib.rating
+import data.lib.reason
+import data.lib.text
+
+_t := data.thresholds.c8
+
+# Index ids this criterion reads.
+_read := {"hdi", "gmi_rank", "milex_gdp"}
+
+# METADATA
+# title: verdict
+# description: The criterion's verdict, always defined.
+verdict := rating.verdict(_rateable, {f.verdict | some f in _findings})
+
+# METADATA
+# title: missing
+# description: Absent indices this criterion reads.
+missing contains path if some path in bundle.missing_indices(bundle.indices, _read)
+
+default _rateable := false
+
+_rateable if bundle.indices.hdi
+
+_low_hdi if bundle.indices.hdi.value < _t.hdi_below
+
+_militarised if bundle.indices.gmi_rank.value <= _t.gmi_rank_max
+
+_very_low_hdi if bundle.indices.hdi.value < _t.critical_hdi_below
+
+# METADATA
+# title: Very low development, heavy militarisation
+# description: HDI below the critical threshold and GMI rank at or above the militarisation threshold.
+# custom:
+#   code: C8-LOW-HDI-MILITARISED
+#   verdict: critical
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       Very low human development with heavy militarisation: {{.values.en}} (HDI below {{.hdi_limit.en}}, GMI
+#       rank {{.rank_limit}} or better).
+#     de: >-
+#       Sehr niedrige menschliche Entwicklung bei starker Militarisierung: {{.values.de}} (HDI unter
+#       {{.hdi_limit.de}}, GMI-Rang {{.rank_limit}} oder besser).
+_findings contains r if {
+	_very_low_hdi
+	_militarised
+	indicators := bundle.indices_of(bundle.indices, {"hdi", "gmi_rank"})
+	r := reason.make(
+		rego.metadata.chain(),
+		{
+			"values": text.indicator_list(indicators),
+			"hdi_limit": text.number(_t.critical_hdi_below),
+			"rank_limit": _t.gmi_rank_max,
+		},
+		indicators,
+		[],
+	)
+}
+
+# METADATA
+# title: Low development, heavy militarisation
+# description: HDI below the rating threshold (not below the critical one) and GMI rank at or above the threshold.
+# custom:
+#   code: C8-MILITARISED
+#   verdict: possibly_critical
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       Heavy militarisation with an HDI below {{.hdi_limit.en}}: {{.values.en}} (GMI rank {{.rank_limit}} or
+#       better).
+#     de: >-
+#       Starke Militarisierung bei einem HDI unter {{.hdi_limit.de}}: {{.values.de}} (GMI-Rang {{.rank_limit}}
+#       oder besser).
+_findings contains r if {
+	_low_hdi
+	not _very_low_hdi
+	_militarised
+	indicators := bundle.indices_of(bundle.indices, {"hdi", "gmi_rank"})
+	r := reason.make(
+		rego.metadata.chain(),
+		{
+			"values": text.indicator_list(indicators),
+			"hdi_limit": text.number(_t.hdi_below),
+			"rank_limit": _t.gmi_rank_max,
+		},
+		indicators,
+		[],
+	)
+}
+
+# METADATA
+# title: High military expenditure
+# description: HDI below the rating threshold and military expenditure above the share of GDP.
+# custom:
+#   code: C8-MILEX-HIGH
+#   verdict: possibly_critical
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       High military expenditure with an HDI below {{.hdi_limit.en}}: {{.values.en}} (more than
+#       {{.milex_limit.en}} % of GDP).
+#     de: >-
+#       Hohe Militärausgaben bei einem HDI unter {{.hdi_limit.de}}: {{.values.de}} (mehr als {{.milex_limit.de}}
+#       % des BIP).
+_findings contains r if {
+	_low_hdi
+	bundle.indices.milex_gdp.value > _t.milex_gdp_above
+	indicators := bundle.indices_of(bundle.indices, {"hdi", "milex_gdp"})
+	r := reason.make(
+		rego.metadata.chain(),
+		{
+			"values": text.indicator_list(indicators),
+			"hdi_limit": text.number(_t.hdi_below),
+			"milex_limit": text.number(_t.milex_gdp_above),
+		},
+		indicators,
+		[],
+	)
+}
+
+# METADATA
+# title: reasons
+# description: The reasons for the verdict (every finding, and the rules below).
+reasons contains r if some r in _findings
+
+# METADATA
+# title: High human development
+# description: HDI at or above the threshold below which the criterion is rated.
+# custom:
+#   code: C8-HDI-HIGH
+#   verdict: not_critical
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       Human Development Index {{.value.en}} ({{.year}}; {{.source}}) is at or above {{.limit.en}}; the
+#       capacity test applies only below.
+#     de: >-
+#       Der Index der menschlichen Entwicklung beträgt {{.value.de}} ({{.year}}; {{.source}}) und liegt damit
+#       bei mindestens {{.limit.de}}; die Kapazitätsprüfung gilt erst darunter.
+reasons contains r if {
+	_rateable
+	not _low_hdi
+	r := reason.index(rego.metadata.chain(), bundle.indices, "hdi", {"limit": text.number(_t.hdi_below)})
+}
+
+# METADATA
+# title: Capacity compatible
+# description: HDI below the threshold, but neither heavy militarisation nor high military expenditure.
+# custom:
+#   code: C8-PASS
+#   verdict: not_critical
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       The HDI is below {{.hdi_limit.en}}, but there is neither heavy militarisation (GMI rank {{.rank_limit}}
+#       or better) nor military expenditure above {{.milex_limit.en}} % of GDP. Checked: {{.checked.en}}.
+#     de: >-
+#       Der HDI liegt unter {{.hdi_limit.de}}, es gibt aber weder eine starke Militarisierung (GMI-Rang
+#       {{.rank_limit}} oder besser) noch Militärausgaben über {{.milex_limit.de}} % des BIP. Geprüft:
+#       {{.checked.de}}.
+reasons contains r if {
+	_low_hdi
+	verdict == "not_critical"
+	indicators := bundle.indices_of(bundle.indices, _read)
+	r := reason.make(
+		rego.metadata.chain(),
+		{
+			"checked": text.indicator_list(indicators),
+			"hdi_limit": text.number(_t.hdi_below),
+			"rank_limit": _t.gmi_rank_max,
+			"milex_limit": text.number(_t.milex_gdp_above),
+		},
+		indicators,
+		[],
+	)
+}
+
+# METADATA
+# title: No decisive indicator
+# description: The HDI is absent.
+# custom:
+#   code: C8-NO-DATA
+#   verdict: insufficient_data
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       No decisive indicator is present: the Human Development Index is unknown.
+#     de: >-
+#       Kein ausschlaggebender Indikator liegt vor: Der Index der menschlichen Entwicklung ist unbekannt.
+reasons contains r if {
+	not _rateable
+	r := reason.make(rego.metadata.chain(), {}, [], [])
+}

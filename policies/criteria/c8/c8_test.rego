@@ -1,0 +1,122 @@
+# METADATA
+# title: Criterion 8 tests
+# description: Human development, militarisation and military expenditure at every threshold, missing data.
+package criteria.c8_test
+
+import data.criteria.c8 as criterion
+import data.lib.testdata_test as td
+
+_input(hdi, gmi_rank, milex) := td.with_indices({
+	"hdi": td.index(hdi),
+	"gmi_rank": td.index(gmi_rank),
+	"milex_gdp": td.index(milex),
+})
+
+_verdict(bundle) := v if {
+	v := criterion.verdict with input as bundle
+}
+
+_codes(bundle) := c if {
+	c := td.codes(criterion.reasons) with input as bundle
+}
+
+test_no_hdi_is_insufficient if {
+	bundle := td.with_indices({"gmi_rank": td.index(3), "milex_gdp": td.index(9)})
+	_verdict(bundle) == "insufficient_data"
+	_codes(bundle) == ["C8-NO-DATA"]
+	criterion.missing == {"indices.hdi"} with input as bundle
+	some r in criterion.reasons with input as bundle
+	r == {
+		"code": "C8-NO-DATA",
+		"criterion": 8,
+		"verdict": "insufficient_data",
+		"message": {
+			"en": "No decisive indicator is present: the Human Development Index is unknown.",
+			"de": "Kein ausschlaggebender Indikator liegt vor: Der Index der menschlichen Entwicklung ist unbekannt.",
+		},
+		"indicators": [],
+		"evidence": [],
+	}
+}
+
+test_high_hdi_is_not_critical_whatever_else if {
+	_verdict(_input(0.8, 1, 20)) == "not_critical"
+	_codes(_input(0.8, 1, 20)) == ["C8-HDI-HIGH"]
+}
+
+test_high_hdi_reason if {
+	bundle := td.with_indices({"hdi": {"value": 0.837, "year": 2023, "source": "BICC", "cited_source": "UNDP"}})
+	some r in criterion.reasons with input as bundle
+	r == {
+		"code": "C8-HDI-HIGH",
+		"criterion": 8,
+		"verdict": "not_critical",
+		"message": {
+			"en": concat("", [
+				"Human Development Index 0.837 (2023; UNDP (BICC)) is at or above 0.8; the capacity test applies ",
+				"only below.",
+			]),
+			"de": concat("", [
+				"Der Index der menschlichen Entwicklung beträgt 0,837 (2023; UNDP (BICC)) und liegt damit bei ",
+				"mindestens 0,8; die Kapazitätsprüfung gilt erst darunter.",
+			]),
+		},
+		"indicators": [{"id": "indices.hdi", "value": 0.837, "year": 2023, "source": "BICC", "cited_source": "UNDP"}],
+		"evidence": [],
+	}
+	criterion.missing == {"indices.gmi_rank", "indices.milex_gdp"} with input as bundle
+}
+
+test_low_hdi_without_militarisation_is_not_critical if {
+	_verdict(_input(0.799, 51, 4)) == "not_critical"
+	_codes(_input(0.799, 51, 4)) == ["C8-PASS"]
+	_verdict(td.with_indices({"hdi": td.index(0.4)})) == "not_critical"
+}
+
+test_pass_reason if {
+	some r in criterion.reasons with input as _input(0.7, 73, 1.5)
+	r.message.en == concat("", [
+		"The HDI is below 0.8, but there is neither heavy militarisation (GMI rank 50 or better) nor military ",
+		"expenditure above 4 % of GDP. Checked: Global Militarisation Index rank: 73 (2025; Test index source); ",
+		"Human Development Index: 0.7 (2025; Test index source); military expenditure (% of GDP): 1.5 (2025; Test ",
+		"index source).",
+	])
+	contains(r.message.de, "Militärausgaben (% des BIP): 1,5 (2025; Test index source)")
+}
+
+test_militarisation_threshold if {
+	_codes(_input(0.7, 50, 1)) == ["C8-MILITARISED"]
+	_verdict(_input(0.7, 50, 1)) == "possibly_critical"
+	_verdict(_input(0.7, 51, 1)) == "not_critical"
+}
+
+test_military_expenditure_threshold if {
+	_codes(_input(0.7, 90, 4.01)) == ["C8-MILEX-HIGH"]
+	_verdict(_input(0.7, 90, 4)) == "not_critical"
+	some r in criterion.reasons with input as _input(0.7, 90, 6.5)
+	r.message.de == concat("", [
+		"Hohe Militärausgaben bei einem HDI unter 0,8: Index der menschlichen Entwicklung (HDI): 0,7 (2025; Test ",
+		"index source); Militärausgaben (% des BIP): 6,5 (2025; Test index source) (mehr als 4 % des BIP).",
+	])
+}
+
+test_very_low_hdi_with_militarisation_is_critical if {
+	_codes(_input(0.549, 50, 1)) == ["C8-LOW-HDI-MILITARISED"]
+	_verdict(_input(0.549, 50, 1)) == "critical"
+	_codes(_input(0.55, 50, 1)) == ["C8-MILITARISED"]
+	_verdict(_input(0.549, 51, 1)) == "not_critical"
+	_codes(_input(0.5, 10, 7)) == ["C8-LOW-HDI-MILITARISED", "C8-MILEX-HIGH"]
+}
+
+test_critical_reason if {
+	some r in criterion.reasons with input as _input(0.45, 12, 1)
+	r.message.en == concat("", [
+		"Very low human development with heavy militarisation: Global Militarisation Index rank: 12 (2025; Test index ",
+		"source); Human Development Index: 0.45 (2025; Test index source) (HDI below 0.55, GMI rank 50 or better).",
+	])
+}
+
+test_thresholds_from_data if {
+	_verdict(_input(0.85, 10, 1)) == "possibly_critical" with data.thresholds.c8.hdi_below as 0.9
+	_verdict(_input(0.7, 60, 1)) == "possibly_critical" with data.thresholds.c8.gmi_rank_max as 60
+}
