@@ -92,7 +92,9 @@ func replayOne(c *cli.Context, s audit.Store, rec *audit.RecordV1) error {
 	if out.Match {
 		fmt.Fprintln(&b, "MATCH: the replayed result is identical to the recorded one, byte for byte.")
 	} else {
-		fmt.Fprintf(&b, "DIFFERS: the replayed result is not the recorded one (-recorded +replayed):\n%s", out.Diff)
+		fmt.Fprintln(&b, "DIFFERS: the replayed result is not the recorded one.")
+		writeVerdictChanges(&b, rec, out)
+		fmt.Fprintf(&b, "Difference (-recorded +replayed):\n%s", out.Diff)
 	}
 	if _, err := c.App.Writer.Write(b.Bytes()); err != nil {
 		return err
@@ -136,10 +138,43 @@ func whatIf(c *cli.Context, rec *audit.RecordV1, dir string) error {
 	case out.Match:
 		fmt.Fprintln(&b, "SAME RESULT: these policies decide the case as recorded (only the policy revision differs).")
 	default:
-		fmt.Fprintf(&b, "DIFFERENT RESULT (-recorded +with %s):\n%s", dir, out.Diff)
+		fmt.Fprintln(&b, "DIFFERENT RESULT.")
+		writeVerdictChanges(&b, rec, out)
+		fmt.Fprintf(&b, "Difference (-recorded +with %s):\n%s", dir, out.Diff)
 	}
 	_, err = c.App.Writer.Write(b.Bytes())
 	return err
+}
+
+// writeVerdictChanges lists the verdicts that differ between the record and the
+// replayed result, before the full difference.
+func writeVerdictChanges(w io.Writer, rec *audit.RecordV1, out *audit.Outcome) {
+	_, _, overall, verdicts := audit.Summarize(out.Replayed)
+	was, now := strings.Fields(rec.Verdicts), strings.Fields(verdicts)
+	var changes []string
+	if rec.Overall != overall {
+		changes = append(changes, fmt.Sprintf("  overall: %s -> %s", dash(rec.Overall), dash(overall)))
+	}
+	for i := range max(len(was), len(now)) {
+		a, b := "-", "-"
+		if i < len(was) {
+			a = was[i]
+		}
+		if i < len(now) {
+			b = now[i]
+		}
+		if a != b {
+			changes = append(changes, fmt.Sprintf("  criterion %d: %s -> %s", i+1, a, b))
+		}
+	}
+	if len(changes) == 0 {
+		fmt.Fprintln(w, "Verdicts: the same; reasons, values or sources differ.")
+		return
+	}
+	fmt.Fprintln(w, "Verdicts:")
+	for _, c := range changes {
+		fmt.Fprintln(w, c)
+	}
 }
 
 // replayAll replays the selected decisions on every CPU, with progress on stderr.

@@ -164,9 +164,13 @@ func explainLink(ctx context.Context, s Store, p *Problem, prev Head) error {
 		return err
 	}
 	if found != nil {
+		where := fmt.Sprintf("after seq %d", prev.Seq)
+		if prev.Seq == 0 {
+			where = "first"
+		}
 		p.Kind = Reordered
-		p.Detail = fmt.Sprintf("records are out of order: it should follow decision %s, which is stored at seq %d, but it is stored after seq %d",
-			found.DecisionID, found.Seq, prev.Seq)
+		p.Detail = fmt.Sprintf("records are out of order: it should follow decision %s, which is stored at seq %d, but it is stored %s",
+			found.DecisionID, found.Seq, where)
 		return nil
 	}
 	p.Kind = Missing
