@@ -34,7 +34,7 @@ policy-test: ## run the Rego unit tests with coverage, strict compile and opa fm
 fuzz: ## fuzz the bundle loader for FUZZTIME (default 10s)
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./indicators/
 
-bench: ## run the benchmarks (one assessment, all eight criteria)
+bench: ## run the benchmarks: one assessment, the whole world, audit appends and replay
 	$(GO) test -run '^$$' -bench . -benchmem ./engine/...
 
 golden: ## rewrite golden files under testdata/ (review the diff before committing)
