@@ -26,6 +26,7 @@ type Engine struct {
 	policies *PolicySet
 	query    rego.PreparedEvalQuery
 	criteria []CriterionInfo
+	messages *renderer
 }
 
 // CriterionInfo describes a criterion, from its package METADATA.
@@ -51,15 +52,23 @@ func New(ctx context.Context, p *PolicySet) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("policies from %s: %w", p.Source, err)
 	}
+	messages, err := newRenderer(compiler, p.documents["labels"])
+	if err != nil {
+		return nil, fmt.Errorf("policies from %s: reason messages: %w", p.Source, err)
+	}
 	pq, err := rego.New(
 		rego.Query(Query),
 		rego.Compiler(compiler),
-		rego.Store(inmem.NewFromObject(p.documents)),
+		rego.Store(inmem.NewFromObjectWithOpts(p.documents, inmem.OptReturnASTValuesOnRead(true))),
+		rego.StoreReadAST(true),
+		// A builtin error (a type error, a date that does not parse) fails the evaluation
+		// instead of silently leaving a rule undefined, which could drop a reason.
+		rego.StrictBuiltinErrors(true),
 	).PrepareForEval(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("prepare policies from %s: %w", p.Source, err)
 	}
-	return &Engine{policies: p, query: pq, criteria: criteria}, nil
+	return &Engine{policies: p, query: pq, criteria: criteria, messages: messages}, nil
 }
 
 // Policies returns the policy set the engine evaluates.
@@ -72,9 +81,13 @@ func (e *Engine) Criteria() []CriterionInfo { return append([]CriterionInfo(nil)
 func (e *Engine) Assess(ctx context.Context, b *indicators.Bundle) (*Result, error) {
 	canonical, err := b.CanonicalJSON()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("assess %s: %w", b.Country.ISO3, err)
 	}
-	return e.AssessCanonical(ctx, canonical)
+	input, err := inputValue(b)
+	if err != nil {
+		return nil, fmt.Errorf("assess %s: input: %w", b.Country.ISO3, err)
+	}
+	return e.assess(ctx, b, canonical, input)
 }
 
 // AssessCanonical evaluates a bundle given as canonical JSON (as recorded for replay).
@@ -87,68 +100,80 @@ func (e *Engine) AssessCanonical(ctx context.Context, canonical []byte) (*Result
 	if err != nil {
 		return nil, fmt.Errorf("assess: input: %w", err)
 	}
-	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input))
+	return e.assess(ctx, &b, canonical, input)
+}
+
+// assess evaluates bundle b, whose canonical JSON is canonical and whose AST value is input.
+func (e *Engine) assess(ctx context.Context, b *indicators.Bundle, canonical []byte, input ast.Value) (*Result, error) {
+	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input), rego.EvalGenerateJSON(rawValue))
 	if err != nil {
 		return nil, fmt.Errorf("assess %s: evaluate policies: %w", b.Country.ISO3, err)
 	}
 	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
 		return nil, fmt.Errorf("assess %s: %s is undefined: the policies produced no assessment", b.Country.ISO3, Query)
 	}
-	var out struct {
-		Overall       string            `json:"overall"`
-		CriticalCount int               `json:"critical_count"`
-		Criteria      []CriterionResult `json:"criteria"`
-	}
-	if err := decodeStrict(rs[0].Expressions[0].Value, &out); err != nil {
+	out, err := decodeAssessment(rs[0].Expressions[0].Value)
+	if err != nil {
 		return nil, fmt.Errorf("assess %s: policy output does not match the result contract: %w", b.Country.ISO3, err)
 	}
-	if err := e.check(out.Criteria); err != nil {
+	if err := e.check(out.criteria); err != nil {
 		return nil, fmt.Errorf("assess %s: %w", b.Country.ISO3, err)
 	}
-	for i := range out.Criteria {
-		out.Criteria[i].Title = e.criteria[i].Title
-	}
-	return &Result{
+	res := &Result{
 		Country:        b.Country,
 		AsOf:           b.AsOf,
 		PolicyRevision: e.policies.Revision,
 		InputDigest:    indicators.Digest(canonical),
-		Overall:        out.Overall,
-		CriticalCount:  out.CriticalCount,
-		Criteria:       out.Criteria,
-	}, nil
+		Overall:        out.overall,
+		CriticalCount:  out.criticalCount,
+		Criteria:       make([]CriterionResult, len(out.criteria)),
+	}
+	idx := &bundleIndex{b: b}
+	var buf strings.Builder
+	for i, c := range out.criteria {
+		cr := CriterionResult{
+			Criterion: c.criterion,
+			Title:     e.criteria[i].Title,
+			Verdict:   c.verdict,
+			Reasons:   make([]Reason, len(c.reasons)),
+			Missing:   c.missing,
+		}
+		for j := range c.reasons {
+			r, err := e.messages.render(c.criterion, &c.reasons[j], idx, &buf)
+			if err != nil {
+				return nil, fmt.Errorf("assess %s: policy output does not match the result contract: criterion %d: %w", b.Country.ISO3, c.criterion, err)
+			}
+			cr.Reasons[j] = r
+		}
+		res.Criteria[i] = cr
+	}
+	return res, nil
 }
+
+// rawValue hands the evaluation result over as the AST value it is, without a conversion
+// to Go values; decodeAssessment reads it.
+func rawValue(t *ast.Term, _ *rego.EvalContext) (any, error) { return t.Value, nil }
 
 // check enforces the parts of the contract a decoder cannot: eight criteria in order,
 // known verdicts, at least one reason each.
-func (e *Engine) check(cs []CriterionResult) error {
+func (e *Engine) check(cs []rawCriterion) error {
 	if len(cs) != len(e.criteria) {
 		return fmt.Errorf("policies returned %d criteria, want %d", len(cs), len(e.criteria))
 	}
 	for i, c := range cs {
-		if c.Criterion != i+1 {
-			return fmt.Errorf("policies returned criterion %d at position %d", c.Criterion, i+1)
+		if c.criterion != i+1 {
+			return fmt.Errorf("policies returned criterion %d at position %d", c.criterion, i+1)
 		}
-		switch c.Verdict {
+		switch c.verdict {
 		case Critical, PossiblyCritical, NotCritical, InsufficientData:
 		default:
-			return fmt.Errorf("criterion %d: unknown verdict %q", c.Criterion, c.Verdict)
+			return fmt.Errorf("criterion %d: unknown verdict %q", c.criterion, c.verdict)
 		}
-		if len(c.Reasons) == 0 {
-			return fmt.Errorf("criterion %d: verdict %s without a reason", c.Criterion, c.Verdict)
+		if len(c.reasons) == 0 {
+			return fmt.Errorf("criterion %d: verdict %s without a reason", c.criterion, c.verdict)
 		}
 	}
 	return nil
-}
-
-func decodeStrict(v any, out any) error {
-	raw, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	return dec.Decode(out)
 }
 
 // criteriaInfo reads the criteria packages' METADATA (package data.criteria.cN).

@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"text/template"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -22,7 +21,14 @@ import (
 	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/tester"
+	"github.com/open-policy-agent/opa/v1/util"
 )
+
+// entrypoint is the query that evaluates one bundle (input) against the policies.
+const entrypoint = "data.main.assessment"
+
+// dataFile is the name of the policy data file in FS.
+const dataFile = "data.yaml"
 
 // minCoverage is the lowest acceptable line coverage (percent) of the non-test modules.
 const minCoverage = 90.0
@@ -47,13 +53,22 @@ func parse(t testing.TB, sources map[string]string) map[string]*ast.Module {
 	return modules
 }
 
+// sources returns the source of every embedded .rego file, keyed by path; test modules
+// (*_test.rego) only if tests is set.
 func sources(t testing.TB, tests bool) map[string]string {
 	t.Helper()
-	get := Modules
-	if tests {
-		get = TestModules
-	}
-	srcs, err := get(FS)
+	srcs := map[string]string{}
+	err := fs.WalkDir(FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".rego") {
+			return err
+		}
+		if !tests && strings.HasSuffix(p, "_test.rego") {
+			return nil
+		}
+		b, err := fs.ReadFile(FS, p)
+		srcs[p] = string(b)
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,11 +78,16 @@ func sources(t testing.TB, tests bool) map[string]string {
 	return srcs
 }
 
+// store holds data.yaml as the engine loads it.
 func store(t testing.TB) storage.Store {
 	t.Helper()
-	data, err := Data(FS)
+	raw, err := fs.ReadFile(FS, dataFile)
 	if err != nil {
 		t.Fatal(err)
+	}
+	var data map[string]any
+	if err := util.Unmarshal(raw, &data); err != nil {
+		t.Fatalf("parse %s: %v", dataFile, err)
 	}
 	return inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true))
 }
@@ -79,7 +99,7 @@ func TestEmbedded(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() && (strings.HasSuffix(p, ".rego") || p == DataFile) {
+		if !d.IsDir() && (strings.HasSuffix(p, ".rego") || p == dataFile) {
 			onDisk = append(onDisk, p)
 		}
 		return nil
@@ -91,16 +111,11 @@ func TestEmbedded(t *testing.T) {
 	for p := range sources(t, true) {
 		embedded = append(embedded, p)
 	}
-	embedded = append(embedded, DataFile)
+	embedded = append(embedded, dataFile)
 	sort.Strings(onDisk)
 	sort.Strings(embedded)
 	if diff := cmp.Diff(onDisk, embedded); diff != "" {
 		t.Errorf("embedded files differ from files on disk (-disk +embedded):\n%s", diff)
-	}
-	for p := range sources(t, false) {
-		if strings.HasSuffix(p, "_test.rego") {
-			t.Errorf("Modules returned test file %s", p)
-		}
 	}
 }
 
@@ -217,6 +232,8 @@ func TestStrict(t *testing.T) {
 	}
 }
 
+var indicatorPath = regexp.MustCompile(`^(indices|memberships)\.[a-z0-9_]+$|^embargoes\.[A-Z]+(\.(state|non_state))?$`)
+
 var criterionDir = regexp.MustCompile(`^criteria/c([1-8])/c[1-8]\.rego$`)
 
 // TestMetadata checks the package and rule METADATA the reasons and the engine rely on.
@@ -316,15 +333,11 @@ func checkRule(t *testing.T, loc string, criterion int, custom map[string]any, c
 	if s, ok := custom["signal"]; ok && !slices.Contains(signals, fmt.Sprint(s)) {
 		t.Errorf("%s: custom.signal = %v, want one of %v", loc, s, signals)
 	}
+	// The engine parses the templates with its functions (TestMetadataTemplates).
 	msg, _ := custom["message"].(map[string]any)
 	for _, lang := range []string{"en", "de"} {
-		tpl, _ := msg[lang].(string)
-		if strings.TrimSpace(tpl) == "" {
+		if tpl, _ := msg[lang].(string); strings.TrimSpace(tpl) == "" {
 			t.Errorf("%s: custom.message.%s is empty", loc, lang)
-			continue
-		}
-		if _, err := template.New(lang).Parse(tpl); err != nil {
-			t.Errorf("%s: custom.message.%s: %v", loc, lang, err)
 		}
 	}
 }
@@ -343,14 +356,14 @@ func callsChain(rule *ast.Rule) bool {
 	return found
 }
 
+// reasonJSON is a reason as the policies emit it (the engine renders its messages).
 type reasonJSON struct {
-	Code       string            `json:"code"`
-	Criterion  int               `json:"criterion"`
-	Verdict    string            `json:"verdict"`
-	Signal     string            `json:"signal,omitempty"`
-	Message    map[string]string `json:"message"`
-	Indicators []map[string]any  `json:"indicators"`
-	Evidence   []map[string]any  `json:"evidence"`
+	Code       string         `json:"code"`
+	Verdict    string         `json:"verdict"`
+	Signal     string         `json:"signal,omitempty"`
+	Vars       map[string]any `json:"vars"`
+	Indicators []string       `json:"indicators"`
+	Evidence   []string       `json:"evidence"`
 }
 
 type criterionJSON struct {
@@ -369,13 +382,15 @@ type assessmentJSON struct {
 // prepare prepares the entrypoint as the engine does: non-test modules, data.yaml in the store.
 func prepare(t testing.TB) rego.PreparedEvalQuery {
 	t.Helper()
-	opts := []func(*rego.Rego){rego.Query(Entrypoint), rego.Store(store(t)), rego.StoreReadAST(true)}
+	opts := []func(*rego.Rego){
+		rego.Query(entrypoint), rego.Store(store(t)), rego.StoreReadAST(true), rego.StrictBuiltinErrors(true),
+	}
 	for _, m := range parse(t, sources(t, false)) {
 		opts = append(opts, rego.ParsedModule(m))
 	}
 	pq, err := rego.New(opts...).PrepareForEval(context.Background())
 	if err != nil {
-		t.Fatalf("prepare %s: %v", Entrypoint, err)
+		t.Fatalf("prepare %s: %v", entrypoint, err)
 	}
 	return pq
 }
@@ -429,13 +444,13 @@ func TestAssessmentContract(t *testing.T) {
 			t.Errorf("criterion %d: missing is null, want an array", c.Criterion)
 		}
 		for _, r := range c.Reasons {
-			if r.Criterion != c.Criterion || r.Message["en"] == "" || r.Message["de"] == "" ||
-				r.Indicators == nil || r.Evidence == nil {
+			if !strings.HasPrefix(r.Code, fmt.Sprintf("C%d-", c.Criterion)) || !slices.Contains(verdicts, r.Verdict) ||
+				r.Vars == nil || r.Indicators == nil || r.Evidence == nil {
 				t.Errorf("criterion %d: malformed reason %+v", c.Criterion, r)
 			}
-			for _, m := range r.Message {
-				if strings.Contains(m, "<undefined>") || strings.Contains(m, "{{") {
-					t.Errorf("criterion %d: %s: unrendered message %q", c.Criterion, r.Code, m)
+			for _, p := range r.Indicators {
+				if !indicatorPath.MatchString(p) {
+					t.Errorf("criterion %d: %s: indicator %q is not a bundle field path", c.Criterion, r.Code, p)
 				}
 			}
 		}

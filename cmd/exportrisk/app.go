@@ -38,6 +38,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			versionCommand(),
 			auditCommand(),
 			replayCommand(),
+			serveCommand(),
+			policyCommand(),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
@@ -61,7 +63,7 @@ func onUsageError(_ *cli.Context, err error, _ bool) error {
 // Flags shared by several commands; their names are the config keys.
 var (
 	langFlag     = &cli.StringFlag{Name: "lang", Usage: "language of the report: en or de (EXPORTRISK_LANG)"}
-	policiesFlag = &cli.StringFlag{Name: "policies", Usage: "directory of Rego policies replacing the embedded ones (EXPORTRISK_POLICIES)"}
+	policiesFlag = &cli.StringFlag{Name: "policies", Usage: "directory of Rego policies, or a policy bundle (.tar.gz), replacing the embedded ones (EXPORTRISK_POLICIES)"}
 	fixturesFlag = &cli.StringFlag{Name: "fixtures", Usage: "directory of bundles ISO3-YYYY-MM-DD.yaml|json replacing the shipped ones (EXPORTRISK_FIXTURES)"}
 	logFlag      = &cli.StringFlag{Name: "log-level", Usage: "debug, info, warn or error (EXPORTRISK_LOG_LEVEL)"}
 )

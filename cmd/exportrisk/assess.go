@@ -33,7 +33,7 @@ func assessCommand() *cli.Command {
 			&cli.StringFlag{Name: "bundle", Usage: "assess this bundle file (YAML or JSON) instead of a shipped one"},
 			&cli.StringFlag{Name: "as-of", Usage: "use the country's latest bundle dated on or before `DATE` (YYYY-MM-DD)"},
 			&cli.IntFlag{Name: "explain", Usage: "print every reason of criterion `N` (1..8) with values and sources"},
-			&cli.BoolFlag{Name: "all", Usage: "rate every country of the library (--format table, csv or json)"},
+			&cli.BoolFlag{Name: "all", Usage: "rate every country of the library and record each decision, all in one append (--format table, csv or json)"},
 			langFlag, formatFlag("table, json or markdown"), policiesFlag, fixturesFlag, logFlag,
 		}, recordFlags()...),
 		Action: assess,

@@ -4,119 +4,50 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/audit"
 	"github.com/exportrisk/exportrisk/engine/report"
+	"github.com/exportrisk/exportrisk/engine/server"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
-// World is the assessment of every country of a library under one policy revision.
-type World struct {
-	AsOf             string              `json:"as_of,omitempty"` // the --as-of asked for; empty = each country's latest bundle
-	PolicyRevision   string              `json:"policy_revision"`
-	Countries        []CountryVerdicts   `json:"countries"`
-	Classes          map[string]int      `json:"classes"`           // overall class -> number of countries
-	InsufficientData map[string][]string `json:"insufficient_data"` // criterion "1".."8" -> ISO3 codes
-	NoBundle         []string            `json:"no_bundle,omitempty"`
-}
-
-// CountryVerdicts is one country's line of the world table.
-type CountryVerdicts struct {
-	ISO3          string   `json:"iso3"`
-	NameEN        string   `json:"name_en"`
-	NameDE        string   `json:"name_de"`
-	AsOf          string   `json:"as_of"`
-	Bundle        string   `json:"bundle"`
-	Verdicts      []string `json:"verdicts"` // criteria 1..8
-	Overall       string   `json:"overall"`
-	CriticalCount int      `json:"critical_count"`
-}
+// World and CountryVerdicts are the world table; the server shows the same overview.
+type (
+	World           = server.World
+	CountryVerdicts = server.CountryVerdicts
+)
 
 // AssessWorld assesses the latest bundle of every country in lib dated on or before asOf
-// ("" for each country's latest), with one prepared engine. Countries are evaluated in
-// parallel (one worker per CPU; the engine is safe for concurrent use); the result is in
-// ISO3 order whatever the scheduling.
+// ("" for each country's latest) with one prepared engine, in parallel; the result is in
+// ISO3 order. An invalid bundle is invalid input, a failing evaluation a policy error.
 func AssessWorld(ctx context.Context, e *engine.Engine, lib *indicators.Library, asOf string) (*World, error) {
-	w := &World{
-		AsOf: asOf, PolicyRevision: e.Policies().Revision,
-		Classes:          map[string]int{engine.DarkRed: 0, engine.LightRed: 0, engine.None: 0},
-		InsufficientData: map[string][]string{},
+	w, err := server.AssessWorld(ctx, e, lib, asOf)
+	var werr *server.WorldError
+	switch {
+	case err == nil:
+		return w, nil
+	case errors.As(err, &werr) && werr.Assess:
+		return nil, withCode(exitPolicy, err)
+	default:
+		return nil, inputError(err)
 	}
-	var entries []indicators.Entry
-	for _, iso := range lib.Countries() {
-		entry, err := lib.Find(iso, asOf)
-		if err != nil {
-			w.NoBundle = append(w.NoBundle, iso)
-			continue
-		}
-		entries = append(entries, entry)
-	}
-	type outcome struct {
-		b   *indicators.Bundle
-		res *engine.Result
-		err error
-	}
-	outcomes := make([]outcome, len(entries))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(len(entries), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				b, err := lib.Load(entries[i])
-				if err != nil {
-					outcomes[i].err = inputError(err)
-					continue
-				}
-				res, err := e.Assess(ctx, b)
-				if err != nil {
-					err = withCode(exitPolicy, fmt.Errorf("assess %s: %w", entries[i].Path, err))
-				}
-				outcomes[i] = outcome{b, res, err}
-			}
-		}()
-	}
-	for i := range entries {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
-	for i, entry := range entries {
-		o := outcomes[i]
-		if o.err != nil {
-			return nil, o.err
-		}
-		iso, b, res := entry.ISO3, o.b, o.res
-		cv := CountryVerdicts{
-			ISO3: iso, NameEN: b.Country.NameEN, NameDE: b.Country.NameDE, AsOf: b.AsOf,
-			Bundle: lib.Name() + "/" + entry.Path, Overall: res.Overall, CriticalCount: res.CriticalCount,
-			Verdicts: make([]string, 8),
-		}
-		for _, c := range res.Criteria {
-			if c.Criterion < 1 || c.Criterion > 8 {
-				continue
-			}
-			cv.Verdicts[c.Criterion-1] = c.Verdict
-			if c.Verdict == engine.InsufficientData {
-				k := strconv.Itoa(c.Criterion)
-				w.InsufficientData[k] = append(w.InsufficientData[k], iso)
-			}
-		}
-		w.Classes[res.Overall]++
-		w.Countries = append(w.Countries, cv)
-	}
-	return w, nil
+}
+
+// worldOutput is the JSON of assess --all: the world table and whether its decisions
+// were recorded (each country then has its decision_id).
+type worldOutput struct {
+	*World
+	Recorded bool `json:"recorded"`
 }
 
 // assessAll is assess --all: every country of the library, the eight verdicts and the
@@ -151,14 +82,29 @@ func assessAll(c *cli.Context, cfg *Config) error {
 	if err != nil {
 		return err
 	}
+	// Every country's decision is recorded in one append: all of them or none.
+	as := make([]audit.Assessed, 0, len(w.Countries))
+	for _, a := range w.Assessments() {
+		as = append(as, audit.Assessed{Bundle: a.Bundle, Input: a.Input, Result: a.Result, EvalTime: a.EvalTime})
+	}
+	recs, err := recordAll(c, cfg, e, as)
+	if err != nil {
+		return err
+	}
+	for i, r := range recs {
+		w.Countries[i].DecisionID = r.DecisionID
+	}
 	var out bytes.Buffer
 	switch cfg.Format {
 	case "json":
-		err = writeJSON(&out, w)
+		err = writeJSON(&out, worldOutput{World: w, Recorded: !c.Bool("no-record")})
 	case "csv":
 		err = writeWorldCSV(&out, w)
 	default:
 		err = writeWorldTable(&out, w, cfg.Lang)
+		if err == nil {
+			writeWorldRecorded(&out, recs, c.Bool("no-record"), cfg.Lang)
+		}
 	}
 	if err != nil {
 		return err
@@ -217,17 +163,35 @@ func writeWorldCSV(out io.Writer, w *World) error {
 	for n := 1; n <= 8; n++ {
 		header = append(header, "c"+strconv.Itoa(n))
 	}
-	header = append(header, "overall", "critical_count")
+	header = append(header, "overall", "critical_count", "decision_id")
 	if err := cw.Write(header); err != nil {
 		return err
 	}
 	for _, cv := range w.Countries {
 		rec := append([]string{cv.ISO3, cv.NameEN, cv.NameDE, cv.AsOf, cv.Bundle}, cv.Verdicts...)
-		rec = append(rec, cv.Overall, strconv.Itoa(cv.CriticalCount))
+		rec = append(rec, cv.Overall, strconv.Itoa(cv.CriticalCount), cv.DecisionID)
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// writeWorldRecorded says under the world table whether (and where in the chain) the
+// decisions were recorded; audit list shows each decision id.
+func writeWorldRecorded(out io.Writer, recs []*audit.RecordV1, dryRun bool, lang string) {
+	switch {
+	case dryRun && lang == "de":
+		fmt.Fprintln(out, "\nNicht aufgezeichnet (Probelauf).")
+	case dryRun:
+		fmt.Fprintln(out, "\nNot recorded (dry run).")
+	case len(recs) == 0:
+	case lang == "de":
+		fmt.Fprintf(out, "\n%d Entscheidungen im Prüfprotokoll aufgezeichnet (seq %d bis %d; exportrisk audit list zeigt ihre IDs).\n",
+			len(recs), recs[0].Seq, recs[len(recs)-1].Seq)
+	default:
+		fmt.Fprintf(out, "\nRecorded %d decision(s) in the audit log (seq %d to %d; exportrisk audit list shows their ids).\n",
+			len(recs), recs[0].Seq, recs[len(recs)-1].Seq)
+	}
 }

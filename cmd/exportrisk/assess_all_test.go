@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/audit"
 	"github.com/exportrisk/exportrisk/fixtures"
 	"github.com/exportrisk/exportrisk/indicators"
 )
@@ -147,7 +149,9 @@ func TestAssessWorldSummary(t *testing.T) {
 }
 
 func TestAssessAllCLI(t *testing.T) {
-	code, stdout, stderr := runCLI(t, nil, "assess", "--all", "--format", "csv")
+	store := filepath.Join(t.TempDir(), "audit.db")
+	env := map[string]string{"EXPORTRISK_AUDIT_PATH": store}
+	code, stdout, stderr := runCLI(t, env, "assess", "--all", "--format", "csv", "--case", "world-2026")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -155,27 +159,63 @@ func TestAssessAllCLI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(rows[0], ","); got != "iso3,name_en,name_de,as_of,bundle,c1,c2,c3,c4,c5,c6,c7,c8,overall,critical_count" {
+	if got := strings.Join(rows[0], ","); got != "iso3,name_en,name_de,as_of,bundle,c1,c2,c3,c4,c5,c6,c7,c8,overall,critical_count,decision_id" {
 		t.Errorf("header = %s", got)
 	}
 	if len(rows) != 198 {
 		t.Errorf("%d rows, want header + 197", len(rows))
 	}
+	// Every country's decision is recorded, in one append, in the order of the table.
+	ids := map[string]bool{}
+	for _, row := range rows[1:] {
+		id := row[len(row)-1]
+		if !decisionID.MatchString(id) || ids[id] {
+			t.Errorf("%s: decision id %q (missing or repeated)", row[0], id)
+		}
+		ids[id] = true
+	}
+	code, stdout, stderr = runCLI(t, env, "audit", "list", "--format", "json")
+	if code != exitOK {
+		t.Fatalf("audit list: exit %d: %s", code, stderr)
+	}
+	var list []audit.Summary
+	if err := json.Unmarshal([]byte(stdout), &list); err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 197 {
+		t.Fatalf("%d decisions recorded, want 197", len(list))
+	}
+	for i, s := range list {
+		if s.Country != rows[i+1][0] || s.DecisionID != rows[i+1][len(rows[i+1])-1] || s.CaseRef != "world-2026" || s.Requester != "tester" {
+			t.Errorf("record %d: %s %s case %q requester %q, want %s %s", s.Seq, s.Country, s.DecisionID, s.CaseRef, s.Requester, rows[i+1][0], rows[i+1][len(rows[i+1])-1])
+			break
+		}
+	}
+	if code, stdout, stderr = runCLI(t, env, "audit", "verify"); code != exitOK || !strings.Contains(stdout, "OK: 197 record(s)") {
+		t.Errorf("audit verify: exit %d\n%s%s", code, stdout, stderr)
+	}
 
-	code, stdout, stderr = runCLI(t, nil, "assess", "--all", "--format", "json", "--as-of", "2023-12-31")
+	code, stdout, stderr = runCLI(t, env, "assess", "--all", "--format", "json", "--as-of", "2023-12-31", "--no-record")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	var w World
+	var w struct {
+		World
+		Recorded bool `json:"recorded"`
+	}
 	if err := json.Unmarshal([]byte(stdout), &w); err != nil {
 		t.Fatal(err)
 	}
-	if w.AsOf != "2023-12-31" || len(w.Countries) != 197 {
-		t.Errorf("as_of %q, %d countries", w.AsOf, len(w.Countries))
+	if w.AsOf != "2023-12-31" || len(w.Countries) != 197 || w.Recorded || strings.Contains(stdout, "decision_id") {
+		t.Errorf("as_of %q, %d countries, recorded %v", w.AsOf, len(w.Countries), w.Recorded)
+	}
+	if code, stdout, _ = runCLI(t, env, "audit", "list"); code != exitOK || !strings.Contains(stdout, "197 decision(s)") {
+		t.Errorf("--no-record recorded something:\n%s", stdout[max(0, len(stdout)-100):])
 	}
 
 	code, stdout, _ = runCLI(t, nil, "assess", "--all", "--lang", "de")
-	if code != exitOK || !strings.Contains(stdout, "Deutschland") || !strings.Contains(stdout, "197 countries") {
+	if code != exitOK || !strings.Contains(stdout, "Deutschland") || !strings.Contains(stdout, "197 countries") ||
+		!strings.Contains(stdout, "197 Entscheidungen im Prüfprotokoll aufgezeichnet (seq 1 bis 197") {
 		t.Errorf("table: exit %d\n%s", code, stdout)
 	}
 

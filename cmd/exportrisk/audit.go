@@ -99,40 +99,41 @@ type recorded struct {
 	dryRun bool
 }
 
-// recordDecision appends the decision to the audit store, archiving the policies of
-// its revision first, unless --no-record is given.
+// recordDecision appends the decision to the audit store (archiving the policies of its
+// revision), unless --no-record is given.
 func recordDecision(c *cli.Context, cfg *Config, e *engine.Engine, b *indicators.Bundle, res *engine.Result, evalTime time.Time) (*recorded, error) {
-	if c.Bool("no-record") {
-		return &recorded{dryRun: true}, nil
-	}
-	if cfg.Requester == "" {
-		return nil, usageErrorf("requester: empty; give --requester NAME or set requester (EXPORTRISK_REQUESTER)")
-	}
-	input, err := b.CanonicalJSON()
+	recs, err := recordAll(c, cfg, e, []audit.Assessed{{Bundle: b, Result: res, EvalTime: evalTime}})
 	if err != nil {
 		return nil, err
 	}
-	rec, err := audit.NewRecord(audit.Decision{Input: input, Result: res, Requester: cfg.Requester,
-		CaseRef: c.String("case"), EngineVersion: engineVersion(), EvalTime: evalTime})
-	if err != nil {
-		return nil, fmt.Errorf("record decision: %w", err)
+	if recs == nil {
+		return &recorded{dryRun: true}, nil
+	}
+	return &recorded{id: recs[0].DecisionID}, nil
+}
+
+// recordAll appends the decisions to the audit store in one batch (all or none), unless
+// --no-record is given; then it returns no records.
+func recordAll(c *cli.Context, cfg *Config, e *engine.Engine, as []audit.Assessed) ([]*audit.RecordV1, error) {
+	if c.Bool("no-record") {
+		return nil, nil
+	}
+	if cfg.Requester == "" {
+		return nil, usageErrorf("requester: empty; give --requester NAME or set requester (EXPORTRISK_REQUESTER)")
 	}
 	s, err := openStore(c.Context, cfg, true)
 	if err != nil {
 		return nil, fmt.Errorf("record decision: %w", err)
 	}
 	defer s.Close()
-	p := e.Policies()
-	if err := s.ArchivePolicies(c.Context, p.Revision, p.Files); err != nil {
-		return nil, fmt.Errorf("record decision: %w", err)
-	}
-	if err := s.Append(c.Context, rec); err != nil {
-		return nil, fmt.Errorf("record decision: %w", err)
+	recs, err := (&audit.Recorder{Store: s, EngineVersion: engineVersion()}).RecordAll(c.Context, e, as, cfg.Requester, c.String("case"))
+	if err != nil {
+		return nil, err
 	}
 	if err := s.Close(); err != nil {
 		return nil, fmt.Errorf("record decision: %w", err)
 	}
-	return &recorded{id: rec.DecisionID}, nil
+	return recs, nil
 }
 
 // footer writes the decision id (or that it was a dry run) under a text report.

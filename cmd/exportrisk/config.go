@@ -22,11 +22,18 @@ type Config struct {
 	Fixtures string `mapstructure:"fixtures"`  // bundle directory; empty = the embedded fixtures
 	LogLevel string `mapstructure:"log-level"` // debug, info, warn, error
 
-	Requester string      `mapstructure:"requester"` // who asks, recorded with every decision; default $USER
-	Audit     AuditConfig `mapstructure:"audit"`     // where decisions are recorded (audit.go)
+	// PoliciesVerificationKey verifies the signature of a policy bundle (policy_bundle.go).
+	PoliciesVerificationKey string `mapstructure:"policies_verification_key"`
+
+	Requester string       `mapstructure:"requester"` // who asks, recorded with every decision; default $USER
+	Audit     AuditConfig  `mapstructure:"audit"`     // where decisions are recorded (audit.go)
+	Server    ServerConfig `mapstructure:"server"`    // exportrisk serve (serve.go)
 }
 
-var configKeys = []string{"lang", "format", "policies", "fixtures", "log-level", "requester", "audit.path", "audit.dsn"}
+var configKeys = []string{"lang", "format", "policies", "fixtures", "log-level", "requester", "audit.path", "audit.dsn",
+	"server.addr", "server.max_body_bytes", "server.read_timeout", "server.write_timeout", "server.idle_timeout",
+	"server.shutdown_timeout", "server.session_ttl", "server.secure_cookies", "server.access_log", "server.tokens",
+	"server.tokens_file", "policies_verification_key"}
 
 func defaults(v *viper.Viper) {
 	v.SetDefault("lang", "en")
@@ -37,6 +44,7 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("requester", defaultRequester())
 	v.SetDefault("audit.path", defaultAuditPath())
 	v.SetDefault("audit.dsn", "")
+	serverDefaults(v)
 }
 
 // loadConfig builds the configuration for a command from its flags, the environment
@@ -76,7 +84,7 @@ func loadConfig(c *cli.Context) (*Config, error) {
 		}
 	}
 	var cfg Config
-	if err := v.UnmarshalExact(&cfg); err != nil {
+	if err := v.UnmarshalExact(&cfg, viper.DecodeHook(decodeHook)); err != nil {
 		return nil, usageErrorf("config file %s: %v", file, err)
 	}
 	if err := cfg.validate(); err != nil {
@@ -94,6 +102,7 @@ func (c *Config) validate() error {
 	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.LogLevel) {
 		errs = append(errs, fmt.Errorf("log-level: want debug, info, warn or error (got %q)", c.LogLevel))
 	}
+	errs = append(errs, c.Server.validate())
 	return errors.Join(errs...)
 }
 

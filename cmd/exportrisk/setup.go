@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/policybundle"
 	"github.com/exportrisk/exportrisk/fixtures"
 	"github.com/exportrisk/exportrisk/indicators"
 )
@@ -19,12 +20,18 @@ func newEngine(ctx context.Context, cfg *Config) (*engine.Engine, error) {
 		p   *engine.PolicySet
 		err error
 	)
-	if cfg.Policies == "" {
+	switch {
+	case cfg.Policies == "":
 		p, err = engine.Embedded()
-	} else {
+	case policybundle.IsBundle(cfg.Policies):
+		p, err = loadPolicyBundle(cfg) // policy_bundle.go
+	default:
 		p, err = engine.LoadPoliciesDir(cfg.Policies)
 	}
 	if err != nil {
+		return nil, withCode(exitPolicy, err)
+	}
+	if err := checkPolicyData(p, cfg.Policies); err != nil { // policy_bundle.go
 		return nil, withCode(exitPolicy, err)
 	}
 	e, err := engine.New(ctx, p)

@@ -23,12 +23,12 @@ func Table(w io.Writer, r *engine.Result, o Options) error {
 	header(ew, r, o)
 	width := 0
 	for _, c := range r.Criteria {
-		width = max(width, utf8.RuneCountInString(c.Title.In(o.Lang)))
+		width = max(width, utf8.RuneCountInString(title(c, o.Lang)))
 	}
 	for _, c := range r.Criteria {
-		title := c.Title.In(o.Lang)
-		pad := strings.Repeat(" ", width-utf8.RuneCountInString(title))
-		fmt.Fprintf(ew, "%s%s  %s\n", title, pad, strings.ToUpper(Verdict(c.Verdict, o.Lang)))
+		heading := title(c, o.Lang)
+		pad := strings.Repeat(" ", width-utf8.RuneCountInString(heading))
+		fmt.Fprintf(ew, "%s%s  %s\n", heading, pad, strings.ToUpper(Verdict(c.Verdict, o.Lang)))
 		for _, rs := range main(c) {
 			wrap(ew, "  - ", "    ", rs.Message.In(o.Lang))
 		}
@@ -67,7 +67,7 @@ func Explain(w io.Writer, r *engine.Result, n int, o Options) error {
 	}
 	ew := &errWriter{w: w}
 	header(ew, r, o)
-	fmt.Fprintf(ew, "%s\n%s: %s\n\n", c.Title.In(o.Lang), word("verdict", o.Lang), strings.ToUpper(Verdict(c.Verdict, o.Lang)))
+	fmt.Fprintf(ew, "%s\n%s: %s\n\n", title(*c, o.Lang), word("verdict", o.Lang), strings.ToUpper(Verdict(c.Verdict, o.Lang)))
 	for i, rs := range c.Reasons {
 		wrap(ew, fmt.Sprintf("%d. [%s] ", i+1, rs.Code), "   ", rs.Message.In(o.Lang))
 		supports := word("supports", o.Lang) + ": " + Verdict(rs.Verdict, o.Lang)
@@ -98,10 +98,10 @@ func Markdown(w io.Writer, r *engine.Result, o Options) error {
 	fmt.Fprintf(ew, "- %s: `%s`\n- %s: `%s`\n\n", word("revision", o.Lang), r.PolicyRevision, word("input", o.Lang), r.InputDigest)
 	fmt.Fprintf(ew, "| %s | %s |\n|---|---|\n", word("criterion", o.Lang), word("verdict", o.Lang))
 	for _, c := range r.Criteria {
-		fmt.Fprintf(ew, "| %s | %s |\n", md(c.Title.In(o.Lang)), Verdict(c.Verdict, o.Lang))
+		fmt.Fprintf(ew, "| %s | %s |\n", md(title(c, o.Lang)), Verdict(c.Verdict, o.Lang))
 	}
 	for _, c := range r.Criteria {
-		fmt.Fprintf(ew, "\n## %s: %s\n\n", c.Title.In(o.Lang), Verdict(c.Verdict, o.Lang))
+		fmt.Fprintf(ew, "\n## %s: %s\n\n", title(c, o.Lang), Verdict(c.Verdict, o.Lang))
 		for _, rs := range c.Reasons {
 			fmt.Fprintf(ew, "- %s (`%s`, %s: %s)\n", md(rs.Message.In(o.Lang)), rs.Code, word("supports", o.Lang), Verdict(rs.Verdict, o.Lang))
 			for _, v := range rs.Indicators {
@@ -124,6 +124,11 @@ func header(w io.Writer, r *engine.Result, o Options) {
 		fmt.Fprintf(w, "%s: %s\n", word("bundle", o.Lang), o.Bundle)
 	}
 	fmt.Fprintf(w, "%s: %s\n%s: %s\n\n", word("revision", o.Lang), r.PolicyRevision, word("input", o.Lang), r.InputDigest)
+}
+
+// title is the criterion's number and title, "1. International obligations and commitments".
+func title(c engine.CriterionResult, lang string) string {
+	return strconv.Itoa(c.Criterion) + ". " + c.Title.In(lang)
 }
 
 // main returns the reasons that support the criterion's verdict.

@@ -1,33 +1,46 @@
 # METADATA
 # title: Bundle access
 # description: >-
-#   Reads the indicator bundle (input) defensively and turns its entries into the indicator
-#   objects that reasons carry: the id as a bundle field path (indices.hdi, memberships.att,
-#   embargoes.UN), the value, and every provenance field of the input object. "Known not joined" means
-#   status signatory or not_party (any status but party); an absent instrument is unknown.
+#   Reads the indicator bundle (input) defensively and names its entries by field path, the way
+#   reasons reference them (indices.hdi, memberships.att, embargoes.UN): the engine expands each
+#   path into the value with its year and provenance. "Known not joined" means status signatory
+#   or not_party (any status but party); an absent instrument is unknown. The functions take sets
+#   of ids and work with set operations, so that a criterion pays for one pass over a list.
 # custom:
 #   basis: published
 package lib.bundle
 
 # METADATA
 # title: indices
-# description: The bundle's indices (an empty object when the section is absent).
-indices := object.get(input, "indices", {})
+# description: The bundle's indices (an empty object when the section is absent or null).
+indices := x if {
+	x := input.indices
+	is_object(x)
+} else := {}
 
 # METADATA
 # title: memberships
-# description: The bundle's memberships (an empty object when the section is absent).
-memberships := object.get(input, "memberships", {})
+# description: The bundle's memberships (an empty object when the section is absent or null).
+memberships := x if {
+	x := input.memberships
+	is_object(x)
+} else := {}
 
 # METADATA
 # title: embargoes
-# description: The bundle's embargo records (an empty array when the section is absent).
-embargoes := object.get(input, "embargoes", [])
+# description: The bundle's embargo records (an empty array when the section is absent or null).
+embargoes := x if {
+	x := input.embargoes
+	is_array(x)
+} else := []
 
 # METADATA
 # title: evidence
-# description: The bundle's evidence items (an empty array when the section is absent).
-evidence := object.get(input, "evidence", [])
+# description: The bundle's evidence items (an empty array when the section is absent or null).
+evidence := x if {
+	x := input.evidence
+	is_array(x)
+} else := []
 
 # METADATA
 # title: as_of
@@ -35,66 +48,57 @@ evidence := object.get(input, "evidence", [])
 as_of := input.as_of
 
 # METADATA
-# title: dated evidence
-# description: >-
-#   The evidence items as [date in nanoseconds, item] pairs, sorted by date, then id; dates are
-#   parsed once per evaluation (see lib.evidence).
-dated := [[time.parse_ns("2006-01-02", e.date), e] | some [_, _, e] in sort([[e.date, e.id, e] | some e in evidence])]
+# title: index ids
+# description: The ids of the bundle's indices (a set).
+index_ids := object.keys(indices)
 
 # METADATA
-# title: index indicator
-# description: >-
-#   The indicator object of index id of values (the bundle's indices): the value and every
-#   provenance field copied, the id as indices.<id>.
-indicator(values, id) := object.union(values[id], {"id": concat(".", ["indices", id])})
+# title: known instruments
+# description: The instruments with a status in the bundle (a set).
+known := object.keys(memberships)
 
 # METADATA
-# title: embargo indicator
-# description: >-
-#   The indicator object for an embargo record: in_force becomes the value; addressee, since,
-#   unconfirmed and all provenance fields are copied.
-embargo(record) := object.union(
-	object.remove(record, {"authority", "in_force"}),
-	{"id": concat(".", ["embargoes", record.authority]), "value": record.in_force},
-)
+# title: party
+# description: The instruments whose status in the bundle is party (a set).
+party := {id | some id, m in memberships; m.status == "party"}
 
 # METADATA
 # title: known not joined
-# description: >-
-#   The instruments of ids whose status in members is known and is not party (signatory or
-#   not_party).
-not_joined(members, ids) := {id | some id in ids; members[id].status != "party"}
+# description: The instruments of ids (a set) whose status is known and is not party (signatory or not_party).
+not_joined(ids) := (ids & known) - party
 
 # METADATA
 # title: unknown
-# description: The instruments of ids (a set or array) without a status in members.
-unknown(members, ids) := {id | some id in ids} - object.keys(members)
+# description: The instruments of ids (a set) without a status in the bundle.
+unknown(ids) := ids - known
+
+# METADATA
+# title: index paths
+# description: The field paths (indices.<id>) of the index ids of ids (a set) that the bundle holds, in id order.
+index_paths(ids) := [concat(".", ["indices", id]) | some id in sort(ids & index_ids)]
+
+# METADATA
+# title: membership paths
+# description: >-
+#   The field paths (memberships.<id>) of the instruments of ids (a set) with a status in the
+#   bundle, in id order.
+membership_paths(ids) := [concat(".", ["memberships", id]) | some id in sort(ids & known)]
+
+# METADATA
+# title: embargo path
+# description: >-
+#   The field path of an embargo record: embargoes.<authority> for a record without addressee,
+#   embargoes.<authority>.<addressee> for one with (an authority may have one record per addressee).
+embargo_path(record) := concat(".", ["embargoes", record.authority, record.addressee])
+
+embargo_path(record) := concat(".", ["embargoes", record.authority]) if not record.addressee
 
 # METADATA
 # title: missing index paths
-# description: Field paths (indices.<id>) of the index ids of ids (a set) that values lacks.
-missing_indices(values, ids) := {concat(".", ["indices", id]) | some id in (ids - object.keys(values))}
+# description: Field paths (indices.<id>) of the index ids of ids (a set) that the bundle lacks.
+missing_indices(ids) := {concat(".", ["indices", id]) | some id in (ids - index_ids)}
 
 # METADATA
 # title: missing membership paths
-# description: Field paths (memberships.<id>) of the instruments of ids without a status in members.
-missing_memberships(members, ids) := {concat(".", ["memberships", id]) | some id in unknown(members, ids)}
-
-# METADATA
-# title: index indicators of ids
-# description: The indicator objects of the index ids of ids that values holds, in id order.
-indices_of(values, ids) := [indicator(values, id) | some id in sort(ids); values[id]]
-
-# METADATA
-# title: membership indicators of ids
-# description: >-
-#   The indicator objects of the instruments of ids with a status in members, in id order: the status
-#   becomes the value; all provenance fields are copied.
-memberships_of(members, ids) := [indicator |
-	some id in sort(ids)
-	entry := members[id]
-	indicator := object.union(
-		object.remove(entry, {"status"}),
-		{"id": concat(".", ["memberships", id]), "value": entry.status},
-	)
-]
+# description: Field paths (memberships.<id>) of the instruments of ids (a set) without a status in the bundle.
+missing_memberships(ids) := {concat(".", ["memberships", id]) | some id in (ids - known)}

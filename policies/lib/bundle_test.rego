@@ -1,82 +1,73 @@
 # METADATA
 # title: Bundle access tests
-# description: Defensive section access, indicator objects, known-not-joined, unknown and missing paths, dated evidence.
+# description: >-
+#   Defensive section access (absent and null sections), known, party, known-not-joined, unknown,
+#   indicator paths in id order, embargo paths, missing paths.
 package lib.bundle_test
 
 import data.lib.bundle
 import data.lib.testdata_test as td
 
 _members := {
-	"att": {"status": "party", "year": 2017, "source": "UNODA", "cited_source": "UNTC", "url": "https://x", "note": "n"},
+	"att": {"status": "party", "year": 2017, "source": "UNODA"},
 	"ptbt": td.membership("signatory"),
 	"seabed": td.membership("not_party"),
 }
+
+_input := td.bundle({"hdi": td.index(0.5), "pts": td.index(3)}, _members, [], [])
 
 test_absent_sections_are_empty if {
 	bundle.indices == {} with input as {"as_of": "2026-01-01"}
 	bundle.memberships == {} with input as {"as_of": "2026-01-01"}
 	bundle.embargoes == [] with input as {"as_of": "2026-01-01"}
 	bundle.evidence == [] with input as {"as_of": "2026-01-01"}
-	bundle.dated == [] with input as {"as_of": "2026-01-01"}
 }
 
-test_index_indicator_copies_every_field if {
-	entry := {"value": "NF", "year": 2026, "source": "s", "cited_source": "c", "url": "u", "note": "n"}
-	bundle.indicator({"fh_status": entry}, "fh_status") == object.union(entry, {"id": "indices.fh_status"})
-	not bundle.indicator({"fh_status": entry}, "pts")
+test_null_sections_are_empty if {
+	nulls := {"as_of": "2026-01-01", "indices": null, "memberships": null, "embargoes": null, "evidence": null}
+	bundle.indices == {} with input as nulls
+	bundle.memberships == {} with input as nulls
+	bundle.embargoes == [] with input as nulls
+	bundle.evidence == [] with input as nulls
 }
 
-test_membership_indicators_turn_status_into_value if {
-	bundle.memberships_of(_members, ["seabed", "att", "unknown"]) == [
-		{
-			"id": "memberships.att", "value": "party", "year": 2017, "source": "UNODA", "cited_source": "UNTC",
-			"url": "https://x", "note": "n",
-		},
-		{"id": "memberships.seabed", "value": "not_party", "source": "Test treaty source"},
-	]
+test_sections if {
+	bundle.indices == {"hdi": td.index(0.5), "pts": td.index(3)} with input as _input
+	bundle.memberships == _members with input as _input
+	bundle.embargoes == [{"authority": "UN", "in_force": false, "source": "s"}]
+		with input as td.bundle({}, {}, [{"authority": "UN", "in_force": false, "source": "s"}], [])
+	bundle.evidence == [td.event("a", "2022-01-05", "unrest")]
+		with input as td.bundle({}, {}, [], [td.event("a", "2022-01-05", "unrest")])
+	bundle.as_of == "2026-06-01" with input as _input
 }
 
-test_embargo_indicator if {
-	record := {
-		"authority": "EU", "in_force": true, "addressee": "non_state", "since": "2011-05-23",
-		"source": "s", "unconfirmed": true,
-	}
-	bundle.embargo(record) == {
-		"id": "embargoes.EU", "value": true, "addressee": "non_state", "since": "2011-05-23",
-		"source": "s", "unconfirmed": true,
-	}
+test_known_party_and_index_ids if {
+	bundle.index_ids == {"hdi", "pts"} with input as _input
+	bundle.known == {"att", "ptbt", "seabed"} with input as _input
+	bundle.party == {"att"} with input as _input
 }
 
 test_not_joined_counts_signatory_and_not_party_only if {
-	bundle.not_joined(_members, ["att", "ptbt", "seabed", "npt"]) == {"ptbt", "seabed"}
+	bundle.not_joined({"att", "ptbt", "seabed", "npt"}) == {"ptbt", "seabed"} with input as _input
 }
 
-test_unknown_and_missing_memberships if {
-	bundle.unknown(_members, ["att", "npt", "bwc"]) == {"npt", "bwc"}
-	bundle.missing_memberships(_members, {"att", "npt"}) == {"memberships.npt"}
+test_unknown if {
+	bundle.unknown({"att", "npt", "bwc"}) == {"npt", "bwc"} with input as _input
 }
 
-test_missing_and_present_indices if {
-	indices := {"hdi": td.index(0.5)}
-	bundle.missing_indices(indices, {"hdi", "pts"}) == {"indices.pts"}
-	bundle.indices_of(indices, {"pts", "hdi"}) == [
-		{"id": "indices.hdi", "value": 0.5, "year": 2025, "source": "Test index source"},
-	]
+test_paths_in_id_order_of_present_values if {
+	bundle.index_paths({"pts", "hdi", "fsi_total"}) == ["indices.hdi", "indices.pts"] with input as _input
+	bundle.index_paths(set()) == [] with input as _input
+	bundle.membership_paths({"seabed", "att", "npt"}) == ["memberships.att", "memberships.seabed"] with input as _input
 }
 
-test_dated_evidence_is_sorted_by_date_then_id if {
-	evidence := [
-		td.event("b", "2022-01-05", "unrest"),
-		td.event("c", "2021-12-31", "unrest"),
-		td.event("a", "2022-01-05", "unrest"),
-	]
-	[[ns, e.id] | some [ns, e] in bundle.dated] == [
-		[time.parse_ns("2006-01-02", "2021-12-31"), "c"],
-		[time.parse_ns("2006-01-02", "2022-01-05"), "a"],
-		[time.parse_ns("2006-01-02", "2022-01-05"), "b"],
-	] with input as td.bundle({}, {}, [], evidence)
+test_embargo_path if {
+	bundle.embargo_path({"authority": "UN", "in_force": false, "source": "s"}) == "embargoes.UN"
+	bundle.embargo_path({"authority": "EU", "in_force": true, "addressee": "non_state", "since": "2011-05-23"}) == "embargoes.EU.non_state"
 }
 
-test_as_of if {
-	bundle.as_of == "2026-06-01" with input as td.bundle({}, {}, [], [])
+test_missing_paths if {
+	bundle.missing_indices({"hdi", "gmi_rank"}) == {"indices.gmi_rank"} with input as _input
+	bundle.missing_memberships({"att", "npt"}) == {"memberships.npt"} with input as _input
+	bundle.missing_memberships(set()) == set() with input as _input
 }

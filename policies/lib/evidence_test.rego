@@ -1,43 +1,53 @@
 # METADATA
 # title: Evidence window tests
-# description: Window starts, boundaries (exactly N years before as_of is inside), leap days, category filter, order.
+# description: >-
+#   Window starts, boundaries (exactly N years before as_of is inside), leap days, category filter,
+#   order of items and ids.
 package lib.evidence_test
 
 import data.lib.evidence
+import data.lib.testdata_test as td
 
-_ns(date) := time.parse_ns("2006-01-02", date)
-
-_dated(items) := [[_ns(e.date), e] | some e in items]
+_input(items) := td.bundle({}, {}, [], items)
 
 test_window_start if {
-	evidence.window_start("2026-06-01", 5) == _ns("2021-06-01")
-	evidence.window_start("2026-06-01", 0) == _ns("2026-06-01")
-	evidence.window_start("2026-06-01", 30) == _ns("1996-06-01")
+	evidence.window_start(5) == "2021-06-01" with input as _input([])
+	evidence.window_start(0) == "2026-06-01" with input as _input([])
+	evidence.window_start(30) == "1996-06-01" with input as _input([])
 }
 
 test_window_start_from_a_leap_day if {
 	# time.add_date normalises 2023-02-29 to 2023-03-01.
-	evidence.window_start("2024-02-29", 1) == _ns("2023-03-01")
+	evidence.window_start(1) == "2023-03-01" with input as {"as_of": "2024-02-29"}
+	evidence.window_start(4) == "2020-02-29" with input as {"as_of": "2024-02-29"}
 }
 
 test_items_boundary if {
-	start := evidence.window_start("2026-06-01", 5)
 	items := [
-		{"id": "in", "date": "2021-06-01", "category": "unrest"},
-		{"id": "out", "date": "2021-05-31", "category": "unrest"},
-		{"id": "late", "date": "2026-06-01", "category": "unrest"},
+		td.event("late", "2026-06-01", "unrest"),
+		td.event("in", "2021-06-01", "unrest"),
+		td.event("out", "2021-05-31", "unrest"),
 	]
-	[e.id | some e in evidence.items(_dated(items), {"unrest"}, start)] == ["in", "late"]
+	[e.id | some e in evidence.items({"unrest"}, 5)] == ["late", "in"] with input as _input(items)
 }
 
-test_items_filter_categories_and_keep_order if {
+test_items_filter_categories_in_bundle_order if {
 	items := [
-		{"id": "a", "date": "2022-01-01", "category": "unrest"},
-		{"id": "b", "date": "2023-01-01", "category": "torture"},
-		{"id": "c", "date": "2024-01-01", "category": "state_of_emergency"},
+		td.event("a", "2022-01-01", "unrest"),
+		td.event("b", "2023-01-01", "torture"),
+		td.event("c", "2020-01-01", "state_of_emergency"),
 	]
-	got := evidence.items(_dated(items), ["unrest", "state_of_emergency"], _ns("2000-01-01"))
-	[e.id | some e in got] == ["a", "c"]
-	evidence.items(_dated(items), set(), _ns("2000-01-01")) == []
-	evidence.items([], {"unrest"}, _ns("2000-01-01")) == []
+	[e.id | some e in evidence.items(["unrest", "state_of_emergency"], 10)] == ["a", "c"] with input as _input(items)
+	evidence.items(set(), 10) == [] with input as _input(items)
+	evidence.items({"unrest"}, 10) == [] with input as _input([])
+}
+
+test_ids_by_date_then_id if {
+	items := [
+		td.event("b", "2022-01-05", "unrest"),
+		td.event("c", "2021-12-31", "unrest"),
+		td.event("a", "2022-01-05", "unrest"),
+	]
+	evidence.ids(items) == ["c", "a", "b"]
+	evidence.ids([]) == []
 }

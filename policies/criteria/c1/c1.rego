@@ -1,5 +1,5 @@
 # METADATA
-# title: "Criterion 1: International obligations and commitments"
+# title: International obligations and commitments
 # description: >-
 #   Respect for the international obligations and commitments of Member States, in particular
 #   arms embargoes, and membership in the five instruments the EU User's Guide names (NPT, BWC,
@@ -19,9 +19,10 @@ package criteria.c1
 import data.lib.bundle
 import data.lib.rating
 import data.lib.reason
-import data.lib.text
 
 _t := data.thresholds.c1
+
+_instruments := {id | some id in _t.instruments}
 
 # METADATA
 # title: verdict
@@ -31,32 +32,29 @@ verdict := rating.verdict(_rateable, {f.verdict | some f in _findings})
 # METADATA
 # title: missing
 # description: Embargo authorities without a record, and instruments of the five with unknown status.
-missing contains concat(".", ["embargoes", authority]) if {
-	some authority in _t.authorities
-	not authority in _checked
-}
+missing contains concat(".", ["embargoes", authority]) if some authority in _unchecked
 
-missing contains path if some path in bundle.missing_memberships(bundle.memberships, _t.instruments)
+missing contains path if some path in bundle.missing_memberships(_instruments)
 
-_checked contains record.authority if some record in bundle.embargoes
+_checked := {record.authority | some record in bundle.embargoes}
 
-_gaps := bundle.not_joined(bundle.memberships, _t.instruments)
+_unchecked := {a | some a in _t.authorities} - _checked
+
+_gaps := bundle.not_joined(_instruments)
 
 default _rateable := false
 
 _rateable if count(bundle.embargoes) > 0
 
-_rateable if {
-	some id in _t.instruments
-	bundle.memberships[id]
-}
+_rateable if count(_instruments & bundle.known) > 0
 
-_embargo_vars(record) := {
-	"authority": text.label("embargoes", record.authority),
-	"since": text.date(record.since),
-	"unconfirmed": object.get(record, "unconfirmed", false),
-	"source": text.source(record),
-}
+# The template variables and indicator of an embargo record in force.
+_embargo(chain, record) := reason.make(
+	chain,
+	{"authority": record.authority, "since": record.since, "unconfirmed": object.get(record, "unconfirmed", false)},
+	[bundle.embargo_path(record)],
+	[],
+)
 
 # METADATA
 # title: Embargo against the state
@@ -67,16 +65,16 @@ _embargo_vars(record) := {
 #   basis: published
 #   message:
 #     en: >-
-#       {{.authority.en}} arms embargo against the state as a whole in force since {{.since.en}}{{if
-#       .unconfirmed}} (unconfirmed){{end}} (source: {{.source}}).
+#       {{label "embargoes" .authority}} arms embargo against the state as a whole in force since {{date
+#       .since}}{{if .unconfirmed}} (unconfirmed){{end}} (source: {{source (index .indicators 0)}}).
 #     de: >-
-#       {{.authority.de}}-Waffenembargo gegen den Staat als Ganzes, in Kraft seit {{.since.de}}{{if
-#       .unconfirmed}} (unbestätigt){{end}} (Quelle: {{.source}}).
+#       {{label "embargoes" .authority}}-Waffenembargo gegen den Staat als Ganzes, in Kraft seit {{date
+#       .since}}{{if .unconfirmed}} (unbestätigt){{end}} (Quelle: {{source (index .indicators 0)}}).
 _findings contains r if {
 	some record in bundle.embargoes
 	record.in_force
 	record.addressee == "state"
-	r := reason.make(rego.metadata.chain(), _embargo_vars(record), [bundle.embargo(record)], [])
+	r := _embargo(rego.metadata.chain(), record)
 }
 
 # METADATA
@@ -88,16 +86,17 @@ _findings contains r if {
 #   basis: published
 #   message:
 #     en: >-
-#       {{.authority.en}} arms embargo against non-state actors on the territory in force since
-#       {{.since.en}}{{if .unconfirmed}} (unconfirmed){{end}} (source: {{.source}}).
+#       {{label "embargoes" .authority}} arms embargo against non-state actors on the territory in force since
+#       {{date .since}}{{if .unconfirmed}} (unconfirmed){{end}} (source: {{source (index .indicators 0)}}).
 #     de: >-
-#       {{.authority.de}}-Waffenembargo gegen nichtstaatliche Akteure im Staatsgebiet, in Kraft seit
-#       {{.since.de}}{{if .unconfirmed}} (unbestätigt){{end}} (Quelle: {{.source}}).
+#       {{label "embargoes" .authority}}-Waffenembargo gegen nichtstaatliche Akteure im Staatsgebiet, in Kraft
+#       seit {{date .since}}{{if .unconfirmed}} (unbestätigt){{end}} (Quelle: {{source (index .indicators
+#       0)}}).
 _findings contains r if {
 	some record in bundle.embargoes
 	record.in_force
 	record.addressee == "non_state"
-	r := reason.make(rego.metadata.chain(), _embargo_vars(record), [bundle.embargo(record)], [])
+	r := _embargo(rego.metadata.chain(), record)
 }
 
 # METADATA
@@ -110,22 +109,16 @@ _findings contains r if {
 #   message:
 #     en: >-
 #       {{.count}} of the {{.total}} instruments named by the EU User's Guide are known not to be joined
-#       ({{.limit.en}} or more make the criterion possibly critical): {{.gaps.en}}.
+#       ({{num .limit}} or more make the criterion possibly critical): {{values .indicators}}.
 #     de: >-
 #       {{.count}} der {{.total}} im EU-Leitfaden genannten Instrumente sind nachweislich nicht beigetreten (ab
-#       {{.limit.de}} möglicherweise kritisch): {{.gaps.de}}.
+#       {{num .limit}} möglicherweise kritisch): {{values .indicators}}.
 _findings contains r if {
 	count(_gaps) >= _t.possibly_critical_min_gaps
-	indicators := bundle.memberships_of(bundle.memberships, _gaps)
 	r := reason.make(
 		rego.metadata.chain(),
-		{
-			"count": count(_gaps),
-			"total": count(_t.instruments),
-			"limit": text.number(_t.possibly_critical_min_gaps),
-			"gaps": text.indicator_list(indicators),
-		},
-		indicators,
+		{"count": count(_gaps), "total": count(_instruments), "limit": _t.possibly_critical_min_gaps},
+		bundle.membership_paths(_gaps),
 		[],
 	)
 }
@@ -144,33 +137,33 @@ reasons contains r if some r in _findings
 #   basis: published
 #   message:
 #     en: >-
-#       No arms embargo in force{{if .checked.en}} (checked: {{.checked.en}}){{end}}{{if .unchecked.en}}; no
-#       record for {{.unchecked.en}}{{end}}; {{.joined}} of {{.total}} instruments joined{{if .gaps.en}}; not
-#       joined: {{.gaps.en}}{{end}}{{if .unknown.en}}; status unknown: {{.unknown.en}}{{end}}{{if .sources}}
-#       (sources: {{.sources}}){{end}}.
+#       No arms embargo in force{{if .checked}} (checked: {{names "embargoes" .checked}}){{end}}{{if
+#       .unchecked}}; no record for {{names "embargoes" .unchecked}}{{end}}; {{.joined}} of {{.total}}
+#       instruments joined{{if .gaps}}; not joined: {{names "memberships" .gaps}}{{end}}{{if .unknown}}; status
+#       unknown: {{names "memberships" .unknown}}{{end}}{{if .indicators}} (sources: {{sources
+#       .indicators}}){{end}}.
 #     de: >-
-#       Kein Waffenembargo in Kraft{{if .checked.de}} (geprüft: {{.checked.de}}){{end}}{{if .unchecked.de}};
-#       kein Eintrag für {{.unchecked.de}}{{end}}; {{.joined}} von {{.total}} Instrumenten beigetreten{{if
-#       .gaps.de}}; nicht beigetreten: {{.gaps.de}}{{end}}{{if .unknown.de}}; Status unbekannt:
-#       {{.unknown.de}}{{end}}{{if .sources}} (Quellen: {{.sources}}){{end}}.
+#       Kein Waffenembargo in Kraft{{if .checked}} (geprüft: {{names "embargoes" .checked}}){{end}}{{if
+#       .unchecked}}; kein Eintrag für {{names "embargoes" .unchecked}}{{end}}; {{.joined}} von {{.total}}
+#       Instrumenten beigetreten{{if .gaps}}; nicht beigetreten: {{names "memberships" .gaps}}{{end}}{{if
+#       .unknown}}; Status unbekannt: {{names "memberships" .unknown}}{{end}}{{if .indicators}} (Quellen:
+#       {{sources .indicators}}){{end}}.
 reasons contains r if {
 	verdict == "not_critical"
-	indicators := array.concat(
-		[bundle.embargo(record) | some record in bundle.embargoes],
-		bundle.memberships_of(bundle.memberships, _t.instruments),
-	)
 	r := reason.make(
 		rego.metadata.chain(),
 		{
-			"checked": text.names("embargoes", _checked),
-			"unchecked": text.names("embargoes", {a | some a in _t.authorities; not a in _checked}),
-			"joined": count([id | some id in _t.instruments; bundle.memberships[id].status == "party"]),
-			"total": count(_t.instruments),
-			"gaps": text.names("memberships", _gaps),
-			"unknown": text.names("memberships", bundle.unknown(bundle.memberships, _t.instruments)),
-			"sources": text.sources(indicators),
+			"checked": _checked,
+			"unchecked": _unchecked,
+			"joined": count(_instruments & bundle.party),
+			"total": count(_instruments),
+			"gaps": _gaps,
+			"unknown": bundle.unknown(_instruments),
 		},
-		indicators,
+		array.concat(
+			[bundle.embargo_path(record) | some record in bundle.embargoes],
+			bundle.membership_paths(_instruments),
+		),
 		[],
 	)
 }
@@ -184,20 +177,12 @@ reasons contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       No decisive indicator is present: no embargo record ({{.authorities.en}}) and no status for any of the
-#       five instruments ({{.instruments.en}}).
+#       No decisive indicator is present: no embargo record ({{names "embargoes" .authorities}}) and no status
+#       for any of the five instruments ({{names "memberships" .instruments}}).
 #     de: >-
-#       Kein ausschlaggebender Indikator liegt vor: kein Embargo-Eintrag ({{.authorities.de}}) und kein Status
-#       für eines der fünf Instrumente ({{.instruments.de}}).
+#       Kein ausschlaggebender Indikator liegt vor: kein Embargo-Eintrag ({{names "embargoes" .authorities}})
+#       und kein Status für eines der fünf Instrumente ({{names "memberships" .instruments}}).
 reasons contains r if {
 	not _rateable
-	r := reason.make(
-		rego.metadata.chain(),
-		{
-			"authorities": text.names("embargoes", _t.authorities),
-			"instruments": text.names("memberships", _t.instruments),
-		},
-		[],
-		[],
-	)
+	r := reason.make(rego.metadata.chain(), {"authorities": _t.authorities, "instruments": _t.instruments}, [], [])
 }

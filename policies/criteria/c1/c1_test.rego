@@ -39,20 +39,8 @@ test_no_data_reason if {
 	some r in criterion.reasons with input as _input({}, [])
 	r == {
 		"code": "C1-NO-DATA",
-		"criterion": 1,
 		"verdict": "insufficient_data",
-		"message": {
-			"en": concat("", [
-				"No decisive indicator is present: no embargo record (EU, OSCE, UN) and no status for any of the five ",
-				"instruments (Arms Trade Treaty, Biological Weapons Convention, Chemical Weapons Convention, ",
-				"Hague Code of Conduct (HCoC), Non-Proliferation Treaty (NPT)).",
-			]),
-			"de": concat("", [
-				"Kein ausschlaggebender Indikator liegt vor: kein Embargo-Eintrag (EU, OSZE, UN) und kein Status für ",
-				"eines der fünf Instrumente (Vertrag über den Waffenhandel (ATT), Biowaffenübereinkommen, ",
-				"Chemiewaffenübereinkommen, Haager Verhaltenskodex (HCoC), Atomwaffensperrvertrag (NVV)).",
-			]),
-		},
+		"vars": {"authorities": ["UN", "EU", "OSCE"], "instruments": _five},
 		"indicators": [],
 		"evidence": [],
 	}
@@ -64,19 +52,9 @@ test_embargo_against_state_is_critical if {
 	some r in criterion.reasons with input as _input(_all_party, embargoes)
 	r == {
 		"code": "C1-EMBARGO-STATE",
-		"criterion": 1,
 		"verdict": "critical",
-		"message": {
-			"en": "EU arms embargo against the state as a whole in force since 2011-05-23 (source: EU sanctions map).",
-			"de": "EU-Waffenembargo gegen den Staat als Ganzes, in Kraft seit 23.05.2011 (Quelle: EU sanctions map).",
-		},
-		"indicators": [{
-			"id": "embargoes.EU",
-			"value": true,
-			"addressee": "state",
-			"since": "2011-05-23",
-			"source": "EU sanctions map",
-		}],
+		"vars": {"authority": "EU", "since": "2011-05-23", "unconfirmed": false},
+		"indicators": ["embargoes.EU.state"],
 		"evidence": [],
 	}
 }
@@ -85,6 +63,10 @@ test_embargo_against_non_state_actors_is_possibly_critical if {
 	embargoes := [_embargo("UN", "non_state")]
 	criterion.verdict == "possibly_critical" with input as _input(_all_party, embargoes)
 	td.codes(criterion.reasons) == ["C1-EMBARGO-NON-STATE"] with input as _input(_all_party, embargoes)
+	some r in criterion.reasons with input as _input(_all_party, embargoes)
+	r.verdict == "possibly_critical"
+	r.vars == {"authority": "UN", "since": "2011-05-23", "unconfirmed": false}
+	r.indicators == ["embargoes.UN.non_state"]
 }
 
 test_state_and_non_state_embargo_is_critical_with_both_reasons if {
@@ -97,9 +79,8 @@ test_unconfirmed_embargo_is_used_and_marked if {
 	embargoes := [object.union(_embargo("OSCE", "state"), {"unconfirmed": true})]
 	criterion.verdict == "critical" with input as _input({}, embargoes)
 	some r in criterion.reasons with input as _input({}, embargoes)
-	contains(r.message.en, "OSCE arms embargo against the state as a whole in force since 2011-05-23 (unconfirmed)")
-	contains(r.message.de, "OSZE-Waffenembargo gegen den Staat als Ganzes, in Kraft seit 23.05.2011 (unbestätigt)")
-	r.indicators[0].unconfirmed == true
+	r.vars.unconfirmed == true
+	r.indicators == ["embargoes.OSCE.state"]
 }
 
 test_embargo_record_alone_is_decisive if {
@@ -123,22 +104,13 @@ test_gaps_reason if {
 	members := object.union(td.memberships(["npt", "bwc"], "party"), td.memberships(["cwc", "hcoc"], "not_party"))
 	with_signatory := object.union(members, {"att": {"status": "signatory", "year": 2014, "source": "UNODA"}})
 	some r in criterion.reasons with input as _input(with_signatory, _no_embargo)
-	r.message.en == concat("", [
-		"3 of the 5 instruments named by the EU User's Guide are known not to be joined (3 or more make the ",
-		"criterion possibly critical): Arms Trade Treaty: signed, not ratified (2014; UNODA); Chemical Weapons ",
-		"Convention: not a party (Test treaty source); Hague Code of Conduct (HCoC): not a party (Test treaty source).",
-	])
-	r.message.de == concat("", [
-		"3 der 5 im EU-Leitfaden genannten Instrumente sind nachweislich nicht beigetreten (ab 3 möglicherweise ",
-		"kritisch): Vertrag über den Waffenhandel (ATT): unterzeichnet, nicht ratifiziert (2014; UNODA); ",
-		"Chemiewaffenübereinkommen: keine Vertragspartei (Test treaty source); Haager Verhaltenskodex (HCoC): ",
-		"keine Vertragspartei (Test treaty source).",
-	])
-	r.indicators == [
-		{"id": "memberships.att", "value": "signatory", "year": 2014, "source": "UNODA"},
-		{"id": "memberships.cwc", "value": "not_party", "source": "Test treaty source"},
-		{"id": "memberships.hcoc", "value": "not_party", "source": "Test treaty source"},
-	]
+	r == {
+		"code": "C1-INSTRUMENT-GAPS",
+		"verdict": "possibly_critical",
+		"vars": {"count": 3, "total": 5, "limit": 3},
+		"indicators": ["memberships.att", "memberships.cwc", "memberships.hcoc"],
+		"evidence": [],
+	}
 }
 
 test_two_gaps_is_not_critical if {
@@ -164,27 +136,32 @@ test_pass_reason_names_the_checks if {
 	members := object.union(td.memberships(["npt", "bwc", "cwc"], "party"), {"att": td.membership("not_party")})
 	embargoes := [{"authority": "UN", "in_force": false, "source": "UN", "cited_source": "UNSC"}]
 	some r in criterion.reasons with input as _input(members, embargoes)
-	r.code == "C1-PASS"
-	r.verdict == "not_critical"
-	r.message.en == concat("", [
-		"No arms embargo in force (checked: UN); no record for EU, OSCE; 3 of 5 instruments joined; not joined: ",
-		"Arms Trade Treaty; status unknown: Hague Code of Conduct (HCoC) (sources: Test treaty source; UN; UNSC).",
-	])
-	r.message.de == concat("", [
-		"Kein Waffenembargo in Kraft (geprüft: UN); kein Eintrag für EU, OSZE; 3 von 5 Instrumenten beigetreten; ",
-		"nicht beigetreten: Vertrag über den Waffenhandel (ATT); Status unbekannt: Haager Verhaltenskodex (HCoC) ",
-		"(Quellen: Test treaty source; UN; UNSC).",
-	])
-	[i.id | some i in r.indicators] == [
-		"embargoes.UN", "memberships.att", "memberships.bwc", "memberships.cwc", "memberships.npt",
-	]
+	r == {
+		"code": "C1-PASS",
+		"verdict": "not_critical",
+		"vars": {
+			"checked": {"UN"}, "unchecked": {"EU", "OSCE"}, "joined": 3, "total": 5,
+			"gaps": {"att"}, "unknown": {"hcoc"},
+		},
+		"indicators": ["embargoes.UN", "memberships.att", "memberships.bwc", "memberships.cwc", "memberships.npt"],
+		"evidence": [],
+	}
 	criterion.missing == {"embargoes.EU", "embargoes.OSCE", "memberships.hcoc"} with input as _input(members, embargoes)
 }
 
 test_pass_reason_without_embargo_records if {
 	some r in criterion.reasons with input as _input(_all_party, [])
-	r.message.en == concat("", [
-		"No arms embargo in force; no record for EU, OSCE, UN; 5 of 5 instruments joined ",
-		"(sources: Test treaty source).",
-	])
+	r.vars == {
+		"checked": set(), "unchecked": {"EU", "OSCE", "UN"}, "joined": 5, "total": 5,
+		"gaps": set(), "unknown": set(),
+	}
+	r.indicators == ["memberships.att", "memberships.bwc", "memberships.cwc", "memberships.hcoc", "memberships.npt"]
+}
+
+test_pass_reason_lists_every_embargo_record_in_bundle_order if {
+	some r in criterion.reasons with input as _input(_all_party, _no_embargo)
+	r.code == "C1-PASS"
+	array.slice(r.indicators, 0, 3) == ["embargoes.UN", "embargoes.EU", "embargoes.OSCE"]
+	r.vars.checked == {"EU", "OSCE", "UN"}
+	r.vars.unchecked == set()
 }

@@ -1,5 +1,5 @@
 # METADATA
-# title: "Criterion 2: Respect for human rights and international humanitarian law"
+# title: Respect for human rights and international humanitarian law
 # description: >-
 #   Respect for human rights in the country of final destination and respect by that country of
 #   international humanitarian law. Published BICC rule: critical whenever the government
@@ -25,7 +25,6 @@ import data.lib.bundle
 import data.lib.evidence
 import data.lib.rating
 import data.lib.reason
-import data.lib.text
 
 _t := data.thresholds.c2
 
@@ -49,33 +48,24 @@ verdict := rating.verdict(_rateable, {f.verdict | some f in _findings})
 # METADATA
 # title: missing
 # description: Absent indices this criterion reads and human-rights treaties with unknown status.
-missing contains path if some path in bundle.missing_indices(bundle.indices, _read)
+missing contains path if some path in bundle.missing_indices(_read)
 
-missing contains path if some path in bundle.missing_memberships(bundle.memberships, _treaties)
+missing contains path if some path in bundle.missing_memberships(_treaties)
 
 default _rateable := false
 
-_rateable if {
-	some id in _decisive
-	bundle.indices[id]
-}
+_rateable if count(_decisive & bundle.index_ids) > 0
 
 _rateable if count(_torture) > 0
 
 _rateable if count(_lethal) > 0
 
 _torture := [e |
-	some e in evidence.items(
-		bundle.dated, {"torture"},
-		evidence.window_start(bundle.as_of, _t.torture_window_years),
-	)
+	some e in evidence.items({"torture"}, _t.torture_window_years)
 	e.reported_by in _t.torture_reporters
 ]
 
-_lethal := evidence.items(
-	bundle.dated, {"lethal_repression"},
-	evidence.window_start(bundle.as_of, _t.lethal_repression_window_years),
-)
+_lethal := evidence.items({"lethal_repression"}, _t.lethal_repression_window_years)
 
 _findings contains r if some r in _signals
 
@@ -88,16 +78,18 @@ _findings contains r if some r in _signals
 #   basis: published
 #   message:
 #     en: >-
-#       UCDP records one-sided violence against civilians by the government in {{.value.en}} of the last five
-#       years ({{.year}}; {{.source}}); {{.limit.en}} or more make the criterion critical.
+#       UCDP records one-sided violence against civilians by the government in {{value
+#       .indices.ucdp_gov_osv_years_5y}} of the last five years ({{cite .indices.ucdp_gov_osv_years_5y}});
+#       {{num .limit}} or more make the criterion critical.
 #     de: >-
-#       UCDP verzeichnet einseitige Gewalt der Regierung gegen Zivilpersonen in {{.value.de}} der letzten fünf
-#       Jahre ({{.year}}; {{.source}}); ab {{.limit.de}} ist das Kriterium kritisch.
+#       UCDP verzeichnet einseitige Gewalt der Regierung gegen Zivilpersonen in {{value
+#       .indices.ucdp_gov_osv_years_5y}} der letzten fünf Jahre ({{cite .indices.ucdp_gov_osv_years_5y}}); ab
+#       {{num .limit}} ist das Kriterium kritisch.
 _findings contains r if {
 	bundle.indices.ucdp_gov_osv_years_5y.value >= _t.gov_osv_min_years
-	r := reason.index(
-		rego.metadata.chain(), bundle.indices, "ucdp_gov_osv_years_5y",
-		{"limit": text.number(_t.gov_osv_min_years)},
+	r := reason.make(
+		rego.metadata.chain(), {"limit": _t.gov_osv_min_years},
+		["indices.ucdp_gov_osv_years_5y"], [],
 	)
 }
 
@@ -110,11 +102,11 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       {{.severe}} severe and {{.concern}} concern signals ({{.codes}}): at least {{.min_severe}} severe and
-#       {{.min_total}} signals in all make the criterion critical.
+#       {{.severe}} severe and {{.concern}} concern signals ({{join .codes ", "}}): at least {{.min_severe}}
+#       severe and {{.min_total}} signals in all make the criterion critical.
 #     de: >-
-#       {{.severe}} schwerwiegende und {{.concern}} bedenkliche Signale ({{.codes}}): mindestens {{.min_severe}}
-#       schwerwiegendes und insgesamt {{.min_total}} Signale machen das Kriterium kritisch.
+#       {{.severe}} schwerwiegende und {{.concern}} bedenkliche Signale ({{join .codes ", "}}): mindestens
+#       {{.min_severe}} schwerwiegendes und insgesamt {{.min_total}} Signale machen das Kriterium kritisch.
 _findings contains r if {
 	severe := count([s | some s in _signals; s.signal == "severe"])
 	severe >= _t.critical_min_severe
@@ -124,7 +116,7 @@ _findings contains r if {
 		{
 			"severe": severe,
 			"concern": count(_signals) - severe,
-			"codes": concat(", ", sort({s.code | some s in _signals})),
+			"codes": {s.code | some s in _signals},
 			"min_severe": _t.critical_min_severe,
 			"min_total": _t.critical_min_signals,
 		},
@@ -143,12 +135,14 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Severe signal: Freedom House rates the country "{{.value.en}}" ({{.year}}; {{.source}}).
+#       Severe signal: Freedom House rates the country "{{value .indices.fh_status}}" ({{cite
+#       .indices.fh_status}}).
 #     de: >-
-#       Schwerwiegendes Signal: Freedom House stuft das Land als „{{.value.de}}“ ein ({{.year}}; {{.source}}).
+#       Schwerwiegendes Signal: Freedom House stuft das Land als „{{value .indices.fh_status}}“ ein ({{cite
+#       .indices.fh_status}}).
 _signals contains r if {
 	bundle.indices.fh_status.value in _t.fh_severe_status
-	r := reason.index(rego.metadata.chain(), bundle.indices, "fh_status", {})
+	r := reason.make(rego.metadata.chain(), {}, ["indices.fh_status"], [])
 }
 
 # METADATA
@@ -161,14 +155,16 @@ _signals contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Concern signal: Freedom House rates the country "{{.value.en}}" ({{.year}}; {{.source}}).
+#       Concern signal: Freedom House rates the country "{{value .indices.fh_status}}" ({{cite
+#       .indices.fh_status}}).
 #     de: >-
-#       Bedenkliches Signal: Freedom House stuft das Land als „{{.value.de}}“ ein ({{.year}}; {{.source}}).
+#       Bedenkliches Signal: Freedom House stuft das Land als „{{value .indices.fh_status}}“ ein ({{cite
+#       .indices.fh_status}}).
 _signals contains r if {
 	some status in _t.fh_concern_status
 	bundle.indices.fh_status.value == status
 	not status in _t.fh_severe_status
-	r := reason.index(rego.metadata.chain(), bundle.indices, "fh_status", {})
+	r := reason.make(rego.metadata.chain(), {}, ["indices.fh_status"], [])
 }
 
 # METADATA
@@ -181,14 +177,14 @@ _signals contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Severe signal: Political Terror Scale {{.value.en}} of 5 ({{.year}}; {{.source}}), at or above
-#       {{.limit.en}}.
+#       Severe signal: Political Terror Scale {{value .indices.pts}} of 5 ({{cite .indices.pts}}), at or above
+#       {{num .limit}}.
 #     de: >-
-#       Schwerwiegendes Signal: Political Terror Scale {{.value.de}} von 5 ({{.year}}; {{.source}}), mindestens
-#       {{.limit.de}}.
+#       Schwerwiegendes Signal: Political Terror Scale {{value .indices.pts}} von 5 ({{cite .indices.pts}}),
+#       mindestens {{num .limit}}.
 _signals contains r if {
 	bundle.indices.pts.value >= _t.pts_severe_min
-	r := reason.index(rego.metadata.chain(), bundle.indices, "pts", {"limit": text.number(_t.pts_severe_min)})
+	r := reason.make(rego.metadata.chain(), {"limit": _t.pts_severe_min}, ["indices.pts"], [])
 }
 
 # METADATA
@@ -201,15 +197,15 @@ _signals contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Concern signal: Political Terror Scale {{.value.en}} of 5 ({{.year}}; {{.source}}), at or above
-#       {{.limit.en}}.
+#       Concern signal: Political Terror Scale {{value .indices.pts}} of 5 ({{cite .indices.pts}}), at or above
+#       {{num .limit}}.
 #     de: >-
-#       Bedenkliches Signal: Political Terror Scale {{.value.de}} von 5 ({{.year}}; {{.source}}), mindestens
-#       {{.limit.de}}.
+#       Bedenkliches Signal: Political Terror Scale {{value .indices.pts}} von 5 ({{cite .indices.pts}}),
+#       mindestens {{num .limit}}.
 _signals contains r if {
 	bundle.indices.pts.value >= _t.pts_concern_min
 	bundle.indices.pts.value < _t.pts_severe_min
-	r := reason.index(rego.metadata.chain(), bundle.indices, "pts", {"limit": text.number(_t.pts_concern_min)})
+	r := reason.make(rego.metadata.chain(), {"limit": _t.pts_concern_min}, ["indices.pts"], [])
 }
 
 # METADATA
@@ -222,13 +218,15 @@ _signals contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Severe signal: {{.name.en}} {{.value.en}} ({{.year}}; {{.source}}), at or below {{.limit.en}}.
+#       Severe signal: {{with index .indicators 0}}{{name .}} {{value .}} ({{cite .}}){{end}}, at or below
+#       {{num .limit}}.
 #     de: >-
-#       Schwerwiegendes Signal: {{.name.de}} {{.value.de}} ({{.year}}; {{.source}}), höchstens {{.limit.de}}.
+#       Schwerwiegendes Signal: {{with index .indicators 0}}{{name .}} {{value .}} ({{cite .}}){{end}},
+#       höchstens {{num .limit}}.
 _signals contains r if {
 	some id in _wgi
 	bundle.indices[id].value <= _t.wgi_severe_max
-	r := reason.index(rego.metadata.chain(), bundle.indices, id, {"limit": text.number(_t.wgi_severe_max)})
+	r := reason.make(rego.metadata.chain(), {"limit": _t.wgi_severe_max}, [concat(".", ["indices", id])], [])
 }
 
 # METADATA
@@ -243,9 +241,9 @@ _signals contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Concern signal: {{.values.en}}; at or below {{.limit.en}}.
+#       Concern signal: {{values .indicators}}; at or below {{num .limit}}.
 #     de: >-
-#       Bedenkliches Signal: {{.values.de}}; höchstens {{.limit.de}}.
+#       Bedenkliches Signal: {{values .indicators}}; höchstens {{num .limit}}.
 _signals contains r if {
 	low := {id |
 		some id in _wgi
@@ -253,13 +251,7 @@ _signals contains r if {
 		bundle.indices[id].value > _t.wgi_severe_max
 	}
 	count(low) > 0
-	indicators := bundle.indices_of(bundle.indices, low)
-	r := reason.make(
-		rego.metadata.chain(),
-		{"values": text.indicator_list(indicators), "limit": text.number(_t.wgi_concern_max)},
-		indicators,
-		[],
-	)
+	r := reason.make(rego.metadata.chain(), {"limit": _t.wgi_concern_max}, bundle.index_paths(low), [])
 }
 
 # METADATA
@@ -272,16 +264,14 @@ _signals contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Severe signal: {{.name.en}} {{.value.en}} of 10 ({{.year}}; {{.source}}), at or below {{.limit.en}}.
+#       Severe signal: {{with .indices.efw_military_interference}}{{name .}} {{value .}} of 10 ({{cite
+#       .}}){{end}}, at or below {{num .limit}}.
 #     de: >-
-#       Schwerwiegendes Signal: {{.name.de}} {{.value.de}} von 10 ({{.year}}; {{.source}}), höchstens
-#       {{.limit.de}}.
+#       Schwerwiegendes Signal: {{with .indices.efw_military_interference}}{{name .}} {{value .}} von 10
+#       ({{cite .}}){{end}}, höchstens {{num .limit}}.
 _signals contains r if {
 	bundle.indices.efw_military_interference.value <= _t.efw_severe_max
-	r := reason.index(
-		rego.metadata.chain(), bundle.indices, "efw_military_interference",
-		{"limit": text.number(_t.efw_severe_max)},
-	)
+	r := reason.make(rego.metadata.chain(), {"limit": _t.efw_severe_max}, ["indices.efw_military_interference"], [])
 }
 
 # METADATA
@@ -294,17 +284,15 @@ _signals contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Concern signal: {{.name.en}} {{.value.en}} of 10 ({{.year}}; {{.source}}), at or below {{.limit.en}}.
+#       Concern signal: {{with .indices.efw_military_interference}}{{name .}} {{value .}} of 10 ({{cite
+#       .}}){{end}}, at or below {{num .limit}}.
 #     de: >-
-#       Bedenkliches Signal: {{.name.de}} {{.value.de}} von 10 ({{.year}}; {{.source}}), höchstens
-#       {{.limit.de}}.
+#       Bedenkliches Signal: {{with .indices.efw_military_interference}}{{name .}} {{value .}} von 10 ({{cite
+#       .}}){{end}}, höchstens {{num .limit}}.
 _signals contains r if {
 	bundle.indices.efw_military_interference.value <= _t.efw_concern_max
 	bundle.indices.efw_military_interference.value > _t.efw_severe_max
-	r := reason.index(
-		rego.metadata.chain(), bundle.indices, "efw_military_interference",
-		{"limit": text.number(_t.efw_concern_max)},
-	)
+	r := reason.make(rego.metadata.chain(), {"limit": _t.efw_concern_max}, ["indices.efw_military_interference"], [])
 }
 
 # METADATA
@@ -320,13 +308,13 @@ _signals contains r if {
 #   message:
 #     en: >-
 #       Severe signal: torture or ill-treatment by state agents reported by a credible body within the last
-#       {{.years}} years: {{.items.en}}.
+#       {{.years}} years: {{items .evidence}}.
 #     de: >-
 #       Schwerwiegendes Signal: Folter oder Misshandlung durch staatliche Stellen, von einer glaubwürdigen
-#       Stelle berichtet, in den letzten {{.years}} Jahren: {{.items.de}}.
+#       Stelle berichtet, in den letzten {{.years}} Jahren: {{items .evidence}}.
 _signals contains r if {
 	count(_torture) > 0
-	r := reason.evidence(rego.metadata.chain(), _torture, {"years": _t.torture_window_years})
+	r := reason.make(rego.metadata.chain(), {"years": _t.torture_window_years}, [], evidence.ids(_torture))
 }
 
 # METADATA
@@ -340,13 +328,13 @@ _signals contains r if {
 #   message:
 #     en: >-
 #       Severe signal: lethal force by state forces against protesters or civilians within the last {{.years}}
-#       years: {{.items.en}}.
+#       years: {{items .evidence}}.
 #     de: >-
 #       Schwerwiegendes Signal: tödliche Gewalt staatlicher Kräfte gegen Demonstrierende oder Zivilpersonen in
-#       den letzten {{.years}} Jahren: {{.items.de}}.
+#       den letzten {{.years}} Jahren: {{items .evidence}}.
 _signals contains r if {
 	count(_lethal) > 0
-	r := reason.evidence(rego.metadata.chain(), _lethal, {"years": _t.lethal_repression_window_years})
+	r := reason.make(rego.metadata.chain(), {"years": _t.lethal_repression_window_years}, [], evidence.ids(_lethal))
 }
 
 # METADATA
@@ -359,12 +347,14 @@ _signals contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Severe signal: not ratified: {{.treaties.en}}.
+#       Severe signal: not ratified: {{values .indicators}}.
 #     de: >-
-#       Schwerwiegendes Signal: nicht ratifiziert: {{.treaties.de}}.
+#       Schwerwiegendes Signal: nicht ratifiziert: {{values .indicators}}.
 _signals contains r if {
 	some group in _t.severe_treaty_groups
-	r := _treaty_reason(rego.metadata.chain(), bundle.memberships, group)
+	gaps := bundle.not_joined({id | some id in group})
+	count(gaps) > 0
+	r := reason.make(rego.metadata.chain(), {}, bundle.membership_paths(gaps), [])
 }
 
 # METADATA
@@ -379,25 +369,14 @@ _signals contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Concern signal: not ratified: {{.treaties.en}}.
+#       Concern signal: not ratified: {{values .indicators}}.
 #     de: >-
-#       Bedenkliches Signal: nicht ratifiziert: {{.treaties.de}}.
+#       Bedenkliches Signal: nicht ratifiziert: {{values .indicators}}.
 _signals contains r if {
 	some group in _t.concern_treaty_groups
-	r := _treaty_reason(rego.metadata.chain(), bundle.memberships, group)
-}
-
-# A reason about the instruments of group known not to be ratified (none: undefined); members are
-# the bundle's memberships.
-_treaty_reason(chain, members, group) := reason.make(
-	chain,
-	{"treaties": text.indicator_list(indicators)},
-	indicators,
-	[],
-) if {
-	gaps := bundle.not_joined(members, group)
+	gaps := bundle.not_joined({id | some id in group})
 	count(gaps) > 0
-	indicators := bundle.memberships_of(members, gaps)
+	r := reason.make(rego.metadata.chain(), {}, bundle.membership_paths(gaps), [])
 }
 
 # METADATA
@@ -414,28 +393,25 @@ reasons contains r if some r in _findings
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       No human-rights signal. Checked: {{.checked.en}}; no credible torture report within {{.torture_years}}
-#       years and no lethal repression within {{.lethal_years}} years; no human-rights treaty read is known not
-#       to be ratified ({{.treaties_known}} of {{.treaties_total}} known).
+#       No human-rights signal. Checked: {{values .indices}}; no credible torture report within
+#       {{.torture_years}} years and no lethal repression within {{.lethal_years}} years; no human-rights treaty
+#       read is known not to be ratified ({{.treaties_known}} of {{.treaties_total}} known).
 #     de: >-
-#       Kein Menschenrechtssignal. Geprüft: {{.checked.de}}; kein glaubwürdiger Folterbericht in den letzten
+#       Kein Menschenrechtssignal. Geprüft: {{values .indices}}; kein glaubwürdiger Folterbericht in den letzten
 #       {{.torture_years}} Jahren und keine tödliche Repression in den letzten {{.lethal_years}} Jahren; keiner
 #       der geprüften Menschenrechtsverträge ist nachweislich nicht ratifiziert ({{.treaties_known}} von
 #       {{.treaties_total}} bekannt).
 reasons contains r if {
 	verdict == "not_critical"
-	indices := bundle.indices_of(bundle.indices, _read)
-	indicators := array.concat(indices, bundle.memberships_of(bundle.memberships, _treaties))
 	r := reason.make(
 		rego.metadata.chain(),
 		{
-			"checked": text.indicator_list(indices),
 			"torture_years": _t.torture_window_years,
 			"lethal_years": _t.lethal_repression_window_years,
-			"treaties_known": count(_treaties) - count(bundle.unknown(bundle.memberships, _treaties)),
+			"treaties_known": count(_treaties & bundle.known),
 			"treaties_total": count(_treaties),
 		},
-		indicators,
+		array.concat(bundle.index_paths(_read), bundle.membership_paths(_treaties)),
 		[],
 	)
 }

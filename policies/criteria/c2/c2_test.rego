@@ -24,6 +24,17 @@ _signals(bundle) := s if {
 
 _torture(date, reporter) := object.union(td.event("torture-1", date, "torture"), {"reported_by": reporter})
 
+test_no_data_reason if {
+	some r in criterion.reasons with input as td.bundle({}, {}, [], [])
+	r == {
+		"code": "C2-NO-DATA",
+		"verdict": "insufficient_data",
+		"vars": {"torture_years": 3, "lethal_years": 5},
+		"indicators": [],
+		"evidence": [],
+	}
+}
+
 test_no_data_is_insufficient if {
 	_verdict(td.bundle({}, {}, [], [])) == "insufficient_data"
 	_codes(td.bundle({}, {}, [], [])) == ["C2-NO-DATA"]
@@ -59,20 +70,15 @@ test_pass_reason if {
 		[],
 	)
 	some r in criterion.reasons with input as bundle
-	r.message.en == concat("", [
-		"No human-rights signal. Checked: Freedom House status: Free (2025; Test index source); Political Terror ",
-		"Scale: 1 (2025; Test index source); no credible torture report within 3 years and no lethal repression ",
-		"within 5 years; no human-rights treaty read is known not to be ratified (3 of 7 known).",
-	])
-	r.message.de == concat("", [
-		"Kein Menschenrechtssignal. Geprüft: Freedom-House-Status: frei (2025; Test index source); Political ",
-		"Terror Scale: 1 (2025; Test index source); kein glaubwürdiger Folterbericht in den letzten 3 Jahren und ",
-		"keine tödliche Repression in den letzten 5 Jahren; keiner der geprüften Menschenrechtsverträge ist ",
-		"nachweislich nicht ratifiziert (3 von 7 bekannt).",
-	])
-	[i.id | some i in r.indicators] == [
-		"indices.fh_status", "indices.pts", "memberships.cat", "memberships.iccpr", "memberships.rome_statute",
-	]
+	r == {
+		"code": "C2-PASS",
+		"verdict": "not_critical",
+		"vars": {"torture_years": 3, "lethal_years": 5, "treaties_known": 3, "treaties_total": 7},
+		"indicators": [
+			"indices.fh_status", "indices.pts", "memberships.cat", "memberships.iccpr", "memberships.rome_statute",
+		],
+		"evidence": [],
+	}
 }
 
 test_government_one_sided_violence_is_critical_at_the_limit if {
@@ -89,19 +95,9 @@ test_government_one_sided_violence_reason if {
 	some r in criterion.reasons with input as _free({"ucdp_gov_osv_years_5y": td.index(2)})
 	r == {
 		"code": "C2-GOV-ONE-SIDED-VIOLENCE",
-		"criterion": 2,
 		"verdict": "critical",
-		"message": {
-			"en": concat("", [
-				"UCDP records one-sided violence against civilians by the government in 2 of the last five years ",
-				"(2025; Test index source); 1 or more make the criterion critical.",
-			]),
-			"de": concat("", [
-				"UCDP verzeichnet einseitige Gewalt der Regierung gegen Zivilpersonen in 2 der letzten fünf Jahre ",
-				"(2025; Test index source); ab 1 ist das Kriterium kritisch.",
-			]),
-		},
-		"indicators": [{"id": "indices.ucdp_gov_osv_years_5y", "value": 2, "year": 2025, "source": "Test index source"}],
+		"vars": {"limit": 1},
+		"indicators": ["indices.ucdp_gov_osv_years_5y"],
 		"evidence": [],
 	}
 }
@@ -117,17 +113,10 @@ test_not_free_reason if {
 	some r in criterion.reasons with input as td.with_indices({"fh_status": entry})
 	r == {
 		"code": "C2-FH-NOT-FREE",
-		"criterion": 2,
 		"verdict": "possibly_critical",
 		"signal": "severe",
-		"message": {
-			"en": "Severe signal: Freedom House rates the country \"Not Free\" (2026; Freedom House (BICC report)).",
-			"de": concat("", [
-				"Schwerwiegendes Signal: Freedom House stuft das Land als „nicht frei“ ein (2026; Freedom House ",
-				"(BICC report)).",
-			]),
-		},
-		"indicators": [object.union(entry, {"id": "indices.fh_status"})],
+		"vars": {},
+		"indicators": ["indices.fh_status"],
 		"evidence": [],
 	}
 }
@@ -148,16 +137,16 @@ test_one_severe_and_one_concern_is_critical if {
 test_signals_critical_reason if {
 	some r in criterion.reasons with input as td.with_indices({"fh_status": td.index("NF"), "pts": td.index(3)})
 	r.code == "C2-SIGNALS-CRITICAL"
-	r.verdict == "critical"
-	not r.signal
-	r.message.en == concat("", [
-		"1 severe and 1 concern signals (C2-FH-NOT-FREE, C2-PTS-ELEVATED): at least 1 severe and 2 signals in all ",
-		"make the criterion critical.",
-	])
-	r.message.de == concat("", [
-		"1 schwerwiegende und 1 bedenkliche Signale (C2-FH-NOT-FREE, C2-PTS-ELEVATED): mindestens 1 ",
-		"schwerwiegendes und insgesamt 2 Signale machen das Kriterium kritisch.",
-	])
+	r == {
+		"code": "C2-SIGNALS-CRITICAL",
+		"verdict": "critical",
+		"vars": {
+			"severe": 1, "concern": 1, "codes": {"C2-FH-NOT-FREE", "C2-PTS-ELEVATED"},
+			"min_severe": 1, "min_total": 2,
+		},
+		"indicators": [],
+		"evidence": [],
+	}
 }
 
 test_two_concern_signals_are_possibly_critical if {
@@ -174,6 +163,11 @@ test_signal_count_thresholds_from_data if {
 }
 
 test_pts_thresholds if {
+	some high in criterion.reasons with input as _free({"pts": td.index(5)})
+	high.vars == {"limit": 4}
+	high.indicators == ["indices.pts"]
+	some elevated in criterion.reasons with input as _free({"pts": td.index(3)})
+	elevated.vars == {"limit": 3}
 	_signals(_free({"pts": td.index(5)})) == [["C2-PTS-HIGH", "severe"]]
 	_signals(_free({"pts": td.index(4)})) == [["C2-PTS-HIGH", "severe"]]
 	_signals(_free({"pts": td.index(3)})) == [["C2-PTS-ELEVATED", "concern"]]
@@ -204,15 +198,9 @@ test_wgi_concern_is_one_signal_for_both if {
 	_signals(bundle) == [["C2-WGI-LOW", "concern"]]
 	_verdict(bundle) == "possibly_critical"
 	some r in criterion.reasons with input as bundle
-	r.message.en == concat("", [
-		"Concern signal: WGI Rule of Law: -0.5 (2025; Test index source); WGI Voice and Accountability: 0 ",
-		"(2025; Test index source); at or below 0.",
-	])
-	r.message.de == concat("", [
-		"Bedenkliches Signal: WGI Rechtsstaatlichkeit: -0,5 (2025; Test index source); WGI Mitsprache und ",
-		"Verantwortlichkeit: 0 (2025; Test index source); höchstens 0.",
-	])
-	[i.id | some i in r.indicators] == ["indices.wgi_rule_of_law", "indices.wgi_voice_accountability"]
+	r.code == "C2-WGI-LOW"
+	r.vars == {"limit": 0}
+	r.indicators == ["indices.wgi_rule_of_law", "indices.wgi_voice_accountability"]
 }
 
 test_wgi_above_zero_is_no_signal if {
@@ -227,11 +215,11 @@ test_wgi_severe_and_concern_together if {
 	_verdict(bundle) == "critical"
 }
 
-test_wgi_severe_message if {
+test_wgi_severe_reason if {
 	some r in criterion.reasons with input as td.with_indices({"wgi_rule_of_law": td.index(-1.25)})
 	r.code == "C2-WGI-VERY-LOW"
-	r.message.en == "Severe signal: WGI Rule of Law -1.25 (2025; Test index source), at or below -1."
-	r.message.de == "Schwerwiegendes Signal: WGI Rechtsstaatlichkeit -1,25 (2025; Test index source), höchstens -1."
+	r.vars == {"limit": -1}
+	r.indicators == ["indices.wgi_rule_of_law"]
 }
 
 test_efw_thresholds if {
@@ -241,18 +229,15 @@ test_efw_thresholds if {
 	_signals(_free({"efw_military_interference": td.index(6.71)})) == []
 }
 
-test_efw_messages if {
+test_efw_reasons if {
 	some high in criterion.reasons with input as _free({"efw_military_interference": td.index(2.5)})
-	high.message.en == concat("", [
-		"Severe signal: EFW military interference (10 = none) 2.5 of 10 (2025; Test index source), at or below 3.3.",
-	])
-	high.message.de == concat("", [
-		"Schwerwiegendes Signal: EFW Einfluss des Militärs auf Rechtsstaat und Politik (10 = keiner) 2,5 von 10 ",
-		"(2025; Test index source), höchstens 3,3.",
-	])
+	high.code == "C2-EFW-MILITARY-HIGH"
+	high.vars == {"limit": 3.3}
+	high.indicators == ["indices.efw_military_interference"]
 	some elevated in criterion.reasons with input as _free({"efw_military_interference": td.index(5)})
 	elevated.code == "C2-EFW-MILITARY-ELEVATED"
-	endswith(elevated.message.de, "5 von 10 (2025; Test index source), höchstens 6,7.")
+	elevated.vars == {"limit": 6.7}
+	elevated.indicators == ["indices.efw_military_interference"]
 }
 
 test_torture_by_credible_reporter_within_window if {
@@ -293,18 +278,16 @@ test_credible_torture_evidence_alone_is_decisive if {
 
 test_torture_reason if {
 	item := object.union(_torture("2025-07-15", "un_body"), {"summary_de": "Testereignis", "cited_source": "HRW"})
-	some r in criterion.reasons with input as td.bundle({}, {}, [], [item])
-	r.code == "C2-TORTURE"
-	r.message.en == concat("", [
-		"Severe signal: torture or ill-treatment by state agents reported by a credible body within the last 3 years: ",
-		"2025-07-15: Test event torture-1 (HRW (Test evidence source)).",
-	])
-	r.message.de == concat("", [
-		"Schwerwiegendes Signal: Folter oder Misshandlung durch staatliche Stellen, von einer glaubwürdigen Stelle ",
-		"berichtet, in den letzten 3 Jahren: 15.07.2025: Testereignis (HRW (Test evidence source)).",
-	])
-	r.indicators == []
-	r.evidence == [item]
+	later := object.union(_torture("2025-08-01", "npm"), {"id": "torture-0"})
+	some r in criterion.reasons with input as td.bundle({}, {}, [], [later, item])
+	r == {
+		"code": "C2-TORTURE",
+		"verdict": "possibly_critical",
+		"signal": "severe",
+		"vars": {"years": 3},
+		"indicators": [],
+		"evidence": ["torture-1", "torture-0"],
+	}
 }
 
 test_lethal_repression_window_boundary if {
@@ -317,6 +300,10 @@ test_lethal_repression_window_boundary if {
 
 test_lethal_repression_evidence_alone_is_decisive if {
 	_verdict(td.bundle({}, {}, [], [td.event("r", "2025-01-01", "lethal_repression")])) == "possibly_critical"
+	some r in criterion.reasons with input as td.bundle({}, {}, [], [td.event("r", "2025-01-01", "lethal_repression")])
+	r.code == "C2-LETHAL-REPRESSION"
+	r.vars == {"years": 5}
+	r.evidence == ["r"]
 }
 
 test_other_categories_do_not_count if {
@@ -356,15 +343,12 @@ test_treaty_reason if {
 	bundle := td.bundle({}, {"cat": {"status": "signatory", "year": 1998, "source": "UN Treaty Collection"}}, [], [])
 	some r in criterion.reasons with input as bundle
 	r.code == "C2-TREATY-SEVERE"
-	r.message.en == concat("", [
-		"Severe signal: not ratified: Convention against Torture (CAT): signed, not ratified ",
-		"(1998; UN Treaty Collection).",
-	])
-	r.message.de == concat("", [
-		"Schwerwiegendes Signal: nicht ratifiziert: Antifolterkonvention (CAT): unterzeichnet, nicht ratifiziert ",
-		"(1998; UN Treaty Collection).",
-	])
-	r.indicators == [{"id": "memberships.cat", "value": "signatory", "year": 1998, "source": "UN Treaty Collection"}]
+	r.vars == {}
+	r.indicators == ["memberships.cat"]
+	core := td.bundle({}, td.memberships(["iccpr", "crc", "cedaw"], "not_party"), [], [])
+	some c in criterion.reasons with input as core
+	c.code == "C2-TREATY-CONCERN"
+	c.indicators == ["memberships.cedaw", "memberships.crc", "memberships.iccpr"]
 }
 
 test_kazakhstan_like_signals if {

@@ -1,5 +1,5 @@
 # METADATA
-# title: "Criterion 3: Internal situation (tensions or armed conflicts)"
+# title: Internal situation (tensions or armed conflicts)
 # description: >-
 #   Internal situation in the country of final destination, as a function of the existence of
 #   tensions or armed conflicts. Published BICC rule: critical with frequent, organised use of
@@ -23,7 +23,6 @@ import data.lib.bundle
 import data.lib.evidence
 import data.lib.rating
 import data.lib.reason
-import data.lib.text
 
 _t := data.thresholds.c3
 
@@ -46,21 +45,15 @@ verdict := rating.verdict(_rateable, {f.verdict | some f in _findings})
 # METADATA
 # title: missing
 # description: Absent indices this criterion reads.
-missing contains path if some path in bundle.missing_indices(bundle.indices, _read)
+missing contains path if some path in bundle.missing_indices(_read)
 
 default _rateable := false
 
-_rateable if {
-	some id in _decisive
-	bundle.indices[id]
-}
+_rateable if count(_decisive & bundle.index_ids) > 0
 
 _rateable if count(_unrest) > 0
 
-_unrest := evidence.items(
-	bundle.dated, _t.evidence_categories,
-	evidence.window_start(bundle.as_of, _t.evidence_window_years),
-)
+_unrest := evidence.items(_t.evidence_categories, _t.evidence_window_years)
 
 # METADATA
 # title: Internal armed conflict
@@ -71,17 +64,15 @@ _unrest := evidence.items(
 #   basis: published
 #   message:
 #     en: >-
-#       {{.value.en}} ongoing internal armed conflict(s) on the territory ({{.year}}; {{.source}});
-#       {{.limit.en}} or more make the criterion critical.
+#       {{with .indices.ucdp_internal_conflicts}}{{value .}} ongoing internal armed {{plural . "conflict"
+#       "conflicts"}} on the territory ({{cite .}}){{end}}; {{num .limit}} or more make the criterion critical.
 #     de: >-
-#       {{.value.de}} andauernde(r) innerstaatliche(r) bewaffnete(r) Konflikt(e) im Staatsgebiet ({{.year}};
-#       {{.source}}); ab {{.limit.de}} ist das Kriterium kritisch.
+#       {{with .indices.ucdp_internal_conflicts}}{{value .}} {{plural . "andauernder innerstaatlicher
+#       bewaffneter Konflikt" "andauernde innerstaatliche bewaffnete Konflikte"}} im Staatsgebiet ({{cite
+#       .}}){{end}}; ab {{num .limit}} ist das Kriterium kritisch.
 _findings contains r if {
 	bundle.indices.ucdp_internal_conflicts.value >= _t.internal_conflicts_min
-	r := reason.index(
-		rego.metadata.chain(), bundle.indices, "ucdp_internal_conflicts",
-		{"limit": text.number(_t.internal_conflicts_min)},
-	)
+	r := reason.make(rego.metadata.chain(), {"limit": _t.internal_conflicts_min}, ["indices.ucdp_internal_conflicts"], [])
 }
 
 # METADATA
@@ -93,12 +84,14 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       {{.value.en}} non-state conflict(s) on the territory ({{.year}}; {{.source}}).
+#       {{with .indices.ucdp_nonstate_conflicts}}{{value .}} non-state {{plural . "conflict" "conflicts"}} on
+#       the territory ({{cite .}}){{end}}.
 #     de: >-
-#       {{.value.de}} nichtstaatliche(r) Konflikt(e) im Staatsgebiet ({{.year}}; {{.source}}).
+#       {{with .indices.ucdp_nonstate_conflicts}}{{value .}} {{plural . "nichtstaatlicher Konflikt"
+#       "nichtstaatliche Konflikte"}} im Staatsgebiet ({{cite .}}){{end}}.
 _findings contains r if {
 	bundle.indices.ucdp_nonstate_conflicts.value >= _t.nonstate_conflicts_min
-	r := reason.index(rego.metadata.chain(), bundle.indices, "ucdp_nonstate_conflicts", {})
+	r := reason.make(rego.metadata.chain(), {}, ["indices.ucdp_nonstate_conflicts"], [])
 }
 
 # METADATA
@@ -110,12 +103,14 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       {{.value.en}} coup attempt(s) in the last 20 years ({{.year}}; {{.source}}).
+#       {{with .indices.coups_20y}}{{value .}} coup {{plural . "attempt" "attempts"}} in the last 20 years
+#       ({{cite .}}){{end}}.
 #     de: >-
-#       {{.value.de}} Putschversuch(e) in den letzten 20 Jahren ({{.year}}; {{.source}}).
+#       {{with .indices.coups_20y}}{{value .}} {{plural . "Putschversuch" "Putschversuche"}} in den letzten 20
+#       Jahren ({{cite .}}){{end}}.
 _findings contains r if {
 	bundle.indices.coups_20y.value >= _t.coups_min
-	r := reason.index(rego.metadata.chain(), bundle.indices, "coups_20y", {})
+	r := reason.make(rego.metadata.chain(), {}, ["indices.coups_20y"], [])
 }
 
 # METADATA
@@ -127,14 +122,16 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       {{.name.en}} {{.value.en}} ({{.year}}; {{.source}}), at or below {{.limit.en}}.
+#       {{with .indices.wgi_political_stability}}{{name .}} {{value .}} ({{cite .}}){{end}}, at or below {{num
+#       .limit}}.
 #     de: >-
-#       {{.name.de}} {{.value.de}} ({{.year}}; {{.source}}), höchstens {{.limit.de}}.
+#       {{with .indices.wgi_political_stability}}{{name .}} {{value .}} ({{cite .}}){{end}}, höchstens {{num
+#       .limit}}.
 _findings contains r if {
 	bundle.indices.wgi_political_stability.value <= _t.wgi_political_stability_max
-	r := reason.index(
-		rego.metadata.chain(), bundle.indices, "wgi_political_stability",
-		{"limit": text.number(_t.wgi_political_stability_max)},
+	r := reason.make(
+		rego.metadata.chain(), {"limit": _t.wgi_political_stability_max},
+		["indices.wgi_political_stability"], [],
 	)
 }
 
@@ -147,12 +144,12 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Political Terror Scale {{.value.en}} of 5 ({{.year}}; {{.source}}), at or above {{.limit.en}}.
+#       Political Terror Scale {{value .indices.pts}} of 5 ({{cite .indices.pts}}), at or above {{num .limit}}.
 #     de: >-
-#       Political Terror Scale {{.value.de}} von 5 ({{.year}}; {{.source}}), mindestens {{.limit.de}}.
+#       Political Terror Scale {{value .indices.pts}} von 5 ({{cite .indices.pts}}), mindestens {{num .limit}}.
 _findings contains r if {
 	bundle.indices.pts.value >= _t.pts_min
-	r := reason.index(rego.metadata.chain(), bundle.indices, "pts", {"limit": text.number(_t.pts_min)})
+	r := reason.make(rego.metadata.chain(), {"limit": _t.pts_min}, ["indices.pts"], [])
 }
 
 # METADATA
@@ -164,14 +161,14 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Very high fragility: Fragile States Index {{.value.en}} of 120 ({{.year}}; {{.source}}), at or above
-#       {{.limit.en}}.
+#       Very high fragility: Fragile States Index {{value .indices.fsi_total}} of 120 ({{cite
+#       .indices.fsi_total}}), at or above {{num .limit}}.
 #     de: >-
-#       Sehr hohe Fragilität: Fragile States Index {{.value.de}} von 120 ({{.year}}; {{.source}}), mindestens
-#       {{.limit.de}}.
+#       Sehr hohe Fragilität: Fragile States Index {{value .indices.fsi_total}} von 120 ({{cite
+#       .indices.fsi_total}}), mindestens {{num .limit}}.
 _findings contains r if {
 	bundle.indices.fsi_total.value >= _fsi_very_high_min
-	r := reason.index(rego.metadata.chain(), bundle.indices, "fsi_total", {"limit": text.number(_fsi_very_high_min)})
+	r := reason.make(rego.metadata.chain(), {"limit": _fsi_very_high_min}, ["indices.fsi_total"], [])
 }
 
 # METADATA
@@ -183,14 +180,14 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Violent unrest, a state of emergency or lethal repression within the last {{.years}} years:
-#       {{.items.en}}.
+#       Violent unrest, a state of emergency or lethal repression within the last {{.years}} years: {{items
+#       .evidence}}.
 #     de: >-
-#       Gewaltsame Unruhen, Ausnahmezustand oder tödliche Repression in den letzten {{.years}} Jahren:
-#       {{.items.de}}.
+#       Gewaltsame Unruhen, Ausnahmezustand oder tödliche Repression in den letzten {{.years}} Jahren: {{items
+#       .evidence}}.
 _findings contains r if {
 	count(_unrest) > 0
-	r := reason.evidence(rego.metadata.chain(), _unrest, {"years": _t.evidence_window_years})
+	r := reason.make(rego.metadata.chain(), {"years": _t.evidence_window_years}, [], evidence.ids(_unrest))
 }
 
 # METADATA
@@ -207,21 +204,15 @@ reasons contains r if some r in _findings
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       No internal armed conflict and no sign of internal tension. Checked: {{.checked.en}}; no violent unrest,
-#       state of emergency or lethal repression within the last {{.years}} years.
+#       No internal armed conflict and no sign of internal tension. Checked: {{values .indicators}}; no violent
+#       unrest, state of emergency or lethal repression within the last {{.years}} years.
 #     de: >-
-#       Kein innerstaatlicher bewaffneter Konflikt und kein Anzeichen innerer Spannungen. Geprüft:
-#       {{.checked.de}}; keine gewaltsamen Unruhen, kein Ausnahmezustand und keine tödliche Repression in den
+#       Kein innerstaatlicher bewaffneter Konflikt und kein Anzeichen innerer Spannungen. Geprüft: {{values
+#       .indicators}}; keine gewaltsamen Unruhen, kein Ausnahmezustand und keine tödliche Repression in den
 #       letzten {{.years}} Jahren.
 reasons contains r if {
 	verdict == "not_critical"
-	indicators := bundle.indices_of(bundle.indices, _read)
-	r := reason.make(
-		rego.metadata.chain(),
-		{"checked": text.indicator_list(indicators), "years": _t.evidence_window_years},
-		indicators,
-		[],
-	)
+	r := reason.make(rego.metadata.chain(), {"years": _t.evidence_window_years}, bundle.index_paths(_read), [])
 }
 
 # METADATA

@@ -29,13 +29,7 @@ test_no_data_is_insufficient if {
 
 test_no_data_reason if {
 	some r in criterion.reasons with input as td.bundle({}, {}, [], [])
-	r.code == "C3-NO-DATA"
-	r.verdict == "insufficient_data"
-	r.message.en == concat("", [
-		"No decisive indicator is present: no UCDP internal or non-state conflict count, no WGI Political ",
-		"Stability, no Political Terror Scale, and no evidence of violent unrest, a state of emergency or lethal ",
-		"repression within the last 5 years.",
-	])
+	r == {"code": "C3-NO-DATA", "verdict": "insufficient_data", "vars": {"years": 5}, "indicators": [], "evidence": []}
 	criterion.missing == {
 		"indices.coups_20y", "indices.fsi_total", "indices.pts", "indices.ucdp_internal_conflicts",
 		"indices.ucdp_nonstate_conflicts", "indices.wgi_political_stability",
@@ -52,25 +46,17 @@ test_internal_conflict_reason if {
 	some r in criterion.reasons with input as td.with_indices({"ucdp_internal_conflicts": td.index(2)})
 	r == {
 		"code": "C3-INTERNAL-CONFLICT",
-		"criterion": 3,
 		"verdict": "critical",
-		"message": {
-			"en": concat("", [
-				"2 ongoing internal armed conflict(s) on the territory (2025; Test index source); 1 or more make the ",
-				"criterion critical.",
-			]),
-			"de": concat("", [
-				"2 andauernde(r) innerstaatliche(r) bewaffnete(r) Konflikt(e) im Staatsgebiet (2025; Test index source); ",
-				"ab 1 ist das Kriterium kritisch.",
-			]),
-		},
-		"indicators": [{"id": "indices.ucdp_internal_conflicts", "value": 2, "year": 2025, "source": "Test index source"}],
+		"vars": {"limit": 1},
+		"indicators": ["indices.ucdp_internal_conflicts"],
 		"evidence": [],
 	}
 }
 
 test_nonstate_conflict if {
 	_codes(_calm({"ucdp_nonstate_conflicts": td.index(1)}, [])) == ["C3-NONSTATE-CONFLICT"]
+	some r in criterion.reasons with input as _calm({"ucdp_nonstate_conflicts": td.index(1)}, [])
+	r.indicators == ["indices.ucdp_nonstate_conflicts"]
 	_verdict(_calm({"ucdp_nonstate_conflicts": td.index(1)}, [])) == "possibly_critical"
 	_verdict(_calm({"ucdp_nonstate_conflicts": td.index(0)}, [])) == "not_critical"
 	_verdict(td.with_indices({"ucdp_nonstate_conflicts": td.index(0)})) == "not_critical"
@@ -78,6 +64,8 @@ test_nonstate_conflict if {
 
 test_coup if {
 	_codes(_calm({"coups_20y": td.index(1)}, [])) == ["C3-COUP"]
+	some r in criterion.reasons with input as _calm({"coups_20y": td.index(1)}, [])
+	r.indicators == ["indices.coups_20y"]
 	_verdict(_calm({"coups_20y": td.index(0)}, [])) == "not_critical"
 }
 
@@ -86,11 +74,15 @@ test_political_stability if {
 	_verdict(_calm({"wgi_political_stability": td.index(-0.49)}, [])) == "not_critical"
 	_verdict(td.with_indices({"wgi_political_stability": td.index(0.3)})) == "not_critical"
 	some r in criterion.reasons with input as _calm({"wgi_political_stability": td.index(-1.1)}, [])
-	r.message.de == "WGI Politische Stabilität -1,1 (2025; Test index source), höchstens -0,5."
+	r.vars == {"limit": -0.5}
+	r.indicators == ["indices.wgi_political_stability"]
 }
 
 test_pts if {
 	_codes(_calm({"pts": td.index(3)}, [])) == ["C3-PTS"]
+	some r in criterion.reasons with input as _calm({"pts": td.index(3)}, [])
+	r.vars == {"limit": 3}
+	r.indicators == ["indices.pts"]
 	_verdict(_calm({"pts": td.index(2)}, [])) == "not_critical"
 	_verdict(td.with_indices({"pts": td.index(2)})) == "not_critical"
 	_codes(_calm({"pts": td.index(3)}, [])) == ["C3-PASS"] with data.thresholds.c3.pts_min as 4
@@ -98,6 +90,9 @@ test_pts if {
 
 test_very_high_fragility_uses_criterion_5_threshold if {
 	_codes(_calm({"fsi_total": td.index(90)}, [])) == ["C3-FRAGILITY-VERY-HIGH"]
+	some r in criterion.reasons with input as _calm({"fsi_total": td.index(90)}, [])
+	r.vars == {"limit": 90}
+	r.indicators == ["indices.fsi_total"]
 	_verdict(_calm({"fsi_total": td.index(89.9)}, [])) == "not_critical"
 	_verdict(_calm({"fsi_total": td.index(89.9)}, [])) == "possibly_critical"
 		with data.thresholds.c5.fsi_very_high_min as 85
@@ -127,13 +122,13 @@ test_unrest_reason_lists_items_in_date_order if {
 		td.event("old", "2010-01-05", "unrest"),
 	]
 	some r in criterion.reasons with input as _calm({}, evidence)
-	r.code == "C3-UNREST"
-	[e.id | some e in r.evidence] == ["a", "c", "b"]
-	r.message.en == concat("", [
-		"Violent unrest, a state of emergency or lethal repression within the last 5 years: 2022-01-05: Test event a ",
-		"(Test evidence source); 2022-01-05: Test event c (Test evidence source); 2022-01-06: Test event b ",
-		"(Test evidence source).",
-	])
+	r == {
+		"code": "C3-UNREST",
+		"verdict": "possibly_critical",
+		"vars": {"years": 5},
+		"indicators": [],
+		"evidence": ["a", "c", "b"],
+	}
 }
 
 test_critical_and_possibly_critical_together if {
@@ -145,14 +140,13 @@ test_critical_and_possibly_critical_together if {
 test_pass_reason if {
 	bundle := _calm({"pts": td.index(1), "coups_20y": td.index(0)}, [td.event("old", "2015-01-01", "unrest")])
 	some r in criterion.reasons with input as bundle
-	r.code == "C3-PASS"
-	r.message.en == concat("", [
-		"No internal armed conflict and no sign of internal tension. Checked: coup attempts in the last 20 years: 0 ",
-		"(2025; Test index source); Political Terror Scale: 1 (2025; Test index source); internal armed conflicts ",
-		"(UCDP): 0 (2025; Test index source); no violent unrest, state of emergency or lethal repression within the ",
-		"last 5 years.",
-	])
-	r.evidence == []
+	r == {
+		"code": "C3-PASS",
+		"verdict": "not_critical",
+		"vars": {"years": 5},
+		"indicators": ["indices.coups_20y", "indices.pts", "indices.ucdp_internal_conflicts"],
+		"evidence": [],
+	}
 	criterion.missing == {
 		"indices.fsi_total", "indices.ucdp_nonstate_conflicts", "indices.wgi_political_stability",
 	} with input as bundle

@@ -1,5 +1,5 @@
 # METADATA
-# title: "Criterion 4: Preservation of regional peace, security and stability"
+# title: Preservation of regional peace, security and stability
 # description: >-
 #   Preservation of regional peace, security and stability. Published BICC rule: critical only
 #   when the state is a party (primary or secondary) to an ongoing international armed conflict;
@@ -21,7 +21,6 @@ import data.lib.bundle
 import data.lib.evidence
 import data.lib.rating
 import data.lib.reason
-import data.lib.text
 
 _t := data.thresholds.c4
 
@@ -38,19 +37,13 @@ verdict := rating.verdict(_rateable, {f.verdict | some f in _findings})
 # METADATA
 # title: missing
 # description: Absent indices this criterion reads.
-missing contains path if some path in bundle.missing_indices(bundle.indices, _read)
+missing contains path if some path in bundle.missing_indices(_read)
 
 default _rateable := false
 
-_rateable if {
-	some id in _decisive
-	bundle.indices[id]
-}
+_rateable if count(_decisive & bundle.index_ids) > 0
 
-_clashes := evidence.items(
-	bundle.dated, _t.evidence_categories,
-	evidence.window_start(bundle.as_of, _t.evidence_window_years),
-)
+_clashes := evidence.items(_t.evidence_categories, _t.evidence_window_years)
 
 # METADATA
 # title: International armed conflict
@@ -61,18 +54,18 @@ _clashes := evidence.items(
 #   basis: published
 #   message:
 #     en: >-
-#       The state is a party to {{.value.en}} ongoing international armed conflict(s), UN Security Council
-#       mandated operations excluded ({{.year}}; {{.source}}); {{.limit.en}} or more make the criterion
-#       critical.
+#       {{with .indices.ucdp_interstate_conflicts}}The state is a party to {{value .}} ongoing international
+#       armed {{plural . "conflict" "conflicts"}}, UN Security Council mandated operations excluded ({{cite
+#       .}}){{end}}; {{num .limit}} or more make the criterion critical.
 #     de: >-
-#       Der Staat ist Partei in {{.value.de}} andauernden internationalen bewaffneten Konflikt(en), ohne vom
-#       UN-Sicherheitsrat mandatierte Einsätze ({{.year}}; {{.source}}); ab {{.limit.de}} ist das Kriterium
-#       kritisch.
+#       {{with .indices.ucdp_interstate_conflicts}}Der Staat ist Partei in {{value .}} andauernden
+#       internationalen bewaffneten {{plural . "Konflikt" "Konflikten"}}, ohne vom UN-Sicherheitsrat
+#       mandatierte Einsätze ({{cite .}}){{end}}; ab {{num .limit}} ist das Kriterium kritisch.
 _findings contains r if {
 	bundle.indices.ucdp_interstate_conflicts.value >= _t.interstate_conflicts_min
-	r := reason.index(
-		rego.metadata.chain(), bundle.indices, "ucdp_interstate_conflicts",
-		{"limit": text.number(_t.interstate_conflicts_min)},
+	r := reason.make(
+		rego.metadata.chain(), {"limit": _t.interstate_conflicts_min},
+		["indices.ucdp_interstate_conflicts"], [],
 	)
 }
 
@@ -85,12 +78,14 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       {{.value.en}} neighbouring country/countries with an active armed conflict ({{.year}}; {{.source}}).
+#       {{with .indices.ucdp_neighbour_conflicts}}{{value .}} neighbouring {{plural . "country" "countries"}}
+#       with an active armed conflict ({{cite .}}){{end}}.
 #     de: >-
-#       {{.value.de}} Nachbarland/Nachbarländer mit aktivem bewaffnetem Konflikt ({{.year}}; {{.source}}).
+#       {{with .indices.ucdp_neighbour_conflicts}}{{value .}} {{plural . "Nachbarland" "Nachbarländer"}} mit
+#       aktivem bewaffnetem Konflikt ({{cite .}}){{end}}.
 _findings contains r if {
 	bundle.indices.ucdp_neighbour_conflicts.value >= _t.neighbour_conflicts_min
-	r := reason.index(rego.metadata.chain(), bundle.indices, "ucdp_neighbour_conflicts", {})
+	r := reason.make(rego.metadata.chain(), {}, ["indices.ucdp_neighbour_conflicts"], [])
 }
 
 # METADATA
@@ -102,14 +97,14 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       The state was a party to {{.value.en}} international armed conflict(s) in the last ten years ({{.year}};
-#       {{.source}}).
+#       {{with .indices.ucdp_international_conflicts_10y}}The state was a party to {{value .}} international
+#       armed {{plural . "conflict" "conflicts"}} in the last ten years ({{cite .}}){{end}}.
 #     de: >-
-#       Der Staat war in den letzten zehn Jahren Partei in {{.value.de}} internationalen bewaffneten
-#       Konflikt(en) ({{.year}}; {{.source}}).
+#       {{with .indices.ucdp_international_conflicts_10y}}Der Staat war in den letzten zehn Jahren Partei in
+#       {{value .}} internationalen bewaffneten {{plural . "Konflikt" "Konflikten"}} ({{cite .}}){{end}}.
 _findings contains r if {
 	bundle.indices.ucdp_international_conflicts_10y.value >= _t.international_conflicts_10y_min
-	r := reason.index(rego.metadata.chain(), bundle.indices, "ucdp_international_conflicts_10y", {})
+	r := reason.make(rego.metadata.chain(), {}, ["indices.ucdp_international_conflicts_10y"], [])
 }
 
 # METADATA
@@ -121,12 +116,14 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       {{.value.en}} coup attempt(s) in the last 20 years ({{.year}}; {{.source}}).
+#       {{with .indices.coups_20y}}{{value .}} coup {{plural . "attempt" "attempts"}} in the last 20 years
+#       ({{cite .}}){{end}}.
 #     de: >-
-#       {{.value.de}} Putschversuch(e) in den letzten 20 Jahren ({{.year}}; {{.source}}).
+#       {{with .indices.coups_20y}}{{value .}} {{plural . "Putschversuch" "Putschversuche"}} in den letzten 20
+#       Jahren ({{cite .}}){{end}}.
 _findings contains r if {
 	bundle.indices.coups_20y.value >= _t.coups_min
-	r := reason.index(rego.metadata.chain(), bundle.indices, "coups_20y", {})
+	r := reason.make(rego.metadata.chain(), {}, ["indices.coups_20y"], [])
 }
 
 # METADATA
@@ -139,13 +136,13 @@ _findings contains r if {
 #   message:
 #     en: >-
 #       Armed border clashes or open territorial claims involving the state within the last {{.years}} years:
-#       {{.items.en}}.
+#       {{items .evidence}}.
 #     de: >-
 #       Bewaffnete Grenzzusammenstöße oder offene Gebietsansprüche unter Beteiligung des Staates in den letzten
-#       {{.years}} Jahren: {{.items.de}}.
+#       {{.years}} Jahren: {{items .evidence}}.
 _findings contains r if {
 	count(_clashes) > 0
-	r := reason.evidence(rego.metadata.chain(), _clashes, {"years": _t.evidence_window_years})
+	r := reason.make(rego.metadata.chain(), {"years": _t.evidence_window_years}, [], evidence.ids(_clashes))
 }
 
 # METADATA
@@ -162,21 +159,15 @@ reasons contains r if some r in _findings
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       No involvement in an international armed conflict and no regional risk sign. Checked: {{.checked.en}};
-#       no armed border clash or open territorial claim within the last {{.years}} years.
+#       No involvement in an international armed conflict and no regional risk sign. Checked: {{values
+#       .indicators}}; no armed border clash or open territorial claim within the last {{.years}} years.
 #     de: >-
 #       Keine Beteiligung an einem internationalen bewaffneten Konflikt und kein regionales Risikozeichen.
-#       Geprüft: {{.checked.de}}; keine bewaffneten Grenzzusammenstöße oder offenen Gebietsansprüche in den
-#       letzten {{.years}} Jahren.
+#       Geprüft: {{values .indicators}}; keine bewaffneten Grenzzusammenstöße oder offenen Gebietsansprüche in
+#       den letzten {{.years}} Jahren.
 reasons contains r if {
 	verdict == "not_critical"
-	indicators := bundle.indices_of(bundle.indices, _read)
-	r := reason.make(
-		rego.metadata.chain(),
-		{"checked": text.indicator_list(indicators), "years": _t.evidence_window_years},
-		indicators,
-		[],
-	)
+	r := reason.make(rego.metadata.chain(), {"years": _t.evidence_window_years}, bundle.index_paths(_read), [])
 }
 
 # METADATA

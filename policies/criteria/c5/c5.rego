@@ -1,5 +1,5 @@
 # METADATA
-# title: "Criterion 5: National security of member states and allies"
+# title: National security of member states and allies
 # description: >-
 #   National security of the Member States and of friendly and allied countries. BICC's proxy is
 #   the presence of EU, NATO or UN peacekeeping forces in the country or a neighbouring country.
@@ -21,7 +21,6 @@ package criteria.c5
 import data.lib.bundle
 import data.lib.rating
 import data.lib.reason
-import data.lib.text
 
 _t := data.thresholds.c5
 
@@ -38,18 +37,18 @@ verdict := rating.verdict(_rateable, {f.verdict | some f in _findings})
 # description: >-
 #   The forces indicator when absent; the grading indices when absent and forces are present or
 #   unknown.
-missing contains path if some path in bundle.missing_indices(bundle.indices, {"allied_forces_present"})
+missing contains path if some path in bundle.missing_indices({"allied_forces_present"})
 
 missing contains path if {
 	not _no_forces
-	some path in bundle.missing_indices(bundle.indices, _grading)
+	some path in bundle.missing_indices(_grading)
 }
 
 _forces if bundle.indices.allied_forces_present.value == true
 
 _no_forces if bundle.indices.allied_forces_present.value == false
 
-_graded := {id | some id in _grading; bundle.indices[id]}
+_graded := _grading & bundle.index_ids
 
 default _rateable := false
 
@@ -60,22 +59,6 @@ _rateable if {
 	count(_graded) > 0
 }
 
-# A reason about the forces indicator and the grading index id of indices, with the template
-# variables of the grading index (name, value, year, source), limit, forces_year and forces_source.
-_graded_reason(chain, indices, id, limit) := reason.make(
-	chain,
-	object.union(
-		reason.index_vars(indices, id),
-		{
-			"limit": text.number(limit),
-			"forces_year": indices.allied_forces_present.year,
-			"forces_source": text.source(indices.allied_forces_present),
-		},
-	),
-	[bundle.indicator(indices, "allied_forces_present"), bundle.indicator(indices, id)],
-	[],
-)
-
 # METADATA
 # title: Forces present, very high fragility
 # description: Allied or UN forces present and the Fragile States Index at or above the very-high threshold.
@@ -85,17 +68,20 @@ _graded_reason(chain, indices, id, limit) := reason.make(
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       EU, NATO or UN forces are present in the country or a neighbouring country ({{.forces_year}};
-#       {{.forces_source}}) and fragility is very high: Fragile States Index {{.value.en}} of 120 ({{.year}};
-#       {{.source}}), at or above {{.limit.en}}.
+#       EU, NATO or UN forces are present in the country or a neighbouring country ({{cite
+#       .indices.allied_forces_present}}) and fragility is very high: Fragile States Index {{value
+#       .indices.fsi_total}} of 120 ({{cite .indices.fsi_total}}), at or above {{num .limit}}.
 #     de: >-
-#       EU-, NATO- oder UN-Streitkräfte sind im Land oder einem Nachbarland präsent ({{.forces_year}};
-#       {{.forces_source}}) und die Fragilität ist sehr hoch: Fragile States Index {{.value.de}} von 120
-#       ({{.year}}; {{.source}}), mindestens {{.limit.de}}.
+#       EU-, NATO- oder UN-Streitkräfte sind im Land oder einem Nachbarland präsent ({{cite
+#       .indices.allied_forces_present}}) und die Fragilität ist sehr hoch: Fragile States Index {{value
+#       .indices.fsi_total}} von 120 ({{cite .indices.fsi_total}}), mindestens {{num .limit}}.
 _findings contains r if {
 	_forces
 	bundle.indices.fsi_total.value >= _t.fsi_very_high_min
-	r := _graded_reason(rego.metadata.chain(), bundle.indices, "fsi_total", _t.fsi_very_high_min)
+	r := reason.make(
+		rego.metadata.chain(), {"limit": _t.fsi_very_high_min},
+		["indices.allied_forces_present", "indices.fsi_total"], [],
+	)
 }
 
 # METADATA
@@ -107,18 +93,21 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       EU, NATO or UN forces are present in the country or a neighbouring country ({{.forces_year}};
-#       {{.forces_source}}) and fragility is high: Fragile States Index {{.value.en}} of 120 ({{.year}};
-#       {{.source}}), at or above {{.limit.en}}.
+#       EU, NATO or UN forces are present in the country or a neighbouring country ({{cite
+#       .indices.allied_forces_present}}) and fragility is high: Fragile States Index {{value
+#       .indices.fsi_total}} of 120 ({{cite .indices.fsi_total}}), at or above {{num .limit}}.
 #     de: >-
-#       EU-, NATO- oder UN-Streitkräfte sind im Land oder einem Nachbarland präsent ({{.forces_year}};
-#       {{.forces_source}}) und die Fragilität ist hoch: Fragile States Index {{.value.de}} von 120 ({{.year}};
-#       {{.source}}), mindestens {{.limit.de}}.
+#       EU-, NATO- oder UN-Streitkräfte sind im Land oder einem Nachbarland präsent ({{cite
+#       .indices.allied_forces_present}}) und die Fragilität ist hoch: Fragile States Index {{value
+#       .indices.fsi_total}} von 120 ({{cite .indices.fsi_total}}), mindestens {{num .limit}}.
 _findings contains r if {
 	_forces
 	bundle.indices.fsi_total.value >= _t.fsi_high_min
 	bundle.indices.fsi_total.value < _t.fsi_very_high_min
-	r := _graded_reason(rego.metadata.chain(), bundle.indices, "fsi_total", _t.fsi_high_min)
+	r := reason.make(
+		rego.metadata.chain(), {"limit": _t.fsi_high_min},
+		["indices.allied_forces_present", "indices.fsi_total"], [],
+	)
 }
 
 # METADATA
@@ -130,18 +119,21 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       EU, NATO or UN forces are present in the country or a neighbouring country ({{.forces_year}};
-#       {{.forces_source}}) and defence integrity is very poor: Government Defence Integrity band {{.value.en}}
-#       ({{.year}}; {{.source}}; critical bands: {{.limit.en}}).
+#       EU, NATO or UN forces are present in the country or a neighbouring country ({{cite
+#       .indices.allied_forces_present}}) and defence integrity is very poor: Government Defence Integrity
+#       band {{value .indices.gdi_band}} ({{cite .indices.gdi_band}}; critical bands: {{join .bands ", "}}).
 #     de: >-
-#       EU-, NATO- oder UN-Streitkräfte sind im Land oder einem Nachbarland präsent ({{.forces_year}};
-#       {{.forces_source}}) und die Integrität im Verteidigungssektor ist sehr gering:
-#       Government-Defence-Integrity-Stufe {{.value.de}} ({{.year}}; {{.source}}; kritische Stufen:
-#       {{.limit.de}}).
+#       EU-, NATO- oder UN-Streitkräfte sind im Land oder einem Nachbarland präsent ({{cite
+#       .indices.allied_forces_present}}) und die Integrität im Verteidigungssektor ist sehr gering:
+#       Government-Defence-Integrity-Stufe {{value .indices.gdi_band}} ({{cite .indices.gdi_band}}; kritische
+#       Stufen: {{join .bands ", "}}).
 _findings contains r if {
 	_forces
 	bundle.indices.gdi_band.value in _t.gdi_critical_bands
-	r := _graded_reason(rego.metadata.chain(), bundle.indices, "gdi_band", concat(", ", _t.gdi_critical_bands))
+	r := reason.make(
+		rego.metadata.chain(), {"bands": _t.gdi_critical_bands},
+		["indices.allied_forces_present", "indices.gdi_band"], [],
+	)
 }
 
 # METADATA
@@ -153,19 +145,19 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       EU, NATO or UN forces are present in the country or a neighbouring country ({{.forces_year}};
-#       {{.forces_source}}) and defence integrity is poor: Government Defence Integrity band {{.value.en}}
-#       ({{.year}}; {{.source}}).
+#       EU, NATO or UN forces are present in the country or a neighbouring country ({{cite
+#       .indices.allied_forces_present}}) and defence integrity is poor: Government Defence Integrity band
+#       {{value .indices.gdi_band}} ({{cite .indices.gdi_band}}).
 #     de: >-
-#       EU-, NATO- oder UN-Streitkräfte sind im Land oder einem Nachbarland präsent ({{.forces_year}};
-#       {{.forces_source}}) und die Integrität im Verteidigungssektor ist gering:
-#       Government-Defence-Integrity-Stufe {{.value.de}} ({{.year}}; {{.source}}).
+#       EU-, NATO- oder UN-Streitkräfte sind im Land oder einem Nachbarland präsent ({{cite
+#       .indices.allied_forces_present}}) und die Integrität im Verteidigungssektor ist gering:
+#       Government-Defence-Integrity-Stufe {{value .indices.gdi_band}} ({{cite .indices.gdi_band}}).
 _findings contains r if {
 	_forces
 	some band in _t.gdi_possibly_critical_bands
 	bundle.indices.gdi_band.value == band
 	not band in _t.gdi_critical_bands
-	r := _graded_reason(rego.metadata.chain(), bundle.indices, "gdi_band", band)
+	r := reason.make(rego.metadata.chain(), {}, ["indices.allied_forces_present", "indices.gdi_band"], [])
 }
 
 # METADATA
@@ -182,13 +174,14 @@ reasons contains r if some r in _findings
 #   basis: published
 #   message:
 #     en: >-
-#       No EU, NATO or UN forces are present in the country or a neighbouring country ({{.year}}; {{.source}}).
+#       No EU, NATO or UN forces are present in the country or a neighbouring country ({{cite
+#       .indices.allied_forces_present}}).
 #     de: >-
-#       Im Land und in seinen Nachbarländern sind keine EU-, NATO- oder UN-Streitkräfte präsent ({{.year}};
-#       {{.source}}).
+#       Im Land und in seinen Nachbarländern sind keine EU-, NATO- oder UN-Streitkräfte präsent ({{cite
+#       .indices.allied_forces_present}}).
 reasons contains r if {
 	_no_forces
-	r := reason.index(rego.metadata.chain(), bundle.indices, "allied_forces_present", {})
+	r := reason.make(rego.metadata.chain(), {}, ["indices.allied_forces_present"], [])
 }
 
 # METADATA
@@ -201,15 +194,14 @@ reasons contains r if {
 #   message:
 #     en: >-
 #       EU, NATO or UN forces are present in the country or a neighbouring country, but neither fragility nor
-#       defence integrity reaches a threshold. Checked: {{.checked.en}}.
+#       defence integrity reaches a threshold. Checked: {{values .indicators}}.
 #     de: >-
 #       EU-, NATO- oder UN-Streitkräfte sind im Land oder einem Nachbarland präsent, aber weder Fragilität noch
-#       Integrität im Verteidigungssektor erreichen einen Schwellenwert. Geprüft: {{.checked.de}}.
+#       Integrität im Verteidigungssektor erreichen einen Schwellenwert. Geprüft: {{values .indicators}}.
 reasons contains r if {
 	_forces
 	verdict == "not_critical"
-	indicators := bundle.indices_of(bundle.indices, _graded | {"allied_forces_present"})
-	r := reason.make(rego.metadata.chain(), {"checked": text.indicator_list(indicators)}, indicators, [])
+	r := reason.make(rego.metadata.chain(), {}, bundle.index_paths(_graded | {"allied_forces_present"}), [])
 }
 
 # METADATA
@@ -242,15 +234,15 @@ reasons contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       EU, NATO or UN forces are present in the country or a neighbouring country ({{.year}}; {{.source}}), but
-#       the risk cannot be graded: neither the Fragile States Index nor the Government Defence Integrity band is
-#       known.
+#       EU, NATO or UN forces are present in the country or a neighbouring country ({{cite
+#       .indices.allied_forces_present}}), but the risk cannot be graded: neither the Fragile States Index nor
+#       the Government Defence Integrity band is known.
 #     de: >-
-#       EU-, NATO- oder UN-Streitkräfte sind im Land oder einem Nachbarland präsent ({{.year}}; {{.source}}),
-#       das Risiko lässt sich aber nicht einstufen: Weder der Fragile States Index noch die
-#       Government-Defence-Integrity-Stufe ist bekannt.
+#       EU-, NATO- oder UN-Streitkräfte sind im Land oder einem Nachbarland präsent ({{cite
+#       .indices.allied_forces_present}}), das Risiko lässt sich aber nicht einstufen: Weder der Fragile States
+#       Index noch die Government-Defence-Integrity-Stufe ist bekannt.
 reasons contains r if {
 	_forces
 	count(_graded) == 0
-	r := reason.index(rego.metadata.chain(), bundle.indices, "allied_forces_present", {})
+	r := reason.make(rego.metadata.chain(), {}, ["indices.allied_forces_present"], [])
 }

@@ -1,5 +1,5 @@
 # METADATA
-# title: "Criterion 6: Behaviour towards the international community"
+# title: Behaviour towards the international community
 # description: >-
 #   Behaviour of the buyer country with regard to the international community, in particular its
 #   attitude to terrorism, the nature of its alliances and respect for international law.
@@ -23,9 +23,12 @@ package criteria.c6
 import data.lib.bundle
 import data.lib.rating
 import data.lib.reason
-import data.lib.text
 
 _t := data.thresholds.c6
+
+_conventions := {id | some id in _t.conventions}
+
+_key := {id | some id in _t.key_conventions}
 
 # METADATA
 # title: verdict
@@ -35,37 +38,29 @@ verdict := rating.verdict(_rateable, {f.verdict | some f in _findings})
 # METADATA
 # title: missing
 # description: The conventions of the 29 with unknown status.
-missing contains path if some path in bundle.missing_memberships(bundle.memberships, _t.conventions)
+missing contains path if some path in bundle.missing_memberships(_conventions)
 
-_gaps := bundle.not_joined(bundle.memberships, _t.conventions)
+_gaps := bundle.not_joined(_conventions)
 
-_key_gaps := bundle.not_joined(bundle.memberships, _t.key_conventions)
+_key_gaps := bundle.not_joined(_key)
 
-_unknown := bundle.unknown(bundle.memberships, _t.conventions)
+_unknown := bundle.unknown(_conventions)
 
 # The largest number of unknown conventions that still allows a rating.
-_max_unknown := floor(count(_t.conventions) * _t.max_unknown_share)
+_max_unknown := floor(count(_conventions) * _t.max_unknown_share)
 
 default _rateable := false
 
 _rateable if count(_unknown) <= _max_unknown
 
-# A reason about the treaty gaps (instruments known not joined) among total conventions, with the
-# limit that made it fire; members are the bundle's memberships.
-_gap_reason(chain, members, gaps, total, limit) := reason.make(
+# A reason about the treaty gaps (conventions known not joined) among total conventions, with the
+# limit that made it fire.
+_gap_reason(chain, gaps, total, limit) := reason.make(
 	chain,
-	{
-		"count": count(gaps),
-		"total": total,
-		"limit": text.number(limit),
-		"gaps": text.names("memberships", gaps),
-		"sources": text.sources(indicators),
-	},
-	indicators,
+	{"count": count(gaps), "total": total, "limit": limit, "gaps": gaps},
+	bundle.membership_paths(gaps),
 	[],
-) if {
-	indicators := bundle.memberships_of(members, gaps)
-}
+)
 
 # METADATA
 # title: Many treaty gaps
@@ -76,14 +71,14 @@ _gap_reason(chain, members, gaps, total, limit) := reason.make(
 #   basis: published
 #   message:
 #     en: >-
-#       {{.count}} of the {{.total}} conventions are known not to be joined ({{.limit.en}} or more make the
-#       criterion critical): {{.gaps.en}} (sources: {{.sources}}).
+#       {{.count}} of the {{.total}} conventions are known not to be joined ({{num .limit}} or more make the
+#       criterion critical): {{names "memberships" .gaps}} (sources: {{sources .indicators}}).
 #     de: >-
-#       {{.count}} der {{.total}} Abkommen sind nachweislich nicht beigetreten (ab {{.limit.de}} ist das
-#       Kriterium kritisch): {{.gaps.de}} (Quellen: {{.sources}}).
+#       {{.count}} der {{.total}} Abkommen sind nachweislich nicht beigetreten (ab {{num .limit}} ist das
+#       Kriterium kritisch): {{names "memberships" .gaps}} (Quellen: {{sources .indicators}}).
 _findings contains r if {
 	count(_gaps) >= _t.critical_min_gaps
-	r := _gap_reason(rego.metadata.chain(), bundle.memberships, _gaps, count(_t.conventions), _t.critical_min_gaps)
+	r := _gap_reason(rego.metadata.chain(), _gaps, count(_conventions), _t.critical_min_gaps)
 }
 
 # METADATA
@@ -95,17 +90,16 @@ _findings contains r if {
 #   basis: published
 #   message:
 #     en: >-
-#       {{.count}} of the {{.total}} conventions of particular relevance are known not to be joined
-#       ({{.limit.en}} or more make the criterion critical): {{.gaps.en}} (sources: {{.sources}}).
+#       {{.count}} of the {{.total}} conventions of particular relevance are known not to be joined ({{num
+#       .limit}} or more make the criterion critical): {{names "memberships" .gaps}} (sources: {{sources
+#       .indicators}}).
 #     de: >-
-#       {{.count}} der {{.total}} besonders relevanten Abkommen sind nachweislich nicht beigetreten (ab
-#       {{.limit.de}} ist das Kriterium kritisch): {{.gaps.de}} (Quellen: {{.sources}}).
+#       {{.count}} der {{.total}} besonders relevanten Abkommen sind nachweislich nicht beigetreten (ab {{num
+#       .limit}} ist das Kriterium kritisch): {{names "memberships" .gaps}} (Quellen: {{sources
+#       .indicators}}).
 _findings contains r if {
 	count(_key_gaps) >= _t.critical_min_key_gaps
-	r := _gap_reason(
-		rego.metadata.chain(), bundle.memberships, _key_gaps, count(_t.key_conventions),
-		_t.critical_min_key_gaps,
-	)
+	r := _gap_reason(rego.metadata.chain(), _key_gaps, count(_key), _t.critical_min_key_gaps)
 }
 
 # METADATA
@@ -117,18 +111,15 @@ _findings contains r if {
 #   basis: published
 #   message:
 #     en: >-
-#       {{.count}} of the {{.total}} conventions are known not to be joined ({{.limit.en}} or more make the
-#       criterion possibly critical): {{.gaps.en}} (sources: {{.sources}}).
+#       {{.count}} of the {{.total}} conventions are known not to be joined ({{num .limit}} or more make the
+#       criterion possibly critical): {{names "memberships" .gaps}} (sources: {{sources .indicators}}).
 #     de: >-
-#       {{.count}} der {{.total}} Abkommen sind nachweislich nicht beigetreten (ab {{.limit.de}} ist das
-#       Kriterium möglicherweise kritisch): {{.gaps.de}} (Quellen: {{.sources}}).
+#       {{.count}} der {{.total}} Abkommen sind nachweislich nicht beigetreten (ab {{num .limit}} ist das
+#       Kriterium möglicherweise kritisch): {{names "memberships" .gaps}} (Quellen: {{sources .indicators}}).
 _findings contains r if {
 	count(_gaps) >= _t.possibly_critical_min_gaps
 	count(_gaps) < _t.critical_min_gaps
-	r := _gap_reason(
-		rego.metadata.chain(), bundle.memberships, _gaps, count(_t.conventions),
-		_t.possibly_critical_min_gaps,
-	)
+	r := _gap_reason(rego.metadata.chain(), _gaps, count(_conventions), _t.possibly_critical_min_gaps)
 }
 
 # METADATA
@@ -142,18 +133,17 @@ _findings contains r if {
 #   basis: published
 #   message:
 #     en: >-
-#       {{.count}} of the {{.total}} conventions of particular relevance are known not to be joined
-#       ({{.limit.en}} or more make the criterion possibly critical): {{.gaps.en}} (sources: {{.sources}}).
+#       {{.count}} of the {{.total}} conventions of particular relevance are known not to be joined ({{num
+#       .limit}} or more make the criterion possibly critical): {{names "memberships" .gaps}} (sources:
+#       {{sources .indicators}}).
 #     de: >-
-#       {{.count}} der {{.total}} besonders relevanten Abkommen sind nachweislich nicht beigetreten (ab
-#       {{.limit.de}} ist das Kriterium möglicherweise kritisch): {{.gaps.de}} (Quellen: {{.sources}}).
+#       {{.count}} der {{.total}} besonders relevanten Abkommen sind nachweislich nicht beigetreten (ab {{num
+#       .limit}} ist das Kriterium möglicherweise kritisch): {{names "memberships" .gaps}} (Quellen: {{sources
+#       .indicators}}).
 _findings contains r if {
 	count(_key_gaps) >= _t.possibly_critical_min_key_gaps
 	count(_key_gaps) < _t.critical_min_key_gaps
-	r := _gap_reason(
-		rego.metadata.chain(), bundle.memberships, _key_gaps, count(_t.key_conventions),
-		_t.possibly_critical_min_key_gaps,
-	)
+	r := _gap_reason(rego.metadata.chain(), _key_gaps, count(_key), _t.possibly_critical_min_key_gaps)
 }
 
 # METADATA
@@ -170,34 +160,30 @@ reasons contains r if some r in _findings
 #   basis: published
 #   message:
 #     en: >-
-#       {{.gap_count}} of the {{.total}} conventions known not to be joined{{if .gaps.en}} ({{.gaps.en}}){{end}}
-#       and {{.key_gap_count}} of the {{.key_total}} of particular relevance (possibly critical from
-#       {{.limit.en}} and {{.key_limit}}); {{.joined}} joined{{if .has_unknown}}, {{.unknown_count}} with
-#       unknown status{{end}} (sources: {{.sources}}).
+#       {{len .gaps}} of the {{.total}} conventions known not to be joined{{if .gaps}} ({{names "memberships"
+#       .gaps}}){{end}} and {{len .key_gaps}} of the {{.key_total}} of particular relevance (possibly critical
+#       from {{num .limit}} and {{num .key_limit}}); {{.joined}} joined{{if .unknown}}, {{len .unknown}} with
+#       unknown status{{end}} (sources: {{sources .indicators}}).
 #     de: >-
-#       {{.gap_count}} der {{.total}} Abkommen nachweislich nicht beigetreten{{if .gaps.de}}
-#       ({{.gaps.de}}){{end}} und {{.key_gap_count}} der {{.key_total}} besonders relevanten (möglicherweise
-#       kritisch ab {{.limit.de}} bzw. {{.key_limit}}); {{.joined}} beigetreten{{if .has_unknown}},
-#       {{.unknown_count}} mit unbekanntem Status{{end}} (Quellen: {{.sources}}).
+#       {{len .gaps}} der {{.total}} Abkommen nachweislich nicht beigetreten{{if .gaps}} ({{names "memberships"
+#       .gaps}}){{end}} und {{len .key_gaps}} der {{.key_total}} besonders relevanten (möglicherweise kritisch
+#       ab {{num .limit}} bzw. {{num .key_limit}}); {{.joined}} beigetreten{{if .unknown}}, {{len .unknown}}
+#       mit unbekanntem Status{{end}} (Quellen: {{sources .indicators}}).
 reasons contains r if {
 	verdict == "not_critical"
-	indicators := bundle.memberships_of(bundle.memberships, _t.conventions)
 	r := reason.make(
 		rego.metadata.chain(),
 		{
-			"gap_count": count(_gaps),
-			"gaps": text.names("memberships", _gaps),
-			"total": count(_t.conventions),
-			"key_gap_count": count(_key_gaps),
-			"key_total": count(_t.key_conventions),
-			"limit": text.number(_t.possibly_critical_min_gaps),
+			"gaps": _gaps,
+			"key_gaps": _key_gaps,
+			"unknown": _unknown,
+			"joined": count(_conventions & bundle.party),
+			"total": count(_conventions),
+			"key_total": count(_key),
+			"limit": _t.possibly_critical_min_gaps,
 			"key_limit": _t.possibly_critical_min_key_gaps,
-			"joined": (count(_t.conventions) - count(_gaps)) - count(_unknown),
-			"unknown_count": count(_unknown),
-			"has_unknown": count(_unknown) > 0,
-			"sources": text.sources(indicators),
 		},
-		indicators,
+		bundle.membership_paths(_conventions),
 		[],
 	)
 }
@@ -211,16 +197,16 @@ reasons contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       The status of {{.unknown_count}} of the {{.total}} conventions is unknown; with more than {{.limit.en}}
+#       The status of {{len .unknown}} of the {{.total}} conventions is unknown; with more than {{num .limit}}
 #       unknown the criterion cannot be rated.
 #     de: >-
-#       Der Status von {{.unknown_count}} der {{.total}} Abkommen ist unbekannt; bei mehr als {{.limit.de}}
+#       Der Status von {{len .unknown}} der {{.total}} Abkommen ist unbekannt; bei mehr als {{num .limit}}
 #       unbekannten lässt sich das Kriterium nicht bewerten.
 reasons contains r if {
 	not _rateable
 	r := reason.make(
 		rego.metadata.chain(),
-		{"unknown_count": count(_unknown), "total": count(_t.conventions), "limit": text.number(_max_unknown)},
+		{"unknown": _unknown, "total": count(_conventions), "limit": _max_unknown},
 		[],
 		[],
 	)

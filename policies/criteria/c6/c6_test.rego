@@ -50,29 +50,39 @@ test_pass_reason if {
 	gaps := ["ptbt", "seabed", "apmbc", "ccm", "rome_statute"]
 	some r in criterion.reasons with input as _input(gaps, ["uncac"])
 	r.code == "C6-PASS"
-	r.message.en == concat("", [
-		"5 of the 29 conventions known not to be joined (Anti-Personnel Mine Ban Convention (Ottawa), Convention on ",
-		"Cluster Munitions, Partial Test Ban Treaty, Rome Statute of the ICC, Seabed Treaty) and 1 of the 10 of ",
-		"particular relevance (possibly critical from 7 and 3); 23 joined, 1 with unknown status (sources: Test ",
-		"treaty source).",
-	])
-	r.message.de == concat("", [
-		"5 der 29 Abkommen nachweislich nicht beigetreten (Ottawa-Übereinkommen (Antipersonenminen), Übereinkommen ",
-		"über Streumunition, Partieller Teststoppvertrag, Römisches Statut des IStGH, Meeresbodenvertrag) und 1 der ",
-		"10 besonders relevanten (möglicherweise kritisch ab 7 bzw. 3); 23 beigetreten, 1 mit unbekanntem Status ",
-		"(Quellen: Test treaty source).",
-	])
+	r.verdict == "not_critical"
+	r.vars == {
+		"gaps": {"apmbc", "ccm", "ptbt", "rome_statute", "seabed"},
+		"key_gaps": {"rome_statute"},
+		"unknown": {"uncac"},
+		"joined": 23,
+		"total": 29,
+		"key_total": 10,
+		"limit": 7,
+		"key_limit": 3,
+	}
+	r.indicators == sort([concat(".", ["memberships", id]) | some id in _conventions; id != "uncac"])
 	count(r.indicators) == 28
 	criterion.missing == {"memberships.uncac"} with input as _input(gaps, ["uncac"])
 }
 
 test_pass_reason_without_gaps if {
 	some r in criterion.reasons with input as _input([], [])
-	startswith(r.message.en, "0 of the 29 conventions known not to be joined and 0 of the 10 of particular relevance")
-	contains(r.message.en, "29 joined (sources: Test treaty source).")
+	r.vars.gaps == set()
+	r.vars.key_gaps == set()
+	r.vars.unknown == set()
+	r.vars.joined == 29
 }
 
 test_gaps_among_the_29 if {
+	some r in criterion.reasons with input as _input(array.slice(_other, 0, 7), [])
+	r.code == "C6-GAPS"
+	r.vars == {"count": 7, "total": 29, "limit": 7, "gaps": {id | some id in array.slice(_other, 0, 7)}}
+	r.indicators == sort([concat(".", ["memberships", id]) | some id in array.slice(_other, 0, 7)])
+	some c in criterion.reasons with input as _input(array.slice(_other, 0, 12), [])
+	c.code == "C6-GAPS-CRITICAL"
+	c.vars.limit == 12
+	count(c.indicators) == 12
 	_verdict(array.slice(_other, 0, 6), []) == "not_critical"
 	_verdict(array.slice(_other, 0, 7), []) == "possibly_critical"
 	_codes(array.slice(_other, 0, 7), []) == ["C6-GAPS"]
@@ -106,27 +116,14 @@ test_gap_reason if {
 	some r in criterion.reasons with input as _input(gaps, [])
 	r == {
 		"code": "C6-KEY-GAPS",
-		"criterion": 6,
 		"verdict": "possibly_critical",
-		"message": {
-			"en": concat("", [
-				"3 of the 10 conventions of particular relevance are known not to be joined (3 or more make the ",
-				"criterion possibly critical): Biological Weapons Convention, Chemical Weapons Convention, ",
-				"Non-Proliferation Treaty (NPT) (sources: Test treaty source).",
-			]),
-			"de": concat("", [
-				"3 der 10 besonders relevanten Abkommen sind nachweislich nicht beigetreten (ab 3 ist das Kriterium ",
-				"möglicherweise kritisch): Biowaffenübereinkommen, Chemiewaffenübereinkommen, Atomwaffensperrvertrag ",
-				"(NVV) (Quellen: Test treaty source).",
-			]),
-		},
-		"indicators": [
-			{"id": "memberships.bwc", "value": "not_party", "source": "Test treaty source"},
-			{"id": "memberships.cwc", "value": "not_party", "source": "Test treaty source"},
-			{"id": "memberships.npt", "value": "not_party", "source": "Test treaty source"},
-		],
+		"vars": {"count": 3, "total": 10, "limit": 3, "gaps": {"npt", "bwc", "cwc"}},
+		"indicators": ["memberships.bwc", "memberships.cwc", "memberships.npt"],
 		"evidence": [],
 	}
+	some c in criterion.reasons with input as _input(array.slice(_key, 0, 5), [])
+	c.code == "C6-KEY-GAPS-CRITICAL"
+	c.vars == {"count": 5, "total": 10, "limit": 5, "gaps": {id | some id in array.slice(_key, 0, 5)}}
 }
 
 test_unknown_is_never_a_gap if {
@@ -145,14 +142,13 @@ test_no_memberships_is_insufficient if {
 	criterion.verdict == "insufficient_data" with input as td.bundle({}, {}, [], [])
 	count(criterion.missing) == 29 with input as td.bundle({}, {}, [], [])
 	some r in criterion.reasons with input as td.bundle({}, {}, [], [])
-	r.message.en == concat("", [
-		"The status of 29 of the 29 conventions is unknown; with more than 14 unknown the criterion cannot be ",
-		"rated.",
-	])
-	r.message.de == concat("", [
-		"Der Status von 29 der 29 Abkommen ist unbekannt; bei mehr als 14 unbekannten lässt sich das Kriterium ",
-		"nicht bewerten.",
-	])
+	r == {
+		"code": "C6-NO-DATA",
+		"verdict": "insufficient_data",
+		"vars": {"unknown": {id | some id in _conventions}, "total": 29, "limit": 14},
+		"indicators": [],
+		"evidence": [],
+	}
 }
 
 test_gaps_still_reported_when_insufficient if {

@@ -1,5 +1,5 @@
 # METADATA
-# title: "Criterion 7: Risk of diversion or re-export under undesirable conditions"
+# title: Risk of diversion or re-export under undesirable conditions
 # description: >-
 #   Existence of a risk that the military technology or equipment will be diverted within the
 #   buyer country or re-exported under undesirable conditions. Published BICC rule: critical if
@@ -24,9 +24,10 @@ import data.lib.bundle
 import data.lib.evidence
 import data.lib.rating
 import data.lib.reason
-import data.lib.text
 
 _t := data.thresholds.c7
+
+_regimes := {id | some id in _t.regimes}
 
 # Index ids this criterion reads.
 _read := {"sats_barometer", "gdi_band", "att_bap_score"}
@@ -39,16 +40,13 @@ verdict := rating.verdict(_rateable, {f.verdict | some f in _findings})
 # METADATA
 # title: missing
 # description: ATT or Wassenaar with unknown status, and absent indices this criterion reads.
-missing contains path if some path in bundle.missing_memberships(bundle.memberships, _t.regimes)
+missing contains path if some path in bundle.missing_memberships(_regimes)
 
-missing contains path if some path in bundle.missing_indices(bundle.indices, _read)
+missing contains path if some path in bundle.missing_indices(_read)
 
 default _rateable := false
 
-_rateable if {
-	some id in _t.regimes
-	bundle.memberships[id]
-}
+_rateable if count(_regimes & bundle.known) > 0
 
 _very_poor if {
 	bundle.indices.sats_barometer.value <= _t.very_poor_sats_max
@@ -56,18 +54,12 @@ _very_poor if {
 }
 
 _state_diversion := [e |
-	some e in evidence.items(
-		bundle.dated, _t.diversion_categories,
-		evidence.window_start(bundle.as_of, _t.state_diversion_window_years),
-	)
+	some e in evidence.items(_t.diversion_categories, _t.state_diversion_window_years)
 	e.by_state == true
 ]
 
 _diversion := [e |
-	some e in evidence.items(
-		bundle.dated, _t.diversion_categories,
-		evidence.window_start(bundle.as_of, _t.diversion_window_years),
-	)
+	some e in evidence.items(_t.diversion_categories, _t.diversion_window_years)
 	not e in _state_diversion
 ]
 
@@ -81,16 +73,13 @@ _diversion := [e |
 #   message:
 #     en: >-
 #       The state is neither a party to the Arms Trade Treaty nor a participating state of the Wassenaar
-#       Arrangement: {{.regimes.en}}.
+#       Arrangement: {{values .indicators}}.
 #     de: >-
 #       Der Staat ist weder Vertragspartei des Vertrags über den Waffenhandel (ATT) noch Teilnehmerstaat des
-#       Wassenaar-Arrangements: {{.regimes.de}}.
+#       Wassenaar-Arrangements: {{values .indicators}}.
 _findings contains r if {
-	every id in _t.regimes {
-		bundle.memberships[id].status != "party"
-	}
-	indicators := bundle.memberships_of(bundle.memberships, _t.regimes)
-	r := reason.make(rego.metadata.chain(), {"regimes": text.indicator_list(indicators)}, indicators, [])
+	bundle.not_joined(_regimes) == _regimes
+	r := reason.make(rego.metadata.chain(), {}, bundle.membership_paths(_regimes), [])
 }
 
 # METADATA
@@ -102,22 +91,17 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Very poor transparency and defence integrity: {{.values.en}} (barometer at or below {{.sats_max}} and
-#       band {{.bands}}).
+#       Very poor transparency and defence integrity: {{values .indicators}} (barometer at or below {{num
+#       .sats_max}} and band {{join .bands ", "}}).
 #     de: >-
-#       Sehr geringe Transparenz und Integrität im Verteidigungssektor: {{.values.de}} (Barometer höchstens
-#       {{.sats_max}} und Stufe {{.bands}}).
+#       Sehr geringe Transparenz und Integrität im Verteidigungssektor: {{values .indicators}} (Barometer
+#       höchstens {{num .sats_max}} und Stufe {{join .bands ", "}}).
 _findings contains r if {
 	_very_poor
-	indicators := bundle.indices_of(bundle.indices, {"sats_barometer", "gdi_band"})
 	r := reason.make(
 		rego.metadata.chain(),
-		{
-			"values": text.indicator_list(indicators),
-			"sats_max": _t.very_poor_sats_max,
-			"bands": concat(", ", _t.very_poor_gdi_bands),
-		},
-		indicators,
+		{"sats_max": _t.very_poor_sats_max, "bands": _t.very_poor_gdi_bands},
+		["indices.gdi_band", "indices.sats_barometer"],
 		[],
 	)
 }
@@ -131,14 +115,15 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Poor transparency: {{.name.en}} {{.value.en}} of 25 ({{.year}}; {{.source}}), at or below {{.limit.en}}.
+#       Poor transparency: {{with .indices.sats_barometer}}{{name .}} {{value .}} of 25 ({{cite .}}){{end}}, at
+#       or below {{num .limit}}.
 #     de: >-
-#       Geringe Transparenz: {{.name.de}} {{.value.de}} von 25 ({{.year}}; {{.source}}), höchstens
-#       {{.limit.de}}.
+#       Geringe Transparenz: {{with .indices.sats_barometer}}{{name .}} {{value .}} von 25 ({{cite .}}){{end}},
+#       höchstens {{num .limit}}.
 _findings contains r if {
 	not _very_poor
 	bundle.indices.sats_barometer.value <= _t.poor_sats_max
-	r := reason.index(rego.metadata.chain(), bundle.indices, "sats_barometer", {"limit": text.number(_t.poor_sats_max)})
+	r := reason.make(rego.metadata.chain(), {"limit": _t.poor_sats_max}, ["indices.sats_barometer"], [])
 }
 
 # METADATA
@@ -150,17 +135,15 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Poor defence integrity: {{.name.en}} {{.value.en}} ({{.year}}; {{.source}}; poor bands: {{.bands}}).
+#       Poor defence integrity: {{with .indices.gdi_band}}{{name .}} {{value .}} ({{cite .}}{{end}}; poor bands:
+#       {{join .bands ", "}}).
 #     de: >-
-#       Geringe Integrität im Verteidigungssektor: {{.name.de}} {{.value.de}} ({{.year}}; {{.source}}; schwache
-#       Stufen: {{.bands}}).
+#       Geringe Integrität im Verteidigungssektor: {{with .indices.gdi_band}}{{name .}} {{value .}} ({{cite
+#       .}}{{end}}; schwache Stufen: {{join .bands ", "}}).
 _findings contains r if {
 	not _very_poor
 	bundle.indices.gdi_band.value in _t.poor_gdi_bands
-	r := reason.index(
-		rego.metadata.chain(), bundle.indices, "gdi_band",
-		{"bands": concat(", ", _t.poor_gdi_bands)},
-	)
+	r := reason.make(rego.metadata.chain(), {"bands": _t.poor_gdi_bands}, ["indices.gdi_band"], [])
 }
 
 # METADATA
@@ -172,17 +155,14 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Few national transfer controls: {{.name.en}} {{.value.en}} of 16 ({{.year}}; {{.source}}), below
-#       {{.limit.en}}.
+#       Few national transfer controls: {{with .indices.att_bap_score}}{{name .}} {{value .}} of 16 ({{cite
+#       .}}){{end}}, below {{num .limit}}.
 #     de: >-
-#       Wenige nationale Transferkontrollen: {{.name.de}} {{.value.de}} von 16 ({{.year}}; {{.source}}), unter
-#       {{.limit.de}}.
+#       Wenige nationale Transferkontrollen: {{with .indices.att_bap_score}}{{name .}} {{value .}} von 16
+#       ({{cite .}}){{end}}, unter {{num .limit}}.
 _findings contains r if {
 	bundle.indices.att_bap_score.value < _t.few_controls_bap_below
-	r := reason.index(
-		rego.metadata.chain(), bundle.indices, "att_bap_score",
-		{"limit": text.number(_t.few_controls_bap_below)},
-	)
+	r := reason.make(rego.metadata.chain(), {"limit": _t.few_controls_bap_below}, ["indices.att_bap_score"], [])
 }
 
 # METADATA
@@ -195,13 +175,16 @@ _findings contains r if {
 #   message:
 #     en: >-
 #       Diversion, re-export in breach of an embargo or loss of state-held weapons by state organs within the
-#       last {{.years}} years: {{.items.en}}.
+#       last {{.years}} years: {{items .evidence}}.
 #     de: >-
 #       Umleitung, embargowidrige Wiederausfuhr oder Verlust staatlicher Waffen durch staatliche Stellen in den
-#       letzten {{.years}} Jahren: {{.items.de}}.
+#       letzten {{.years}} Jahren: {{items .evidence}}.
 _findings contains r if {
 	count(_state_diversion) > 0
-	r := reason.evidence(rego.metadata.chain(), _state_diversion, {"years": _t.state_diversion_window_years})
+	r := reason.make(
+		rego.metadata.chain(), {"years": _t.state_diversion_window_years},
+		[], evidence.ids(_state_diversion),
+	)
 }
 
 # METADATA
@@ -214,13 +197,13 @@ _findings contains r if {
 #   message:
 #     en: >-
 #       Documented diversion, re-export in breach of an embargo or state weapons lost and not recovered within
-#       the last {{.years}} years: {{.items.en}}.
+#       the last {{.years}} years: {{items .evidence}}.
 #     de: >-
 #       Dokumentierte Umleitung, embargowidrige Wiederausfuhr oder nicht wiedererlangte staatliche Waffen in den
-#       letzten {{.years}} Jahren: {{.items.de}}.
+#       letzten {{.years}} Jahren: {{items .evidence}}.
 _findings contains r if {
 	count(_diversion) > 0
-	r := reason.evidence(rego.metadata.chain(), _diversion, {"years": _t.diversion_window_years})
+	r := reason.make(rego.metadata.chain(), {"years": _t.diversion_window_years}, [], evidence.ids(_diversion))
 }
 
 # METADATA
@@ -237,21 +220,17 @@ reasons contains r if some r in _findings
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       No diversion risk sign. Checked: {{.checked.en}}; no documented diversion or unrecovered weapons loss
-#       within the last {{.years}} years.
+#       No diversion risk sign. Checked: {{values .indicators}}; no documented diversion or unrecovered weapons
+#       loss within the last {{.years}} years.
 #     de: >-
-#       Kein Anzeichen für ein Umleitungsrisiko. Geprüft: {{.checked.de}}; keine dokumentierte Umleitung und
-#       kein nicht wiedererlangter Waffenverlust in den letzten {{.years}} Jahren.
+#       Kein Anzeichen für ein Umleitungsrisiko. Geprüft: {{values .indicators}}; keine dokumentierte Umleitung
+#       und kein nicht wiedererlangter Waffenverlust in den letzten {{.years}} Jahren.
 reasons contains r if {
 	verdict == "not_critical"
-	indicators := array.concat(
-		bundle.memberships_of(bundle.memberships, _t.regimes),
-		bundle.indices_of(bundle.indices, _read),
-	)
 	r := reason.make(
 		rego.metadata.chain(),
-		{"checked": text.indicator_list(indicators), "years": _t.diversion_window_years},
-		indicators,
+		{"years": _t.diversion_window_years},
+		array.concat(bundle.membership_paths(_regimes), bundle.index_paths(_read)),
 		[],
 	)
 }
@@ -265,10 +244,11 @@ reasons contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       No decisive indicator is present: the status is unknown for {{.regimes.en}}.
+#       No decisive indicator is present: the status is unknown for {{names "memberships" .regimes}}.
 #     de: >-
-#       Kein ausschlaggebender Indikator liegt vor: Der Status ist unbekannt für {{.regimes.de}}.
+#       Kein ausschlaggebender Indikator liegt vor: Der Status ist unbekannt für {{names "memberships"
+#       .regimes}}.
 reasons contains r if {
 	not _rateable
-	r := reason.make(rego.metadata.chain(), {"regimes": text.names("memberships", _t.regimes)}, [], [])
+	r := reason.make(rego.metadata.chain(), {"regimes": _t.regimes}, [], [])
 }

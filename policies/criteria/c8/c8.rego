@@ -1,5 +1,5 @@
 # METADATA
-# title: "Criterion 8: Compatibility with the technical and economic capacity of the recipient"
+# title: Compatibility with the technical and economic capacity of the recipient
 # description: >-
 #   Compatibility of the exports with the technical and economic capacity of the recipient
 #   country, taking into account that states should meet their legitimate security and defence
@@ -21,7 +21,6 @@ package criteria.c8
 import data.lib.bundle
 import data.lib.rating
 import data.lib.reason
-import data.lib.text
 
 _t := data.thresholds.c8
 
@@ -36,7 +35,7 @@ verdict := rating.verdict(_rateable, {f.verdict | some f in _findings})
 # METADATA
 # title: missing
 # description: Absent indices this criterion reads.
-missing contains path if some path in bundle.missing_indices(bundle.indices, _read)
+missing contains path if some path in bundle.missing_indices(_read)
 
 default _rateable := false
 
@@ -57,23 +56,18 @@ _very_low_hdi if bundle.indices.hdi.value < _t.critical_hdi_below
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Very low human development with heavy militarisation: {{.values.en}} (HDI below {{.hdi_limit.en}}, GMI
-#       rank {{.rank_limit}} or better).
+#       Very low human development with heavy militarisation: {{values .indicators}} (HDI below {{num
+#       .hdi_limit}}, GMI rank {{num .rank_limit}} or better).
 #     de: >-
-#       Sehr niedrige menschliche Entwicklung bei starker Militarisierung: {{.values.de}} (HDI unter
-#       {{.hdi_limit.de}}, GMI-Rang {{.rank_limit}} oder besser).
+#       Sehr niedrige menschliche Entwicklung bei starker Militarisierung: {{values .indicators}} (HDI unter
+#       {{num .hdi_limit}}, GMI-Rang {{num .rank_limit}} oder besser).
 _findings contains r if {
 	_very_low_hdi
 	_militarised
-	indicators := bundle.indices_of(bundle.indices, {"hdi", "gmi_rank"})
 	r := reason.make(
 		rego.metadata.chain(),
-		{
-			"values": text.indicator_list(indicators),
-			"hdi_limit": text.number(_t.critical_hdi_below),
-			"rank_limit": _t.gmi_rank_max,
-		},
-		indicators,
+		{"hdi_limit": _t.critical_hdi_below, "rank_limit": _t.gmi_rank_max},
+		["indices.gmi_rank", "indices.hdi"],
 		[],
 	)
 }
@@ -87,24 +81,19 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Heavy militarisation with an HDI below {{.hdi_limit.en}}: {{.values.en}} (GMI rank {{.rank_limit}} or
-#       better).
+#       Heavy militarisation with an HDI below {{num .hdi_limit}}: {{values .indicators}} (GMI rank {{num
+#       .rank_limit}} or better).
 #     de: >-
-#       Starke Militarisierung bei einem HDI unter {{.hdi_limit.de}}: {{.values.de}} (GMI-Rang {{.rank_limit}}
-#       oder besser).
+#       Starke Militarisierung bei einem HDI unter {{num .hdi_limit}}: {{values .indicators}} (GMI-Rang {{num
+#       .rank_limit}} oder besser).
 _findings contains r if {
 	_low_hdi
 	not _very_low_hdi
 	_militarised
-	indicators := bundle.indices_of(bundle.indices, {"hdi", "gmi_rank"})
 	r := reason.make(
 		rego.metadata.chain(),
-		{
-			"values": text.indicator_list(indicators),
-			"hdi_limit": text.number(_t.hdi_below),
-			"rank_limit": _t.gmi_rank_max,
-		},
-		indicators,
+		{"hdi_limit": _t.hdi_below, "rank_limit": _t.gmi_rank_max},
+		["indices.gmi_rank", "indices.hdi"],
 		[],
 	)
 }
@@ -118,23 +107,18 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       High military expenditure with an HDI below {{.hdi_limit.en}}: {{.values.en}} (more than
-#       {{.milex_limit.en}} % of GDP).
+#       High military expenditure with an HDI below {{num .hdi_limit}}: {{values .indicators}} (more than {{num
+#       .milex_limit}} % of GDP).
 #     de: >-
-#       Hohe Militärausgaben bei einem HDI unter {{.hdi_limit.de}}: {{.values.de}} (mehr als {{.milex_limit.de}}
-#       % des BIP).
+#       Hohe Militärausgaben bei einem HDI unter {{num .hdi_limit}}: {{values .indicators}} (mehr als {{num
+#       .milex_limit}} % des BIP).
 _findings contains r if {
 	_low_hdi
 	bundle.indices.milex_gdp.value > _t.milex_gdp_above
-	indicators := bundle.indices_of(bundle.indices, {"hdi", "milex_gdp"})
 	r := reason.make(
 		rego.metadata.chain(),
-		{
-			"values": text.indicator_list(indicators),
-			"hdi_limit": text.number(_t.hdi_below),
-			"milex_limit": text.number(_t.milex_gdp_above),
-		},
-		indicators,
+		{"hdi_limit": _t.hdi_below, "milex_limit": _t.milex_gdp_above},
+		["indices.hdi", "indices.milex_gdp"],
 		[],
 	)
 }
@@ -153,15 +137,15 @@ reasons contains r if some r in _findings
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Human Development Index {{.value.en}} ({{.year}}; {{.source}}) is at or above {{.limit.en}}; the
-#       capacity test applies only below.
+#       Human Development Index {{value .indices.hdi}} ({{cite .indices.hdi}}) is at or above {{num .limit}};
+#       the capacity test applies only below.
 #     de: >-
-#       Der Index der menschlichen Entwicklung beträgt {{.value.de}} ({{.year}}; {{.source}}) und liegt damit
-#       bei mindestens {{.limit.de}}; die Kapazitätsprüfung gilt erst darunter.
+#       Der Index der menschlichen Entwicklung beträgt {{value .indices.hdi}} ({{cite .indices.hdi}}) und liegt
+#       damit bei mindestens {{num .limit}}; die Kapazitätsprüfung gilt erst darunter.
 reasons contains r if {
 	_rateable
 	not _low_hdi
-	r := reason.index(rego.metadata.chain(), bundle.indices, "hdi", {"limit": text.number(_t.hdi_below)})
+	r := reason.make(rego.metadata.chain(), {"limit": _t.hdi_below}, ["indices.hdi"], [])
 }
 
 # METADATA
@@ -173,25 +157,20 @@ reasons contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       The HDI is below {{.hdi_limit.en}}, but there is neither heavy militarisation (GMI rank {{.rank_limit}}
-#       or better) nor military expenditure above {{.milex_limit.en}} % of GDP. Checked: {{.checked.en}}.
+#       The HDI is below {{num .hdi_limit}}, but there is neither heavy militarisation (GMI rank {{num
+#       .rank_limit}} or better) nor military expenditure above {{num .milex_limit}} % of GDP. Checked: {{values
+#       .indicators}}.
 #     de: >-
-#       Der HDI liegt unter {{.hdi_limit.de}}, es gibt aber weder eine starke Militarisierung (GMI-Rang
-#       {{.rank_limit}} oder besser) noch Militärausgaben über {{.milex_limit.de}} % des BIP. Geprüft:
-#       {{.checked.de}}.
+#       Der HDI liegt unter {{num .hdi_limit}}, es gibt aber weder eine starke Militarisierung (GMI-Rang {{num
+#       .rank_limit}} oder besser) noch Militärausgaben über {{num .milex_limit}} % des BIP. Geprüft: {{values
+#       .indicators}}.
 reasons contains r if {
 	_low_hdi
 	verdict == "not_critical"
-	indicators := bundle.indices_of(bundle.indices, _read)
 	r := reason.make(
 		rego.metadata.chain(),
-		{
-			"checked": text.indicator_list(indicators),
-			"hdi_limit": text.number(_t.hdi_below),
-			"rank_limit": _t.gmi_rank_max,
-			"milex_limit": text.number(_t.milex_gdp_above),
-		},
-		indicators,
+		{"hdi_limit": _t.hdi_below, "rank_limit": _t.gmi_rank_max, "milex_limit": _t.milex_gdp_above},
+		bundle.index_paths(_read),
 		[],
 	)
 }

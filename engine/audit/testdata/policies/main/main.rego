@@ -1,6 +1,8 @@
 # A minimal policy set for the audit tests: eight criteria with one reason each, the
 # shape engine.Result wants, and nothing else, so replay tests do not depend on the
 # real policies and replay benchmarks measure replay rather than rule evaluation.
+# A reason names its code, whose verdict and message templates the rule that builds it
+# declares in its METADATA; the engine renders the message.
 package main
 
 assessment := {
@@ -12,20 +14,25 @@ assessment := {
 criteria := [c |
 	some n in numbers.range(1, 8)
 	v := data.criteria[sprintf("c%d", [n])].verdict
-	c := {
-		"criterion": n,
-		"verdict": v,
-		"reasons": [{
-			"code": sprintf("C%d-MINIMAL", [n]),
-			"criterion": n,
-			"verdict": v,
-			"message": {"en": "minimal policy", "de": "Minimalregel"},
-			"indicators": [],
-			"evidence": [],
-		}],
-		"missing": [],
-	}
+	c := {"criterion": n, "verdict": v, "reasons": [reason[v]], "missing": []}
 ]
+
+# METADATA
+# custom:
+#   code: MINIMAL-CRITICAL
+#   verdict: critical
+#   message: {en: minimal policy, de: Minimalregel}
+reason["critical"] := {"code": "MINIMAL-CRITICAL", "verdict": "critical", "vars": {}, "indicators": [], "evidence": []}
+
+# METADATA
+# custom:
+#   code: MINIMAL-NOT-CRITICAL
+#   verdict: not_critical
+#   message: {en: minimal policy, de: Minimalregel}
+reason["not_critical"] := {
+	"code": "MINIMAL-NOT-CRITICAL", "verdict": "not_critical",
+	"vars": {}, "indicators": [], "evidence": [],
+}
 
 default overall := "none"
 

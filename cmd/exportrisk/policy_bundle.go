@@ -1,0 +1,295 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/calibration"
+	"github.com/exportrisk/exportrisk/engine/policybundle"
+)
+
+// verificationKeyFlag names the key that verifies signed policy bundles; the config key
+// policies_verification_key and EXPORTRISK_POLICIES_VERIFICATION_KEY set it for every
+// command (assess --policies bundle.tar.gz included).
+var verificationKeyFlag = &cli.StringFlag{Name: "verification-key",
+	Usage: "public key (PEM file) or HMAC secret file that verifies bundle signatures (policies_verification_key, EXPORTRISK_POLICIES_VERIFICATION_KEY)"}
+
+// verificationKey is --verification-key, else the configured key, else nil.
+func verificationKey(c *cli.Context, cfg *Config) (*policybundle.Key, error) {
+	file := cfg.PoliciesVerificationKey
+	if c.IsSet("verification-key") {
+		file = c.String("verification-key")
+	}
+	if file == "" {
+		return nil, nil
+	}
+	k, err := policybundle.LoadVerificationKey(file)
+	if err != nil {
+		return nil, withCode(exitUsage, err)
+	}
+	return k, nil
+}
+
+// loadPolicyBundle loads --policies bundle.tar.gz for newEngine, verifying its signature
+// with the configured key.
+func loadPolicyBundle(cfg *Config) (*engine.PolicySet, error) {
+	var key *policybundle.Key
+	if cfg.PoliciesVerificationKey != "" {
+		k, err := policybundle.LoadVerificationKey(cfg.PoliciesVerificationKey)
+		if err != nil {
+			return nil, err
+		}
+		key = k
+	}
+	ps, info, err := policybundle.Load(cfg.Policies, key)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Signed {
+		slog.Warn("policy bundle is not signed; configure policies_verification_key to accept signed bundles only",
+			"bundle", cfg.Policies, "revision", info.Revision)
+	}
+	slog.Info("policies from bundle", "bundle", cfg.Policies, "manifest_revision", info.Revision,
+		"policy_revision", ps.Revision, "signature_verified", info.Verified)
+	return ps, nil
+}
+
+// checkPolicyData validates the policy data file of a policy set; the engine refuses
+// policies whose thresholds are invalid. dir prefixes the file name in messages ("" for
+// the embedded policies).
+func checkPolicyData(p *engine.PolicySet, dir string) error {
+	if dir == "" {
+		dir = "policies"
+	}
+	if err := calibration.CheckFiles(p.Files, filepath.ToSlash(dir)); err != nil {
+		return fmt.Errorf("the policy data file is invalid; the engine refuses it:\n%w", err)
+	}
+	return nil
+}
+
+const policyBundleHelp = `Policy bundles are the policies as officers' installations use them: an OPA bundle
+(.tar.gz) with the evaluated files (the Rego modules without tests, the data file as
+data.json), a .manifest with the revision and the roots, and optionally a
+.signatures.json signed with a private key. An installation uses one with
+--policies FILE.tar.gz (or the policies config key) and, to accept only bundles signed by
+policy staff, the public key in policies_verification_key
+(EXPORTRISK_POLICIES_VERIFICATION_KEY): then a bundle that is unsigned, signed with
+another key, or changed after it was signed is refused. A signed bundle is never used
+without its key.
+
+The policy revision that results record is the digest over the evaluated files, the
+same as for a directory; the manifest records it too, and the manifest revision is the
+name policy staff give the release (--revision). The audit log archives the evaluated
+files, so decisions replay without the bundle.
+
+Keys (OpenSSL):
+   openssl genrsa -out policy-signing.pem 3072
+   openssl rsa -in policy-signing.pem -pubout -out policy-signing.pub.pem
+
+Examples:
+   exportrisk policy bundle build --revision 2026.07-hdi --signing-key policy-signing.pem -o policies-2026.07.tar.gz
+   exportrisk policy bundle inspect policies-2026.07.tar.gz
+   exportrisk policy bundle verify policies-2026.07.tar.gz --verification-key policy-signing.pub.pem
+   EXPORTRISK_POLICIES_VERIFICATION_KEY=policy-signing.pub.pem exportrisk assess KAZ --policies policies-2026.07.tar.gz`
+
+func policyBundleCommand() *cli.Command {
+	return &cli.Command{
+		Name:        "bundle",
+		Usage:       "build, inspect and verify signed policy bundles",
+		Description: policyBundleHelp,
+		Subcommands: []*cli.Command{
+			{
+				Name:  "build",
+				Usage: "build a policy bundle (.tar.gz), optionally signed",
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "revision", Usage: "manifest `REVISION` (default: the policy revision digest)"},
+					&cli.StringFlag{Name: "signing-key", Usage: "private key (PEM `FILE`) or HMAC secret file to sign with"},
+					&cli.StringFlag{Name: "signing-alg", Usage: "RS256, ES256 or HS256 (default: the one that fits the key)"},
+					&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "bundle.tar.gz", Usage: "write the bundle to `FILE`"},
+					policyDirFlag, logFlag,
+				},
+				Action: policyBundleBuild,
+			},
+			{
+				Name:      "inspect",
+				Usage:     "show a bundle's manifest, revision, files and signature",
+				ArgsUsage: "FILE",
+				Flags:     []cli.Flag{logFlag},
+				Action:    policyBundleInspect,
+			},
+			{
+				Name:      "verify",
+				Usage:     "verify a bundle's signature and digests (exit status 5 if they do not verify)",
+				ArgsUsage: "FILE",
+				Flags:     []cli.Flag{verificationKeyFlag, logFlag},
+				Action:    policyBundleVerify,
+			},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usageErrorf("unknown policy bundle command %q (see exportrisk policy bundle --help)", c.Args().First())
+			}
+			return cli.ShowSubcommandHelp(c)
+		},
+	}
+}
+
+func policyBundleBuild(c *cli.Context) error {
+	if _, err := loadConfig(c); err != nil {
+		return err
+	}
+	if c.NArg() > 0 {
+		return usageErrorf("policy bundle build: unexpected argument %q (the output file is -o FILE)", c.Args().First())
+	}
+	if alg := c.String("signing-alg"); alg != "" && !c.IsSet("signing-key") {
+		return usageErrorf("policy bundle build: --signing-alg needs --signing-key")
+	}
+	src, err := sourceFor(c)
+	if err != nil {
+		return err
+	}
+	// Refuse to ship policies the engine would refuse.
+	ps, err := engine.LoadPolicies(src.fs(), src.name())
+	if err != nil {
+		return withCode(exitPolicy, err)
+	}
+	if err := checkPolicyData(ps, src.name()); err != nil {
+		return withCode(exitPolicy, err)
+	}
+	if _, err := engine.New(c.Context, ps); err != nil {
+		return withCode(exitPolicy, err)
+	}
+	data, info, err := policybundle.Build(src.fs(), src.name(), policybundle.BuildOptions{
+		Revision: c.String("revision"), SigningKey: c.String("signing-key"), SigningAlg: c.String("signing-alg"),
+	})
+	if err != nil {
+		var kerr *policybundle.KeyError
+		if errors.As(err, &kerr) {
+			return withCode(exitUsage, err)
+		}
+		return withCode(exitPolicy, err)
+	}
+	out := c.String("output")
+	if err := writeFileAtomic(out, data); err != nil {
+		return fmt.Errorf("policy bundle build: %w", err)
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "Wrote %s (%d files, %d bytes) from %s\n", out, len(info.Files), len(data), src.label)
+	describeBundle(&b, info)
+	if info.Signed {
+		fmt.Fprintf(&b, "  signature          %s, key id %s, signed with %s\n", info.Algorithm, info.KeyID, c.String("signing-key"))
+	} else {
+		fmt.Fprintf(&b, "  signature          none (installations that require signed bundles refuse it)\n")
+	}
+	_, err = c.App.Writer.Write(b.Bytes())
+	return err
+}
+
+// writeFileAtomic writes data to a temporary file next to path and renames it.
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".bundle-*.tmp")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Chmod(tmp, 0o644); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
+}
+
+func describeBundle(b *bytes.Buffer, info *policybundle.Info) {
+	fmt.Fprintf(b, "  manifest revision  %s\n", info.Revision)
+	fmt.Fprintf(b, "  policy revision    %s (what results record)\n", info.PolicyRevision)
+	fmt.Fprintf(b, "  roots              %s\n", strings.Join(info.Roots, ", "))
+}
+
+func bundleArg(c *cli.Context, cmd string) (string, error) {
+	if c.NArg() != 1 {
+		return "", usageErrorf("policy bundle %s: give one bundle file", cmd)
+	}
+	return c.Args().First(), nil
+}
+
+func policyBundleInspect(c *cli.Context) error {
+	if _, err := loadConfig(c); err != nil {
+		return err
+	}
+	file, err := bundleArg(c, "inspect")
+	if err != nil {
+		return err
+	}
+	info, err := policybundle.ReadFile(file, nil)
+	if err != nil {
+		return withCode(exitPolicy, err)
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s\n", file)
+	describeBundle(&b, info)
+	if info.Signed {
+		fmt.Fprintf(&b, "  signature          present: %s, key id %s, covers %d files (not verified here: run policy bundle verify)\n",
+			info.Algorithm, info.KeyID, info.SignedFiles)
+	} else {
+		fmt.Fprintf(&b, "  signature          none\n")
+	}
+	fmt.Fprintf(&b, "  files\n")
+	for _, f := range info.Files {
+		fmt.Fprintf(&b, "    %8d  %s\n", f.Size, f.Path)
+	}
+	_, err = c.App.Writer.Write(b.Bytes())
+	return err
+}
+
+func policyBundleVerify(c *cli.Context) error {
+	cfg, err := loadConfig(c)
+	if err != nil {
+		return err
+	}
+	file, err := bundleArg(c, "verify")
+	if err != nil {
+		return err
+	}
+	key, err := verificationKey(c, cfg)
+	if err != nil {
+		return err
+	}
+	if key == nil {
+		return usageErrorf("policy bundle verify: give --verification-key FILE (or set policies_verification_key)")
+	}
+	if _, err := os.Stat(file); err != nil {
+		return fmt.Errorf("policy bundle verify: %w", err)
+	}
+	info, err := policybundle.ReadFile(file, key)
+	if err != nil {
+		return withCode(exitCheckFailed, err)
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "VERIFIED: %s\n", file)
+	fmt.Fprintf(&b, "  signature          %s, key id %s, verified with %s; covers %d files, each digest matches\n",
+		info.Algorithm, info.KeyID, key.Source, info.SignedFiles)
+	describeBundle(&b, info)
+	_, err = c.App.Writer.Write(b.Bytes())
+	return err
+}

@@ -1,0 +1,453 @@
+package main
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const syntheticBundles = "../../engine/impact/testdata/bundles"
+
+// copyPolicies copies ../../policies to a temporary directory, replacing whole lines of
+// data.yaml (old -> new; a line that is not there fails the test) and adding files.
+func copyPolicies(t *testing.T, edits map[string]string, add map[string]string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "policies")
+	err := filepath.WalkDir("../../policies", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel("../../policies", p)
+		target := filepath.Join(dir, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		if !strings.HasSuffix(p, ".rego") && filepath.Base(p) != "data.yaml" {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "data.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(data)
+	for old, repl := range edits {
+		if strings.Count(s, "\n"+old+"\n") != 1 {
+			t.Fatalf("policies/data.yaml has no single line %q", old)
+		}
+		s = strings.Replace(s, "\n"+old+"\n", "\n"+repl+"\n", 1)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "data.yaml"), []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, content := range add {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// lineOf returns the 1-based line of data.yaml in dir that equals line.
+func lineOf(t *testing.T, dir, line string) int {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "data.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.Index(strings.Split(string(b), "\n"), line)
+	if i < 0 {
+		t.Fatalf("no line %q", line)
+	}
+	return i + 1
+}
+
+var (
+	fileSize   = regexp.MustCompile(`(?m)^    +\d+  `)
+	byteCount  = regexp.MustCompile(`\(\d+ files, \d+ bytes\)`)
+	durationRe = regexp.MustCompile(`\(\d+(\.\d+)?(µs|ms|s)\)`)
+	hexDigests = regexp.MustCompile(`\(want: [0-9a-f]{64}, got: [0-9a-f]{64}\)`)
+	coverageRe = regexp.MustCompile(`Coverage: \d+\.\d+%`)
+)
+
+// normalizePolicy replaces what changes from run to run in policy command output.
+func normalizePolicy(s string, paths map[string]string) string {
+	for p, name := range paths {
+		s = strings.ReplaceAll(s, p, name)
+	}
+	s = digest.ReplaceAllString(s, "sha256:<digest>")
+	s = fileSize.ReplaceAllString(s, "    <size>  ")
+	s = byteCount.ReplaceAllString(s, "(<n> files, <n> bytes)")
+	s = hexDigests.ReplaceAllString(s, "(want: <hex>, got: <hex>)")
+	s = coverageRe.ReplaceAllString(s, "Coverage: <n>%")
+	return durationRe.ReplaceAllString(s, "(<time>)")
+}
+
+type policyRun struct {
+	name  string // golden file testdata/NAME.golden; "" for no golden
+	args  []string
+	env   map[string]string
+	code  int
+	out   []string // stdout must contain each
+	err   []string // stderr must contain each
+	paths map[string]string
+}
+
+func (r policyRun) run(t *testing.T) (string, string) {
+	t.Helper()
+	code, stdout, stderr := runCLI(t, r.env, r.args...)
+	if code != r.code {
+		t.Fatalf("exportrisk %s: exit %d, want %d\nstdout: %s\nstderr: %s", strings.Join(r.args, " "), code, r.code, stdout, stderr)
+	}
+	for _, want := range r.out {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+	for _, want := range r.err {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if r.name != "" {
+		golden(t, filepath.Join("testdata", r.name+".golden"), normalizePolicy(stdout+"\n--- stderr ---\n"+stderr, r.paths))
+	}
+	return stdout, stderr
+}
+
+// TestPolicyTestCheckFmt covers policy test, check and fmt on the working tree and on
+// broken copies.
+func TestPolicyTestCheckFmt(t *testing.T) {
+	badData := copyPolicies(t, map[string]string{"    pts_severe_min: 4": "    pts_severe_min: 7"}, nil)
+	failing := copyPolicies(t, nil, map[string]string{
+		"extra/extra.rego":      "package extra\n\ncritical(hdi) if hdi < data.thresholds.c8.critical_hdi_below\n",
+		"extra/extra_test.rego": "package extra_test\n\nimport data.extra\n\ntest_hdi_060_is_critical if {\n\thdi := 0.6\n\textra.critical(hdi)\n}\n",
+	})
+	unformatted := copyPolicies(t, nil, map[string]string{"extra/extra.rego": "package extra\n\nx   :=   1\n\nf(y) := 1\n"})
+	badLine := lineOf(t, badData, "    pts_severe_min: 7")
+	tests := map[string]policyRun{
+		"test": {args: []string{"policy", "test"},
+			out: []string{"Policies: ../../policies (working tree)", "PASS: ", "Coverage: 100.00% of the non-test lines (threshold 90%)"}},
+		"test coverage": {args: []string{"policy", "test", "--coverage"},
+			out: []string{"Coverage of the non-test modules:", "  100.00%  criteria/c8/c8.rego"}},
+		"test below threshold": {args: []string{"policy", "test", "--run", `criteria\.c8_test`, "--threshold", "95"}, code: exitCheckFailed,
+			err: []string{"exportrisk: policy test: coverage ", "% is below the threshold 95%"}},
+		"test run without threshold": {args: []string{"policy", "test", "--run", `criteria\.c8_test`},
+			out: []string{"(not checked with --run; give --threshold to check it)"}},
+		"test failing": {name: "policy-test-failing", args: []string{"policy", "test", "--policies", failing, "--run", "extra_test"},
+			code: exitCheckFailed, paths: map[string]string{failing: "<policies>"}},
+		"test bad threshold": {args: []string{"policy", "test", "--threshold", "120"}, code: exitUsage,
+			err: []string{"threshold: want a percentage 0..100 (got 120)"}},
+		"test a bundle": {args: []string{"policy", "test", "--policies", "x.tar.gz"}, code: exitUsage,
+			err: []string{"x.tar.gz is a bundle; this command reads a policy directory"}},
+		"check": {name: "policy-check", args: []string{"policy", "check"}},
+		"check bad data": {args: []string{"policy", "check", "--policies", badData}, code: exitCheckFailed,
+			out: []string{"FAIL  data", fmt.Sprintf("      %s/data.yaml:%d: thresholds.c2.pts_severe_min: want a whole number 1..5, got 7", badData, badLine),
+				"ok    strict"},
+			err: []string{"policy check: 1 check failed"}},
+		"check unformatted": {name: "policy-check-unformatted", args: []string{"policy", "check", "--policies", unformatted},
+			code: exitCheckFailed, paths: map[string]string{unformatted: "<policies>"}},
+		"fmt": {args: []string{"policy", "fmt"}, out: []string{"All ", ".rego files are formatted."}},
+		"fmt unformatted": {name: "policy-fmt-unformatted", args: []string{"policy", "fmt", "--policies", unformatted},
+			code: exitCheckFailed, paths: map[string]string{unformatted: "<policies>"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) { tc.run(t) })
+	}
+	t.Run("fmt --write", func(t *testing.T) {
+		dir := copyPolicies(t, nil, map[string]string{"extra/extra.rego": "package extra\n\nx   :=   1\n"})
+		policyRun{args: []string{"policy", "fmt", "--write", "--policies", dir}, out: []string{"formatted extra/extra.rego"}}.run(t)
+		b, err := os.ReadFile(filepath.Join(dir, "extra", "extra.rego"))
+		if err != nil || string(b) != "package extra\n\nx := 1\n" {
+			t.Errorf("after fmt --write: %q %v", b, err)
+		}
+		policyRun{args: []string{"policy", "fmt", "--policies", dir}}.run(t)
+	})
+	// The engine refuses a bad data file wherever policies are loaded for assessing.
+	t.Run("assess refuses bad data", func(t *testing.T) {
+		policyRun{args: []string{"assess", "KAZ", "--policies", badData, "--no-record"}, code: exitPolicy,
+			err: []string{fmt.Sprintf("exportrisk: the policy data file is invalid; the engine refuses it:\n%s/data.yaml:%d: thresholds.c2.pts_severe_min: want a whole number 1..5, got 7\n", badData, badLine)},
+		}.run(t)
+	})
+}
+
+// TestPolicyImpact compares policy versions over the three synthetic bundles of
+// engine/impact/testdata, where the flips are known by construction.
+func TestPolicyImpact(t *testing.T) {
+	base := copyPolicies(t, nil, nil)
+	head := copyPolicies(t, map[string]string{"    critical_hdi_below: 0.55": "    critical_hdi_below: 0.65"}, nil)
+	broken := copyPolicies(t, map[string]string{"    critical_hdi_below: 0.55": "    critical_hdi_below: 0.95"}, nil)
+	paths := map[string]string{base: "<base>", head: "<head>"}
+	impactArgs := func(extra ...string) []string {
+		return append([]string{"policy", "impact", "--base", base, "--head", head, "--fixtures", syntheticBundles}, extra...)
+	}
+	tests := map[string]policyRun{
+		"table":    {name: "policy-impact", args: impactArgs(), code: exitCheckFailed, paths: paths},
+		"markdown": {name: "policy-impact-markdown", args: impactArgs("--format", "markdown"), code: exitCheckFailed, paths: paths},
+		"json":     {name: "policy-impact-json", args: impactArgs("--format", "json"), code: exitCheckFailed, paths: paths},
+		"no change": {name: "policy-impact-none", args: []string{"policy", "impact", "--base", base, "--head", base, "--fixtures", syntheticBundles},
+			paths: paths},
+		"embedded against the working tree": {args: []string{"policy", "impact", "--base", "embedded", "--fixtures", syntheticBundles},
+			out: []string{"Head:    ../../policies (working tree)", "No verdict changes in 3 countries."}},
+		"as of before every bundle": {args: impactArgs("--as-of", "2020-01-01"), code: exitInvalidInput,
+			err: []string{"policy impact: no country has a bundle on or before 2020-01-01 in " + syntheticBundles}},
+		"missing base": {args: []string{"policy", "impact"}, code: exitUsage, err: []string{"give the policies to compare with: --base"}},
+		"bad format":   {args: impactArgs("--format", "csv"), code: exitUsage, err: []string{"format: want table, markdown, json"}},
+		"bad date":     {args: impactArgs("--as-of", "July"), code: exitUsage, err: []string{`as-of: want a date YYYY-MM-DD, got "July"`}},
+		"inconsistent head": {args: []string{"policy", "impact", "--base", base, "--head", broken, "--fixtures", syntheticBundles}, code: exitPolicy,
+			err: []string{"thresholds.c8.critical_hdi_below: want at most hdi_below (0.8), got 0.95"}},
+		"head not found": {args: []string{"policy", "impact", "--base", base, "--head", "nope", "--fixtures", syntheticBundles}, code: exitUsage,
+			err: []string{"head: nope is neither a directory nor a bundle file"}},
+		"invalid bundle in the library": {args: []string{"policy", "impact", "--base", base, "--head", head, "--fixtures", invalidLibrary(t)},
+			code: exitInvalidInput, err: []string{"indices.pts.value: want 1..5, got 6"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) { tc.run(t) })
+	}
+}
+
+// invalidLibrary is a bundle library whose one bundle is invalid.
+func invalidLibrary(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("../../indicators/testdata/invalid/out-of-range.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "DEU-2026-01-01.yaml"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestPolicyImpactGit reads the base from a git revision of a throw-away checkout.
+func TestPolicyImpactGit(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	repo := filepath.Dir(copyPolicies(t, nil, nil))
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", repo, "-c", "user.email=t@example.org", "-c", "user.name=t"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("init", "-q")
+	git("add", "policies")
+	git("commit", "-q", "-m", "policies")
+	data := filepath.Join(repo, "policies", "data.yaml")
+	b, err := os.ReadFile(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(b), "\n    critical_hdi_below: 0.55\n", "\n    critical_hdi_below: 0.65\n", 1)
+	if err := os.WriteFile(data, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fixtures, err := filepath.Abs(syntheticBundles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(filepath.Join(repo, "policies", "criteria"))
+	policyRun{args: []string{"policy", "impact", "--base", "HEAD", "--fixtures", fixtures}, code: exitCheckFailed,
+		out: []string{"Base:    policies at git HEAD (commit ", "Head:    .. (working tree)",
+			"NPL Nepal (2026-01-01), criterion 8: possibly critical -> critical"}}.run(t)
+	policyRun{args: []string{"policy", "impact", "--base", "no-such-branch", "--fixtures", fixtures}, code: exitUsage,
+		err: []string{`base: "no-such-branch" is not a directory, a bundle or a git revision of`}}.run(t)
+}
+
+// signingKeys writes an RSA key pair and another public key.
+func signingKeys(t *testing.T) (priv, pub, otherPub string) {
+	t.Helper()
+	dir := t.TempDir()
+	write := func(name, typ string, der []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, _ := x509.MarshalPKCS8PrivateKey(k)
+	pubDER, _ := x509.MarshalPKIXPublicKey(&k.PublicKey)
+	otherDER, _ := x509.MarshalPKIXPublicKey(&o.PublicKey)
+	return write("signing.pem", "PRIVATE KEY", der), write("signing.pub.pem", "PUBLIC KEY", pubDER), write("other.pub.pem", "PUBLIC KEY", otherDER)
+}
+
+// tamperBundle copies a bundle with one byte of one file changed.
+func tamperBundle(t *testing.T, file, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gz, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tar.NewReader(gz)
+	var buf bytes.Buffer
+	gw := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(gw)
+	changed := false
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.TrimPrefix(h.Name, "/") == name {
+			i := bytes.Index(b, []byte("0.55"))
+			if i < 0 {
+				t.Fatalf("%s has no 0.55 to change", name)
+			}
+			b[i+3] = '6' // 0.55 -> 0.56
+			changed = true
+		}
+		if err := tw.WriteHeader(&tar.Header{Name: h.Name, Mode: h.Mode, Typeflag: h.Typeflag, Size: int64(len(b))}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !changed {
+		t.Fatalf("no %s in the bundle", name)
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := gw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "tampered.tar.gz")
+	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+var policyRevisionLine = regexp.MustCompile(`policy revision    (sha256:[0-9a-f]{64})`)
+
+// TestPolicyBundle builds a signed bundle, inspects and verifies it, assesses with it,
+// and checks that tampered, wrongly signed and unsigned bundles are refused.
+func TestPolicyBundle(t *testing.T) {
+	priv, pub, other := signingKeys(t)
+	dir := t.TempDir()
+	signed := filepath.Join(dir, "policies-2026.07.tar.gz")
+	unsigned := filepath.Join(dir, "unsigned.tar.gz")
+	paths := map[string]string{dir: "<dir>", priv: "<signing.pem>", pub: "<signing.pub.pem>", other: "<other.pub.pem>"}
+	withKey := map[string]string{"EXPORTRISK_POLICIES_VERIFICATION_KEY": pub}
+
+	out, _ := policyRun{name: "policy-bundle-build", args: []string{"policy", "bundle", "build", "--revision", "2026.07-hdi",
+		"--signing-key", priv, "-o", signed}, paths: paths}.run(t)
+	revision := policyRevisionLine.FindStringSubmatch(out)
+	if revision == nil {
+		t.Fatalf("build output names no policy revision:\n%s", out)
+	}
+	policyRun{args: []string{"policy", "bundle", "build", "-o", unsigned},
+		out: []string{"signature          none (installations that require signed bundles refuse it)"}}.run(t)
+	policyRun{name: "policy-bundle-inspect", args: []string{"policy", "bundle", "inspect", signed}, paths: paths}.run(t)
+	policyRun{name: "policy-bundle-verify", args: []string{"policy", "bundle", "verify", signed, "--verification-key", pub}, paths: paths}.run(t)
+
+	// The engine uses the bundle; results record its policy revision. (Each run that sets
+	// the environment is a subtest, so that the variable does not outlive it.)
+	t.Run("assess with the bundle", func(t *testing.T) {
+		stdout, _ := policyRun{args: []string{"assess", "KAZ", "--policies", signed, "--format", "json", "--no-record"}, env: withKey}.run(t)
+		if !strings.Contains(stdout, `"policy_revision": "`+revision[1]+`"`) {
+			t.Errorf("assess with the bundle does not record revision %s:\n%s", revision[1], stdout[:min(400, len(stdout))])
+		}
+	})
+	// A decision made with the bundle replays from the audit log alone: the evaluated
+	// files (data.json included) are archived with it.
+	t.Run("replay", func(t *testing.T) {
+		store := map[string]string{"EXPORTRISK_AUDIT_PATH": filepath.Join(t.TempDir(), "audit.db")}
+		env := map[string]string{"EXPORTRISK_POLICIES_VERIFICATION_KEY": pub}
+		for k, v := range store {
+			env[k] = v
+		}
+		stdout, _ := policyRun{args: []string{"assess", "KAZ", "--policies", signed}, env: env}.run(t)
+		id := decisionID.FindString(stdout)
+		if id == "" {
+			t.Fatalf("no decision id:\n%s", stdout)
+		}
+		policyRun{args: []string{"replay", id}, env: store, out: []string{"Policies   " + revision[1] + " (archived",
+			"MATCH: the replayed result is identical to the recorded one, byte for byte."}}.run(t)
+	})
+	// An unsigned bundle is used (with a warning) when no key is configured.
+	policyRun{args: []string{"assess", "KAZ", "--policies", unsigned, "--no-record"}, err: []string{"policy bundle is not signed"}}.run(t)
+
+	tamperedData := tamperBundle(t, signed, "data.json")
+	refused := map[string]policyRun{
+		"tampered data": {name: "policy-bundle-tampered", args: []string{"assess", "KAZ", "--policies", tamperedData, "--no-record"},
+			env: withKey, code: exitPolicy, paths: map[string]string{tamperedData: "<tampered.tar.gz>", pub: "<signing.pub.pem>"}},
+		"tampered rego": {args: []string{"assess", "KAZ", "--policies", tamperBundle(t, signed, "criteria/c8/c8.rego"), "--no-record"},
+			env: withKey, code: exitPolicy, err: []string{"criteria/c8/c8.rego: digest mismatch", "the bundle was changed after it was signed"}},
+		"wrong key": {args: []string{"assess", "KAZ", "--policies", signed, "--no-record"},
+			env: map[string]string{"EXPORTRISK_POLICIES_VERIFICATION_KEY": other}, code: exitPolicy,
+			err: []string{"the signature does not verify with " + other + " (RS256): failed to verify JWT signature"}},
+		"unsigned with a key": {args: []string{"assess", "KAZ", "--policies", unsigned, "--no-record"}, env: withKey, code: exitPolicy,
+			err: []string{"is not signed, and a verification key is configured: refusing an unsigned bundle"}},
+		"signed without a key": {args: []string{"criteria", "--policies", signed}, code: exitPolicy,
+			err: []string{"is signed: configure its verification key"}},
+		"verify tampered": {args: []string{"policy", "bundle", "verify", tamperBundle(t, signed, "data.json"), "--verification-key", pub},
+			code: exitCheckFailed, err: []string{"data.json: digest mismatch"}},
+		"verify without a key": {args: []string{"policy", "bundle", "verify", signed}, code: exitUsage,
+			err: []string{"give --verification-key FILE (or set policies_verification_key)"}},
+		"verify unsigned": {args: []string{"policy", "bundle", "verify", unsigned, "--verification-key", pub}, code: exitCheckFailed,
+			err: []string{"refusing an unsigned bundle"}},
+		"inspect not a bundle": {args: []string{"policy", "bundle", "inspect", "policy.go"}, code: exitPolicy, err: []string{"not a .tar.gz file"}},
+		"build with a bad key": {args: []string{"policy", "bundle", "build", "--signing-key", "nope.pem", "-o", filepath.Join(dir, "x.tar.gz")},
+			code: exitUsage, err: []string{"signing key: open nope.pem"}},
+	}
+	for name, tc := range refused {
+		t.Run(name, func(t *testing.T) { tc.run(t) })
+	}
+	// The config key works as the environment variable does.
+	config := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(config, []byte("policies_verification_key: "+other+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	policyRun{args: []string{"--config", config, "assess", "KAZ", "--policies", signed, "--no-record"}, code: exitPolicy,
+		err: []string{"the signature does not verify with " + other}}.run(t)
+}

@@ -1,0 +1,330 @@
+package policybundle
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/indicators"
+	"github.com/exportrisk/exportrisk/policies"
+)
+
+// keys writes a fresh RSA key pair, an EC key pair and an HMAC secret to dir.
+type keyFiles struct{ rsaPriv, rsaPub, ecPriv, ecPub, secret, otherPub string }
+
+func writeKeys(t *testing.T) keyFiles {
+	t.Helper()
+	dir := t.TempDir()
+	write := func(name string, typ string, der []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ecKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkcs8, _ := x509.MarshalPKCS8PrivateKey(rsaKey)
+	rsaPub, _ := x509.MarshalPKIXPublicKey(&rsaKey.PublicKey)
+	otherPub, _ := x509.MarshalPKIXPublicKey(&other.PublicKey)
+	ecDER, _ := x509.MarshalECPrivateKey(ecKey)
+	ecPub, _ := x509.MarshalPKIXPublicKey(&ecKey.PublicKey)
+	secret := filepath.Join(dir, "secret")
+	if err := os.WriteFile(secret, []byte("a shared secret of policy staff\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return keyFiles{
+		rsaPriv: write("rsa.pem", "PRIVATE KEY", pkcs8), rsaPub: write("rsa.pub.pem", "PUBLIC KEY", rsaPub),
+		ecPriv: write("ec.pem", "EC PRIVATE KEY", ecDER), ecPub: write("ec.pub.pem", "PUBLIC KEY", ecPub),
+		secret: secret, otherPub: write("other.pub.pem", "PUBLIC KEY", otherPub),
+	}
+}
+
+func build(t *testing.T, opts BuildOptions) string {
+	t.Helper()
+	data, _, err := Build(policies.FS, "embedded", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "policies.tar.gz")
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func key(t *testing.T, file string) *Key {
+	t.Helper()
+	k, err := LoadVerificationKey(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// TestBuildAndLoad: a bundle holds the evaluated files (no tests, data as data.json), its
+// manifest names revision and roots, it loads into a policy set whose revision is the
+// digest over those files, and the engine assesses with it as with the directory.
+func TestBuildAndLoad(t *testing.T) {
+	k := writeKeys(t)
+	file := build(t, BuildOptions{Revision: "2026.07-test", SigningKey: k.rsaPriv})
+	ps, info, err := Load(file, key(t, k.rsaPub))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Revision != "2026.07-test" || !info.Signed || !info.Verified || info.Algorithm != "RS256" || info.KeyID != KeyID {
+		t.Errorf("info: %+v", info)
+	}
+	if got, want := strings.Join(info.Roots, ","), "criteria,labels,lib,main,thresholds"; got != want {
+		t.Errorf("roots %s, want %s", got, want)
+	}
+	if ps.Revision != info.PolicyRevision || !strings.HasPrefix(ps.Revision, "sha256:") {
+		t.Errorf("policy set revision %s, info %s", ps.Revision, info.PolicyRevision)
+	}
+	if !strings.Contains(ps.Source, "manifest revision 2026.07-test, signature verified") {
+		t.Errorf("source %q", ps.Source)
+	}
+	var names []string
+	for _, f := range info.Files {
+		names = append(names, f.Path)
+		if strings.HasSuffix(f.Path, "_test.rego") {
+			t.Errorf("bundle holds test file %s", f.Path)
+		}
+	}
+	for _, want := range []string{"data.json", ".manifest", ".signatures.json", "main/main.rego", "criteria/c8/c8.rego"} {
+		if !strings.Contains(" "+strings.Join(names, " ")+" ", " "+want+" ") {
+			t.Errorf("bundle lacks %s: %v", want, names)
+		}
+	}
+	if _, ok := ps.Files["data.json"]; !ok {
+		t.Errorf("policy set files lack data.json: the audit log would not archive the data")
+	}
+
+	e, err := engine.New(context.Background(), ps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	embedded, err := engine.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e0, err := engine.New(context.Background(), embedded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := indicators.LoadFile("../../fixtures/curated/KAZ-2026-06-01.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r1, err := e.Assess(context.Background(), b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r0, err := e0.Assess(context.Background(), b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r1.PolicyRevision != ps.Revision {
+		t.Errorf("result revision %s, want the bundle's %s", r1.PolicyRevision, ps.Revision)
+	}
+	r1.PolicyRevision = r0.PolicyRevision
+	if got, want := verdicts(r1), verdicts(r0); got != want {
+		t.Errorf("bundle verdicts %s, embedded %s", got, want)
+	}
+}
+
+func verdicts(r *engine.Result) string {
+	var s []string
+	for _, c := range r.Criteria {
+		s = append(s, c.Verdict)
+	}
+	return r.Overall + " " + strings.Join(s, " ")
+}
+
+// TestDefaultRevisionIsDigest: without --revision the manifest revision is the policy
+// revision, and building twice gives the same bytes.
+func TestDefaultRevisionIsDigest(t *testing.T) {
+	a, info, err := Build(policies.FS, "embedded", BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := Build(policies.FS, "embedded", BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Revision != info.PolicyRevision {
+		t.Errorf("manifest revision %s, want the policy revision %s", info.Revision, info.PolicyRevision)
+	}
+	if !bytes.Equal(a, b) {
+		t.Error("two builds of the same policies differ")
+	}
+}
+
+// TestRefused covers what must never load: tampered bundles, a wrong key, an unsigned
+// bundle when a key is configured, a signed bundle without a key.
+func TestRefused(t *testing.T) {
+	k := writeKeys(t)
+	signed := build(t, BuildOptions{Revision: "r1", SigningKey: k.rsaPriv})
+	unsigned := build(t, BuildOptions{Revision: "r1"})
+	tests := map[string]struct {
+		file string
+		key  string
+		want string
+	}{
+		"rego changed after signing":     {file: tamper(t, signed, "criteria/c8/c8.rego"), key: k.rsaPub, want: "criteria/c8/c8.rego: digest mismatch"},
+		"data changed after signing":     {file: tamper(t, signed, "data.json"), key: k.rsaPub, want: "data.json: digest mismatch"},
+		"manifest changed after signing": {file: tamper(t, signed, ".manifest"), key: k.rsaPub, want: ".manifest: digest mismatch"},
+		"file added after signing":       {file: addFile(t, signed, "lib/extra.rego", "package lib.extra\n"), key: k.rsaPub, want: "lib/extra.rego not included in bundle signature"},
+		"wrong key":                      {file: signed, key: k.otherPub, want: "failed to verify JWT signature"},
+		"EC key for an RSA signature":    {file: signed, key: k.ecPub, want: "the signature does not verify"},
+		"unsigned with a key":            {file: unsigned, key: k.rsaPub, want: "is not signed, and a verification key is configured"},
+		"signed without a key":           {file: signed, want: "is signed: configure its verification key"},
+		"unsigned changed after build":   {file: tamper(t, unsigned, "criteria/c2/c2.rego"), want: "the bundle was changed after it was built"},
+		"not a bundle":                   {file: "policybundle.go", want: "not a .tar.gz file"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			var vk *Key
+			if tc.key != "" {
+				vk = key(t, tc.key)
+			}
+			_, _, err := Load(tc.file, vk)
+			if err == nil {
+				t.Fatal("loaded")
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q\nwant it to contain %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestAlgorithms signs and verifies with each supported kind of key.
+func TestAlgorithms(t *testing.T) {
+	k := writeKeys(t)
+	tests := map[string]struct{ sign, alg, verify, wantAlg string }{
+		"RS256":            {sign: k.rsaPriv, verify: k.rsaPub, wantAlg: "RS256"},
+		"ES256":            {sign: k.ecPriv, verify: k.ecPub, wantAlg: "ES256"},
+		"HS256":            {sign: k.secret, verify: k.secret, wantAlg: "HS256"},
+		"RS256 explicit":   {sign: k.rsaPriv, alg: "RS256", verify: k.rsaPub, wantAlg: "RS256"},
+		"private verifies": {sign: k.ecPriv, verify: k.ecPriv, wantAlg: "ES256"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			file := build(t, BuildOptions{SigningKey: tc.sign, SigningAlg: tc.alg})
+			info, err := ReadFile(file, key(t, tc.verify))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if info.Algorithm != tc.wantAlg || !info.Verified {
+				t.Errorf("algorithm %s verified %v, want %s", info.Algorithm, info.Verified, tc.wantAlg)
+			}
+		})
+	}
+	if _, _, err := Build(policies.FS, "embedded", BuildOptions{SigningKey: k.rsaPriv, SigningAlg: "ES256"}); err == nil {
+		t.Error("built with ES256 and an RSA key")
+	}
+	// An HMAC secret never verifies an RSA signature (no algorithm confusion).
+	file := build(t, BuildOptions{SigningKey: k.rsaPriv})
+	if _, err := ReadFile(file, key(t, k.secret)); err == nil {
+		t.Error("an RSA-signed bundle verified with an HMAC secret")
+	}
+}
+
+// tamper copies a bundle, changing one byte of one file inside.
+func tamper(t *testing.T, file, name string) string {
+	t.Helper()
+	return rewrite(t, file, func(path string, data []byte) []byte {
+		if path != name {
+			return data
+		}
+		out := bytes.Clone(data)
+		i := bytes.IndexByte(out, '2') // a digit in a threshold, a version, a revision
+		if i < 0 {
+			i = len(out) / 2
+		}
+		out[i] = '3'
+		return out
+	}, nil)
+}
+
+func addFile(t *testing.T, file, name, content string) string {
+	t.Helper()
+	return rewrite(t, file, func(_ string, data []byte) []byte { return data }, map[string]string{name: content})
+}
+
+func rewrite(t *testing.T, file string, change func(string, []byte) []byte, add map[string]string) string {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gz, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tar.NewReader(gz)
+	var buf bytes.Buffer
+	gw := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(gw)
+	put := func(name string, b []byte) {
+		if err := tw.WriteHeader(&tar.Header{Name: "/" + name, Mode: 0o600, Typeflag: tar.TypeReg, Size: int64(len(b))}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := strings.TrimPrefix(h.Name, "/")
+		put(name, change(name, b))
+	}
+	for name, content := range add {
+		put(name, []byte(content))
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := gw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "tampered.tar.gz")
+	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

@@ -1,0 +1,681 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/audit"
+	"github.com/exportrisk/exportrisk/indicators"
+)
+
+// AssessmentJSON is the answer of POST /v1/assessments and GET /v1/countries/{iso3}: the
+// engine's result, where the bundle came from, and whether (and as which decision) it
+// was recorded. It is the JSON of exportrisk assess --format json.
+type AssessmentJSON struct {
+	*engine.Result
+	Bundle     string `json:"bundle"`
+	DecisionID string `json:"decision_id,omitempty"`
+	Recorded   bool   `json:"recorded"`
+}
+
+// cachedBundle is a parsed library bundle and its canonical JSON.
+type cachedBundle struct {
+	b      *indicators.Bundle
+	input  []byte
+	source string
+}
+
+var iso3Pattern = regexp.MustCompile(`^[A-Za-z]{3}$`)
+
+// errShuttingDown: a decision arrived after the server stopped recording.
+var errShuttingDown = errors.New("the server is shutting down")
+
+// apiAssess is POST /v1/assessments: a bundle in the body, or {"country", "as_of"} for a
+// shipped bundle. The decision is recorded before the answer is written; if it cannot
+// be recorded, no result is returned.
+func (s *Server) apiAssess(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	in, aerr := s.readAssessRequest(w, r)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	st := s.state.Load()
+	evalTime := time.Now()
+	res, err := st.e.AssessCanonical(r.Context(), in.input)
+	if err != nil {
+		writeError(w, apiErr(http.StatusInternalServerError, CodePolicyError, "the policies failed on the bundle: %v", err))
+		return
+	}
+	s.metrics.assessed.WithLabelValues(in.kind).Inc()
+	if s.testHookBeforeRecord != nil {
+		s.testHookBeforeRecord()
+	}
+	rec, err := s.record(r.Context(), st.e, in, res, evalTime, rc.p.Name)
+	if err != nil {
+		s.metrics.recordErr.Inc()
+		if errors.Is(err, errShuttingDown) {
+			writeError(w, apiErr(http.StatusServiceUnavailable, CodeShuttingDown, "the server is shutting down; the decision was not recorded and no result is returned"))
+			return
+		}
+		s.cfg.Logger.Error("decision not recorded", "err", err)
+		writeError(w, apiErr(http.StatusServiceUnavailable, CodeStoreUnavailable, "the decision could not be recorded, so no result is returned: %v", err))
+		return
+	}
+	w.Header().Set("Location", "/v1/decisions/"+rec.DecisionID)
+	writeRawJSON(w, http.StatusCreated, recordedAssessment(rec, in.source))
+}
+
+// recordedAssessment is the answer to a recorded assessment: the result exactly as
+// recorded (canonical JSON: keys sorted, no white space), with bundle, decision_id and
+// recorded added at the end. It is AssessmentJSON without encoding the result again.
+func recordedAssessment(rec *audit.RecordV1, source string) []byte {
+	src, _ := json.Marshal(source)
+	out := make([]byte, 0, len(rec.Result)+len(src)+96)
+	out = append(out, bytes.TrimSuffix(rec.Result, []byte("}"))...)
+	out = append(out, `,"bundle":`...)
+	out = append(out, src...)
+	out = append(out, `,"decision_id":"`...)
+	out = append(out, rec.DecisionID...)
+	out = append(out, `","recorded":true}`+"\n"...)
+	return out
+}
+
+// record records a decision unless the server has stopped recording (Run, at shutdown,
+// waits for every recording under way, then refuses new ones). A client that goes away
+// does not cancel a recording.
+func (s *Server) record(ctx context.Context, e *engine.Engine, in *assessInput, res *engine.Result, evalTime time.Time, requester string) (*audit.RecordV1, error) {
+	s.recMu.RLock()
+	defer s.recMu.RUnlock()
+	if s.recClosed {
+		return nil, errShuttingDown
+	}
+	rec, err := s.recorder.RecordAll(context.WithoutCancel(ctx), e,
+		[]audit.Assessed{{Bundle: in.bundle, Input: in.input, Result: res, EvalTime: evalTime}}, requester, in.caseRef)
+	if err != nil {
+		return nil, err
+	}
+	s.metrics.decided(res)
+	return rec[0], nil
+}
+
+// stopRecording waits for the recordings under way and refuses new ones.
+func (s *Server) stopRecording() {
+	s.recMu.Lock()
+	s.recClosed = true
+	s.recMu.Unlock()
+}
+
+// assessInput is a validated assessment request.
+type assessInput struct {
+	bundle  *indicators.Bundle
+	input   []byte // canonical JSON
+	source  string // library path, or "request body"
+	kind    string // library or bundle
+	caseRef string
+}
+
+// assessByCountry is the body asking for a shipped bundle.
+type assessByCountry struct {
+	Country string `json:"country"`
+	AsOf    string `json:"as_of"`
+	CaseRef string `json:"case_ref"`
+}
+
+func (s *Server) readAssessRequest(w http.ResponseWriter, r *http.Request) (*assessInput, *APIError) {
+	if aerr := checkQuery(r, "case_ref"); aerr != nil {
+		return nil, aerr
+	}
+	isYAML := false
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		switch {
+		case err != nil:
+			return nil, apiErr(http.StatusUnsupportedMediaType, CodeUnsupportedMediaType, "Content-Type %q cannot be read", ct)
+		case mt == "application/json" || strings.HasSuffix(mt, "+json"):
+		case mt == "application/yaml" || mt == "application/x-yaml" || mt == "text/yaml" || mt == "text/x-yaml":
+			isYAML = true
+		default:
+			return nil, apiErr(http.StatusUnsupportedMediaType, CodeUnsupportedMediaType,
+				"Content-Type %s: send Content-Type: application/json (a bundle, or {\"country\": \"KAZ\"}) or application/yaml (a bundle); with curl use --json", mt)
+		}
+	}
+	body, aerr := s.readBody(w, r)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, apiErr(http.StatusBadRequest, CodeInvalidRequest, `empty body: send a bundle, or {"country": "KAZ"} for a shipped one`)
+	}
+	caseRef := r.URL.Query().Get("case_ref")
+	in := &assessInput{}
+	if !isYAML {
+		var top map[string]json.RawMessage
+		if err := json.Unmarshal(body, &top); err != nil {
+			return nil, jsonError(body, err, `want a JSON object: a bundle, or {"country": "KAZ", "as_of": "2026-06-01"}`)
+		}
+		if c := top["country"]; len(c) > 0 && c[0] == '"' {
+			var req assessByCountry
+			if aerr := decodeStrict(body, &req, "a request for a shipped bundle has the fields country, as_of and case_ref"); aerr != nil {
+				return nil, aerr
+			}
+			cb, aerr := s.libraryBundle(req.Country, req.AsOf)
+			if aerr != nil {
+				return nil, aerr
+			}
+			if req.CaseRef != "" && caseRef != "" && req.CaseRef != caseRef {
+				return nil, apiErr(http.StatusBadRequest, CodeInvalidRequest, "case_ref %q in the body and %q in the query differ", req.CaseRef, caseRef)
+			}
+			if req.CaseRef != "" {
+				caseRef = req.CaseRef
+			}
+			in = &assessInput{bundle: cb.b, input: cb.input, source: cb.source, kind: "library"}
+		}
+	}
+	if in.bundle == nil {
+		b, err := indicators.Parse("request body", body)
+		if err != nil {
+			return nil, bundleError(err)
+		}
+		input, err := b.CanonicalJSON()
+		if err != nil {
+			return nil, apiErr(http.StatusInternalServerError, CodeInternal, "canonical JSON of the bundle: %v", err)
+		}
+		in = &assessInput{bundle: b, input: input, source: "request body", kind: "bundle"}
+	}
+	if aerr := checkCaseRef(caseRef); aerr != nil {
+		return nil, aerr
+	}
+	in.caseRef = caseRef
+	return in, nil
+}
+
+// readBody reads the request body up to server.max_body_bytes.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *APIError) {
+	limit := s.cfg.MaxBodyBytes
+	tooLarge := apiErr(http.StatusRequestEntityTooLarge, CodeBodyTooLarge,
+		"the request body is larger than %d bytes (server.max_body_bytes)", limit)
+	if r.ContentLength > limit {
+		return nil, tooLarge
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return nil, tooLarge
+	case err != nil:
+		return nil, apiErr(http.StatusBadRequest, CodeInvalidRequest, "cannot read the request body: %v", err)
+	}
+	return body, nil
+}
+
+// jsonError explains why data is not what was wanted: malformed JSON with its line and
+// column, or JSON of the wrong shape.
+func jsonError(data []byte, err error, want string) *APIError {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		line, col := position(data, se.Offset)
+		return &APIError{Status: http.StatusBadRequest, Code: CodeMalformedJSON,
+			Message:  fmt.Sprintf("the body is not valid JSON: line %d, column %d: %v", line, col, se),
+			Problems: []Problem{{Line: line, Message: se.Error()}}}
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return apiErr(http.StatusBadRequest, CodeMalformedJSON, "the body is not valid JSON: it ends too early")
+	}
+	return apiErr(http.StatusBadRequest, CodeInvalidRequest, "%s", want)
+}
+
+// position returns the line and column (1-based) of a byte offset.
+func position(data []byte, offset int64) (line, col int) {
+	offset = min(max(offset, 0), int64(len(data)))
+	before := data[:offset]
+	line = bytes.Count(before, []byte("\n")) + 1
+	col = int(offset) - (bytes.LastIndexByte(before, '\n') + 1)
+	return line, max(col, 1)
+}
+
+// decodeStrict decodes a JSON object into v, refusing fields v does not have.
+func decodeStrict(data []byte, v any, fields string) *APIError {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	var te *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return nil
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return &APIError{Status: http.StatusBadRequest, Code: CodeUnknownField,
+			Message:  fmt.Sprintf("unknown field %q: %s", field, fields),
+			Problems: []Problem{{Path: field, Message: "unknown field"}}}
+	case errors.As(err, &te):
+		return &APIError{Status: http.StatusBadRequest, Code: CodeInvalidRequest,
+			Message:  fmt.Sprintf("%s: want a %s (got %s)", te.Field, te.Type, te.Value),
+			Problems: []Problem{{Path: te.Field, Message: fmt.Sprintf("want a %s (got %s)", te.Type, te.Value)}}}
+	default:
+		return jsonError(data, err, "want a JSON object")
+	}
+}
+
+// bundleError turns a bundle validation error into invalid_bundle with every problem.
+func bundleError(err error) *APIError {
+	var verr *indicators.ValidationError
+	if !errors.As(err, &verr) {
+		return apiErr(http.StatusUnprocessableEntity, CodeInvalidBundle, "the bundle cannot be read: %v", err)
+	}
+	e := &APIError{Status: http.StatusUnprocessableEntity, Code: CodeInvalidBundle}
+	for _, p := range verr.Problems {
+		e.Problems = append(e.Problems, Problem{Line: p.Line, Path: p.Path, Message: p.Message})
+	}
+	first := ""
+	if len(verr.Problems) > 0 {
+		p := verr.Problems[0]
+		first = p.Message
+		if p.Path != "" {
+			first = p.Path + ": " + first
+		}
+		if p.Line > 0 {
+			first = fmt.Sprintf("line %d: %s", p.Line, first)
+		}
+	}
+	e.Message = fmt.Sprintf("the bundle is not valid: %d problem(s), the first: %s", len(verr.Problems), first)
+	return e
+}
+
+func checkCaseRef(ref string) *APIError {
+	if len(ref) > 200 {
+		return apiErr(http.StatusBadRequest, CodeInvalidRequest, "case_ref: at most 200 bytes (got %d)", len(ref))
+	}
+	for _, c := range ref {
+		if unicode.IsControl(c) {
+			return apiErr(http.StatusBadRequest, CodeInvalidRequest, "case_ref: control characters are not allowed")
+		}
+	}
+	return nil
+}
+
+// checkQuery refuses query parameters a route does not read.
+func checkQuery(r *http.Request, allowed ...string) *APIError {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return apiErr(http.StatusBadRequest, CodeInvalidRequest, "the query cannot be read: %v", err)
+	}
+	for k := range q {
+		ok := false
+		for _, a := range allowed {
+			ok = ok || k == a
+		}
+		if !ok {
+			if len(allowed) == 0 {
+				return apiErr(http.StatusBadRequest, CodeInvalidRequest, "unknown query parameter %q: this route takes none", k)
+			}
+			return apiErr(http.StatusBadRequest, CodeInvalidRequest, "unknown query parameter %q: want %s", k, strings.Join(allowed, ", "))
+		}
+	}
+	return nil
+}
+
+// libraryBundle finds the country's latest shipped bundle on or before asOf ("" for the
+// latest), parsed once and kept.
+func (s *Server) libraryBundle(iso3, asOf string) (*cachedBundle, *APIError) {
+	if !iso3Pattern.MatchString(iso3) {
+		return nil, apiErr(http.StatusBadRequest, CodeInvalidCountry, "country: want an ISO 3166-1 alpha-3 code such as KAZ (got %q)", iso3)
+	}
+	iso := strings.ToUpper(iso3)
+	if asOf != "" {
+		if _, err := time.Parse(time.DateOnly, asOf); err != nil {
+			return nil, apiErr(http.StatusBadRequest, CodeInvalidDate, "as_of: want a date YYYY-MM-DD (got %q)", asOf)
+		}
+	}
+	lib := s.cfg.Library
+	if len(lib.Entries(iso)) == 0 {
+		return nil, apiErr(http.StatusNotFound, CodeUnknownCountry,
+			"no bundle for %s in the library: not a country it has (GET /v1/countries lists the %d it has)", iso, len(lib.Countries()))
+	}
+	entry, err := lib.Find(iso, asOf)
+	if err != nil {
+		return nil, apiErr(http.StatusNotFound, CodeNoBundle, "%v", err)
+	}
+	if cb, ok := s.bundles.Load(entry.Path); ok {
+		return cb.(*cachedBundle), nil
+	}
+	b, err := lib.Load(entry)
+	if err != nil {
+		return nil, apiErr(http.StatusInternalServerError, CodeInternal, "shipped bundle %s: %v", entry.Path, err)
+	}
+	input, err := b.CanonicalJSON()
+	if err != nil {
+		return nil, apiErr(http.StatusInternalServerError, CodeInternal, "shipped bundle %s: %v", entry.Path, err)
+	}
+	cb, _ := s.bundles.LoadOrStore(entry.Path, &cachedBundle{b: b, input: input, source: lib.Name() + "/" + entry.Path})
+	return cb.(*cachedBundle), nil
+}
+
+// apiCountries is GET /v1/countries: the world overview computed at start.
+func (s *Server) apiCountries(w http.ResponseWriter, r *http.Request, _ *reqCtx) {
+	if aerr := checkQuery(r); aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.World())
+}
+
+// apiCountry is GET /v1/countries/{iso3}: the assessment of the country's latest bundle
+// (computed at start), or with ?as_of= of its latest bundle on or before that date. It
+// is not recorded: POST /v1/assessments records.
+func (s *Server) apiCountry(w http.ResponseWriter, r *http.Request, _ *reqCtx) {
+	if aerr := checkQuery(r, "as_of"); aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	a, aerr := s.countryAssessment(r.Context(), r.PathValue("iso3"), r.URL.Query().Get("as_of"))
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	writeJSON(w, http.StatusOK, AssessmentJSON{Result: a.Result, Bundle: a.Source})
+}
+
+// countryAssessment returns the assessment of a country's latest bundle on or before
+// asOf: from the world overview when asOf is "", else evaluated now.
+func (s *Server) countryAssessment(ctx context.Context, iso3, asOf string) (Assessment, *APIError) {
+	st := s.state.Load()
+	if asOf == "" && iso3Pattern.MatchString(iso3) {
+		if a, ok := st.world.Country(strings.ToUpper(iso3)); ok {
+			return a, nil
+		}
+	}
+	cb, aerr := s.libraryBundle(iso3, asOf)
+	if aerr != nil {
+		return Assessment{}, aerr
+	}
+	at := time.Now()
+	res, err := st.e.AssessCanonical(ctx, cb.input)
+	if err != nil {
+		return Assessment{}, apiErr(http.StatusInternalServerError, CodePolicyError, "the policies failed on %s: %v", cb.source, err)
+	}
+	return Assessment{Source: cb.source, Bundle: cb.b, Input: cb.input, Result: res, EvalTime: at}, nil
+}
+
+// DecisionList is the answer of GET /v1/decisions.
+type DecisionList struct {
+	Decisions []audit.Summary `json:"decisions"`
+	// Next is the URL of the next page when the limit was reached.
+	Next string `json:"next,omitempty"`
+}
+
+const (
+	defaultListLimit = 100
+	maxListLimit     = 1000
+)
+
+// decisionFilter reads the filters of audit list from a query: country, since, until,
+// verdict, requester, limit, and from_seq for paging.
+func decisionFilter(q url.Values, defaultLimit int) (audit.Filter, *APIError) {
+	f := audit.Filter{Country: strings.ToUpper(q.Get("country")), Verdict: q.Get("verdict"), Requester: q.Get("requester"), Limit: defaultLimit}
+	bad := func(format string, args ...any) (audit.Filter, *APIError) {
+		return f, apiErr(http.StatusBadRequest, CodeInvalidFilter, format, args...)
+	}
+	if f.Country != "" && !iso3Pattern.MatchString(f.Country) {
+		return bad("country: want an ISO 3166-1 alpha-3 code such as KAZ (got %q)", q.Get("country"))
+	}
+	var err error
+	if f.Since, err = parseTime(q.Get("since"), false); err != nil {
+		return bad("since: %v", err)
+	}
+	if f.Until, err = parseTime(q.Get("until"), true); err != nil {
+		return bad("until: %v", err)
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxListLimit {
+			return bad("limit: want 1..%d (got %q)", maxListLimit, v)
+		}
+		f.Limit = n
+	}
+	if v := q.Get("from_seq"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 {
+			return bad("from_seq: want a sequence number 1, 2, ... (got %q)", v)
+		}
+		f.FromSeq = n
+	}
+	if err := f.Validate(); err != nil {
+		return bad("%v", err)
+	}
+	return f, nil
+}
+
+// parseTime reads YYYY-MM-DD (the start of the day, UTC, or with endOfDay its last
+// nanosecond) or an RFC 3339 time, as the audit commands do.
+func parseTime(s string, endOfDay bool) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if d, err := time.Parse(time.DateOnly, s); err == nil {
+		if endOfDay {
+			d = d.Add(24*time.Hour - time.Nanosecond)
+		}
+		return d, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("want YYYY-MM-DD or an RFC 3339 time such as 2026-06-01T12:00:00Z (got %q)", s)
+	}
+	return t, nil
+}
+
+var filterParams = []string{"country", "since", "until", "verdict", "requester", "limit", "from_seq"}
+
+// apiDecisions is GET /v1/decisions: recorded decisions, oldest first, a page at a time.
+func (s *Server) apiDecisions(w http.ResponseWriter, r *http.Request, _ *reqCtx) {
+	if aerr := checkQuery(r, filterParams...); aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	f, aerr := decisionFilter(r.URL.Query(), defaultListLimit)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	list, err := s.cfg.Store.List(r.Context(), f)
+	if err != nil {
+		writeError(w, storeError(err))
+		return
+	}
+	out := DecisionList{Decisions: list}
+	if out.Decisions == nil {
+		out.Decisions = []audit.Summary{}
+	}
+	if len(list) == f.Limit {
+		q := r.URL.Query()
+		q.Set("from_seq", strconv.FormatInt(list[len(list)-1].Seq+1, 10))
+		out.Next = "/v1/decisions?" + q.Encode()
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func storeError(err error) *APIError {
+	return apiErr(http.StatusServiceUnavailable, CodeStoreUnavailable, "the audit store cannot be read: %v", err)
+}
+
+// getRecord reads the record of the route's {id}.
+func (s *Server) getRecord(ctx context.Context, id string) (*audit.RecordV1, *APIError) {
+	if _, err := uuid.Parse(id); err != nil || len(id) != 36 {
+		return nil, apiErr(http.StatusBadRequest, CodeInvalidDecisionID, "decision id: want a UUID such as 01a209df-94c4-7b86-87e3-843313333a42 (got %q)", id)
+	}
+	rec, err := s.cfg.Store.Get(ctx, strings.ToLower(id))
+	switch {
+	case errors.Is(err, audit.ErrNotFound):
+		return nil, apiErr(http.StatusNotFound, CodeUnknownDecision, "no decision %s (GET /v1/decisions lists them)", id)
+	case err != nil:
+		return nil, storeError(err)
+	}
+	return rec, nil
+}
+
+// apiDecision is GET /v1/decisions/{id}: the full record (input and result included).
+func (s *Server) apiDecision(w http.ResponseWriter, r *http.Request, _ *reqCtx) {
+	if aerr := checkQuery(r); aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	rec, aerr := s.getRecord(r.Context(), r.PathValue("id"))
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	writeJSON(w, http.StatusOK, rec)
+}
+
+// ReplayJSON is the answer of POST /v1/decisions/{id}/replay.
+type ReplayJSON struct {
+	DecisionID     string   `json:"decision_id"`
+	Seq            int64    `json:"seq"`
+	Match          bool     `json:"match"` // the replayed result is byte for byte the recorded one
+	PolicyRevision string   `json:"policy_revision"`
+	PolicyFiles    int      `json:"policy_files"` // archived files of the revision
+	RecordedWith   string   `json:"recorded_with"`
+	ReplayedWith   string   `json:"replayed_with"`
+	Changes        []Change `json:"changes,omitempty"` // verdicts that differ
+	Diff           string   `json:"diff,omitempty"`    // the full difference, -recorded +replayed
+}
+
+// Change is a verdict that a replay gave differently.
+type Change struct {
+	What     string `json:"what"` // "overall" or "criterion N"
+	Recorded string `json:"recorded"`
+	Replayed string `json:"replayed"`
+}
+
+// replay replays a record and describes the outcome.
+func (s *Server) replay(ctx context.Context, rec *audit.RecordV1) (*ReplayJSON, *APIError) {
+	out, err := s.replayer.Replay(ctx, rec)
+	if err != nil {
+		s.metrics.replays.WithLabelValues("failed").Inc()
+		return nil, apiErr(http.StatusConflict, CodeReplayFailed, "%v", err)
+	}
+	rj := &ReplayJSON{DecisionID: rec.DecisionID, Seq: rec.Seq, Match: out.Match, PolicyRevision: out.Revision,
+		PolicyFiles: out.Files, RecordedWith: rec.EngineVersion, ReplayedWith: s.cfg.EngineVersion, Diff: out.Diff}
+	if out.Match {
+		s.metrics.replays.WithLabelValues("match").Inc()
+		return rj, nil
+	}
+	s.metrics.replays.WithLabelValues("differs").Inc()
+	if recorded, err := rec.DecodeResult(); err == nil && out.Replayed != nil {
+		rj.Changes = changes(recorded, out.Replayed)
+	}
+	if rj.Diff == "" {
+		rj.Diff = cmp.Diff(string(rec.Result), "(replayed result differs)")
+	}
+	return rj, nil
+}
+
+// changes lists the verdicts that differ between two results.
+func changes(a, b *engine.Result) []Change {
+	var out []Change
+	if a.Overall != b.Overall {
+		out = append(out, Change{What: "overall", Recorded: a.Overall, Replayed: b.Overall})
+	}
+	for i := range max(len(a.Criteria), len(b.Criteria)) {
+		var va, vb string
+		if i < len(a.Criteria) {
+			va = a.Criteria[i].Verdict
+		}
+		if i < len(b.Criteria) {
+			vb = b.Criteria[i].Verdict
+		}
+		if va != vb {
+			out = append(out, Change{What: fmt.Sprintf("criterion %d", i+1), Recorded: va, Replayed: vb})
+		}
+	}
+	return out
+}
+
+// apiReplay is POST /v1/decisions/{id}/replay.
+func (s *Server) apiReplay(w http.ResponseWriter, r *http.Request, _ *reqCtx) {
+	if aerr := checkQuery(r); aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	rec, aerr := s.getRecord(r.Context(), r.PathValue("id"))
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	rj, aerr := s.replay(r.Context(), rec)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	writeJSON(w, http.StatusOK, rj)
+}
+
+// VerifyJSON is the answer of GET /v1/audit/verify.
+type VerifyJSON struct {
+	OK bool `json:"ok"`
+	*audit.VerifyReport
+}
+
+// apiVerify is GET /v1/audit/verify: the chain walked from the first record to the head.
+func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request, _ *reqCtx) {
+	if aerr := checkQuery(r); aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	rep, err := audit.Verify(r.Context(), s.cfg.Store)
+	if err != nil {
+		writeError(w, storeError(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, VerifyJSON{OK: rep.OK(), VerifyReport: rep})
+}
+
+func (s *Server) healthz(w http.ResponseWriter, _ *http.Request, _ *reqCtx) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// readyz is ready while the server is not shutting down and the store answers.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request, _ *reqCtx) {
+	if s.draining.Load() {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "shutting down"})
+		return
+	}
+	if _, err := s.cfg.Store.Head(r.Context()); err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "audit store unavailable"})
+		return
+	}
+	st := s.state.Load()
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ready", "policy_revision": st.e.Policies().Revision,
+		"countries": len(st.world.Countries), "engine_version": s.cfg.EngineVersion})
+}
+
+func (s *Server) metricsHandler(w http.ResponseWriter, r *http.Request, _ *reqCtx) {
+	promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}).ServeHTTP(w, r)
+}
+
+//go:embed openapi.json
+var openAPI []byte
+
+func (s *Server) apiOpenAPI(w http.ResponseWriter, _ *http.Request, _ *reqCtx) {
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Write(openAPI)
+}

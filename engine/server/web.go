@@ -1,0 +1,735 @@
+package server
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/audit"
+	"github.com/exportrisk/exportrisk/engine/report"
+	"github.com/exportrisk/exportrisk/indicators"
+)
+
+//go:embed web/templates/*.html web/static/*
+var webFS embed.FS
+
+// pageNames are the pages; each is web/templates/NAME.html with layout.html.
+var pageNames = []string{"overview", "country", "decision", "decisions", "login", "error"}
+
+// parsePages parses each page (web/templates/NAME.html, which defines "content") with
+// the layout (layout.html, which defines "layout").
+func parsePages() (map[string]*template.Template, error) {
+	base, err := template.New("").Funcs(template.FuncMap{
+		"inc":  func(i int) int { return i + 1 },
+		"join": strings.Join,
+		"list": func(xs ...string) []string { return xs },
+		"args": func(kv ...any) map[string]any {
+			m := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[fmt.Sprint(kv[i])] = kv[i+1]
+			}
+			return m
+		},
+	}).ParseFS(webFS, "web/templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("server: page layout: %w", err)
+	}
+	pages := map[string]*template.Template{}
+	for _, name := range pageNames {
+		t, err := base.Clone()
+		if err == nil {
+			_, err = t.ParseFS(webFS, "web/templates/"+name+".html")
+		}
+		if err != nil {
+			return nil, fmt.Errorf("server: page %s: %w", name, err)
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+// page is what every page template gets.
+type page struct {
+	Name      string // the page, for the layout's content block
+	Lang      string
+	T         map[string]string
+	Title     string
+	User      *Principal
+	CSRF      string // the session's CSRF token for forms; "" with a bearer token
+	LangURL   map[string]string
+	Revision  string
+	Version   string
+	CanAssess bool
+	CanReplay bool
+	Data      any
+}
+
+// VerdictView is a verdict as the pages show it: symbol and word, so that it reads
+// without colour, and a CSS class for the colour.
+type VerdictView struct {
+	Code   string
+	Label  string // "possibly critical"
+	Short  string // "POSS"
+	Symbol string
+	Class  string
+}
+
+var verdictSymbols = map[string][3]string{ // symbol, short en, short de
+	engine.Critical:         {"✖", "CRIT", "KRIT"},
+	engine.PossiblyCritical: {"▲", "POSS", "MÖGL"},
+	engine.NotCritical:      {"✓", "not", "nicht"},
+	engine.InsufficientData: {"?", "n/d", "k. A."},
+}
+
+// Verdict describes a verdict code in the page's language.
+func (p *page) Verdict(code string) VerdictView {
+	v := VerdictView{Code: code, Label: report.Verdict(code, p.Lang), Short: code, Symbol: "•", Class: "v-" + code}
+	if s, ok := verdictSymbols[code]; ok {
+		v.Symbol, v.Short = s[0], s[1]
+		if p.Lang == "de" {
+			v.Short = s[2]
+		}
+	}
+	return v
+}
+
+var classSymbols = map[string]string{engine.DarkRed: "■■", engine.LightRed: "■", engine.None: "□"}
+
+// Overall describes an overall class.
+func (p *page) Overall(code string) VerdictView {
+	label := report.Overall(code, p.Lang)
+	short, _, _ := strings.Cut(label, " (")
+	return VerdictView{Code: code, Label: label, Short: short, Symbol: classSymbols[code], Class: "o-" + code}
+}
+
+// CriterionTitle is "Criterion N: title" in the page's language (the policies' English
+// titles carry the prefix, the German ones do not).
+func (p *page) CriterionTitle(n int, t engine.Text) string {
+	title := strings.TrimPrefix(t.In(p.Lang), fmt.Sprintf("Criterion %d: ", n))
+	return fmt.Sprintf("%s %d: %s", p.T["criterion"], n, title)
+}
+
+// ShortTitle is the criterion's title without the number.
+func (p *page) ShortTitle(n int, t engine.Text) string {
+	return strings.TrimPrefix(t.In(p.Lang), fmt.Sprintf("Criterion %d: ", n))
+}
+
+// Text picks the page's language of a two-language text.
+func (p *page) Text(t engine.Text) string { return t.In(p.Lang) }
+
+// CountryName is a country's name in the page's language.
+func (p *page) CountryName(c indicators.Country) string {
+	if p.Lang == "de" && c.NameDE != "" {
+		return c.NameDE
+	}
+	return c.NameEN
+}
+
+// newPage fills what every page shows.
+func (s *Server) newPage(r *http.Request, rc *reqCtx, name, title string, data any) *page {
+	lang := rc.lang
+	if lang == "" {
+		lang = "en"
+	}
+	p := &page{Name: name, Lang: lang, T: dictionaries[lang], Title: title, Data: data,
+		Revision: s.state.Load().e.Policies().Revision, Version: s.cfg.EngineVersion}
+	if rc.p.Name != "" {
+		u := rc.p
+		p.User = &u
+		p.CanAssess = accessAssess.allows(u.Role)
+		p.CanReplay = accessReplay.allows(u.Role)
+	}
+	if rc.sess != nil {
+		p.CSRF = rc.sess.csrf
+	}
+	p.LangURL = map[string]string{}
+	for _, l := range []string{"en", "de"} {
+		q := r.URL.Query()
+		if r.Method != http.MethodGet { // a posted form's answer: switch on the page it belongs to
+			q = url.Values{}
+		}
+		q.Set("lang", l)
+		target := r.URL.Path
+		if r.Method == http.MethodPost {
+			target = strings.TrimSuffix(strings.TrimSuffix(target, "/replay"), "/assess")
+		}
+		p.LangURL[l] = target + "?" + q.Encode()
+	}
+	return p
+}
+
+// render executes a page into a buffer first, so that a failing template does not leave
+// half a page.
+func (s *Server) render(w http.ResponseWriter, status int, p *page) {
+	var buf bytes.Buffer
+	if err := s.pages[p.Name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.cfg.Logger.Error("render page", "page", p.Name, "err", err)
+		http.Error(w, "internal error: the page cannot be shown", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Language", p.Lang)
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// errorPage shows an API error as a page.
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, rc *reqCtx, e *APIError) {
+	s.render(w, e.Status, s.newPage(r, rc, "error", fmt.Sprintf("%d %s", e.Status, http.StatusText(e.Status)), e))
+}
+
+// --- world overview ---
+
+type overviewRow struct {
+	ISO3     string
+	Name     string
+	AsOf     string
+	Verdicts []string
+	Overall  string
+	Critical int
+}
+
+type overviewData struct {
+	Rows     []overviewRow
+	Total    int
+	Classes  map[string]int
+	Criteria []engine.CriterionInfo
+	Verdicts []string
+	// the filter form
+	Q, Class, Sort, CritVerdict string
+	Crit                        int
+	SortOptions                 [][2]string // value, label
+}
+
+// severity orders verdicts for sorting: critical first.
+var severity = map[string]int{engine.Critical: 0, engine.PossiblyCritical: 1, engine.InsufficientData: 2, engine.NotCritical: 3}
+var classOrder = map[string]int{engine.DarkRed: 0, engine.LightRed: 1, engine.None: 2}
+
+// pageOverview is GET /: every country × the eight criteria, filtered and sorted on the
+// server (?q= ?class= ?crit=N&cv=VERDICT ?sort=), so it works without JavaScript.
+func (s *Server) pageOverview(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	st := s.state.Load()
+	q := r.URL.Query()
+	d := &overviewData{Total: len(st.world.Countries), Classes: st.world.Classes, Criteria: st.e.Criteria(),
+		Verdicts: []string{engine.Critical, engine.PossiblyCritical, engine.NotCritical, engine.InsufficientData},
+		Q:        strings.TrimSpace(q.Get("q")), Class: q.Get("class"), Sort: q.Get("sort"), CritVerdict: q.Get("cv")}
+	d.Crit, _ = strconv.Atoi(q.Get("crit"))
+	if d.Crit < 1 || d.Crit > 8 {
+		d.Crit = 0
+	}
+	if _, ok := classOrder[d.Class]; !ok {
+		d.Class = ""
+	}
+	if _, ok := severity[d.CritVerdict]; !ok {
+		d.CritVerdict = ""
+	}
+	p := s.newPage(r, rc, "overview", dictionaries[rc.lang]["overview"], d)
+	needle := strings.ToLower(d.Q)
+	for _, c := range st.world.Countries {
+		name := c.NameEN
+		if rc.lang == "de" {
+			name = c.NameDE
+		}
+		if needle != "" && !strings.Contains(strings.ToLower(c.ISO3), needle) &&
+			!strings.Contains(strings.ToLower(c.NameEN), needle) && !strings.Contains(strings.ToLower(c.NameDE), needle) {
+			continue
+		}
+		if d.Class != "" && c.Overall != d.Class {
+			continue
+		}
+		if d.Crit > 0 && d.CritVerdict != "" && c.Verdicts[d.Crit-1] != d.CritVerdict {
+			continue
+		}
+		d.Rows = append(d.Rows, overviewRow{ISO3: c.ISO3, Name: name, AsOf: c.AsOf, Verdicts: c.Verdicts, Overall: c.Overall, Critical: c.CriticalCount})
+	}
+	d.SortOptions = [][2]string{{"name", p.T["sort_name"]}, {"iso3", p.T["sort_iso3"]}, {"overall", p.T["sort_overall"]}, {"critical", p.T["sort_critical"]}}
+	for n := 1; n <= 8; n++ {
+		d.SortOptions = append(d.SortOptions, [2]string{"c" + strconv.Itoa(n), p.T["sort_criterion"] + " " + strconv.Itoa(n)})
+	}
+	byName := func(a, b overviewRow) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) }
+	switch {
+	case d.Sort == "iso3":
+		slices.SortStableFunc(d.Rows, func(a, b overviewRow) int { return strings.Compare(a.ISO3, b.ISO3) })
+	case d.Sort == "overall":
+		slices.SortStableFunc(d.Rows, func(a, b overviewRow) int {
+			if c := classOrder[a.Overall] - classOrder[b.Overall]; c != 0 {
+				return c
+			}
+			if c := b.Critical - a.Critical; c != 0 {
+				return c
+			}
+			return byName(a, b)
+		})
+	case d.Sort == "critical":
+		slices.SortStableFunc(d.Rows, func(a, b overviewRow) int {
+			if c := b.Critical - a.Critical; c != 0 {
+				return c
+			}
+			return byName(a, b)
+		})
+	case len(d.Sort) == 2 && d.Sort[0] == 'c' && d.Sort[1] >= '1' && d.Sort[1] <= '8':
+		n := int(d.Sort[1] - '1')
+		slices.SortStableFunc(d.Rows, func(a, b overviewRow) int {
+			if c := severity[a.Verdicts[n]] - severity[b.Verdicts[n]]; c != 0 {
+				return c
+			}
+			return byName(a, b)
+		})
+	default:
+		d.Sort = "name"
+		slices.SortStableFunc(d.Rows, byName)
+	}
+	s.render(w, http.StatusOK, p)
+}
+
+// --- country page ---
+
+type reasonView struct {
+	Code       string
+	Message    string
+	Supports   string
+	Signal     string
+	Indicators []valueView
+	Evidence   []evidenceView
+}
+
+type valueView struct {
+	ID, Value, Source, Cited, URL, Note string
+	Year                                int
+}
+
+type evidenceView struct {
+	ID, Date, Category, Summary, Source, Cited, URL string
+}
+
+type criterionView struct {
+	Number  int
+	Title   string
+	Verdict string
+	Main    []reasonView // the reasons that support the verdict
+	Signals []reasonView // signals a counting rule weighed (criterion 2), each with its values
+	Other   []reasonView // checks that passed or concerns below the verdict
+	Missing []missingView
+}
+
+type missingView struct {
+	Path     string
+	Meaning  string
+	Criteria []string
+}
+
+type countryData struct {
+	A            Assessment
+	R            *engine.Result
+	Criteria     []criterionView
+	Indices      []valueView
+	Memberships  []membershipView
+	Embargoes    []embargoView
+	Evidence     []evidenceView
+	Missing      []missingView
+	Decisions    []audit.Summary
+	DecisionsErr string
+	AsOfParam    string
+}
+
+type membershipView struct {
+	ID, Status, Source, Cited, URL, Note string
+	Year                                 int
+}
+
+type embargoView struct {
+	Authority, Addressee, Since, Source, Cited, URL, Note string
+	InForce, Unconfirmed                                  bool
+}
+
+// pageCountry is GET /countries/{iso3}: the eight criteria with verdicts and reasons,
+// the indicator tables with values, years and sources, what is missing, and the
+// decisions recorded for the country. ?as_of= assesses an older bundle.
+func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	asOf := r.URL.Query().Get("as_of")
+	a, aerr := s.countryAssessment(r.Context(), r.PathValue("iso3"), asOf)
+	if aerr != nil {
+		s.errorPage(w, r, rc, aerr)
+		return
+	}
+	p := s.newPage(r, rc, "country", "", nil)
+	p.Title = p.CountryName(a.Result.Country) + " (" + a.Result.Country.ISO3 + ")"
+	d := &countryData{A: a, R: a.Result, AsOfParam: asOf}
+	missing := map[string]*missingView{}
+	var missingOrder []string
+	for _, c := range a.Result.Criteria {
+		cv := criterionView{Number: c.Criterion, Title: p.CriterionTitle(c.Criterion, c.Title), Verdict: c.Verdict}
+		for _, rs := range c.Reasons {
+			v := reasonFor(rs, p.Lang)
+			switch {
+			case rs.Signal != "":
+				cv.Signals = append(cv.Signals, v)
+			case rs.Verdict == c.Verdict:
+				cv.Main = append(cv.Main, v)
+			default:
+				cv.Other = append(cv.Other, v)
+			}
+		}
+		for _, m := range c.Missing {
+			mv := missing[m]
+			if mv == nil {
+				mv = &missingView{Path: m, Meaning: meaning(m)}
+				missing[m] = mv
+				missingOrder = append(missingOrder, m)
+			}
+			mv.Criteria = append(mv.Criteria, strconv.Itoa(c.Criterion))
+			cv.Missing = append(cv.Missing, missingView{Path: m, Meaning: mv.Meaning})
+		}
+		d.Criteria = append(d.Criteria, cv)
+	}
+	sort.Strings(missingOrder)
+	for _, m := range missingOrder {
+		d.Missing = append(d.Missing, *missing[m])
+	}
+	b := a.Bundle
+	for _, spec := range indicators.Indices {
+		ix, ok := b.Indices[spec.ID]
+		if !ok {
+			continue
+		}
+		d.Indices = append(d.Indices, valueView{ID: spec.ID, Value: valueText(ix.Value, p.Lang), Year: ix.Year,
+			Source: ix.Source, Cited: ix.CitedSource, URL: safeURL(ix.URL), Note: spec.Meaning + noteSep(ix.Note) + ix.Note})
+	}
+	for _, id := range indicators.Instruments {
+		m, ok := b.Memberships[id]
+		if !ok {
+			continue
+		}
+		d.Memberships = append(d.Memberships, membershipView{ID: id, Status: strings.ReplaceAll(m.Status, "_", " "), Year: m.Year,
+			Source: m.Source, Cited: m.CitedSource, URL: safeURL(m.URL), Note: m.Note})
+	}
+	for _, e := range b.Embargoes {
+		d.Embargoes = append(d.Embargoes, embargoView{Authority: e.Authority, InForce: e.InForce, Addressee: strings.ReplaceAll(e.Addressee, "_", "-"),
+			Since: e.Since, Unconfirmed: e.Unconfirmed, Source: e.Source, Cited: e.CitedSource, URL: safeURL(e.URL), Note: e.Note})
+	}
+	for _, e := range b.Evidence {
+		d.Evidence = append(d.Evidence, evidenceFor(e, p.Lang))
+	}
+	list, err := s.cfg.Store.List(r.Context(), audit.Filter{Country: a.Result.Country.ISO3})
+	if err != nil {
+		d.DecisionsErr = err.Error()
+	}
+	for i := len(list) - 1; i >= 0 && len(d.Decisions) < 10; i-- {
+		d.Decisions = append(d.Decisions, list[i])
+	}
+	p.Data = d
+	s.render(w, http.StatusOK, p)
+}
+
+func noteSep(note string) string {
+	if note == "" {
+		return ""
+	}
+	return ". "
+}
+
+// meaning explains a missing indicator's field path, from the catalog.
+func meaning(fieldPath string) string {
+	if id, ok := strings.CutPrefix(fieldPath, "indices."); ok {
+		if spec, ok := indicators.IndexByID(id); ok {
+			return spec.Meaning
+		}
+	}
+	return ""
+}
+
+func reasonFor(rs engine.Reason, lang string) reasonView {
+	v := reasonView{Code: rs.Code, Message: rs.Message.In(lang), Supports: rs.Verdict, Signal: rs.Signal}
+	if t, ok := texts["signal_"+rs.Signal]; ok {
+		v.Signal = t.In(lang)
+	}
+	for _, iv := range rs.Indicators {
+		val := valueText(iv.Value, lang)
+		if iv.Addressee != "" {
+			val += " (" + iv.Addressee
+			if iv.Since != "" {
+				val += ", " + iv.Since
+			}
+			val += ")"
+		}
+		if iv.Unconfirmed {
+			val += " – " + dictionaries[lang]["unconfirmed"]
+		}
+		v.Indicators = append(v.Indicators, valueView{ID: iv.ID, Value: val, Year: iv.Year, Source: iv.Source,
+			Cited: iv.CitedSource, URL: safeURL(iv.URL), Note: iv.Note})
+	}
+	for _, e := range rs.Evidence {
+		v.Evidence = append(v.Evidence, evidenceFor(e, lang))
+	}
+	return v
+}
+
+func evidenceFor(e indicators.Evidence, lang string) evidenceView {
+	summary := e.Summary
+	if lang == "de" && e.SummaryDE != "" {
+		summary = e.SummaryDE
+	}
+	return evidenceView{ID: e.ID, Date: e.Date, Category: strings.ReplaceAll(e.Category, "_", " "), Summary: summary,
+		Source: e.Source, Cited: e.CitedSource, URL: safeURL(e.URL)}
+}
+
+// valueText writes an indicator value for people.
+func valueText(v any, lang string) string {
+	switch x := v.(type) {
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case bool:
+		if x {
+			return dictionaries[lang]["yes"]
+		}
+		return dictionaries[lang]["no"]
+	case string:
+		return strings.ReplaceAll(x, "_", " ")
+	case nil:
+		return "–"
+	default:
+		return fmt.Sprint(x)
+	}
+}
+
+// safeURL keeps only http(s) links from bundles.
+func safeURL(u string) string {
+	if strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://") {
+		return u
+	}
+	return ""
+}
+
+// pageAssess is POST /countries/{iso3}/assess: evaluate the country's bundle again,
+// record the decision under the signed-in name, and show the decision.
+func (s *Server) pageAssess(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	if !checkCSRF(r, rc.sess) {
+		s.errorPage(w, r, rc, apiErr(http.StatusForbidden, CodeForbidden, "the form has expired or did not come from this site; reload the page and try again"))
+		return
+	}
+	caseRef := strings.TrimSpace(r.PostFormValue("case_ref"))
+	if aerr := checkCaseRef(caseRef); aerr != nil {
+		s.errorPage(w, r, rc, aerr)
+		return
+	}
+	cb, aerr := s.libraryBundle(r.PathValue("iso3"), r.PostFormValue("as_of"))
+	if aerr != nil {
+		s.errorPage(w, r, rc, aerr)
+		return
+	}
+	st := s.state.Load()
+	in := &assessInput{bundle: cb.b, input: cb.input, source: cb.source, kind: "library", caseRef: caseRef}
+	at := time.Now()
+	res, err := st.e.AssessCanonical(r.Context(), in.input)
+	if err != nil {
+		s.errorPage(w, r, rc, apiErr(http.StatusInternalServerError, CodePolicyError, "the policies failed on the bundle: %v", err))
+		return
+	}
+	s.metrics.assessed.WithLabelValues(in.kind).Inc()
+	rec, err := s.record(r.Context(), st.e, in, res, at, rc.p.Name)
+	if err != nil {
+		s.metrics.recordErr.Inc()
+		s.errorPage(w, r, rc, apiErr(http.StatusServiceUnavailable, CodeStoreUnavailable, "the decision could not be recorded: %v", err))
+		return
+	}
+	http.Redirect(w, r, "/decisions/"+rec.DecisionID, http.StatusSeeOther)
+}
+
+// --- decisions ---
+
+type decisionData struct {
+	Rec       *audit.RecordV1
+	R         *engine.Result
+	Files     string
+	InputSize int
+	Replay    *ReplayJSON
+	ReplayErr string
+}
+
+// pageDecision is GET /decisions/{id}: the record, its verdicts, and (for auditors) the
+// replay button.
+func (s *Server) pageDecision(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	s.decisionPage(w, r, rc, false)
+}
+
+// pageReplay is POST /decisions/{id}/replay: the decision page with the replay's outcome.
+func (s *Server) pageReplay(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	if !checkCSRF(r, rc.sess) {
+		s.errorPage(w, r, rc, apiErr(http.StatusForbidden, CodeForbidden, "the form has expired or did not come from this site; reload the page and try again"))
+		return
+	}
+	s.decisionPage(w, r, rc, true)
+}
+
+func (s *Server) decisionPage(w http.ResponseWriter, r *http.Request, rc *reqCtx, replay bool) {
+	rec, aerr := s.getRecord(r.Context(), r.PathValue("id"))
+	if aerr != nil {
+		s.errorPage(w, r, rc, aerr)
+		return
+	}
+	res, err := rec.DecodeResult()
+	if err != nil {
+		s.errorPage(w, r, rc, apiErr(http.StatusInternalServerError, CodeInternal, "%v", err))
+		return
+	}
+	d := &decisionData{Rec: rec, R: res, InputSize: len(rec.Input)}
+	if files, err := s.cfg.Store.Policies(r.Context(), rec.PolicyRevision); err == nil {
+		d.Files = strconv.Itoa(len(files))
+	}
+	if replay {
+		rj, aerr := s.replay(r.Context(), rec)
+		if aerr != nil {
+			d.ReplayErr = aerr.Message
+		}
+		d.Replay = rj
+	}
+	p := s.newPage(r, rc, "decision", "", d)
+	p.Title = dictionaries[p.Lang]["decision"] + " " + rec.DecisionID
+	s.render(w, http.StatusOK, p)
+}
+
+type decisionsData struct {
+	List                               []audit.Summary
+	Country, Requester, Verdict, Since string
+	Until, Next                        string
+	Err                                string
+	Verdicts                           []string
+}
+
+// pageDecisions is GET /decisions: recorded decisions with the filters of audit list.
+// Without filters it starts at the latest page.
+func (s *Server) pageDecisions(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	q := r.URL.Query()
+	for k := range q { // empty form fields are no filter
+		if q.Get(k) == "" || k == "lang" {
+			q.Del(k)
+		}
+	}
+	d := &decisionsData{Country: q.Get("country"), Requester: q.Get("requester"), Verdict: q.Get("verdict"),
+		Since: q.Get("since"), Until: q.Get("until"),
+		Verdicts: append(append([]string(nil), audit.OverallClasses...), audit.Verdicts...)}
+	f, aerr := decisionFilter(q, defaultListLimit)
+	if aerr != nil {
+		d.Err = aerr.Message
+	} else {
+		if len(q) == 0 {
+			if head, err := s.cfg.Store.Head(r.Context()); err == nil && head.Seq > int64(f.Limit) {
+				f.FromSeq = head.Seq - int64(f.Limit) + 1
+			}
+		}
+		list, err := s.cfg.Store.List(r.Context(), f)
+		if err != nil {
+			d.Err = err.Error()
+		}
+		d.List = list
+		if len(list) == f.Limit {
+			q.Set("from_seq", strconv.FormatInt(list[len(list)-1].Seq+1, 10))
+			d.Next = "/decisions?" + q.Encode()
+		}
+	}
+	p := s.newPage(r, rc, "decisions", dictionaries[rc.lang]["decisions"], d)
+	s.render(w, http.StatusOK, p)
+}
+
+// --- signing in ---
+
+type loginData struct {
+	Next    string
+	Failed  bool
+	Needed  bool
+	Message string
+}
+
+func (s *Server) pageLogin(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	s.loginPage(w, r, rc, http.StatusOK, "", r.URL.Query().Get("next"))
+}
+
+// loginPage shows the sign-in form; next is where to go after signing in.
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request, rc *reqCtx, status int, msg, next string) {
+	d := &loginData{Next: localPath(next), Failed: msg != "", Needed: status == http.StatusUnauthorized && msg == "", Message: msg}
+	p := s.newPage(r, rc, "login", dictionaries[rc.lang]["sign_in"], d)
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="exportrisk"`)
+	}
+	s.render(w, status, p)
+}
+
+// localPath keeps a "next" target on this site: a path, never another host.
+func localPath(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.HasPrefix(next, "/login") {
+		return "/"
+	}
+	return next
+}
+
+// pageLoginPost is POST /login: a valid token starts a session (HttpOnly, SameSite=Strict
+// cookie holding a random id); an invalid one shows the form again with 401.
+func (s *Server) pageLoginPost(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if !sameOrigin(r) {
+		s.errorPage(w, r, rc, apiErr(http.StatusForbidden, CodeForbidden, "the sign-in form did not come from this site"))
+		return
+	}
+	token := strings.TrimSpace(r.PostFormValue("token"))
+	next := localPath(r.PostFormValue("next"))
+	p, ok := s.tokens.Load().lookup(token)
+	if token == "" || !ok {
+		s.loginPage(w, r, rc, http.StatusUnauthorized, dictionaries[rc.lang]["login_failed"], next)
+		return
+	}
+	if c, err := r.Cookie(sessionCookie); err == nil { // a new session replaces the old
+		s.sessions.delete(c.Value)
+	}
+	id, _ := s.sessions.create(p)
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", MaxAge: int(s.cfg.SessionTTL.Seconds()),
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.secure(r)})
+	rc.p = p
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// pageLogout is POST /logout: ends the session.
+func (s *Server) pageLogout(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if sess, ok := s.sessions.get(c.Value); ok {
+			if !checkCSRF(r, sess) {
+				s.errorPage(w, r, rc, apiErr(http.StatusForbidden, CodeForbidden, "the form has expired or did not come from this site"))
+				return
+			}
+			s.sessions.delete(c.Value)
+		}
+	}
+	clearCookie(w, r, s.cfg.SecureCookies, sessionCookie)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+// static serves the embedded style sheet and script.
+func (s *Server) static(w http.ResponseWriter, r *http.Request, _ *reqCtx) {
+	name := path.Base(r.PathValue("file"))
+	b, err := fs.ReadFile(webFS, "web/static/"+name)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	switch path.Ext(name) {
+	case ".css":
+		w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	case ".js":
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+	}
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	w.Write(b)
+}
