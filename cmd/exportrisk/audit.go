@@ -404,7 +404,7 @@ func writeRecord(ctx context.Context, w io.Writer, s audit.Store, r *audit.Recor
 	fmt.Fprintln(w)
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, c := range res.Criteria {
-		fmt.Fprintf(tw, "%s\t%s\n", c.Title.EN, strings.ToUpper(strings.ReplaceAll(c.Verdict, "_", " ")))
+		fmt.Fprintf(tw, "%d. %s\t%s\n", c.Criterion, c.Title.EN, strings.ToUpper(strings.ReplaceAll(c.Verdict, "_", " ")))
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nReplay with: exportrisk replay %s\n", r.DecisionID)
