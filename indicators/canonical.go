@@ -16,8 +16,9 @@ func (b *Bundle) CanonicalJSON() ([]byte, error) {
 	return Canonicalize(b)
 }
 
-// Canonicalize encodes any JSON-marshalable value canonically (see Bundle.CanonicalJSON).
-func Canonicalize(v any) ([]byte, error) {
+// canonicalReference is the plain definition of the canonical encoding: encode, decode
+// into maps (numbers kept as written), encode again. Canonicalize gives the same bytes faster.
+func canonicalReference(v any) ([]byte, error) {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return nil, fmt.Errorf("canonical json: %w", err)

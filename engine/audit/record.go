@@ -90,7 +90,7 @@ func NewRecord(d Decision) (*RecordV1, error) {
 	if d.Result == nil {
 		return nil, errors.New("new record: no result")
 	}
-	result, err := canonicalResult(d.Result)
+	result, err := indicators.Canonicalize(d.Result)
 	if err != nil {
 		return nil, fmt.Errorf("new record: %w", err)
 	}

@@ -1,4 +1,4 @@
-package audit
+package indicators
 
 import (
 	"bytes"
@@ -6,22 +6,15 @@ import (
 	"fmt"
 	"slices"
 	"sync"
-
-	"github.com/exportrisk/exportrisk/indicators"
 )
 
-// canonicalResult returns the canonical JSON of v, byte for byte what
-// indicators.Canonicalize returns, faster: it encodes v once (no HTML escaping) and
-// sorts the object keys of that text, where Canonicalize decodes it into maps and
-// encodes it again. A record's result is about 40 KB of JSON; recording it was the
-// largest cost of a recorded assessment after the evaluation.
-//
-// Both give the same bytes because encoding/json writes a string, a number or a literal
-// the same way whether it comes from v or from its decoded copy (Canonicalize decodes
-// numbers as json.Number). The one exception is a string with invalid UTF-8, which the
-// first encoding turns into the escape \ufffd and the second into the character itself:
-// then canonicalResult uses Canonicalize. TestCanonicalResult compares the two.
-func canonicalResult(v any) ([]byte, error) {
+// Canonicalize encodes any JSON-marshalable value canonically (see Bundle.CanonicalJSON).
+// It encodes v once (no HTML escaping) and sorts the object keys of that text, as
+// encoding/json sorts map keys. The result is byte for byte that of canonicalReference,
+// which decodes the encoding into maps and encodes it again, only several times faster;
+// the tests compare the two. The one case where the texts would differ, a string with
+// invalid UTF-8, falls back to canonicalReference.
+func Canonicalize(v any) ([]byte, error) {
 	buf := encodeBuffers.Get().(*bytes.Buffer)
 	defer encodeBuffers.Put(buf)
 	buf.Reset()
@@ -32,11 +25,11 @@ func canonicalResult(v any) ([]byte, error) {
 	}
 	src := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	if bytes.Contains(src, []byte(`\ufffd`)) {
-		return indicators.Canonicalize(v)
+		return canonicalReference(v)
 	}
 	c := &canonicalizer{src: src, out: make([]byte, 0, len(src))}
 	if err := c.value(); err != nil || c.i != len(src) {
-		return indicators.Canonicalize(v) // not expected: encoding/json wrote it
+		return canonicalReference(v) // not expected: encoding/json wrote it
 	}
 	return c.out, nil
 }
