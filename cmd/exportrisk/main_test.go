@@ -54,6 +54,7 @@ func TestCLI(t *testing.T) {
 		"assess-json":             {args: []string{"assess", "KAZ", "--format", "json"}},
 		"assess-explain-2":        {args: []string{"assess", "KAZ", "--explain", "2"}},
 		"assess-explain-7-de":     {args: []string{"assess", "KAZ", "--explain", "7", "--lang", "de"}},
+		"assess-explain-2-de":     {args: []string{"assess", "KAZ", "--explain", "2", "--lang", "de"}},
 		"assess-bundle":           {args: []string{"assess", "--bundle", kazFixture, "--format", "json"}},
 		"assess-env":              {args: []string{"assess", "KAZ"}, env: map[string]string{"EXPORTRISK_LANG": "de", "EXPORTRISK_FORMAT": "markdown"}},
 		"assess-config-file":      {args: []string{"--config", configFile, "assess", "KAZ"}},

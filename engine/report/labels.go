@@ -41,6 +41,8 @@ var words = map[string]text{
 	"title":      {EN: "Assessment under the EU Common Position on arms exports", DE: "Bewertung nach dem Gemeinsamen Standpunkt der EU zu Rüstungsexporten"},
 	"supports":   {EN: "supports", DE: "stützt"},
 	"signal":     {EN: "signal", DE: "Signal"},
+	"severe":     {EN: "severe", DE: "schwerwiegend"},
+	"concern":    {EN: "concern", DE: "bedenklich"},
 	"unconfirm":  {EN: "unconfirmed", DE: "unbestätigt"},
 	"attributed": {EN: "Sources as given in the bundle; verdicts from the rules at the policy revision above.", DE: "Quellen wie im Datensatz angegeben; Bewertungen nach den Regeln des oben genannten Regelstands."},
 }

@@ -72,7 +72,7 @@ func Explain(w io.Writer, r *engine.Result, n int, o Options) error {
 		wrap(ew, fmt.Sprintf("%d. [%s] ", i+1, rs.Code), "   ", rs.Message.In(o.Lang))
 		supports := word("supports", o.Lang) + ": " + Verdict(rs.Verdict, o.Lang)
 		if rs.Signal != "" {
-			supports += "; " + word("signal", o.Lang) + ": " + rs.Signal
+			supports += "; " + word("signal", o.Lang) + ": " + word(rs.Signal, o.Lang)
 		}
 		fmt.Fprintf(ew, "   (%s)\n", supports)
 		for _, v := range rs.Indicators {
