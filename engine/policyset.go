@@ -16,9 +16,13 @@ import (
 	"github.com/exportrisk/exportrisk/policies"
 )
 
+// EmbeddedSource is the Source of the policies embedded in the binary.
+const EmbeddedSource = "embedded"
+
 // PolicySet is a loaded set of Rego policies and their data, identified by a revision.
 type PolicySet struct {
-	// Source says where the policies came from: "embedded" or a directory path.
+	// Source says where the policies came from: EmbeddedSource, a directory path, or
+	// whatever LoadPolicies was given (a bundle with its manifest revision, for one).
 	Source string
 	// Revision is "sha256:<hex>" over the path and content of every file that takes
 	// part in evaluation (Rego modules other than tests, and data files), in path order.
@@ -32,7 +36,7 @@ type PolicySet struct {
 
 // Embedded returns the default policies compiled into the binary.
 func Embedded() (*PolicySet, error) {
-	return LoadPolicies(policies.FS, "embedded")
+	return LoadPolicies(policies.FS, EmbeddedSource)
 }
 
 // LoadPoliciesDir loads the policies of a directory (it replaces the embedded ones).

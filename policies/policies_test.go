@@ -22,6 +22,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/tester"
 	"github.com/open-policy-agent/opa/v1/util"
+
+	"github.com/exportrisk/exportrisk/engine/calibration"
 )
 
 // entrypoint is the query that evaluates one bundle (input) against the policies.
@@ -81,6 +83,12 @@ func sources(t testing.TB, tests bool) map[string]string {
 // store holds data.yaml as the engine loads it.
 func store(t testing.TB) storage.Store {
 	t.Helper()
+	return inmem.NewFromObjectWithOpts(shippedData(t), inmem.OptReturnASTValuesOnRead(true))
+}
+
+// shippedData is data.yaml, parsed.
+func shippedData(t testing.TB) map[string]any {
+	t.Helper()
 	raw, err := fs.ReadFile(FS, dataFile)
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +97,7 @@ func store(t testing.TB) storage.Store {
 	if err := util.Unmarshal(raw, &data); err != nil {
 		t.Fatalf("parse %s: %v", dataFile, err)
 	}
-	return inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true))
+	return data
 }
 
 // TestEmbedded checks that every .rego file and data.yaml on disk is embedded.
@@ -187,6 +195,76 @@ func TestRego(t *testing.T) {
 	t.Logf("coverage %6.2f%% of non-test modules (%6.2f%% with tests)", total, report.Coverage)
 	if total < minCoverage {
 		t.Errorf("coverage of non-test modules %.2f%% is below %.0f%%", total, minCoverage)
+	}
+}
+
+// readsShippedData are the Rego tests that read the shipped thresholds (data.yaml) on
+// purpose, and why. Every other test runs the rules under the test calibration
+// (lib/testdata_test.rego), so that policy staff can move a threshold in data.yaml and still
+// pass exportrisk policy test; policy impact shows what the change does.
+var readsShippedData = map[string]string{
+	"data.main_test.test_kazakhstan_reproduces_bicc_ratings":            "BICC's table must hold under the shipped calibration",
+	"data.criteria.c6_test.test_shipped_conventions_are_29_with_10_key": "checks data.yaml: BICC counts 29 conventions, 10 key ones",
+	"data.lib.labels_test.test_every_instrument_read_has_labels":        "checks data.yaml: every instrument the thresholds name has labels",
+}
+
+// TestRegoIndependentOfCalibration runs the Rego tests with no thresholds in the data. The
+// tests of readsShippedData must fail (they do read the shipped data); every other test must
+// pass: it evaluates the rules with data.thresholds as the test calibration, so no value of
+// data.yaml can fail it.
+func TestRegoIndependentOfCalibration(t *testing.T) {
+	ctx := context.Background()
+	data := shippedData(t)
+	delete(data, "thresholds")
+	st := inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true))
+	txn := storage.NewTransactionOrDie(ctx, st)
+	defer st.Abort(ctx, txn)
+	ch, err := tester.NewRunner().
+		SetStore(st).
+		SetModules(parse(t, sources(t, true))).
+		RaiseBuiltinErrors(true).
+		SetTimeout(30*time.Second).
+		RunTests(ctx, txn)
+	if err != nil {
+		t.Fatalf("run rego tests: %v", err)
+	}
+	seen := map[string]bool{}
+	for r := range ch {
+		name := r.Package + "." + r.Name
+		seen[name] = true
+		failed := r.Fail || r.Error != nil
+		switch why, shipped := readsShippedData[name]; {
+		case shipped && !failed:
+			t.Errorf("%s: %s passes without the shipped thresholds, but readsShippedData says it reads them (%s)", r.Location, name, why)
+		case !shipped && failed:
+			t.Errorf("%s: %s fails without the shipped thresholds: evaluate the rules under the test calibration "+
+				"(with data.thresholds as td.calibration(overrides)), or list it in readsShippedData with a reason", r.Location, name)
+		}
+	}
+	for name := range readsShippedData {
+		if !seen[name] {
+			t.Errorf("readsShippedData names %s, which is not a test", name)
+		}
+	}
+}
+
+// TestTestCalibration checks that the test calibration (data.lib.testdata_test.thresholds)
+// is a valid data.thresholds: every key of the schema, consistent pairs.
+func TestTestCalibration(t *testing.T) {
+	opts := []func(*rego.Rego){rego.Query("data.lib.testdata_test.thresholds"), rego.Store(store(t))}
+	for _, m := range parse(t, sources(t, true)) {
+		opts = append(opts, rego.ParsedModule(m))
+	}
+	rs, err := rego.New(opts...).Eval(context.Background())
+	if err != nil || len(rs) != 1 {
+		t.Fatalf("data.lib.testdata_test.thresholds: %v %v", rs, err)
+	}
+	doc, err := json.Marshal(map[string]any{"thresholds": rs[0].Expressions[0].Value, "labels": shippedData(t)["labels"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := calibration.Validate("the test calibration", doc); err != nil {
+		t.Error(err)
 	}
 }
 

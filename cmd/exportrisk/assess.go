@@ -88,6 +88,9 @@ func assess(c *cli.Context) error {
 	// Render fully before writing, so a failure leaves no half-written output.
 	var out bytes.Buffer
 	opts := report.Options{Lang: cfg.Lang, Bundle: source}
+	if p := e.Policies(); p.Source != engine.EmbeddedSource {
+		opts.Policies = p.Source
+	}
 	switch {
 	case explain > 0 && cfg.Format == "json":
 		err = writeJSON(&out, res.Criterion(explain))

@@ -17,22 +17,14 @@ import (
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
 	"github.com/exportrisk/exportrisk/engine/report"
-	"github.com/exportrisk/exportrisk/engine/server"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
-// World and CountryVerdicts are the world table; the server shows the same overview.
-type (
-	World           = server.World
-	CountryVerdicts = server.CountryVerdicts
-)
-
-// AssessWorld assesses the latest bundle of every country in lib dated on or before asOf
-// ("" for each country's latest) with one prepared engine, in parallel; the result is in
-// ISO3 order. An invalid bundle is invalid input, a failing evaluation a policy error.
-func AssessWorld(ctx context.Context, e *engine.Engine, lib *indicators.Library, asOf string) (*World, error) {
-	w, err := server.AssessWorld(ctx, e, lib, asOf)
-	var werr *server.WorldError
+// assessWorld is engine.AssessWorld with exit codes: an invalid bundle is invalid input,
+// a failing evaluation a policy error.
+func assessWorld(ctx context.Context, e *engine.Engine, lib *indicators.Library, asOf string) (*engine.World, error) {
+	w, err := engine.AssessWorld(ctx, e, lib, asOf)
+	var werr *engine.WorldError
 	switch {
 	case err == nil:
 		return w, nil
@@ -46,7 +38,7 @@ func AssessWorld(ctx context.Context, e *engine.Engine, lib *indicators.Library,
 // worldOutput is the JSON of assess --all: the world table and whether its decisions
 // were recorded (each country then has its decision_id).
 type worldOutput struct {
-	*World
+	*engine.World
 	Recorded bool `json:"recorded"`
 }
 
@@ -78,7 +70,7 @@ func assessAll(c *cli.Context, cfg *Config) error {
 	if err != nil {
 		return err
 	}
-	w, err := AssessWorld(c.Context, e, lib, asOf)
+	w, err := assessWorld(c.Context, e, lib, asOf)
 	if err != nil {
 		return err
 	}
@@ -118,7 +110,7 @@ var shortVerdicts = map[string]string{
 	engine.Critical: "CRIT", engine.PossiblyCritical: "poss", engine.NotCritical: "-", engine.InsufficientData: "n/d",
 }
 
-func writeWorldTable(out io.Writer, w *World, lang string) error {
+func writeWorldTable(out io.Writer, w *engine.World, lang string) error {
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ISO3\tCountry\tAs of\t1\t2\t3\t4\t5\t6\t7\t8\tOverall")
 	for _, cv := range w.Countries {
@@ -157,7 +149,7 @@ func writeWorldTable(out io.Writer, w *World, lang string) error {
 	return nil
 }
 
-func writeWorldCSV(out io.Writer, w *World) error {
+func writeWorldCSV(out io.Writer, w *engine.World) error {
 	cw := csv.NewWriter(out)
 	header := []string{"iso3", "name_en", "name_de", "as_of", "bundle"}
 	for n := 1; n <= 8; n++ {

@@ -14,7 +14,7 @@ import (
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
-func world(t *testing.T, asOf string) (*World, *indicators.Library) {
+func world(t *testing.T, asOf string) (*engine.World, *indicators.Library) {
 	t.Helper()
 	ctx := context.Background()
 	p, err := engine.Embedded()
@@ -29,7 +29,7 @@ func world(t *testing.T, asOf string) (*World, *indicators.Library) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := AssessWorld(ctx, e, lib, asOf)
+	w, err := assessWorld(ctx, e, lib, asOf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func world(t *testing.T, asOf string) (*World, *indicators.Library) {
 // checks verdicts that follow from facts no one disputes. Each case says why.
 func TestWorldFactChecks(t *testing.T) {
 	w, lib := world(t, "2023-12-31")
-	byISO := map[string]CountryVerdicts{}
+	byISO := map[string]engine.CountryVerdicts{}
 	for _, c := range w.Countries {
 		byISO[c.ISO3] = c
 	}
@@ -200,7 +200,7 @@ func TestAssessAllCLI(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	var w struct {
-		World
+		engine.World
 		Recorded bool `json:"recorded"`
 	}
 	if err := json.Unmarshal([]byte(stdout), &w); err != nil {

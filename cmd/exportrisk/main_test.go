@@ -71,6 +71,8 @@ func TestCLI(t *testing.T) {
 		"assess-unknown-flag":     {args: []string{"assess", "KAZ", "--colour"}, code: exitUsage},
 		"assess-bad-config-key":   {args: []string{"--config", badConfig, "assess", "KAZ"}, code: exitUsage},
 		"assess-missing-config":   {args: []string{"--config", "testdata/nope.yaml", "assess", "KAZ"}, code: exitUsage},
+		"assess-policies-dir":     {args: []string{"assess", "KAZ", "--policies", "../../policies"}},
+		"assess-policies-dir-md":  {args: []string{"assess", "KAZ", "--policies", "../../policies", "--format", "markdown", "--lang", "de"}},
 		"assess-broken-policies":  {args: []string{"assess", "KAZ", "--policies", "testdata/broken-policies"}, code: exitPolicy},
 		"assess-missing-policies": {args: []string{"assess", "KAZ", "--policies", "testdata/nope"}, code: exitPolicy},
 		"assess-all-curated":      {args: []string{"assess", "--all", "--fixtures", "../../fixtures/curated"}},

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,8 +11,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/exportrisk/exportrisk/engine"
-	"github.com/exportrisk/exportrisk/engine/calibration"
 	"github.com/exportrisk/exportrisk/engine/policybundle"
+	"github.com/exportrisk/exportrisk/engine/policyload"
 )
 
 // verificationKeyFlag names the key that verifies signed policy bundles; the config key
@@ -36,43 +35,6 @@ func verificationKey(c *cli.Context, cfg *Config) (*policybundle.Key, error) {
 		return nil, withCode(exitUsage, err)
 	}
 	return k, nil
-}
-
-// loadPolicyBundle loads --policies bundle.tar.gz for newEngine, verifying its signature
-// with the configured key.
-func loadPolicyBundle(cfg *Config) (*engine.PolicySet, error) {
-	var key *policybundle.Key
-	if cfg.PoliciesVerificationKey != "" {
-		k, err := policybundle.LoadVerificationKey(cfg.PoliciesVerificationKey)
-		if err != nil {
-			return nil, err
-		}
-		key = k
-	}
-	ps, info, err := policybundle.Load(cfg.Policies, key)
-	if err != nil {
-		return nil, err
-	}
-	if !info.Signed {
-		slog.Warn("policy bundle is not signed; configure policies_verification_key to accept signed bundles only",
-			"bundle", cfg.Policies, "revision", info.Revision)
-	}
-	slog.Info("policies from bundle", "bundle", cfg.Policies, "manifest_revision", info.Revision,
-		"policy_revision", ps.Revision, "signature_verified", info.Verified)
-	return ps, nil
-}
-
-// checkPolicyData validates the policy data file of a policy set; the engine refuses
-// policies whose thresholds are invalid. dir prefixes the file name in messages ("" for
-// the embedded policies).
-func checkPolicyData(p *engine.PolicySet, dir string) error {
-	if dir == "" {
-		dir = "policies"
-	}
-	if err := calibration.CheckFiles(p.Files, filepath.ToSlash(dir)); err != nil {
-		return fmt.Errorf("the policy data file is invalid; the engine refuses it:\n%w", err)
-	}
-	return nil
 }
 
 const policyBundleHelp = `Policy bundles are the policies as officers' installations use them: an OPA bundle
@@ -157,11 +119,8 @@ func policyBundleBuild(c *cli.Context) error {
 		return err
 	}
 	// Refuse to ship policies the engine would refuse.
-	ps, err := engine.LoadPolicies(src.fs(), src.name())
+	ps, err := policyload.FS(src.fs(), src.name(), src.name())
 	if err != nil {
-		return withCode(exitPolicy, err)
-	}
-	if err := checkPolicyData(ps, src.name()); err != nil {
 		return withCode(exitPolicy, err)
 	}
 	if _, err := engine.New(c.Context, ps); err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/impact"
 	"github.com/exportrisk/exportrisk/engine/policybundle"
+	"github.com/exportrisk/exportrisk/engine/policyload"
 )
 
 const policyImpactHelp = `Evaluates every country's bundle of the library (the latest of each, or the latest on or
@@ -140,27 +141,21 @@ func policyImpact(c *cli.Context) error {
 func impactEngine(ctx context.Context, spec string, isBase bool, key *policybundle.Key) (*engine.Engine, func(), error) {
 	cleanup := func() {}
 	var (
-		ps    *engine.PolicySet
-		where string // the directory that prefixes data file messages
-		err   error
+		ps  *engine.PolicySet
+		err error
 	)
-	info, statErr := os.Stat(spec)
+	_, statErr := os.Stat(spec)
 	switch {
-	case spec == "" || spec == "embedded":
-		dir, ok := workingTree()
-		if spec == "" && ok {
-			ps, err = engine.LoadPolicies(os.DirFS(dir), dir+" (working tree)")
-			where = dir
+	case spec == "":
+		if dir, ok := workingTree(); ok {
+			ps, err = policyload.FS(os.DirFS(dir), dir+" (working tree)", dir)
 		} else {
-			ps, err = engine.Embedded()
-			where = "policies"
+			ps, err = policyload.Load("", key)
 		}
-	case statErr == nil && info.IsDir():
-		ps, err = engine.LoadPolicies(os.DirFS(spec), spec)
-		where = spec
-	case statErr == nil || policybundle.IsBundle(spec):
-		ps, _, err = policybundle.Load(spec, key)
-		where = spec
+	case spec == "embedded":
+		ps, err = policyload.Load("", key)
+	case statErr == nil || policybundle.IsBundle(spec): // a directory or a bundle file
+		ps, err = policyload.Load(spec, key)
 	case !isBase:
 		return nil, cleanup, usageErrorf("head: %s is neither a directory nor a bundle file", spec)
 	default:
@@ -169,13 +164,9 @@ func impactEngine(ctx context.Context, spec string, isBase bool, key *policybund
 		if err != nil {
 			return nil, cleanup, err
 		}
-		ps, err = engine.LoadPolicies(os.DirFS(dir), label)
-		where = "policies@" + spec
+		ps, err = policyload.FS(os.DirFS(dir), label, "policies@"+spec)
 	}
 	if err != nil {
-		return nil, cleanup, withCode(exitPolicy, err)
-	}
-	if err := checkPolicyData(ps, where); err != nil {
 		return nil, cleanup, withCode(exitPolicy, err)
 	}
 	e, err := engine.New(ctx, ps)

@@ -151,6 +151,10 @@ func TestPolicyTestCheckFmt(t *testing.T) {
 	})
 	unformatted := copyPolicies(t, nil, map[string]string{"extra/extra.rego": "package extra\n\nx   :=   1\n\nf(y) := 1\n"})
 	badLine := lineOf(t, badData, "    pts_severe_min: 7")
+	moved := copyPolicies(t, map[string]string{
+		"    critical_hdi_below: 0.55": "    critical_hdi_below: 0.65",
+		"    pts_severe_min: 4":        "    pts_severe_min: 5",
+	}, nil)
 	tests := map[string]policyRun{
 		"test": {args: []string{"policy", "test"},
 			out: []string{"Policies: ../../policies (working tree)", "PASS: ", "Coverage: 100.00% of the non-test lines (threshold 90%)"}},
@@ -164,6 +168,10 @@ func TestPolicyTestCheckFmt(t *testing.T) {
 			code: exitCheckFailed, paths: map[string]string{failing: "<policies>"}},
 		"test bad threshold": {args: []string{"policy", "test", "--threshold", "120"}, code: exitUsage,
 			err: []string{"threshold: want a percentage 0..100 (got 120)"}},
+		// The tests run the rules under their own calibration: moving thresholds in
+		// data.yaml fails none of them.
+		"test after a threshold change": {args: []string{"policy", "test", "--policies", moved},
+			out: []string{"PASS: ", "Coverage: 100.00% of the non-test lines (threshold 90%)"}},
 		"test a bundle": {args: []string{"policy", "test", "--policies", "x.tar.gz"}, code: exitUsage,
 			err: []string{"x.tar.gz is a bundle; this command reads a policy directory"}},
 		"check": {name: "policy-check", args: []string{"policy", "check"}},
@@ -413,6 +421,46 @@ func TestPolicyBundle(t *testing.T) {
 		}
 		policyRun{args: []string{"replay", id}, env: store, out: []string{"Policies   " + revision[1] + " (archived",
 			"MATCH: the replayed result is identical to the recorded one, byte for byte."}}.run(t)
+	})
+	// replay --policies (a what-if) loads policies as assess does: a bundle is verified,
+	// a data file that does not validate is refused.
+	t.Run("replay what-if", func(t *testing.T) {
+		store := map[string]string{"EXPORTRISK_AUDIT_PATH": filepath.Join(t.TempDir(), "audit.db")}
+		stdout, _ := policyRun{args: []string{"assess", "KAZ"}, env: store}.run(t)
+		id := decisionID.FindString(stdout)
+		if id == "" {
+			t.Fatalf("no decision id:\n%s", stdout)
+		}
+		withStoreAndKey := map[string]string{"EXPORTRISK_POLICIES_VERIFICATION_KEY": pub}
+		for k, v := range store {
+			withStoreAndKey[k] = v
+		}
+		badData := copyPolicies(t, map[string]string{"    pts_severe_min: 4": "    pts_severe_min: 7"}, nil)
+		runs := map[string]policyRun{
+			"signed bundle": {args: []string{"replay", id, "--policies", signed}, env: withStoreAndKey,
+				out: []string{"WHAT-IF, NOT A REPLAY: the policies in " + signed, "these policies are revision " + revision[1],
+					"SAME RESULT: these policies decide the case as recorded"}},
+			"tampered bundle": {args: []string{"replay", id, "--policies", tamperBundle(t, signed, "data.json")}, env: withStoreAndKey,
+				code: exitPolicy, err: []string{"data.json: digest mismatch", "the bundle was changed after it was signed"}},
+			"signed bundle without its key": {args: []string{"replay", id, "--policies", signed}, env: store,
+				code: exitPolicy, err: []string{"is signed: configure its verification key"}},
+			"bad data file": {args: []string{"replay", id, "--policies", badData}, env: store, code: exitPolicy,
+				err: []string{"the policy data file is invalid; the engine refuses it:",
+					"thresholds.c2.pts_severe_min: want a whole number 1..5, got 7"}},
+			"empty": {args: []string{"replay", id, "--policies", ""}, env: store, code: exitUsage,
+				err: []string{"replay: --policies needs a policy directory or bundle"}},
+		}
+		for name, tc := range runs {
+			t.Run(name, func(t *testing.T) { tc.run(t) })
+		}
+	})
+	// The report names the policies when they are not the embedded ones.
+	t.Run("assess names the bundle", func(t *testing.T) {
+		source := "bundle " + signed + " (manifest revision 2026.07-hdi, signature verified)"
+		policyRun{args: []string{"assess", "KAZ", "--policies", signed, "--no-record"}, env: withKey,
+			out: []string{"Overall: LIGHT RED", "\nPolicies: " + source + "\nPolicy revision: " + revision[1] + "\n"}}.run(t)
+		policyRun{args: []string{"assess", "KAZ", "--policies", signed, "--no-record", "--format", "markdown"}, env: withKey,
+			out: []string{"\n- Policies: `" + source + "`\n- Policy revision: `" + revision[1] + "`\n"}}.run(t)
 	})
 	// An unsigned bundle is used (with a warning) when no key is configured.
 	policyRun{args: []string{"assess", "KAZ", "--policies", unsigned, "--no-record"}, err: []string{"policy bundle is not signed"}}.run(t)

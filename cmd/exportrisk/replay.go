@@ -11,7 +11,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
 )
 
@@ -20,8 +19,10 @@ archived input and its recorded evaluation time, and compares the result with th
 recorded one byte for byte: MATCH, or the difference (-recorded +replayed) and exit
 status 5. Nothing is read from the working tree or from git.
 
-With --policies DIR it shows how the policies in DIR decide the same recorded input: a
-what-if, not a replay of the record (exit status 0 whatever the result).
+With --policies DIR (or a policy bundle .tar.gz) it shows how those policies decide the
+same recorded input: a what-if, not a replay of the record (exit status 0 whatever the
+result). They are loaded as assess loads them: a bundle's signature is verified with
+policies_verification_key, and a data file that does not validate is refused (exit status 4).
 
 With --all it replays every recorded decision (or those the filters select), shows its
 progress on stderr and prints how many matched, differed or failed.
@@ -29,6 +30,7 @@ progress on stderr and prints how many matched, differed or failed.
 Examples:
    exportrisk replay 0196f0c4-8a1e-7c53-9d2b-5a8e4f0c1d27
    exportrisk replay 0196f0c4-8a1e-7c53-9d2b-5a8e4f0c1d27 --policies ./policies
+   exportrisk replay 0196f0c4-8a1e-7c53-9d2b-5a8e4f0c1d27 --policies policies-2026.07.tar.gz
    exportrisk replay --all --since 2026-01-01`
 
 func replayCommand() *cli.Command {
@@ -39,7 +41,7 @@ func replayCommand() *cli.Command {
 		Description: replayHelp,
 		Flags: append(filterFlags(),
 			&cli.BoolFlag{Name: "all", Usage: "replay every recorded decision the filters select"},
-			&cli.StringFlag{Name: "policies", Usage: "what-if: decide the recorded input with the policies in `DIR` instead"},
+			&cli.StringFlag{Name: "policies", Usage: "what-if: decide the recorded input with the policies in `DIR` (or a policy bundle) instead"},
 			logFlag),
 		Action: replay,
 	}
@@ -68,13 +70,13 @@ func replay(c *cli.Context) error {
 		}
 		return withStore(c, func(_ *Config, s audit.Store) error { return replayAll(c, s, f) })
 	}
-	return withStore(c, func(_ *Config, s audit.Store) error {
+	return withStore(c, func(cfg *Config, s audit.Store) error {
 		rec, err := getRecord(c.Context, s, c.Args().First())
 		if err != nil {
 			return err
 		}
 		if c.IsSet("policies") {
-			return whatIf(c, rec, c.String("policies"))
+			return whatIf(c, cfg, rec, c.String("policies"))
 		}
 		return replayOne(c, s, rec)
 	})
@@ -113,15 +115,15 @@ func describeRecord(w io.Writer, rec *audit.RecordV1) {
 	fmt.Fprintf(w, "Eval time  %s\n", rec.EvalTime)
 }
 
-// whatIf decides a recorded input with the policies of a directory.
-func whatIf(c *cli.Context, rec *audit.RecordV1, dir string) error {
-	p, err := engine.LoadPoliciesDir(dir)
-	if err != nil {
-		return withCode(exitPolicy, err)
+// whatIf decides a recorded input with the policies of a directory or a bundle, loaded
+// as assess loads them.
+func whatIf(c *cli.Context, cfg *Config, rec *audit.RecordV1, dir string) error {
+	if dir == "" {
+		return usageErrorf("replay: --policies needs a policy directory or bundle")
 	}
-	e, err := engine.New(c.Context, p)
+	e, err := loadEngine(c.Context, cfg, dir)
 	if err != nil {
-		return withCode(exitPolicy, err)
+		return err
 	}
 	out, err := audit.ReplayWith(c.Context, e, rec)
 	if err != nil {

@@ -187,7 +187,7 @@ func serve(c *cli.Context) error {
 		ShutdownTimeout: cfg.Server.ShutdownTimeout, AccessLog: access,
 	})
 	if err != nil {
-		var werr *server.WorldError
+		var werr *engine.WorldError
 		if errors.As(err, &werr) && werr.Assess {
 			return withCode(exitPolicy, err)
 		}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/exportrisk/exportrisk/engine/server"
 )
@@ -210,5 +211,137 @@ func TestServeTokensInConfigFile(t *testing.T) {
 	code, _, stderr = runCLI(t, env, "--config", bad, "serve", "token", "--name", "dora", "--role", "officer")
 	if code != exitUsage || !strings.Contains(stderr, "'server.tokens[0]' has invalid keys: token") {
 		t.Errorf("unknown field in a token entry: exit %d, %s", code, stderr)
+	}
+}
+
+// TestServeReloadRefusesBadPolicies: on SIGHUP serve loads the policies as assess does, so
+// a data file that does not validate and a bundle changed after it was signed are refused
+// (serve keeps the policies in use and says why), and a good signed bundle is taken.
+func TestServeReloadRefusesBadPolicies(t *testing.T) {
+	priv, pub, _ := signingKeys(t)
+	dir := copyPolicies(t, nil, nil)
+	signed := filepath.Join(t.TempDir(), "policies.tar.gz")
+	out, _ := policyRun{args: []string{"policy", "bundle", "build", "--revision", "v2", "--signing-key", priv, "-o", signed,
+		"--policies", dir}}.run(t)
+	bundleRevision := policyRevisionLine.FindStringSubmatch(out)
+	if bundleRevision == nil {
+		t.Fatalf("build output names no policy revision:\n%s", out)
+	}
+	tampered := tamperBundle(t, signed, "data.json")
+
+	env := map[string]string{
+		"EXPORTRISK_AUDIT_PATH":    filepath.Join(t.TempDir(), "audit.db"),
+		"EXPORTRISK_SERVER_TOKENS": `[{"name": "alice", "role": "officer", "token_sha256": "` + server.HashToken("secret") + `"}]`,
+		"EXPORTRISK_FIXTURES":      "../../fixtures/curated",
+		"EXPORTRISK_POLICIES":      dir,
+		"XDG_CONFIG_HOME":          t.TempDir(),
+		"EXPORTRISK_REQUESTER":     "tester",
+	}
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	stdout := &lineWriter{mu: make(chan struct{}, 1), lines: make(chan string, 100)}
+	stderr := &lineWriter{mu: make(chan struct{}, 1), lines: make(chan string, 1000)}
+	exited := make(chan int, 1)
+	go func() {
+		exited <- run(context.Background(), []string{"exportrisk", "serve", "--addr", "127.0.0.1:0"}, stdout, stderr)
+	}()
+	var url, revision string
+	for url == "" || revision == "" {
+		select {
+		case line := <-stdout.lines:
+			if m := regexp.MustCompile(`serving on (http://127\.0\.0\.1:\d+/)$`).FindStringSubmatch(line); m != nil {
+				url = m[1]
+			}
+			if m := regexp.MustCompile(`policy revision (sha256:[0-9a-f]{64})`).FindStringSubmatch(line); m != nil {
+				revision = m[1]
+			}
+		case code := <-exited:
+			t.Fatalf("serve exited with %d", code)
+		case <-time.After(time.Minute):
+			t.Fatal("serve did not start")
+		}
+	}
+	// currentRevision asks the server which policy revision it assesses with.
+	currentRevision := func() string {
+		t.Helper()
+		req, _ := http.NewRequest("GET", url+"v1/countries", nil)
+		req.Header.Set("Authorization", "Bearer secret")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var w struct {
+			PolicyRevision string `json:"policy_revision"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&w); err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET /v1/countries: %d %v", resp.StatusCode, err)
+		}
+		return w.PolicyRevision
+	}
+	// hup sends SIGHUP and returns serve's log line about the reload.
+	hup := func() string {
+		t.Helper()
+		if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+			t.Fatal(err)
+		}
+		for {
+			select {
+			case line := <-stderr.lines:
+				if strings.Contains(line, "SIGHUP") {
+					return line
+				}
+			case <-time.After(time.Minute):
+				t.Fatal("no log line about the reload")
+			}
+		}
+	}
+
+	data := filepath.Join(dir, "data.yaml")
+	good, err := os.ReadFile(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := strings.Replace(string(good), "\n    pts_severe_min: 4\n", "\n    pts_severe_min: 7\n", 1)
+	if err := os.WriteFile(data, []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	line := hup()
+	for _, want := range []string{"SIGHUP: reload failed; keeping the policies and tokens in use", "the policy data file is invalid",
+		"thresholds.c2.pts_severe_min: want a whole number 1..5, got 7"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("bad data file: log lacks %q:\n%s", want, line)
+		}
+	}
+	if got := currentRevision(); got != revision {
+		t.Errorf("after a refused reload the revision is %s, want %s", got, revision)
+	}
+
+	t.Setenv("EXPORTRISK_POLICIES", tampered)
+	t.Setenv("EXPORTRISK_POLICIES_VERIFICATION_KEY", pub)
+	line = hup()
+	for _, want := range []string{"SIGHUP: reload failed", "data.json: digest mismatch", "the bundle was changed after it was signed"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("tampered bundle: log lacks %q:\n%s", want, line)
+		}
+	}
+	if got := currentRevision(); got != revision {
+		t.Errorf("after a refused reload the revision is %s, want %s", got, revision)
+	}
+
+	t.Setenv("EXPORTRISK_POLICIES", signed)
+	if line = hup(); !strings.Contains(line, "SIGHUP: reloaded") || !strings.Contains(line, bundleRevision[1]) {
+		t.Errorf("signed bundle: %s", line)
+	}
+	if got := currentRevision(); got != bundleRevision[1] {
+		t.Errorf("after reloading the bundle the revision is %s, want %s", got, bundleRevision[1])
+	}
+
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if code := <-exited; code != exitOK {
+		t.Fatalf("serve exited with %d after SIGTERM", code)
 	}
 }

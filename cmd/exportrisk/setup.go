@@ -9,30 +9,25 @@ import (
 
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/policybundle"
+	"github.com/exportrisk/exportrisk/engine/policyload"
 	"github.com/exportrisk/exportrisk/fixtures"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
-// newEngine loads the configured policies (embedded by default) and prepares the engine.
+// newEngine loads the configured policies (--policies, the policies config key,
+// EXPORTRISK_POLICIES; the embedded ones by default) and prepares the engine. assess,
+// criteria, and serve (at start and on SIGHUP) use it.
 func newEngine(ctx context.Context, cfg *Config) (*engine.Engine, error) {
+	return loadEngine(ctx, cfg, cfg.Policies)
+}
+
+// loadEngine loads the policies at path ("" for the embedded ones) with loadPolicies and
+// prepares the engine.
+func loadEngine(ctx context.Context, cfg *Config, path string) (*engine.Engine, error) {
 	start := time.Now()
-	var (
-		p   *engine.PolicySet
-		err error
-	)
-	switch {
-	case cfg.Policies == "":
-		p, err = engine.Embedded()
-	case policybundle.IsBundle(cfg.Policies):
-		p, err = loadPolicyBundle(cfg) // policy_bundle.go
-	default:
-		p, err = engine.LoadPoliciesDir(cfg.Policies)
-	}
+	p, err := loadPolicies(cfg, path)
 	if err != nil {
-		return nil, withCode(exitPolicy, err)
-	}
-	if err := checkPolicyData(p, cfg.Policies); err != nil { // policy_bundle.go
-		return nil, withCode(exitPolicy, err)
+		return nil, err
 	}
 	e, err := engine.New(ctx, p)
 	if err != nil {
@@ -40,6 +35,26 @@ func newEngine(ctx context.Context, cfg *Config) (*engine.Engine, error) {
 	}
 	slog.Debug("policies prepared", "source", p.Source, "revision", p.Revision, "took", time.Since(start))
 	return e, nil
+}
+
+// loadPolicies is how every command loads policies a user gives for assessing (assess,
+// criteria, serve and its reload, replay --policies): policyload.Load, which verifies a
+// bundle's signature with policies_verification_key and validates the data file. Failures
+// are policy errors (exit status 4).
+func loadPolicies(cfg *Config, path string) (*engine.PolicySet, error) {
+	var key *policybundle.Key
+	if cfg.PoliciesVerificationKey != "" && path != "" && policybundle.IsBundle(path) {
+		k, err := policybundle.LoadVerificationKey(cfg.PoliciesVerificationKey)
+		if err != nil {
+			return nil, withCode(exitPolicy, err)
+		}
+		key = k
+	}
+	p, err := policyload.Load(path, key)
+	if err != nil {
+		return nil, withCode(exitPolicy, err)
+	}
+	return p, nil
 }
 
 // openLibrary opens the configured bundle library (the shipped fixtures by default).

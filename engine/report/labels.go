@@ -26,6 +26,7 @@ var words = map[string]text{
 	"as_of":      {EN: "as of", DE: "Stand"},
 	"overall":    {EN: "Overall", DE: "Gesamtbewertung"},
 	"bundle":     {EN: "Bundle", DE: "Datensatz"},
+	"policies":   {EN: "Policies", DE: "Regelwerk"},
 	"revision":   {EN: "Policy revision", DE: "Regelstand"},
 	"input":      {EN: "Input digest", DE: "Eingabe-Prüfsumme"},
 	"criterion":  {EN: "Criterion", DE: "Kriterium"},

@@ -15,6 +15,9 @@ import (
 type Options struct {
 	Lang   string // en or de
 	Bundle string // where the bundle came from, shown in the header; may be empty
+	// Policies says where the policies came from (engine.PolicySet.Source), shown in the
+	// header; empty for the embedded policies, which the policy revision names.
+	Policies string
 }
 
 // Table writes the eight verdicts with their main reasons for a terminal.
@@ -95,6 +98,9 @@ func Markdown(w io.Writer, r *engine.Result, o Options) error {
 	if o.Bundle != "" {
 		fmt.Fprintf(ew, "- %s: `%s`\n", word("bundle", o.Lang), o.Bundle)
 	}
+	if o.Policies != "" {
+		fmt.Fprintf(ew, "- %s: `%s`\n", word("policies", o.Lang), o.Policies)
+	}
 	fmt.Fprintf(ew, "- %s: `%s`\n- %s: `%s`\n\n", word("revision", o.Lang), r.PolicyRevision, word("input", o.Lang), r.InputDigest)
 	fmt.Fprintf(ew, "| %s | %s |\n|---|---|\n", word("criterion", o.Lang), word("verdict", o.Lang))
 	for _, c := range r.Criteria {
@@ -122,6 +128,9 @@ func header(w io.Writer, r *engine.Result, o Options) {
 	fmt.Fprintf(w, "%s: %s\n", word("overall", o.Lang), strings.ToUpper(Overall(r.Overall, o.Lang)))
 	if o.Bundle != "" {
 		fmt.Fprintf(w, "%s: %s\n", word("bundle", o.Lang), o.Bundle)
+	}
+	if o.Policies != "" {
+		fmt.Fprintf(w, "%s: %s\n", word("policies", o.Lang), o.Policies)
 	}
 	fmt.Fprintf(w, "%s: %s\n%s: %s\n\n", word("revision", o.Lang), r.PolicyRevision, word("input", o.Lang), r.InputDigest)
 }

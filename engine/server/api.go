@@ -395,7 +395,7 @@ func (s *Server) apiCountry(w http.ResponseWriter, r *http.Request, _ *reqCtx) {
 
 // countryAssessment returns the assessment of a country's latest bundle on or before
 // asOf: from the world overview when asOf is "", else evaluated now.
-func (s *Server) countryAssessment(ctx context.Context, iso3, asOf string) (Assessment, *APIError) {
+func (s *Server) countryAssessment(ctx context.Context, iso3, asOf string) (engine.Assessment, *APIError) {
 	st := s.state.Load()
 	if asOf == "" && iso3Pattern.MatchString(iso3) {
 		if a, ok := st.world.Country(strings.ToUpper(iso3)); ok {
@@ -404,14 +404,14 @@ func (s *Server) countryAssessment(ctx context.Context, iso3, asOf string) (Asse
 	}
 	cb, aerr := s.libraryBundle(iso3, asOf)
 	if aerr != nil {
-		return Assessment{}, aerr
+		return engine.Assessment{}, aerr
 	}
 	at := time.Now()
 	res, err := st.e.AssessCanonical(ctx, cb.input)
 	if err != nil {
-		return Assessment{}, apiErr(http.StatusInternalServerError, CodePolicyError, "the policies failed on %s: %v", cb.source, err)
+		return engine.Assessment{}, apiErr(http.StatusInternalServerError, CodePolicyError, "the policies failed on %s: %v", cb.source, err)
 	}
-	return Assessment{Source: cb.source, Bundle: cb.b, Input: cb.input, Result: res, EvalTime: at}, nil
+	return engine.Assessment{Source: cb.source, Bundle: cb.b, Input: cb.input, Result: res, EvalTime: at}, nil
 }
 
 // DecisionList is the answer of GET /v1/decisions.

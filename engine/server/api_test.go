@@ -178,7 +178,7 @@ func TestCountries(t *testing.T) {
 	if rec.Code != 200 {
 		t.Fatalf("%d %s", rec.Code, rec.Body.String())
 	}
-	w := decode[World](t, rec)
+	w := decode[engine.World](t, rec)
 	var isos []string
 	for _, c := range w.Countries {
 		isos = append(isos, c.ISO3)

@@ -84,7 +84,7 @@ type Server struct {
 // state is what Reload replaces as a whole: the engine and what was computed with it.
 type state struct {
 	e     *engine.Engine
-	world *World
+	world *engine.World
 }
 
 // New prepares the server: it checks the configuration and computes the world overview
@@ -146,7 +146,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 // setEngine computes the world overview with e and makes both current.
 func (s *Server) setEngine(ctx context.Context, e *engine.Engine) error {
 	start := time.Now()
-	w, err := AssessWorld(ctx, e, s.cfg.Library, "")
+	w, err := engine.AssessWorld(ctx, e, s.cfg.Library, "")
 	if err != nil {
 		return fmt.Errorf("server: world overview: %w", err)
 	}
@@ -184,7 +184,7 @@ func (s *Server) SetTokens(ts []Token) error {
 func (s *Server) Engine() *engine.Engine { return s.state.Load().e }
 
 // World returns the current world overview.
-func (s *Server) World() *World { return s.state.Load().world }
+func (s *Server) World() *engine.World { return s.state.Load().world }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

@@ -332,7 +332,7 @@ type missingView struct {
 }
 
 type countryData struct {
-	A            Assessment
+	A            engine.Assessment
 	R            *engine.Result
 	Criteria     []criterionView
 	Indices      []valueView

@@ -2,7 +2,9 @@
 # title: Label tests
 # description: >-
 #   Every index, instrument and embargo authority the policies read has a display name in
-#   data.labels in both languages (the engine renders messages with them).
+#   data.labels in both languages (the engine renders messages with them). These tests check
+#   the shipped data (policies/data.yaml) itself, so they read data.thresholds, not the test
+#   calibration.
 package lib.labels_test
 
 import data.labels

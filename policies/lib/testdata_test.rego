@@ -1,7 +1,108 @@
 # METADATA
-# title: Test bundles
-# description: Helpers that build small indicator bundles for the policy tests (no tests of its own).
+# title: Test bundles and calibration
+# description: >-
+#   Helpers that build small indicator bundles for the policy tests, and the test calibration
+#   the criterion tests run the rules with (no tests of its own).
 package lib.testdata_test
+
+# METADATA
+# title: thresholds
+# description: >-
+#   The test calibration: every threshold, window and list the rules read, fixed for the tests
+#   (a copy of the thresholds of policies/data.yaml when the tests were written). The criterion
+#   and assessment tests evaluate the rules with data.thresholds as this object (see
+#   calibration), and test each threshold exactly at these values, so that a change to the
+#   shipped data.yaml does not fail them; policy impact shows what such a change does. Only
+#   tests that check the shipped data itself read data.thresholds (the Kazakhstan reference
+#   test in main/main_test.rego, the label and convention list checks). Change a value here
+#   only together with the tests that sit at its limit.
+thresholds := {
+	"overall": {"dark_red_min_critical": 4, "light_red_min_critical": 1},
+	"c1": {
+		"authorities": ["UN", "EU", "OSCE"],
+		"instruments": ["npt", "bwc", "cwc", "hcoc", "att"],
+		"possibly_critical_min_gaps": 3,
+	},
+	"c2": {
+		"gov_osv_min_years": 1,
+		"critical_min_severe": 1,
+		"critical_min_signals": 2,
+		"fh_severe_status": ["NF"],
+		"fh_concern_status": ["PF"],
+		"pts_severe_min": 4,
+		"pts_concern_min": 3,
+		"wgi_severe_max": -1,
+		"wgi_concern_max": 0,
+		"efw_severe_max": 3.3,
+		"efw_concern_max": 6.7,
+		"torture_window_years": 3,
+		"torture_reporters": ["un_body", "amnesty_international", "human_rights_watch", "npm"],
+		"lethal_repression_window_years": 5,
+		"severe_treaty_groups": [["cat"]],
+		"concern_treaty_groups": [["rome_statute"], ["iccpr", "icescr", "cerd", "cedaw", "crc"]],
+	},
+	"c3": {
+		"internal_conflicts_min": 1,
+		"nonstate_conflicts_min": 1,
+		"coups_min": 1,
+		"wgi_political_stability_max": -0.5,
+		"pts_min": 3,
+		"evidence_window_years": 5,
+		"evidence_categories": ["unrest", "state_of_emergency", "lethal_repression"],
+	},
+	"c4": {
+		"interstate_conflicts_min": 1,
+		"neighbour_conflicts_min": 1,
+		"international_conflicts_10y_min": 1,
+		"coups_min": 1,
+		"evidence_window_years": 5,
+		"evidence_categories": ["border_clash", "territorial_claim"],
+	},
+	"c5": {
+		"fsi_very_high_min": 90,
+		"fsi_high_min": 80,
+		"gdi_critical_bands": ["E", "F"],
+		"gdi_possibly_critical_bands": ["D"],
+	},
+	"c6": {
+		"conventions": [
+			"geneva_protocol_1925", "ptbt", "outer_space", "npt", "seabed", "bwc", "enmod", "ccw", "cwc", "apmbc",
+			"ccm", "att", "aircraft_seizure_1970", "protected_persons_1973", "hostages_1979", "nuclear_material_1980",
+			"plastic_explosives_1991", "terrorist_bombings_1997", "terrorist_financing_1999", "nuclear_terrorism_2005",
+			"untoc", "untoc_trafficking", "untoc_smuggling", "untoc_firearms", "genocide_convention",
+			"geneva_conventions_1949", "additional_protocols_1977", "rome_statute", "uncac",
+		],
+		"key_conventions": [
+			"npt", "bwc", "cwc", "ccw", "att", "genocide_convention", "geneva_conventions_1949",
+			"additional_protocols_1977", "rome_statute", "untoc",
+		],
+		"critical_min_gaps": 12,
+		"critical_min_key_gaps": 5,
+		"possibly_critical_min_gaps": 7,
+		"possibly_critical_min_key_gaps": 3,
+		"max_unknown_share": 0.5,
+	},
+	"c7": {
+		"regimes": ["att", "wassenaar"],
+		"very_poor_sats_max": 5,
+		"very_poor_gdi_bands": ["E", "F"],
+		"poor_sats_max": 10,
+		"poor_gdi_bands": ["D", "E", "F"],
+		"few_controls_bap_below": 8,
+		"diversion_categories": ["diversion", "weapons_loss"],
+		"diversion_window_years": 30,
+		"state_diversion_window_years": 5,
+	},
+	"c8": {"hdi_below": 0.8, "critical_hdi_below": 0.55, "gmi_rank_max": 50, "milex_gdp_above": 4},
+}
+
+# METADATA
+# title: calibration
+# description: >-
+#   The test calibration with overrides merged in (object.union: a key given replaces the test
+#   value, lists as a whole), e.g. calibration({"c8": {"hdi_below": 0.9}}); calibration({}) is
+#   thresholds.
+calibration(overrides) := object.union(thresholds, overrides)
 
 # METADATA
 # title: as_of

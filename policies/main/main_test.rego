@@ -1,8 +1,12 @@
 # METADATA
 # title: Assessment tests
-# description: The entrypoint's shape, and the Kazakhstan reference case (BICC country report, June 2026).
+# description: >-
+#   The entrypoint's shape, and the Kazakhstan reference case (BICC country report, June 2026).
+#   The reference test reads the shipped thresholds (BICC's table must hold under them); every
+#   other test runs under the test calibration (lib/testdata_test.rego).
 package main_test
 
+import data.lib.testdata_test as td
 import data.main
 
 _report := "BICC country report Kazakhstan (June 2026)"
@@ -136,17 +140,38 @@ _empty := {
 	"evidence": [],
 }
 
+# The assessment of bundle under the test calibration with overrides merged in ({} for none).
+_assessment(bundle, overrides) := a if {
+	t := td.calibration(overrides)
+	a := main.assessment with input as bundle with data.thresholds as t
+}
+
 _verdicts(assessment) := [c.verdict | some c in assessment.criteria]
 
+_bicc_verdicts := [
+	"not_critical", "critical", "possibly_critical", "possibly_critical",
+	"not_critical", "not_critical", "possibly_critical", "not_critical",
+]
+
+# The reference test: under the shipped thresholds (policies/data.yaml, not the test
+# calibration), Kazakhstan gets BICC's eight verdicts and BICC's class. A threshold change
+# that flips Kazakhstan fails here.
 test_kazakhstan_reproduces_bicc_ratings if {
-	_verdicts(main.assessment) == [
-		"not_critical", "critical", "possibly_critical", "possibly_critical",
-		"not_critical", "not_critical", "possibly_critical", "not_critical",
-	] with input as kazakhstan
+	assessment := main.assessment with input as kazakhstan
+	_verdicts(assessment) == _bicc_verdicts
+	assessment.overall == "light_red"
+	assessment.critical_count == 1
+}
+
+test_kazakhstan_under_the_test_calibration if {
+	assessment := _assessment(kazakhstan, {})
+	_verdicts(assessment) == _bicc_verdicts
+	assessment.overall == "light_red"
+	assessment.critical_count == 1
 }
 
 test_kazakhstan_reason_codes if {
-	codes := [[r.code | some r in c.reasons] | some c in main.assessment.criteria] with input as kazakhstan
+	codes := [[r.code | some r in c.reasons] | some c in _assessment(kazakhstan, {}).criteria]
 	codes == [
 		["C1-PASS"],
 		["C2-FH-NOT-FREE", "C2-LETHAL-REPRESSION", "C2-SIGNALS-CRITICAL", "C2-TORTURE", "C2-TREATY-CONCERN"],
@@ -160,7 +185,7 @@ test_kazakhstan_reason_codes if {
 }
 
 test_kazakhstan_missing if {
-	missing := [c.missing | some c in main.assessment.criteria] with input as kazakhstan
+	missing := [c.missing | some c in _assessment(kazakhstan, {}).criteria]
 	missing == [
 		["memberships.hcoc"],
 		[
@@ -180,19 +205,19 @@ test_kazakhstan_missing if {
 }
 
 test_kazakhstan_old_diversion_outside_window if {
-	c7 := main.assessment.criteria[6] with input as kazakhstan
+	c7 := _assessment(kazakhstan, {}).criteria[6]
 	ids := [id | some r in c7.reasons; some id in r.evidence]
 	ids == ["kaz-1999-mig21", "kaz-2000-mi8", "kaz-2022-01-looting"]
 }
 
 test_kazakhstan_torture_window if {
-	c2 := main.assessment.criteria[1] with input as kazakhstan
+	c2 := _assessment(kazakhstan, {}).criteria[1]
 	ids := [id | some r in c2.reasons; r.code == "C2-TORTURE"; some id in r.evidence]
 	ids == ["kaz-2025-07-hrc"]
 }
 
 test_shape if {
-	assessment := main.assessment with input as kazakhstan
+	assessment := _assessment(kazakhstan, {})
 	object.keys(assessment) == {"overall", "critical_count", "criteria"}
 	[c.criterion | some c in assessment.criteria] == numbers.range(1, 8)
 	every c in assessment.criteria {
@@ -212,28 +237,24 @@ test_shape if {
 	}
 }
 
-test_kazakhstan_is_light_red if {
-	assessment := main.assessment with input as kazakhstan
-	assessment.overall == "light_red"
-	assessment.critical_count == 1
+test_overall_thresholds if {
+	_assessment(kazakhstan, {"overall": {"light_red_min_critical": 2}}).overall == "none"
+	_assessment(kazakhstan, {"overall": {"dark_red_min_critical": 1}}).overall == "dark_red"
 }
 
-test_overall_thresholds if {
-	main.assessment.overall == "none" with input as kazakhstan with data.thresholds.overall.light_red_min_critical as 2
-	main.assessment.overall == "dark_red" with input as kazakhstan with data.thresholds.overall.dark_red_min_critical as 1
-}
+# Kazakhstan made critical on criteria 1 (a UN embargo on the state), 3 (an internal
+# conflict) and, if interstate, 4 (an international conflict), besides 2.
+_critical_on(interstate) := object.union(kazakhstan, {
+	"indices": object.union(kazakhstan.indices, {
+		"ucdp_internal_conflicts": _index(1, 2025, "test", "UCDP"),
+		"ucdp_interstate_conflicts": _index(interstate, 2025, "test", "UCDP"),
+	}),
+	"embargoes": [{"authority": "UN", "in_force": true, "addressee": "state", "since": "2020-01-01", "source": "UN"}],
+})
 
 test_four_critical_is_dark_red if {
-	embargo := {"authority": "UN", "in_force": true, "addressee": "state", "since": "2020-01-01", "source": "UN"}
-	bundle := object.union(kazakhstan, {
-		"indices": object.union(kazakhstan.indices, {
-			"ucdp_internal_conflicts": _index(1, 2025, "test", "UCDP"),
-			"ucdp_interstate_conflicts": _index(1, 2025, "test", "UCDP"),
-		}),
-		"embargoes": [embargo],
-	})
-	assessment := main.assessment with input as bundle
-	[c.verdict | some c in assessment.criteria] == [
+	assessment := _assessment(_critical_on(1), {})
+	_verdicts(assessment) == [
 		"critical", "critical", "critical", "critical",
 		"not_critical", "not_critical", "possibly_critical", "not_critical",
 	]
@@ -241,8 +262,18 @@ test_four_critical_is_dark_red if {
 	assessment.overall == "dark_red"
 }
 
+test_three_critical_is_light_red if {
+	assessment := _assessment(_critical_on(0), {})
+	_verdicts(assessment) == [
+		"critical", "critical", "critical", "possibly_critical",
+		"not_critical", "not_critical", "possibly_critical", "not_critical",
+	]
+	assessment.critical_count == 3
+	assessment.overall == "light_red"
+}
+
 test_empty_bundle_is_insufficient_data_everywhere if {
-	assessment := main.assessment with input as _empty
+	assessment := _assessment(_empty, {})
 	assessment.overall == "none"
 	assessment.critical_count == 0
 	every c in assessment.criteria {
@@ -252,7 +283,7 @@ test_empty_bundle_is_insufficient_data_everywhere if {
 }
 
 test_empty_bundle_missing if {
-	assessment := main.assessment with input as _empty
+	assessment := _assessment(_empty, {})
 	assessment.criteria[0].missing == [
 		"embargoes.EU", "embargoes.OSCE", "embargoes.UN",
 		"memberships.att", "memberships.bwc", "memberships.cwc", "memberships.hcoc", "memberships.npt",

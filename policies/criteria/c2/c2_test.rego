@@ -9,23 +9,31 @@ import data.lib.testdata_test as td
 # A bundle with Freedom House "Free" (no signal) plus the given indices.
 _free(indices) := td.with_indices(object.union({"fh_status": td.index("F")}, indices))
 
-_verdict(bundle) := v if {
-	v := criterion.verdict with input as bundle
+# The criterion's verdict, reasons and missing paths for bundle, evaluated under the test
+# calibration (td.thresholds) with overrides merged in ({} for none).
+_eval(bundle, overrides) := {"verdict": v, "reasons": r, "missing": m} if {
+	t := td.calibration(overrides)
+	v := criterion.verdict with input as bundle with data.thresholds as t
+	r := criterion.reasons with input as bundle with data.thresholds as t
+	m := criterion.missing with input as bundle with data.thresholds as t
 }
 
-_codes(bundle) := c if {
-	c := td.codes(criterion.reasons) with input as bundle
-}
+_verdict(bundle) := _eval(bundle, {}).verdict
 
-_signals(bundle) := s if {
-	reasons := criterion.reasons with input as bundle
-	s := sort([[r.code, r.signal] | some r in reasons; r.signal])
-}
+_reasons(bundle) := _eval(bundle, {}).reasons
+
+_missing(bundle) := _eval(bundle, {}).missing
+
+_codes(bundle) := td.codes(_reasons(bundle))
+
+_signals(bundle) := _signals_of(_reasons(bundle))
+
+_signals_of(reasons) := sort([[r.code, r.signal] | some r in reasons; r.signal])
 
 _torture(date, reporter) := object.union(td.event("torture-1", date, "torture"), {"reported_by": reporter})
 
 test_no_data_reason if {
-	some r in criterion.reasons with input as td.bundle({}, {}, [], [])
+	some r in _reasons(td.bundle({}, {}, [], []))
 	r == {
 		"code": "C2-NO-DATA",
 		"verdict": "insufficient_data",
@@ -38,12 +46,12 @@ test_no_data_reason if {
 test_no_data_is_insufficient if {
 	_verdict(td.bundle({}, {}, [], [])) == "insufficient_data"
 	_codes(td.bundle({}, {}, [], [])) == ["C2-NO-DATA"]
-	criterion.missing == {
+	_missing(td.bundle({}, {}, [], [])) == {
 		"indices.efw_military_interference", "indices.fh_status", "indices.pts", "indices.ucdp_gov_osv_years_5y",
 		"indices.wgi_rule_of_law", "indices.wgi_voice_accountability",
 		"memberships.cat", "memberships.cedaw", "memberships.cerd", "memberships.crc", "memberships.iccpr",
 		"memberships.icescr", "memberships.rome_statute",
-	} with input as td.bundle({}, {}, [], [])
+	}
 }
 
 test_non_decisive_signals_alone_stay_insufficient if {
@@ -69,7 +77,7 @@ test_pass_reason if {
 		[],
 		[],
 	)
-	some r in criterion.reasons with input as bundle
+	some r in _reasons(bundle)
 	r == {
 		"code": "C2-PASS",
 		"verdict": "not_critical",
@@ -92,7 +100,7 @@ test_government_one_sided_violence_alone_is_decisive if {
 }
 
 test_government_one_sided_violence_reason if {
-	some r in criterion.reasons with input as _free({"ucdp_gov_osv_years_5y": td.index(2)})
+	some r in _reasons(_free({"ucdp_gov_osv_years_5y": td.index(2)}))
 	r == {
 		"code": "C2-GOV-ONE-SIDED-VIOLENCE",
 		"verdict": "critical",
@@ -110,7 +118,7 @@ test_not_free_alone_is_one_severe_signal if {
 
 test_not_free_reason if {
 	entry := {"value": "NF", "year": 2026, "source": "BICC report", "cited_source": "Freedom House", "url": "https://x"}
-	some r in criterion.reasons with input as td.with_indices({"fh_status": entry})
+	some r in _reasons(td.with_indices({"fh_status": entry}))
 	r == {
 		"code": "C2-FH-NOT-FREE",
 		"verdict": "possibly_critical",
@@ -135,7 +143,7 @@ test_one_severe_and_one_concern_is_critical if {
 }
 
 test_signals_critical_reason if {
-	some r in criterion.reasons with input as td.with_indices({"fh_status": td.index("NF"), "pts": td.index(3)})
+	some r in _reasons(td.with_indices({"fh_status": td.index("NF"), "pts": td.index(3)}))
 	r.code == "C2-SIGNALS-CRITICAL"
 	r == {
 		"code": "C2-SIGNALS-CRITICAL",
@@ -157,16 +165,15 @@ test_two_concern_signals_are_possibly_critical if {
 
 test_signal_count_thresholds_from_data if {
 	bundle := td.with_indices({"fh_status": td.index("NF"), "pts": td.index(3)})
-	criterion.verdict == "possibly_critical" with input as bundle with data.thresholds.c2.critical_min_signals as 3
-	criterion.verdict == "critical" with input as td.with_indices({"fh_status": td.index("NF")})
-		with data.thresholds.c2.critical_min_signals as 1
+	_eval(bundle, {"c2": {"critical_min_signals": 3}}).verdict == "possibly_critical"
+	_eval(td.with_indices({"fh_status": td.index("NF")}), {"c2": {"critical_min_signals": 1}}).verdict == "critical"
 }
 
 test_pts_thresholds if {
-	some high in criterion.reasons with input as _free({"pts": td.index(5)})
+	some high in _reasons(_free({"pts": td.index(5)}))
 	high.vars == {"limit": 4}
 	high.indicators == ["indices.pts"]
-	some elevated in criterion.reasons with input as _free({"pts": td.index(3)})
+	some elevated in _reasons(_free({"pts": td.index(3)}))
 	elevated.vars == {"limit": 3}
 	_signals(_free({"pts": td.index(5)})) == [["C2-PTS-HIGH", "severe"]]
 	_signals(_free({"pts": td.index(4)})) == [["C2-PTS-HIGH", "severe"]]
@@ -180,7 +187,8 @@ test_pts_alone_is_decisive if {
 }
 
 test_pts_threshold_from_data if {
-	_signals(_free({"pts": td.index(3)})) == [["C2-PTS-HIGH", "severe"]] with data.thresholds.c2.pts_severe_min as 3
+	reasons := _eval(_free({"pts": td.index(3)}), {"c2": {"pts_severe_min": 3}}).reasons
+	_signals_of(reasons) == [["C2-PTS-HIGH", "severe"]]
 }
 
 test_wgi_severe_at_the_limit_one_signal_each if {
@@ -197,7 +205,7 @@ test_wgi_concern_is_one_signal_for_both if {
 	bundle := td.with_indices({"wgi_voice_accountability": td.index(0), "wgi_rule_of_law": td.index(-0.5)})
 	_signals(bundle) == [["C2-WGI-LOW", "concern"]]
 	_verdict(bundle) == "possibly_critical"
-	some r in criterion.reasons with input as bundle
+	some r in _reasons(bundle)
 	r.code == "C2-WGI-LOW"
 	r.vars == {"limit": 0}
 	r.indicators == ["indices.wgi_rule_of_law", "indices.wgi_voice_accountability"]
@@ -216,7 +224,7 @@ test_wgi_severe_and_concern_together if {
 }
 
 test_wgi_severe_reason if {
-	some r in criterion.reasons with input as td.with_indices({"wgi_rule_of_law": td.index(-1.25)})
+	some r in _reasons(td.with_indices({"wgi_rule_of_law": td.index(-1.25)}))
 	r.code == "C2-WGI-VERY-LOW"
 	r.vars == {"limit": -1}
 	r.indicators == ["indices.wgi_rule_of_law"]
@@ -230,11 +238,11 @@ test_efw_thresholds if {
 }
 
 test_efw_reasons if {
-	some high in criterion.reasons with input as _free({"efw_military_interference": td.index(2.5)})
+	some high in _reasons(_free({"efw_military_interference": td.index(2.5)}))
 	high.code == "C2-EFW-MILITARY-HIGH"
 	high.vars == {"limit": 3.3}
 	high.indicators == ["indices.efw_military_interference"]
-	some elevated in criterion.reasons with input as _free({"efw_military_interference": td.index(5)})
+	some elevated in _reasons(_free({"efw_military_interference": td.index(5)}))
 	elevated.code == "C2-EFW-MILITARY-ELEVATED"
 	elevated.vars == {"limit": 6.7}
 	elevated.indicators == ["indices.efw_military_interference"]
@@ -266,7 +274,7 @@ test_torture_window_boundary if {
 test_torture_window_from_data if {
 	bundle := td.bundle({"fh_status": td.index("F")}, {}, [], [_torture("2021-06-01", "npm")])
 	_signals(bundle) == []
-	count(_signals(bundle)) == 1 with data.thresholds.c2.torture_window_years as 5
+	count(_signals_of(_eval(bundle, {"c2": {"torture_window_years": 5}}).reasons)) == 1
 }
 
 test_credible_torture_evidence_alone_is_decisive if {
@@ -279,7 +287,7 @@ test_credible_torture_evidence_alone_is_decisive if {
 test_torture_reason if {
 	item := object.union(_torture("2025-07-15", "un_body"), {"summary_de": "Testereignis", "cited_source": "HRW"})
 	later := object.union(_torture("2025-08-01", "npm"), {"id": "torture-0"})
-	some r in criterion.reasons with input as td.bundle({}, {}, [], [later, item])
+	some r in _reasons(td.bundle({}, {}, [], [later, item]))
 	r == {
 		"code": "C2-TORTURE",
 		"verdict": "possibly_critical",
@@ -300,7 +308,7 @@ test_lethal_repression_window_boundary if {
 
 test_lethal_repression_evidence_alone_is_decisive if {
 	_verdict(td.bundle({}, {}, [], [td.event("r", "2025-01-01", "lethal_repression")])) == "possibly_critical"
-	some r in criterion.reasons with input as td.bundle({}, {}, [], [td.event("r", "2025-01-01", "lethal_repression")])
+	some r in _reasons(td.bundle({}, {}, [], [td.event("r", "2025-01-01", "lethal_repression")]))
 	r.code == "C2-LETHAL-REPRESSION"
 	r.vars == {"years": 5}
 	r.evidence == ["r"]
@@ -321,7 +329,7 @@ test_cat_not_ratified_is_severe if {
 test_cat_unknown_is_missing_not_a_signal if {
 	bundle := td.bundle({"fh_status": td.index("F")}, {}, [], [])
 	_signals(bundle) == []
-	"memberships.cat" in criterion.missing with input as bundle
+	"memberships.cat" in _missing(bundle)
 }
 
 test_treaty_concern_groups if {
@@ -341,12 +349,12 @@ test_treaty_concern_groups if {
 
 test_treaty_reason if {
 	bundle := td.bundle({}, {"cat": {"status": "signatory", "year": 1998, "source": "UN Treaty Collection"}}, [], [])
-	some r in criterion.reasons with input as bundle
+	some r in _reasons(bundle)
 	r.code == "C2-TREATY-SEVERE"
 	r.vars == {}
 	r.indicators == ["memberships.cat"]
 	core := td.bundle({}, td.memberships(["iccpr", "crc", "cedaw"], "not_party"), [], [])
-	some c in criterion.reasons with input as core
+	some c in _reasons(core)
 	c.code == "C2-TREATY-CONCERN"
 	c.indicators == ["memberships.cedaw", "memberships.crc", "memberships.iccpr"]
 }

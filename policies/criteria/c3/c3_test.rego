@@ -9,31 +9,40 @@ import data.lib.testdata_test as td
 # A bundle with no internal conflict (decisive, no finding) plus the given indices and evidence.
 _calm(indices, evidence) := td.bundle(object.union({"ucdp_internal_conflicts": td.index(0)}, indices), {}, [], evidence)
 
-_verdict(bundle) := v if {
-	v := criterion.verdict with input as bundle
+# The criterion's verdict, reasons and missing paths for bundle, evaluated under the test
+# calibration (td.thresholds) with overrides merged in ({} for none).
+_eval(bundle, overrides) := {"verdict": v, "reasons": r, "missing": m} if {
+	t := td.calibration(overrides)
+	v := criterion.verdict with input as bundle with data.thresholds as t
+	r := criterion.reasons with input as bundle with data.thresholds as t
+	m := criterion.missing with input as bundle with data.thresholds as t
 }
 
-_codes(bundle) := c if {
-	c := td.codes(criterion.reasons) with input as bundle
-}
+_verdict(bundle) := _eval(bundle, {}).verdict
+
+_reasons(bundle) := _eval(bundle, {}).reasons
+
+_missing(bundle) := _eval(bundle, {}).missing
+
+_codes(bundle) := td.codes(_reasons(bundle))
 
 test_no_data_is_insufficient if {
 	bundle := td.bundle({"coups_20y": td.index(2), "fsi_total": td.index(95)}, {}, [], [])
 	_verdict(bundle) == "insufficient_data"
 	_codes(bundle) == ["C3-COUP", "C3-FRAGILITY-VERY-HIGH", "C3-NO-DATA"]
-	criterion.missing == {
+	_missing(bundle) == {
 		"indices.pts", "indices.ucdp_internal_conflicts", "indices.ucdp_nonstate_conflicts",
 		"indices.wgi_political_stability",
-	} with input as bundle
+	}
 }
 
 test_no_data_reason if {
-	some r in criterion.reasons with input as td.bundle({}, {}, [], [])
+	some r in _reasons(td.bundle({}, {}, [], []))
 	r == {"code": "C3-NO-DATA", "verdict": "insufficient_data", "vars": {"years": 5}, "indicators": [], "evidence": []}
-	criterion.missing == {
+	_missing(td.bundle({}, {}, [], [])) == {
 		"indices.coups_20y", "indices.fsi_total", "indices.pts", "indices.ucdp_internal_conflicts",
 		"indices.ucdp_nonstate_conflicts", "indices.wgi_political_stability",
-	} with input as td.bundle({}, {}, [], [])
+	}
 }
 
 test_internal_conflict_is_critical_at_the_limit if {
@@ -43,7 +52,7 @@ test_internal_conflict_is_critical_at_the_limit if {
 }
 
 test_internal_conflict_reason if {
-	some r in criterion.reasons with input as td.with_indices({"ucdp_internal_conflicts": td.index(2)})
+	some r in _reasons(td.with_indices({"ucdp_internal_conflicts": td.index(2)}))
 	r == {
 		"code": "C3-INTERNAL-CONFLICT",
 		"verdict": "critical",
@@ -55,7 +64,7 @@ test_internal_conflict_reason if {
 
 test_nonstate_conflict if {
 	_codes(_calm({"ucdp_nonstate_conflicts": td.index(1)}, [])) == ["C3-NONSTATE-CONFLICT"]
-	some r in criterion.reasons with input as _calm({"ucdp_nonstate_conflicts": td.index(1)}, [])
+	some r in _reasons(_calm({"ucdp_nonstate_conflicts": td.index(1)}, []))
 	r.indicators == ["indices.ucdp_nonstate_conflicts"]
 	_verdict(_calm({"ucdp_nonstate_conflicts": td.index(1)}, [])) == "possibly_critical"
 	_verdict(_calm({"ucdp_nonstate_conflicts": td.index(0)}, [])) == "not_critical"
@@ -64,7 +73,7 @@ test_nonstate_conflict if {
 
 test_coup if {
 	_codes(_calm({"coups_20y": td.index(1)}, [])) == ["C3-COUP"]
-	some r in criterion.reasons with input as _calm({"coups_20y": td.index(1)}, [])
+	some r in _reasons(_calm({"coups_20y": td.index(1)}, []))
 	r.indicators == ["indices.coups_20y"]
 	_verdict(_calm({"coups_20y": td.index(0)}, [])) == "not_critical"
 }
@@ -73,29 +82,28 @@ test_political_stability if {
 	_codes(_calm({"wgi_political_stability": td.index(-0.5)}, [])) == ["C3-POLITICAL-STABILITY-LOW"]
 	_verdict(_calm({"wgi_political_stability": td.index(-0.49)}, [])) == "not_critical"
 	_verdict(td.with_indices({"wgi_political_stability": td.index(0.3)})) == "not_critical"
-	some r in criterion.reasons with input as _calm({"wgi_political_stability": td.index(-1.1)}, [])
+	some r in _reasons(_calm({"wgi_political_stability": td.index(-1.1)}, []))
 	r.vars == {"limit": -0.5}
 	r.indicators == ["indices.wgi_political_stability"]
 }
 
 test_pts if {
 	_codes(_calm({"pts": td.index(3)}, [])) == ["C3-PTS"]
-	some r in criterion.reasons with input as _calm({"pts": td.index(3)}, [])
+	some r in _reasons(_calm({"pts": td.index(3)}, []))
 	r.vars == {"limit": 3}
 	r.indicators == ["indices.pts"]
 	_verdict(_calm({"pts": td.index(2)}, [])) == "not_critical"
 	_verdict(td.with_indices({"pts": td.index(2)})) == "not_critical"
-	_codes(_calm({"pts": td.index(3)}, [])) == ["C3-PASS"] with data.thresholds.c3.pts_min as 4
+	td.codes(_eval(_calm({"pts": td.index(3)}, []), {"c3": {"pts_min": 4}}).reasons) == ["C3-PASS"]
 }
 
 test_very_high_fragility_uses_criterion_5_threshold if {
 	_codes(_calm({"fsi_total": td.index(90)}, [])) == ["C3-FRAGILITY-VERY-HIGH"]
-	some r in criterion.reasons with input as _calm({"fsi_total": td.index(90)}, [])
+	some r in _reasons(_calm({"fsi_total": td.index(90)}, []))
 	r.vars == {"limit": 90}
 	r.indicators == ["indices.fsi_total"]
 	_verdict(_calm({"fsi_total": td.index(89.9)}, [])) == "not_critical"
-	_verdict(_calm({"fsi_total": td.index(89.9)}, [])) == "possibly_critical"
-		with data.thresholds.c5.fsi_very_high_min as 85
+	_eval(_calm({"fsi_total": td.index(89.9)}, []), {"c5": {"fsi_very_high_min": 85}}).verdict == "possibly_critical"
 }
 
 test_unrest_evidence_window if {
@@ -121,7 +129,7 @@ test_unrest_reason_lists_items_in_date_order if {
 		td.event("c", "2022-01-05", "unrest"),
 		td.event("old", "2010-01-05", "unrest"),
 	]
-	some r in criterion.reasons with input as _calm({}, evidence)
+	some r in _reasons(_calm({}, evidence))
 	r == {
 		"code": "C3-UNREST",
 		"verdict": "possibly_critical",
@@ -139,7 +147,7 @@ test_critical_and_possibly_critical_together if {
 
 test_pass_reason if {
 	bundle := _calm({"pts": td.index(1), "coups_20y": td.index(0)}, [td.event("old", "2015-01-01", "unrest")])
-	some r in criterion.reasons with input as bundle
+	some r in _reasons(bundle)
 	r == {
 		"code": "C3-PASS",
 		"verdict": "not_critical",
@@ -147,7 +155,7 @@ test_pass_reason if {
 		"indicators": ["indices.coups_20y", "indices.pts", "indices.ucdp_internal_conflicts"],
 		"evidence": [],
 	}
-	criterion.missing == {
+	_missing(bundle) == {
 		"indices.fsi_total", "indices.ucdp_nonstate_conflicts", "indices.wgi_political_stability",
-	} with input as bundle
+	}
 }

@@ -16,25 +16,34 @@ _calm(indices, evidence) := td.bundle(
 	evidence,
 )
 
-_verdict(bundle) := v if {
-	v := criterion.verdict with input as bundle
+# The criterion's verdict, reasons and missing paths for bundle, evaluated under the test
+# calibration (td.thresholds) with overrides merged in ({} for none).
+_eval(bundle, overrides) := {"verdict": v, "reasons": r, "missing": m} if {
+	t := td.calibration(overrides)
+	v := criterion.verdict with input as bundle with data.thresholds as t
+	r := criterion.reasons with input as bundle with data.thresholds as t
+	m := criterion.missing with input as bundle with data.thresholds as t
 }
 
-_codes(bundle) := c if {
-	c := td.codes(criterion.reasons) with input as bundle
-}
+_verdict(bundle) := _eval(bundle, {}).verdict
+
+_reasons(bundle) := _eval(bundle, {}).reasons
+
+_missing(bundle) := _eval(bundle, {}).missing
+
+_codes(bundle) := td.codes(_reasons(bundle))
 
 test_no_data_is_insufficient if {
 	_verdict(td.bundle({}, {}, [], [])) == "insufficient_data"
 	_codes(td.bundle({}, {}, [], [])) == ["C4-NO-DATA"]
-	criterion.missing == {
+	_missing(td.bundle({}, {}, [], [])) == {
 		"indices.coups_20y", "indices.ucdp_international_conflicts_10y", "indices.ucdp_interstate_conflicts",
 		"indices.ucdp_neighbour_conflicts",
-	} with input as td.bundle({}, {}, [], [])
+	}
 }
 
 test_no_data_reason if {
-	some r in criterion.reasons with input as td.bundle({}, {}, [], [])
+	some r in _reasons(td.bundle({}, {}, [], []))
 	r == {"code": "C4-NO-DATA", "verdict": "insufficient_data", "vars": {}, "indicators": [], "evidence": []}
 }
 
@@ -56,7 +65,7 @@ test_interstate_conflict_is_critical_at_the_limit if {
 }
 
 test_interstate_conflict_reason if {
-	some r in criterion.reasons with input as _calm({"ucdp_interstate_conflicts": td.index(1)}, [])
+	some r in _reasons(_calm({"ucdp_interstate_conflicts": td.index(1)}, []))
 	r == {
 		"code": "C4-INTERSTATE-CONFLICT",
 		"verdict": "critical",
@@ -68,23 +77,23 @@ test_interstate_conflict_reason if {
 
 test_neighbour_conflict if {
 	_codes(_calm({"ucdp_neighbour_conflicts": td.index(1)}, [])) == ["C4-NEIGHBOUR-CONFLICT"]
-	some r in criterion.reasons with input as _calm({"ucdp_neighbour_conflicts": td.index(1)}, [])
+	some r in _reasons(_calm({"ucdp_neighbour_conflicts": td.index(1)}, []))
 	r.indicators == ["indices.ucdp_neighbour_conflicts"]
 	_verdict(_calm({"ucdp_neighbour_conflicts": td.index(2)}, [])) == "possibly_critical"
-	_verdict(_calm({"ucdp_neighbour_conflicts": td.index(2)}, [])) == "not_critical"
-		with data.thresholds.c4.neighbour_conflicts_min as 3
+	two := _calm({"ucdp_neighbour_conflicts": td.index(2)}, [])
+	_eval(two, {"c4": {"neighbour_conflicts_min": 3}}).verdict == "not_critical"
 }
 
 test_international_conflict_in_ten_years if {
 	_codes(_calm({"ucdp_international_conflicts_10y": td.index(1)}, [])) == ["C4-INTERNATIONAL-CONFLICT-10Y"]
-	some r in criterion.reasons with input as _calm({"ucdp_international_conflicts_10y": td.index(1)}, [])
+	some r in _reasons(_calm({"ucdp_international_conflicts_10y": td.index(1)}, []))
 	r.indicators == ["indices.ucdp_international_conflicts_10y"]
 	_verdict(_calm({"ucdp_international_conflicts_10y": td.index(0)}, [])) == "not_critical"
 }
 
 test_coup if {
 	_codes(_calm({"coups_20y": td.index(1)}, [])) == ["C4-COUP"]
-	some r in criterion.reasons with input as _calm({"coups_20y": td.index(1)}, [])
+	some r in _reasons(_calm({"coups_20y": td.index(1)}, []))
 	r.indicators == ["indices.coups_20y"]
 	_verdict(_calm({"coups_20y": td.index(0)}, [])) == "not_critical"
 }
@@ -102,12 +111,12 @@ test_border_reason if {
 		td.event("kgz", "2022-09-14", "border_clash"),
 		{"counterpart": "KGZ", "summary_de": "Grenzgefecht"},
 	)
-	some r in criterion.reasons with input as _calm({}, [item])
+	some r in _reasons(_calm({}, [item]))
 	r == {"code": "C4-BORDER-CLASH", "verdict": "possibly_critical", "vars": {"years": 5}, "indicators": [], "evidence": ["kgz"]}
 }
 
 test_pass_reason if {
-	some r in criterion.reasons with input as _calm({}, [])
+	some r in _reasons(_calm({}, []))
 	r == {
 		"code": "C4-PASS",
 		"verdict": "not_critical",

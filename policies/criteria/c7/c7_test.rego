@@ -9,13 +9,22 @@ import data.lib.testdata_test as td
 # A bundle with an ATT party (decisive, no finding) plus the given indices and evidence.
 _att(indices, evidence) := td.bundle(indices, {"att": td.membership("party")}, [], evidence)
 
-_verdict(bundle) := v if {
-	v := criterion.verdict with input as bundle
+# The criterion's verdict, reasons and missing paths for bundle, evaluated under the test
+# calibration (td.thresholds) with overrides merged in ({} for none).
+_eval(bundle, overrides) := {"verdict": v, "reasons": r, "missing": m} if {
+	t := td.calibration(overrides)
+	v := criterion.verdict with input as bundle with data.thresholds as t
+	r := criterion.reasons with input as bundle with data.thresholds as t
+	m := criterion.missing with input as bundle with data.thresholds as t
 }
 
-_codes(bundle) := c if {
-	c := td.codes(criterion.reasons) with input as bundle
-}
+_verdict(bundle) := _eval(bundle, {}).verdict
+
+_reasons(bundle) := _eval(bundle, {}).reasons
+
+_missing(bundle) := _eval(bundle, {}).missing
+
+_codes(bundle) := td.codes(_reasons(bundle))
 
 _diversion(id, date, category, by_state) := object.union(td.event(id, date, category), {"by_state": by_state})
 
@@ -23,8 +32,8 @@ test_no_data_is_insufficient if {
 	bundle := td.bundle({"sats_barometer": td.index(2), "gdi_band": td.index("F")}, {}, [], [])
 	_verdict(bundle) == "insufficient_data"
 	_codes(bundle) == ["C7-NO-DATA", "C7-VERY-POOR-TRANSPARENCY-INTEGRITY"]
-	criterion.missing == {"indices.att_bap_score", "memberships.att", "memberships.wassenaar"} with input as bundle
-	some r in criterion.reasons with input as td.bundle({}, {}, [], [])
+	_missing(bundle) == {"indices.att_bap_score", "memberships.att", "memberships.wassenaar"}
+	some r in _reasons(td.bundle({}, {}, [], []))
 	r == {
 		"code": "C7-NO-DATA",
 		"verdict": "insufficient_data",
@@ -43,7 +52,7 @@ test_neither_att_nor_wassenaar_is_critical if {
 	bundle := td.bundle({}, {"att": td.membership("signatory"), "wassenaar": td.membership("not_party")}, [], [])
 	_verdict(bundle) == "critical"
 	_codes(bundle) == ["C7-NO-ATT-NO-WASSENAAR"]
-	some r in criterion.reasons with input as bundle
+	some r in _reasons(bundle)
 	r == {
 		"code": "C7-NO-ATT-NO-WASSENAAR",
 		"verdict": "critical",
@@ -63,7 +72,7 @@ test_very_poor_transparency_and_integrity_is_critical if {
 	bundle := _att({"sats_barometer": td.index(5), "gdi_band": td.index("E")}, [])
 	_verdict(bundle) == "critical"
 	_codes(bundle) == ["C7-VERY-POOR-TRANSPARENCY-INTEGRITY"]
-	some r in criterion.reasons with input as bundle
+	some r in _reasons(bundle)
 	r.vars == {"sats_max": 5, "bands": ["E", "F"]}
 	r.indicators == ["indices.gdi_band", "indices.sats_barometer"]
 }
@@ -81,7 +90,7 @@ test_poor_but_not_very_poor if {
 test_transparency_threshold if {
 	_codes(_att({"sats_barometer": td.index(10)}, [])) == ["C7-TRANSPARENCY-POOR"]
 	_verdict(_att({"sats_barometer": td.index(10.5)}, [])) == "not_critical"
-	some r in criterion.reasons with input as _att({"sats_barometer": td.index(7.5)}, [])
+	some r in _reasons(_att({"sats_barometer": td.index(7.5)}, []))
 	r.vars == {"limit": 10}
 	r.indicators == ["indices.sats_barometer"]
 }
@@ -93,7 +102,7 @@ test_defence_integrity_bands if {
 	every band in ["A", "B", "C"] {
 		_verdict(_att({"gdi_band": td.index(band)}, [])) == "not_critical"
 	}
-	some r in criterion.reasons with input as _att({"gdi_band": td.index("D")}, [])
+	some r in _reasons(_att({"gdi_band": td.index("D")}, []))
 	r.vars == {"bands": ["D", "E", "F"]}
 	r.indicators == ["indices.gdi_band"]
 }
@@ -101,7 +110,7 @@ test_defence_integrity_bands if {
 test_few_transfer_controls if {
 	_codes(_att({"att_bap_score": td.index(7.9)}, [])) == ["C7-FEW-CONTROLS"]
 	_verdict(_att({"att_bap_score": td.index(8)}, [])) == "not_critical"
-	some r in criterion.reasons with input as _att({"att_bap_score": td.index(6)}, [])
+	some r in _reasons(_att({"att_bap_score": td.index(6)}, []))
 	r.vars == {"limit": 8}
 	r.indicators == ["indices.att_bap_score"]
 }
@@ -128,7 +137,7 @@ test_state_and_other_diversion_split_between_reasons if {
 		_diversion("recent-state", "2024-03-01", "diversion", true),
 		_diversion("recent-loss", "2022-01-06", "weapons_loss", false),
 	]
-	reasons := criterion.reasons with input as _att({}, evidence)
+	reasons := _reasons(_att({}, evidence))
 	{[r.code, r.vars, r.evidence] | some r in reasons} == {
 		["C7-STATE-DIVERSION", {"years": 5}, ["recent-state"]],
 		["C7-DIVERSION-HISTORY", {"years": 30}, ["old", "recent-loss"]],
@@ -136,7 +145,7 @@ test_state_and_other_diversion_split_between_reasons if {
 }
 
 test_diversion_reason if {
-	some r in criterion.reasons with input as _att({}, [_diversion("loss", "2022-01-06", "weapons_loss", false)])
+	some r in _reasons(_att({}, [_diversion("loss", "2022-01-06", "weapons_loss", false)]))
 	r == {
 		"code": "C7-DIVERSION-HISTORY",
 		"verdict": "possibly_critical",
@@ -147,15 +156,15 @@ test_diversion_reason if {
 }
 
 test_windows_from_data if {
-	_verdict(_att({}, [_diversion("d", "2021-05-31", "diversion", true)])) == "critical"
-		with data.thresholds.c7.state_diversion_window_years as 6
-	_verdict(_att({}, [_diversion("d", "1996-05-31", "diversion", false)])) == "possibly_critical"
-		with data.thresholds.c7.diversion_window_years as 31
+	state := _att({}, [_diversion("d", "2021-05-31", "diversion", true)])
+	_eval(state, {"c7": {"state_diversion_window_years": 6}}).verdict == "critical"
+	other := _att({}, [_diversion("d", "1996-05-31", "diversion", false)])
+	_eval(other, {"c7": {"diversion_window_years": 31}}).verdict == "possibly_critical"
 }
 
 test_pass_reason if {
 	bundle := _att({"sats_barometer": td.index(14), "att_bap_score": td.index(12)}, [])
-	some r in criterion.reasons with input as bundle
+	some r in _reasons(bundle)
 	r == {
 		"code": "C7-PASS",
 		"verdict": "not_critical",
@@ -163,5 +172,5 @@ test_pass_reason if {
 		"indicators": ["memberships.att", "indices.att_bap_score", "indices.sats_barometer"],
 		"evidence": [],
 	}
-	criterion.missing == {"indices.gdi_band", "memberships.wassenaar"} with input as bundle
+	_missing(bundle) == {"indices.gdi_band", "memberships.wassenaar"}
 }

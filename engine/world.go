@@ -1,4 +1,4 @@
-package server
+package engine
 
 import (
 	"context"
@@ -8,12 +8,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
 // World is the assessment of every country of a library under one policy revision:
-// the world overview of the web page, GET /v1/countries, and exportrisk assess --all.
+// exportrisk assess --all, and the server's world overview (web page, GET /v1/countries).
 type World struct {
 	AsOf             string              `json:"as_of,omitempty"` // the as-of date asked for; empty = each country's latest bundle
 	PolicyRevision   string              `json:"policy_revision"`
@@ -45,7 +44,7 @@ type Assessment struct {
 	Source   string // library name / path, as shown to people
 	Bundle   *indicators.Bundle
 	Input    []byte // the bundle's canonical JSON
-	Result   *engine.Result
+	Result   *Result
 	EvalTime time.Time
 }
 
@@ -83,10 +82,10 @@ func (e *WorldError) Unwrap() error { return e.Err }
 // ("" for each country's latest), with one prepared engine. Countries are evaluated in
 // parallel (one worker per CPU; the engine is safe for concurrent use); the result is in
 // ISO3 order whatever the scheduling. On failure it returns a *WorldError.
-func AssessWorld(ctx context.Context, e *engine.Engine, lib *indicators.Library, asOf string) (*World, error) {
+func AssessWorld(ctx context.Context, e *Engine, lib *indicators.Library, asOf string) (*World, error) {
 	w := &World{
 		AsOf: asOf, PolicyRevision: e.Policies().Revision,
-		Classes:          map[string]int{engine.DarkRed: 0, engine.LightRed: 0, engine.None: 0},
+		Classes:          map[string]int{DarkRed: 0, LightRed: 0, None: 0},
 		InsufficientData: map[string][]string{},
 		byISO:            map[string]int{},
 	}
@@ -133,7 +132,7 @@ func AssessWorld(ctx context.Context, e *engine.Engine, lib *indicators.Library,
 				continue
 			}
 			cv.Verdicts[c.Criterion-1] = c.Verdict
-			if c.Verdict == engine.InsufficientData {
+			if c.Verdict == InsufficientData {
 				k := strconv.Itoa(c.Criterion)
 				w.InsufficientData[k] = append(w.InsufficientData[k], a.Entry.ISO3)
 			}
@@ -147,7 +146,7 @@ func AssessWorld(ctx context.Context, e *engine.Engine, lib *indicators.Library,
 }
 
 // assessEntry loads one library bundle and assesses it.
-func assessEntry(ctx context.Context, e *engine.Engine, lib *indicators.Library, entry indicators.Entry) (Assessment, error) {
+func assessEntry(ctx context.Context, e *Engine, lib *indicators.Library, entry indicators.Entry) (Assessment, error) {
 	a := Assessment{Entry: entry, Source: lib.Name() + "/" + entry.Path}
 	b, err := lib.Load(entry)
 	if err != nil {

@@ -1,0 +1,95 @@
+// Package policyload loads the policies a user names, the one way every command and the
+// server's reload do: the embedded policies, a policy directory, or a policy bundle whose
+// signature is verified; and whichever it is, the policy data file must validate
+// (engine/calibration), so that the engine never runs on thresholds it would refuse.
+//
+// The audit log's archived revisions are not loaded here: they replay exactly as recorded.
+package policyload
+
+import (
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"path/filepath"
+
+	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/calibration"
+	"github.com/exportrisk/exportrisk/engine/policybundle"
+)
+
+// Load loads the policies at path and validates their data file:
+//
+//   - "" is the policies embedded in the binary;
+//   - a bundle file (policybundle.IsBundle: .tar.gz, .tgz, or any regular file) is read with
+//     policybundle.Load: with key its signature must verify (an unsigned bundle is refused);
+//     without one a signed bundle is refused and an unsigned one used, with a warning;
+//   - anything else is a policy directory.
+//
+// PolicySet.Source names what was loaded ("embedded", the directory, or the bundle with its
+// manifest revision and whether its signature was verified). A data file that does not
+// validate is refused with every problem as file:line: key: message, the file named under
+// path ("policies/data.yaml" for the embedded policies).
+func Load(path string, key *policybundle.Key) (*engine.PolicySet, error) {
+	var (
+		ps  *engine.PolicySet
+		err error
+	)
+	switch {
+	case path == "":
+		ps, err = engine.Embedded()
+	case policybundle.IsBundle(path):
+		ps, err = loadBundle(path, key)
+	default:
+		ps, err = engine.LoadPoliciesDir(path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := Check(ps, path); err != nil {
+		return nil, err
+	}
+	return ps, nil
+}
+
+// FS loads the policies of fsys and validates their data file, for policies that are not
+// a path a user gave as such (the working tree's policies/, a git revision extracted to a
+// temporary directory). source names them in PolicySet.Source; dir names where they are
+// in data file messages.
+func FS(fsys fs.FS, source, dir string) (*engine.PolicySet, error) {
+	ps, err := engine.LoadPolicies(fsys, source)
+	if err != nil {
+		return nil, err
+	}
+	if err := Check(ps, dir); err != nil {
+		return nil, err
+	}
+	return ps, nil
+}
+
+// Check validates the policy data file of a loaded policy set; dir prefixes the file name
+// in messages ("" for the embedded policies, named "policies").
+func Check(ps *engine.PolicySet, dir string) error {
+	if dir == "" {
+		dir = "policies"
+	}
+	if err := calibration.CheckFiles(ps.Files, filepath.ToSlash(dir)); err != nil {
+		return fmt.Errorf("the policy data file is invalid; the engine refuses it:\n%w", err)
+	}
+	return nil
+}
+
+// loadBundle reads a policy bundle, verifying its signature with key, and logs which
+// release it is.
+func loadBundle(file string, key *policybundle.Key) (*engine.PolicySet, error) {
+	ps, info, err := policybundle.Load(file, key)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Signed {
+		slog.Warn("policy bundle is not signed; configure policies_verification_key to accept signed bundles only",
+			"bundle", file, "revision", info.Revision)
+	}
+	slog.Info("policies from bundle", "bundle", file, "manifest_revision", info.Revision,
+		"policy_revision", ps.Revision, "signature_verified", info.Verified)
+	return ps, nil
+}

@@ -1,0 +1,257 @@
+package policyload_test
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/policybundle"
+	"github.com/exportrisk/exportrisk/engine/policyload"
+	"github.com/exportrisk/exportrisk/policies"
+)
+
+// policyFiles copies the embedded policies (tests left out), with old replaced by new in
+// data.yaml when old is given.
+func policyFiles(t *testing.T, old, repl string) fstest.MapFS {
+	t.Helper()
+	m := fstest.MapFS{}
+	err := fs.WalkDir(policies.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(p, "_test.rego") {
+			return err
+		}
+		b, err := fs.ReadFile(policies.FS, p)
+		if p == "data.yaml" && old != "" {
+			if !bytes.Contains(b, []byte(old)) {
+				t.Fatalf("data.yaml has no %q", old)
+			}
+			b = bytes.Replace(b, []byte(old), []byte(repl), 1)
+		}
+		m[p] = &fstest.MapFile{Data: b, Mode: 0o644}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// writeDir writes files to a new directory.
+func writeDir(t *testing.T, files fstest.MapFS) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "policies")
+	for p, f := range files {
+		target := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(target, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// rsaKeys writes a signing key and its public key, and another public key.
+func rsaKeys(t *testing.T) (priv, pub, other string) {
+	t.Helper()
+	dir := t.TempDir()
+	write := func(name, typ string, der []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, _ := x509.MarshalPKCS8PrivateKey(k)
+	pubDER, _ := x509.MarshalPKIXPublicKey(&k.PublicKey)
+	otherDER, _ := x509.MarshalPKIXPublicKey(&o.PublicKey)
+	return write("signing.pem", "PRIVATE KEY", der), write("signing.pub.pem", "PUBLIC KEY", pubDER),
+		write("other.pub.pem", "PUBLIC KEY", otherDER)
+}
+
+// buildBundle writes a bundle of files, signed with signingKey if given.
+func buildBundle(t *testing.T, files fstest.MapFS, signingKey, name string) string {
+	t.Helper()
+	data, _, err := policybundle.Build(files, "test policies", policybundle.BuildOptions{Revision: "v2", SigningKey: signingKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// tamper copies a bundle with "0.55" in data.json changed to "0.56".
+func tamper(t *testing.T, file string) string {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gz, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tar.NewReader(gz)
+	var buf bytes.Buffer
+	gw := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(gw)
+	changed := false
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.TrimPrefix(h.Name, "/") == "data.json" && bytes.Contains(b, []byte("0.55")) {
+			b = bytes.Replace(b, []byte("0.55"), []byte("0.56"), 1)
+			changed = true
+		}
+		if err := tw.WriteHeader(&tar.Header{Name: h.Name, Mode: h.Mode, Typeflag: h.Typeflag, Size: int64(len(b))}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !changed {
+		t.Fatal("no 0.55 in data.json")
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := gw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "tampered.tar.gz")
+	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+const (
+	shipped = "critical_hdi_below: 0.55\n"
+	looser  = "critical_hdi_below: 0.85\n" // above hdi_below (0.8): the data file does not validate
+	edited  = "critical_hdi_below: 0.65\n"
+)
+
+func TestLoad(t *testing.T) {
+	priv, pub, other := rsaKeys(t)
+	key, err := policybundle.LoadVerificationKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherKey, err := policybundle.LoadVerificationKey(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	embedded, err := engine.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := writeDir(t, policyFiles(t, "", ""))
+	editedDir := writeDir(t, policyFiles(t, shipped, edited))
+	badDir := writeDir(t, policyFiles(t, shipped, looser))
+	signed := buildBundle(t, policyFiles(t, "", ""), priv, "signed.tar.gz")
+	unsigned := buildBundle(t, policyFiles(t, "", ""), "", "unsigned.tar.gz")
+	// A bundle whose data file does not validate: Build packs what it is given (the
+	// commands refuse to build such a bundle, but one can be made by other means).
+	badBundle := buildBundle(t, policyFiles(t, shipped, looser), priv, "bad-data.tar.gz")
+
+	tests := map[string]struct {
+		path     string
+		key      *policybundle.Key
+		source   string // want PolicySet.Source
+		revision string // want this policy revision ("" = not checked)
+		err      []string
+	}{
+		"embedded":                {path: "", source: "embedded", revision: embedded.Revision},
+		"directory":               {path: dir, source: dir, revision: embedded.Revision},
+		"edited directory":        {path: editedDir, source: editedDir},
+		"signed bundle":           {path: signed, key: key, source: "bundle " + signed + " (manifest revision v2, signature verified)"},
+		"unsigned bundle, no key": {path: unsigned, source: "bundle " + unsigned + " (manifest revision v2, unsigned)"},
+		"bad data in a directory": {path: badDir, err: []string{"the policy data file is invalid; the engine refuses it:\n",
+			filepath.ToSlash(badDir) + "/data.yaml:", "thresholds.c8.critical_hdi_below: want at most hdi_below (0.8), got 0.85"}},
+		"bad data in a bundle": {path: badBundle, key: key, err: []string{"the policy data file is invalid",
+			badBundle + "/data.json:", "thresholds.c8.critical_hdi_below: want at most hdi_below (0.8), got 0.85"}},
+		"tampered bundle": {path: tamper(t, signed), key: key,
+			err: []string{"data.json: digest mismatch", "the bundle was changed after it was signed"}},
+		"wrong key":             {path: signed, key: otherKey, err: []string{"the signature does not verify with " + other}},
+		"signed bundle, no key": {path: signed, err: []string{"is signed: configure its verification key"}},
+		"unsigned with a key":   {path: unsigned, key: key, err: []string{"refusing an unsigned bundle"}},
+		"missing directory":     {path: filepath.Join(dir, "nope"), err: []string{"load policies: stat "}},
+		"missing bundle":        {path: filepath.Join(dir, "nope.tar.gz"), err: []string{"no such file"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			ps, err := policyload.Load(tc.path, tc.key)
+			if len(tc.err) > 0 {
+				if err == nil {
+					t.Fatalf("loaded %s, want an error", ps.Source)
+				}
+				for _, want := range tc.err {
+					if !strings.Contains(err.Error(), want) {
+						t.Errorf("error lacks %q:\n%v", want, err)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ps.Source != tc.source {
+				t.Errorf("source %q, want %q", ps.Source, tc.source)
+			}
+			if tc.revision != "" && ps.Revision != tc.revision {
+				t.Errorf("revision %s, want %s", ps.Revision, tc.revision)
+			}
+		})
+	}
+}
+
+func TestFS(t *testing.T) {
+	ps, err := policyload.FS(policyFiles(t, shipped, edited), "policies (working tree)", "policies")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ps.Source != "policies (working tree)" {
+		t.Errorf("source %q", ps.Source)
+	}
+	_, err = policyload.FS(policyFiles(t, shipped, looser), "policies at git HEAD", "policies@HEAD")
+	if err == nil || !strings.Contains(err.Error(), "policies@HEAD/data.yaml:") {
+		t.Errorf("bad data file: %v", err)
+	}
+	_, err = policyload.FS(fstest.MapFS{"x.rego": {Data: []byte("package x\n\ny := 1\n")}}, "no data", "nodata")
+	if err == nil || !strings.Contains(err.Error(), "nodata: no data file: want data.yaml") {
+		t.Errorf("no data file: %v", err)
+	}
+}
