@@ -71,6 +71,21 @@ func Parse(name string, data []byte) (*Bundle, error) {
 	if len(data) > MaxBundleSize {
 		return nil, &ValidationError{File: name, Problems: []Problem{{Message: fmt.Sprintf("file larger than %d bytes", MaxBundleSize)}}}
 	}
+	root, err := ReadYAML(name, data)
+	if err != nil {
+		return nil, err
+	}
+	d := &decoder{}
+	b := d.bundle(root)
+	if len(d.problems) > 0 {
+		return nil, &ValidationError{File: name, Problems: d.problems}
+	}
+	return b, nil
+}
+
+// ReadYAML reads a document of exactly one YAML (or JSON) value and returns its root node
+// with line numbers, or a *ValidationError (syntax error, empty file, several documents).
+func ReadYAML(name string, data []byte) (*yaml.Node, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
@@ -86,12 +101,7 @@ func Parse(name string, data []byte) (*Bundle, error) {
 	if len(doc.Content) == 0 {
 		return nil, &ValidationError{File: name, Problems: []Problem{{Message: "empty document"}}}
 	}
-	d := &decoder{}
-	b := d.bundle(doc.Content[0])
-	if len(d.problems) > 0 {
-		return nil, &ValidationError{File: name, Problems: d.problems}
-	}
-	return b, nil
+	return doc.Content[0], nil
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)

@@ -198,35 +198,16 @@ func filter(c *cli.Context) (audit.Filter, error) {
 		return f, usageErrorf("country: want an ISO 3166-1 alpha-3 code such as KAZ (got %q)", f.Country)
 	}
 	var err error
-	if f.Since, err = parseTimeFlag(c.String("since"), false); err != nil {
+	if f.Since, err = audit.ParseFilterTime(c.String("since"), false); err != nil {
 		return f, usageErrorf("since: %v", err)
 	}
-	if f.Until, err = parseTimeFlag(c.String("until"), true); err != nil {
+	if f.Until, err = audit.ParseFilterTime(c.String("until"), true); err != nil {
 		return f, usageErrorf("until: %v", err)
 	}
 	if err := f.Validate(); err != nil {
 		return f, withCode(exitUsage, err)
 	}
 	return f, nil
-}
-
-// parseTimeFlag reads YYYY-MM-DD (the start of the day, UTC, or with endOfDay its last
-// nanosecond) or an RFC 3339 time.
-func parseTimeFlag(s string, endOfDay bool) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if d, err := time.Parse(time.DateOnly, s); err == nil {
-		if endOfDay {
-			d = d.Add(24*time.Hour - time.Nanosecond)
-		}
-		return d, nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("want YYYY-MM-DD or an RFC 3339 time such as 2026-06-01T12:00:00Z (got %q)", s)
-	}
-	return t, nil
 }
 
 // auditFormat is the --format of an audit command: its own flag, not the format of

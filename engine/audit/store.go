@@ -126,3 +126,22 @@ func checkAppend(recs []*RecordV1) error {
 	}
 	return nil
 }
+
+// ParseFilterTime reads a --since / --until value: YYYY-MM-DD (the start of that day, UTC,
+// or with endOfDay its last nanosecond) or an RFC 3339 time; "" is the zero time.
+func ParseFilterTime(s string, endOfDay bool) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if d, err := time.Parse(time.DateOnly, s); err == nil {
+		if endOfDay {
+			d = d.Add(24*time.Hour - time.Nanosecond)
+		}
+		return d, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("want YYYY-MM-DD or an RFC 3339 time such as 2026-06-01T12:00:00Z (got %q)", s)
+	}
+	return t, nil
+}

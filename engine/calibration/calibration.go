@@ -14,14 +14,13 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"io"
 	"path"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/exportrisk/exportrisk/indicators"
 )
 
 // SchemaFile is the JSON Schema of the policy data file, as published in the repository.
@@ -34,35 +33,10 @@ var schemaJSON []byte
 func Schema() []byte { return bytes.Clone(schemaJSON) }
 
 // Problem is one thing wrong with a data file: where (line, key path) and what.
-type Problem struct {
-	Line    int    // 1-based; 0 when unknown
-	Path    string // key path such as thresholds.c2.pts_severe_min; empty for the whole file
-	Message string
-}
+type Problem = indicators.Problem
 
-// Error lists every problem found in one data file.
-type Error struct {
-	File     string
-	Problems []Problem
-}
-
-func (e *Error) Error() string {
-	var b strings.Builder
-	for i, p := range e.Problems {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(e.File)
-		if p.Line > 0 {
-			fmt.Fprintf(&b, ":%d", p.Line)
-		}
-		if p.Path != "" {
-			b.WriteString(": " + p.Path)
-		}
-		b.WriteString(": " + p.Message)
-	}
-	return b.String()
-}
+// Error lists every problem found in one data file, one "file:line: path: problem" per line.
+type Error = indicators.ValidationError
 
 // DataFiles are the names the root data file may have, in the order they are looked for.
 var DataFiles = []string{"data.yaml", "data.yml", "data.json"}
@@ -100,27 +74,16 @@ func CheckFiles(files map[string][]byte, dir string) error {
 // Validate checks a policy data document (YAML or JSON); name is used in messages. It
 // returns nil or an *Error listing every problem, sorted by line.
 func Validate(name string, data []byte) error {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			return &Error{File: name, Problems: []Problem{{Message: "empty document"}}}
-		}
-		return &Error{File: name, Problems: []Problem{syntaxProblem(err)}}
-	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		return &Error{File: name, Problems: []Problem{{Line: extra.Line, Message: "more than one YAML document in the file"}}}
-	}
-	if len(doc.Content) == 0 {
-		return &Error{File: name, Problems: []Problem{{Message: "empty document"}}}
+	doc, err := indicators.ReadYAML(name, data)
+	if err != nil {
+		return err
 	}
 	root, err := loadSchema()
 	if err != nil {
 		return err
 	}
 	v := &validator{root: root, nodes: map[string]*yaml.Node{}, bad: map[string]bool{}}
-	v.validate(root, doc.Content[0], "", 0)
+	v.validate(root, doc, "", 0)
 	v.check()
 	if len(v.problems) == 0 {
 		return nil
@@ -133,15 +96,4 @@ func Validate(name string, data []byte) error {
 		return a.Path < b.Path
 	})
 	return &Error{File: name, Problems: v.problems}
-}
-
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-func syntaxProblem(err error) Problem {
-	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return Problem{Line: line, Message: "syntax error: " + m[2]}
-	}
-	return Problem{Message: "syntax error: " + strings.TrimPrefix(msg, "yaml: ")}
 }

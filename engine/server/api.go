@@ -437,10 +437,10 @@ func decisionFilter(q url.Values, defaultLimit int) (audit.Filter, *APIError) {
 		return bad("country: want an ISO 3166-1 alpha-3 code such as KAZ (got %q)", q.Get("country"))
 	}
 	var err error
-	if f.Since, err = parseTime(q.Get("since"), false); err != nil {
+	if f.Since, err = audit.ParseFilterTime(q.Get("since"), false); err != nil {
 		return bad("since: %v", err)
 	}
-	if f.Until, err = parseTime(q.Get("until"), true); err != nil {
+	if f.Until, err = audit.ParseFilterTime(q.Get("until"), true); err != nil {
 		return bad("until: %v", err)
 	}
 	if v := q.Get("limit"); v != "" {
@@ -461,25 +461,6 @@ func decisionFilter(q url.Values, defaultLimit int) (audit.Filter, *APIError) {
 		return bad("%v", err)
 	}
 	return f, nil
-}
-
-// parseTime reads YYYY-MM-DD (the start of the day, UTC, or with endOfDay its last
-// nanosecond) or an RFC 3339 time, as the audit commands do.
-func parseTime(s string, endOfDay bool) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if d, err := time.Parse(time.DateOnly, s); err == nil {
-		if endOfDay {
-			d = d.Add(24*time.Hour - time.Nanosecond)
-		}
-		return d, nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("want YYYY-MM-DD or an RFC 3339 time such as 2026-06-01T12:00:00Z (got %q)", s)
-	}
-	return t, nil
 }
 
 var filterParams = []string{"country", "since", "until", "verdict", "requester", "limit", "from_seq"}
