@@ -125,7 +125,9 @@ func (d *decoder) fail(n *yaml.Node, path, format string, args ...any) {
 	d.problems = append(d.problems, Problem{Line: n.Line, Path: path, Message: fmt.Sprintf(format, args...)})
 }
 
-func describe(n *yaml.Node) string {
+// DescribeYAML names a YAML value in a message: "an object", "a list", a quoted string,
+// or the scalar as written.
+func DescribeYAML(n *yaml.Node) string {
 	switch n.Kind {
 	case yaml.MappingNode:
 		return "an object"
@@ -147,7 +149,7 @@ func describe(n *yaml.Node) string {
 // Required keys that are absent are reported.
 func (d *decoder) fields(n *yaml.Node, path string, required []string, fn func(key string, v *yaml.Node, p string) bool) bool {
 	if n.Kind != yaml.MappingNode {
-		d.fail(n, path, "want an object, got %s", describe(n))
+		d.fail(n, path, "want an object, got %s", DescribeYAML(n))
 		return false
 	}
 	seen := map[string]bool{}
@@ -179,7 +181,7 @@ func (d *decoder) scalar(n *yaml.Node, path string, tags ...string) bool {
 		return true
 	}
 	want := map[string]string{"!!str": "a string", "!!int": "a whole number", "!!float": "a number", "!!bool": "true or false", "!!timestamp": "a date"}[tags[0]]
-	d.fail(n, path, "want %s, got %s", want, describe(n))
+	d.fail(n, path, "want %s, got %s", want, DescribeYAML(n))
 	return false
 }
 
@@ -275,7 +277,7 @@ func (d *decoder) provenance(p *Provenance, key string, v *yaml.Node, path strin
 func (d *decoder) bundle(n *yaml.Node) *Bundle {
 	b := &Bundle{Indices: map[string]Index{}, Memberships: map[string]Membership{}, Embargoes: []Embargo{}, Evidence: []Evidence{}}
 	if n.Kind != yaml.MappingNode {
-		d.fail(n, "", "want an object at the top level, got %s", describe(n))
+		d.fail(n, "", "want an object at the top level, got %s", DescribeYAML(n))
 		return b
 	}
 	// as_of first: the other fields are checked against it.
@@ -423,7 +425,7 @@ func (d *decoder) memberships(n *yaml.Node, path string, out map[string]Membersh
 
 func (d *decoder) list(n *yaml.Node, path string, each func(v *yaml.Node, p string)) {
 	if n.Kind != yaml.SequenceNode {
-		d.fail(n, path, "want a list, got %s", describe(n))
+		d.fail(n, path, "want a list, got %s", DescribeYAML(n))
 		return
 	}
 	for i, v := range n.Content {

@@ -4,10 +4,6 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"fmt"
 	"io"
 	"io/fs"
@@ -18,6 +14,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/exportrisk/exportrisk/engine/policybundle/bundletest"
 )
 
 const syntheticBundles = "../../engine/impact/testdata/bundles"
@@ -291,31 +289,6 @@ func TestPolicyImpactGit(t *testing.T) {
 		err: []string{`base: "no-such-branch" is not a directory, a bundle or a git revision of`}}.run(t)
 }
 
-// signingKeys writes an RSA key pair and another public key.
-func signingKeys(t *testing.T) (priv, pub, otherPub string) {
-	t.Helper()
-	dir := t.TempDir()
-	write := func(name, typ string, der []byte) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, _ := x509.MarshalPKCS8PrivateKey(k)
-	pubDER, _ := x509.MarshalPKIXPublicKey(&k.PublicKey)
-	otherDER, _ := x509.MarshalPKIXPublicKey(&o.PublicKey)
-	return write("signing.pem", "PRIVATE KEY", der), write("signing.pub.pem", "PUBLIC KEY", pubDER), write("other.pub.pem", "PUBLIC KEY", otherDER)
-}
-
 // tamperBundle copies a bundle with one byte of one file changed.
 func tamperBundle(t *testing.T, file, name string) string {
 	t.Helper()
@@ -380,7 +353,8 @@ var policyRevisionLine = regexp.MustCompile(`policy revision    (sha256:[0-9a-f]
 // TestPolicyBundle builds a signed bundle, inspects and verifies it, assesses with it,
 // and checks that tampered, wrongly signed and unsigned bundles are refused.
 func TestPolicyBundle(t *testing.T) {
-	priv, pub, other := signingKeys(t)
+	k := bundletest.Write(t)
+	priv, pub, other := k.RSAPriv, k.RSAPub, k.OtherPub
 	dir := t.TempDir()
 	signed := filepath.Join(dir, "policies-2026.07.tar.gz")
 	unsigned := filepath.Join(dir, "unsigned.tar.gz")

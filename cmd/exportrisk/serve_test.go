@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/exportrisk/exportrisk/engine/policybundle/bundletest"
+
 	"github.com/exportrisk/exportrisk/engine/server"
 )
 
@@ -218,7 +220,8 @@ func TestServeTokensInConfigFile(t *testing.T) {
 // a data file that does not validate and a bundle changed after it was signed are refused
 // (serve keeps the policies in use and says why), and a good signed bundle is taken.
 func TestServeReloadRefusesBadPolicies(t *testing.T) {
-	priv, pub, _ := signingKeys(t)
+	k := bundletest.Write(t)
+	priv, pub := k.RSAPriv, k.RSAPub
 	dir := copyPolicies(t, nil, nil)
 	signed := filepath.Join(t.TempDir(), "policies.tar.gz")
 	out, _ := policyRun{args: []string{"policy", "bundle", "build", "--revision", "v2", "--signing-key", priv, "-o", signed,

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/exportrisk/exportrisk/indicators"
+
 	"go.yaml.in/yaml/v3"
 )
 
@@ -165,14 +167,14 @@ func (v *validator) validate(s *schema, n *yaml.Node, path string, keyLine int) 
 		v.str(s, n, path)
 	case "boolean":
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
-			v.fail(n.Line, path, "want true or false, got %s", describe(n))
+			v.fail(n.Line, path, "want true or false, got %s", indicators.DescribeYAML(n))
 		}
 	}
 }
 
 func (v *validator) object(s *schema, n *yaml.Node, path string, keyLine int) {
 	if n.Kind != yaml.MappingNode {
-		v.fail(n.Line, path, "want %s, got %s", want(s), describe(n))
+		v.fail(n.Line, path, "want %s, got %s", want(s), indicators.DescribeYAML(n))
 		return
 	}
 	first := map[string]int{}
@@ -180,7 +182,7 @@ func (v *validator) object(s *schema, n *yaml.Node, path string, keyLine int) {
 		k, val := n.Content[i], n.Content[i+1]
 		p := join(path, k.Value)
 		if k.Kind != yaml.ScalarNode {
-			v.fail(k.Line, path, "want a key, got %s", describe(k))
+			v.fail(k.Line, path, "want a key, got %s", indicators.DescribeYAML(k))
 			continue
 		}
 		if line, dup := first[k.Value]; dup {
@@ -227,7 +229,7 @@ func (v *validator) name(s *schema, k *yaml.Node, path string) bool {
 
 func (v *validator) array(s *schema, n *yaml.Node, path string) {
 	if n.Kind != yaml.SequenceNode {
-		v.fail(n.Line, path, "want %s, got %s", want(s), describe(n))
+		v.fail(n.Line, path, "want %s, got %s", want(s), indicators.DescribeYAML(n))
 		return
 	}
 	if s.MinItems != nil && len(n.Content) < *s.MinItems {
@@ -253,7 +255,7 @@ func (v *validator) array(s *schema, n *yaml.Node, path string) {
 
 func (v *validator) number(s *schema, n *yaml.Node, path string) {
 	if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") {
-		v.fail(n.Line, path, "want %s, got %s", want(s), describe(n))
+		v.fail(n.Line, path, "want %s, got %s", want(s), indicators.DescribeYAML(n))
 		return
 	}
 	f, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
@@ -274,7 +276,7 @@ func (v *validator) number(s *schema, n *yaml.Node, path string) {
 
 func (v *validator) str(s *schema, n *yaml.Node, path string) {
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
-		v.fail(n.Line, path, "want %s, got %s", want(s), describe(n))
+		v.fail(n.Line, path, "want %s, got %s", want(s), indicators.DescribeYAML(n))
 		return
 	}
 	switch {
@@ -324,25 +326,6 @@ func want(s *schema) string {
 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
-
-// describe names a YAML value in a message.
-func describe(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "an object"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.AliasNode:
-		return "an alias"
-	}
-	switch n.Tag {
-	case "!!null":
-		return "null"
-	case "!!str", "!!timestamp":
-		return strconv.Quote(n.Value)
-	}
-	return n.Value
-}
 
 // canonical is a value's identity for uniqueItems: scalars quoted, lists bracketed.
 func canonical(n *yaml.Node) string {

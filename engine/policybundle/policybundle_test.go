@@ -5,63 +5,18 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/exportrisk/exportrisk/engine/policybundle/bundletest"
+
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/indicators"
 	"github.com/exportrisk/exportrisk/policies"
 )
-
-// keys writes a fresh RSA key pair, an EC key pair and an HMAC secret to dir.
-type keyFiles struct{ rsaPriv, rsaPub, ecPriv, ecPub, secret, otherPub string }
-
-func writeKeys(t *testing.T) keyFiles {
-	t.Helper()
-	dir := t.TempDir()
-	write := func(name string, typ string, der []byte) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ecKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pkcs8, _ := x509.MarshalPKCS8PrivateKey(rsaKey)
-	rsaPub, _ := x509.MarshalPKIXPublicKey(&rsaKey.PublicKey)
-	otherPub, _ := x509.MarshalPKIXPublicKey(&other.PublicKey)
-	ecDER, _ := x509.MarshalECPrivateKey(ecKey)
-	ecPub, _ := x509.MarshalPKIXPublicKey(&ecKey.PublicKey)
-	secret := filepath.Join(dir, "secret")
-	if err := os.WriteFile(secret, []byte("a shared secret of policy staff\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return keyFiles{
-		rsaPriv: write("rsa.pem", "PRIVATE KEY", pkcs8), rsaPub: write("rsa.pub.pem", "PUBLIC KEY", rsaPub),
-		ecPriv: write("ec.pem", "EC PRIVATE KEY", ecDER), ecPub: write("ec.pub.pem", "PUBLIC KEY", ecPub),
-		secret: secret, otherPub: write("other.pub.pem", "PUBLIC KEY", otherPub),
-	}
-}
 
 func build(t *testing.T, opts BuildOptions) string {
 	t.Helper()
@@ -89,9 +44,9 @@ func key(t *testing.T, file string) *Key {
 // manifest names revision and roots, it loads into a policy set whose revision is the
 // digest over those files, and the engine assesses with it as with the directory.
 func TestBuildAndLoad(t *testing.T) {
-	k := writeKeys(t)
-	file := build(t, BuildOptions{Revision: "2026.07-test", SigningKey: k.rsaPriv})
-	ps, info, err := Load(file, key(t, k.rsaPub))
+	k := bundletest.Write(t)
+	file := build(t, BuildOptions{Revision: "2026.07-test", SigningKey: k.RSAPriv})
+	ps, info, err := Load(file, key(t, k.RSAPub))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,21 +141,21 @@ func TestDefaultRevisionIsDigest(t *testing.T) {
 // TestRefused covers what must never load: tampered bundles, a wrong key, an unsigned
 // bundle when a key is configured, a signed bundle without a key.
 func TestRefused(t *testing.T) {
-	k := writeKeys(t)
-	signed := build(t, BuildOptions{Revision: "r1", SigningKey: k.rsaPriv})
+	k := bundletest.Write(t)
+	signed := build(t, BuildOptions{Revision: "r1", SigningKey: k.RSAPriv})
 	unsigned := build(t, BuildOptions{Revision: "r1"})
 	tests := map[string]struct {
 		file string
 		key  string
 		want string
 	}{
-		"rego changed after signing":     {file: tamper(t, signed, "criteria/c8/c8.rego"), key: k.rsaPub, want: "criteria/c8/c8.rego: digest mismatch"},
-		"data changed after signing":     {file: tamper(t, signed, "data.json"), key: k.rsaPub, want: "data.json: digest mismatch"},
-		"manifest changed after signing": {file: tamper(t, signed, ".manifest"), key: k.rsaPub, want: ".manifest: digest mismatch"},
-		"file added after signing":       {file: addFile(t, signed, "lib/extra.rego", "package lib.extra\n"), key: k.rsaPub, want: "lib/extra.rego not included in bundle signature"},
-		"wrong key":                      {file: signed, key: k.otherPub, want: "failed to verify JWT signature"},
-		"EC key for an RSA signature":    {file: signed, key: k.ecPub, want: "the signature does not verify"},
-		"unsigned with a key":            {file: unsigned, key: k.rsaPub, want: "is not signed, and a verification key is configured"},
+		"rego changed after signing":     {file: tamper(t, signed, "criteria/c8/c8.rego"), key: k.RSAPub, want: "criteria/c8/c8.rego: digest mismatch"},
+		"data changed after signing":     {file: tamper(t, signed, "data.json"), key: k.RSAPub, want: "data.json: digest mismatch"},
+		"manifest changed after signing": {file: tamper(t, signed, ".manifest"), key: k.RSAPub, want: ".manifest: digest mismatch"},
+		"file added after signing":       {file: addFile(t, signed, "lib/extra.rego", "package lib.extra\n"), key: k.RSAPub, want: "lib/extra.rego not included in bundle signature"},
+		"wrong key":                      {file: signed, key: k.OtherPub, want: "failed to verify JWT signature"},
+		"EC key for an RSA signature":    {file: signed, key: k.ECPub, want: "the signature does not verify"},
+		"unsigned with a key":            {file: unsigned, key: k.RSAPub, want: "is not signed, and a verification key is configured"},
 		"signed without a key":           {file: signed, want: "is signed: configure its verification key"},
 		"unsigned changed after build":   {file: tamper(t, unsigned, "criteria/c2/c2.rego"), want: "the bundle was changed after it was built"},
 		"not a bundle":                   {file: "policybundle.go", want: "not a .tar.gz file"},
@@ -224,13 +179,13 @@ func TestRefused(t *testing.T) {
 
 // TestAlgorithms signs and verifies with each supported kind of key.
 func TestAlgorithms(t *testing.T) {
-	k := writeKeys(t)
+	k := bundletest.Write(t)
 	tests := map[string]struct{ sign, alg, verify, wantAlg string }{
-		"RS256":            {sign: k.rsaPriv, verify: k.rsaPub, wantAlg: "RS256"},
-		"ES256":            {sign: k.ecPriv, verify: k.ecPub, wantAlg: "ES256"},
-		"HS256":            {sign: k.secret, verify: k.secret, wantAlg: "HS256"},
-		"RS256 explicit":   {sign: k.rsaPriv, alg: "RS256", verify: k.rsaPub, wantAlg: "RS256"},
-		"private verifies": {sign: k.ecPriv, verify: k.ecPriv, wantAlg: "ES256"},
+		"RS256":            {sign: k.RSAPriv, verify: k.RSAPub, wantAlg: "RS256"},
+		"ES256":            {sign: k.ECPriv, verify: k.ECPub, wantAlg: "ES256"},
+		"HS256":            {sign: k.Secret, verify: k.Secret, wantAlg: "HS256"},
+		"RS256 explicit":   {sign: k.RSAPriv, alg: "RS256", verify: k.RSAPub, wantAlg: "RS256"},
+		"private verifies": {sign: k.ECPriv, verify: k.ECPriv, wantAlg: "ES256"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -244,12 +199,12 @@ func TestAlgorithms(t *testing.T) {
 			}
 		})
 	}
-	if _, _, err := Build(policies.FS, "embedded", BuildOptions{SigningKey: k.rsaPriv, SigningAlg: "ES256"}); err == nil {
+	if _, _, err := Build(policies.FS, "embedded", BuildOptions{SigningKey: k.RSAPriv, SigningAlg: "ES256"}); err == nil {
 		t.Error("built with ES256 and an RSA key")
 	}
 	// An HMAC secret never verifies an RSA signature (no algorithm confusion).
-	file := build(t, BuildOptions{SigningKey: k.rsaPriv})
-	if _, err := ReadFile(file, key(t, k.secret)); err == nil {
+	file := build(t, BuildOptions{SigningKey: k.RSAPriv})
+	if _, err := ReadFile(file, key(t, k.Secret)); err == nil {
 		t.Error("an RSA-signed bundle verified with an HMAC secret")
 	}
 }

@@ -4,10 +4,6 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"io"
 	"io/fs"
 	"os"
@@ -15,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/exportrisk/exportrisk/engine/policybundle/bundletest"
 
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/policybundle"
@@ -61,32 +59,6 @@ func writeDir(t *testing.T, files fstest.MapFS) string {
 		}
 	}
 	return dir
-}
-
-// rsaKeys writes a signing key and its public key, and another public key.
-func rsaKeys(t *testing.T) (priv, pub, other string) {
-	t.Helper()
-	dir := t.TempDir()
-	write := func(name, typ string, der []byte) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, _ := x509.MarshalPKCS8PrivateKey(k)
-	pubDER, _ := x509.MarshalPKIXPublicKey(&k.PublicKey)
-	otherDER, _ := x509.MarshalPKIXPublicKey(&o.PublicKey)
-	return write("signing.pem", "PRIVATE KEY", der), write("signing.pub.pem", "PUBLIC KEY", pubDER),
-		write("other.pub.pem", "PUBLIC KEY", otherDER)
 }
 
 // buildBundle writes a bundle of files, signed with signingKey if given.
@@ -165,7 +137,8 @@ const (
 )
 
 func TestLoad(t *testing.T) {
-	priv, pub, other := rsaKeys(t)
+	k := bundletest.Write(t)
+	priv, pub, other := k.RSAPriv, k.RSAPub, k.OtherPub
 	key, err := policybundle.LoadVerificationKey(pub)
 	if err != nil {
 		t.Fatal(err)
