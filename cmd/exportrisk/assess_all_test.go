@@ -57,6 +57,15 @@ func TestWorldFactChecks(t *testing.T) {
 		"Russia: primary party, UCDP 13243 Russia-Ukraine, 2023":  {"RUS", 4, true},
 		"Ukraine: primary party, UCDP 13243 Russia-Ukraine, 2023": {"UKR", 4, true},
 		"Israel: primary party, UCDP 14609 Iran-Israel, 2023":     {"ISR", 4, true},
+		// Criterion 6: Israel is outside the NPT, BWC and Rome Statute and has only signed the CWC
+		// and the ATT: 5 of the 10 key conventions known not joined.
+		"Israel: outside NPT, BWC, CWC, ATT and Rome Statute": {"ISR", 6, true},
+		// Criterion 7: neither an ATT party nor a Wassenaar participating state.
+		"Pakistan: neither ATT party nor in Wassenaar": {"PAK", 7, true},
+		"Viet Nam: neither ATT party nor in Wassenaar": {"VNM", 7, true},
+		// Germany: ATT party (2014), Wassenaar participating state; party to the conventions.
+		"Germany criterion 6": {"DEU", 6, false},
+		"Germany criterion 7": {"DEU", 7, false},
 		// Iceland: no land neighbour, party to no armed conflict, Free (FH 2023), HDI 0.959.
 		"Iceland criterion 2": {"ISL", 2, false},
 		"Iceland criterion 3": {"ISL", 3, false},

@@ -175,7 +175,7 @@ func TestResolveMemberships(t *testing.T) {
 		t.Fatal(err)
 	}
 	asOf := time.Date(2023, 12, 31, 0, 0, 0, 0, time.UTC)
-	got := ResolveMemberships([][]MembershipRow{curated, summary}, asOf)
+	got, unknown := ResolveMemberships([][]MembershipRow{curated, summary}, asOf)
 	tests := map[string]struct {
 		iso, id    string
 		status     string
@@ -183,17 +183,18 @@ func TestResolveMemberships(t *testing.T) {
 		note       string
 		unknownOut bool
 	}{
-		"party in the base list":                     {iso: "DEU", id: "ccm", status: "party", year: 2009},
-		"stale not_party is only 'not known'":        {iso: "USA", id: "ccm", status: "not_party", note: "not known to be a party as of 2018-07"},
-		"recent accession (override) before as_of":   {iso: "NGA", id: "ccm", status: "party", year: 2023},
-		"withdrawal notice after as_of: unknown":     {iso: "LTU", id: "ccm", unknownOut: true},
-		"deposit after as_of: not a party then":      {iso: "UKR", id: "rome_statute", status: "not_party", note: "deposited in 2024, after as_of"},
-		"withdrawal after as_of: older list decides": {iso: "HUN", id: "rome_statute", status: "party", year: 2001, note: "cannot be dated before as_of"},
-		"recent list not_party":                      {iso: "IND", id: "rome_statute", status: "not_party", note: "not a party as of 2025-03-12"},
-		"summary none is not_party":                  {iso: "IRN", id: "cat", status: "not_party", note: "not a party as of 2021"},
-		"summary unknown stays unknown":              {iso: "TZA", id: "cat", unknownOut: true},
-		"summary not_listed stays unknown":           {iso: "PSE", id: "iccpr", unknownOut: true},
-		"Ottawa from the summary":                    {iso: "IRN", id: "apmbc", status: "not_party", note: "not known to be a party as of 2016"},
+		"party in the base list":                        {iso: "DEU", id: "ccm", status: "party", year: 2009},
+		"not_party in a list over 5 years old: unknown": {iso: "USA", id: "ccm", unknownOut: true},
+		"recent accession (override) before as_of":      {iso: "NGA", id: "ccm", status: "party", year: 2023},
+		"withdrawal notice after as_of: unknown":        {iso: "LTU", id: "ccm", unknownOut: true},
+		"deposit after as_of: not a party then":         {iso: "UKR", id: "rome_statute", status: "not_party", note: "deposited in 2024, after as_of"},
+		"withdrawal after as_of: older list decides":    {iso: "HUN", id: "rome_statute", status: "party", year: 2001, note: "cannot be dated before as_of"},
+		"recent list not_party":                         {iso: "IND", id: "rome_statute", status: "not_party", note: "not a party as of 2025-03-12"},
+		"summary none is not_party":                     {iso: "IRN", id: "cat", status: "not_party", note: "not a party as of 2021"},
+		"summary unknown stays unknown":                 {iso: "TZA", id: "cat", unknownOut: true},
+		"summary not_listed stays unknown":              {iso: "PSE", id: "iccpr", unknownOut: true},
+		"party in an old list still counts":             {iso: "TZA", id: "apmbc", status: "party", year: 2000},
+		"not_party in the 2016 summary: unknown":        {iso: "IRN", id: "apmbc", unknownOut: true},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -209,6 +210,48 @@ func TestResolveMemberships(t *testing.T) {
 			}
 			if m.Status != tc.status || m.Year != tc.year || !strings.Contains(m.Note, tc.note) || m.Source == "" {
 				t.Errorf("got %+v, want %s %d note %q", m, tc.status, tc.year, tc.note)
+			}
+		})
+	}
+	wantUnknown := []string{
+		"apmbc: status unknown for 2 (IRN PSE): their only non-party row is in a list of 2016, more than 5 years before as_of",
+		"ccm: status unknown for 1 (USA): their only non-party row is in a list of 2018-07, more than 5 years before as_of",
+		"rome_statute: status unknown for 1 (IRN): their only non-party row is in a list of 2016, more than 5 years before as_of",
+	}
+	if diff := cmp.Diff(wantUnknown, unknown); diff != "" {
+		t.Errorf("unknown report (-want +got):\n%s", diff)
+	}
+}
+
+// TestNonPartyMaxAge: a not_party row speaks for as_of up to NonPartyMaxAge years after its
+// list date, a party row always (from its deposit year).
+func TestNonPartyMaxAge(t *testing.T) {
+	t.Parallel()
+	rows := []MembershipRow{
+		{ISO3: "USA", Instrument: "ccm", Status: "not_party", ListAsOf: "2018-07", Source: "s"},
+		{ISO3: "DEU", Instrument: "ccm", Status: "party", Year: 2009, ListAsOf: "2018-07", Source: "s"},
+		{ISO3: "CHE", Instrument: "wassenaar", Status: "party", ListAsOf: "2017-12-08", Source: "s"},
+		{ISO3: "KAZ", Instrument: "wassenaar", Status: "not_party", ListAsOf: "2017-12-08", Source: "s"},
+	}
+	tests := []struct {
+		asOf string
+		want map[string]string // "ISO3 instrument" -> status ("" = unknown)
+	}{
+		{"2023-07-31", map[string]string{"USA ccm": "not_party", "DEU ccm": "party", "CHE wassenaar": "party", "KAZ wassenaar": "not_party"}},
+		{"2023-08-01", map[string]string{"USA ccm": "", "DEU ccm": "party", "CHE wassenaar": "party", "KAZ wassenaar": "not_party"}},
+		{"2031-01-01", map[string]string{"USA ccm": "", "DEU ccm": "party", "CHE wassenaar": "party", "KAZ wassenaar": ""}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.asOf, func(t *testing.T) {
+			asOf, _ := time.Parse(time.DateOnly, tc.asOf)
+			got, _ := ResolveMemberships([][]MembershipRow{rows}, asOf)
+			status := map[string]string{}
+			for key := range tc.want {
+				iso, inst, _ := strings.Cut(key, " ")
+				status[key] = got[iso][inst].Status
+			}
+			if diff := cmp.Diff(tc.want, status); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -234,33 +277,43 @@ func TestCuratedMembershipFacts(t *testing.T) {
 				t.Errorf("%s %s: no public source URL", inst, r.ISO3)
 			}
 		}
+		// The ATT list is complete: every UN member state, the Holy See and Palestine but the
+		// Marshall Islands, whose status no list read could settle.
+		if inst == "att" && len(rows) != 194 {
+			t.Errorf("att: %d rows, want 194 (195 states less the Marshall Islands)", len(rows))
+		}
 		sources = append(sources, rows)
 	}
-	got := ResolveMemberships(sources, time.Date(2023, 12, 31, 0, 0, 0, 0, time.UTC))
+	got, _ := ResolveMemberships(sources, time.Date(2023, 12, 31, 0, 0, 0, 0, time.UTC))
 	tests := map[string]struct {
 		iso, id, status string
 		year            int
 	}{
-		"USA signed the ATT, never ratified":       {"USA", "att", "signatory", 0},
-		"China acceded to the ATT in 2020":         {"CHN", "att", "party", 2020},
-		"Kazakhstan acceded to the ATT in 2017":    {"KAZ", "att", "party", 2017},
-		"Germany ratified the ATT in 2014":         {"DEU", "att", "party", 2014},
-		"Germany subscribes to the HCoC":           {"DEU", "hcoc", "party", 0},
-		"Austria subscribed to the HCoC in 2002":   {"AUT", "hcoc", "party", 2002},
-		"India joined the HCoC in 2016":            {"IND", "hcoc", "party", 2016},
-		"China does not subscribe to the HCoC":     {"CHN", "hcoc", "not_party", 0},
-		"Algeria never signed the ATT (UNTC list)": {"DZA", "att", "not_party", 0},
+		"USA signed the ATT, never ratified":                  {"USA", "att", "signatory", 0},
+		"China acceded to the ATT in 2020":                    {"CHN", "att", "party", 2020},
+		"Kazakhstan acceded to the ATT in 2017":               {"KAZ", "att", "party", 2017},
+		"Germany ratified the ATT in 2014":                    {"DEU", "att", "party", 2014},
+		"Germany subscribes to the HCoC":                      {"DEU", "hcoc", "party", 0},
+		"Austria subscribed to the HCoC in 2002":              {"AUT", "hcoc", "party", 2002},
+		"India joined the HCoC in 2016":                       {"IND", "hcoc", "party", 2016},
+		"China's non-subscription (2016) is too old for 2023": {"CHN", "hcoc", "", 0},
+		"Algeria never signed the ATT (UNTC list)":            {"DZA", "att", "not_party", 0},
+		"Russia never signed the ATT":                         {"RUS", "att", "not_party", 0},
+		"India never signed the ATT":                          {"IND", "att", "not_party", 0},
+		"Israel signed the ATT, never ratified":               {"ISR", "att", "signatory", 0},
+		"UK ratified the ATT in 2014":                         {"GBR", "att", "party", 2014},
+		"Canada acceded to the ATT in 2019":                   {"CAN", "att", "party", 2019},
+		"The Gambia's 2024 deposit is after as_of":            {"GMB", "att", "not_party", 0},
+		"Marshall Islands: not settled by any list, unknown":  {"MHL", "att", "", 0},
+		"USA ratified the Nuclear Terrorism Convention 2015":  {"USA", "nuclear_terrorism_2005", "party", 2015},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			m, ok := got[tc.iso][tc.id]
-			if !ok || m.Status != tc.status || m.Year != tc.year {
+			if ok != (tc.status != "") || m.Status != tc.status || m.Year != tc.year {
 				t.Errorf("got %+v (present %v), want %s %d", m, ok, tc.status, tc.year)
 			}
 		})
-	}
-	if _, ok := got["RUS"]["att"]; ok {
-		t.Error("Russia's ATT status is not in the curated table: it must stay unknown")
 	}
 }
 

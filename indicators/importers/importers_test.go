@@ -1,12 +1,15 @@
 package importers
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/exportrisk/exportrisk/indicators"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -269,5 +272,136 @@ func TestSATSNotes(t *testing.T) {
 	}
 	if !strings.Contains(v.CitedSource, "Barometer 2021 (2018 activities)") {
 		t.Errorf("cited source = %q", v.CitedSource)
+	}
+}
+
+func TestReadUNTCList(t *testing.T) {
+	t.Parallel()
+	l := UNTCList{Chapter: "XVIII-12", Instrument: "untoc"}
+	rows, unmatched, err := ReadUNTCList(open(t, "untc.csv"), l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range rows {
+		if r.ListAsOf != "2013-05-17" || r.SourceURL != "https://treaties.un.org/Pages/ViewDetails.aspx?src=TREATY&mtdsg_no=XVIII-12&chapter=18" || r.Instrument != "untoc" {
+			t.Errorf("%s: list date %s, url %s, instrument %s", r.ISO3, r.ListAsOf, r.SourceURL, r.Instrument)
+		}
+		got[r.ISO3] = fmt.Sprintf("%s %d", r.Status, r.Year)
+	}
+	want := map[string]string{
+		"AFG": "party 2003", "BHR": "party 2004", "BRB": "signatory 0", "CIV": "party 2012",
+		"FIN": "party 2006", "MNE": "party 2006", "GBR": "party 2006", "DMA": "party 2013",
+		// absent UN members, the Holy See and Palestine: not_party as of the list date
+		"DEU": "not_party 0", "VAT": "not_party 0", "PSE": "not_party 0",
+	}
+	for iso, w := range want {
+		if got[iso] != w {
+			t.Errorf("%s: got %q, want %q", iso, got[iso], w)
+		}
+	}
+	for _, iso := range []string{"XKX", "TWN", "HKG"} {
+		if _, ok := got[iso]; ok {
+			t.Errorf("%s: a row for a state that cannot join UN treaties (or a territory)", iso)
+		}
+	}
+	if len(got) != 195 {
+		t.Errorf("%d rows, want 195 (193 UN members, the Holy See, Palestine)", len(got))
+	}
+	if diff := cmp.Diff([]Unmatched{{Source: "curated/untc/XVIII-12.csv", Name: "European Union", Reason: "not a state in the countries table"}}, unmatched); diff != "" {
+		t.Errorf("unmatched (-want +got):\n%s", diff)
+	}
+}
+
+func TestReadUNTCListErrors(t *testing.T) {
+	t.Parallel()
+	l := UNTCList{Chapter: "IV-1", Instrument: "genocide_convention"}
+	const header = "Participant,Signature,\"Accession(a), Succession(d), Ratification\"\n"
+	tests := map[string]struct{ in, want string }{
+		"bad header":   {"Country,Signed,Ratified\nAfghanistan,,22 Mar 1956 a\n", "curated/untc/IV-1.csv: header: want Participant, Signature and an action column"},
+		"bad date":     {header + "Afghanistan,,1956-03-22\n", `curated/untc/IV-1.csv:2: Accession(a), Succession(d), Ratification: want a date like "24 Sep 2003" or "24 Sep 2003 a", got "1956-03-22"`},
+		"unknown kind": {header + "Afghanistan,,22 Mar 1956 x\n", `got "22 Mar 1956 x"`},
+		"no dates":     {header + "Afghanistan,,\n", "curated/untc/IV-1.csv:2: Afghanistan has neither a signature nor an action date"},
+		"duplicate":    {header + "Albania,,12 May 1955 a\nAlbania,,12 May 1955 a\n", "curated/untc/IV-1.csv:3: Albania is already listed on line 2"},
+		"empty":        {header, "curated/untc/IV-1.csv: no participants"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, _, err := ReadUNTCList(strings.NewReader(tc.in), l)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestUNTCListsFacts reads the shipped UN Treaty Collection lists and checks them against
+// facts no one disputes, at the lists' own time (2013) and at a later as_of, where a state
+// missing from a 2013 list is unknown, not "not a party".
+func TestUNTCListsFacts(t *testing.T) {
+	t.Parallel()
+	var sources [][]MembershipRow
+	for _, l := range UNTCLists {
+		f, err := Curated.Open(l.File())
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, unmatched, err := ReadUNTCList(f, l)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range unmatched {
+			if u.Name != "European Union" {
+				t.Errorf("%s: participant %q not matched to a country", l.File(), u.Name)
+			}
+		}
+		if n := len(rows); n < 195 {
+			t.Errorf("%s: %d rows, want every UN member state, the Holy See and Palestine", l.File(), n)
+		}
+		sources = append(sources, rows)
+	}
+	at := func(date string) map[string]map[string]indicators.Membership {
+		asOf, _ := time.Parse(time.DateOnly, date)
+		got, _ := ResolveMemberships(sources, asOf)
+		return got
+	}
+	in2013, in2023 := at("2013-12-31"), at("2023-12-31")
+	tests := []struct {
+		name, iso, id string
+		want2013      string // status and deposit year; "" = unknown
+		want2023      string
+	}{
+		{"USA ratified the Genocide Convention in 1988", "USA", "genocide_convention", "party 1988", "party 1988"},
+		{"Germany acceded to the Genocide Convention in 1954", "DEU", "genocide_convention", "party 1954", "party 1954"},
+		{"USA ratified UNTOC in 2005", "USA", "untoc", "party 2005", "party 2005"},
+		{"Japan had only signed UNTOC in 2013 (ratified 2017: unknown to a 2013 list)", "JPN", "untoc", "signatory 0", ""},
+		{"Germany had only signed UNCAC in 2013", "DEU", "uncac", "signatory 0", ""},
+		{"USA signed, never ratified the ICESCR", "USA", "icescr", "signatory 0", ""},
+		{"USA signed, never ratified CEDAW", "USA", "cedaw", "signatory 0", ""},
+		{"CRC list of 2006: too old to say the USA's status in 2013", "USA", "crc", "", ""},
+		{"Germany ratified the CRC in 1992", "DEU", "crc", "party 1992", "party 1992"},
+		{"USA ratified the Hostages Convention in 1984", "USA", "hostages_1979", "party 1984", "party 1984"},
+		{"Kazakhstan acceded to UNCAC in 2008", "KAZ", "uncac", "party 2008", "party 2008"},
+		{"Germany ratified the Terrorist Financing Convention in 2004", "DEU", "terrorist_financing_1999", "party 2004", "party 2004"},
+		{"Germany ratified the Nuclear Terrorism Convention in 2008", "DEU", "nuclear_terrorism_2005", "party 2008", "party 2008"},
+		{"Kosovo cannot join UN treaties: no row", "XKX", "untoc", "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, c := range []struct {
+				got  map[string]map[string]indicators.Membership
+				want string
+			}{{in2013, tc.want2013}, {in2023, tc.want2023}} {
+				m, ok := c.got[tc.iso][tc.id]
+				got := ""
+				if ok {
+					got = fmt.Sprintf("%s %d", m.Status, m.Year)
+				}
+				if got != c.want {
+					t.Errorf("got %q, want %q", got, c.want)
+				}
+			}
+		})
 	}
 }

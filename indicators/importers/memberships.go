@@ -3,6 +3,7 @@ package importers
 import (
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -208,13 +209,28 @@ func ReadCuratedInstrument(r io.Reader, instrument string) ([]MembershipRow, err
 	return rows, nil
 }
 
-// staleBefore is the list date before which a not_party or signatory row is only "not known
-// to be a party" (MEMBERSHIPS.md, "Staleness").
-var staleBefore = time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+// NonPartyMaxAge is how old a list may be, in years before the bundle's as_of, for its
+// signatory or not_party row to say anything about as_of: a state missing from an older list
+// may have joined since, so its status is unknown (MEMBERSHIPS.md, "Staleness": a not_party in
+// an old list means "not known to be a party then", not a current fact). A party row needs no
+// such limit: it gives the deposit year, and a later withdrawal comes as a dated notice.
+const NonPartyMaxAge = 5
 
-// resolve turns one row into the status at asOf. ok is false when the row cannot say: a
-// later notice (withdrawal) dated after asOf tells nothing about the status at asOf.
-func (m MembershipRow) resolve(asOf time.Time) (indicators.Membership, bool) {
+// listConfirmed moves an instrument's list date later where an independent count check shows
+// that the list was still complete then (the method of MEMBERSHIPS.md, "Per instrument").
+var listConfirmed = map[string]struct{ date, why string }{
+	"wassenaar": {"2025", "NTI Education Center (nti.org/education-center/treaties-and-regimes/wassenaar-arrangement/) counts 42 participating states, the 41 of the list plus India (2017); MEMBERSHIPS.md classes the list as current"},
+}
+
+// Why a row cannot say the status at as_of.
+const (
+	rowSays       = iota
+	overrideLater // a later notice (withdrawal) dated after as_of
+	listTooOld    // a signatory or not_party row from a list older than NonPartyMaxAge years
+)
+
+// resolve turns one row into the status at asOf, or says why it cannot (rowSays if it can).
+func (m MembershipRow) resolve(asOf time.Time) (indicators.Membership, int) {
 	listDate, _ := m.listDate()
 	out := indicators.Membership{Status: m.Status, Provenance: indicators.Provenance{
 		Source: m.Source, CitedSource: m.CitedSource, URL: m.SourceURL,
@@ -236,30 +252,39 @@ func (m MembershipRow) resolve(asOf time.Time) (indicators.Membership, bool) {
 		}
 	default:
 		if m.Override && listDate.After(asOf) {
-			return out, false
+			return out, overrideLater
+		}
+		asOfList := m.ListAsOf
+		if c, ok := listConfirmed[m.Instrument]; ok && !m.Override {
+			if d, err := partialDate(c.date); err == nil && d.After(listDate) {
+				listDate = d
+				asOfList = c.date
+				notes = append(notes, fmt.Sprintf("list of %s still complete in %s: %s", m.ListAsOf, c.date, c.why))
+			}
+		}
+		if listDate.Before(asOf.AddDate(-NonPartyMaxAge, 0, 0)) {
+			return out, listTooOld
 		}
 		what := "not a party"
 		if m.Status == "signatory" {
 			what = "signed, not a party"
 		}
-		if listDate.Before(staleBefore) {
-			notes = append(notes, fmt.Sprintf("not known to be a party as of %s (%s in a list dated %s; later accessions may be missing)", m.ListAsOf, what, m.ListAsOf))
-		} else {
-			notes = append(notes, fmt.Sprintf("%s as of %s", what, m.ListAsOf))
-		}
+		notes = append(notes, fmt.Sprintf("%s as of %s", what, asOfList))
 	}
 	out.Note = strings.Join(notes, "; ")
-	return out, true
+	return out, rowSays
 }
 
 // ResolveMemberships gives each country's status per instrument at asOf. sources are in
 // order of precedence: for each (country, instrument) the first source with a row that can
 // say the status at asOf wins; later sources fill what earlier ones cannot say (e.g. the
 // 2016 Rome/Ottawa exports for a withdrawal notified after asOf). An instrument no source
-// can settle is left out: unknown, never guessed.
-func ResolveMemberships(sources [][]MembershipRow, asOf time.Time) map[string]map[string]indicators.Membership {
-	out := map[string]map[string]indicators.Membership{}
-	pending := map[string]string{} // "ISO3 instrument" -> why an earlier source could not say
+// can settle is left out: unknown, never guessed. unknown says, per instrument, how many
+// states were left unknown because their only non-party row came from a list too old for asOf.
+func ResolveMemberships(sources [][]MembershipRow, asOf time.Time) (out map[string]map[string]indicators.Membership, unknown []string) {
+	out = map[string]map[string]indicators.Membership{}
+	pending := map[string]string{}           // "ISO3 instrument" -> why an earlier source could not say
+	tooOld := map[string]map[string]string{} // instrument -> ISO3 -> list date
 	for _, rows := range sources {
 		// stable order within a source
 		sorted := append([]MembershipRow(nil), rows...)
@@ -273,10 +298,17 @@ func ResolveMemberships(sources [][]MembershipRow, asOf time.Time) map[string]ma
 			if _, done := out[m.ISO3][m.Instrument]; done {
 				continue
 			}
-			ms, ok := m.resolve(asOf)
+			ms, why := m.resolve(asOf)
 			key := m.ISO3 + " " + m.Instrument
-			if !ok {
+			switch why {
+			case overrideLater:
 				pending[key] = fmt.Sprintf("%s records %s as of %s (%s), a change that cannot be dated before as_of; the status on as_of comes from an older list", m.Source, m.Status, m.ListAsOf, m.SourceURL)
+				continue
+			case listTooOld:
+				if tooOld[m.Instrument] == nil {
+					tooOld[m.Instrument] = map[string]string{}
+				}
+				tooOld[m.Instrument][m.ISO3] = m.ListAsOf
 				continue
 			}
 			if why, ok := pending[key]; ok {
@@ -291,5 +323,22 @@ func ResolveMemberships(sources [][]MembershipRow, asOf time.Time) map[string]ma
 			out[m.ISO3][m.Instrument] = ms
 		}
 	}
-	return out
+	for inst, states := range tooOld {
+		var isos []string
+		dates := map[string]bool{}
+		for iso, d := range states {
+			if _, settled := out[iso][inst]; !settled {
+				isos = append(isos, iso)
+				dates[d] = true
+			}
+		}
+		if len(isos) == 0 {
+			continue
+		}
+		sort.Strings(isos)
+		unknown = append(unknown, fmt.Sprintf("%s: status unknown for %d (%s): their only non-party row is in a list of %s, more than %d years before as_of",
+			inst, len(isos), strings.Join(isos, " "), strings.Join(slices.Sorted(maps.Keys(dates)), ", "), NonPartyMaxAge))
+	}
+	sort.Strings(unknown)
+	return out, unknown
 }

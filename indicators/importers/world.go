@@ -17,7 +17,7 @@ import (
 
 // Curated holds this package's curated tables (curated/*.csv, see curated/README.md).
 //
-//go:embed curated/*.csv curated/README.md
+//go:embed curated/*.csv curated/untc/*.csv curated/README.md
 var Curated embed.FS
 
 // Files read from the curated tables.
@@ -27,7 +27,7 @@ const (
 )
 
 // CuratedInstruments are the instruments with a curated table curated/<id>.csv.
-var CuratedInstruments = []string{"att", "hcoc"}
+var CuratedInstruments = []string{"att", "hcoc", "nuclear_terrorism_2005"}
 
 // Universe returns the countries a world build makes bundles for: every independent state
 // or UN member of the countries table (194, the Holy See included) plus Kosovo, Palestine and
@@ -270,7 +270,18 @@ func Build(fsys fs.FS, year int, opts Options) (*BuildResult, error) {
 	}); err != nil {
 		return nil, err
 	}
-	memberships := ResolveMemberships(sources, asOf)
+	for _, l := range UNTCLists {
+		if err := openCurated(l.File(), func(r io.Reader) error {
+			rows, um, err := ReadUNTCList(r, l)
+			keepUnmatched(um)
+			sources = append(sources, rows)
+			return err
+		}); err != nil {
+			return nil, err
+		}
+	}
+	memberships, unknownMemberships := ResolveMemberships(sources, asOf)
+	res.Warnings = append(res.Warnings, unknownMemberships...)
 
 	// Embargoes.
 	var embargoRows, history []EmbargoRow
