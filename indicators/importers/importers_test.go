@@ -405,3 +405,60 @@ func TestUNTCListsFacts(t *testing.T) {
 		})
 	}
 }
+
+func TestReadUNTCScrape(t *testing.T) {
+	t.Parallel()
+	rows, err := ReadUNTCScrape(open(t, "untcscrape.ts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range rows {
+		if r.ListAsOf != "2024" || r.CitedSource == "" || !strings.HasPrefix(r.SourceURL, "https://treaties.un.org/") {
+			t.Errorf("%s %s: list date %s, url %s", r.ISO3, r.Instrument, r.ListAsOf, r.SourceURL)
+		}
+		got[r.ISO3+" "+r.Instrument] = fmt.Sprintf("%s %d", r.Status, r.Year)
+	}
+	want := map[string]string{
+		"DEU crc": "party 1992", "USA crc": "signatory 0", "FRA crc": "not_party 0",
+		"DEU ccm": "party 2009", "NGA ccm": "party 2023", "DEU apmbc": "party 1998",
+		"UKR rome_statute": "party 2024", "VAT cat": "not_party 0", "PSE iccpr": "not_party 0",
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: got %q, want %q", k, got[k], w)
+		}
+	}
+	absent := []string{
+		"BDI rome_statute",              // withdrawn, undated: no row
+		"MHL crc", "VCT crc", "WSM crc", // the scrape cannot resolve these names
+		"XKX crc", "TWN crc", // cannot join UN treaties
+		"DEU paris", "DEU att", "DEU wassenaar", // not read from the scrape
+	}
+	for _, k := range absent {
+		if v, ok := got[k]; ok {
+			t.Errorf("%s: got %q, want no row", k, v)
+		}
+	}
+}
+
+func TestReadUNTCScrapeErrors(t *testing.T) {
+	t.Parallel()
+	const head = "export const TREATIES: TreatyMapping = "
+	full := `"iccpr":{},"icescr":{},"cedaw":{},"cat":{},"crc":{},"rome-statute":{},"mine-ban":{}`
+	tests := map[string]struct{ in, want string }{
+		"no marker":    {`{"crc":{}}`, `curated/untc/mondiale-treaties.gen.ts: no "export const TREATIES: TreatyMapping = "`},
+		"bad json":     {head + `{"crc":{"DE":`, "curated/untc/mondiale-treaties.gen.ts: treaty object: unexpected EOF"},
+		"missing list": {head + `{` + full + `}`, `curated/untc/mondiale-treaties.gen.ts: no list "cluster-munitions"`},
+		"bad code":     {head + `{` + full + `,"cluster-munitions":{"XY":{"standing":"party","year":2010}}}`, "curated/untc/mondiale-treaties.gen.ts: cluster-munitions.XY: unknown ISO 3166 alpha-2 code"},
+		"bad standing": {head + `{` + full + `,"cluster-munitions":{"DE":{"standing":"member"}}}`, `cluster-munitions.DE.standing: want party, signatory or withdrawn, got "member"`},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, err := ReadUNTCScrape(strings.NewReader(tc.in))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+}

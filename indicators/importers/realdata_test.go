@@ -95,3 +95,85 @@ func TestBuildRealData(t *testing.T) {
 		}
 	}
 }
+
+// TestUNTCScrapeAgrees cross-checks the 2026 UN Treaty Collection scrape against the lists
+// read independently: every party of an older list is a party in the scrape with the same
+// deposit year, unless the scrape records a withdrawal or cannot resolve the state's name.
+func TestUNTCScrapeAgrees(t *testing.T) {
+	t.Parallel()
+	f, err := Curated.Open(UNTCScrapeFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scrape, err := ReadUNTCScrape(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]MembershipRow{} // "ISO3 instrument"
+	covered := map[string]bool{}
+	for _, r := range scrape {
+		got[r.ISO3+" "+r.Instrument] = r
+		covered[r.Instrument] = true
+	}
+	var older []MembershipRow
+	for _, l := range UNTCLists {
+		f, err := Curated.Open(l.File())
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _, err := ReadUNTCList(f, l)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		older = append(older, rows...)
+	}
+	curated, err := ReadCuratedMemberships(sharedFile(t, MembershipsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	summary, err := ReadTreatySummary(sharedFile(t, TreatySummaryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	older = append(older, curated...)
+	older = append(older, summary...)
+	// Disagreements where the older list is wrong: the scrape (UNTC's own table) wins by
+	// precedence. Each must still occur, so the list cannot go stale.
+	known := map[string]string{
+		"SLB iccpr": "the 2021 compilation ties Solomon Islands to the UK's 1976 ratification (its note: \"Signature tied to the UK's\"); UNTC records no action",
+		"TUV iccpr": "as Solomon Islands: tied to the UK's 1976 ratification; UNTC records no action",
+		"ZAF iccpr": "the 2021 compilation gives the signature year (1994); UNTC: ratification 1998",
+		"GNQ iccpr": "the 2021 compilation gives 1979; UNTC: accession 1987",
+	}
+	seen := map[string]bool{}
+	compared := 0
+	for _, o := range older {
+		if !covered[o.Instrument] || o.Status != "party" || o.Override {
+			continue
+		}
+		key := o.ISO3 + " " + o.Instrument
+		n, ok := got[key]
+		if !ok {
+			continue // withdrawn in the scrape, or a state it cannot resolve or does not cover
+		}
+		compared++
+		if n.Status != "party" || (o.Year != 0 && n.Year != o.Year) {
+			if _, ok := known[key]; ok {
+				seen[key] = true
+				continue
+			}
+			t.Errorf("%s: party since %d in %s, %s %d in the 2026 scrape", key, o.Year, o.Source, n.Status, n.Year)
+		}
+	}
+	for key, why := range known {
+		if !seen[key] {
+			t.Errorf("%s no longer disagrees (%s): drop it from the known list", key, why)
+		}
+	}
+	if compared < 1000 {
+		t.Errorf("only %d party rows compared", compared)
+	}
+	t.Logf("%d party rows of older lists compared", compared)
+}

@@ -17,7 +17,7 @@ import (
 
 // Curated holds this package's curated tables (curated/*.csv, see curated/README.md).
 //
-//go:embed curated/*.csv curated/untc/*.csv curated/README.md
+//go:embed curated/*.csv curated/untc/*.csv curated/untc/*.ts curated/README.md
 var Curated embed.FS
 
 // Files read from the curated tables.
@@ -262,6 +262,13 @@ func Build(fsys fs.FS, year int, opts Options) (*BuildResult, error) {
 		}); err != nil {
 			return nil, err
 		}
+	}
+	if err := openCurated(UNTCScrapeFile, func(r io.Reader) error {
+		rows, err := ReadUNTCScrape(r)
+		sources = append(sources, rows)
+		return err
+	}); err != nil {
+		return nil, err
 	}
 	if err := open(TreatySummaryFile, func(r io.Reader) error {
 		rows, err := ReadTreatySummary(r)
