@@ -340,26 +340,16 @@ func TestReadUNTCListErrors(t *testing.T) {
 // missing from a 2013 list is unknown, not "not a party".
 func TestUNTCListsFacts(t *testing.T) {
 	t.Parallel()
-	var sources [][]MembershipRow
-	for _, l := range UNTCLists {
-		f, err := Curated.Open(l.File())
-		if err != nil {
-			t.Fatal(err)
+	sources, unmatched := shippedUNTCLists(t)
+	for _, u := range unmatched {
+		if u.Name != "European Union" {
+			t.Errorf("%s: participant %q not matched to a country", u.Source, u.Name)
 		}
-		rows, unmatched, err := ReadUNTCList(f, l)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, u := range unmatched {
-			if u.Name != "European Union" {
-				t.Errorf("%s: participant %q not matched to a country", l.File(), u.Name)
-			}
-		}
+	}
+	for i, rows := range sources {
 		if n := len(rows); n < 195 {
-			t.Errorf("%s: %d rows, want every UN member state, the Holy See and Palestine", l.File(), n)
+			t.Errorf("%s: %d rows, want every UN member state, the Holy See and Palestine", UNTCLists[i].File(), n)
 		}
-		sources = append(sources, rows)
 	}
 	at := func(date string) map[string]map[string]indicators.Membership {
 		asOf, _ := time.Parse(time.DateOnly, date)
@@ -461,4 +451,23 @@ func TestReadUNTCScrapeErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// shippedUNTCLists reads every list of curated/untc/*.csv, in the order of UNTCLists.
+func shippedUNTCLists(t *testing.T) (sources [][]MembershipRow, unmatched []Unmatched) {
+	t.Helper()
+	for _, l := range UNTCLists {
+		f, err := Curated.Open(l.File())
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, um, err := ReadUNTCList(f, l)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sources = append(sources, rows)
+		unmatched = append(unmatched, um...)
+	}
+	return sources, unmatched
 }

@@ -117,16 +117,8 @@ func TestUNTCScrapeAgrees(t *testing.T) {
 		covered[r.Instrument] = true
 	}
 	var older []MembershipRow
-	for _, l := range UNTCLists {
-		f, err := Curated.Open(l.File())
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows, _, err := ReadUNTCList(f, l)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
+	lists, _ := shippedUNTCLists(t)
+	for _, rows := range lists {
 		older = append(older, rows...)
 	}
 	curated, err := ReadCuratedMemberships(sharedFile(t, MembershipsFile))

@@ -179,10 +179,16 @@ func ReadUNTCList(r io.Reader, l UNTCList) ([]MembershipRow, []Unmatched, error)
 		rows = append(rows, row(iso, e.status, e.year))
 	}
 	for _, c := range countries.All() {
-		if _, listed := found[c.ISO3]; !listed && (c.UNMember || c.ISO3 == "VAT" || c.ISO3 == "PSE") {
+		if _, listed := found[c.ISO3]; !listed && canJoinUNTreaties(c) {
 			rows = append(rows, row(c.ISO3, "not_party", 0))
 		}
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].ISO3 < rows[j].ISO3 })
 	return rows, unmatched, nil
+}
+
+// canJoinUNTreaties: UN member states, the Holy See and Palestine can deposit instruments with
+// the UN Secretary-General; Kosovo and Taiwan cannot, and territories are not parties.
+func canJoinUNTreaties(c countries.Country) bool {
+	return c.UNMember || c.ISO3 == "VAT" || c.ISO3 == "PSE"
 }

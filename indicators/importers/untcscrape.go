@@ -105,7 +105,7 @@ func ReadUNTCScrape(r io.Reader) ([]MembershipRow, error) {
 			}
 		}
 		for _, c := range countries.All() {
-			if !listed[c.ISO3] && !slices.Contains(untcScrapeUnresolved, c.ISO3) && (c.UNMember || c.ISO3 == "VAT" || c.ISO3 == "PSE") {
+			if !listed[c.ISO3] && !slices.Contains(untcScrapeUnresolved, c.ISO3) && canJoinUNTreaties(c) {
 				rows = append(rows, row(c.ISO3, "not_party", 0))
 			}
 		}
