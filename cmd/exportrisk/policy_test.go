@@ -1,11 +1,8 @@
 package main
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -289,61 +286,22 @@ func TestPolicyImpactGit(t *testing.T) {
 		err: []string{`base: "no-such-branch" is not a directory, a bundle or a git revision of`}}.run(t)
 }
 
-// tamperBundle copies a bundle with one byte of one file changed.
+// tamperBundle copies a bundle with "0.55" in one file changed to "0.56".
 func tamperBundle(t *testing.T, file, name string) string {
 	t.Helper()
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gz, err := gzip.NewReader(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := tar.NewReader(gz)
-	var buf bytes.Buffer
-	gw := gzip.NewWriter(&buf)
-	tw := tar.NewWriter(gw)
 	changed := false
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
+	out := bundletest.Rewrite(t, file, func(path string, b []byte) []byte {
+		if path != name {
+			return b
 		}
-		if err != nil {
-			t.Fatal(err)
+		if !bytes.Contains(b, []byte("0.55")) {
+			t.Fatalf("%s has no 0.55 to change", name)
 		}
-		b, err := io.ReadAll(tr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if strings.TrimPrefix(h.Name, "/") == name {
-			i := bytes.Index(b, []byte("0.55"))
-			if i < 0 {
-				t.Fatalf("%s has no 0.55 to change", name)
-			}
-			b[i+3] = '6' // 0.55 -> 0.56
-			changed = true
-		}
-		if err := tw.WriteHeader(&tar.Header{Name: h.Name, Mode: h.Mode, Typeflag: h.Typeflag, Size: int64(len(b))}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tw.Write(b); err != nil {
-			t.Fatal(err)
-		}
-	}
+		changed = true
+		return bytes.Replace(b, []byte("0.55"), []byte("0.56"), 1)
+	}, nil)
 	if !changed {
 		t.Fatalf("no %s in the bundle", name)
-	}
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := gw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(t.TempDir(), "tampered.tar.gz")
-	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
 	}
 	return out
 }

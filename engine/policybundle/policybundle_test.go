@@ -1,11 +1,8 @@
 package policybundle
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"context"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -212,7 +209,7 @@ func TestAlgorithms(t *testing.T) {
 // tamper copies a bundle, changing one byte of one file inside.
 func tamper(t *testing.T, file, name string) string {
 	t.Helper()
-	return rewrite(t, file, func(path string, data []byte) []byte {
+	return bundletest.Rewrite(t, file, func(path string, data []byte) []byte {
 		if path != name {
 			return data
 		}
@@ -228,58 +225,5 @@ func tamper(t *testing.T, file, name string) string {
 
 func addFile(t *testing.T, file, name, content string) string {
 	t.Helper()
-	return rewrite(t, file, func(_ string, data []byte) []byte { return data }, map[string]string{name: content})
-}
-
-func rewrite(t *testing.T, file string, change func(string, []byte) []byte, add map[string]string) string {
-	t.Helper()
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gz, err := gzip.NewReader(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := tar.NewReader(gz)
-	var buf bytes.Buffer
-	gw := gzip.NewWriter(&buf)
-	tw := tar.NewWriter(gw)
-	put := func(name string, b []byte) {
-		if err := tw.WriteHeader(&tar.Header{Name: "/" + name, Mode: 0o600, Typeflag: tar.TypeReg, Size: int64(len(b))}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tw.Write(b); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(tr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		name := strings.TrimPrefix(h.Name, "/")
-		put(name, change(name, b))
-	}
-	for name, content := range add {
-		put(name, []byte(content))
-	}
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := gw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(t.TempDir(), "tampered.tar.gz")
-	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return bundletest.Rewrite(t, file, func(_ string, data []byte) []byte { return data }, map[string]string{name: content})
 }

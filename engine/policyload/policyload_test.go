@@ -1,10 +1,7 @@
 package policyload_test
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -78,54 +75,16 @@ func buildBundle(t *testing.T, files fstest.MapFS, signingKey, name string) stri
 // tamper copies a bundle with "0.55" in data.json changed to "0.56".
 func tamper(t *testing.T, file string) string {
 	t.Helper()
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gz, err := gzip.NewReader(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := tar.NewReader(gz)
-	var buf bytes.Buffer
-	gw := gzip.NewWriter(&buf)
-	tw := tar.NewWriter(gw)
 	changed := false
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
+	out := bundletest.Rewrite(t, file, func(path string, b []byte) []byte {
+		if path != "data.json" || !bytes.Contains(b, []byte("0.55")) {
+			return b
 		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(tr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if strings.TrimPrefix(h.Name, "/") == "data.json" && bytes.Contains(b, []byte("0.55")) {
-			b = bytes.Replace(b, []byte("0.55"), []byte("0.56"), 1)
-			changed = true
-		}
-		if err := tw.WriteHeader(&tar.Header{Name: h.Name, Mode: h.Mode, Typeflag: h.Typeflag, Size: int64(len(b))}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tw.Write(b); err != nil {
-			t.Fatal(err)
-		}
-	}
+		changed = true
+		return bytes.Replace(b, []byte("0.55"), []byte("0.56"), 1)
+	}, nil)
 	if !changed {
 		t.Fatal("no 0.55 in data.json")
-	}
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := gw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(t.TempDir(), "tampered.tar.gz")
-	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
 	}
 	return out
 }

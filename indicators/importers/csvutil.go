@@ -143,3 +143,12 @@ func (t *table) integer(r row, col string) (int, bool, error) {
 	}
 	return int(v), true, nil
 }
+
+// year reads a column that must hold a year, naming the place in an error.
+func (t *table) year(r row, col string) (int, error) {
+	v, ok, err := t.integer(r, col)
+	if err != nil || !ok {
+		return 0, fmt.Errorf("%s:%d: %s: want a year (%v)", t.name, r.line, col, err)
+	}
+	return v, nil
+}

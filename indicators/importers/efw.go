@@ -1,7 +1,6 @@
 package importers
 
 import (
-	"fmt"
 	"io"
 
 	"github.com/exportrisk/exportrisk/indicators"
@@ -25,9 +24,9 @@ func EFW(r io.Reader) (*Result, error) {
 	}
 	res := &Result{}
 	for _, rw := range t.rows {
-		year, ok, err := t.integer(rw, "year")
-		if err != nil || !ok {
-			return nil, fmt.Errorf("%s:%d: year: want a year (%v)", t.name, rw.line, err)
+		year, err := t.year(rw, "year")
+		if err != nil {
+			return nil, err
 		}
 		v, ok, err := t.number(rw, "value")
 		if err != nil {

@@ -34,9 +34,9 @@ func FreedomHouse(r io.Reader) (*Result, error) {
 	res := &Result{}
 	for _, rw := range t.rows {
 		name := t.get(rw, "Country/Territory")
-		year, ok, err := t.integer(rw, "data_year")
-		if err != nil || !ok {
-			return nil, fmt.Errorf("%s:%d: data_year: want a year (%v)", t.name, rw.line, err)
+		year, err := t.year(rw, "data_year")
+		if err != nil {
+			return nil, err
 		}
 		edition, _, err := t.integer(rw, "Edition")
 		if err != nil {

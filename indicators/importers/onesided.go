@@ -40,9 +40,9 @@ func ReadOneSided(r io.Reader) ([]OneSidedYear, []Unmatched, error) {
 		um  []Unmatched
 	)
 	for _, rw := range t.rows {
-		year, ok, err := t.integer(rw, "year")
-		if err != nil || !ok {
-			return nil, nil, fmt.Errorf("%s:%d: year: want a year (%v)", t.name, rw.line, err)
+		year, err := t.year(rw, "year")
+		if err != nil {
+			return nil, nil, err
 		}
 		deaths, _, err := t.integer(rw, "deaths_best")
 		if err != nil {

@@ -31,9 +31,9 @@ func PTS(r io.Reader) (*Result, error) {
 	}
 	res := &Result{}
 	for _, rw := range t.rows {
-		year, ok, err := t.integer(rw, "Year")
-		if err != nil || !ok {
-			return nil, fmt.Errorf("%s:%d: Year: want a year (%v)", t.name, rw.line, err)
+		year, err := t.year(rw, "Year")
+		if err != nil {
+			return nil, err
 		}
 		best, parts := 0, make([]string, 0, 3)
 		for _, src := range []struct{ col, label string }{{"PTS_A", "A"}, {"PTS_H", "H"}, {"PTS_S", "S"}} {

@@ -24,13 +24,13 @@ func SATS(r io.Reader) (*Result, error) {
 	}
 	res := &Result{}
 	for _, rw := range t.rows {
-		edition, ok, err := t.integer(rw, "edition_year")
-		if err != nil || !ok {
-			return nil, fmt.Errorf("%s:%d: edition_year: want a year (%v)", t.name, rw.line, err)
+		edition, err := t.year(rw, "edition_year")
+		if err != nil {
+			return nil, err
 		}
-		activity, ok, err := t.integer(rw, "activity_year")
-		if err != nil || !ok {
-			return nil, fmt.Errorf("%s:%d: activity_year: want a year (%v)", t.name, rw.line, err)
+		activity, err := t.year(rw, "activity_year")
+		if err != nil {
+			return nil, err
 		}
 		v, ok, err := t.number(rw, "score")
 		if err != nil {

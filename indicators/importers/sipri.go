@@ -1,7 +1,6 @@
 package importers
 
 import (
-	"fmt"
 	"io"
 
 	"github.com/exportrisk/exportrisk/indicators"
@@ -28,9 +27,9 @@ func SIPRIMilex(r io.Reader) (*Result, error) {
 	}
 	res := &Result{}
 	for _, rw := range t.rows {
-		year, ok, err := t.integer(rw, "year")
-		if err != nil || !ok {
-			return nil, fmt.Errorf("%s:%d: year: want a year (%v)", t.name, rw.line, err)
+		year, err := t.year(rw, "year")
+		if err != nil {
+			return nil, err
 		}
 		usd, usdOK, err := t.number(rw, "milex_constant_2022_usd_millions")
 		if err != nil {

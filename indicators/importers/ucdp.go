@@ -59,9 +59,9 @@ func ReadConflicts(r io.Reader) ([]Conflict, []Unmatched, error) {
 		um  []Unmatched
 	)
 	for _, rw := range t.rows {
-		year, ok, err := t.integer(rw, "year")
-		if err != nil || !ok {
-			return nil, nil, fmt.Errorf("%s:%d: year: want a year (%v)", t.name, rw.line, err)
+		year, err := t.year(rw, "year")
+		if err != nil {
+			return nil, nil, err
 		}
 		typ, ok, err := t.integer(rw, "type_of_conflict")
 		if err != nil || !ok || typ < 1 || typ > 4 {

@@ -1,15 +1,21 @@
-// Package bundletest makes signing keys for tests of policy bundles.
+// Package bundletest makes signing keys and altered copies of bundles for tests of policy
+// bundles.
 package bundletest
 
 import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -63,4 +69,59 @@ func Write(t testing.TB) Keys {
 		ECPub:    write("ec.pub.pem", "PUBLIC KEY", must(x509.MarshalPKIXPublicKey(&ecKey.PublicKey))),
 		Secret:   secret,
 	}
+}
+
+// Rewrite copies the bundle file (a .tar.gz) into t.TempDir(), passing every file through change
+// (name without the leading slash, content) and adding the files of add; it returns the copy's path.
+func Rewrite(t testing.TB, file string, change func(string, []byte) []byte, add map[string]string) string {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gz, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tar.NewReader(gz)
+	var buf bytes.Buffer
+	gw := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(gw)
+	put := func(name string, b []byte) {
+		if err := tw.WriteHeader(&tar.Header{Name: "/" + name, Mode: 0o600, Typeflag: tar.TypeReg, Size: int64(len(b))}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := strings.TrimPrefix(h.Name, "/")
+		put(name, change(name, b))
+	}
+	for name, content := range add {
+		put(name, []byte(content))
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := gw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "tampered.tar.gz")
+	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
