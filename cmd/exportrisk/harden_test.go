@@ -74,3 +74,26 @@ func TestAuditShowEscapesStoredText(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckRollback: SIGHUP refuses a policy bundle older than the active one unless
+// server.allow_policy_rollback is set; revisions without an order (digests) pass.
+func TestCheckRollback(t *testing.T) {
+	tests := []struct {
+		active, next string
+		allowed      bool
+		wantErr      string
+	}{
+		{"2026.07-a", "2026.08-a", false, ""},
+		{"2026.07-a", "2026.07-a", false, ""},
+		{"2026.10", "2026.9", false, "policy bundle manifest revision 2026.9 is older than the active 2026.10: refusing a rollback"},
+		{"2026.10", "2026.9", true, ""},
+		{"", "2026.9", false, ""},
+		{"sha256:ff", "sha256:00", false, ""},
+	}
+	for _, tt := range tests {
+		err := checkRollback(tt.active, tt.next, tt.allowed)
+		if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+			t.Errorf("checkRollback(%q, %q, %v) = %v, want %q", tt.active, tt.next, tt.allowed, err, tt.wantErr)
+		}
+	}
+}
