@@ -18,9 +18,9 @@ var templateRoots = []string{"indicators", "evidence", "indices", "memberships",
 
 // ContractReport counts what Contract checked.
 type ContractReport struct {
-	Templates      int // message templates checked against their rule's vars
+	Templates      int      // message templates checked against their rule's vars
 	Unchecked      []string // codes whose rule passes vars that are not an object literal
-	ThresholdReads int // data.thresholds paths checked against the data file
+	ThresholdReads int      // data.thresholds paths checked against the data file
 }
 
 // Contract finds, before anything runs, the mistakes that otherwise show only at assess
