@@ -158,6 +158,18 @@ func Cite(p indicators.Provenance) string {
 	return publisher + " (" + detail + ")"
 }
 
+var (
+	notePath    = regexp.MustCompile(`\s*\((?:indicators/importers|shared/data)[^()]*\)`)
+	noteDataDir = regexp.MustCompile(`\bshared/data\b`)
+)
+
+// Note returns a value's note for a reader: our own file paths, which a compiler's note may
+// name, are left out.
+func Note(s string) string {
+	s = notePath.ReplaceAllString(s, "")
+	return noteDataDir.ReplaceAllString(s, "the published data set")
+}
+
 // Name returns the display name of an indicator, by its id (pts, att, UN) with its section
 // (indices, memberships, embargoes) as a bundle field path (indices.pts, memberships.att,
 // embargoes.UN, embargoes.EU.non_state). Without a label the id is returned.

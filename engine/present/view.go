@@ -240,14 +240,14 @@ func (p *Presenter) reason(r *engine.Reason, lang string, unknown map[string]boo
 		e := &r.Evidence[i]
 		out.Evidence = append(out.Evidence, Event{
 			ID: e.ID, Date: Date(lang, e.Date), Category: e.Category, Summary: summary(lang, e),
-			Source: Cite(e.Provenance), Note: e.Note,
+			Source: Cite(e.Provenance), Note: Note(e.Note),
 		})
 	}
 	return out, nil
 }
 
 func (p *Presenter) value(lang string, v engine.IndicatorValue) Value {
-	out := Value{ID: v.ID, Name: p.Name(lang, v.ID), Value: p.Value(lang, v), Note: v.Note, Source: Cite(v.Provenance)}
+	out := Value{ID: v.ID, Name: p.Name(lang, v.ID), Value: p.Value(lang, v), Note: Note(v.Note), Source: Cite(v.Provenance)}
 	if v.Ref != "" {
 		out.ID = v.Ref
 	}
@@ -266,7 +266,11 @@ func (p *Presenter) groups(r *engine.Reason, lang string, unknown map[string]boo
 		if v.Value == "party" {
 			joined = append(joined, name)
 		} else {
-			gaps = append(gaps, name+" ("+p.Value(lang, v)+")")
+			detail := p.Value(lang, v)
+			if v.Note != "" {
+				detail += "; " + Note(v.Note)
+			}
+			gaps = append(gaps, name+" ("+detail+")")
 		}
 	}
 	if ids, err := stringList("unknown", r.Vars["unknown"]); err == nil {

@@ -20,8 +20,8 @@ import (
 	"time"
 
 	"github.com/exportrisk/exportrisk/engine"
-	"github.com/exportrisk/exportrisk/engine/present"
 	"github.com/exportrisk/exportrisk/engine/audit"
+	"github.com/exportrisk/exportrisk/engine/present"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
