@@ -8,11 +8,9 @@ import (
 	"testing"
 	"testing/fstest"
 
-
 	"github.com/exportrisk/exportrisk/engine/enginetest"
 	"github.com/exportrisk/exportrisk/indicators"
 )
-
 
 func embeddedEngine(t testing.TB) *Engine {
 	t.Helper()

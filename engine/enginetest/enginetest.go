@@ -179,4 +179,3 @@ func Synthetic() map[string]*indicators.Bundle {
 
 	return map[string]*indicators.Bundle{"empty": empty, "hot": hot, "warm": warm, "calm": calm, "graded": graded, "quiet": quiet}
 }
-
