@@ -118,6 +118,15 @@ func TestHostileInput(t *testing.T) {
 			t.Errorf("no case of area %s", a)
 		}
 	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases { // the README's list is the tool's promise: keep it whole
+		if !bytes.Contains(readme, []byte("| "+c.Name+" |")) {
+			t.Errorf("README.md (Hostile input) does not list the case %q", c.Name)
+		}
+	}
 	abs, err := filepath.Abs(hostileDir)
 	if err != nil {
 		t.Fatal(err)
