@@ -31,7 +31,9 @@ type Class struct {
 func esc(s string) string { return html.EscapeString(s) }
 
 // num writes a coordinate with at most one decimal.
-func num(f float64) string { return strconv.FormatFloat(float64(int64(f*10+sign(f)*0.5))/10, 'f', -1, 64) }
+func num(f float64) string {
+	return strconv.FormatFloat(float64(int64(f*10+sign(f)*0.5))/10, 'f', -1, 64)
+}
 
 func sign(f float64) float64 {
 	if f < 0 {
@@ -48,7 +50,7 @@ func (w *svgWriter) printf(format string, args ...any) { fmt.Fprintf(&w.Builder,
 // legendItem is one swatch of a legend.
 type legendItem struct {
 	fill, text string
-	outline bool // a bold outline, as a changed timeline cell has
+	outline    bool // a bold outline, as a changed timeline cell has
 }
 
 // legend draws swatches with their text in one row starting at (x, y), under the title.
