@@ -53,19 +53,40 @@ type legendItem struct {
 	outline    bool // a bold outline, as a changed timeline cell has
 }
 
-// legend draws swatches with their text in one row starting at (x, y), under the title.
-func (w *svgWriter) legend(x, y float64, title string, items []legendItem) {
+// legendWidth is the width an item takes in a legend row (13 px text, about 7.2 px per
+// character).
+func (it legendItem) width() float64 { return 24 + 7.2*float64(len([]rune(it.text))) + 20 }
+
+// legendHeight is the height of the legend of items wrapped at width w.
+func legendHeight(items []legendItem, w float64) float64 {
+	rows, x := 1, 0.0
+	for _, it := range items {
+		if x > 0 && x+it.width() > w {
+			rows, x = rows+1, 0
+		}
+		x += it.width()
+	}
+	return 22 + 20*float64(rows)
+}
+
+// legend draws swatches with their text in rows of at most width w starting at (x, y),
+// under the title.
+func (w *svgWriter) legend(x, y, width float64, title string, items []legendItem) {
 	w.printf(`<g class="legend" font-size="13" stroke="none">`)
 	w.printf(`<text x="%s" y="%s" font-weight="bold">%s</text>`, num(x), num(y+13), esc(title))
 	y += 22
+	cx := x
 	for _, it := range items {
+		if cx > x && cx-x+it.width() > width {
+			cx, y = x, y+20
+		}
 		stroke, sw := "#333", "0.5"
 		if it.outline {
 			stroke, sw = "#000", "2.5"
 		}
-		w.printf(`<rect x="%s" y="%s" width="18" height="14" fill="%s" stroke="%s" stroke-width="%s"/>`, num(x), num(y), esc(it.fill), stroke, sw)
-		w.printf(`<text x="%s" y="%s">%s</text>`, num(x+24), num(y+12), esc(it.text))
-		x += 24 + 7.2*float64(len([]rune(it.text))) + 20
+		w.printf(`<rect x="%s" y="%s" width="18" height="14" fill="%s" stroke="%s" stroke-width="%s"/>`, num(cx), num(y), esc(it.fill), stroke, sw)
+		w.printf(`<text x="%s" y="%s">%s</text>`, num(cx+24), num(y+12), esc(it.text))
+		cx += it.width()
 	}
 	w.printf(`</g>`)
 }

@@ -39,15 +39,19 @@ func (t Timeline) SVG() string {
 		classes[c.Key] = c
 	}
 	const (
-		labelW = 190.0
+		labelW = 250.0
 		cellW  = 44.0
 		cellH  = 24.0
 		top    = 54.0
 	)
-	width := labelW + cellW*float64(len(t.Years)) + 10
+	width := max(labelW+cellW*float64(len(t.Years))+10, 640)
 	gridH := cellH * float64(len(t.Rows))
 	legendY := top + gridH + 14
-	height := legendY + 44
+	items := classItems(t.Classes, nil)
+	if t.Changed != "" {
+		items = append(items, legendItem{fill: "#fff", text: t.Changed, outline: true})
+	}
+	height := legendY + legendHeight(items, width-8) + 4
 	var w svgWriter
 	w.printf(`<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 %s %s" width="%s" role="group" aria-labelledby="%s-title" aria-describedby="%s-desc" font-family="sans-serif">`,
 		num(width), num(height), num(width), id, id)
@@ -94,11 +98,7 @@ func (t Timeline) SVG() string {
 		}
 		w.printf(`</g>`)
 	}
-	items := classItems(t.Classes, nil)
-	if t.Changed != "" {
-		items = append(items, legendItem{fill: "#fff", text: t.Changed, outline: true})
-	}
-	w.legend(4, legendY, t.LegendTitle, items)
+	w.legend(4, legendY, width-8, t.LegendTitle, items)
 	w.printf(`</svg>`)
 	return w.String()
 }

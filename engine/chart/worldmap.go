@@ -111,7 +111,8 @@ func (m WorldMap) SVG(g *Geometry) string {
 	const top = 34.0 // the title band
 	vb := g.ViewBox
 	legendY := top + vb[3] + 8
-	height := legendY + 44
+	items := append(classItems(m.Classes, counts), classItems([]Class{m.NotRated}, nil)...)
+	height := legendY + legendHeight(items, vb[2]-8) + 4
 	var w svgWriter
 	w.printf(`<svg xmlns="http://www.w3.org/2000/svg" class="worldmap" viewBox="%s %s %s %s" role="group" aria-labelledby="%s-title" aria-describedby="%s-desc" font-family="sans-serif">`,
 		num(vb[0]), num(vb[1]), num(vb[2]), num(height), id, id)
@@ -151,7 +152,7 @@ func (m WorldMap) SVG(g *Geometry) string {
 		m.close(&w)
 	}
 	w.printf(`</g>`)
-	w.legend(vb[0]+4, legendY, m.LegendTitle, append(classItems(m.Classes, counts), classItems([]Class{m.NotRated}, nil)...))
+	w.legend(vb[0]+4, legendY, vb[2]-8, m.LegendTitle, items)
 	w.printf(`</svg>`)
 	return w.String()
 }

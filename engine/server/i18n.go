@@ -126,6 +126,28 @@ var texts = map[string]engine.Text{
 	"sort_overall":    {EN: "overall class", DE: "Gesamtbewertung"},
 	"sort_critical":   {EN: "number of critical criteria", DE: "Zahl kritischer Kriterien"},
 	"sort_criterion":  {EN: "criterion", DE: "Kriterium"},
+	// the world map, the year selector and the history
+	"year_select":    {EN: "Year", DE: "Jahr"},
+	"latest_option":  {EN: "latest bundle of each country", DE: "neuester Datensatz je Land"},
+	"latest_bundles": {EN: "each country's latest bundle", DE: "neuester Datensatz je Land"},
+	"map_by":         {EN: "Colour the map by", DE: "Karte einfärben nach"},
+	"map_heading":    {EN: "World map", DE: "Weltkarte"},
+	"map_desc":       {EN: "Each country is coloured by its rating; point at a country for its name and rating, select it to open its report and history. Countries too small to draw are dots. The table below lists every country with the same ratings.", DE: "Jedes Land ist nach seiner Bewertung eingefärbt; zeigen Sie auf ein Land für Name und Bewertung, wählen Sie es, um seinen Bericht und Verlauf zu öffnen. Zu kleine Länder sind Punkte. Die Tabelle unten führt jedes Land mit denselben Bewertungen auf."},
+	"map_table_note": {EN: "The table below is the map's text version: every country with its ratings.", DE: "Die Tabelle unten ist die Textfassung der Karte: jedes Land mit seinen Bewertungen."},
+	"not_rated":      {EN: "not rated (territory)", DE: "nicht bewertet (Gebiet)"},
+	"show":           {EN: "Show", DE: "Anzeigen"},
+	"history":        {EN: "history", DE: "Verlauf"},
+	"history_h":      {EN: "History", DE: "Verlauf"},
+	"history_intro":  {EN: "The verdicts of every shipped year (bundles of 31 December), assessed with the current rules. A bold outline marks a verdict that changed from the year before; the year headings open that year's report.", DE: "Die Bewertungen jedes mitgelieferten Jahres (Datensätze zum 31. Dezember), bewertet nach den geltenden Regeln. Ein fetter Rahmen markiert eine Bewertung, die sich gegenüber dem Vorjahr geändert hat; die Jahreszahlen öffnen den Bericht des Jahres."},
+	"timeline_desc":  {EN: "One row per criterion and one for the overall class, one column per year; each cell shows the verdict as a symbol and a colour.", DE: "Eine Zeile je Kriterium und eine für die Gesamtbewertung, eine Spalte je Jahr; jede Zelle zeigt die Bewertung als Symbol und Farbe."},
+	"changed_year":   {EN: "changed from the year before", DE: "geändert gegenüber dem Vorjahr"},
+	"changes":        {EN: "What changed, and why", DE: "Was sich geändert hat, und warum"},
+	"no_changes":     {EN: "No verdict changed in these years.", DE: "In diesen Jahren hat sich keine Bewertung geändert."},
+	"appeared":       {EN: "Now", DE: "Jetzt"},
+	"disappeared":    {EN: "No longer", DE: "Nicht mehr"},
+	"history_table":  {EN: "Verdicts per year", DE: "Bewertungen je Jahr"},
+	"history_error":  {EN: "The history could not be assessed", DE: "Der Verlauf konnte nicht bewertet werden"},
+	"year_of":        {EN: "Showing", DE: "Angezeigt"},
 }
 
 // dictionaries are texts by language.

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
+	"github.com/exportrisk/exportrisk/engine/history"
 	"github.com/exportrisk/exportrisk/engine/report"
 	"github.com/exportrisk/exportrisk/indicators"
 )
@@ -212,6 +214,13 @@ type overviewData struct {
 	Q, Class, Sort, CritVerdict string
 	Crit                        int
 	SortOptions                 [][2]string // value, label
+	// the year and the map
+	Year     int   // 0: each country's latest bundle
+	Years    []int // every shipped year
+	MapBy    int   // 0: the overall class, else the criterion the map shows
+	Map      template.HTML
+	MapErr   string
+	YearLink string // "?year=Y" for links to country pages
 }
 
 // severity orders verdicts for sorting: critical first.
@@ -223,7 +232,17 @@ var classOrder = map[string]int{engine.DarkRed: 0, engine.LightRed: 1, engine.No
 func (s *Server) pageOverview(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 	st := s.state.Load()
 	q := r.URL.Query()
-	d := &overviewData{Total: len(st.world.Countries), Classes: st.world.Classes, Criteria: st.e.Criteria(),
+	year, aerr := parseYear("year", q.Get("year"))
+	world := st.world
+	if aerr == nil && year != 0 {
+		year, world, aerr = s.yearWorld(r.Context(), year)
+	}
+	if aerr != nil {
+		s.errorPage(w, r, rc, aerr)
+		return
+	}
+	d := &overviewData{Total: len(world.Countries), Classes: world.Classes, Criteria: st.e.Criteria(),
+		Year: year, Years: st.hist.Years(), YearLink: yearQuery(year),
 		Verdicts: []string{engine.Critical, engine.PossiblyCritical, engine.NotCritical, engine.InsufficientData},
 		Q:        strings.TrimSpace(q.Get("q")), Class: q.Get("class"), Sort: q.Get("sort"), CritVerdict: q.Get("cv")}
 	d.Crit, _ = strconv.Atoi(q.Get("crit"))
@@ -237,8 +256,17 @@ func (s *Server) pageOverview(w http.ResponseWriter, r *http.Request, rc *reqCtx
 		d.CritVerdict = ""
 	}
 	p := s.newPage(r, rc, "overview", dictionaries[rc.lang]["overview"], d)
+	d.MapBy, _ = strconv.Atoi(q.Get("map"))
+	if d.MapBy < 1 || d.MapBy > 8 {
+		d.MapBy = 0
+	}
+	if m, err := p.worldMap(world, year, d.MapBy, d.Criteria); err != nil {
+		d.MapErr = err.Error()
+	} else {
+		d.Map = m
+	}
 	needle := strings.ToLower(d.Q)
-	for _, c := range st.world.Countries {
+	for _, c := range world.Countries {
 		name := c.NameEN
 		if rc.lang == "de" {
 			name = c.NameDE
@@ -343,6 +371,9 @@ type countryData struct {
 	Decisions    []audit.Summary
 	DecisionsErr string
 	AsOfParam    string
+	Year         int   // ?year=: the bundle of 31 December of that year
+	Years        []int // every shipped year
+	History      *historyView
 }
 
 type membershipView struct {
@@ -360,6 +391,14 @@ type embargoView struct {
 // decisions recorded for the country. ?as_of= assesses an older bundle.
 func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 	asOf := r.URL.Query().Get("as_of")
+	year, aerr := parseYear("year", r.URL.Query().Get("year"))
+	if aerr != nil {
+		s.errorPage(w, r, rc, aerr)
+		return
+	}
+	if asOf == "" && year != 0 {
+		asOf = history.AsOf(year)
+	}
 	a, aerr := s.countryAssessment(r.Context(), r.PathValue("iso3"), asOf)
 	if aerr != nil {
 		s.errorPage(w, r, rc, aerr)
@@ -367,7 +406,14 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request, rc *reqCtx)
 	}
 	p := s.newPage(r, rc, "country", "", nil)
 	p.Title = p.CountryName(a.Result.Country) + " (" + a.Result.Country.ISO3 + ")"
-	d := &countryData{A: a, R: a.Result, AsOfParam: asOf}
+	st := s.state.Load()
+	d := &countryData{A: a, R: a.Result, AsOfParam: asOf, Year: year, Years: st.hist.Years()}
+	if hc, err := st.hist.Country(r.Context(), a.Result.Country.ISO3, 0, 0); err == nil {
+		hv := p.countryHistory(hc, st.e.Criteria())
+		d.History = &hv
+	} else if !errors.Is(err, history.ErrNoCountry) && !errors.Is(err, history.ErrNoYear) {
+		d.History = &historyView{Err: err.Error()}
+	}
 	missing := map[string]*missingView{}
 	var missingOrder []string
 	for _, c := range a.Result.Criteria {
