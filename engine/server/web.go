@@ -613,7 +613,7 @@ type decisionData struct {
 	R         *engine.Result
 	Criteria  []criterionView
 	Recorded  string // the record's time, for people
-	Files     int // policy files archived for the revision; 0 if unknown
+	Files     int    // policy files archived for the revision; 0 if unknown
 	InputSize int
 	Replay    *ReplayJSON
 	ReplayErr string
