@@ -118,7 +118,7 @@ func deciding(c, other *engine.CriterionResult) []Reason {
 		if r.Verdict != c.Verdict || had[r.Code] {
 			continue
 		}
-		out = append(out, Reason{Code: r.Code, Verdict: r.Verdict, Message: r.Message, Indicators: r.Indicators})
+		out = append(out, r)
 	}
 	return out
 }
@@ -200,7 +200,7 @@ func alertChange(dec Decision, cur engine.Assessment, n int, before, after strin
 	if cr := cur.Result.Criterion(n); cr != nil {
 		for _, r := range cr.Reasons {
 			if r.Verdict == cr.Verdict {
-				c.Appeared = append(c.Appeared, Reason{Code: r.Code, Verdict: r.Verdict, Message: r.Message, Indicators: r.Indicators})
+				c.Appeared = append(c.Appeared, r)
 			}
 		}
 	}

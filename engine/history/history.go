@@ -130,14 +130,9 @@ type Year struct {
 	Result        *engine.Result `json:"-"` // the full assessment, for callers that show reasons
 }
 
-// Reason is a reason that appeared or disappeared with a change: the rule's code, the
-// verdict it supports, its rendered message and the indicator values it used.
-type Reason struct {
-	Code       string                  `json:"code"`
-	Verdict    string                  `json:"verdict"`
-	Message    engine.Text             `json:"message"`
-	Indicators []engine.IndicatorValue `json:"indicators"`
-}
+// Reason is a reason that appeared or disappeared with a change: the engine's reason (code,
+// verdict, basis, raw vars, the indicator values it used). engine/present words it.
+type Reason = engine.Reason
 
 // Change is one verdict (or the overall class) that differs between two assessments of the
 // same country.

@@ -9,6 +9,7 @@ import (
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/chart"
 	"github.com/exportrisk/exportrisk/engine/history"
+	"github.com/exportrisk/exportrisk/engine/present"
 	"github.com/exportrisk/exportrisk/indicators/countries"
 )
 
@@ -128,7 +129,7 @@ type changeView struct {
 }
 
 // countryHistory draws the timeline of c and lists its changes, newest first.
-func (p *page) countryHistory(c *history.Country, criteria []engine.CriterionInfo) historyView {
+func (p *page) countryHistory(words *present.Presenter, c *history.Country, criteria []engine.CriterionInfo) historyView {
 	v := historyView{Years: c.Years}
 	tl := chart.Timeline{
 		Title:       fmt.Sprintf("%s: %s %d–%d", p.historyName(c), p.T["history"], c.Years[0].Year, c.Years[len(c.Years)-1].Year),
@@ -170,14 +171,24 @@ func (p *page) countryHistory(c *history.Country, criteria []engine.CriterionInf
 			cv.Before, cv.After = p.Verdict(ch.Before), p.Verdict(ch.After)
 		}
 		for _, r := range ch.Appeared {
-			cv.Appeared = append(cv.Appeared, r.Message.In(p.Lang))
+			cv.Appeared = append(cv.Appeared, message(words, p.Lang, r))
 		}
 		for _, r := range ch.Disappeared {
-			cv.Disappeared = append(cv.Disappeared, r.Message.In(p.Lang))
+			cv.Disappeared = append(cv.Disappeared, message(words, p.Lang, r))
 		}
 		v.Changes = append(v.Changes, cv)
 	}
 	return v
+}
+
+// message words a reason (its code if the policies do not declare it; the engine checks
+// that they do).
+func message(words *present.Presenter, lang string, r engine.Reason) string {
+	m, err := words.Message(lang, &r)
+	if err != nil {
+		return r.Code
+	}
+	return m
 }
 
 func (p *page) historyName(c *history.Country) string {

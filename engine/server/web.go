@@ -20,7 +20,7 @@ import (
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
 	"github.com/exportrisk/exportrisk/engine/history"
-	"github.com/exportrisk/exportrisk/engine/report"
+	"github.com/exportrisk/exportrisk/engine/present"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
@@ -100,7 +100,7 @@ var verdictSymbols = map[string][3]string{ // symbol, short en, short de
 
 // Verdict describes a verdict code in the page's language.
 func (p *page) Verdict(code string) VerdictView {
-	v := VerdictView{Code: code, Label: report.Verdict(code, p.Lang), Short: code, Symbol: "•", Class: "v-" + code}
+	v := VerdictView{Code: code, Label: present.VerdictLabel(p.Lang, code), Short: code, Symbol: "•", Class: "v-" + code}
 	if s, ok := verdictSymbols[code]; ok {
 		v.Symbol, v.Short = s[0], s[1]
 		if p.Lang == "de" {
@@ -114,7 +114,7 @@ var classSymbols = map[string]string{engine.DarkRed: "■■", engine.LightRed: 
 
 // Overall describes an overall class.
 func (p *page) Overall(code string) VerdictView {
-	label := report.Overall(code, p.Lang)
+	label := present.ClassLabel(p.Lang, code)
 	short, _, _ := strings.Cut(label, " (")
 	return VerdictView{Code: code, Label: label, Short: short, Symbol: classSymbols[code], Class: "o-" + code}
 }
@@ -414,12 +414,12 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request, rc *reqCtx)
 	st := s.state.Load()
 	d := &countryData{A: a, R: a.Result, AsOfParam: asOf, Year: year, Years: st.hist.Years()}
 	if hc, err := st.hist.Country(r.Context(), a.Result.Country.ISO3, 0, 0); err == nil {
-		hv := p.countryHistory(hc, st.e.Criteria())
+		hv := p.countryHistory(st.words, hc, st.e.Criteria())
 		d.History = &hv
 	} else if !errors.Is(err, history.ErrNoCountry) && !errors.Is(err, history.ErrNoYear) {
 		d.History = &historyView{Err: err.Error()}
 	}
-	d.Criteria, d.Missing = criteriaViews(p, a.Result)
+	d.Criteria, d.Missing = criteriaViews(p, st.words, a.Result)
 	b := a.Bundle
 	for _, spec := range indicators.Indices {
 		ix, ok := b.Indices[spec.ID]
@@ -455,14 +455,14 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request, rc *reqCtx)
 
 // criteriaViews are the criteria of a result with their reasons, in the page's language,
 // and what is missing with the criteria that read it.
-func criteriaViews(p *page, res *engine.Result) ([]criterionView, []missingView) {
+func criteriaViews(p *page, words *present.Presenter, res *engine.Result) ([]criterionView, []missingView) {
 	var out []criterionView
 	missing := map[string]*missingView{}
 	var missingOrder []string
 	for _, c := range res.Criteria {
 		cv := criterionView{Number: c.Criterion, Title: p.CriterionTitle(c.Criterion, c.Title), Verdict: c.Verdict}
 		for _, rs := range c.Reasons {
-			v := reasonFor(rs, p.Lang)
+			v := reasonFor(words, rs, p.Lang)
 			switch {
 			case rs.Signal != "":
 				cv.Signals = append(cv.Signals, v)
@@ -509,8 +509,12 @@ func meaning(fieldPath string) string {
 	return ""
 }
 
-func reasonFor(rs engine.Reason, lang string) reasonView {
-	v := reasonView{Code: rs.Code, Message: rs.Message.In(lang), Supports: rs.Verdict, Signal: rs.Signal}
+func reasonFor(words *present.Presenter, rs engine.Reason, lang string) reasonView {
+	msg, err := words.Message(lang, &rs)
+	if err != nil {
+		msg = rs.Code
+	}
+	v := reasonView{Code: rs.Code, Message: msg, Supports: rs.Verdict, Signal: rs.Signal}
 	if t, ok := texts["signal_"+rs.Signal]; ok {
 		v.Signal = t.In(lang)
 	}
@@ -600,7 +604,8 @@ func (s *Server) pageAssess(w http.ResponseWriter, r *http.Request, rc *reqCtx) 
 	rec, err := s.record(r.Context(), st.e, in, res, at, rc.p.Name)
 	if err != nil {
 		s.metrics.recordErr.Inc()
-		s.errorPage(w, r, rc, apiErr(http.StatusServiceUnavailable, CodeStoreUnavailable, "the decision could not be recorded: %v", err))
+		s.cfg.Logger.Error("decision not recorded", "err", err)
+		s.errorPage(w, r, rc, apiErr(http.StatusServiceUnavailable, CodeStoreUnavailable, "the decision could not be recorded"))
 		return
 	}
 	http.Redirect(w, r, "/decisions/"+rec.DecisionID, http.StatusSeeOther)
@@ -647,7 +652,7 @@ func (s *Server) decisionPage(w http.ResponseWriter, r *http.Request, rc *reqCtx
 	}
 	d := &decisionData{Rec: rec, R: res, InputSize: len(rec.Input)}
 	p := s.newPage(r, rc, "decision", "", d)
-	d.Criteria, _ = criteriaViews(p, res)
+	d.Criteria, _ = criteriaViews(p, s.state.Load().words, res)
 	d.Recorded = p.Time(rec.Timestamp)
 	if files, err := s.cfg.Store.Policies(r.Context(), rec.PolicyRevision); err == nil {
 		d.Files = len(files)
@@ -772,13 +777,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request, rc *reqCtx, s
 }
 
 // localPath keeps a "next" target on this site: a path, never another host.
-func localPath(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.HasPrefix(next, "/login") {
-		return "/"
-	}
-	return next
-}
+func localPath(next string) string { return safeRedirect(next) }
 
 // pageLoginPost is POST /login: a valid token starts a session (HttpOnly, SameSite=Strict
 // cookie holding a random id); an invalid one shows the form again with 401.
