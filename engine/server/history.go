@@ -121,6 +121,9 @@ func (s *Server) countryHistory(r *http.Request, iso3 string) (*history.Country,
 	if err != nil {
 		return nil, historyErr(err)
 	}
+	if c.Changes == nil {
+		c.Changes = []history.Change{} // "changes": [], not null
+	}
 	return c, nil
 }
 

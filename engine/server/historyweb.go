@@ -132,7 +132,7 @@ type changeView struct {
 func (p *page) countryHistory(words *present.Presenter, c *history.Country, criteria []engine.CriterionInfo) historyView {
 	v := historyView{Years: c.Years}
 	tl := chart.Timeline{
-		Title:       fmt.Sprintf("%s: %s %d–%d", p.historyName(c), p.T["history"], c.Years[0].Year, c.Years[len(c.Years)-1].Year),
+		Title:       fmt.Sprintf("%s: %s %s", p.historyName(c), p.T["history"], yearSpan(c.Years[0].Year, c.Years[len(c.Years)-1].Year)),
 		Description: p.T["timeline_desc"],
 		LegendTitle: p.T["verdict"] + " / " + p.T["class"],
 		Classes:     append(p.verdictClasses(), p.overallClasses()...),
@@ -196,6 +196,14 @@ func (p *page) historyName(c *history.Country) string {
 		return c.NameDE
 	}
 	return c.NameEN
+}
+
+// yearSpan is "2012–2024", or "2023" for one year.
+func yearSpan(from, to int) string {
+	if from == to {
+		return strconv.Itoa(from)
+	}
+	return fmt.Sprintf("%d–%d", from, to)
 }
 
 // shorten cuts s to n characters at a word boundary, with an ellipsis.
