@@ -92,6 +92,9 @@ var EvidenceCategories = []string{
 // Reporters are the kinds of body that may have reported a finding.
 var Reporters = []string{"un_body", "amnesty_international", "human_rights_watch", "npm", "ngo", "government", "media", "research"}
 
+// DatePrecisions say how much of an evidence date the source gives.
+var DatePrecisions = []string{"day", "month", "year"}
+
 // FigureKeys are the counts an evidence item may carry.
 var FigureKeys = []string{"deaths", "injured", "detained", "weapons", "cases"}
 

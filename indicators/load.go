@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -119,6 +120,7 @@ func syntaxProblem(err error) Problem {
 type decoder struct {
 	problems []Problem
 	asOf     time.Time // zero until as_of is known
+	asOfName string    // what asOf is, in messages; "" for the bundle's as_of
 }
 
 func (d *decoder) fail(n *yaml.Node, path, format string, args ...any) {
@@ -245,7 +247,11 @@ func (d *decoder) date(n *yaml.Node, path string, notAfterAsOf bool) string {
 		return ""
 	}
 	if notAfterAsOf && !d.asOf.IsZero() && t.After(d.asOf) {
-		d.fail(n, path, "date %s is after the bundle's as_of %s", n.Value, d.asOf.Format(time.DateOnly))
+		what := d.asOfName
+		if what == "" {
+			what = "the bundle's as_of"
+		}
+		d.fail(n, path, "date %s is after %s %s", n.Value, what, d.asOf.Format(time.DateOnly))
 	}
 	return n.Value
 }
@@ -290,6 +296,7 @@ func (d *decoder) bundle(n *yaml.Node) *Bundle {
 		}
 	}
 	required := []string{"schema_version", "country", "as_of", "indices", "memberships", "embargoes", "evidence"}
+	var registerNode *yaml.Node
 	d.fields(n, "", required, func(key string, v *yaml.Node, p string) bool {
 		switch key {
 		case "schema_version":
@@ -312,12 +319,64 @@ func (d *decoder) bundle(n *yaml.Node) *Bundle {
 			b.Embargoes = d.embargoes(v, p)
 		case "evidence":
 			b.Evidence = d.evidence(v, p)
+		case "evidence_register":
+			registerNode = v
 		default:
 			return false
 		}
 		return true
 	})
+	if registerNode != nil { // after evidence: it names evidence ids
+		b.EvidenceRegister = d.registerRef(registerNode, "evidence_register", b.Evidence)
+	}
 	return b
+}
+
+var registerRevision = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
+
+// registerRef reads evidence_register: the register revision merged and the ids of the
+// evidence items taken from it, each of which must be in the bundle's evidence.
+func (d *decoder) registerRef(n *yaml.Node, path string, evidence []Evidence) *RegisterRef {
+	r := &RegisterRef{Items: []string{}}
+	d.fields(n, path, []string{"revision", "items"}, func(key string, v *yaml.Node, p string) bool {
+		switch key {
+		case "revision":
+			r.Revision = d.str(v, p)
+			if r.Revision != "" && !registerRevision.MatchString(r.Revision) {
+				d.fail(v, p, "want sha256:<64 hex digits>, got %q", r.Revision)
+			}
+		case "items":
+			seen := map[string]bool{}
+			d.list(v, p, func(iv *yaml.Node, ip string) {
+				id := d.str(iv, ip)
+				if id == "" {
+					return
+				}
+				if seen[id] {
+					d.fail(iv, ip, "duplicate id %q", id)
+				}
+				seen[id] = true
+				if !slices.ContainsFunc(evidence, func(e Evidence) bool { return e.ID == id }) {
+					d.fail(iv, ip, "no evidence item has the id %q", id)
+				}
+				r.Items = append(r.Items, id)
+			})
+		default:
+			return false
+		}
+		return true
+	})
+	return r
+}
+
+// DecodeEvidence reads a list of evidence items in the bundle format from a node of a
+// document read with ReadYAML, checking every rule a bundle's evidence must pass; dates
+// must not be after notAfter, which messages call limitName (e.g. "today"). Problems name
+// the line and the field path under path.
+func DecodeEvidence(n *yaml.Node, path string, notAfter time.Time, limitName string) ([]Evidence, []Problem) {
+	d := &decoder{asOf: notAfter, asOfName: limitName}
+	items := d.evidence(n, path)
+	return items, d.problems
 }
 
 func (d *decoder) country(n *yaml.Node, path string) Country {
@@ -495,6 +554,7 @@ func (d *decoder) evidence(n *yaml.Node, path string) []Evidence {
 	ids := map[string]string{}
 	d.list(n, path, func(v *yaml.Node, p string) {
 		var e Evidence
+		var precisionNode *yaml.Node
 		d.fields(v, p, []string{"id", "date", "category", "summary", "source"}, func(key string, fv *yaml.Node, fp string) bool {
 			switch key {
 			case "id":
@@ -527,11 +587,30 @@ func (d *decoder) evidence(n *yaml.Node, path string) []Evidence {
 				e.Counterpart = d.iso3(fv, fp)
 			case "figures":
 				e.Figures = d.figures(fv, fp)
+			case "date_precision":
+				e.DatePrecision = d.oneOf(fv, fp, DatePrecisions)
+				precisionNode = fv
+			case "quote":
+				e.Quote = d.str(fv, fp)
+			case "added_by":
+				e.AddedBy = d.str(fv, fp)
+			case "added_on":
+				e.AddedOn = d.date(fv, fp, false) // may be after as_of: the register is merged into older bundles
+			case "approved_by":
+				e.ApprovedBy = d.str(fv, fp)
 			default:
 				return d.provenance(&e.Provenance, key, fv, fp)
 			}
 			return true
 		})
+		if precisionNode != nil && e.Date != "" {
+			switch {
+			case e.DatePrecision == "month" && !strings.HasSuffix(e.Date, "-01"):
+				d.fail(precisionNode, join(p, "date_precision"), "with precision month the date is the first day of the month, got %s", e.Date)
+			case e.DatePrecision == "year" && !strings.HasSuffix(e.Date, "-01-01"):
+				d.fail(precisionNode, join(p, "date_precision"), "with precision year the date is 1 January, got %s", e.Date)
+			}
+		}
 		if e.Category == "torture" && e.ReportedBy == "" && v.Kind == yaml.MappingNode {
 			d.fail(v, join(p, "reported_by"), "required for category torture (who reported it decides whether it counts)")
 		}

@@ -34,7 +34,7 @@ func assessCommand() *cli.Command {
 			&cli.StringFlag{Name: "as-of", Usage: "use the country's latest bundle dated on or before `DATE` (YYYY-MM-DD)"},
 			&cli.IntFlag{Name: "explain", Usage: "print every reason of criterion `N` (1..8) with values and sources"},
 			&cli.BoolFlag{Name: "all", Usage: "rate every country of the library and record each decision, all in one append (--format table, csv or json)"},
-			langFlag, formatFlag("table, json or markdown"), policiesFlag, fixturesFlag, logFlag,
+			langFlag, formatFlag("table, json or markdown"), policiesFlag, fixturesFlag, evidenceFlag, logFlag,
 		}, recordFlags()...),
 		Action: assess,
 	}
@@ -145,7 +145,17 @@ func loadBundle(c *cli.Context, cfg *Config, file string) (*indicators.Bundle, s
 	if err != nil {
 		return nil, "", inputError(err)
 	}
-	return b, lib.Name() + "/" + entry.Path, nil
+	return b, bundleSource(lib, entry, b), nil
+}
+
+// bundleSource says where a library bundle came from, with the evidence register items
+// merged into it.
+func bundleSource(lib *indicators.Library, entry indicators.Entry, b *indicators.Bundle) string {
+	src := lib.Name() + "/" + entry.Path
+	if r := b.EvidenceRegister; r != nil && len(r.Items) > 0 {
+		src += fmt.Sprintf(" + %d evidence register %s", len(r.Items), plural(len(r.Items), "item", "items"))
+	}
+	return src
 }
 
 func upper(s string) string { return string(bytes.ToUpper([]byte(s))) }

@@ -133,7 +133,7 @@ func serveCommand() *cli.Command {
 		Description: serveHelp,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "addr", Usage: "listen on `HOST:PORT` (server.addr, EXPORTRISK_SERVER_ADDR; default 127.0.0.1:8080)"},
-			policiesFlag, fixturesFlag, logFlag,
+			policiesFlag, fixturesFlag, evidenceFlag, logFlag,
 		},
 		Subcommands: []*cli.Command{serveTokenCommand()},
 		Action:      serve,
