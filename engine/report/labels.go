@@ -45,6 +45,7 @@ var words = map[string]text{
 	"severe":     {EN: "severe", DE: "schwerwiegend"},
 	"concern":    {EN: "concern", DE: "bedenklich"},
 	"unconfirm":  {EN: "unconfirmed", DE: "unbestätigt"},
+	"quote":      {EN: "quote", DE: "Zitat"},
 	"attributed": {EN: "Sources as given in the bundle; verdicts from the rules at the policy revision above.", DE: "Quellen wie im Datensatz angegeben; Bewertungen nach den Regeln des oben genannten Regelstands."},
 }
 

@@ -83,6 +83,9 @@ func Explain(w io.Writer, r *engine.Result, n int, o Options) error {
 		}
 		for _, e := range rs.Evidence {
 			fmt.Fprintf(ew, "   - %s %s [%s]: %s (%s)\n", e.Date, e.ID, e.Category, summary(e, o.Lang), provenanceText(0, e.Provenance, o.Lang))
+			if e.Quote != "" {
+				wrap(ew, "     "+word("quote", o.Lang)+": ", "       ", "“"+e.Quote+"”")
+			}
 		}
 	}
 	fmt.Fprintf(ew, "\n%s: %s\n", word("missing", o.Lang), listOrNone(c.Missing, o.Lang))
@@ -115,6 +118,9 @@ func Markdown(w io.Writer, r *engine.Result, o Options) error {
 			}
 			for _, e := range rs.Evidence {
 				fmt.Fprintf(ew, "  - %s: %s (%s)\n", e.Date, md(summary(e, o.Lang)), md(provenanceText(0, e.Provenance, o.Lang)))
+				if e.Quote != "" {
+					fmt.Fprintf(ew, "    > %s\n", md(e.Quote))
+				}
 			}
 		}
 		fmt.Fprintf(ew, "\n%s: %s\n", word("missing", o.Lang), md(listOrNone(c.Missing, o.Lang)))
