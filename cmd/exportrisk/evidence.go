@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -15,6 +14,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/exportrisk/exportrisk/engine/impact"
+	"github.com/exportrisk/exportrisk/engine/server"
 	"github.com/exportrisk/exportrisk/fixtures"
 	"github.com/exportrisk/exportrisk/indicators"
 	"github.com/exportrisk/exportrisk/indicators/evidence"
@@ -36,6 +36,25 @@ Examples:
    exportrisk evidence add EGY --category torture --date 2023-11-24 --reported-by un_body \
      --source "UN Committee against Torture, concluding observations on Egypt" \
      --url https://... --quote "..." --summary "..." --dry-run`
+
+// serverLibrary opens the bundle library for serve with the register in force merged,
+// and the four-eyes workflow when the register is a directory (the built-in register is
+// read-only: the server then takes no proposals).
+func serverLibrary(cfg *Config) (*indicators.Library, *server.EvidenceRegister, error) {
+	lib, err := openBundles(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	reg, err := openRegister(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	ev := &server.EvidenceRegister{Current: evidence.NewCurrent(reg)}
+	if dir := registerDir(cfg); dir != "" {
+		ev.Workflow = &evidence.Workflow{Dir: dir}
+	}
+	return lib.WithEvidence(ev.Current), ev, nil
+}
 
 // defaultRegisterDir is the register of a checkout, used when it exists.
 const defaultRegisterDir = "fixtures/evidence"
@@ -134,30 +153,6 @@ func openRegister(cfg *Config) (*evidence.Register, error) {
 	return reg, nil
 }
 
-var (
-	dayDate   = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
-	monthDate = regexp.MustCompile(`^\d{4}-\d{2}$`)
-	yearDate  = regexp.MustCompile(`^\d{4}$`)
-)
-
-// parseEvidenceDate reads YYYY-MM-DD, YYYY-MM or YYYY into the register's date and precision.
-func parseEvidenceDate(s string) (date, precision string, err error) {
-	switch {
-	case dayDate.MatchString(s):
-		date, precision = s, "day"
-	case monthDate.MatchString(s):
-		date, precision = s+"-01", "month"
-	case yearDate.MatchString(s):
-		date, precision = s+"-01-01", "year"
-	default:
-		return "", "", usageErrorf("date: want YYYY-MM-DD, YYYY-MM or YYYY (got %q)", s)
-	}
-	if _, err := time.Parse(time.DateOnly, date); err != nil {
-		return "", "", usageErrorf("date: %q is not a calendar date", s)
-	}
-	return date, precision, nil
-}
-
 func evidenceAdd(c *cli.Context) error {
 	cfg, err := loadConfig(c)
 	if err != nil {
@@ -167,9 +162,9 @@ func evidenceAdd(c *cli.Context) error {
 		return usageErrorf("evidence add: give one country code (ISO3)")
 	}
 	iso3 := upper(c.Args().First())
-	date, precision, err := parseEvidenceDate(c.String("date"))
+	date, precision, err := evidence.ParseDate(c.String("date"))
 	if err != nil {
-		return err
+		return usageErrorf("date: %v", err)
 	}
 	addedBy := c.String("added-by")
 	if addedBy == "" {
@@ -349,7 +344,21 @@ func evidenceCheck(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.App.Writer, "%s: valid (%d %s for %d %s)\n", reg.Name, reg.Len(), plural(reg.Len(), "item", "items"),
+	var out bytes.Buffer
+	fmt.Fprintf(&out, "%s: valid (%d %s for %d %s)\n", reg.Name, reg.Len(), plural(reg.Len(), "item", "items"),
 		len(reg.Countries()), plural(len(reg.Countries()), "country", "countries"))
-	return nil
+	if dir := registerDir(cfg); dir != "" {
+		wf := &evidence.Workflow{Dir: dir}
+		events, err := wf.Events()
+		if err != nil {
+			return withCode(exitCheckFailed, fmt.Errorf("evidence check: %w", err))
+		}
+		pending, err := wf.Pending()
+		if err != nil {
+			return withCode(exitCheckFailed, fmt.Errorf("evidence check: %w", err))
+		}
+		fmt.Fprintf(&out, "proposals: %d waiting for approval; event log: %d %s, chain intact\n", len(pending), len(events), plural(len(events), "event", "events"))
+	}
+	_, err = c.App.Writer.Write(out.Bytes())
+	return err
 }

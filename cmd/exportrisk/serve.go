@@ -167,7 +167,7 @@ func serve(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	lib, err := openLibrary(cfg)
+	lib, ev, err := serverLibrary(cfg)
 	if err != nil {
 		return err
 	}
@@ -181,7 +181,7 @@ func serve(c *cli.Context) error {
 		access = slog.New(slog.NewTextHandler(c.App.ErrWriter, nil))
 	}
 	srv, err := server.New(c.Context, server.Config{
-		Engine: e, Library: lib, Store: store, EngineVersion: engineVersion(), Tokens: tokens,
+		Engine: e, Library: lib, Store: store, EngineVersion: engineVersion(), Tokens: tokens, Evidence: ev,
 		MaxBodyBytes: cfg.Server.MaxBodyBytes, SessionTTL: cfg.Server.SessionTTL, SecureCookies: cfg.Server.SecureCookies,
 		ReadTimeout: cfg.Server.ReadTimeout, WriteTimeout: cfg.Server.WriteTimeout, IdleTimeout: cfg.Server.IdleTimeout,
 		ShutdownTimeout: cfg.Server.ShutdownTimeout, AccessLog: access,

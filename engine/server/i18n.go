@@ -126,6 +126,7 @@ var texts = map[string]engine.Text{
 	"sort_overall":    {EN: "overall class", DE: "Gesamtbewertung"},
 	"sort_critical":   {EN: "number of critical criteria", DE: "Zahl kritischer Kriterien"},
 	"sort_criterion":  {EN: "criterion", DE: "Kriterium"},
+	"evidence_nav":    {EN: "Evidence register", DE: "Belegregister"}, // evidence.go
 }
 
 // dictionaries are texts by language.

@@ -293,3 +293,29 @@ func (r *Register) Merge(b *indicators.Bundle) error {
 	b.EvidenceRegister = ref
 	return nil
 }
+
+var (
+	dayDate   = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+	monthDate = regexp.MustCompile(`^\d{4}-\d{2}$`)
+	yearDate  = regexp.MustCompile(`^\d{4}$`)
+)
+
+// ParseDate reads a finding's date as a person gives it, YYYY-MM-DD, YYYY-MM (the month
+// only) or YYYY (the year only), into the register's date (the first day of the month or
+// year) and its precision.
+func ParseDate(s string) (date, precision string, err error) {
+	switch {
+	case dayDate.MatchString(s):
+		date, precision = s, "day"
+	case monthDate.MatchString(s):
+		date, precision = s+"-01", "month"
+	case yearDate.MatchString(s):
+		date, precision = s+"-01-01", "year"
+	default:
+		return "", "", fmt.Errorf("want YYYY-MM-DD, YYYY-MM or YYYY, got %q", s)
+	}
+	if _, err := time.Parse(time.DateOnly, date); err != nil {
+		return "", "", fmt.Errorf("%q is not a calendar date", s)
+	}
+	return date, precision, nil
+}
