@@ -14,6 +14,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/exportrisk/exportrisk/engine/impact"
+	"github.com/exportrisk/exportrisk/engine/present"
 	"github.com/exportrisk/exportrisk/engine/server"
 	"github.com/exportrisk/exportrisk/fixtures"
 	"github.com/exportrisk/exportrisk/indicators"
@@ -238,12 +239,12 @@ func writeEvidenceImpact(c *cli.Context, cfg *Config, out *bytes.Buffer, iso3 st
 		}
 		return withCode(exitPolicy, err)
 	}
-	fmt.Fprintf(out, "Impact of %s (%s, %s) on the %d %s of %s:\n", e.ID, e.Category, e.Date, r.Countries, plural(r.Countries, "bundle", "bundles"), iso3)
+	fmt.Fprintf(out, "Impact of %s (%s, %s) on the %s of %s:\n", e.ID, e.Category, displayDate(e), present.Count("en", r.Countries, "bundle"), iso3)
 	if !r.Changed() {
-		fmt.Fprintf(out, "  no verdict changes (%d %s with other reasons).\n", r.ReasonsOnly, plural(r.ReasonsOnly, "criterion", "criteria"))
+		fmt.Fprintf(out, "  no verdict changes (%s with other reasons).\n", present.Count("en", r.ReasonsOnly, "criterion"))
 	}
 	for _, ch := range r.Changes {
-		fmt.Fprintf(out, "  as of %s, criterion %d: %s -> %s\n", ch.AsOf, ch.Criterion, verdictWord(ch.From), verdictWord(ch.To))
+		fmt.Fprintf(out, "  as of %s, criterion %d: %s -> %s\n", ch.AsOf, ch.Criterion, present.VerdictLabel("en", ch.From), present.VerdictLabel("en", ch.To))
 		for _, x := range ch.Added {
 			fmt.Fprintf(out, "    + %s\n", x.Code)
 		}
@@ -252,31 +253,13 @@ func writeEvidenceImpact(c *cli.Context, cfg *Config, out *bytes.Buffer, iso3 st
 		}
 	}
 	for _, o := range r.Overall {
-		fmt.Fprintf(out, "  overall: %s -> %s\n", verdictWord(o.From), verdictWord(o.To))
+		fmt.Fprintf(out, "  overall: %s -> %s\n", present.ClassLabel("en", o.From), present.ClassLabel("en", o.To))
 	}
 	return nil
 }
 
-// verdictWord is how the evidence commands write a verdict or overall class.
-func verdictWord(v string) string { return strings.ReplaceAll(v, "_", " ") }
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
-// displayDate writes an item's date as precise as the source gives it.
-func displayDate(e indicators.Evidence) string {
-	switch e.DatePrecision {
-	case "month":
-		return e.Date[:7]
-	case "year":
-		return e.Date[:4]
-	}
-	return e.Date
-}
+// displayDate writes an item's date as precise as the source gives it: "May 2022".
+func displayDate(e indicators.Evidence) string { return present.DateAt("en", e.Date, e.DatePrecision) }
 
 func evidenceList(c *cli.Context) error {
 	cfg, err := loadConfig(c)
@@ -329,7 +312,7 @@ func evidenceList(c *cli.Context) error {
 		if err := tw.Flush(); err != nil {
 			return err
 		}
-		fmt.Fprintf(&out, "%d %s (%s)\n", len(rows), plural(len(rows), "item", "items"), reg.Name)
+		fmt.Fprintf(&out, "%s (%s)\n", present.Count("en", len(rows), "evidence_item"), reg.Name)
 	}
 	_, err = c.App.Writer.Write(out.Bytes())
 	return err
@@ -345,8 +328,8 @@ func evidenceCheck(c *cli.Context) error {
 		return err
 	}
 	var out bytes.Buffer
-	fmt.Fprintf(&out, "%s: valid (%d %s for %d %s)\n", reg.Name, reg.Len(), plural(reg.Len(), "item", "items"),
-		len(reg.Countries()), plural(len(reg.Countries()), "country", "countries"))
+	fmt.Fprintf(&out, "%s: valid (%s for %s)\n", reg.Name, present.Count("en", reg.Len(), "evidence_item"),
+		present.Count("en", len(reg.Countries()), "country"))
 	if dir := registerDir(cfg); dir != "" {
 		wf := &evidence.Workflow{Dir: dir}
 		events, err := wf.Events()
@@ -357,7 +340,7 @@ func evidenceCheck(c *cli.Context) error {
 		if err != nil {
 			return withCode(exitCheckFailed, fmt.Errorf("evidence check: %w", err))
 		}
-		fmt.Fprintf(&out, "proposals: %d waiting for approval; event log: %d %s, chain intact\n", len(pending), len(events), plural(len(events), "event", "events"))
+		fmt.Fprintf(&out, "proposals: %d waiting for approval; event log: %s, chain intact\n", len(pending), present.Count("en", len(events), "event"))
 	}
 	_, err = c.App.Writer.Write(out.Bytes())
 	return err

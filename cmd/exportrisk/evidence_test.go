@@ -34,8 +34,8 @@ func TestEvidenceAddThenAssess(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("dry run: exit %d: %s", code, errOut)
 	}
-	for _, want := range []string{"Impact of ury-2022-05-01-torture (torture, 2022-05-01) on the 1 bundle of URY:",
-		"as of 2023-12-31, criterion 2: possibly critical -> critical", "+ C2-TORTURE", "overall: none -> light red",
+	for _, want := range []string{"Impact of ury-2022-05-01-torture (torture, May 2022) on the 1 bundle of URY:",
+		"as of 2023-12-31, criterion 2: possibly critical -> critical", "+ C2-TORTURE", "overall: no critical criterion -> light red",
 		"Dry run: nothing written"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("dry run output lacks %q:\n%s", want, out)
@@ -52,8 +52,8 @@ func TestEvidenceAddThenAssess(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("assess: exit %d: %s", code, errOut)
 	}
-	for _, want := range []string{"+ 1 evidence register item", "[C2-TORTURE]", "source: UN Committee against Torture (test); https://example.org/cat/ury",
-		"quote: “The Committee is concerned about torture in police custody.”"} {
+	for _, want := range []string{"+ 1 item from the evidence register", "C2-TORTURE)", "- May 2022: CAT concerned about torture in police custody (test).",
+		"quote: “The Committee is concerned about torture in police custody.”\n       (https://example.org/cat/ury)", "  - UN Committee against Torture (test)\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("assess output lacks %q:\n%s", want, out)
 		}
@@ -69,7 +69,7 @@ func TestEvidenceAddThenAssess(t *testing.T) {
 		t.Errorf("duplicate: exit %d: %s", code, errOut)
 	}
 	code, out, _ = runCLI(t, env, "evidence", "list", "URY", "--category", "torture")
-	if code != exitOK || !strings.Contains(out, "URY      2022-05  torture   un_body      ury-2022-05-01-torture  UN Committee against Torture (test)") {
+	if code != exitOK || !strings.Contains(out, "URY      May 2022  torture   un_body      ury-2022-05-01-torture  UN Committee against Torture (test)") {
 		t.Errorf("list: exit %d\n%s", code, out)
 	}
 }
