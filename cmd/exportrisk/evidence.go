@@ -244,7 +244,7 @@ func writeEvidenceImpact(c *cli.Context, cfg *Config, out *bytes.Buffer, iso3 st
 		fmt.Fprintf(out, "  no verdict changes (%s with other reasons).\n", present.Count("en", r.ReasonsOnly, "criterion"))
 	}
 	for _, ch := range r.Changes {
-		fmt.Fprintf(out, "  as of %s, criterion %d: %s -> %s\n", ch.AsOf, ch.Criterion, present.VerdictLabel("en", ch.From), present.VerdictLabel("en", ch.To))
+		fmt.Fprintf(out, "  as of %s, criterion %d: %s -> %s\n", present.Date("en", ch.AsOf), ch.Criterion, present.VerdictLabel("en", ch.From), present.VerdictLabel("en", ch.To))
 		for _, x := range ch.Added {
 			fmt.Fprintf(out, "    + %s\n", x.Code)
 		}

@@ -35,7 +35,7 @@ func TestEvidenceAddThenAssess(t *testing.T) {
 		t.Fatalf("dry run: exit %d: %s", code, errOut)
 	}
 	for _, want := range []string{"Impact of ury-2022-05-01-torture (torture, May 2022) on the 1 bundle of URY:",
-		"as of 2023-12-31, criterion 2: possibly critical -> critical", "+ C2-TORTURE", "overall: no critical criterion -> light red",
+		"as of 31 December 2023, criterion 2: possibly critical -> critical", "+ C2-TORTURE", "overall: no critical criterion -> light red",
 		"Dry run: nothing written"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("dry run output lacks %q:\n%s", want, out)
