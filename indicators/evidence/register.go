@@ -129,7 +129,7 @@ func Parse(name string, data []byte, today time.Time) (*File, error) {
 	if len(data) > MaxFileSize {
 		return nil, fail(indicators.Problem{Message: fmt.Sprintf("file larger than %d bytes", MaxFileSize)})
 	}
-	root, err := indicators.ReadYAML(name, data)
+	root, err := indicators.ReadText(name, data)
 	if err != nil {
 		return nil, err
 	}

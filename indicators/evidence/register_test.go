@@ -78,6 +78,14 @@ func TestParseProblems(t *testing.T) {
 			text: header + item + "note: x\n",
 			want: []string{"EGY.yaml:14: note: unknown field"},
 		},
+		"control character in the quote": {
+			text: header + strings.Replace(item, "The Committee is concerned.", `The Committee\u001b[31m is concerned.`, 1),
+			want: []string{"EGY.yaml:11: items[0].quote: escape character (ESC, U+001B) at byte 13 is not allowed (terminal control sequences)"},
+		},
+		"not text": {
+			text: header + item + "\x00",
+			want: []string{"EGY.yaml:14: not a text file: byte 352 (0x00) is not UTF-8 text; want a YAML or JSON bundle"},
+		},
 		"syntax error": {
 			text: header + "  - id: [\n",
 			want: []string{"EGY.yaml:4: syntax error: did not find expected node content"},
