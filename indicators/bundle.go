@@ -72,9 +72,10 @@ type Embargo struct {
 // Evidence is a dated qualitative finding.
 type Evidence struct {
 	ID   string `json:"id"`
-	Date string `json:"date"` // YYYY-MM-DD; the first day of the month or year with those precisions
-	// DatePrecision is how much of Date the source gives: day (the default when empty),
-	// month or year.
+	Date string `json:"date"` // YYYY-MM-DD
+	// DatePrecision says how much of Date the source gives: "month" (the day is a placeholder,
+	// the first) or "year" (month and day are placeholders); empty for a full date. Reports
+	// show the date at this precision ("January 2022", "2016").
 	DatePrecision string         `json:"date_precision,omitempty"`
 	Category      string         `json:"category"`
 	Summary       string         `json:"summary"`

@@ -74,6 +74,9 @@ var Instruments = []string{
 	"cat", "opcat", "iccpr", "icescr", "cerd", "cedaw", "cedaw_op", "crc", "crc_opsc", "crc_opac",
 }
 
+// DatePrecisions are the values of an evidence item's date_precision (omitted: a full date).
+var DatePrecisions = []string{"month", "year"}
+
 // Membership statuses.
 var MembershipStatuses = []string{"party", "signatory", "not_party"}
 
@@ -91,9 +94,6 @@ var EvidenceCategories = []string{
 
 // Reporters are the kinds of body that may have reported a finding.
 var Reporters = []string{"un_body", "amnesty_international", "human_rights_watch", "npm", "ngo", "government", "media", "research"}
-
-// DatePrecisions say how much of an evidence date the source gives.
-var DatePrecisions = []string{"day", "month", "year"}
 
 // FigureKeys are the counts an evidence item may carry.
 var FigureKeys = []string{"deaths", "injured", "detained", "weapons", "cases"}

@@ -683,7 +683,6 @@ func (d *decoder) evidence(n *yaml.Node, path string) []Evidence {
 	ids := map[string]string{}
 	d.list(n, path, func(v *yaml.Node, p string) {
 		var e Evidence
-		var precisionNode *yaml.Node
 		d.fields(v, p, []string{"id", "date", "category", "summary", "source"}, func(key string, fv *yaml.Node, fp string) bool {
 			switch key {
 			case "id":
@@ -707,6 +706,8 @@ func (d *decoder) evidence(n *yaml.Node, path string) []Evidence {
 				e.Summary = d.prose(fv, fp)
 			case "summary_de":
 				e.SummaryDE = d.prose(fv, fp)
+			case "date_precision":
+				e.DatePrecision = d.oneOf(fv, fp, DatePrecisions)
 			case "reported_by":
 				e.ReportedBy = d.oneOf(fv, fp, Reporters)
 			case "by_state":
@@ -716,9 +717,6 @@ func (d *decoder) evidence(n *yaml.Node, path string) []Evidence {
 				e.Counterpart = d.iso3(fv, fp)
 			case "figures":
 				e.Figures = d.figures(fv, fp)
-			case "date_precision":
-				e.DatePrecision = d.oneOf(fv, fp, DatePrecisions)
-				precisionNode = fv
 			case "quote":
 				e.Quote = d.prose(fv, fp)
 			case "added_by":
@@ -732,13 +730,11 @@ func (d *decoder) evidence(n *yaml.Node, path string) []Evidence {
 			}
 			return true
 		})
-		if precisionNode != nil && e.Date != "" {
-			switch {
-			case e.DatePrecision == "month" && !strings.HasSuffix(e.Date, "-01"):
-				d.fail(precisionNode, join(p, "date_precision"), "with precision month the date is the first day of the month, got %s", e.Date)
-			case e.DatePrecision == "year" && !strings.HasSuffix(e.Date, "-01-01"):
-				d.fail(precisionNode, join(p, "date_precision"), "with precision year the date is 1 January, got %s", e.Date)
-			}
+		switch {
+		case e.DatePrecision == "month" && !strings.HasSuffix(e.Date, "-01"):
+			d.fail(v, join(p, "date_precision"), "month: a date known to the month is written as its first day (YYYY-MM-01), got %s", e.Date)
+		case e.DatePrecision == "year" && !strings.HasSuffix(e.Date, "-01-01"):
+			d.fail(v, join(p, "date_precision"), "year: a date known to the year is written as YYYY-01-01, got %s", e.Date)
 		}
 		if e.Category == "torture" && e.ReportedBy == "" && v.Kind == yaml.MappingNode {
 			d.fail(v, join(p, "reported_by"), "required for category torture (who reported it decides whether it counts)")

@@ -77,10 +77,10 @@ func JSONSchema() ([]byte, error) {
 	})
 	evidence := object([]string{"id", "date", "category", "summary", "source"}, with(provenance, obj{
 		"id": obj{"type": "string", "pattern": evidenceID.String()}, "date": date, "category": enum(EvidenceCategories),
-		"summary": str, "summary_de": str, "reported_by": enum(Reporters), "by_state": obj{"type": "boolean"},
-		"counterpart":    obj{"type": "string", "pattern": "^[A-Z]{3}$"},
-		"figures":        object(nil, figures, nil),
-		"date_precision": enum(DatePrecisions), "quote": str, "added_by": str, "added_on": date, "approved_by": str,
+		"summary": str, "summary_de": str, "date_precision": enum(DatePrecisions), "reported_by": enum(Reporters), "by_state": obj{"type": "boolean"},
+		"counterpart": obj{"type": "string", "pattern": "^[A-Z]{3}$"},
+		"figures":     object(nil, figures, nil),
+		"quote": str, "added_by": str, "added_on": date, "approved_by": str,
 	}), obj{
 		"if":   obj{"properties": obj{"category": obj{"const": "torture"}}},
 		"then": obj{"required": []string{"reported_by"}},

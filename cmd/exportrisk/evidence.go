@@ -340,7 +340,7 @@ func evidenceCheck(c *cli.Context) error {
 		if err != nil {
 			return withCode(exitCheckFailed, fmt.Errorf("evidence check: %w", err))
 		}
-		fmt.Fprintf(&out, "proposals: %d waiting for approval; event log: %s, chain intact\n", len(pending), present.Count("en", len(events), "event"))
+		fmt.Fprintf(&out, "proposals: %d waiting for approval; event log: %s, chain intact\n", len(pending), present.Count("en", len(events), "log_event"))
 	}
 	_, err = c.App.Writer.Write(out.Bytes())
 	return err

@@ -141,9 +141,10 @@ var plurals = map[string][2]pair{
 	"coup_attempt":       {{"coup attempt", "coup attempts"}, {"Putschversuch", "Putschversuche"}},
 	"neighbour":          {{"neighbouring country", "neighbouring countries"}, {"Nachbarland", "Nachbarländer"}},
 	"reason":             {{"reason", "reasons"}, {"Grund", "Gründe"}},
+	"event":              {{"documented event", "documented events"}, {"belegtes Ereignis", "belegte Ereignisse"}},
 	"bundle":             {{"bundle", "bundles"}, {"Datensatz", "Datensätze"}},
 	"evidence_item":      {{"item", "items"}, {"Beleg", "Belege"}},
-	"event":              {{"event", "events"}, {"Ereignis", "Ereignisse"}},
+	"log_event":          {{"event", "events"}, {"Ereignis", "Ereignisse"}},
 }
 
 // Noun returns the counted noun key in the form for n: one for n == 1, else other (both

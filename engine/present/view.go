@@ -249,7 +249,7 @@ func (p *Presenter) reason(r *engine.Reason, lang string, unknown map[string]boo
 }
 
 func (p *Presenter) value(lang string, v engine.IndicatorValue) Value {
-	out := Value{ID: v.ID, Name: p.Name(lang, v.ID), Value: p.Value(lang, v), Note: Note(v.Note), Source: Cite(v.Provenance)}
+	out := Value{ID: v.ID, Name: p.ValueName(lang, v.ID), Value: p.Value(lang, v), Note: Note(v.Note), Source: Cite(v.Provenance)}
 	if v.Ref != "" {
 		out.ID = v.Ref
 	}

@@ -12,7 +12,6 @@
 //	items:
 //	  - id: egy-2023-11-24-torture
 //	    date: 2023-11-24
-//	    date_precision: day
 //	    category: torture
 //	    reported_by: un_body
 //	    summary: "..."
@@ -302,11 +301,11 @@ var (
 
 // ParseDate reads a finding's date as a person gives it, YYYY-MM-DD, YYYY-MM (the month
 // only) or YYYY (the year only), into the register's date (the first day of the month or
-// year) and its precision.
+// year) and its precision ("" for a full date, "month", "year").
 func ParseDate(s string) (date, precision string, err error) {
 	switch {
 	case dayDate.MatchString(s):
-		date, precision = s, "day"
+		date = s // a full date: no precision
 	case monthDate.MatchString(s):
 		date, precision = s+"-01", "month"
 	case yearDate.MatchString(s):

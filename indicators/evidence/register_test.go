@@ -60,7 +60,7 @@ func TestParseProblems(t *testing.T) {
 		},
 		"month precision not on the first": {
 			text: header + strings.Replace(item, "    category:", "    date_precision: month\n    category:", 1),
-			want: []string{"EGY.yaml:6: items[0].date_precision: with precision month the date is the first day of the month, got 2023-11-24"},
+			want: []string{"EGY.yaml:4: items[0].date_precision: month: a date known to the month is written as its first day (YYYY-MM-01), got 2023-11-24"},
 		},
 		"duplicate id": {
 			text: header + item + strings.Replace(item, "example.org/cat", "example.org/other", 1),
