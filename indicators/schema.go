@@ -80,7 +80,7 @@ func JSONSchema() ([]byte, error) {
 		"summary": str, "summary_de": str, "date_precision": enum(DatePrecisions), "reported_by": enum(Reporters), "by_state": obj{"type": "boolean"},
 		"counterpart": obj{"type": "string", "pattern": "^[A-Z]{3}$"},
 		"figures":     object(nil, figures, nil),
-		"quote": str, "added_by": str, "added_on": date, "approved_by": str,
+		"quote":       str, "added_by": str, "added_on": date, "approved_by": str,
 	}), obj{
 		"if":   obj{"properties": obj{"category": obj{"const": "torture"}}},
 		"then": obj{"required": []string{"reported_by"}},
