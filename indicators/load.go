@@ -498,7 +498,10 @@ func (d *decoder) registerRef(n *yaml.Node, path string, evidence []Evidence) *R
 func DecodeEvidence(n *yaml.Node, path string, notAfter time.Time, limitName string) ([]Evidence, []Problem) {
 	d := &decoder{asOf: notAfter, asOfName: limitName}
 	items := d.evidence(n, path)
-	return items, d.listed()
+	if d.omitted > 0 {
+		return items, append(d.problems, Problem{Message: fmt.Sprintf("%d more problems not listed (at most %d are)", d.omitted, MaxProblems)})
+	}
+	return items, d.problems
 }
 
 func (d *decoder) country(n *yaml.Node, path string) Country {
