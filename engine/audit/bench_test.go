@@ -105,7 +105,7 @@ func BenchmarkAppend(b *testing.B) {
 				b.StopTimer()
 				b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "appends/s")
 				if rep := mustVerify(b, s); !rep.OK() || rep.Records != int64(n) {
-					b.Fatalf("after the benchmark: %+v %v", rep, rep.Problem)
+					b.Fatalf("after the benchmark: %+v %v", rep, rep.Problem())
 				}
 			})
 		}
