@@ -82,7 +82,7 @@ func NewSigner(private string) (*Signer, error) {
 		return nil, fmt.Errorf("log signing key: %w", err)
 	}
 	// PRIVATE+KEY+<name>+<hash>+<base64(algorithm || seed)>
-	fields := strings.Split(private, "+")
+	fields := strings.SplitN(private, "+", 5) // the base64 may hold '+' too
 	key, err := base64.StdEncoding.DecodeString(fields[len(fields)-1])
 	if err != nil || len(key) != 1+ed25519.SeedSize {
 		return nil, errors.New("log signing key: not an Ed25519 key")
