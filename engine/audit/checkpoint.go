@@ -198,6 +198,9 @@ func CheckConsistent(ctx context.Context, s Store, from, to Checkpoint) error {
 	if to.Size < from.Size {
 		return fmt.Errorf("the tree has %d records, fewer than the %d of the checkpoint: records were removed", to.Size, from.Size)
 	}
+	if from.Size == 0 { // every tree extends the empty one
+		return nil
+	}
 	proof, err := tlog.ProveTree(to.Size, from.Size, storeHashes{ctx, s})
 	if err != nil {
 		return fmt.Errorf("consistency proof from size %d to %d: %w", from.Size, to.Size, err)
@@ -235,6 +238,24 @@ func WitnessCheckpoints(dir string) ([]string, error) {
 		return nil, fmt.Errorf("checkpoint directory %s: %w: no checkpoint-* file", dir, fs.ErrNotExist)
 	}
 	sort.Strings(out)
+	return out, nil
+}
+
+// WitnessSources reads every checkpoint of a witness directory for Verify (with the
+// directory's tiles); none is an error wrapping fs.ErrNotExist.
+func WitnessSources(dir string) ([]CheckpointSource, error) {
+	files, err := WitnessCheckpoints(dir)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]CheckpointSource, len(files))
+	for i, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("checkpoint %s: %w", f, err)
+		}
+		out[i] = CheckpointSource{Source: f, Signed: b, TileDir: dir}
+	}
 	return out, nil
 }
 

@@ -224,7 +224,11 @@ func Verify(ctx context.Context, s Store, opts VerifyOptions) (*VerifyReport, er
 	if rep.Root, err = tlog.TreeHash(tree.size, tree.hashes); err != nil {
 		return nil, fmt.Errorf("audit store %s: verify: %w", s.Location(), err)
 	}
-	storedHashes, err := verifyStoredTree(ctx, s, &tree, ids, add)
+	broken := map[int64]bool{}
+	for _, p := range rep.Problems {
+		broken[p.Seq] = true
+	}
+	storedHashes, err := verifyStoredTree(ctx, s, &tree, ids, broken, add)
 	if err != nil {
 		return nil, err
 	}
@@ -373,9 +377,11 @@ func explainLink(ctx context.Context, s Store, p *Problem, prevHash string) erro
 }
 
 // verifyStoredTree compares the tree hashes the store keeps with those computed from
-// the records.
-func verifyStoredTree(ctx context.Context, s Store, tree *memTree, ids []string, add func(*Problem)) (int64, error) {
-	var stored, all int64
+// the records; it reports the records whose stored leaf differs (unless broken has them
+// already) and inner hashes that differ though no leaf does. It returns how many
+// hashes the store keeps.
+func verifyStoredTree(ctx context.Context, s Store, tree *memTree, ids []string, broken map[int64]bool, add func(*Problem)) (int64, error) {
+	var stored, all, leaves int64
 	var other []int64
 	err := s.WalkHashes(ctx, func(index int64, h tlog.Hash) error {
 		all++
@@ -387,8 +393,11 @@ func verifyStoredTree(ctx context.Context, s Store, tree *memTree, ids []string,
 			return nil
 		}
 		level, n := tlog.SplitStoredHashIndex(index)
-		if level == 0 && idAt(ids, n+1) == "" {
-			return nil // a removed record, reported as missing
+		if level == 0 {
+			leaves++
+		}
+		if level == 0 && (idAt(ids, n+1) == "" || broken[n+1]) {
+			return nil // a removed or changed record, reported already
 		}
 		if level == 0 {
 			add(&Problem{Seq: n + 1, DecisionID: idAt(ids, n+1), Kind: Tree,
@@ -405,7 +414,7 @@ func verifyStoredTree(ctx context.Context, s Store, tree *memTree, ids []string,
 		add(&Problem{Kind: Tree, Detail: fmt.Sprintf("the store keeps %d of the %d Merkle tree hashes of its %d records: tree hashes were removed",
 			stored, len(tree.hashes), tree.size)})
 	}
-	if len(other) > 0 {
+	if len(other) > 0 && leaves == 0 {
 		add(&Problem{Kind: Tree, Detail: fmt.Sprintf("%d inner hash(es) of the stored Merkle tree are not those of the records (first at index %d)", len(other), other[0])})
 	}
 	return all, nil
@@ -431,10 +440,15 @@ func verifyCheckpoint(c CheckpointSource, key note.Verifier, tree *memTree, root
 		return fail("it signs a log of %d records; the log now has %d: records %d..%d were removed or the head rewound",
 			cp.Size, tree.size, tree.size+1, cp.Size)
 	}
-	proof, err := tlog.ProveTree(tree.size, cp.Size, tree.hashes)
-	if err == nil {
-		err = tlog.CheckTree(proof, tree.size, root, cp.Size, cp.Root)
+	var err2 error
+	if cp.Size > 0 { // every tree extends the empty one
+		var proof tlog.TreeProof
+		proof, err2 = tlog.ProveTree(tree.size, cp.Size, tree.hashes)
+		if err2 == nil {
+			err2 = tlog.CheckTree(proof, tree.size, root, cp.Size, cp.Root)
+		}
 	}
+	err = err2
 	if err != nil {
 		named := namedChanged(c, cp, tree, ids, add)
 		if named == 0 {

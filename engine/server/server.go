@@ -41,6 +41,10 @@ type Config struct {
 	Store         audit.Store         // where decisions are recorded; the caller closes it after Run
 	EngineVersion string              // recorded with every decision
 	Tokens        []Token             // who may do what; at least one
+	// Checkpointer signs the audit log's checkpoints (GET /v1/audit/checkpoint, the
+	// proofs of GET /v1/decisions/{id}/proof); nil if no log key is configured. The
+	// caller runs it.
+	Checkpointer *audit.Checkpointer
 
 	MaxBodyBytes  int64         // largest request body; DefaultMaxBodyBytes if 0
 	SessionTTL    time.Duration // how long a browser session lasts; DefaultSessionTTL if 0
@@ -133,6 +137,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		sessions: newSessions(cfg.SessionTTL),
 		metrics:  newMetrics(),
 		pages:    pages,
+	}
+	if cfg.Checkpointer != nil {
+		s.recorder.Appended = cfg.Checkpointer.Appended
 	}
 	s.tokens.Store(tokens)
 	if err := s.setEngine(ctx, cfg.Engine); err != nil {
