@@ -302,6 +302,9 @@ func auditListCommand() *cli.Command {
 				if err != nil {
 					return err
 				}
+				if err := audit.CheckSummaries(c.Context, s, list); err != nil {
+					return err
+				}
 				var out bytes.Buffer
 				if format == "json" {
 					if err := writeJSON(&out, list); err != nil {
@@ -324,12 +327,20 @@ func writeList(w io.Writer, list []audit.Summary) {
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "SEQ\tDECISION ID\tRECORDED (UTC)\tCOUNTRY\tAS OF\tOVERALL\tREQUESTER\tCASE")
+	failing := 0
 	for _, s := range list {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.Seq, s.DecisionID, shortTime(s.Timestamp), s.Country, s.AsOf,
-			dash(s.Overall), s.Requester, dash(s.CaseRef))
+		mark := ""
+		if len(s.Problems) > 0 {
+			mark, failing = "\tFAILS ITS HASH", failing+1
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s%s\n", s.Seq, s.DecisionID, shortTime(s.Timestamp), s.Country, s.AsOf,
+			dash(s.Overall), s.Requester, dash(s.CaseRef), mark)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "%d decision(s)\n", len(list))
+	if failing > 0 {
+		fmt.Fprintf(w, "WARNING: %d decision(s) fail their own check and may have been altered; run exportrisk audit verify.\n", failing)
+	}
 }
 
 // shortTime writes a record time to the second, for listings.
@@ -401,6 +412,14 @@ func writeRecord(ctx context.Context, w io.Writer, s audit.Store, r *audit.Recor
 	if p, err := s.Policies(ctx, r.PolicyRevision); err == nil {
 		files = fmt.Sprintf("%d files archived", len(p))
 	}
+	problems, err := audit.RecordProblems(ctx, s, r)
+	if err != nil {
+		return err
+	}
+	integrity := "intact (content matches its hash, documents their digests, the tree its leaf)"
+	if len(problems) > 0 {
+		integrity = "FAILS ITS CHECK, may have been altered: " + strings.Join(problems, "; ")
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, kv := range [][2]string{
 		{"Decision", r.DecisionID},
@@ -416,6 +435,7 @@ func writeRecord(ctx context.Context, w io.Writer, s audit.Store, r *audit.Recor
 		{"Evaluated", r.EvalTime},
 		{"Prev hash", r.PrevHash},
 		{"Hash", r.Hash},
+		{"Integrity", integrity},
 	} {
 		fmt.Fprintf(tw, "%s\t%s\n", kv[0], kv[1])
 	}

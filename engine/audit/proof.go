@@ -141,3 +141,22 @@ func RecordProblems(ctx context.Context, s Store, r *RecordV1) ([]string, error)
 	}
 	return out, nil
 }
+
+// CheckSummaries sets the Problems of each summary from RecordProblems.
+func CheckSummaries(ctx context.Context, s Store, list []Summary) error {
+	for i := range list {
+		var rec *RecordV1
+		seq := list[i].Seq
+		err := s.Walk(ctx, Filter{FromSeq: seq, ToSeq: seq, Light: true}, func(r *RecordV1) error { rec = r; return nil })
+		if err != nil {
+			return err
+		}
+		if rec == nil {
+			continue
+		}
+		if list[i].Problems, err = RecordProblems(ctx, s, rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}

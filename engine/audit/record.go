@@ -362,6 +362,9 @@ type Summary struct {
 	PolicyRevision string `json:"policy_revision"`
 	EngineVersion  string `json:"engine_version"`
 	Hash           string `json:"hash"`
+	// Problems, filled by CheckSummaries, say why the record fails its own check
+	// (RecordProblems); empty if it passes.
+	Problems []string `json:"problems,omitempty"`
 }
 
 // Summary returns the record's summary.
