@@ -183,5 +183,9 @@ func TestMain(m *testing.M) {
 	}
 	// Keep "audit store migrated" out of test and benchmark output.
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
-	os.Exit(m.Run())
+	code := m.Run()
+	for _, c := range cleanups {
+		c()
+	}
+	os.Exit(code)
 }

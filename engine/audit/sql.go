@@ -22,12 +22,14 @@ const selectRecords = `SELECT r.seq, r.record_version, r.decision_id, r.timestam
 	FROM records r LEFT JOIN documents i ON i.digest = r.input_digest LEFT JOIN documents o ON o.digest = r.result_digest`
 
 // selectLight is selectRecords reading the documents only of version 1 records, whose
-// hash covers their bytes (Filter.Light).
+// hash covers their bytes (Filter.Light); the CASE runs the lookups only for those.
 const selectLight = `SELECT r.seq, r.record_version, r.decision_id, r.timestamp, r.requester, r.case_ref,
-	r.country, r.as_of, r.overall, r.verdicts, coalesce(i.content, ''), r.input_digest, r.policy_revision,
-	r.engine_version, r.eval_time, coalesce(o.content, ''), r.result_digest, r.prev_hash, r.hash
-	FROM records r LEFT JOIN documents i ON r.record_version = 1 AND i.digest = r.input_digest
-	LEFT JOIN documents o ON r.record_version = 1 AND o.digest = r.result_digest`
+	r.country, r.as_of, r.overall, r.verdicts,
+	CASE WHEN r.record_version = 1 THEN coalesce((SELECT content FROM documents WHERE digest = r.input_digest), '') ELSE '' END,
+	r.input_digest, r.policy_revision, r.engine_version, r.eval_time,
+	CASE WHEN r.record_version = 1 THEN coalesce((SELECT content FROM documents WHERE digest = r.result_digest), '') ELSE '' END,
+	r.result_digest, r.prev_hash, r.hash
+	FROM records r`
 
 // summaryColumns are the columns scanSummary reads.
 const summaryColumns = `seq, decision_id, timestamp, requester, case_ref, country, as_of, overall, verdicts,

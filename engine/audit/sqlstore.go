@@ -356,7 +356,7 @@ func (s *sqlStore) Walk(ctx context.Context, f Filter, fn func(*RecordV1) error)
 
 // WalkDocuments implements Store.
 func (s *sqlStore) WalkDocuments(ctx context.Context, fn func(digest string, content []byte) error) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT digest, content FROM documents ORDER BY digest`)
+	rows, err := s.db.QueryContext(ctx, `SELECT digest, content FROM documents`)
 	if err != nil {
 		return s.d.wrap("read documents", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"sync"
 
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -146,7 +147,12 @@ func Verify(ctx context.Context, s Store, opts VerifyOptions) (*VerifyReport, er
 		uses    = map[string][]int64{}  // document digest -> the records that have it
 		revUses = map[string][]int64{}  // policy revision -> the records decided under it
 	)
+	// The documents and the stored tree are read meanwhile, on other connections, in
+	// read transactions begun once the records' one has (so they hold every document
+	// and tree hash of the records walked).
+	side := &sideReads{}
 	err = s.Walk(ctx, Filter{Light: true}, func(r *RecordV1) error {
+		side.start(ctx, s)
 		uses[r.InputDigest] = append(uses[r.InputDigest], r.Seq)
 		if r.ResultDigest != r.InputDigest {
 			uses[r.ResultDigest] = append(uses[r.ResultDigest], r.Seq)
@@ -183,16 +189,12 @@ func Verify(ctx context.Context, s Store, opts VerifyOptions) (*VerifyReport, er
 			return nil, err
 		}
 	}
-	// Documents and policies after the records: those of records appended meanwhile
-	// are there too.
-	docs := map[string]bool{} // digest -> intact
-	err = s.WalkDocuments(ctx, func(digest string, content []byte) error {
-		docs[digest] = indicators.Digest(content) == digest
-		return nil
-	})
-	if err != nil {
-		return nil, err
+	side.start(ctx, s)
+	side.wg.Wait()
+	if side.err != nil {
+		return nil, side.err
 	}
+	docs := side.docs
 	rep.Documents = len(docs)
 	for d, seqs := range uses {
 		intact, ok := docs[d]
@@ -228,10 +230,7 @@ func Verify(ctx context.Context, s Store, opts VerifyOptions) (*VerifyReport, er
 	for _, p := range rep.Problems {
 		broken[p.Seq] = true
 	}
-	storedHashes, err := verifyStoredTree(ctx, s, &tree, ids, broken, add)
-	if err != nil {
-		return nil, err
-	}
+	storedHashes := verifyStoredTree(side.hashes, &tree, ids, broken, add)
 	// The head again: records appended during the walks moved it on.
 	if h2, err := s.Head(ctx); err != nil {
 		return nil, err
@@ -380,24 +379,24 @@ func explainLink(ctx context.Context, s Store, p *Problem, prevHash string) erro
 // the records; it reports the records whose stored leaf differs (unless broken has them
 // already) and inner hashes that differ though no leaf does. It returns how many
 // hashes the store keeps.
-func verifyStoredTree(ctx context.Context, s Store, tree *memTree, ids []string, broken map[int64]bool, add func(*Problem)) (int64, error) {
-	var stored, all, leaves int64
+func verifyStoredTree(hashes []indexedHash, tree *memTree, ids []string, broken map[int64]bool, add func(*Problem)) int64 {
+	var stored, leaves int64
 	var other []int64
-	err := s.WalkHashes(ctx, func(index int64, h tlog.Hash) error {
-		all++
+	for _, ih := range hashes {
+		index, h := ih.index, ih.hash
 		if index >= int64(len(tree.hashes)) {
-			return nil // past the records walked
+			continue // past the records walked
 		}
 		stored++
 		if h == tree.hashes[index] {
-			return nil
+			continue
 		}
 		level, n := tlog.SplitStoredHashIndex(index)
 		if level == 0 {
 			leaves++
 		}
 		if level == 0 && (idAt(ids, n+1) == "" || broken[n+1]) {
-			return nil // a removed or changed record, reported already
+			continue // a removed or changed record, reported already
 		}
 		if level == 0 {
 			add(&Problem{Seq: n + 1, DecisionID: idAt(ids, n+1), Kind: Tree,
@@ -405,10 +404,6 @@ func verifyStoredTree(ctx context.Context, s Store, tree *memTree, ids []string,
 		} else {
 			other = append(other, index)
 		}
-		return nil
-	})
-	if err != nil {
-		return 0, err
 	}
 	if stored < int64(len(tree.hashes)) {
 		add(&Problem{Kind: Tree, Detail: fmt.Sprintf("the store keeps %d of the %d Merkle tree hashes of its %d records: tree hashes were removed",
@@ -417,7 +412,59 @@ func verifyStoredTree(ctx context.Context, s Store, tree *memTree, ids []string,
 	if len(other) > 0 && leaves == 0 {
 		add(&Problem{Kind: Tree, Detail: fmt.Sprintf("%d inner hash(es) of the stored Merkle tree are not those of the records (first at index %d)", len(other), other[0])})
 	}
-	return all, nil
+	return int64(len(hashes))
+}
+
+// indexedHash is a stored tree hash and its index.
+type indexedHash struct {
+	index int64
+	hash  tlog.Hash
+}
+
+// sideReads reads every document (checking it against its digest) and every stored
+// tree hash, concurrently with the records.
+type sideReads struct {
+	once   sync.Once
+	wg     sync.WaitGroup
+	docs   map[string]bool // digest -> intact
+	hashes []indexedHash
+	err    error
+	mu     sync.Mutex
+}
+
+func (sr *sideReads) start(ctx context.Context, s Store) {
+	sr.once.Do(func() {
+		sr.wg.Add(2)
+		fail := func(err error) {
+			sr.mu.Lock()
+			if sr.err == nil {
+				sr.err = err
+			}
+			sr.mu.Unlock()
+		}
+		go func() {
+			defer sr.wg.Done()
+			docs := map[string]bool{}
+			fail2 := s.WalkDocuments(ctx, func(digest string, content []byte) error {
+				docs[digest] = indicators.Digest(content) == digest
+				return nil
+			})
+			if fail2 != nil {
+				fail(fail2)
+			}
+			sr.docs = docs
+		}()
+		go func() {
+			defer sr.wg.Done()
+			err := s.WalkHashes(ctx, func(index int64, h tlog.Hash) error {
+				sr.hashes = append(sr.hashes, indexedHash{index, h})
+				return nil
+			})
+			if err != nil {
+				fail(err)
+			}
+		}()
+	})
 }
 
 // verifyCheckpoint checks one checkpoint against the tree computed from the records.
