@@ -503,7 +503,7 @@ tree the records give. Exit status 5 if anything is wrong.`,
 // writeVerify writes a verify report as text.
 func writeVerify(w io.Writer, loc string, rep *audit.VerifyReport, elapsed time.Duration) {
 	rate := ""
-	if secs := elapsed.Seconds(); secs > 0 && rep.Records > 0 {
+	if secs := elapsed.Seconds(); secs > 0 && rep.Records >= 10_000 {
 		rate = fmt.Sprintf(", %.0f records/s", float64(rep.Records)/secs)
 	}
 	fmt.Fprintf(w, "%d record(s), %d document(s), %d policy revision(s) with %d file(s) in %s checked in %s%s.\n",

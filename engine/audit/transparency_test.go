@@ -255,7 +255,7 @@ func TestAttacks(t *testing.T) {
 				// ...with it, the rewritten record is named.
 				rep := verifyWith(t, s, key, cp)
 				if rep.OK() || rep.Problem().Seq != 3 || rep.Problem().DecisionID != recs[2].DecisionID ||
-					!strings.Contains(rep.Problem().Detail, "not the record checkpoint") {
+					!strings.Contains(rep.Problem().Detail, "its leaf is not the one checkpoint") {
 					t.Fatalf("got %v", rep.Problems)
 				}
 				if !hasProblem(rep, CheckpointKind, 0, "the first 8 records are not those it signed") {

@@ -497,11 +497,11 @@ func verifyCheckpoint(c CheckpointSource, key note.Verifier, tree *memTree, root
 	}
 	err = err2
 	if err != nil {
-		named := namedChanged(c, cp, tree, ids, add)
+		named, firstNamed := namedChanged(c, cp, tree, ids, add)
 		if named == 0 {
 			return fail("the first %d records are not those it signed (consistency proof: %v): records were changed, removed or reordered; without the checkpoint's tiles the records cannot be named", cp.Size, err)
 		}
-		return fail("the first %d records are not those it signed (consistency proof: %v): %d record(s) changed since", cp.Size, err, named)
+		return fail("the first %d records are not those it signed (consistency proof: %v): %d record(s) differ, the first at seq %d", cp.Size, err, named, firstNamed)
 	}
 	res.OK = true
 	return res
@@ -509,10 +509,10 @@ func verifyCheckpoint(c CheckpointSource, key note.Verifier, tree *memTree, root
 
 // namedChanged compares the leaves of the first records with those the checkpoint's
 // tiles hold (authenticated by the checkpoint's root) and reports each record that
-// differs; it returns how many, 0 if the tiles are not available.
-func namedChanged(c CheckpointSource, cp Checkpoint, tree *memTree, ids []string, add func(*Problem)) int {
+// differs; it returns how many and the first seq, 0 if the tiles are not available.
+func namedChanged(c CheckpointSource, cp Checkpoint, tree *memTree, ids []string, add func(*Problem)) (int, int64) {
 	if c.TileDir == "" || cp.Size == 0 {
-		return 0
+		return 0, 0
 	}
 	n := min(cp.Size, tree.size)
 	idx := make([]int64, n)
@@ -521,15 +521,18 @@ func namedChanged(c CheckpointSource, cp Checkpoint, tree *memTree, ids []string
 	}
 	signed, err := tlog.TileHashReader(tlog.Tree{N: cp.Size, Hash: cp.Root}, dirTiles{c.TileDir}).ReadHashes(idx)
 	if err != nil {
-		return 0
+		return 0, 0
 	}
-	named := 0
+	named, first := 0, int64(0)
 	for i, x := range idx {
 		if signed[i] != tree.hashes[x] {
+			if named == 0 {
+				first = int64(i) + 1
+			}
 			named++
 			add(&Problem{Seq: int64(i) + 1, DecisionID: ids[i], Kind: Changed,
-				Detail: fmt.Sprintf("it is not the record checkpoint %s signed (size %d): its content was rewritten", c.Source, cp.Size)})
+				Detail: fmt.Sprintf("its leaf is not the one checkpoint %s (size %d) signed: the record, or the hash chain before it, was rewritten", c.Source, cp.Size)})
 		}
 	}
-	return named
+	return named, first
 }
