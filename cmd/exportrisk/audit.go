@@ -514,7 +514,12 @@ func writeVerify(w io.Writer, loc string, rep *audit.VerifyReport, elapsed time.
 		if !cp.OK {
 			status = "NOT CONSISTENT (see below)"
 		}
-		fmt.Fprintf(w, "Checkpoint %s (%d records): %s\n", cp.Source, cp.Size, status)
+		if cp.Size > 0 || cp.OK {
+			status = fmt.Sprintf(" (%d records): %s", cp.Size, status)
+		} else {
+			status = ": " + status
+		}
+		fmt.Fprintf(w, "Checkpoint %s%s\n", cp.Source, status)
 	}
 	if len(rep.Checkpoints) == 0 {
 		fmt.Fprintln(w, "No checkpoint checked: without one, a rewrite that recomputed every hash cannot be detected.")

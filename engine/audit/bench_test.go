@@ -5,8 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -68,7 +68,11 @@ func BenchmarkAppend(b *testing.B) {
 			b.Run(rc.name+"/"+mode, func(b *testing.B) {
 				ctx := context.Background()
 				s := openSQLite(b, filepath.Join(b.TempDir(), "audit.db"))
-				if err := s.ArchivePolicies(ctx, rc.rec.PolicyRevision, map[string][]byte{"p.rego": []byte("package p\n")}); err != nil {
+				files := testPolicies
+				if rc.rec.PolicyRevision != testRevision {
+					files = embeddedEngine(b).Policies().Files
+				}
+				if err := s.ArchivePolicies(ctx, rc.rec.PolicyRevision, files); err != nil {
 					b.Fatal(err)
 				}
 				n := b.N
