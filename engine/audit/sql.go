@@ -52,23 +52,16 @@ func recordArgs(r *RecordV1) []any {
 
 type scanner interface{ Scan(dest ...any) error }
 
-// scanRecord reads a row of selectRecords. Text is read as bytes so that whatever the
-// store holds reaches Verify unchanged.
+// scanRecord reads a row of selectRecords, every value exactly as stored.
 func scanRecord(row scanner) (*RecordV1, error) {
-	var (
-		r                                                         RecordV1
-		id, ts, req, cr, country, asOf, overall, verdicts, digest []byte
-		rev, ev, et, prev, hash, input, result, rdigest           []byte
-	)
-	if err := row.Scan(&r.Seq, &r.RecordVersion, &id, &ts, &req, &cr, &country, &asOf, &overall, &verdicts,
-		&input, &digest, &rev, &ev, &et, &result, &rdigest, &prev, &hash); err != nil {
+	var r RecordV1
+	var input, result []byte // Scan stores copies
+	if err := row.Scan(&r.Seq, &r.RecordVersion, &r.DecisionID, &r.Timestamp, &r.Requester, &r.CaseRef, &r.Country,
+		&r.AsOf, &r.Overall, &r.Verdicts, &input, &r.InputDigest, &r.PolicyRevision, &r.EngineVersion, &r.EvalTime,
+		&result, &r.ResultDigest, &r.PrevHash, &r.Hash); err != nil {
 		return nil, err
 	}
-	r.DecisionID, r.Timestamp, r.Requester, r.CaseRef = string(id), string(ts), string(req), string(cr)
-	r.Country, r.AsOf, r.Overall, r.Verdicts = string(country), string(asOf), string(overall), string(verdicts)
-	r.Input, r.InputDigest, r.PolicyRevision = slices.Clone(input), string(digest), string(rev)
-	r.EngineVersion, r.EvalTime, r.Result = string(ev), string(et), slices.Clone(result)
-	r.ResultDigest, r.PrevHash, r.Hash = string(rdigest), string(prev), string(hash)
+	r.Input, r.Result = input, result
 	return &r, nil
 }
 

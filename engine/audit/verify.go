@@ -144,20 +144,20 @@ func Verify(ctx context.Context, s Store, opts VerifyOptions) (*VerifyReport, er
 		prev    = Head{Hash: GenesisHash}
 		prevID  string
 		reorder = map[*Problem]string{} // reordered -> the hash of the record before it
-		uses    = map[string][]int64{}  // document digest -> the records that have it
-		revUses = map[string][]int64{}  // policy revision -> the records decided under it
+		seqs      []int64  // per record walked: its seq
+		digests   []string // per record: input digest, result digest
+		revisions []string // per record: its policy revision
 	)
 	// The documents and the stored tree are read meanwhile, on other connections, in
 	// read transactions begun once the records' one has (so they hold every document
 	// and tree hash of the records walked).
 	side := &sideReads{}
-	err = s.Walk(ctx, Filter{Light: true}, func(r *RecordV1) error {
-		side.start(ctx, s)
-		uses[r.InputDigest] = append(uses[r.InputDigest], r.Seq)
-		if r.ResultDigest != r.InputDigest {
-			uses[r.ResultDigest] = append(uses[r.ResultDigest], r.Seq)
-		}
-		revUses[r.PolicyRevision] = append(revUses[r.PolicyRevision], r.Seq)
+	// check checks one record, in seq order; it runs on its own goroutine, so that the
+	// hashing overlaps with reading the next rows.
+	check := func(r *RecordV1) error {
+		seqs = append(seqs, r.Seq)
+		digests = append(digests, r.InputDigest, r.ResultDigest)
+		revisions = append(revisions, r.PolicyRevision)
 		if p := checkLink(r, prev, prevID); p != nil {
 			add(p)
 			if p.Kind == Reordered {
@@ -180,8 +180,30 @@ func Verify(ctx context.Context, s Store, opts VerifyOptions) (*VerifyReport, er
 		rep.Records++
 		prev, prevID = Head{Seq: r.Seq, Hash: r.Hash}, r.DecisionID
 		return nil
+	}
+	queue := make(chan *RecordV1, 512)
+	checked := make(chan error, 1)
+	go func() {
+		var err error
+		for r := range queue {
+			if err == nil {
+				err = check(r)
+			}
+		}
+		checked <- err
+	}()
+	err = s.Walk(ctx, Filter{Light: true}, func(r *RecordV1) error {
+		side.start(ctx, s)
+		queue <- r
+		return nil
 	})
+	close(queue)
+	if cerr := <-checked; err == nil {
+		err = cerr
+	}
 	if err != nil {
+		side.start(ctx, s)
+		side.wg.Wait()
 		return nil, err
 	}
 	for p, prevHash := range reorder {
@@ -196,31 +218,29 @@ func Verify(ctx context.Context, s Store, opts VerifyOptions) (*VerifyReport, er
 	}
 	docs := side.docs
 	rep.Documents = len(docs)
-	for d, seqs := range uses {
+	for i, d := range digests {
 		intact, ok := docs[d]
-		if intact {
+		if intact || (i%2 == 1 && d == digests[i-1]) {
 			continue
 		}
 		detail := fmt.Sprintf("its document %s does not match its digest", d)
 		if !ok {
 			detail = fmt.Sprintf("its document %s is missing", d)
 		}
-		for _, seq := range seqs {
-			add(&Problem{Seq: seq, DecisionID: idAt(ids, seq), Kind: Changed, Detail: detail})
-		}
+		seq := seqs[i/2]
+		add(&Problem{Seq: seq, DecisionID: idAt(ids, seq), Kind: Changed, Detail: detail})
 	}
-	revisions, err := verifyPolicies(ctx, s, add)
+	archived, err := verifyPolicies(ctx, s, add)
 	if err != nil {
 		return nil, err
 	}
-	rep.Revisions = len(revisions)
-	for rev, n := range revisions {
+	rep.Revisions = len(archived)
+	for _, n := range archived {
 		rep.PolicyFiles += n
-		delete(revUses, rev)
 	}
-	for rev, seqs := range revUses {
-		for _, seq := range seqs {
-			add(&Problem{Seq: seq, DecisionID: idAt(ids, seq), Kind: Policy, Detail: fmt.Sprintf("its policy revision %s is not archived", rev)})
+	for i, rev := range revisions {
+		if _, ok := archived[rev]; !ok {
+			add(&Problem{Seq: seqs[i], DecisionID: idAt(ids, seqs[i]), Kind: Policy, Detail: fmt.Sprintf("its policy revision %s is not archived", rev)})
 		}
 	}
 	if rep.Root, err = tlog.TreeHash(tree.size, tree.hashes); err != nil {
