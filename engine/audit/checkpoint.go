@@ -198,17 +198,23 @@ func CheckConsistent(ctx context.Context, s Store, from, to Checkpoint) error {
 	if to.Size < from.Size {
 		return fmt.Errorf("the tree has %d records, fewer than the %d of the checkpoint: records were removed", to.Size, from.Size)
 	}
-	if from.Size == 0 { // every tree extends the empty one
-		return nil
-	}
-	proof, err := tlog.ProveTree(to.Size, from.Size, storeHashes{ctx, s})
-	if err != nil {
-		return fmt.Errorf("consistency proof from size %d to %d: %w", from.Size, to.Size, err)
-	}
-	if err := tlog.CheckTree(proof, to.Size, to.Root, from.Size, from.Root); err != nil {
+	if err := extends(storeHashes{ctx, s}, to.Size, to.Root, from); err != nil {
 		return fmt.Errorf("the first %d records are not those the checkpoint signed: %w", from.Size, err)
 	}
 	return nil
+}
+
+// extends checks with a tlog consistency proof that the tree of size records with root,
+// whose hashes r reads, extends the tree a checkpoint signs (size <= the tree's).
+func extends(r tlog.HashReader, size int64, root tlog.Hash, cp Checkpoint) error {
+	if cp.Size == 0 { // every tree extends the empty one
+		return nil
+	}
+	proof, err := tlog.ProveTree(size, cp.Size, r)
+	if err != nil {
+		return err
+	}
+	return tlog.CheckTree(proof, size, root, cp.Size, cp.Root)
 }
 
 // SignedCheckpoint is a signed checkpoint as read from a file.

@@ -507,16 +507,7 @@ func verifyCheckpoint(c CheckpointSource, key note.Verifier, tree *memTree, root
 		return fail("it signs a log of %d records; the log now has %d: records %d..%d were removed or the head rewound",
 			cp.Size, tree.size, tree.size+1, cp.Size)
 	}
-	var err2 error
-	if cp.Size > 0 { // every tree extends the empty one
-		var proof tlog.TreeProof
-		proof, err2 = tlog.ProveTree(tree.size, cp.Size, tree.hashes)
-		if err2 == nil {
-			err2 = tlog.CheckTree(proof, tree.size, root, cp.Size, cp.Root)
-		}
-	}
-	err = err2
-	if err != nil {
+	if err := extends(tree.hashes, tree.size, root, cp); err != nil {
 		named, firstNamed := namedChanged(c, cp, tree, ids, add)
 		if named == 0 {
 			return fail("the first %d records are not those it signed (consistency proof: %v): records were changed, removed or reordered; without the checkpoint's tiles the records cannot be named", cp.Size, err)
