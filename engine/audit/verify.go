@@ -139,14 +139,14 @@ func Verify(ctx context.Context, s Store, opts VerifyOptions) (*VerifyReport, er
 	add := func(p *Problem) { rep.Problems = append(rep.Problems, p) }
 
 	var (
-		tree    memTree
-		ids     []string // decision ids by seq-1
-		prev    = Head{Hash: GenesisHash}
-		prevID  string
-		reorder = map[*Problem]string{} // reordered -> the hash of the record before it
-		seqs      []int64  // per record walked: its seq
-		digests   []string // per record: input digest, result digest
-		revisions []string // per record: its policy revision
+		tree      memTree
+		ids       []string // decision ids by seq-1
+		prev      = Head{Hash: GenesisHash}
+		prevID    string
+		reorder   = map[*Problem]string{} // reordered -> the hash of the record before it
+		seqs      []int64                 // per record walked: its seq
+		digests   []string                // per record: input digest, result digest
+		revisions []string                // per record: its policy revision
 	)
 	// The documents and the stored tree are read meanwhile, on other connections, in
 	// read transactions begun once the records' one has (so they hold every document
