@@ -34,9 +34,6 @@ var testTokens = []Token{
 	{Name: "audrey", Role: RoleAuditor, SHA256: HashToken(auditorToken)},
 }
 
-// tokenOf is the token of each role.
-var tokenOf = map[Role]string{RoleOfficer: officerToken, RolePolicy: policyToken, RoleAuditor: auditorToken}
-
 var (
 	engineOnce sync.Once
 	sharedEng  *engine.Engine
@@ -72,15 +69,6 @@ func smallLibrary(t testing.TB) *indicators.Library {
 		m[p] = &fstest.MapFile{Data: b}
 	}
 	lib, err := indicators.OpenLibrary(m, "fixtures")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return lib
-}
-
-func fullLibrary(t testing.TB) *indicators.Library {
-	t.Helper()
-	lib, err := indicators.OpenLibrary(fixtures.FS, "fixtures")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"runtime/debug"
 	"strconv"
@@ -36,6 +37,9 @@ func (s *Server) routeTable() []route {
 		{"POST", "/v1/assessments", accessAssess, false, s.apiAssess},
 		{"GET", "/v1/countries", accessRead, false, s.apiCountries},
 		{"GET", "/v1/countries/{iso3}", accessRead, false, s.apiCountry},
+		{"GET", "/v1/countries/{iso3}/history", accessRead, false, s.apiCountryHistory},
+		{"GET", "/v1/world", accessRead, false, s.apiWorld},
+		{"GET", "/v1/diff", accessRead, false, s.apiDiff},
 		{"GET", "/v1/decisions", accessRead, false, s.apiDecisions},
 		{"GET", "/v1/decisions/{id}", accessRead, false, s.apiDecision},
 		{"POST", "/v1/decisions/{id}/replay", accessReplay, false, s.apiReplay},
@@ -146,6 +150,9 @@ func (s *Server) wrap(rt route) http.Handler {
 			h.Set("X-Frame-Options", "DENY")
 			h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 			rc.lang = s.lang(sw, r)
+			if s.origin != "" {
+				r = r.WithContext(context.WithValue(r.Context(), originKey{}, s.origin))
+			}
 		}
 		if s.draining.Load() && rt.access != public && rt.method == "POST" {
 			s.fail(sw, r, rc, rt.web, apiErr(http.StatusServiceUnavailable, CodeShuttingDown, "the server is shutting down; try again shortly"))

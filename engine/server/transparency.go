@@ -32,7 +32,7 @@ func (s *Server) apiCheckpoint(w http.ResponseWriter, r *http.Request, _ *reqCtx
 	if !ok {
 		var err error
 		if signed, _, err = cp.SignNow(r.Context()); err != nil {
-			writeError(w, storeError(err))
+			writeError(w, s.storeError(err))
 			return
 		}
 	}
@@ -60,12 +60,12 @@ func (s *Server) apiProof(w http.ResponseWriter, r *http.Request, _ *reqCtx) {
 	}
 	signed, _, err := cp.Covering(r.Context(), rec.Seq)
 	if err != nil {
-		writeError(w, storeError(err))
+		writeError(w, s.storeError(err))
 		return
 	}
 	proof, err := audit.Prove(r.Context(), s.cfg.Store, rec.DecisionID, signed, cp.Signer.Verifier())
 	if err != nil {
-		writeError(w, storeError(err))
+		writeError(w, s.storeError(err))
 		return
 	}
 	var buf bytes.Buffer
