@@ -158,6 +158,7 @@ var texts = map[string]engine.Text{
 	"country_iso":     {EN: "Country (ISO code)", DE: "Land (ISO-Code)"},
 	"older":           {EN: "Older decisions", DE: "Ältere Entscheidungen"},
 	"decisions_intro": {EN: "Newest first. Times are in UTC.", DE: "Neueste zuerst. Zeiten in UTC."},
+	"evidence_nav":    {EN: "Evidence register", DE: "Belegregister"}, // evidence.go
 }
 
 // dictionaries are texts by language.

@@ -48,6 +48,7 @@ type Config struct {
 	Store         audit.Store         // where decisions are recorded; the caller closes it after Run
 	EngineVersion string              // recorded with every decision
 	Tokens        []Token             // who may do what; at least one
+	Evidence      *EvidenceRegister   // the evidence register Library merges, and its four-eyes workflow; nil: none (evidence.go)
 	// Checkpointer signs the audit log's checkpoints (GET /v1/audit/checkpoint, the
 	// proofs of GET /v1/decisions/{id}/proof); nil if no log key is configured. The
 	// caller runs it.
