@@ -295,6 +295,7 @@ func TestReplayContract1(t *testing.T) {
 			t.Fatal(err)
 		}
 		r.Country, r.AsOf, r.Overall, r.Verdicts = Summarize(res)
+		r.ResultDigest = indicators.Digest(r.Result)
 	}
 	if err := s.Append(ctx, same, doctored); err != nil {
 		t.Fatal(err)
