@@ -1,6 +1,7 @@
 package indicators
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -13,9 +14,23 @@ import (
 // in which bundles are named ISO3-YYYY-MM-DD.yaml, .yml or .json (in any folder). Files
 // are parsed when asked for, so opening a library is cheap.
 type Library struct {
-	fsys  fs.FS
-	name  string
-	byISO map[string][]Entry // sorted by AsOf
+	fsys   fs.FS
+	name   string
+	byISO  map[string][]Entry // sorted by AsOf
+	merger Merger             // nil: bundles as the files hold them
+}
+
+// Merger adds to a bundle evidence kept outside the bundle files: the evidence register
+// (package indicators/evidence). It records in the bundle what it added.
+type Merger interface {
+	Merge(b *Bundle) error
+}
+
+// WithEvidence returns a library whose Load merges m into every bundle it loads.
+func (l *Library) WithEvidence(m Merger) *Library {
+	c := *l
+	c.merger = m
+	return &c
 }
 
 // Entry is one bundle file of a library.
@@ -92,8 +107,7 @@ func (l *Library) Find(iso3, asOf string) (Entry, error) {
 		return Entry{}, fmt.Errorf("as-of: want a date YYYY-MM-DD, got %q", asOf)
 	}
 	if today := now().UTC(); t.After(today.AddDate(0, 0, 1)) {
-		return Entry{}, fmt.Errorf("as-of %s is in the future (today is %s): no bundle can describe it, and the latest one would be read as if evidence up to then had been looked for",
-			asOf, today.Format(time.DateOnly))
+		return Entry{}, fmt.Errorf("as-of %s is in the future (today is %s): %w", asOf, today.Format(time.DateOnly), ErrFutureAsOf)
 	}
 	for i := len(es) - 1; i >= 0; i-- {
 		if es[i].AsOf <= asOf {
@@ -102,6 +116,9 @@ func (l *Library) Find(iso3, asOf string) (Entry, error) {
 	}
 	return Entry{}, fmt.Errorf("no bundle for %s dated on or before %s in %s (earliest: %s)", iso3, asOf, l.name, es[0].AsOf)
 }
+
+// ErrFutureAsOf is why Find refuses a date after today.
+var ErrFutureAsOf = errors.New("no bundle can describe it, and the latest one would be read as if evidence up to then had been looked for")
 
 // Load parses and validates a library entry; the bundle must match its file name.
 func (l *Library) Load(e Entry) (*Bundle, error) {
@@ -118,6 +135,11 @@ func (l *Library) Load(e Entry) (*Bundle, error) {
 		return nil, &ValidationError{File: name, Problems: []Problem{{
 			Message: fmt.Sprintf("file name says %s as of %s, content says %s as of %s", e.ISO3, e.AsOf, b.Country.ISO3, b.AsOf),
 		}}}
+	}
+	if l.merger != nil {
+		if err := l.merger.Merge(b); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
 	}
 	return b, nil
 }

@@ -25,6 +25,7 @@ type Config struct {
 	Format   string `mapstructure:"format"`    // output format; allowed values depend on the command
 	Policies string `mapstructure:"policies"`  // policy directory; empty = the embedded policies
 	Fixtures string `mapstructure:"fixtures"`  // bundle directory; empty = the embedded fixtures
+	Evidence string `mapstructure:"evidence"`  // evidence register directory (evidence.go); empty = the default
 	LogLevel string `mapstructure:"log-level"` // debug, info, warn, error
 
 	// PoliciesVerificationKey verifies the signature of a policy bundle (policy_bundle.go).
@@ -35,7 +36,7 @@ type Config struct {
 	Server    ServerConfig `mapstructure:"server"`    // exportrisk serve (serve.go)
 }
 
-var configKeys = []string{"lang", "format", "policies", "fixtures", "log-level", "requester", "audit.path", "audit.dsn",
+var configKeys = []string{"lang", "format", "policies", "fixtures", "evidence", "log-level", "requester", "audit.path", "audit.dsn",
 	"server.addr", "server.max_body_bytes", "server.read_timeout", "server.write_timeout", "server.idle_timeout",
 	"server.shutdown_timeout", "server.session_ttl", "server.secure_cookies", "server.access_log", "server.tokens",
 	"server.tokens_file", "server.public_url", "server.allow_policy_rollback", "policies_verification_key"}
@@ -45,6 +46,7 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("format", "table")
 	v.SetDefault("policies", "")
 	v.SetDefault("fixtures", "")
+	v.SetDefault("evidence", "")
 	v.SetDefault("log-level", "warn")
 	v.SetDefault("requester", defaultRequester())
 	v.SetDefault("audit.path", defaultAuditPath())
@@ -144,8 +146,8 @@ func similarSetting(key string) string {
 	return ""
 }
 
-// unknownKeys refuses keys of a YAML or JSON config file that are no setting, each as
-// file:line with, for a likely typo, the setting meant.
+// unknownKeys refuses keys of a YAML or JSON config file that are no setting or are given
+// twice, each as file:line with, for a likely typo, the setting meant.
 func unknownKeys(file string, data []byte) error {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -157,9 +159,15 @@ func unknownKeys(file string, data []byte) error {
 	var errs []error
 	var walk func(n *yaml.Node, prefix string)
 	walk = func(n *yaml.Node, prefix string) {
+		seen := map[string]int{}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, val := n.Content[i], n.Content[i+1]
 			key := prefix + k.Value
+			if first, dup := seen[k.Value]; dup {
+				errs = append(errs, fmt.Errorf("%s:%d: %s: duplicate key (first at line %d)", file, k.Line, key, first))
+				continue
+			}
+			seen[k.Value] = k.Line
 			if key == "audit" || key == "server" {
 				if val.Kind == yaml.MappingNode {
 					walk(val, key+".")

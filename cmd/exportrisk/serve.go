@@ -145,7 +145,7 @@ func serveCommand() *cli.Command {
 		Description: serveHelp,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "addr", Usage: "listen on `HOST:PORT` (server.addr, EXPORTRISK_SERVER_ADDR; default 127.0.0.1:8080)"},
-			policiesFlag, fixturesFlag, logFlag,
+			policiesFlag, fixturesFlag, evidenceFlag, logFlag,
 		},
 		Subcommands: []*cli.Command{serveTokenCommand()},
 		Action:      serve,
@@ -179,7 +179,7 @@ func serve(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	lib, err := openLibrary(cfg)
+	lib, ev, err := serverLibrary(cfg)
 	if err != nil {
 		return err
 	}
@@ -197,7 +197,7 @@ func serve(c *cli.Context) error {
 		writable = sqliteWritable(cfg.Audit.Path)
 	}
 	srv, err := server.New(c.Context, server.Config{
-		Engine: e, Library: lib, Store: store, EngineVersion: engineVersion(), Tokens: tokens,
+		Engine: e, Library: lib, Store: store, EngineVersion: engineVersion(), Tokens: tokens, Evidence: ev,
 		MaxBodyBytes: cfg.Server.MaxBodyBytes, SessionTTL: cfg.Server.SessionTTL, SecureCookies: cfg.Server.SecureCookies,
 		ReadTimeout: cfg.Server.ReadTimeout, WriteTimeout: cfg.Server.WriteTimeout, IdleTimeout: cfg.Server.IdleTimeout,
 		ShutdownTimeout: cfg.Server.ShutdownTimeout, AccessLog: access, PublicURL: cfg.Server.PublicURL, StoreWritable: writable,

@@ -54,6 +54,11 @@ var expectedAccess = map[string][]Role{ // pattern -> roles; nil = public
 	"POST /login":                      nil,
 	"POST /logout":                     nil,
 	"GET /static/{file}":               nil,
+	// evidence.go
+	"GET /evidence":                         {RoleOfficer, RolePolicy, RoleAuditor},
+	"POST /evidence/proposals":              {RolePolicy},
+	"GET /evidence/proposals/{id}":          {RoleOfficer, RolePolicy, RoleAuditor},
+	"POST /evidence/proposals/{id}/approve": {RoleOfficer, RolePolicy},
 }
 
 // TestAccess tries every route with every role, without a token and with a bad one:

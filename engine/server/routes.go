@@ -32,7 +32,7 @@ type reqCtx struct {
 // routeTable lists every route. The OpenAPI document describes each of them (a test
 // checks it) and the access test tries each with every role.
 func (s *Server) routeTable() []route {
-	return []route{
+	return append([]route{
 		// API
 		{"POST", "/v1/assessments", accessAssess, false, s.apiAssess},
 		{"GET", "/v1/countries", accessRead, false, s.apiCountries},
@@ -59,7 +59,7 @@ func (s *Server) routeTable() []route {
 		{"POST", "/login", public, true, s.pageLoginPost},
 		{"POST", "/logout", public, true, s.pageLogout},
 		{"GET", "/static/{file}", public, true, s.static},
-	}
+	}, s.evidenceRoutes()...) // evidence.go
 }
 
 // buildHandler registers the routes on a ServeMux. Each path also gets a handler for

@@ -48,6 +48,7 @@ type Config struct {
 	Store         audit.Store         // where decisions are recorded; the caller closes it after Run
 	EngineVersion string              // recorded with every decision
 	Tokens        []Token             // who may do what; at least one
+	Evidence      *EvidenceRegister   // the evidence register Library merges, and its four-eyes workflow; nil: none (evidence.go)
 
 	MaxBodyBytes  int64         // largest request body; DefaultMaxBodyBytes if 0
 	SessionTTL    time.Duration // how long a browser session lasts; DefaultSessionTTL if 0
