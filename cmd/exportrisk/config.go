@@ -37,6 +37,7 @@ type Config struct {
 }
 
 var configKeys = []string{"lang", "format", "policies", "fixtures", "evidence", "log-level", "requester", "audit.path", "audit.dsn",
+	"audit.key_file", "audit.public_key_file", "audit.checkpoint_dir", "audit.checkpoint_every", "audit.checkpoint_interval",
 	"server.addr", "server.max_body_bytes", "server.read_timeout", "server.write_timeout", "server.idle_timeout",
 	"server.shutdown_timeout", "server.session_ttl", "server.secure_cookies", "server.access_log", "server.tokens",
 	"server.tokens_file", "server.public_url", "server.allow_policy_rollback", "policies_verification_key"}
@@ -51,6 +52,7 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("requester", defaultRequester())
 	v.SetDefault("audit.path", defaultAuditPath())
 	v.SetDefault("audit.dsn", "")
+	auditDefaults(v)
 	serverDefaults(v)
 }
 

@@ -40,6 +40,8 @@ var expectedAccess = map[string][]Role{ // pattern -> roles; nil = public
 	"GET /v1/decisions/{id}":           {RoleOfficer, RolePolicy, RoleAuditor},
 	"POST /v1/decisions/{id}/replay":   {RoleAuditor},
 	"GET /v1/audit/verify":             {RoleAuditor},
+	"GET /v1/decisions/{id}/proof":     {RoleAuditor},
+	"GET /v1/audit/checkpoint":         {RoleOfficer, RolePolicy, RoleAuditor},
 	"GET /v1/openapi.json":             nil,
 	"GET /healthz":                     nil,
 	"GET /readyz":                      nil,
