@@ -2,14 +2,11 @@ package engine
 
 import (
 	"bytes"
-	"io/fs"
-	"path"
-	"strings"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
-	"github.com/exportrisk/exportrisk/fixtures"
+	"github.com/exportrisk/exportrisk/engine/enginetest"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
@@ -18,26 +15,8 @@ import (
 // shipped bundle, the test bundles, and bundles with absent sections and unusual values.
 func TestInputValueMatchesCanonicalJSON(t *testing.T) {
 	var bundles []*indicators.Bundle
-	err := fs.WalkDir(fixtures.FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasSuffix(p, ".expected.yaml") || (path.Ext(p) != ".yaml" && path.Ext(p) != ".json") {
-			return err
-		}
-		raw, err := fs.ReadFile(fixtures.FS, p)
-		if err != nil {
-			return err
-		}
-		b, err := indicators.Parse(p, raw)
-		if err != nil {
-			return err
-		}
+	for _, b := range enginetest.Shipped(t) {
 		bundles = append(bundles, b)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(bundles) < 190 {
-		t.Fatalf("found %d shipped bundles, want the world", len(bundles))
 	}
 	for _, f := range []string{"full.yaml", "minimal.yaml", "minimal.json"} {
 		b, err := indicators.LoadFile("../indicators/testdata/valid/" + f)
@@ -60,8 +39,10 @@ func TestInputValueMatchesCanonicalJSON(t *testing.T) {
 			Evidence: []indicators.Evidence{{
 				ID: "a", ByState: &yes, Figures: map[string]int{"deaths": 3, "cases": 0},
 				Provenance: indicators.Provenance{Source: "s", CitedSource: "c", URL: "u", Note: "n"},
-			}, {ID: "b", Figures: map[string]int{}}},
+			}, {ID: "b", Figures: map[string]int{}, DatePrecision: "month", Quote: "q", AddedBy: "x", AddedOn: "2025-01-01", ApprovedBy: "y"}},
+			EvidenceRegister: &indicators.RegisterRef{Revision: "sha256:00", Items: []string{"b"}},
 		},
+		&indicators.Bundle{SchemaVersion: 1, AsOf: "2026-01-01", EvidenceRegister: &indicators.RegisterRef{}},
 	)
 	for _, b := range bundles {
 		canonical, err := b.CanonicalJSON()

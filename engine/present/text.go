@@ -84,6 +84,9 @@ func details(w io.Writer, lang, first, rest string, r *Reason) {
 			line += "; " + T(lang, "note") + ": " + e.Note
 		}
 		Wrap(w, first, rest, line)
+		if e.Quote != "" {
+			Wrap(w, rest, rest, T(lang, "quote")+": “"+e.Quote+"”"+quoteURL(e))
+		}
 	}
 }
 
@@ -124,16 +127,10 @@ func (p *Presenter) Explain(w io.Writer, r *engine.Result, n int, o Options) err
 	ew := &errWriter{w: w}
 	header(ew, rep, o)
 	fmt.Fprintf(ew, "%s\n%s: %s (%s: %s)\n", heading(c), T(o.Lang, "verdict"), strings.ToUpper(c.VerdictLabel), T(o.Lang, "basis"), c.BasisLabel)
-	for _, g := range []struct {
-		key     string
-		reasons []Reason
-	}{{"decided", c.Decided}, {"supporting", c.Supporting}, {"checked", c.Checked}} {
-		if len(g.reasons) == 0 {
-			continue
-		}
-		fmt.Fprintf(ew, "\n%s:\n", T(o.Lang, g.key))
-		for i := range g.reasons {
-			explainReason(ew, o.Lang, strconv.Itoa(i+1)+". ", "   ", &g.reasons[i])
+	for _, sec := range c.Sections(o.Lang) {
+		fmt.Fprintf(ew, "\n%s:\n", sec.Label)
+		for i := range sec.Reasons {
+			explainReason(ew, o.Lang, strconv.Itoa(i+1)+". ", "   ", &sec.Reasons[i])
 		}
 	}
 	fmt.Fprintln(ew)
@@ -187,16 +184,10 @@ func (p *Presenter) Markdown(w io.Writer, r *engine.Result, o Options) error {
 	for _, c := range rep.Criteria {
 		fmt.Fprintf(ew, "\n## %s: %s\n\n", MD(heading(&c)), c.VerdictLabel)
 		fmt.Fprintf(ew, "%s: %s\n", T(o.Lang, "basis"), c.BasisLabel)
-		for _, g := range []struct {
-			key     string
-			reasons []Reason
-		}{{"decided", c.Decided}, {"supporting", c.Supporting}, {"checked", c.Checked}} {
-			if len(g.reasons) == 0 {
-				continue
-			}
-			fmt.Fprintf(ew, "\n**%s**\n\n", T(o.Lang, g.key))
-			for i := range g.reasons {
-				markdownReason(ew, o.Lang, "", &g.reasons[i])
+		for _, sec := range c.Sections(o.Lang) {
+			fmt.Fprintf(ew, "\n**%s**\n\n", sec.Label)
+			for i := range sec.Reasons {
+				markdownReason(ew, o.Lang, "", &sec.Reasons[i])
 			}
 		}
 		fmt.Fprintf(ew, "\n%s: %s\n", MD(c.MissingLabel), MD(orNone(o.Lang, names(c.Missing))))
@@ -235,6 +226,9 @@ func markdownReason(w io.Writer, lang, indent string, r *Reason) {
 		line := e.Date + ": " + MD(e.Summary)
 		if e.Note != "" {
 			line += "; " + T(lang, "note") + ": " + MD(e.Note)
+		}
+		if e.Quote != "" {
+			line += "; " + T(lang, "quote") + ": “" + MD(e.Quote) + "”" + MD(quoteURL(e))
 		}
 		fmt.Fprintf(w, "%s- %s\n", in, line)
 	}
@@ -312,4 +306,12 @@ func (e *errWriter) Write(p []byte) (int, error) {
 	n, err := e.w.Write(p)
 	e.err = err
 	return n, err
+}
+
+// quoteURL is " (URL)" after an item's quote, or "".
+func quoteURL(e Event) string {
+	if e.URL == "" {
+		return ""
+	}
+	return " (" + e.URL + ")"
 }

@@ -46,6 +46,26 @@ type Criterion struct {
 	Sources      []string // every source the reasons used, as a reader cites it, once each
 }
 
+// Section is a labelled group of a criterion's reasons.
+type Section struct {
+	Key     string // decided, supporting or checked
+	Label   string // "Decided by", "Also found", "Checked" in the report's language
+	Reasons []Reason
+}
+
+// Sections returns the criterion's non-empty reason groups in reading order: decided,
+// supporting, checked.
+func (c *Criterion) Sections(lang string) []Section {
+	var out []Section
+	for _, s := range []Section{{Key: "decided", Reasons: c.Decided}, {Key: "supporting", Reasons: c.Supporting}, {Key: "checked", Reasons: c.Checked}} {
+		if len(s.Reasons) > 0 {
+			s.Label = T(lang, s.Key)
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // Reason is one finding, worded.
 type Reason struct {
 	Code         string
@@ -80,6 +100,8 @@ type Event struct {
 	Summary  string
 	Source   string
 	Note     string
+	Quote    string // the sentence of the source the item rests on (evidence register)
+	URL      string // where the source is
 }
 
 // Group is a labelled list of display names.
@@ -240,7 +262,7 @@ func (p *Presenter) reason(r *engine.Reason, lang string, unknown map[string]boo
 		e := &r.Evidence[i]
 		out.Evidence = append(out.Evidence, Event{
 			ID: e.ID, Date: DateAt(lang, e.Date, e.DatePrecision), Category: e.Category, Summary: summary(lang, e),
-			Source: Cite(e.Provenance), Note: Note(e.Note),
+			Source: Cite(e.Provenance), Note: Note(e.Note), Quote: e.Quote, URL: e.URL,
 		})
 	}
 	return out, nil

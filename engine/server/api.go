@@ -27,8 +27,10 @@ import (
 )
 
 // AssessmentJSON is the answer of POST /v1/assessments and GET /v1/countries/{iso3}: the
-// engine's result, where the bundle came from, and whether (and as which decision) it
-// was recorded. It is the JSON of exportrisk assess --format json.
+// engine's result (decision data, result contract 2: verdicts, reason codes with basis and
+// vars, values with provenance; no text), where the bundle came from, and whether (and as
+// which decision) it was recorded. exportrisk assess --format json adds names, messages and
+// legends to the same data (present.Document).
 type AssessmentJSON struct {
 	*engine.Result
 	Bundle     string `json:"bundle"`
@@ -633,13 +635,19 @@ type VerifyJSON struct {
 	*audit.VerifyReport
 }
 
-// apiVerify is GET /v1/audit/verify: the chain walked from the first record to the head.
+// apiVerify is GET /v1/audit/verify: the whole log checked (audit.Verify), against the
+// checkpoints of the witness directory if the server signs checkpoints.
 func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request, _ *reqCtx) {
 	if aerr := checkQuery(r); aerr != nil {
 		writeError(w, aerr)
 		return
 	}
-	rep, err := audit.Verify(r.Context(), s.cfg.Store)
+	opts, err := s.verifyOptions()
+	if err != nil {
+		writeError(w, apiErr(http.StatusInternalServerError, CodeInternal, "%v", err))
+		return
+	}
+	rep, err := audit.Verify(r.Context(), s.cfg.Store, opts)
 	if err != nil {
 		writeError(w, s.storeError(err))
 		return
