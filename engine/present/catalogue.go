@@ -139,6 +139,10 @@ var plurals = map[string][2]pair{
 	"coup_attempt":       {{"coup attempt", "coup attempts"}, {"Putschversuch", "Putschversuche"}},
 	"neighbour":          {{"neighbouring country", "neighbouring countries"}, {"Nachbarland", "Nachbarländer"}},
 	"reason":             {{"reason", "reasons"}, {"Grund", "Gründe"}},
+	"index":              {{"index", "indices"}, {"Index", "Indizes"}},
+	"membership":         {{"membership", "memberships"}, {"Mitgliedschaft", "Mitgliedschaften"}},
+	"embargo_record":     {{"embargo record", "embargo records"}, {"Embargo-Eintrag", "Embargo-Einträge"}},
+	"evidence_item":      {{"evidence item", "evidence items"}, {"Beleg", "Belege"}},
 	"event":              {{"documented event", "documented events"}, {"belegtes Ereignis", "belegte Ereignisse"}},
 }
 
