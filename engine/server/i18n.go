@@ -12,7 +12,7 @@ import (
 )
 
 // texts are the words of the web pages in English and German. Verdict and class labels
-// come from engine/report, as in the CLI's reports.
+// come from engine/present, as in the CLI's reports.
 var texts = map[string]engine.Text{
 	"skip":            {EN: "Skip to content", DE: "Zum Inhalt springen"},
 	"overview":        {EN: "World overview", DE: "Weltübersicht"},
