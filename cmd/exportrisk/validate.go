@@ -25,7 +25,7 @@ func validateCommand() *cli.Command {
 				}
 				fmt.Fprintf(c.App.Writer, "%s: valid (%s as of %s: %s, %s, %s, %s)\n", f, b.Country.ISO3, b.AsOf,
 					present.Count("en", len(b.Indices), "index"), present.Count("en", len(b.Memberships), "membership"),
-					present.Count("en", len(b.Embargoes), "embargo_record"), present.Count("en", len(b.Evidence), "evidence_item"))
+					present.Count("en", len(b.Embargoes), "embargo_record"), present.Count("en", len(b.Evidence), "bundle_evidence"))
 			}
 			return nil
 		},

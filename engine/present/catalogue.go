@@ -147,7 +147,7 @@ var plurals = map[string][2]pair{
 	"index":              {{"index", "indices"}, {"Index", "Indizes"}},
 	"membership":         {{"membership", "memberships"}, {"Mitgliedschaft", "Mitgliedschaften"}},
 	"embargo_record":     {{"embargo record", "embargo records"}, {"Embargo-Eintrag", "Embargo-Einträge"}},
-	"evidence_item":      {{"evidence item", "evidence items"}, {"Beleg", "Belege"}},
+	"bundle_evidence":    {{"evidence item", "evidence items"}, {"Beleg", "Belege"}},
 	"event":              {{"documented event", "documented events"}, {"belegtes Ereignis", "belegte Ereignisse"}},
 	"bundle":             {{"bundle", "bundles"}, {"Datensatz", "Datensätze"}},
 	"evidence_item":      {{"item", "items"}, {"Beleg", "Belege"}},
