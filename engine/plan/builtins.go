@@ -2,8 +2,11 @@ package plan
 
 import (
 	"errors"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -32,7 +35,7 @@ func init() {
 		"lte":               compareWith(func(c int) bool { return c <= 0 }),
 		"and":               setOp(intersect),
 		"or":                setOp(union),
-		"minus":             setOp(difference),
+		"minus":             builtinMinus,
 		"internal.member_2": builtinMember,
 		"is_array":          func(_ *state, a []Value) (Value, error) { _, ok := a[0].(*Array); return Bool(ok), nil },
 		"is_object":         func(_ *state, a []Value) (Value, error) { _, ok := a[0].(*Object); return Bool(ok), nil },
@@ -183,7 +186,7 @@ func builtinMember(_ *state, a []Value) (Value, error) {
 	case *Array:
 		return Bool(slices.ContainsFunc(c.elems, func(e Value) bool { return Compare(a[0], e) == 0 })), nil
 	case *Object:
-		return Bool(slices.ContainsFunc(c.vals, func(e Value) bool { return Compare(a[0], e) == 0 })), nil
+		return Bool(slices.ContainsFunc(c.kvs, func(e KV) bool { return Compare(a[0], e.Value) == 0 })), nil
 	}
 	return Bool(false), nil
 }
@@ -193,7 +196,11 @@ func builtinObjectKeys(_ *state, a []Value) (Value, error) {
 	if !ok {
 		return nil, errNotNative
 	}
-	return &Set{elems: slices.Clone(o.keys)}, nil
+	elems := make([]Value, len(o.kvs))
+	for i, kv := range o.kvs {
+		elems[i] = kv.Key
+	}
+	return &Set{elems: elems}, nil
 }
 
 func builtinObjectGet(_ *state, a []Value) (Value, error) {
@@ -264,4 +271,119 @@ func builtinArrayConcat(_ *state, a []Value) (Value, error) {
 	elems := make([]Value, 0, len(x.elems)+len(y.elems))
 	elems = append(append(elems, x.elems...), y.elems...)
 	return &Array{elems: elems}, nil
+}
+
+// smallInt is n as an int64 in the int32 window, as OPA's arithmetic takes its exact path.
+func smallInt(v Value) (int64, bool) {
+	n, ok := v.(Number)
+	if !ok {
+		return 0, false
+	}
+	i, err := strconv.ParseInt(string(n), 10, 64)
+	return i, err == nil && math.MinInt32 <= i && i <= math.MaxInt32
+}
+
+// smallArith computes on ints in the int32 window (whose products fit an int64), as OPA
+// does; anything else goes to OPA's implementation.
+func smallArith(op func(x, y int64) int64) func(*state, []Value) (Value, error) {
+	return func(_ *state, a []Value) (Value, error) {
+		x, ok1 := smallInt(a[0])
+		y, ok2 := smallInt(a[1])
+		if !ok1 || !ok2 {
+			return nil, errNotNative
+		}
+		return IntValue(int(op(x, y))), nil
+	}
+}
+
+var subtract = smallArith(func(x, y int64) int64 { return x - y })
+
+// builtinMinus is set difference or subtraction.
+func builtinMinus(s *state, a []Value) (Value, error) {
+	x, ok1 := a[0].(*Set)
+	y, ok2 := a[1].(*Set)
+	if ok1 && ok2 {
+		return difference(x, y), nil
+	}
+	return subtract(s, a)
+}
+
+func builtinFloor(_ *state, a []Value) (Value, error) {
+	if x, ok := smallInt(a[0]); ok {
+		return IntValue(int(x)), nil
+	}
+	return nil, errNotNative
+}
+
+// OPA's names for Go's time layouts (topdown's acceptedTimeFormats): a layout with one of
+// these names goes to OPA's implementation.
+var namedLayouts = []string{"ANSIC", "UnixDate", "RubyDate", "RFC822", "RFC822Z", "RFC850", "RFC1123", "RFC1123Z", "RFC3339", "RFC3339Nano"}
+
+// nsRange is the range of times whose Unix nanoseconds fit an int64.
+var nsMin, nsMax = time.Unix(0, math.MinInt64), time.Unix(0, math.MaxInt64)
+
+func unixNano(t time.Time) (Value, error) {
+	if t.Before(nsMin) || t.After(nsMax) {
+		return nil, errNotNative
+	}
+	return Number(strconv.FormatInt(t.UnixNano(), 10)), nil
+}
+
+// builtinParseNS is time.parse_ns with a layout given as a Go layout.
+func builtinParseNS(_ *state, a []Value) (Value, error) {
+	layout, ok1 := a[0].(String)
+	value, ok2 := a[1].(String)
+	if !ok1 || !ok2 || slices.Contains(namedLayouts, string(layout)) {
+		return nil, errNotNative
+	}
+	t, err := time.Parse(string(layout), string(value))
+	if err != nil {
+		return nil, errNotNative // OPA's error
+	}
+	return unixNano(t)
+}
+
+// nanos reads a timestamp given as an integer number of nanoseconds (UTC).
+func nanos(v Value) (time.Time, bool) {
+	n, ok := v.(Number)
+	if !ok {
+		return time.Time{}, false
+	}
+	i, err := strconv.ParseInt(string(n), 10, 64)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return time.Unix(0, i).In(time.UTC), true
+}
+
+func builtinAddDate(_ *state, a []Value) (Value, error) {
+	t, ok := nanos(a[0])
+	var n [3]int
+	for i := range n {
+		x, isInt := a[i+1].(Number)
+		v, err := strconv.Atoi(string(x))
+		if !isInt || err != nil {
+			return nil, errNotNative
+		}
+		n[i] = v
+	}
+	if !ok {
+		return nil, errNotNative
+	}
+	return unixNano(t.AddDate(n[0], n[1], n[2]))
+}
+
+// builtinTimeFormat formats [ns, "UTC" or "", layout] with a Go layout.
+func builtinTimeFormat(_ *state, a []Value) (Value, error) {
+	arr, ok := a[0].(*Array)
+	if !ok || len(arr.elems) != 3 {
+		return nil, errNotNative
+	}
+	t, ok := nanos(arr.elems[0])
+	tz, ok2 := arr.elems[1].(String)
+	layout, ok3 := arr.elems[2].(String)
+	if !ok || !ok2 || !ok3 || (tz != "UTC" && tz != "") || layout == "" || slices.Contains(namedLayouts, string(layout)) {
+		return nil, errNotNative
+	}
+	return String(t.Format(string(layout))), nil
 }

@@ -48,12 +48,14 @@ type Program struct {
 	stats     Stats
 	fileNames []string
 	memoSize  int
+	stackSize int // locals of the deepest chain of calls
 }
 
 // Stats describes the plan.
 type Stats struct {
 	Functions  int
 	Statements int
+	Folded     int // statements folded into constants at link time
 	Builtins   []string
 }
 
@@ -198,6 +200,7 @@ type linker struct {
 	builtins    map[string]bool
 	nstmts      int
 	memo        int
+	folded      int
 }
 
 func link(policy *ir.Policy, data Value) (*Program, error) {
@@ -242,6 +245,9 @@ func link(policy *ir.Policy, data Value) (*Program, error) {
 			fn.blocks = append(fn.blocks, l.block(b, &maxLocal))
 		}
 		fn.nlocals = maxLocal + 1
+		var n int
+		fn.blocks, n = foldFunction(fn.blocks)
+		l.folded += n
 	}
 	plan := policy.Plans.Plans[0]
 	maxLocal := 1
@@ -258,13 +264,36 @@ func link(policy *ir.Policy, data Value) (*Program, error) {
 		sort.Strings(u.Statements)
 		return nil, u
 	}
-	p.stats = Stats{Functions: len(funcs), Statements: l.nstmts}
+	p.stats = Stats{Functions: len(funcs), Statements: l.nstmts, Folded: l.folded}
 	for name := range l.builtins {
 		p.stats.Builtins = append(p.stats.Builtins, name)
 	}
 	sort.Strings(p.stats.Builtins)
 	p.memoSize = l.memo
+	p.stackSize = stackSize(p.entry, p.entry[0].n, map[*function]int{})
 	return p, nil
+}
+
+// stackSize is the number of locals a call of body (with own locals) needs at most,
+// its callees' frames included. Rego has no recursion, so the call graph is acyclic.
+func stackSize(body []stmt, own int, memo map[*function]int) int {
+	deepest := 0
+	walkStmts(body, func(st *stmt) {
+		if st.op != opCall {
+			return
+		}
+		n, ok := memo[st.fn]
+		if !ok {
+			memo[st.fn] = 1 << 16 // a cycle would be planned as such; stay safe
+			n = 0
+			for _, b := range st.fn.blocks {
+				n = max(n, stackSize(b, st.fn.nlocals, memo))
+			}
+			memo[st.fn] = n
+		}
+		deepest = max(deepest, n)
+	})
+	return own + deepest
 }
 
 func (l *linker) missingBuiltins() []string {

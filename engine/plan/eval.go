@@ -58,6 +58,9 @@ func (p *Program) Eval(ctx context.Context, input Value) (Value, error) {
 		s.memo, s.memoDone = make([]Value, p.memoSize), make([]bool, p.memoSize)
 	}
 	s.memo, s.memoDone = s.memo[:p.memoSize], s.memoDone[:p.memoSize]
+	if len(s.slab) < p.stackSize {
+		s.slab, s.sp = make([]Value, p.stackSize), 0
+	}
 	entry := &p.entry[0]
 	frame, m := s.alloc(entry.n)
 	defer s.free(frame, m)
@@ -95,7 +98,7 @@ func (s *state) alloc(n int) ([]Value, mark) {
 	m := mark{s.slab, s.sp}
 	if s.sp+n > len(s.slab) {
 		// A new slab: frames already handed out keep the old one.
-		s.slab = make([]Value, max(8192, 2*n))
+		s.slab = make([]Value, max(1024, 2*n))
 		s.sp = 0
 	}
 	f := s.slab[s.sp : s.sp+n : s.sp+n]
@@ -304,8 +307,8 @@ func (s *state) scan(f []Value, st *stmt) (int, error) {
 			}
 		}
 	case *Object:
-		for i := 0; i < len(x.keys); i++ {
-			if stop, r, err := step(x.keys[i], x.vals[i]); stop {
+		for i := 0; i < len(x.kvs); i++ {
+			if stop, r, err := step(x.kvs[i].Key, x.kvs[i].Value); stop {
 				return r, err
 			}
 		}
@@ -387,7 +390,7 @@ func length(v Value) int {
 	case *Array:
 		return len(x.elems)
 	case *Object:
-		return len(x.keys)
+		return len(x.kvs)
 	case *Set:
 		return len(x.elems)
 	case String:

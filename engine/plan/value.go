@@ -32,7 +32,10 @@ type String string
 type Array struct{ elems []Value }
 
 // Object is an object with its keys in sorted order; the evaluator inserts in place.
-type Object struct{ keys, vals []Value }
+type Object struct{ kvs []KV }
+
+// KV is a key and its value.
+type KV struct{ Key, Value Value }
 
 // Set is a set with its elements in sorted order; the evaluator adds in place.
 type Set struct{ elems []Value }
@@ -69,44 +72,44 @@ func (a *Array) Len() int { return len(a.elems) }
 func (a *Array) Elem(i int) Value { return a.elems[i] }
 
 // NewObject returns an empty object with room for n keys.
-func NewObject(n int) *Object {
-	return &Object{keys: make([]Value, 0, n), vals: make([]Value, 0, n)}
-}
+func NewObject(n int) *Object { return &Object{kvs: make([]KV, 0, n)} }
 
 func (o *Object) find(k Value) (int, bool) {
 	if s, ok := k.(String); ok {
 		// Fast path for string keys: strings sort after null, bools and numbers.
-		return slices.BinarySearchFunc(o.keys, s, func(e Value, s String) int {
-			if es, ok := e.(String); ok {
+		return slices.BinarySearchFunc(o.kvs, s, func(e KV, s String) int {
+			if es, ok := e.Key.(String); ok {
 				return strings.Compare(string(es), string(s))
 			}
-			return cmp.Compare(e.kind(), kindString)
+			return cmp.Compare(e.Key.kind(), kindString)
 		})
 	}
-	return slices.BinarySearchFunc(o.keys, k, Compare)
+	return slices.BinarySearchFunc(o.kvs, k, func(e KV, k Value) int { return Compare(e.Key, k) })
 }
 
 // Insert sets key k to v (replacing a previous value).
 func (o *Object) Insert(k, v Value) {
 	i, found := o.find(k)
 	if found {
-		o.vals[i] = v
+		o.kvs[i].Value = v
 		return
 	}
-	o.keys = slices.Insert(o.keys, i, k)
-	o.vals = slices.Insert(o.vals, i, v)
+	o.kvs = slices.Insert(o.kvs, i, KV{k, v})
 }
 
 // Get returns the value of key k, or nil.
 func (o *Object) Get(k Value) Value {
 	if i, found := o.find(k); found {
-		return o.vals[i]
+		return o.kvs[i].Value
 	}
 	return nil
 }
 
 // Len is the number of keys.
-func (o *Object) Len() int { return len(o.keys) }
+func (o *Object) Len() int { return len(o.kvs) }
+
+// Items returns the keys and values in key order; callers must not modify them.
+func (o *Object) Items() []KV { return o.kvs }
 
 // NewSet returns an empty set with room for n elements.
 func NewSet(n int) *Set { return &Set{elems: make([]Value, 0, n)} }
@@ -151,16 +154,16 @@ func Compare(a, b Value) int {
 		return slices.CompareFunc(x.elems, b.(*Array).elems, Compare)
 	case *Object:
 		y := b.(*Object)
-		n := min(len(x.keys), len(y.keys))
+		n := min(len(x.kvs), len(y.kvs))
 		for i := range n {
-			if c := Compare(x.keys[i], y.keys[i]); c != 0 {
+			if c := Compare(x.kvs[i].Key, y.kvs[i].Key); c != 0 {
 				return c
 			}
-			if c := Compare(x.vals[i], y.vals[i]); c != 0 {
+			if c := Compare(x.kvs[i].Value, y.kvs[i].Value); c != 0 {
 				return c
 			}
 		}
-		return len(x.keys) - len(y.keys)
+		return len(x.kvs) - len(y.kvs)
 	case *Set:
 		return slices.CompareFunc(x.elems, b.(*Set).elems, Compare)
 	}
@@ -229,8 +232,7 @@ func FromAST(v ast.Value) (Value, error) {
 			if err != nil {
 				return nil, err
 			}
-			out.keys = append(out.keys, kv)
-			out.vals = append(out.vals, vv)
+			out.kvs = append(out.kvs, KV{kv, vv})
 		}
 		return out, nil
 	}
@@ -261,9 +263,9 @@ func ToAST(v Value) ast.Value {
 		}
 		return ast.NewSet(terms...)
 	case *Object:
-		o := ast.NewObjectWithCapacity(len(x.keys))
-		for i, k := range x.keys {
-			o.Insert(ast.NewTerm(ToAST(k)), ast.NewTerm(ToAST(x.vals[i])))
+		o := ast.NewObjectWithCapacity(len(x.kvs))
+		for _, kv := range x.kvs {
+			o.Insert(ast.NewTerm(ToAST(kv.Key)), ast.NewTerm(ToAST(kv.Value)))
 		}
 		return o
 	}
@@ -289,7 +291,8 @@ func AppendJSON(b []byte, v Value) []byte {
 		return appendList(b, x.elems)
 	case *Object:
 		b = append(b, '{')
-		for i, k := range x.keys {
+		for i, kv := range x.kvs {
+			k := kv.Key
 			if i > 0 {
 				b = append(b, ',')
 			}
@@ -299,7 +302,7 @@ func AppendJSON(b []byte, v Value) []byte {
 				b = appendString(b, string(AppendJSON(nil, k)))
 			}
 			b = append(b, ':')
-			b = AppendJSON(b, x.vals[i])
+			b = AppendJSON(b, kv.Value)
 		}
 		return append(b, '}')
 	}
