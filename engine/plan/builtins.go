@@ -44,12 +44,11 @@ func init() {
 		"concat":            builtinConcat,
 		"sort":              builtinSort,
 		"array.concat":      builtinArrayConcat,
-		// Arithmetic beyond set difference and the time functions run on OPA's code.
-		"mul":           nil,
-		"floor":         nil,
-		"time.parse_ns": nil,
-		"time.add_date": nil,
-		"time.format":   nil,
+		"mul":               smallArith(func(x, y int64) int64 { return x * y }),
+		"floor":             builtinFloor,
+		"time.parse_ns":     builtinParseNS,
+		"time.add_date":     builtinAddDate,
+		"time.format":       builtinTimeFormat,
 	}
 	for name, fn := range native {
 		impl := topdown.GetBuiltin(name)
@@ -57,17 +56,12 @@ func init() {
 			panic("plan: OPA has no builtin " + name)
 		}
 		b := &builtin{name: name}
-		fallback := func(s *state, args []Value) (Value, error) { return viaOPA(s, impl, args) }
-		if fn == nil {
-			b.fn = fallback
-		} else {
-			b.fn = func(s *state, args []Value) (Value, error) {
-				v, err := fn(s, args)
-				if errors.Is(err, errNotNative) {
-					return fallback(s, args)
-				}
-				return v, err
+		b.fn = func(s *state, args []Value) (Value, error) {
+			v, err := fn(s, args)
+			if errors.Is(err, errNotNative) {
+				return viaOPA(s, impl, args)
 			}
+			return v, err
 		}
 		builtins[name] = b
 	}
