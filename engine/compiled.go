@@ -118,15 +118,128 @@ func decodeOutput(x any) (*rawAssessment, error) {
 
 var errUndefined = fmt.Errorf("%s is undefined: the policies produced no assessment", Query)
 
-// planInput builds the compiled evaluator's input from a bundle: the value of the bundle's
-// canonical JSON, as inputValue builds the AST value (the tests check both against the
-// canonical JSON).
+// planInput builds the compiled evaluator's input from a bundle directly: the value of the
+// bundle's canonical JSON, as inputValue builds the AST value (the differential test checks
+// both against the canonical JSON for every shipped bundle).
 func planInput(b *indicators.Bundle) (plan.Value, error) {
-	v, err := inputValue(b)
+	top := []plan.KV{
+		pkv("schema_version", plan.IntValue(b.SchemaVersion)),
+		pkv("country", plan.ObjectOf(pstr("iso3", b.Country.ISO3), pstr("name_en", b.Country.NameEN), pstr("name_de", b.Country.NameDE))),
+		pstr("as_of", b.AsOf),
+	}
+	top = poptStr(top, "description", b.Description)
+	top = poptStr(top, "licence", b.Licence)
+
+	var indices plan.Value = plan.Null{}
+	if b.Indices != nil {
+		items := make([]plan.KV, 0, len(b.Indices))
+		for id, ix := range b.Indices {
+			v, err := planScalar(ix.Value)
+			if err != nil {
+				return nil, err
+			}
+			e := pprovenance([]plan.KV{pkv("value", v), pkv("year", plan.IntValue(ix.Year))}, &ix.Provenance)
+			items = append(items, pkv(id, plan.ObjectOf(e...)))
+		}
+		indices = plan.ObjectOf(items...)
+	}
+	top = append(top, pkv("indices", indices))
+
+	var memberships plan.Value = plan.Null{}
+	if b.Memberships != nil {
+		items := make([]plan.KV, 0, len(b.Memberships))
+		for id, m := range b.Memberships {
+			e := []plan.KV{pstr("status", m.Status)}
+			if m.Year != 0 {
+				e = append(e, pkv("year", plan.IntValue(m.Year)))
+			}
+			items = append(items, pkv(id, plan.ObjectOf(pprovenance(e, &m.Provenance)...)))
+		}
+		memberships = plan.ObjectOf(items...)
+	}
+	top = append(top, pkv("memberships", memberships))
+
+	var embargoes plan.Value = plan.Null{}
+	if b.Embargoes != nil {
+		a := plan.NewArray(len(b.Embargoes))
+		for i := range b.Embargoes {
+			r := &b.Embargoes[i]
+			e := []plan.KV{pstr("authority", r.Authority), pkv("in_force", plan.Bool(r.InForce))}
+			e = poptStr(e, "addressee", r.Addressee)
+			e = poptStr(e, "since", r.Since)
+			if r.Unconfirmed {
+				e = append(e, pkv("unconfirmed", plan.Bool(true)))
+			}
+			a.Append(plan.ObjectOf(pprovenance(e, &r.Provenance)...))
+		}
+		embargoes = a
+	}
+	top = append(top, pkv("embargoes", embargoes))
+
+	var evidence plan.Value = plan.Null{}
+	if b.Evidence != nil {
+		a := plan.NewArray(len(b.Evidence))
+		for i := range b.Evidence {
+			x := &b.Evidence[i]
+			e := []plan.KV{pstr("id", x.ID), pstr("date", x.Date), pstr("category", x.Category), pstr("summary", x.Summary)}
+			e = poptStr(e, "summary_de", x.SummaryDE)
+			e = poptStr(e, "reported_by", x.ReportedBy)
+			if x.ByState != nil {
+				e = append(e, pkv("by_state", plan.Bool(*x.ByState)))
+			}
+			e = poptStr(e, "counterpart", x.Counterpart)
+			if len(x.Figures) > 0 {
+				f := make([]plan.KV, 0, len(x.Figures))
+				for k, n := range x.Figures {
+					f = append(f, pkv(k, plan.IntValue(n)))
+				}
+				e = append(e, pkv("figures", plan.ObjectOf(f...)))
+			}
+			a.Append(plan.ObjectOf(pprovenance(e, &x.Provenance)...))
+		}
+		evidence = a
+	}
+	top = append(top, pkv("evidence", evidence))
+	return plan.ObjectOf(top...), nil
+}
+
+func pkv(key string, v plan.Value) plan.KV { return plan.KV{Key: plan.String(key), Value: v} }
+
+func pstr(key, value string) plan.KV { return pkv(key, plan.String(value)) }
+
+func poptStr(kvs []plan.KV, key, value string) []plan.KV {
+	if value == "" {
+		return kvs
+	}
+	return append(kvs, pstr(key, value))
+}
+
+func pprovenance(kvs []plan.KV, p *indicators.Provenance) []plan.KV {
+	kvs = append(kvs, pstr("source", p.Source))
+	kvs = poptStr(kvs, "cited_source", p.CitedSource)
+	kvs = poptStr(kvs, "url", p.URL)
+	return poptStr(kvs, "note", p.Note)
+}
+
+// planScalar converts an index value as scalar does.
+func planScalar(v any) (plan.Value, error) {
+	switch x := v.(type) {
+	case nil:
+		return plan.Null{}, nil
+	case bool:
+		return plan.Bool(x), nil
+	case string:
+		return plan.String(x), nil
+	case int:
+		return plan.IntValue(x), nil
+	case float64:
+		return plan.Number(jsonNumber(x)), nil
+	}
+	t, err := scalar(v)
 	if err != nil {
 		return nil, err
 	}
-	return plan.FromAST(v)
+	return plan.FromAST(t.Value)
 }
 
 // planInputCanonical parses canonical JSON into the compiled evaluator's input.

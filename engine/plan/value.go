@@ -97,6 +97,20 @@ func (o *Object) Insert(k, v Value) {
 	o.kvs = slices.Insert(o.kvs, i, KV{k, v})
 }
 
+// ObjectOf returns the object of kvs (in any order; a repeated key keeps its last value).
+// It takes kvs over.
+func ObjectOf(kvs ...KV) *Object {
+	slices.SortStableFunc(kvs, func(a, b KV) int { return Compare(a.Key, b.Key) })
+	out := kvs[:0]
+	for i, kv := range kvs {
+		if i+1 < len(kvs) && Compare(kv.Key, kvs[i+1].Key) == 0 {
+			continue
+		}
+		out = append(out, kv)
+	}
+	return &Object{kvs: out}
+}
+
 // Get returns the value of key k, or nil.
 func (o *Object) Get(k Value) Value {
 	if i, found := o.find(k); found {
