@@ -83,8 +83,11 @@ func compileProgram(ctx context.Context, p *PolicySet, setting string) (*plan.Pr
 	prog, err := plan.Compile(ctx, Query, p.modules, p.documents, deterministicCapabilities())
 	if err != nil {
 		var u *plan.Unsupported
-		if setting == EvaluatorCompiled || !errors.As(err, &u) {
+		if !errors.As(err, &u) {
 			return nil, info, fmt.Errorf("compiled evaluator: %w", err)
+		}
+		if setting == EvaluatorCompiled {
+			return nil, info, err
 		}
 		info.Fallback = u.Error()
 		slog.Warn("policies run on OPA's interpreter: "+u.Error(), "source", p.Source, "revision", p.Revision)

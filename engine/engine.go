@@ -149,6 +149,7 @@ func (e *Engine) assess(ctx context.Context, b *indicators.Bundle, canonical []b
 		Overall:        out.overall,
 		CriticalCount:  out.criticalCount,
 		Criteria:       make([]CriterionResult, len(out.criteria)),
+		Evaluator:      e.evaluator.Name,
 	}
 	idx := &bundleIndex{b: b}
 	var buf strings.Builder

@@ -97,7 +97,7 @@ func assess(c *cli.Context) error {
 	case explain > 0:
 		err = report.Explain(&out, res, explain, opts)
 	case cfg.Format == "json":
-		err = writeJSON(&out, assessment{Result: res, Bundle: source, DecisionID: decision.id, Recorded: !decision.dryRun})
+		err = writeJSON(&out, assessment{Result: res, Bundle: source, Evaluator: res.Evaluator, DecisionID: decision.id, Recorded: !decision.dryRun})
 	case cfg.Format == "markdown":
 		err = report.Markdown(&out, res, opts)
 	default:
@@ -117,6 +117,7 @@ func assess(c *cli.Context) error {
 type assessment struct {
 	*engine.Result
 	Bundle     string `json:"bundle"`
+	Evaluator  string `json:"evaluator"` // compiled or opa: which evaluator ran (not part of the recorded result)
 	DecisionID string `json:"decision_id,omitempty"` // the audit record's id; empty with --no-record
 	Recorded   bool   `json:"recorded"`
 }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/spf13/viper"
 	"github.com/urfave/cli/v2"
+
+	"github.com/exportrisk/exportrisk/engine"
 )
 
 // Config is every setting, from (highest first) flags, EXPORTRISK_* environment
@@ -21,6 +23,9 @@ type Config struct {
 	Policies string `mapstructure:"policies"`  // policy directory; empty = the embedded policies
 	Fixtures string `mapstructure:"fixtures"`  // bundle directory; empty = the embedded fixtures
 	LogLevel string `mapstructure:"log-level"` // debug, info, warn, error
+	// Evaluator runs the policies: auto (the compiled evaluator where it supports them, else
+	// OPA's interpreter), compiled (required) or opa (OPA's interpreter, the reference).
+	Evaluator string `mapstructure:"evaluator"`
 
 	// PoliciesVerificationKey verifies the signature of a policy bundle (policy_bundle.go).
 	PoliciesVerificationKey string `mapstructure:"policies_verification_key"`
@@ -30,7 +35,7 @@ type Config struct {
 	Server    ServerConfig `mapstructure:"server"`    // exportrisk serve (serve.go)
 }
 
-var configKeys = []string{"lang", "format", "policies", "fixtures", "log-level", "requester", "audit.path", "audit.dsn",
+var configKeys = []string{"lang", "format", "policies", "fixtures", "log-level", "evaluator", "requester", "audit.path", "audit.dsn",
 	"server.addr", "server.max_body_bytes", "server.read_timeout", "server.write_timeout", "server.idle_timeout",
 	"server.shutdown_timeout", "server.session_ttl", "server.secure_cookies", "server.access_log", "server.tokens",
 	"server.tokens_file", "policies_verification_key"}
@@ -41,6 +46,7 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("policies", "")
 	v.SetDefault("fixtures", "")
 	v.SetDefault("log-level", "warn")
+	v.SetDefault("evaluator", engine.EvaluatorAuto)
 	v.SetDefault("requester", defaultRequester())
 	v.SetDefault("audit.path", defaultAuditPath())
 	v.SetDefault("audit.dsn", "")
@@ -101,6 +107,9 @@ func (c *Config) validate() error {
 	}
 	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.LogLevel) {
 		errs = append(errs, fmt.Errorf("log-level: want debug, info, warn or error (got %q)", c.LogLevel))
+	}
+	if !slices.Contains(engine.Evaluators, c.Evaluator) {
+		errs = append(errs, fmt.Errorf("evaluator: want %s (got %q)", strings.Join(engine.Evaluators, ", "), c.Evaluator))
 	}
 	errs = append(errs, c.Server.validate())
 	return errors.Join(errs...)

@@ -29,6 +29,7 @@ var words = map[string]text{
 	"policies":   {EN: "Policies", DE: "Regelwerk"},
 	"revision":   {EN: "Policy revision", DE: "Regelstand"},
 	"input":      {EN: "Input digest", DE: "Eingabe-Prüfsumme"},
+	"evaluator":  {EN: "Evaluator", DE: "Auswertung"},
 	"criterion":  {EN: "Criterion", DE: "Kriterium"},
 	"verdict":    {EN: "Verdict", DE: "Bewertung"},
 	"reasons":    {EN: "Reasons", DE: "Gründe"},

@@ -101,7 +101,11 @@ func Markdown(w io.Writer, r *engine.Result, o Options) error {
 	if o.Policies != "" {
 		fmt.Fprintf(ew, "- %s: `%s`\n", word("policies", o.Lang), o.Policies)
 	}
-	fmt.Fprintf(ew, "- %s: `%s`\n- %s: `%s`\n\n", word("revision", o.Lang), r.PolicyRevision, word("input", o.Lang), r.InputDigest)
+	fmt.Fprintf(ew, "- %s: `%s`\n- %s: `%s`\n", word("revision", o.Lang), r.PolicyRevision, word("input", o.Lang), r.InputDigest)
+	if r.Evaluator != "" {
+		fmt.Fprintf(ew, "- %s: %s\n", word("evaluator", o.Lang), r.Evaluator)
+	}
+	fmt.Fprintln(ew)
 	fmt.Fprintf(ew, "| %s | %s |\n|---|---|\n", word("criterion", o.Lang), word("verdict", o.Lang))
 	for _, c := range r.Criteria {
 		fmt.Fprintf(ew, "| %s | %s |\n", md(title(c, o.Lang)), Verdict(c.Verdict, o.Lang))
@@ -132,7 +136,11 @@ func header(w io.Writer, r *engine.Result, o Options) {
 	if o.Policies != "" {
 		fmt.Fprintf(w, "%s: %s\n", word("policies", o.Lang), o.Policies)
 	}
-	fmt.Fprintf(w, "%s: %s\n%s: %s\n\n", word("revision", o.Lang), r.PolicyRevision, word("input", o.Lang), r.InputDigest)
+	fmt.Fprintf(w, "%s: %s\n%s: %s\n", word("revision", o.Lang), r.PolicyRevision, word("input", o.Lang), r.InputDigest)
+	if r.Evaluator != "" {
+		fmt.Fprintf(w, "%s: %s\n", word("evaluator", o.Lang), r.Evaluator)
+	}
+	fmt.Fprintln(w)
 }
 
 // title is the criterion's number and title, "1. International obligations and commitments".
