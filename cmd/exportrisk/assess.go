@@ -117,7 +117,7 @@ func assess(c *cli.Context) error {
 type assessment struct {
 	*engine.Result
 	Bundle     string `json:"bundle"`
-	Evaluator  string `json:"evaluator"` // compiled or opa: which evaluator ran (not part of the recorded result)
+	Evaluator  string `json:"evaluator"`             // compiled or opa: which evaluator ran (not part of the recorded result)
 	DecisionID string `json:"decision_id,omitempty"` // the audit record's id; empty with --no-record
 	Recorded   bool   `json:"recorded"`
 }
