@@ -107,7 +107,11 @@ func (e *Engine) evalCompiled(ctx context.Context, input plan.Value) (*rawAssess
 	if v == nil {
 		return nil, errUndefined
 	}
-	return decodeOutput(plan.ToAST(v))
+	out, err := decodePlanAssessment(v)
+	if err != nil {
+		return nil, fmt.Errorf("policy output does not match the result contract: %w", err)
+	}
+	return out, nil
 }
 
 // decodeOutput decodes the policies' output (an AST value).

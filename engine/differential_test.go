@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 
@@ -67,7 +68,7 @@ func rawOPA(ctx context.Context, e *Engine, input []byte) ([]byte, ast.Value, er
 }
 
 // rawCompiled evaluates input (JSON) with the compiled evaluator.
-func rawCompiled(ctx context.Context, e *Engine, input []byte) ([]byte, ast.Value, error) {
+func rawCompiled(ctx context.Context, e *Engine, input []byte) ([]byte, plan.Value, error) {
 	v, err := planInputCanonical(input)
 	if err != nil {
 		return nil, nil, err
@@ -79,7 +80,7 @@ func rawCompiled(ctx context.Context, e *Engine, input []byte) ([]byte, ast.Valu
 	if out == nil {
 		return []byte("undefined"), nil, nil
 	}
-	return plan.AppendJSON(nil, out), plan.ToAST(out), nil
+	return plan.AppendJSON(nil, out), out, nil
 }
 
 // sameResult fails t unless both evaluators agree on input.
@@ -97,8 +98,23 @@ func sameResult(t testing.TB, e *Engine, name string, input []byte) {
 	if !bytes.Equal(wantJSON, gotJSON) {
 		t.Fatalf("%s: results differ\n OPA:      %s\n compiled: %s\ninput: %s", name, wantJSON, gotJSON, input)
 	}
-	if (want == nil) != (got == nil) || (want != nil && ast.Compare(want, got) != 0) {
-		t.Fatalf("%s: results differ in type\n OPA:      %v\n compiled: %v", name, want, got)
+	if (want == nil) != (got == nil) {
+		t.Fatalf("%s: one result is undefined\n OPA:      %v\n compiled: %v", name, want, got)
+	}
+	if want == nil {
+		return
+	}
+	if ast.Compare(want, plan.ToAST(got)) != 0 {
+		t.Fatalf("%s: results differ in type\n OPA:      %v\n compiled: %v", name, want, plan.ToAST(got))
+	}
+	// Both decoders read the same assessment, or fail the same way.
+	wantOut, wantErr := decodeAssessment(want)
+	gotOut, gotErr := decodePlanAssessment(got)
+	if fmt.Sprint(wantErr) != fmt.Sprint(gotErr) {
+		t.Fatalf("%s: decoding: OPA's output %v, compiled output %v", name, wantErr, gotErr)
+	}
+	if diff := cmp.Diff(wantOut, gotOut, cmp.AllowUnexported(rawAssessment{}, rawCriterion{}, rawReason{})); diff != "" {
+		t.Fatalf("%s: decoded outputs differ (-OPA +compiled):\n%s", name, diff)
 	}
 }
 

@@ -71,6 +71,9 @@ func (a *Array) Len() int { return len(a.elems) }
 // Elem returns the i-th element.
 func (a *Array) Elem(i int) Value { return a.elems[i] }
 
+// Elems returns the elements; callers must not modify them.
+func (a *Array) Elems() []Value { return a.elems }
+
 // NewObject returns an empty object with room for n keys.
 func NewObject(n int) *Object { return &Object{kvs: make([]KV, 0, n)} }
 
@@ -135,6 +138,12 @@ func (s *Set) Add(v Value) {
 		s.elems = slices.Insert(s.elems, i, v)
 	}
 }
+
+// Elems returns the elements in sorted order; callers must not modify them.
+func (s *Set) Elems() []Value { return s.elems }
+
+// Len is the number of elements.
+func (s *Set) Len() int { return len(s.elems) }
 
 // Contains reports whether v is in s.
 func (s *Set) Contains(v Value) bool {
