@@ -55,15 +55,16 @@ type EvaluatorInfo struct {
 	Statements int `json:"statements,omitempty"`
 }
 
-// String is a one-line description, e.g. "compiled (OPA plan, 113 functions, 6456 statements)".
+// String is a one-line description: "compiled (OPA's plan of the policies)", "opa (OPA's
+// interpreter)" or "opa (OPA's interpreter: the compiled evaluator does not implement ...)".
 func (i EvaluatorInfo) String() string {
 	switch {
 	case i.Name == EvaluatorCompiled:
-		return fmt.Sprintf("compiled (OPA plan, %d functions, %d statements)", i.Functions, i.Statements)
+		return "compiled (OPA's plan of the policies)"
 	case i.Fallback != "":
-		return "opa (interpreter; " + i.Fallback + ")"
+		return "opa (OPA's interpreter: " + i.Fallback + ")"
 	}
-	return "opa (interpreter)"
+	return "opa (OPA's interpreter)"
 }
 
 // Evaluator says which evaluator the engine runs.

@@ -128,6 +128,7 @@ func ReplayWith(ctx context.Context, e *engine.Engine, rec *RecordV1) (*Outcome,
 		return nil, err
 	}
 	recorded.PolicyRevision = out.Revision // the revision differs by design
+	recorded.Evaluator = out.Replayed.Evaluator // not recorded: not part of the decision
 	out.Diff = cmp.Diff(recorded, out.Replayed)
 	out.Match = out.Diff == ""
 	return out, nil
