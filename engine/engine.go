@@ -27,7 +27,7 @@ type Engine struct {
 	policies *PolicySet
 	query    rego.PreparedEvalQuery
 	criteria []CriterionInfo
-	messages *renderer
+	rules    map[string]*Rule
 	// program is the compiled plan of the policies; nil when OPA's interpreter runs.
 	program   *plan.Program
 	evaluator EvaluatorInfo
@@ -65,9 +65,9 @@ func New(ctx context.Context, p *PolicySet, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("policies from %s: %w", p.Source, err)
 	}
-	messages, err := newRenderer(compiler, p.documents["labels"])
+	rules, err := readRules(compiler)
 	if err != nil {
-		return nil, fmt.Errorf("policies from %s: reason messages: %w", p.Source, err)
+		return nil, fmt.Errorf("policies from %s: reason codes: %w", p.Source, err)
 	}
 	pq, err := rego.New(
 		rego.Query(Query),
@@ -85,7 +85,7 @@ func New(ctx context.Context, p *PolicySet, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("policies from %s: %w", p.Source, err)
 	}
-	return &Engine{policies: p, query: pq, criteria: criteria, messages: messages, program: program, evaluator: info}, nil
+	return &Engine{policies: p, query: pq, criteria: criteria, rules: rules, program: program, evaluator: info}, nil
 }
 
 // Policies returns the policy set the engine evaluates.
@@ -142,6 +142,7 @@ func (e *Engine) assess(ctx context.Context, b *indicators.Bundle, canonical []b
 		return nil, fmt.Errorf("assess %s: %w", b.Country.ISO3, err)
 	}
 	res := &Result{
+		Contract:       ResultContract,
 		Country:        b.Country,
 		AsOf:           b.AsOf,
 		PolicyRevision: e.policies.Revision,
@@ -152,7 +153,6 @@ func (e *Engine) assess(ctx context.Context, b *indicators.Bundle, canonical []b
 		Evaluator:      e.evaluator.Name,
 	}
 	idx := &bundleIndex{b: b}
-	var buf strings.Builder
 	for i, c := range out.criteria {
 		cr := CriterionResult{
 			Criterion: c.criterion,
@@ -162,12 +162,13 @@ func (e *Engine) assess(ctx context.Context, b *indicators.Bundle, canonical []b
 			Missing:   c.missing,
 		}
 		for j := range c.reasons {
-			r, err := e.messages.render(c.criterion, &c.reasons[j], idx, &buf)
+			r, err := e.reason(c.criterion, &c.reasons[j], idx)
 			if err != nil {
 				return nil, fmt.Errorf("assess %s: policy output does not match the result contract: criterion %d: %w", b.Country.ISO3, c.criterion, err)
 			}
 			cr.Reasons[j] = r
 		}
+		cr.Basis = verdictBasis(cr.Verdict, cr.Reasons)
 		res.Criteria[i] = cr
 	}
 	return res, nil

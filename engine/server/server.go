@@ -21,6 +21,7 @@ import (
 
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
+	"github.com/exportrisk/exportrisk/engine/present"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
@@ -84,6 +85,7 @@ type Server struct {
 // state is what Reload replaces as a whole: the engine and what was computed with it.
 type state struct {
 	e     *engine.Engine
+	words *present.Presenter // words e's results
 	world *engine.World
 }
 
@@ -146,6 +148,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 // setEngine computes the world overview with e and makes both current.
 func (s *Server) setEngine(ctx context.Context, e *engine.Engine) error {
 	start := time.Now()
+	words, err := present.New(e)
+	if err != nil {
+		return fmt.Errorf("server: %w", err)
+	}
 	w, err := engine.AssessWorld(ctx, e, s.cfg.Library, "")
 	if err != nil {
 		return fmt.Errorf("server: world overview: %w", err)
@@ -153,7 +159,7 @@ func (s *Server) setEngine(ctx context.Context, e *engine.Engine) error {
 	for _, a := range w.Assessments() {
 		s.bundles.Store(a.Entry.Path, &cachedBundle{b: a.Bundle, input: a.Input, source: a.Source})
 	}
-	s.state.Store(&state{e: e, world: w})
+	s.state.Store(&state{e: e, words: words, world: w})
 	s.metrics.setPolicy(e.Policies().Revision)
 	s.cfg.Logger.Info("world overview computed", "countries", len(w.Countries), "revision", e.Policies().Revision, "took", time.Since(start))
 	return nil

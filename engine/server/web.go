@@ -17,7 +17,7 @@ import (
 
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
-	"github.com/exportrisk/exportrisk/engine/report"
+	"github.com/exportrisk/exportrisk/engine/present"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
@@ -94,7 +94,7 @@ var verdictSymbols = map[string][3]string{ // symbol, short en, short de
 
 // Verdict describes a verdict code in the page's language.
 func (p *page) Verdict(code string) VerdictView {
-	v := VerdictView{Code: code, Label: report.Verdict(code, p.Lang), Short: code, Symbol: "•", Class: "v-" + code}
+	v := VerdictView{Code: code, Label: present.VerdictLabel(p.Lang, code), Short: code, Symbol: "•", Class: "v-" + code}
 	if s, ok := verdictSymbols[code]; ok {
 		v.Symbol, v.Short = s[0], s[1]
 		if p.Lang == "de" {
@@ -108,7 +108,7 @@ var classSymbols = map[string]string{engine.DarkRed: "■■", engine.LightRed: 
 
 // Overall describes an overall class.
 func (p *page) Overall(code string) VerdictView {
-	label := report.Overall(code, p.Lang)
+	label := present.ClassLabel(p.Lang, code)
 	short, _, _ := strings.Cut(label, " (")
 	return VerdictView{Code: code, Label: label, Short: short, Symbol: classSymbols[code], Class: "o-" + code}
 }
@@ -373,7 +373,7 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request, rc *reqCtx)
 	for _, c := range a.Result.Criteria {
 		cv := criterionView{Number: c.Criterion, Title: p.CriterionTitle(c.Criterion, c.Title), Verdict: c.Verdict}
 		for _, rs := range c.Reasons {
-			v := reasonFor(rs, p.Lang)
+			v := reasonFor(s.state.Load().words, rs, p.Lang)
 			switch {
 			case rs.Signal != "":
 				cv.Signals = append(cv.Signals, v)
@@ -451,8 +451,12 @@ func meaning(fieldPath string) string {
 	return ""
 }
 
-func reasonFor(rs engine.Reason, lang string) reasonView {
-	v := reasonView{Code: rs.Code, Message: rs.Message.In(lang), Supports: rs.Verdict, Signal: rs.Signal}
+func reasonFor(words *present.Presenter, rs engine.Reason, lang string) reasonView {
+	msg, err := words.Message(lang, &rs)
+	if err != nil {
+		msg = rs.Code
+	}
+	v := reasonView{Code: rs.Code, Message: msg, Supports: rs.Verdict, Signal: rs.Signal}
 	if t, ok := texts["signal_"+rs.Signal]; ok {
 		v.Signal = t.In(lang)
 	}
