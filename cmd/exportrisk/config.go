@@ -38,7 +38,7 @@ type Config struct {
 var configKeys = []string{"lang", "format", "policies", "fixtures", "log-level", "evaluator", "requester", "audit.path", "audit.dsn",
 	"server.addr", "server.max_body_bytes", "server.read_timeout", "server.write_timeout", "server.idle_timeout",
 	"server.shutdown_timeout", "server.session_ttl", "server.secure_cookies", "server.access_log", "server.tokens",
-	"server.tokens_file", "policies_verification_key"}
+	"server.tokens_file", "server.gc_percent", "server.memory_limit_mib", "policies_verification_key"}
 
 func defaults(v *viper.Viper) {
 	v.SetDefault("lang", "en")
