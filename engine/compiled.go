@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
@@ -250,11 +251,49 @@ func planScalar(v any) (plan.Value, error) {
 	return plan.FromAST(t.Value)
 }
 
-// planInputCanonical parses canonical JSON into the compiled evaluator's input.
+// planInputCanonical reads canonical JSON into the compiled evaluator's input: fast when it
+// is canonical as package indicators writes it, else through OPA's JSON reader (as the
+// interpreter's input is read).
 func planInputCanonical(canonical []byte) (plan.Value, error) {
+	if v, ok := plan.ParseCanonical(canonical); ok {
+		return v, nil
+	}
 	v, err := ast.ValueFromReader(bytes.NewReader(canonical))
 	if err != nil {
 		return nil, err
 	}
 	return plan.FromAST(v)
+}
+
+// The inputs of bundles already assessed, by the digest of their canonical JSON: a shipped
+// bundle (the server's, the world overview's) or a replayed input is read and converted
+// once. The values are never modified. The cache holds at most maxInputs bundles and starts
+// afresh when full.
+const maxInputs = 1024
+
+type preparedInput struct {
+	bundle *indicators.Bundle // decoded from the canonical JSON; nil when the caller had the bundle
+	input  plan.Value
+}
+
+type inputCache struct {
+	mu sync.Mutex
+	m  map[string]*preparedInput
+}
+
+func (c *inputCache) get(digest string) *preparedInput {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[digest]
+}
+
+func (c *inputCache) put(digest string, p *preparedInput) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxInputs {
+		c.m = make(map[string]*preparedInput, maxInputs)
+	}
+	if old := c.m[digest]; old == nil || old.bundle == nil {
+		c.m[digest] = p
+	}
 }

@@ -31,6 +31,7 @@ type Engine struct {
 	// program is the compiled plan of the policies; nil when OPA's interpreter runs.
 	program   *plan.Program
 	evaluator EvaluatorInfo
+	inputs    inputCache // the compiled evaluator's inputs by input digest
 }
 
 // CriterionInfo describes a criterion, from its package METADATA.
@@ -100,40 +101,56 @@ func (e *Engine) Assess(ctx context.Context, b *indicators.Bundle) (*Result, err
 	if err != nil {
 		return nil, fmt.Errorf("assess %s: %w", b.Country.ISO3, err)
 	}
+	digest := indicators.Digest(canonical)
 	var input any
-	if e.program != nil {
-		input, err = planInput(b)
-	} else {
+	switch {
+	case e.program == nil:
 		input, err = inputValue(b)
+	default:
+		if c := e.inputs.get(digest); c != nil {
+			input = c.input
+		} else if input, err = planInput(b); err == nil {
+			e.inputs.put(digest, &preparedInput{input: input.(plan.Value)})
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("assess %s: input: %w", b.Country.ISO3, err)
 	}
-	return e.assess(ctx, b, canonical, input)
+	return e.assess(ctx, b, canonical, digest, input)
 }
 
 // AssessCanonical evaluates a bundle given as canonical JSON (as recorded for replay).
 func (e *Engine) AssessCanonical(ctx context.Context, canonical []byte) (*Result, error) {
-	var b indicators.Bundle
-	if err := json.Unmarshal(canonical, &b); err != nil {
+	digest := indicators.Digest(canonical)
+	if e.program != nil {
+		if c := e.inputs.get(digest); c != nil && c.bundle != nil {
+			return e.assess(ctx, c.bundle, canonical, digest, c.input)
+		}
+	}
+	b := &indicators.Bundle{}
+	if err := json.Unmarshal(canonical, b); err != nil {
 		return nil, fmt.Errorf("assess: decode input: %w", err)
 	}
 	var input any
 	var err error
 	if e.program != nil {
-		input, err = planInputCanonical(canonical)
+		var v plan.Value
+		if v, err = planInputCanonical(canonical); err == nil {
+			input = v
+			e.inputs.put(digest, &preparedInput{bundle: b, input: v})
+		}
 	} else {
 		input, err = ast.ValueFromReader(bytes.NewReader(canonical))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("assess: input: %w", err)
 	}
-	return e.assess(ctx, &b, canonical, input)
+	return e.assess(ctx, b, canonical, digest, input)
 }
 
 // assess evaluates bundle b, whose canonical JSON is canonical and whose input value is
 // input (a plan.Value for the compiled evaluator, else an ast.Value).
-func (e *Engine) assess(ctx context.Context, b *indicators.Bundle, canonical []byte, input any) (*Result, error) {
+func (e *Engine) assess(ctx context.Context, b *indicators.Bundle, canonical []byte, digest string, input any) (*Result, error) {
 	out, err := e.evaluate(ctx, input)
 	if err != nil {
 		return nil, fmt.Errorf("assess %s: %w", b.Country.ISO3, err)
@@ -146,7 +163,7 @@ func (e *Engine) assess(ctx context.Context, b *indicators.Bundle, canonical []b
 		Country:        b.Country,
 		AsOf:           b.AsOf,
 		PolicyRevision: e.policies.Revision,
-		InputDigest:    indicators.Digest(canonical),
+		InputDigest:    digest,
 		Overall:        out.overall,
 		CriticalCount:  out.criticalCount,
 		Criteria:       make([]CriterionResult, len(out.criteria)),
