@@ -277,6 +277,17 @@ func deterministicCapabilities() *ast.Capabilities {
 	return caps
 }
 
+// nondeterministic reports whether name is a builtin OPA marks non-deterministic (left out
+// of the engine's capabilities, so the compiler calls it undefined).
+func nondeterministic(name string) bool {
+	for _, b := range ast.CapabilitiesForThisVersion().Builtins {
+		if b.Name == name {
+			return b.Nondeterministic
+		}
+	}
+	return false
+}
+
 // formatErrors prints compile errors as file:row: code: message, one per line.
 func formatErrors(errs ast.Errors) string {
 	lines := make([]string, 0, len(errs))
@@ -285,7 +296,11 @@ func formatErrors(errs ast.Errors) string {
 		if e.Location != nil {
 			loc = fmt.Sprintf("%s:%d: ", e.Location.File, e.Location.Row)
 		}
-		lines = append(lines, fmt.Sprintf("  %s%s: %s", loc, e.Code, e.Message))
+		msg := e.Message
+		if name, ok := strings.CutPrefix(msg, "undefined function "); ok && nondeterministic(name) {
+			msg = name + ": not allowed: non-deterministic, replays would differ"
+		}
+		lines = append(lines, fmt.Sprintf("  %s%s: %s", loc, e.Code, msg))
 	}
 	return strings.Join(lines, "\n")
 }

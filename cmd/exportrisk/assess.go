@@ -157,6 +157,14 @@ func loadBundle(c *cli.Context, cfg *Config, file string) (*indicators.Bundle, s
 	if err != nil {
 		return nil, "", inputError(err)
 	}
+	if asOf := c.String("as-of"); asOf != "" && entry.AsOf != asOf {
+		// The officer asked about one date and gets the data of an earlier one: say how
+		// much earlier, so that the report is not read as describing the date asked for.
+		want, _ := time.Parse(time.DateOnly, asOf) // Find checked it
+		got, _ := time.Parse(time.DateOnly, entry.AsOf)
+		fmt.Fprintf(c.App.ErrWriter, "exportrisk: note: --as-of %s: the latest bundle of %s on or before that date is as of %s, %d days earlier\n",
+			asOf, entry.ISO3, entry.AsOf, int(want.Sub(got).Hours()/24))
+	}
 	return b, lib.Name() + "/" + entry.Path, nil
 }
 

@@ -546,7 +546,8 @@ func (s *Server) pageAssess(w http.ResponseWriter, r *http.Request, rc *reqCtx) 
 	rec, err := s.record(r.Context(), st.e, in, res, at, rc.p.Name)
 	if err != nil {
 		s.metrics.recordErr.Inc()
-		s.errorPage(w, r, rc, apiErr(http.StatusServiceUnavailable, CodeStoreUnavailable, "the decision could not be recorded: %v", err))
+		s.cfg.Logger.Error("decision not recorded", "err", err)
+		s.errorPage(w, r, rc, apiErr(http.StatusServiceUnavailable, CodeStoreUnavailable, "the decision could not be recorded"))
 		return
 	}
 	http.Redirect(w, r, "/decisions/"+rec.DecisionID, http.StatusSeeOther)
@@ -672,13 +673,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request, rc *reqCtx, s
 }
 
 // localPath keeps a "next" target on this site: a path, never another host.
-func localPath(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.HasPrefix(next, "/login") {
-		return "/"
-	}
-	return next
-}
+func localPath(next string) string { return safeRedirect(next) }
 
 // pageLoginPost is POST /login: a valid token starts a session (HttpOnly, SameSite=Strict
 // cookie holding a random id); an invalid one shows the form again with 401.
