@@ -9,6 +9,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -53,7 +54,7 @@ func run(args []string, w io.Writer) error {
 		results.table(w)
 		return nil
 	}
-	return fmt.Errorf("usage: benchtable input FILE | benchtable table FILE...")
+	return errors.New("usage: benchtable input FILE | benchtable table FILE [FILE]")
 }
 
 // results are the metrics of each benchmark by name (without the -GOMAXPROCS suffix):

@@ -120,10 +120,9 @@ func mutatedBeforeRewrite(body []stmt, t int32) bool {
 }
 
 type candidate struct {
-	value  Value
-	make   int   // index of the Make statement
-	muts   []int // indexes of the folded mutations
-	locals []int32
+	value Value
+	make  int   // index of the Make statement
+	muts  []int // indexes of the folded mutations
 }
 
 func foldFunction(blocks [][]stmt) ([][]stmt, int) {
