@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -110,26 +111,49 @@ func setOp(op func(x, y *Set) *Set) func(*state, []Value) (Value, error) {
 	}
 }
 
-// intersect, union and difference merge the sorted elements.
+// intersect, union and difference merge the sorted elements. A result equal to an operand
+// is that operand (values are never modified), so that no set is allocated for nothing.
 func intersect(x, y *Set) *Set {
-	out := NewSet(min(len(x.elems), len(y.elems)))
+	if len(y.elems) < len(x.elems) {
+		x, y = y, x
+	}
+	var out *Set // nil while the result is x so far
 	i, j := 0, 0
-	for i < len(x.elems) && j < len(y.elems) {
-		switch c := Compare(x.elems[i], y.elems[j]); {
-		case c < 0:
-			i++
-		case c > 0:
-			j++
-		default:
-			out.elems = append(out.elems, x.elems[i])
-			i++
-			j++
+	for i < len(x.elems) {
+		if j < len(y.elems) {
+			switch c := Compare(x.elems[i], y.elems[j]); {
+			case c > 0:
+				j++
+				continue
+			case c == 0:
+				if out != nil {
+					out.elems = append(out.elems, x.elems[i])
+				}
+				i++
+				j++
+				continue
+			}
 		}
+		// x.elems[i] is not in y.
+		if out == nil {
+			out = NewSet(len(x.elems) - 1)
+			out.elems = append(out.elems, x.elems[:i]...)
+		}
+		i++
+	}
+	if out == nil {
+		return x
 	}
 	return out
 }
 
 func union(x, y *Set) *Set {
+	switch {
+	case len(y.elems) == 0:
+		return x
+	case len(x.elems) == 0:
+		return y
+	}
 	out := NewSet(len(x.elems) + len(y.elems))
 	i, j := 0, 0
 	for i < len(x.elems) && j < len(y.elems) {
@@ -152,23 +176,31 @@ func union(x, y *Set) *Set {
 }
 
 func difference(x, y *Set) *Set {
-	out := NewSet(len(x.elems))
+	var out *Set // nil while the result is x so far
 	i, j := 0, 0
 	for i < len(x.elems) {
-		if j >= len(y.elems) {
-			out.elems = append(out.elems, x.elems[i:]...)
-			break
+		if j < len(y.elems) {
+			switch c := Compare(x.elems[i], y.elems[j]); {
+			case c > 0:
+				j++
+				continue
+			case c == 0: // x.elems[i] goes
+				if out == nil {
+					out = NewSet(len(x.elems) - 1)
+					out.elems = append(out.elems, x.elems[:i]...)
+				}
+				i++
+				j++
+				continue
+			}
 		}
-		switch c := Compare(x.elems[i], y.elems[j]); {
-		case c < 0:
+		if out != nil {
 			out.elems = append(out.elems, x.elems[i])
-			i++
-		case c > 0:
-			j++
-		default:
-			i++
-			j++
 		}
+		i++
+	}
+	if out == nil {
+		return x
 	}
 	return out
 }
@@ -211,7 +243,65 @@ func builtinObjectGet(_ *state, a []Value) (Value, error) {
 	return a[2], nil
 }
 
+// concatKey is a concat of up to three strings; the policies join field paths
+// ("indices.hdi", "embargoes.UN.state") from a small set of parts.
+type concatKey struct{ sep, a, b, c string }
+
+// concatCache holds the results of such concats, shared by evaluations (at most
+// maxConcats; it starts afresh when full).
+var concatCache struct {
+	sync.RWMutex
+	m map[concatKey]Value
+}
+
+const maxConcats = 4096
+
 func builtinConcat(_ *state, a []Value) (Value, error) {
+	if v := concatCached(a); v != nil {
+		return v, nil
+	}
+	return concatJoin(a)
+}
+
+// concatCached is concat(sep, [x, y] or [x, y, z]) of strings from the cache.
+func concatCached(a []Value) Value {
+	sep, ok := a[0].(String)
+	arr, ok2 := a[1].(*Array)
+	if !ok || !ok2 || len(arr.elems) < 2 || len(arr.elems) > 3 {
+		return nil
+	}
+	var parts [3]string
+	for i, e := range arr.elems {
+		s, ok := e.(String)
+		if !ok {
+			return nil
+		}
+		parts[i] = string(s)
+	}
+	k := concatKey{string(sep), parts[0], parts[1], parts[2]}
+	if len(arr.elems) == 2 {
+		k.c = "\x00" // not a third part
+	}
+	concatCache.RLock()
+	v := concatCache.m[k]
+	concatCache.RUnlock()
+	if v != nil {
+		return v
+	}
+	v, err := concatJoin(a)
+	if err != nil {
+		return nil
+	}
+	concatCache.Lock()
+	if concatCache.m == nil || len(concatCache.m) >= maxConcats {
+		concatCache.m = make(map[concatKey]Value, maxConcats)
+	}
+	concatCache.m[k] = v
+	concatCache.Unlock()
+	return v
+}
+
+func concatJoin(a []Value) (Value, error) {
 	sep, ok := a[0].(String)
 	if !ok {
 		return nil, errNotNative

@@ -214,11 +214,11 @@ func (s *state) exec(f []Value, body []stmt) (int, error) {
 		case opResetLocal:
 			f[st.target] = nil
 		case opMakeArray:
-			f[st.target] = NewArray(st.n)
+			f[st.target] = newSmallArray(st.n)
 		case opMakeObject:
-			f[st.target] = &Object{}
+			f[st.target] = newSmallObject()
 		case opMakeSet:
-			f[st.target] = &Set{}
+			f[st.target] = newSmallSet()
 		case opEqual:
 			if Compare(s.read(f, st.a), s.read(f, st.b)) != 0 {
 				return 1, nil
@@ -397,4 +397,41 @@ func length(v Value) int {
 		return len(x)
 	}
 	return 0
+}
+
+// Collections made by the plan start with room for a few elements in the same allocation.
+type smallArray struct {
+	a      Array
+	inline [4]Value
+}
+
+type smallObject struct {
+	o      Object
+	inline [4]KV
+}
+
+type smallSet struct {
+	s      Set
+	inline [4]Value
+}
+
+func newSmallArray(n int) *Array {
+	if n > 4 {
+		return NewArray(n)
+	}
+	x := &smallArray{}
+	x.a.elems = x.inline[:0]
+	return &x.a
+}
+
+func newSmallObject() *Object {
+	x := &smallObject{}
+	x.o.kvs = x.inline[:0]
+	return &x.o
+}
+
+func newSmallSet() *Set {
+	x := &smallSet{}
+	x.s.elems = x.inline[:0]
+	return &x.s
 }
