@@ -26,7 +26,7 @@ BENCH_DIR := bin/bench
 OPA_BIN  := bin/tools/opa
 OPA_VERSION = $(shell $(GO) list -m -f '{{.Version}}' github.com/open-policy-agent/opa)
 
-.PHONY: all build run test lint fmt-check vet policy-test fuzz fuzz-compiled bench bench-all golden help race staticcheck vulndb vulncheck ci-tools ci soak
+.PHONY: all build run test lint fmt-check vet policy-test fuzz fuzz-compiled bench bench-all golden worldmap help race staticcheck vulndb vulncheck ci-tools ci soak
 
 all: lint build test ## lint, build and test everything
 
@@ -107,6 +107,15 @@ bench-all: ## every Go benchmark of the engine packages (audit appends, canonica
 
 golden: ## rewrite golden files under testdata/ (review the diff before committing)
 	$(GO) test ./... -update
+
+worldmap: ## rebuild engine/chart/world-110m.json from the npm package world-atlas (needs node and npm; the build and tests do not)
+	@tmp=$$(mktemp -d /tmp/exportrisk-worldmap.XXXXXX) && \
+	cp engine/chart/worldmap-build/package.json engine/chart/worldmap-build/package-lock.json engine/chart/worldmap-build/project.mjs $$tmp/ && \
+	(cd $$tmp && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) && \
+	node $$tmp/project.mjs indicators/countries/countries.csv > $$tmp/world-110m.json && \
+	mv $$tmp/world-110m.json engine/chart/world-110m.json && rm -rf $$tmp && \
+	sha256sum engine/chart/world-110m.json | cut -d' ' -f1 > engine/chart/world-110m.json.sha256 && \
+	echo "engine/chart/world-110m.json: $$(wc -c < engine/chart/world-110m.json) bytes, sha256 $$(cat engine/chart/world-110m.json.sha256)"
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'

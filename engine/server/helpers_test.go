@@ -75,15 +75,6 @@ func smallLibrary(t testing.TB) *indicators.Library {
 	return lib
 }
 
-func fullLibrary(t testing.TB) *indicators.Library {
-	t.Helper()
-	lib, err := indicators.OpenLibrary(fixtures.FS, "fixtures")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return lib
-}
-
 func openStore(t testing.TB) *audit.SQLiteStore {
 	t.Helper()
 	s, err := audit.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "audit.db"), audit.SQLiteOptions{Create: true})

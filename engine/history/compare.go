@@ -1,0 +1,208 @@
+package history
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/indicators"
+)
+
+// assessYear assesses every country's latest bundle on or before year-12-31, as
+// "assess --all --as-of YEAR-12-31" does.
+func assessYear(ctx context.Context, e *engine.Engine, lib *indicators.Library, year int) (*engine.World, error) {
+	w, err := engine.AssessWorld(ctx, e, lib, AsOf(year))
+	if err != nil {
+		return nil, fmt.Errorf("assess the world of %d: %w", year, err)
+	}
+	return w, nil
+}
+
+// countryHistory assesses one country's bundle of each year.
+func countryHistory(ctx context.Context, s *Service, iso3 string, from, to int) (*Country, error) {
+	years := s.Years()
+	if len(years) == 0 {
+		return nil, fmt.Errorf("%s: %w", s.lib.Name(), ErrNoYear)
+	}
+	if from == 0 {
+		from = years[0]
+	}
+	if to == 0 {
+		to = years[len(years)-1]
+	}
+	if from > to {
+		return nil, fmt.Errorf("history of %s: from %d is after to %d", iso3, from, to)
+	}
+	c := &Country{ISO3: iso3, PolicyRevision: s.engine.Policies().Revision}
+	for _, y := range years {
+		if y < from || y > to {
+			continue
+		}
+		entry, err := s.lib.Find(iso3, AsOf(y))
+		if err != nil || !strings.HasPrefix(entry.AsOf, strconv.Itoa(y)) {
+			continue // no bundle of that year: a gap, not a carried verdict
+		}
+		b, err := s.lib.Load(entry)
+		if err != nil {
+			return nil, err
+		}
+		res, err := s.engine.Assess(ctx, b)
+		if err != nil {
+			return nil, fmt.Errorf("assess %s/%s: %w", s.lib.Name(), entry.Path, err)
+		}
+		c.NameEN, c.NameDE = b.Country.NameEN, b.Country.NameDE
+		c.Years = append(c.Years, Year{
+			Year: y, AsOf: b.AsOf, Bundle: s.lib.Name() + "/" + entry.Path,
+			Verdicts: verdicts(res), Overall: res.Overall, CriticalCount: res.CriticalCount, Result: res,
+		})
+	}
+	if len(c.Years) == 0 {
+		return nil, fmt.Errorf("%s from %d to %d: %w in %s", iso3, from, to, ErrNoCountry, s.lib.Name())
+	}
+	for i := 1; i < len(c.Years); i++ {
+		a, b := c.Years[i-1], c.Years[i]
+		c.Changes = append(c.Changes, changes(iso3, c.NameEN, c.NameDE,
+			strconv.Itoa(a.Year), a.Result, strconv.Itoa(b.Year), b.Result)...)
+	}
+	return c, nil
+}
+
+// verdicts returns a result's eight verdicts in criterion order.
+func verdicts(res *engine.Result) []string {
+	out := make([]string, 8)
+	for _, c := range res.Criteria {
+		if c.Criterion >= 1 && c.Criterion <= 8 {
+			out[c.Criterion-1] = c.Verdict
+		}
+	}
+	return out
+}
+
+// changes lists what differs between two results of one country: each criterion whose
+// verdict changed, with the reasons that appeared and disappeared, then the overall class.
+func changes(iso3, nameEN, nameDE, fromLabel string, a *engine.Result, toLabel string, b *engine.Result) []Change {
+	var out []Change
+	for n := 1; n <= 8; n++ {
+		ca, cb := a.Criterion(n), b.Criterion(n)
+		if ca == nil || cb == nil || ca.Verdict == cb.Verdict {
+			continue
+		}
+		out = append(out, Change{
+			ISO3: iso3, NameEN: nameEN, NameDE: nameDE, From: fromLabel, To: toLabel,
+			Criterion: n, Before: ca.Verdict, After: cb.Verdict, Direction: Direction(ca.Verdict, cb.Verdict),
+			Appeared:    deciding(cb, ca),
+			Disappeared: deciding(ca, cb),
+		})
+	}
+	if a.Overall != b.Overall {
+		out = append(out, Change{
+			ISO3: iso3, NameEN: nameEN, NameDE: nameDE, From: fromLabel, To: toLabel,
+			Criterion: Overall, Before: a.Overall, After: b.Overall, Direction: Direction(a.Overall, b.Overall),
+			Appeared: []Reason{}, Disappeared: []Reason{},
+		})
+	}
+	return out
+}
+
+// deciding returns the reasons of c that support its verdict and whose code other has not.
+func deciding(c, other *engine.CriterionResult) []Reason {
+	had := map[string]bool{}
+	for _, r := range other.Reasons {
+		had[r.Code] = true
+	}
+	out := []Reason{}
+	for _, r := range c.Reasons {
+		if r.Verdict != c.Verdict || had[r.Code] {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// Compare lists every verdict that differs between two worlds, grouped by criterion (1..8,
+// then the overall class), countries in ISO3 order. criteria gives the titles (from the
+// engine). Countries assessed on one side only are listed as such.
+func Compare(fromLabel string, a *engine.World, toLabel string, b *engine.World, criteria []engine.CriterionInfo) *Diff {
+	d := &Diff{
+		From: fromLabel, To: toLabel, FromRevision: a.PolicyRevision, ToRevision: b.PolicyRevision,
+		OnlyFrom: []string{}, OnlyTo: []string{}, Criteria: []Criterion{}, Decisions: []Alert{},
+	}
+	byCriterion := map[int][]Change{}
+	for _, ca := range a.Assessments() {
+		cb, ok := b.Country(ca.Entry.ISO3)
+		if !ok {
+			d.OnlyFrom = append(d.OnlyFrom, ca.Entry.ISO3)
+			continue
+		}
+		d.Countries++
+		cs := changes(ca.Entry.ISO3, ca.Bundle.Country.NameEN, ca.Bundle.Country.NameDE, fromLabel, ca.Result, toLabel, cb.Result)
+		if len(cs) > 0 {
+			d.Changed++
+		}
+		for _, c := range cs {
+			byCriterion[c.Criterion] = append(byCriterion[c.Criterion], c)
+		}
+	}
+	for _, cb := range b.Assessments() {
+		if _, ok := a.Country(cb.Entry.ISO3); !ok {
+			d.OnlyTo = append(d.OnlyTo, cb.Entry.ISO3)
+		}
+	}
+	titles := map[int]engine.Text{}
+	for _, c := range criteria {
+		titles[c.Number] = c.Title
+	}
+	for _, n := range []int{1, 2, 3, 4, 5, 6, 7, 8, Overall} {
+		if cs := byCriterion[n]; len(cs) > 0 {
+			sort.SliceStable(cs, func(i, j int) bool { return cs[i].ISO3 < cs[j].ISO3 })
+			d.Criteria = append(d.Criteria, Criterion{Criterion: n, Title: titles[n], Changes: cs})
+		}
+	}
+	return d
+}
+
+// Alerts returns the decisions whose country is rated worse in now than in the decision, on
+// at least one criterion or in the overall class, in the order given.
+func Alerts(decisions []Decision, now *engine.World) []Alert {
+	out := []Alert{}
+	for _, dec := range decisions {
+		cur, ok := now.Country(dec.Country)
+		if !ok || len(dec.Verdicts) != 8 {
+			continue
+		}
+		nowVerdicts := verdicts(cur.Result)
+		var worse []Change
+		for i := range 8 {
+			if Direction(dec.Verdicts[i], nowVerdicts[i]) == "worse" {
+				worse = append(worse, alertChange(dec, cur, i+1, dec.Verdicts[i], nowVerdicts[i]))
+			}
+		}
+		if Direction(dec.Overall, cur.Result.Overall) == "worse" {
+			worse = append(worse, alertChange(dec, cur, Overall, dec.Overall, cur.Result.Overall))
+		}
+		if len(worse) > 0 {
+			out = append(out, Alert{Decision: dec, AsOfNow: cur.Bundle.AsOf, Worse: worse})
+		}
+	}
+	return out
+}
+
+func alertChange(dec Decision, cur engine.Assessment, n int, before, after string) Change {
+	c := Change{
+		ISO3: dec.Country, NameEN: cur.Bundle.Country.NameEN, NameDE: cur.Bundle.Country.NameDE,
+		From: dec.AsOf, To: cur.Bundle.AsOf, Criterion: n, Before: before, After: after,
+		Direction: Direction(before, after), Appeared: []Reason{}, Disappeared: []Reason{},
+	}
+	if cr := cur.Result.Criterion(n); cr != nil {
+		for _, r := range cr.Reasons {
+			if r.Verdict == cr.Verdict {
+				c.Appeared = append(c.Appeared, r)
+			}
+		}
+	}
+	return c
+}
