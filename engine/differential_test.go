@@ -149,6 +149,9 @@ func fixtureBundles(t testing.TB) map[string]*indicators.Bundle {
 // TestCompiledMatchesOPAOnShippedBundles runs both evaluators on every shipped bundle, and
 // checks that the compiled evaluator's input built from the bundle is the canonical JSON's.
 func TestCompiledMatchesOPAOnShippedBundles(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sequential and slow under the race detector; make test runs it")
+	}
 	e := diffEngine(t)
 	bundles := fixtureBundles(t)
 	names := slices.Sorted(func(yield func(string) bool) {
@@ -185,11 +188,64 @@ const fuzzCases = 400
 // TestCompiledMatchesOPAOnFuzzedInputs runs both evaluators on fuzzed inputs (a fixed set of
 // seeds, so that a failure reproduces).
 func TestCompiledMatchesOPAOnFuzzedInputs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sequential and slow under the race detector; make test runs it")
+	}
 	e := diffEngine(t)
 	g := newFuzzer(t, e)
 	for seed := range uint64(fuzzCases) {
 		input := g.input(seed)
 		sameResult(t, e, fmt.Sprintf("seed %d", seed), input)
+	}
+}
+
+// TestCompiledConcurrent: one engine assessing on several goroutines at once (the server,
+// assess --all, replay) gives each bundle the result it gives alone; under make race this
+// checks the evaluator's pooled state and its caches.
+func TestCompiledConcurrent(t *testing.T) {
+	ctx := context.Background()
+	e := diffEngine(t)
+	var inputs [][]byte
+	for _, b := range fixtureBundles(t) {
+		c, err := b.CanonicalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if inputs = append(inputs, c); len(inputs) == 24 {
+			break
+		}
+	}
+	want := make([][]byte, len(inputs))
+	for i, in := range inputs {
+		j, _, err := rawCompiled(ctx, e, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = j
+	}
+	errs := make(chan error, 4)
+	for w := range 4 {
+		go func() {
+			for k := range 3 * len(inputs) {
+				i := (k + w*7) % len(inputs)
+				res, err := e.AssessCanonical(ctx, inputs[i])
+				if err != nil {
+					errs <- err
+					return
+				}
+				j, _, err := rawCompiled(ctx, e, inputs[i])
+				if err != nil || !bytes.Equal(j, want[i]) || res.InputDigest != indicators.Digest(inputs[i]) {
+					errs <- fmt.Errorf("input %d: result differs on goroutine %d (%v)", i, w, err)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }
 
