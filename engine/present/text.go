@@ -42,8 +42,10 @@ func (p *Presenter) Table(w io.Writer, r *engine.Result, o Options) error {
 		var srcs []string
 		for _, rs := range c.Decided {
 			Wrap(ew, "  - ", "    ", rs.Text)
+			details(ew, o.Lang, "    · ", "      ", &rs)
 			for _, part := range rs.Parts {
-				Wrap(ew, "    · ", "      ", part.SignalLabel+": "+part.Text)
+				Wrap(ew, "    · ", "      ", part.Text)
+				details(ew, o.Lang, "      - ", "        ", &part)
 			}
 			srcs = appendSources(srcs, &rs)
 		}
@@ -58,6 +60,31 @@ func (p *Presenter) Table(w io.Writer, r *engine.Result, o Options) error {
 	legend(ew, rep)
 	fmt.Fprintf(ew, "%s\n", T(o.Lang, "explain_hint"))
 	return ew.err
+}
+
+// details writes a reason's values (with year and note), grouped lists and evidence items, one
+// per line.
+func details(w io.Writer, lang, first, rest string, r *Reason) {
+	for _, v := range r.Values {
+		line := v.Name + ": " + v.Value
+		if v.Year != "" {
+			line += " (" + v.Year + ")"
+		}
+		if v.Note != "" {
+			line += "; " + T(lang, "note") + ": " + v.Note
+		}
+		Wrap(w, first, rest, line)
+	}
+	for _, g := range r.Groups {
+		Wrap(w, first, rest, g.Label+": "+strings.Join(g.Names, ", "))
+	}
+	for _, e := range r.Evidence {
+		line := e.Date + ": " + e.Summary
+		if e.Note != "" {
+			line += "; " + T(lang, "note") + ": " + e.Note
+		}
+		Wrap(w, first, rest, line)
+	}
 }
 
 // appendSources adds the sources of a reason and its parts that list does not have yet.
@@ -126,28 +153,10 @@ func explainReason(w io.Writer, lang, first, rest string, r *Reason) {
 	Wrap(w, first, rest, r.Text)
 	tag := r.VerdictLabel
 	if r.Signal != "" {
-		tag = r.SignalLabel + " " + T(lang, "signal")
+		tag = Noun(lang, 1, r.Signal+"_signal")
 	}
 	fmt.Fprintf(w, "%s(%s: %s; %s; %s)\n", rest, T(lang, "supports"), tag, r.BasisLabel, r.Code)
-	for _, v := range r.Values {
-		line := v.Name + ": " + v.Value
-		if v.Year != "" {
-			line += " (" + v.Year + ")"
-		}
-		Wrap(w, rest+"- ", rest+"  ", line)
-		if v.Note != "" {
-			Wrap(w, rest+"  ", rest+"  ", T(lang, "note")+": "+v.Note)
-		}
-	}
-	for _, g := range r.Groups {
-		Wrap(w, rest+"- ", rest+"  ", g.Label+": "+strings.Join(g.Names, ", "))
-	}
-	for _, e := range r.Evidence {
-		Wrap(w, rest+"- ", rest+"  ", e.Date+": "+e.Summary)
-		if e.Note != "" {
-			Wrap(w, rest+"  ", rest+"  ", T(lang, "note")+": "+e.Note)
-		}
-	}
+	details(w, lang, rest+"- ", rest+"  ", r)
 	for i := range r.Parts {
 		explainReason(w, lang, rest+"· ", rest+"  ", &r.Parts[i])
 	}
@@ -209,7 +218,7 @@ func (p *Presenter) Markdown(w io.Writer, r *engine.Result, o Options) error {
 func markdownReason(w io.Writer, lang, indent string, r *Reason) {
 	tag := r.VerdictLabel
 	if r.Signal != "" {
-		tag = r.SignalLabel + " " + T(lang, "signal")
+		tag = Noun(lang, 1, r.Signal+"_signal")
 	}
 	fmt.Fprintf(w, "%s- %s (%s: %s; %s; `%s`)\n", indent, MD(r.Text), T(lang, "supports"), tag, r.BasisLabel, r.Code)
 	in := indent + "  "

@@ -241,7 +241,7 @@ func (p *Presenter) reason(r *engine.Reason, lang string, unknown map[string]boo
 	for i := range r.Evidence {
 		e := &r.Evidence[i]
 		out.Evidence = append(out.Evidence, Event{
-			ID: e.ID, Date: Date(lang, e.Date), Category: e.Category, Summary: summary(lang, e),
+			ID: e.ID, Date: DateAt(lang, e.Date, e.DatePrecision), Category: e.Category, Summary: summary(lang, e),
 			Source: Cite(e.Provenance), Note: Note(e.Note),
 		})
 	}
@@ -249,7 +249,7 @@ func (p *Presenter) reason(r *engine.Reason, lang string, unknown map[string]boo
 }
 
 func (p *Presenter) value(lang string, v engine.IndicatorValue) Value {
-	out := Value{ID: v.ID, Name: p.Name(lang, v.ID), Value: p.Value(lang, v), Note: Note(v.Note), Source: Cite(v.Provenance)}
+	out := Value{ID: v.ID, Name: p.ValueName(lang, v.ID), Value: p.Value(lang, v), Note: Note(v.Note), Source: Cite(v.Provenance)}
 	if v.Ref != "" {
 		out.ID = v.Ref
 	}

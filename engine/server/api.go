@@ -290,6 +290,9 @@ func bundleError(err error) *APIError {
 	for _, p := range verr.Problems {
 		e.Problems = append(e.Problems, Problem{Line: p.Line, Path: p.Path, Message: p.Message})
 	}
+	if verr.More > 0 {
+		e.Problems = append(e.Problems, Problem{Message: fmt.Sprintf("%d more problems not listed (at most %d are)", verr.More, indicators.MaxProblems)})
+	}
 	first := ""
 	if len(verr.Problems) > 0 {
 		p := verr.Problems[0]
@@ -301,7 +304,7 @@ func bundleError(err error) *APIError {
 			first = fmt.Sprintf("line %d: %s", p.Line, first)
 		}
 	}
-	e.Message = fmt.Sprintf("the bundle is not valid: %d problem(s), the first: %s", len(verr.Problems), first)
+	e.Message = fmt.Sprintf("the bundle is not valid: %d problem(s), the first: %s", len(verr.Problems)+verr.More, first)
 	return e
 }
 
@@ -359,6 +362,9 @@ func (s *Server) libraryBundle(iso3, asOf string) (*cachedBundle, *APIError) {
 			"no bundle for %s in the library: not a country it has (GET /v1/countries lists the %d it has)", iso, len(lib.Countries()))
 	}
 	entry, err := lib.Find(iso, asOf)
+	if errors.Is(err, indicators.ErrFutureAsOf) {
+		return nil, apiErr(http.StatusBadRequest, CodeInvalidDate, "as_of: %v", err)
+	}
 	if err != nil {
 		return nil, apiErr(http.StatusNotFound, CodeNoBundle, "%v", err)
 	}
