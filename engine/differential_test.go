@@ -5,9 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"math/rand/v2"
-	"path"
 	"regexp"
 	"slices"
 	"sort"
@@ -20,8 +18,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 
+	"github.com/exportrisk/exportrisk/engine/enginetest"
 	"github.com/exportrisk/exportrisk/engine/plan"
-	"github.com/exportrisk/exportrisk/fixtures"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
@@ -118,34 +116,6 @@ func sameResult(t testing.TB, e *Engine, name string, input []byte) {
 	}
 }
 
-// fixtureBundles are every bundle under fixtures/ (the world of every year, the curated ones).
-func fixtureBundles(t testing.TB) map[string]*indicators.Bundle {
-	t.Helper()
-	out := map[string]*indicators.Bundle{}
-	err := fs.WalkDir(fixtures.FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasSuffix(p, ".expected.yaml") || (path.Ext(p) != ".yaml" && path.Ext(p) != ".json") {
-			return err
-		}
-		raw, err := fs.ReadFile(fixtures.FS, p)
-		if err != nil {
-			return err
-		}
-		b, err := indicators.Parse(p, raw)
-		if err != nil {
-			return err
-		}
-		out[p] = b
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(out) < 190 {
-		t.Fatalf("found %d shipped bundles, want the world", len(out))
-	}
-	return out
-}
-
 // TestCompiledMatchesOPAOnShippedBundles runs both evaluators on every shipped bundle, and
 // checks that the compiled evaluator's input built from the bundle is the canonical JSON's.
 func TestCompiledMatchesOPAOnShippedBundles(t *testing.T) {
@@ -153,7 +123,7 @@ func TestCompiledMatchesOPAOnShippedBundles(t *testing.T) {
 		t.Skip("sequential and slow under the race detector; make test runs it")
 	}
 	e := diffEngine(t)
-	bundles := fixtureBundles(t)
+	bundles := enginetest.Shipped(t)
 	names := slices.Sorted(func(yield func(string) bool) {
 		for k := range bundles {
 			if !yield(k) {
@@ -206,7 +176,7 @@ func TestCompiledConcurrent(t *testing.T) {
 	ctx := context.Background()
 	e := diffEngine(t)
 	var inputs [][]byte
-	for _, b := range fixtureBundles(t) {
+	for _, b := range enginetest.Shipped(t) {
 		c, err := b.CanonicalJSON()
 		if err != nil {
 			t.Fatal(err)
@@ -327,7 +297,7 @@ func newFuzzer(t testing.TB, e *Engine) *fuzzer {
 		g.windows = append(g.windows, w)
 	}
 	indices, members, cats := map[string]bool{}, map[string]bool{}, map[string]bool{}
-	for _, b := range fixtureBundles(t) {
+	for _, b := range enginetest.Shipped(t) {
 		c, err := b.CanonicalJSON()
 		if err != nil {
 			t.Fatal(err)

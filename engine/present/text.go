@@ -124,16 +124,10 @@ func (p *Presenter) Explain(w io.Writer, r *engine.Result, n int, o Options) err
 	ew := &errWriter{w: w}
 	header(ew, rep, o)
 	fmt.Fprintf(ew, "%s\n%s: %s (%s: %s)\n", heading(c), T(o.Lang, "verdict"), strings.ToUpper(c.VerdictLabel), T(o.Lang, "basis"), c.BasisLabel)
-	for _, g := range []struct {
-		key     string
-		reasons []Reason
-	}{{"decided", c.Decided}, {"supporting", c.Supporting}, {"checked", c.Checked}} {
-		if len(g.reasons) == 0 {
-			continue
-		}
-		fmt.Fprintf(ew, "\n%s:\n", T(o.Lang, g.key))
-		for i := range g.reasons {
-			explainReason(ew, o.Lang, strconv.Itoa(i+1)+". ", "   ", &g.reasons[i])
+	for _, sec := range c.Sections(o.Lang) {
+		fmt.Fprintf(ew, "\n%s:\n", sec.Label)
+		for i := range sec.Reasons {
+			explainReason(ew, o.Lang, strconv.Itoa(i+1)+". ", "   ", &sec.Reasons[i])
 		}
 	}
 	fmt.Fprintln(ew)
@@ -191,16 +185,10 @@ func (p *Presenter) Markdown(w io.Writer, r *engine.Result, o Options) error {
 	for _, c := range rep.Criteria {
 		fmt.Fprintf(ew, "\n## %s: %s\n\n", MD(heading(&c)), c.VerdictLabel)
 		fmt.Fprintf(ew, "%s: %s\n", T(o.Lang, "basis"), c.BasisLabel)
-		for _, g := range []struct {
-			key     string
-			reasons []Reason
-		}{{"decided", c.Decided}, {"supporting", c.Supporting}, {"checked", c.Checked}} {
-			if len(g.reasons) == 0 {
-				continue
-			}
-			fmt.Fprintf(ew, "\n**%s**\n\n", T(o.Lang, g.key))
-			for i := range g.reasons {
-				markdownReason(ew, o.Lang, "", &g.reasons[i])
+		for _, sec := range c.Sections(o.Lang) {
+			fmt.Fprintf(ew, "\n**%s**\n\n", sec.Label)
+			for i := range sec.Reasons {
+				markdownReason(ew, o.Lang, "", &sec.Reasons[i])
 			}
 		}
 		fmt.Fprintf(ew, "\n%s: %s\n", MD(c.MissingLabel), MD(orNone(o.Lang, names(c.Missing))))

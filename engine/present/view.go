@@ -47,6 +47,26 @@ type Criterion struct {
 	Sources      []string // every source the reasons used, as a reader cites it, once each
 }
 
+// Section is a labelled group of a criterion's reasons.
+type Section struct {
+	Key     string // decided, supporting or checked
+	Label   string // "Decided by", "Also found", "Checked" in the report's language
+	Reasons []Reason
+}
+
+// Sections returns the criterion's non-empty reason groups in reading order: decided,
+// supporting, checked.
+func (c *Criterion) Sections(lang string) []Section {
+	var out []Section
+	for _, s := range []Section{{Key: "decided", Reasons: c.Decided}, {Key: "supporting", Reasons: c.Supporting}, {Key: "checked", Reasons: c.Checked}} {
+		if len(s.Reasons) > 0 {
+			s.Label = T(lang, s.Key)
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // Reason is one finding, worded.
 type Reason struct {
 	Code         string

@@ -27,8 +27,10 @@ import (
 )
 
 // AssessmentJSON is the answer of POST /v1/assessments and GET /v1/countries/{iso3}: the
-// engine's result, where the bundle came from, and whether (and as which decision) it
-// was recorded. It is the JSON of exportrisk assess --format json.
+// engine's result (decision data, result contract 2: verdicts, reason codes with basis and
+// vars, values with provenance; no text), where the bundle came from, and whether (and as
+// which decision) it was recorded. exportrisk assess --format json adds names, messages and
+// legends to the same data (present.Document).
 type AssessmentJSON struct {
 	*engine.Result
 	Bundle     string `json:"bundle"`
