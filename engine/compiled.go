@@ -205,11 +205,26 @@ func planInput(b *indicators.Bundle) (plan.Value, error) {
 				}
 				e = append(e, pkv("figures", plan.ObjectOf(f...)))
 			}
+			e = poptStr(e, "quote", x.Quote)
+			e = poptStr(e, "added_by", x.AddedBy)
+			e = poptStr(e, "added_on", x.AddedOn)
+			e = poptStr(e, "approved_by", x.ApprovedBy)
 			a.Append(plan.ObjectOf(pprovenance(e, &x.Provenance)...))
 		}
 		evidence = a
 	}
 	top = append(top, pkv("evidence", evidence))
+	if r := b.EvidenceRegister; r != nil {
+		var items plan.Value = plan.Null{} // as encoding/json writes a nil slice
+		if r.Items != nil {
+			a := plan.NewArray(len(r.Items))
+			for _, id := range r.Items {
+				a.Append(plan.String(id))
+			}
+			items = a
+		}
+		top = append(top, pkv("evidence_register", plan.ObjectOf(pstr("revision", r.Revision), pkv("items", items))))
+	}
 	return plan.ObjectOf(top...), nil
 }
 

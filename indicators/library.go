@@ -14,9 +14,23 @@ import (
 // in which bundles are named ISO3-YYYY-MM-DD.yaml, .yml or .json (in any folder). Files
 // are parsed when asked for, so opening a library is cheap.
 type Library struct {
-	fsys  fs.FS
-	name  string
-	byISO map[string][]Entry // sorted by AsOf
+	fsys   fs.FS
+	name   string
+	byISO  map[string][]Entry // sorted by AsOf
+	merger Merger             // nil: bundles as the files hold them
+}
+
+// Merger adds to a bundle evidence kept outside the bundle files: the evidence register
+// (package indicators/evidence). It records in the bundle what it added.
+type Merger interface {
+	Merge(b *Bundle) error
+}
+
+// WithEvidence returns a library whose Load merges m into every bundle it loads.
+func (l *Library) WithEvidence(m Merger) *Library {
+	c := *l
+	c.merger = m
+	return &c
 }
 
 // Entry is one bundle file of a library.
@@ -121,6 +135,11 @@ func (l *Library) Load(e Entry) (*Bundle, error) {
 		return nil, &ValidationError{File: name, Problems: []Problem{{
 			Message: fmt.Sprintf("file name says %s as of %s, content says %s as of %s", e.ISO3, e.AsOf, b.Country.ISO3, b.AsOf),
 		}}}
+	}
+	if l.merger != nil {
+		if err := l.merger.Merge(b); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
 	}
 	return b, nil
 }

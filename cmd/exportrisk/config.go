@@ -26,6 +26,7 @@ type Config struct {
 	Format   string `mapstructure:"format"`    // output format; allowed values depend on the command
 	Policies string `mapstructure:"policies"`  // policy directory; empty = the embedded policies
 	Fixtures string `mapstructure:"fixtures"`  // bundle directory; empty = the embedded fixtures
+	Evidence string `mapstructure:"evidence"`  // evidence register directory (evidence.go); empty = the default
 	LogLevel string `mapstructure:"log-level"` // debug, info, warn, error
 	// Evaluator runs the policies: auto (the compiled evaluator where it supports them, else
 	// OPA's interpreter), compiled (required) or opa (OPA's interpreter, the reference).
@@ -39,7 +40,8 @@ type Config struct {
 	Server    ServerConfig `mapstructure:"server"`    // exportrisk serve (serve.go)
 }
 
-var configKeys = []string{"lang", "format", "policies", "fixtures", "log-level", "evaluator", "requester", "audit.path", "audit.dsn",
+var configKeys = []string{"lang", "format", "policies", "fixtures", "evidence", "log-level", "evaluator", "requester", "audit.path", "audit.dsn",
+	"audit.key_file", "audit.public_key_file", "audit.checkpoint_dir", "audit.checkpoint_every", "audit.checkpoint_interval",
 	"server.addr", "server.max_body_bytes", "server.read_timeout", "server.write_timeout", "server.idle_timeout",
 	"server.shutdown_timeout", "server.session_ttl", "server.secure_cookies", "server.access_log", "server.tokens",
 	"server.tokens_file", "server.public_url", "server.allow_policy_rollback", "server.gc_percent", "server.memory_limit_mib", "policies_verification_key"}
@@ -49,11 +51,13 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("format", "table")
 	v.SetDefault("policies", "")
 	v.SetDefault("fixtures", "")
+	v.SetDefault("evidence", "")
 	v.SetDefault("log-level", "warn")
 	v.SetDefault("evaluator", engine.EvaluatorAuto)
 	v.SetDefault("requester", defaultRequester())
 	v.SetDefault("audit.path", defaultAuditPath())
 	v.SetDefault("audit.dsn", "")
+	auditDefaults(v)
 	serverDefaults(v)
 }
 

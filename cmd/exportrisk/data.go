@@ -48,7 +48,7 @@ func dataCommand() *cli.Command {
 			&cli.IntFlag{Name: "year", Usage: "data `YEAR`: bundles are dated YEAR-12-31 (required)"},
 			&cli.StringFlag{Name: "data", Usage: "`DIR` with the raw data sets (EXPORTRISK_DATA; default ../shared/data)"},
 			&cli.StringFlag{Name: "out", Usage: "output `DIR` (default fixtures/world/YEAR)"},
-			logFlag,
+			evidenceFlag, logFlag,
 		},
 		Action:       dataBuild,
 		OnUsageError: onUsageError,
@@ -65,7 +65,8 @@ func dataCommand() *cli.Command {
 const defaultDataDir = "../shared/data"
 
 func dataBuild(c *cli.Context) error {
-	if _, err := loadConfig(c); err != nil {
+	cfg, err := loadConfig(c)
+	if err != nil {
 		return err
 	}
 	if c.NArg() > 0 {
@@ -115,8 +116,17 @@ func dataBuild(c *cli.Context) error {
 		slog.Warn("curated bundle takes precedence", "detail", s)
 	}
 
+	// The evidence register: each item joins the country's bundle when dated on or before
+	// its as_of; the bundle records the register revision (evidence.go).
+	reg, err := openRegister(cfg)
+	if err != nil {
+		return err
+	}
 	files := make(map[string][]byte, len(res.Bundles))
 	for _, b := range res.Bundles {
+		if err := reg.Merge(b); err != nil {
+			return withCode(exitInvalidInput, err)
+		}
 		data, err := importers.Encode(b)
 		if err != nil {
 			return err

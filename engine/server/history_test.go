@@ -16,34 +16,49 @@ import (
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
-// historyLibrary is smallLibrary (or every shipped bundle) plus a made-up 2022 bundle of
-// Kazakhstan: the 2023 one dated a year earlier, with an interstate conflict, so that
-// criterion 4 is critical in 2022 and possibly critical in 2023.
+// historyLibrary has two years for the history tests, whatever the shipped layout: the
+// curated Kazakhstan bundle, each country's bundle of 31 December 2023 (all of them, or
+// only KAZ, DEU and RUS), and a made-up 2022 bundle of Kazakhstan: its 2023 bundle dated a
+// year earlier, with an interstate conflict, so that criterion 4 is critical in 2022 and
+// possibly critical in 2023. The bundles are read through the shipped library and written
+// as single files.
 func historyLibrary(t testing.TB, all bool) *indicators.Library {
 	t.Helper()
-	m := fstest.MapFS{}
-	err := fs.WalkDir(fixtures.FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		keep := all || p == "curated/KAZ-2026-06-01.yaml" || p == "world/2023/KAZ-2023-12-31.json" ||
-			p == "world/2023/DEU-2023-12-31.json" || p == "world/2023/RUS-2023-12-31.json"
-		if !keep || !(strings.HasSuffix(p, ".json") || strings.HasSuffix(p, ".yaml")) {
-			return nil
-		}
-		b, err := fs.ReadFile(fixtures.FS, p)
-		m[p] = &fstest.MapFile{Data: b}
-		return err
-	})
+	shipped, err := indicators.OpenLibrary(fixtures.FS, "fixtures")
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := fs.ReadFile(fixtures.FS, "world/2023/KAZ-2023-12-31.json")
+	m := fstest.MapFS{}
+	curated, err := fs.ReadFile(fixtures.FS, "curated/KAZ-2026-06-01.yaml")
 	if err != nil {
 		t.Fatal(err)
+	}
+	m["curated/KAZ-2026-06-01.yaml"] = &fstest.MapFile{Data: curated}
+	isos := []string{"DEU", "KAZ", "RUS"}
+	if all {
+		isos = shipped.Countries()
+	}
+	var kaz []byte
+	for _, iso := range isos {
+		e, err := shipped.Find(iso, "2023-12-31")
+		if err != nil || e.AsOf != "2023-12-31" {
+			continue
+		}
+		b, err := shipped.Load(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := b.CanonicalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		m["world/2023/"+iso+"-2023-12-31.json"] = &fstest.MapFile{Data: data}
+		if iso == "KAZ" {
+			kaz = data
+		}
 	}
 	var doc map[string]any
-	if err := json.Unmarshal(b, &doc); err != nil {
+	if err := json.Unmarshal(kaz, &doc); err != nil {
 		t.Fatal(err)
 	}
 	doc["as_of"] = "2022-12-31"
