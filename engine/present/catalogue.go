@@ -142,6 +142,13 @@ var plurals = map[string][2]pair{
 	"coup_attempt":       {{"coup attempt", "coup attempts"}, {"Putschversuch", "Putschversuche"}},
 	"neighbour":          {{"neighbouring country", "neighbouring countries"}, {"Nachbarland", "Nachbarländer"}},
 	"reason":             {{"reason", "reasons"}, {"Grund", "Gründe"}},
+	"verdict":            {{"verdict", "verdicts"}, {"Bewertung", "Bewertungen"}},
+	"class":              {{"class", "classes"}, {"Klasse", "Klassen"}},
+	"its":                {{"its", "their"}, {"seine", "ihre"}}, // possessive agreeing with a count
+	"index":              {{"index", "indices"}, {"Index", "Indizes"}},
+	"membership":         {{"membership", "memberships"}, {"Mitgliedschaft", "Mitgliedschaften"}},
+	"embargo_record":     {{"embargo record", "embargo records"}, {"Embargo-Eintrag", "Embargo-Einträge"}},
+	"bundle_evidence":    {{"evidence item", "evidence items"}, {"Beleg", "Belege"}},
 	"event":              {{"documented event", "documented events"}, {"belegtes Ereignis", "belegte Ereignisse"}},
 	"bundle":             {{"bundle", "bundles"}, {"Datensatz", "Datensätze"}},
 	"evidence_item":      {{"item", "items"}, {"Beleg", "Belege"}},

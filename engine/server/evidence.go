@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/exportrisk/exportrisk/engine/impact"
+	"github.com/exportrisk/exportrisk/engine/present"
 	"github.com/exportrisk/exportrisk/indicators"
 	"github.com/exportrisk/exportrisk/indicators/evidence"
 )
@@ -183,6 +184,7 @@ func (s *Server) pageEvidencePropose(w http.ResponseWriter, r *http.Request, rc 
 type proposalData struct {
 	L          map[string]string
 	P          evidence.Proposal
+	Date       string // the item's date at its precision, in the page's language
 	Impact     *impact.Report
 	ImpactErr  string
 	CanApprove bool
@@ -203,6 +205,7 @@ func (s *Server) pageEvidenceProposal(w http.ResponseWriter, r *http.Request, rc
 		return
 	}
 	d := &proposalData{L: evidenceTexts[evidenceLang(rc)], P: p, Own: strings.EqualFold(p.ProposedBy, rc.p.Name),
+		Date:       present.DateAt(evidenceLang(rc), p.Item.Date, p.Item.DatePrecision),
 		CanApprove: accessApprove.allows(rc.p.Role)}
 	reg := ev.Current.Load()
 	if next, _, err := reg.Add(p.Country, p.Item, s.now()); err != nil {

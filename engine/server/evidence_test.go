@@ -59,9 +59,13 @@ func TestEvidenceFourEyes(t *testing.T) {
 	if counted() {
 		t.Fatal("the proposed item counts before approval")
 	}
+	// The pages pass the accessibility checks of every page, in both languages.
+	for _, target := range []string{"/evidence", "/evidence?lang=de", "/evidence/proposals/" + id, "/evidence/proposals/" + id + "?lang=de"} {
+		checkAccessible(t, ts.do(t, "GET", target, policyToken, nil).Body.String())
+	}
 	// The proposal page shows the impact; the proposer gets no approve button.
 	page := ts.do(t, "GET", "/evidence/proposals/"+id, policyToken, nil).Body.String()
-	for _, want := range []string{"The Committee is concerned about reports of torture.", `id="impact"`, `id="own"`} {
+	for _, want := range []string{"The Committee is concerned about reports of torture.", `id="impact"`, `id="own"`, "<dd>June 2023</dd>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("proposal page lacks %q", want)
 		}
