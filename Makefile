@@ -80,7 +80,7 @@ vulndb: ## build the offline vulnerability database in VULNDB_DIR from golang.or
 	rm -rf $(VULNDB_DIR).tmp; \
 	GOFLAGS=-mod=mod $(GO) run golang.org/x/vulndb/cmd/indexdb@$(VULNDB_VERSION) -vulns "$$src/data/osv" -out $(VULNDB_DIR).tmp; \
 	mv $(VULNDB_DIR).tmp $(VULNDB_DIR); \
-	echo "vulndb: $$(ls $(VULNDB_DIR)/ID | wc -l) reports from golang.org/x/vulndb@$(VULNDB_VERSION) in $(VULNDB_DIR)"
+	echo "vulndb: $$(ls $(VULNDB_DIR)/ID/*.json | wc -l) reports from golang.org/x/vulndb@$(VULNDB_VERSION) in $(VULNDB_DIR)"
 
 vulncheck: vulndb ## govulncheck against the offline database (make vulndb builds it)
 	govulncheck -db file://$(VULNDB_DIR) ./...
