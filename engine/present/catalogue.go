@@ -32,6 +32,7 @@ var words = map[string]pair{
 	"policies":      {"Policies", "Regelwerk"},
 	"revision":      {"Policy revision", "Regelstand"},
 	"input":         {"Input digest", "Eingabe-Prüfsumme"},
+	"evaluator":     {"Evaluator", "Auswertung"},
 	"criterion":     {"Criterion", "Kriterium"},
 	"verdict":       {"Verdict", "Bewertung"},
 	"basis":         {"Basis", "Grundlage"},
