@@ -121,7 +121,16 @@ func TestUNTCScrapeAgrees(t *testing.T) {
 	for _, rows := range lists {
 		older = append(older, rows...)
 	}
-	curated, err := ReadCuratedMemberships(sharedFile(t, MembershipsFile))
+	wf, err := Curated.Open(WithdrawalsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wf.Close()
+	withdrawals, err := ReadWithdrawals(wf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	curated, err := ReadCuratedMemberships(sharedFile(t, MembershipsFile), withdrawals)
 	if err != nil {
 		t.Fatal(err)
 	}

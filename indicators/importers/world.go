@@ -247,8 +247,15 @@ func Build(fsys fs.FS, year int, opts Options) (*BuildResult, error) {
 
 	// Memberships, in order of precedence.
 	var sources [][]MembershipRow
+	var withdrawals map[string]Withdrawal
+	if err := openCurated(WithdrawalsFile, func(r io.Reader) (err error) {
+		withdrawals, err = ReadWithdrawals(r)
+		return err
+	}); err != nil {
+		return nil, err
+	}
 	if err := open(MembershipsFile, func(r io.Reader) error {
-		rows, err := ReadCuratedMemberships(r)
+		rows, err := ReadCuratedMemberships(r, withdrawals)
 		sources = append(sources, rows)
 		return err
 	}); err != nil {
