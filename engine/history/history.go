@@ -37,6 +37,10 @@ import (
 // Overall is the Criterion number of a change of the overall class.
 const Overall = 0
 
+// Same is the Direction of a verdict that held while an event behind it changed (a new
+// coup, a new war): only a country's history lists those.
+const Same = "same"
+
 // ErrNoYear is returned (wrapped) for a year without shipped bundles.
 var ErrNoYear = errors.New("no bundles for this year")
 
@@ -150,7 +154,8 @@ type Change struct {
 	Criterion int    `json:"criterion"` // 1..8, or Overall (0) for the overall class
 	Before    string `json:"before"`    // verdict or overall class before
 	After     string `json:"after"`
-	// Direction is "worse", "better" or "data" (see the function Direction).
+	// Direction is "worse", "better" or "data" (see the function Direction), or Same when
+	// the verdict held and an event behind one of its reasons changed.
 	Direction   string   `json:"direction"`
 	Appeared    []Reason `json:"appeared"`    // reasons supporting After that Before did not have
 	Disappeared []Reason `json:"disappeared"` // reasons supporting Before that After no longer has
@@ -159,12 +164,14 @@ type Change struct {
 // Country is a country's history: one Year per year with a bundle, and every change from
 // one year to the next.
 type Country struct {
-	ISO3           string   `json:"iso3"`
-	NameEN         string   `json:"name_en"`
-	NameDE         string   `json:"name_de"`
-	PolicyRevision string   `json:"policy_revision"`
-	Years          []Year   `json:"years"`
-	Changes        []Change `json:"changes"` // in year order, criteria 1..8 then the overall class
+	ISO3           string `json:"iso3"`
+	NameEN         string `json:"name_en"`
+	NameDE         string `json:"name_de"`
+	PolicyRevision string `json:"policy_revision"`
+	Years          []Year `json:"years"`
+	// Changes, in year order (criteria 1..8, then the overall class): every verdict that
+	// changed, and every verdict that held while an event behind it changed (Same).
+	Changes []Change `json:"changes"`
 }
 
 // Country assesses iso3's bundle of every year from..to (inclusive; 0 for the first or the

@@ -49,21 +49,17 @@ func Universe() []string {
 // codes fighting in Gaza and the West Bank as located in Israel.
 var notInStateSystem = map[string]bool{"PSE": true}
 
-// Windows is how old a value may be, per source, for a bundle of year Y: the latest value
-// from Y-age to Y is taken. Annual series allow a short lag (QoG's cross-section targets a
-// year four years before its edition); the sparse curated editions (GDI, SATS) allow ten
-// years, and the value's year shows how old it is.
-var Windows = map[string]int{
-	FreedomHouseFile: 1, PTSFile: 2, "qog": 4, SIPRIMilexFile: 3, HDIFile: 3, EFWFile: 3,
-	FSIFile: 3, CPIFile: 3, GDIFile: 10, SATSFile: 10,
-}
-
 // Options tunes Build.
 type Options struct {
 	// Curated, when set, is a library of hand-curated bundles. A country with a curated bundle
 	// dated exactly on the build's as_of gets no built bundle: the curated one takes its place.
 	// Curated bundles with other dates need nothing: the library picks by date.
 	Curated *indicators.Library
+	// Evidence, when set, gives the extra evidence items of a country for a bundle as of
+	// asOf (YYYY-MM-DD): the one place where evidence from outside the public data sets
+	// (a register of reviewed items) joins a built bundle. Items must be dated on or before
+	// asOf; the bundle is validated with them.
+	Evidence func(iso3, asOf string) ([]indicators.Evidence, error)
 }
 
 // BuildResult is one world build.
@@ -129,9 +125,10 @@ func Build(fsys fs.FS, year int, opts Options) (*BuildResult, error) {
 	for _, c := range conflicts {
 		lastACD = max(lastACD, c.Year)
 	}
-	if year > lastACD || year < 2013 {
-		return nil, fmt.Errorf("year %d: the data supports 2013 to %d (Freedom House from data year 2012, UCDP/PRIO ACD v24.1 to %d)", year, lastACD, lastACD)
+	if year-UCDPLag > lastACD || year < FirstYear {
+		return nil, fmt.Errorf("year %d: the data supports %d to %d (UCDP/PRIO ACD v24.1 ends with data year %d, published in 2024)", year, FirstYear, lastACD+UCDPLag, lastACD)
 	}
+	dataYear := year - UCDPLag // the UCDP data year known on as_of
 	var excl []Exclusion
 	if err := openCurated(ExclusionsFile, func(r io.Reader) (err error) {
 		excl, err = ReadExclusions(r, ExclusionsFile)
@@ -140,17 +137,26 @@ func Build(fsys fs.FS, year int, opts Options) (*BuildResult, error) {
 		return nil, err
 	}
 
-	// Annual and edition values, each source with its own maximum age.
+	// Annual and edition values: per source the latest data year published by as_of
+	// (Publications), carried from at most Window data years before.
 	indices := map[string]map[string]Value{}
-	merge := func(vals []Value, maxAge int) {
-		for iso, byID := range Latest(vals, year-maxAge, year) {
+	merge := func(vals []Value, pub Publication) {
+		newest := year - pub.Lag
+		for iso, byID := range Latest(vals, newest-pub.Window, newest) {
 			if indices[iso] == nil {
 				indices[iso] = map[string]Value{}
 			}
 			for id, v := range byID {
-				if _, taken := indices[iso][id]; !taken {
-					indices[iso][id] = v
+				if _, taken := indices[iso][id]; taken {
+					continue
 				}
+				if v.Year < newest {
+					if v.Note != "" {
+						v.Note += "; "
+					}
+					v.Note += fmt.Sprintf("carried: %d is this country's latest data year in the data set; data year %d was due by as_of (%s)", v.Year, newest, pub.Rule)
+				}
+				indices[iso][id] = v
 			}
 		}
 	}
@@ -158,8 +164,8 @@ func Build(fsys fs.FS, year int, opts Options) (*BuildResult, error) {
 		file string
 		read func(io.Reader) (*Result, error)
 	}{
-		{FreedomHouseFile, FreedomHouse}, {PTSFile, PTS}, {SIPRIMilexFile, SIPRIMilex}, {HDIFile, HDI},
-		{EFWFile, EFW}, {FSIFile, FSI}, {CPIFile, CPI}, {GDIFile, GDI}, {SATSFile, SATS},
+		{FreedomHouseFile, FreedomHouse}, {PTSFile, PTS}, {WGIFile, WGI}, {SIPRIMilexFile, SIPRIMilex}, {HDIFile, HDI},
+		{EFWFile, EFW}, {FSIFile, FSI}, {GMIFile, GMI}, {CPISeriesFile, CPISeries}, {GDIFile, GDI}, {SATSFile, SATS},
 	}
 	for _, s := range simple {
 		if err := open(s.file, func(r io.Reader) error {
@@ -168,31 +174,50 @@ func Build(fsys fs.FS, year int, opts Options) (*BuildResult, error) {
 				return err
 			}
 			keepUnmatched(out.Unmatched)
-			merge(out.Values, Windows[s.file])
+			merge(out.Values, Publications[s.file])
 			return nil
 		}); err != nil {
 			return nil, err
 		}
 	}
-	var qog []Value
+	// QoG: only editions published by as_of, only the ids without a series of their own.
 	for _, ed := range QoGEditions { // Jan25 first: Latest keeps its newer year
+		if QoGPublished[ed.Version] > year {
+			continue
+		}
 		if err := open(ed.File, func(r io.Reader) error {
 			out, err := QoG(r, ed)
 			if err != nil {
 				return err
 			}
 			keepUnmatched(out.Unmatched)
-			qog = append(qog, out.Values...)
+			var keep []Value
+			for _, v := range out.Values {
+				if QoGIndices[v.ID] {
+					keep = append(keep, v)
+				}
+			}
+			merge(keep, Publication{Lag: year - ed.Year, Window: 0, Rule: "QoG " + ed.Version})
 			return nil
 		}); err != nil {
 			return nil, err
 		}
 	}
-	merge(qog, Windows["qog"])
 
 	// Computed indicators.
 	var computed []Value
-	computed = append(computed, ConflictFacts(conflicts, excl, year, isos, notInStateSystem)...)
+	computed = append(computed, ConflictFacts(conflicts, excl, dataYear, isos, notInStateSystem)...)
+	if err := open(OrganizedViolenceFile, func(r io.Reader) error {
+		rows, um, err := ReadNonState(r)
+		if err != nil {
+			return err
+		}
+		keepUnmatched(um)
+		computed = append(computed, NonStateFacts(rows, dataYear, isos, notInStateSystem)...)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
 	if err := open(OneSidedFile, func(r io.Reader) error {
 		rows, um, err := ReadOneSided(r)
 		if err != nil {
@@ -203,11 +228,11 @@ func Build(fsys fs.FS, year int, opts Options) (*BuildResult, error) {
 		for _, o := range rows {
 			last = max(last, o.Year)
 		}
-		if year > last {
+		if dataYear > last {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("%s ends in %d: ucdp_gov_osv_years_5y left out", OneSidedFile, last))
 			return nil
 		}
-		computed = append(computed, GovOSVYears(rows, year, isos, notInStateSystem)...)
+		computed = append(computed, GovOSVYears(rows, dataYear, isos, notInStateSystem)...)
 		return nil
 	}); err != nil {
 		return nil, err
@@ -324,7 +349,14 @@ func Build(fsys fs.FS, year int, opts Options) (*BuildResult, error) {
 				continue
 			}
 		}
-		b, err := assemble(iso, res.AsOf, year, indices[iso], memberships[iso], embargoes[iso])
+		var evidence []indicators.Evidence
+		if opts.Evidence != nil {
+			var err error
+			if evidence, err = opts.Evidence(iso, res.AsOf); err != nil {
+				return nil, fmt.Errorf("evidence of %s as of %s: %w", iso, res.AsOf, err)
+			}
+		}
+		b, err := assemble(iso, res.AsOf, year, indices[iso], memberships[iso], embargoes[iso], evidence)
 		if err != nil {
 			return nil, err
 		}
@@ -344,7 +376,7 @@ func Build(fsys fs.FS, year int, opts Options) (*BuildResult, error) {
 }
 
 // assemble builds and validates one country's bundle.
-func assemble(iso, asOf string, year int, vals map[string]Value, ms map[string]indicators.Membership, es []indicators.Embargo) (*indicators.Bundle, error) {
+func assemble(iso, asOf string, year int, vals map[string]Value, ms map[string]indicators.Membership, es []indicators.Embargo, ev []indicators.Evidence) (*indicators.Bundle, error) {
 	c, _ := countries.Lookup(iso)
 	b := &indicators.Bundle{
 		SchemaVersion: indicators.SchemaVersion,
@@ -365,6 +397,7 @@ func assemble(iso, asOf string, year int, vals map[string]Value, ms map[string]i
 		b.Memberships[id] = m
 	}
 	b.Embargoes = append(b.Embargoes, es...)
+	b.Evidence = append(b.Evidence, ev...)
 	if _, err := Encode(b); err != nil {
 		return nil, err
 	}
@@ -432,4 +465,23 @@ func UnmatchedBySource(um []Unmatched) []string {
 		out = append(out, fmt.Sprintf("%s: %d row name(s) not tied to a country: %s", s, len(list), strings.Join(list, "; ")))
 	}
 	return out
+}
+
+// LastYear is the last year the data in fsys supports: the last data year of the UCDP/PRIO
+// ACD plus its publication lag (UCDPLag).
+func LastYear(fsys fs.FS) (int, error) {
+	f, err := fsys.Open(UCDPConflictFile)
+	if err != nil {
+		return 0, fmt.Errorf("open data file: %w", err)
+	}
+	defer f.Close()
+	conflicts, _, err := ReadConflicts(f)
+	if err != nil {
+		return 0, fmt.Errorf("import %s: %w", UCDPConflictFile, err)
+	}
+	last := 0
+	for _, c := range conflicts {
+		last = max(last, c.Year)
+	}
+	return last + UCDPLag, nil
 }
