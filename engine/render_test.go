@@ -4,9 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io/fs"
 	"os"
-	"path"
 	"slices"
 	"sort"
 	"strings"
@@ -37,30 +35,32 @@ func embeddedEngine(t testing.TB) *Engine {
 // shippedBundles are the curated and world bundles of the fixtures.
 func shippedBundles(t testing.TB) map[string]*indicators.Bundle {
 	t.Helper()
-	out := map[string]*indicators.Bundle{}
-	err := fs.WalkDir(fixtures.FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasSuffix(p, ".expected.yaml") || (path.Ext(p) != ".yaml" && path.Ext(p) != ".json") {
-			return err
-		}
-		raw, err := fs.ReadFile(fixtures.FS, p)
-		if err != nil {
-			return err
-		}
-		b, err := indicators.Parse(p, raw)
-		if err != nil {
-			return err
-		}
-		out[p] = b
-		return nil
-	})
+	lib, err := indicators.OpenLibrary(fixtures.FS, "fixtures")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(out) < 190 {
-		t.Fatalf("found %d shipped bundles, want the world", len(out))
+	out := map[string]*indicators.Bundle{}
+	for _, iso := range lib.Countries() {
+		for _, e := range lib.Entries(iso) {
+			if !sampleYears[e.AsOf[:4]] && !strings.HasPrefix(e.Path, "curated/") {
+				continue
+			}
+			b, err := lib.Load(e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[e.Path] = b
+		}
+	}
+	if len(out) < 4*190 {
+		t.Fatalf("found %d shipped bundles, want the world of four years", len(out))
 	}
 	return out
 }
+
+// sampleYears are the years of the shipped history the engine tests read (every curated
+// bundle too): the first, one in the middle and the last two, to keep the tests lean.
+var sampleYears = map[string]bool{"2012": true, "2018": true, "2023": true, "2024": true}
 
 func idx(v any, year int) indicators.Index {
 	return indicators.Index{Value: v, Year: year, Provenance: indicators.Provenance{Source: "Test index source"}}

@@ -61,7 +61,7 @@ func TestCLI(t *testing.T) {
 		"assess-flag-beats-env":   {args: []string{"assess", "KAZ", "--lang", "en"}, env: map[string]string{"EXPORTRISK_LANG": "de"}},
 		"assess-unknown-country":  {args: []string{"assess", "XYZ"}, code: exitInvalidInput},
 		"assess-not-a-code":       {args: []string{"assess", "Kazakhstan"}, code: exitInvalidInput},
-		"assess-too-early":        {args: []string{"assess", "KAZ", "--as-of", "2020-01-01"}, code: exitInvalidInput},
+		"assess-too-early":        {args: []string{"assess", "KAZ", "--as-of", "2012-06-30"}, code: exitInvalidInput},
 		"assess-invalid-bundle":   {args: []string{"assess", "--bundle", "../../indicators/testdata/invalid/out-of-range.yaml"}, code: exitInvalidInput},
 		"assess-missing-bundle":   {args: []string{"assess", "--bundle", "testdata/nope.yaml"}, code: exitFailure},
 		"assess-no-args":          {args: []string{"assess"}, code: exitUsage},

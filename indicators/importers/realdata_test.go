@@ -2,9 +2,11 @@ package importers
 
 import (
 	"bytes"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -89,9 +91,54 @@ func TestBuildRealData(t *testing.T) {
 			t.Errorf("%s differs between two builds", name)
 		}
 	}
-	for _, year := range []int{2012, 2024} {
+	for _, year := range []int{2011, 2025} {
 		if _, err := Build(os.DirFS(sharedData), year, Options{}); err == nil {
-			t.Errorf("year %d: want an error (the data supports 2013-2023)", year)
+			t.Errorf("year %d: want an error (the data supports 2012-2024)", year)
+		}
+	}
+}
+
+// TestNothingFromTheFuture builds two years and checks every value against its source's
+// publication rule: a value of a source with lag L in a bundle as of YEAR-12-31 has a data
+// year of at most YEAR-L; the UCDP indicators have data year YEAR-UCDPLag.
+func TestNothingFromTheFuture(t *testing.T) {
+	t.Parallel()
+	if _, err := os.Stat(filepath.Join(sharedData, "SOURCES.md")); err != nil {
+		t.Skip("raw data not available")
+	}
+	readers := map[string]func(io.Reader) (*Result, error){
+		FreedomHouseFile: FreedomHouse, PTSFile: PTS, WGIFile: WGI, SIPRIMilexFile: SIPRIMilex, HDIFile: HDI,
+		EFWFile: EFW, FSIFile: FSI, GMIFile: GMI, CPISeriesFile: CPISeries, GDIFile: GDI, SATSFile: SATS,
+	}
+	lag := map[string]int{} // index id -> lag of its source
+	for file, read := range readers {
+		f, err := os.Open(filepath.Join(sharedData, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := read(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range res.Values {
+			lag[v.ID] = Publications[file].Lag
+		}
+	}
+	for _, year := range []int{2016, 2024} {
+		res, err := Build(os.DirFS(sharedData), year, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range res.Bundles {
+			for id, ix := range b.Indices {
+				switch l, ok := lag[id]; {
+				case ok && ix.Year > year-l:
+					t.Errorf("%s %s: data year %d, but the source publishes data year %d by %s at the latest", b.Country.ISO3, id, ix.Year, year-l, b.AsOf)
+				case strings.HasPrefix(id, "ucdp_") && ix.Year != year-UCDPLag:
+					t.Errorf("%s %s: data year %d, want %d (UCDP)", b.Country.ISO3, id, ix.Year, year-UCDPLag)
+				}
+			}
 		}
 	}
 }
