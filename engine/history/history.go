@@ -175,7 +175,9 @@ type Country struct {
 }
 
 // Country assesses iso3's bundle of every year from..to (inclusive; 0 for the first or the
-// last shipped year) and lists the changes between consecutive years with bundles.
+// last shipped year: Years) and lists the changes between consecutive years with bundles.
+// A year's bundle is the country's latest bundle dated in that year (normally 31 December);
+// a year without one is left out, never filled from another year.
 func (s *Service) Country(ctx context.Context, iso3 string, from, to int) (*Country, error) {
 	return countryHistory(ctx, s, iso3, from, to)
 }

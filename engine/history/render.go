@@ -126,6 +126,9 @@ func writeChangeText(w io.Writer, lang string, c Change, titles map[int]engine.T
 	}{{"appeared", c.Appeared}, {"disappeared", c.Disappeared}} {
 		for _, r := range set.reasons {
 			fmt.Fprintf(w, "%s%s [%s] %s\n", indent, word(lang, set.key), r.Code, r.Message.In(lang))
+			if r.Verdict == engine.NotCritical {
+				continue // a pass reason's message already lists every value it checked
+			}
 			for _, v := range r.Indicators {
 				fmt.Fprintf(w, "%s    %s\n", indent, indicatorLine(v))
 			}
@@ -228,6 +231,9 @@ func writeChangeMarkdown(w io.Writer, lang string, ch Change, titles map[int]eng
 	}{{"appeared", ch.Appeared}, {"disappeared", ch.Disappeared}} {
 		for _, r := range set.reasons {
 			fmt.Fprintf(w, "  - %s `%s`: %s\n", word(lang, set.key), r.Code, r.Message.In(lang))
+			if r.Verdict == engine.NotCritical {
+				continue
+			}
 			for _, v := range r.Indicators {
 				fmt.Fprintf(w, "    - %s\n", indicatorLine(v))
 			}

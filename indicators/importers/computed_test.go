@@ -141,7 +141,7 @@ func TestAlliedForces(t *testing.T) {
 		t.Errorf("maritime row should be unmatched: %+v", um)
 	}
 	asOf := time.Date(2023, 12, 31, 0, 0, 0, 0, time.UTC)
-	vals := AlliedForces(deps, asOf, []string{"MLI", "NER", "MOZ", "LVA", "POL", "ISL"})
+	vals := AlliedForces(deps, asOf, []string{"MLI", "NER", "MOZ", "LVA", "POL", "ISL"}, true)
 	tests := map[string]struct {
 		iso  string
 		want bool
@@ -161,6 +161,11 @@ func TestAlliedForces(t *testing.T) {
 				t.Errorf("got %v (%s), want %v (%q)", v.Value, v.Note, tc.want, tc.note)
 			}
 		})
+	}
+	// Before the table is complete, only a presence is a fact: an absence is unknown.
+	partial := AlliedForces(deps, asOf, []string{"MLI", "ISL"}, false)
+	if len(partial) != 1 || partial[0].ISO3 != "MLI" || partial[0].Value != true || !strings.Contains(partial[0].Note, "misses most missions that ended before") {
+		t.Errorf("incomplete table: %+v, want MLI present only", partial)
 	}
 }
 

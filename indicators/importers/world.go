@@ -49,6 +49,10 @@ func Universe() []string {
 // codes fighting in Gaza and the West Bank as located in Israel.
 var notInStateSystem = map[string]bool{"PSE": true}
 
+// DeploymentsCompleteFrom is the first year for which the deployments table (a state of
+// early 2026) can also say that no mission was under way.
+const DeploymentsCompleteFrom = 2023
+
 // Options tunes Build.
 type Options struct {
 	// Curated, when set, is a library of hand-curated bundles. A country with a curated bundle
@@ -254,11 +258,11 @@ func Build(fsys fs.FS, year int, opts Options) (*BuildResult, error) {
 			return err
 		}
 		keepUnmatched(um)
-		if year < 2023 {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("%s is a state as of early 2026 that keeps only three ended missions: allied_forces_present left out before 2023", DeploymentsFile))
-			return nil
+		complete := year >= DeploymentsCompleteFrom
+		if !complete {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("%s is a state as of early 2026 that keeps only three ended missions: before %d allied_forces_present is given only where a listed mission was under way", DeploymentsFile, DeploymentsCompleteFrom))
 		}
-		computed = append(computed, AlliedForces(deps, asOf, isos)...)
+		computed = append(computed, AlliedForces(deps, asOf, isos, complete)...)
 		return nil
 	}); err != nil {
 		return nil, err
