@@ -99,17 +99,17 @@ func dataDiff(c *cli.Context) error {
 		}
 		d.Decisions = history.Alerts(decisions, b)
 	}
-	titles := history.Titles(e)
+	labels := history.LabelsOf(e)
 	var out bytes.Buffer
 	switch cfg.Format {
 	case "json":
 		err = writeJSON(&out, d)
 	case "markdown":
-		err = history.WriteDiffMarkdown(&out, cfg.Lang, d, titles, c.Bool("decisions"))
+		err = history.WriteDiffMarkdown(&out, cfg.Lang, d, labels, c.Bool("decisions"))
 	case "csv":
 		err = history.WriteDiffCSV(&out, d)
 	default:
-		err = history.WriteDiffText(&out, cfg.Lang, d, titles, c.Bool("decisions"))
+		err = history.WriteDiffText(&out, cfg.Lang, d, labels, c.Bool("decisions"))
 	}
 	if err != nil {
 		return err

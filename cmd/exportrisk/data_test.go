@@ -2,12 +2,15 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/exportrisk/exportrisk/fixtures"
 	"github.com/exportrisk/exportrisk/indicators"
@@ -183,5 +186,70 @@ func TestShippedWorldHistory(t *testing.T) {
 	}
 	if n := len(all.Entries("KAZ")); n != 14 {
 		t.Errorf("KAZ has %d bundles, want 13 built and the curated one", n)
+	}
+}
+
+// TestDataDiffDecisions records the decisions of assess --all --as-of 2022-12-31, then asks
+// data diff --decisions which of them concern a country rated worse in 2023: exactly the
+// countries the diff shows worse on some criterion or overall.
+func TestDataDiffDecisions(t *testing.T) {
+	store := filepath.Join(t.TempDir(), "audit.db")
+	env := map[string]string{"EXPORTRISK_AUDIT_PATH": store}
+	if code, _, stderr := runCLI(t, env, "assess", "--all", "--as-of", "2022-12-31"); code != exitOK {
+		t.Fatalf("assess --all: exit %d\n%s", code, stderr)
+	}
+	code, stdout, stderr := runCLI(t, env, "data", "diff", "--from", "2022", "--to", "2023", "--decisions", "--format", "json")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	var d struct {
+		Criteria []struct {
+			Criterion int `json:"criterion"`
+			Changes   []struct {
+				ISO3      string `json:"iso3"`
+				Direction string `json:"direction"`
+			} `json:"changes"`
+		} `json:"criteria"`
+		Decisions []struct {
+			Decision struct {
+				Country string `json:"country"`
+				AsOf    string `json:"as_of"`
+			} `json:"decision"`
+			Worse []struct {
+				Criterion int    `json:"criterion"`
+				Direction string `json:"direction"`
+			} `json:"worse"`
+		} `json:"decisions"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &d); err != nil {
+		t.Fatal(err)
+	}
+	// Every country that got worse on some criterion from 2022 to 2023 has an alert, and
+	// nothing else does: the decisions were made on the 2022 bundles.
+	worse := map[string]bool{}
+	for _, cr := range d.Criteria {
+		for _, ch := range cr.Changes {
+			if ch.Direction == "worse" {
+				worse[ch.ISO3] = true
+			}
+		}
+	}
+	alerted := map[string]bool{}
+	for _, a := range d.Decisions {
+		alerted[a.Decision.Country] = true
+		if a.Decision.AsOf != "2022-12-31" || len(a.Worse) == 0 {
+			t.Errorf("alert %+v", a)
+		}
+		for _, w := range a.Worse {
+			if w.Direction != "worse" {
+				t.Errorf("%s: criterion %d is %s, not worse", a.Decision.Country, w.Criterion, w.Direction)
+			}
+		}
+	}
+	if len(worse) == 0 {
+		t.Fatal("no country got worse from 2022 to 2023")
+	}
+	if diff := cmp.Diff(worse, alerted); diff != "" {
+		t.Errorf("alerted countries differ from those that got worse (-worse +alerted):\n%s", diff)
 	}
 }

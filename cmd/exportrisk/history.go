@@ -67,17 +67,17 @@ func historyAction(c *cli.Context) error {
 	case err != nil:
 		return inputError(err)
 	}
-	titles := history.Titles(e)
+	labels := history.LabelsOf(e)
 	var out bytes.Buffer
 	switch cfg.Format {
 	case "json":
 		err = writeJSON(&out, h)
 	case "markdown":
-		err = history.WriteCountryMarkdown(&out, cfg.Lang, h, titles)
+		err = history.WriteCountryMarkdown(&out, cfg.Lang, h, labels)
 	case "csv":
 		err = history.WriteCountryCSV(&out, h)
 	default:
-		err = history.WriteCountryText(&out, cfg.Lang, h, titles)
+		err = history.WriteCountryText(&out, cfg.Lang, h, labels)
 	}
 	if err != nil {
 		return err

@@ -248,12 +248,13 @@ func Compare(fromLabel string, a *engine.World, toLabel string, b *engine.World,
 }
 
 // Alerts returns the decisions whose country is rated worse in now than in the decision, on
-// at least one criterion or in the overall class, in the order given.
+// at least one criterion or in the overall class, in the order given. A decision on a bundle
+// newer than the country's bundle in now is not compared (now is not "since" it).
 func Alerts(decisions []Decision, now *engine.World) []Alert {
 	out := []Alert{}
 	for _, dec := range decisions {
 		cur, ok := now.Country(dec.Country)
-		if !ok || len(dec.Verdicts) != 8 {
+		if !ok || len(dec.Verdicts) != 8 || cur.Bundle.AsOf < dec.AsOf {
 			continue
 		}
 		nowVerdicts := verdicts(cur.Result)

@@ -188,6 +188,7 @@ func TestDiffAndAlerts(t *testing.T) {
 		{DecisionID: "d1", Country: "ALB", AsOf: "2021-12-31", Overall: "none", Verdicts: calm},
 		{DecisionID: "d2", Country: "BEL", AsOf: "2021-12-31", Overall: "none", Verdicts: calm},
 		{DecisionID: "d3", Country: "ZZZ", AsOf: "2021-12-31", Overall: "none", Verdicts: calm},
+		{DecisionID: "d4", Country: "ALB", AsOf: "2026-01-01", Overall: "none", Verdicts: calm}, // newer than now
 	}
 	alerts := history.Alerts(decisions, now)
 	if len(alerts) != 1 || alerts[0].Decision.DecisionID != "d1" || alerts[0].AsOfNow != "2023-12-31" {
@@ -234,7 +235,7 @@ func TestShippedHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	var text bytes.Buffer
-	if err := history.WriteCountryText(&text, "en", ukr, history.Titles(newEngine(t))); err != nil {
+	if err := history.WriteCountryText(&text, "en", ukr, history.LabelsOf(newEngine(t))); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{

@@ -9,8 +9,9 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/exportrisk/exportrisk/engine"
-	"github.com/exportrisk/exportrisk/indicators"
 )
 
 // words holds every word this package prints, in English and German. (To move into the
@@ -38,6 +39,7 @@ var words = map[string][2]string{
 	"decision":          {"decision", "Entscheidung"},
 	"as_of":             {"as of", "Stand"},
 	"now":               {"now", "jetzt"},
+	"recorded":          {"recorded", "erfasst"},
 	"critical":          {"critical", "kritisch"},
 	"possibly_critical": {"possibly critical", "möglicherweise kritisch"},
 	"not_critical":      {"not critical", "nicht kritisch"},
@@ -74,10 +76,10 @@ func short(v string) string {
 }
 
 // changeTitle is "4. Regional peace ...: possibly critical → critical (worse)".
-func changeTitle(lang string, c Change, titles map[int]engine.Text) string {
+func changeTitle(lang string, c Change, l Labels) string {
 	what := word(lang, "overall_class")
 	if c.Criterion != Overall {
-		what = fmt.Sprintf("%d. %s", c.Criterion, titles[c.Criterion].In(lang))
+		what = fmt.Sprintf("%d. %s", c.Criterion, l.Titles[c.Criterion].In(lang))
 	}
 	if c.Direction == Same {
 		return fmt.Sprintf("%s: %s (%s)", what, word(lang, c.After), word(lang, "held"))
@@ -85,20 +87,16 @@ func changeTitle(lang string, c Change, titles map[int]engine.Text) string {
 	return fmt.Sprintf("%s: %s → %s (%s)", what, word(lang, c.Before), word(lang, c.After), word(lang, c.Direction))
 }
 
-// indicatorLine names an indicator value in words: "international armed conflicts the state
-// is a party to in the data year: 1 (2022; UCDP/PRIO Armed Conflict Dataset v24.1; ...)".
-func indicatorLine(v engine.IndicatorValue) string {
+// indicatorLine names an indicator value in words, with the display name the reason
+// messages use: "international armed conflicts with the state as a party (UCDP): 1 (2022;
+// UCDP/PRIO Armed Conflict Dataset v24.1 (1946-2023); ...)".
+func indicatorLine(lang string, l Labels, v engine.IndicatorValue) string {
 	name := v.ID
 	kind, id, _ := strings.Cut(v.ID, ".")
-	switch kind {
-	case "indices":
-		if spec, ok := indicators.IndexByID(id); ok {
-			name = spec.Meaning
-		}
-	case "memberships":
-		name = "membership of " + id
-	case "embargoes":
-		name = "arms embargo (" + strings.ReplaceAll(id, ".", ", ") + ")"
+	if n, ok := l.Names[v.ID]; ok {
+		name = n.In(lang)
+	} else if authority, addressee, ok := strings.Cut(id, "."); ok && kind == "embargoes" {
+		name = l.Names[kind+"."+authority].In(lang) + " (" + addressee + ")"
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %v", name, v.Value)
@@ -118,8 +116,45 @@ func indicatorLine(v engine.IndicatorValue) string {
 	return b.String()
 }
 
+// Labels are the words a rendering takes from the policies: the criterion titles and the
+// display names of indicator paths (labels.indices, labels.memberships, labels.embargoes of
+// the policy data, as the reason messages use them).
+type Labels struct {
+	Titles map[int]engine.Text
+	Names  map[string]engine.Text // "indices.pts", "memberships.att", "embargoes.UN"
+}
+
+// LabelsOf reads an engine's labels. A name the policy data does not give is shown as the
+// indicator path.
+func LabelsOf(e *engine.Engine) Labels {
+	l := Labels{Titles: map[int]engine.Text{}, Names: map[string]engine.Text{}}
+	for _, c := range e.Criteria() {
+		l.Titles[c.Number] = c.Title
+	}
+	for p, data := range e.Policies().Files {
+		if !strings.HasSuffix(p, ".yaml") && !strings.HasSuffix(p, ".yml") && !strings.HasSuffix(p, ".json") {
+			continue
+		}
+		var doc struct {
+			Labels map[string]map[string]engine.Text `yaml:"labels"`
+		}
+		if yaml.Unmarshal(data, &doc) != nil {
+			continue
+		}
+		for kind, names := range doc.Labels {
+			if kind == "values" {
+				continue
+			}
+			for id, t := range names {
+				l.Names[kind+"."+id] = t
+			}
+		}
+	}
+	return l
+}
+
 // writeChangeText writes one change with its reasons, indented.
-func writeChangeText(w io.Writer, lang string, c Change, titles map[int]engine.Text, indent string) {
+func writeChangeText(w io.Writer, lang string, c Change, l Labels, indent string) {
 	for _, set := range []struct {
 		key     string
 		reasons []Reason
@@ -130,7 +165,7 @@ func writeChangeText(w io.Writer, lang string, c Change, titles map[int]engine.T
 				continue // a pass reason's message already lists every value it checked
 			}
 			for _, v := range r.Indicators {
-				fmt.Fprintf(w, "%s    %s\n", indent, indicatorLine(v))
+				fmt.Fprintf(w, "%s    %s\n", indent, indicatorLine(lang, l, v))
 			}
 		}
 	}
@@ -138,7 +173,7 @@ func writeChangeText(w io.Writer, lang string, c Change, titles map[int]engine.T
 
 // WriteCountryText writes a country's history as a terminal table, then every change with
 // the reasons that appeared or disappeared and the values behind them.
-func WriteCountryText(w io.Writer, lang string, c *Country, titles map[int]engine.Text) error {
+func WriteCountryText(w io.Writer, lang string, c *Country, l Labels) error {
 	var buf bytes.Buffer
 	first, last := c.Years[0].Year, c.Years[len(c.Years)-1].Year
 	name := c.NameEN
@@ -175,15 +210,15 @@ func WriteCountryText(w io.Writer, lang string, c *Country, titles map[int]engin
 			fmt.Fprintf(&buf, "\n%s\n", step)
 			prev = step
 		}
-		fmt.Fprintf(&buf, "  %s\n", changeTitle(lang, ch, titles))
-		writeChangeText(&buf, lang, ch, titles, "    ")
+		fmt.Fprintf(&buf, "  %s\n", changeTitle(lang, ch, l))
+		writeChangeText(&buf, lang, ch, l, "    ")
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
 }
 
 // WriteCountryMarkdown writes a country's history as Markdown: the table, then the changes.
-func WriteCountryMarkdown(w io.Writer, lang string, c *Country, titles map[int]engine.Text) error {
+func WriteCountryMarkdown(w io.Writer, lang string, c *Country, l Labels) error {
 	var buf bytes.Buffer
 	name := c.NameEN
 	if lang == "de" {
@@ -217,14 +252,14 @@ func WriteCountryMarkdown(w io.Writer, lang string, c *Country, titles map[int]e
 			fmt.Fprintf(&buf, "\n### %s\n\n", step)
 			prev = step
 		}
-		writeChangeMarkdown(&buf, lang, ch, titles)
+		writeChangeMarkdown(&buf, lang, ch, l)
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
 }
 
-func writeChangeMarkdown(w io.Writer, lang string, ch Change, titles map[int]engine.Text) {
-	fmt.Fprintf(w, "- **%s**\n", changeTitle(lang, ch, titles))
+func writeChangeMarkdown(w io.Writer, lang string, ch Change, l Labels) {
+	fmt.Fprintf(w, "- **%s**\n", changeTitle(lang, ch, l))
 	for _, set := range []struct {
 		key     string
 		reasons []Reason
@@ -235,7 +270,7 @@ func writeChangeMarkdown(w io.Writer, lang string, ch Change, titles map[int]eng
 				continue
 			}
 			for _, v := range r.Indicators {
-				fmt.Fprintf(w, "    - %s\n", indicatorLine(v))
+				fmt.Fprintf(w, "    - %s\n", indicatorLine(lang, l, v))
 			}
 		}
 	}
@@ -268,7 +303,7 @@ func WriteCountryCSV(w io.Writer, c *Country) error {
 
 // WriteDiffText writes a diff as text: per criterion every country that flipped, with the
 // reasons, then the decisions alert when it was asked for.
-func WriteDiffText(w io.Writer, lang string, d *Diff, titles map[int]engine.Text, withDecisions bool) error {
+func WriteDiffText(w io.Writer, lang string, d *Diff, l Labels, withDecisions bool) error {
 	var buf bytes.Buffer
 	fmt.Fprintf(&buf, "%s → %s: %d %s, %d %s\n", d.From, d.To, d.Countries, word(lang, "countries"), d.Changed, word(lang, "changed_countries"))
 	if d.FromRevision != d.ToRevision {
@@ -297,36 +332,36 @@ func WriteDiffText(w io.Writer, lang string, d *Diff, titles map[int]engine.Text
 				name = ch.NameDE
 			}
 			fmt.Fprintf(&buf, "  %s %s: %s → %s (%s)\n", ch.ISO3, name, word(lang, ch.Before), word(lang, ch.After), word(lang, ch.Direction))
-			writeChangeText(&buf, lang, ch, titles, "    ")
+			writeChangeText(&buf, lang, ch, l, "    ")
 		}
 	}
 	if withDecisions {
-		writeAlertsText(&buf, lang, d.Decisions, titles)
+		writeAlertsText(&buf, lang, d.Decisions, l)
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
 }
 
-func writeAlertsText(buf *bytes.Buffer, lang string, alerts []Alert, titles map[int]engine.Text) {
+func writeAlertsText(buf *bytes.Buffer, lang string, alerts []Alert, l Labels) {
 	fmt.Fprintf(buf, "\n%s (%d)\n", word(lang, "decisions"), len(alerts))
 	if len(alerts) == 0 {
 		fmt.Fprintf(buf, "%s\n", word(lang, "no_decisions"))
 	}
 	for _, a := range alerts {
 		d := a.Decision
-		fmt.Fprintf(buf, "  %s %s (%s %s, %s, %s", word(lang, "decision"), d.DecisionID, d.Country, word(lang, "as_of"), d.AsOf, d.Timestamp)
+		fmt.Fprintf(buf, "  %s %s: %s %s %s, %s %s", word(lang, "decision"), d.DecisionID, d.Country, word(lang, "as_of"), d.AsOf, word(lang, "recorded"), d.Timestamp)
 		if d.CaseRef != "" {
 			fmt.Fprintf(buf, ", %s", d.CaseRef)
 		}
-		fmt.Fprintf(buf, "; %s %s %s)\n", word(lang, "now"), word(lang, "as_of"), a.AsOfNow)
+		fmt.Fprintf(buf, "; %s %s %s\n", word(lang, "now"), word(lang, "as_of"), a.AsOfNow)
 		for _, ch := range a.Worse {
-			fmt.Fprintf(buf, "    %s\n", changeTitle(lang, ch, titles))
+			fmt.Fprintf(buf, "    %s\n", changeTitle(lang, ch, l))
 		}
 	}
 }
 
 // WriteDiffMarkdown writes a diff as Markdown.
-func WriteDiffMarkdown(w io.Writer, lang string, d *Diff, titles map[int]engine.Text, withDecisions bool) error {
+func WriteDiffMarkdown(w io.Writer, lang string, d *Diff, l Labels, withDecisions bool) error {
 	var buf bytes.Buffer
 	fmt.Fprintf(&buf, "# %s → %s\n\n%d %s, %d %s. %s: `%s`\n", d.From, d.To, d.Countries, word(lang, "countries"), d.Changed, word(lang, "changed_countries"), word(lang, "policy"), d.ToRevision)
 	if len(d.Criteria) == 0 {
@@ -360,9 +395,9 @@ func WriteDiffMarkdown(w io.Writer, lang string, d *Diff, titles map[int]engine.
 			fmt.Fprintf(&buf, "%s\n", word(lang, "no_decisions"))
 		}
 		for _, a := range d.Decisions {
-			fmt.Fprintf(&buf, "- `%s` %s (%s %s, %s)\n", a.Decision.DecisionID, a.Decision.Country, word(lang, "as_of"), a.Decision.AsOf, a.Decision.Timestamp)
+			fmt.Fprintf(&buf, "- `%s` %s %s %s, %s %s; %s %s %s\n", a.Decision.DecisionID, a.Decision.Country, word(lang, "as_of"), a.Decision.AsOf, word(lang, "recorded"), a.Decision.Timestamp, word(lang, "now"), word(lang, "as_of"), a.AsOfNow)
 			for _, ch := range a.Worse {
-				fmt.Fprintf(&buf, "  - %s\n", changeTitle(lang, ch, titles))
+				fmt.Fprintf(&buf, "  - %s\n", changeTitle(lang, ch, l))
 			}
 		}
 	}
@@ -390,13 +425,4 @@ func WriteDiffCSV(w io.Writer, d *Diff) error {
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// Titles returns the criterion titles of an engine, by number.
-func Titles(e *engine.Engine) map[int]engine.Text {
-	out := map[int]engine.Text{}
-	for _, c := range e.Criteria() {
-		out[c.Number] = c.Title
-	}
-	return out
 }
