@@ -34,8 +34,8 @@ policy-test: ## run the Rego unit tests with coverage, strict compile and opa fm
 fuzz: ## fuzz the bundle loader for FUZZTIME (default 10s)
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./indicators/
 
-bench: ## run the benchmarks: one assessment, the whole world, audit appends and replay
-	$(GO) test -run '^$$' -bench . -benchmem ./engine/...
+bench: ## run the benchmarks: one assessment, the whole world, the world history, audit appends and replay
+	$(GO) test -run '^$$' -bench . -benchmem ./engine/... ./indicators/importers/
 
 golden: ## rewrite golden files under testdata/ (review the diff before committing)
 	$(GO) test ./... -update

@@ -225,3 +225,28 @@ func TestUNTCScrapeAgrees(t *testing.T) {
 	}
 	t.Logf("%d party rows of older lists compared", compared)
 }
+
+// BenchmarkBuildHistory builds the whole world history from shared/data, as
+// "exportrisk data build" does before writing: every year 2012-2024, 197 bundles each, every
+// bundle validated. One op = 13 years. Skipped without shared/data.
+func BenchmarkBuildHistory(b *testing.B) {
+	if _, err := os.Stat(filepath.Join(sharedData, "SOURCES.md")); err != nil {
+		b.Skip("raw data not available")
+	}
+	fsys := os.DirFS(sharedData)
+	last, err := LastYear(fsys)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		n := 0
+		for year := FirstYear; year <= last; year++ {
+			res, err := Build(fsys, year, Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			n += len(res.Bundles)
+		}
+		b.ReportMetric(float64(n), "bundles/op")
+	}
+}
