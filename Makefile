@@ -3,9 +3,24 @@ GO       ?= go
 BIN      := bin/exportrisk
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X main.version=$(VERSION)
-FUZZTIME ?= 10s
+FUZZTIME ?= 5s
 
-.PHONY: all build run test lint fmt-check vet policy-test fuzz bench golden help
+# CI tools, pinned (installed with go install by make ci-tools; .ci/run calls it).
+STATICCHECK_VERSION := 2026.2.2
+STATICCHECK_MODULE  := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+GOVULNCHECK_MODULE  := golang.org/x/vuln/cmd/govulncheck@v1.10.0
+# The Go vulnerability database as published in the golang.org/x/vulndb module (its OSV
+# reports), indexed with its own cmd/indexdb into a database govulncheck reads from disk.
+VULNDB_VERSION      := v0.0.0-20261105234957-e22db6528018
+VULNDB_DIR          ?= $(CURDIR)/.cache/vulndb
+# Packages with concurrency (server handlers and sessions, audit appends, world and
+# impact workers): tested with the race detector.
+RACE_PKGS := ./engine/ ./engine/audit/ ./engine/server/ ./engine/impact/
+# Every fuzz target, as package:Target.
+FUZZ_TARGETS := ./indicators/:FuzzParse ./indicators/:FuzzCanonicalize ./indicators/safetext/:FuzzEscape
+SOAKTIME ?= 60s
+
+.PHONY: all build run test lint fmt-check vet policy-test fuzz bench golden help race staticcheck vulndb vulncheck ci-tools ci soak
 
 all: lint build test ## lint, build and test everything
 
@@ -31,8 +46,39 @@ vet:
 policy-test: ## run the Rego unit tests with coverage, strict compile and opa fmt checks
 	$(GO) test -count=1 -v -run 'Rego|Policies|Format|Strict|Metadata' ./policies/
 
-fuzz: ## fuzz the bundle loader for FUZZTIME (default 10s)
-	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./indicators/
+fuzz: ## run every fuzz target for FUZZTIME each (default 5s)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $${t#*:} ($${t%%:*}) for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) "$${t%%:*}"; \
+	done
+
+race: ## the tests of the packages with concurrency, under the race detector
+	$(GO) test -count=1 -race $(RACE_PKGS)
+
+ci-tools: ## install the pinned staticcheck and govulncheck (Go module proxy)
+	$(GO) install $(STATICCHECK_MODULE)
+	$(GO) install $(GOVULNCHECK_MODULE)
+
+staticcheck: ## staticcheck (pinned; make ci-tools installs it)
+	staticcheck -version | grep -q '$(STATICCHECK_VERSION)' || { echo "staticcheck $(STATICCHECK_VERSION) wanted: make ci-tools"; exit 1; }
+	staticcheck ./...
+
+vulndb: ## build the offline vulnerability database in VULNDB_DIR from golang.org/x/vulndb
+	@if [ -f $(VULNDB_DIR)/index/db.json ]; then echo "vulndb: $(VULNDB_DIR) (vulndb $(VULNDB_VERSION))"; exit 0; fi; \
+	set -e; src=$$($(GO) mod download -json golang.org/x/vulndb@$(VULNDB_VERSION) | sed -n 's/^\t"Dir": "\(.*\)",$$/\1/p'); \
+	test -d "$$src/data/osv" || { echo "vulndb: no data/osv in golang.org/x/vulndb@$(VULNDB_VERSION)"; exit 1; }; \
+	rm -rf $(VULNDB_DIR).tmp; \
+	GOFLAGS=-mod=mod $(GO) run golang.org/x/vulndb/cmd/indexdb@$(VULNDB_VERSION) -vulns "$$src/data/osv" -out $(VULNDB_DIR).tmp; \
+	mv $(VULNDB_DIR).tmp $(VULNDB_DIR); \
+	echo "vulndb: $$(ls $(VULNDB_DIR)/ID | wc -l) reports from golang.org/x/vulndb@$(VULNDB_VERSION) in $(VULNDB_DIR)"
+
+vulncheck: vulndb ## govulncheck against the offline database (make vulndb builds it)
+	govulncheck -db file://$(VULNDB_DIR) ./...
+
+ci: test race staticcheck vulncheck ## what CI runs after installing its tools: make test, race, staticcheck, govulncheck
+
+soak: build ## SOAKTIME (60s) of mixed valid and hostile requests to a recording server on loopback (not in make test)
+	$(GO) test -count=1 -tags soak -run '^TestSoak$$' -timeout 10m -v ./cmd/exportrisk/ -args -soak.bin=$(CURDIR)/$(BIN) -soak.duration=$(SOAKTIME)
 
 bench: ## run the benchmarks: one assessment, the whole world, the world history, audit appends and replay
 	$(GO) test -run '^$$' -bench . -benchmem ./engine/... ./indicators/importers/

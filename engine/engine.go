@@ -26,7 +26,7 @@ type Engine struct {
 	policies *PolicySet
 	query    rego.PreparedEvalQuery
 	criteria []CriterionInfo
-	messages *renderer
+	rules    map[string]*Rule
 }
 
 // CriterionInfo describes a criterion, from its package METADATA.
@@ -52,9 +52,9 @@ func New(ctx context.Context, p *PolicySet) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("policies from %s: %w", p.Source, err)
 	}
-	messages, err := newRenderer(compiler, p.documents["labels"])
+	rules, err := readRules(compiler)
 	if err != nil {
-		return nil, fmt.Errorf("policies from %s: reason messages: %w", p.Source, err)
+		return nil, fmt.Errorf("policies from %s: reason codes: %w", p.Source, err)
 	}
 	pq, err := rego.New(
 		rego.Query(Query),
@@ -68,7 +68,7 @@ func New(ctx context.Context, p *PolicySet) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prepare policies from %s: %w", p.Source, err)
 	}
-	return &Engine{policies: p, query: pq, criteria: criteria, messages: messages}, nil
+	return &Engine{policies: p, query: pq, criteria: criteria, rules: rules}, nil
 }
 
 // Policies returns the policy set the engine evaluates.
@@ -120,6 +120,7 @@ func (e *Engine) assess(ctx context.Context, b *indicators.Bundle, canonical []b
 		return nil, fmt.Errorf("assess %s: %w", b.Country.ISO3, err)
 	}
 	res := &Result{
+		Contract:       ResultContract,
 		Country:        b.Country,
 		AsOf:           b.AsOf,
 		PolicyRevision: e.policies.Revision,
@@ -129,7 +130,6 @@ func (e *Engine) assess(ctx context.Context, b *indicators.Bundle, canonical []b
 		Criteria:       make([]CriterionResult, len(out.criteria)),
 	}
 	idx := &bundleIndex{b: b}
-	var buf strings.Builder
 	for i, c := range out.criteria {
 		cr := CriterionResult{
 			Criterion: c.criterion,
@@ -139,12 +139,13 @@ func (e *Engine) assess(ctx context.Context, b *indicators.Bundle, canonical []b
 			Missing:   c.missing,
 		}
 		for j := range c.reasons {
-			r, err := e.messages.render(c.criterion, &c.reasons[j], idx, &buf)
+			r, err := e.reason(c.criterion, &c.reasons[j], idx)
 			if err != nil {
 				return nil, fmt.Errorf("assess %s: policy output does not match the result contract: criterion %d: %w", b.Country.ISO3, c.criterion, err)
 			}
 			cr.Reasons[j] = r
 		}
+		cr.Basis = verdictBasis(cr.Verdict, cr.Reasons)
 		res.Criteria[i] = cr
 	}
 	return res, nil
@@ -221,6 +222,17 @@ func deterministicCapabilities() *ast.Capabilities {
 	return caps
 }
 
+// nondeterministic reports whether name is a builtin OPA marks non-deterministic (left out
+// of the engine's capabilities, so the compiler calls it undefined).
+func nondeterministic(name string) bool {
+	for _, b := range ast.CapabilitiesForThisVersion().Builtins {
+		if b.Name == name {
+			return b.Nondeterministic
+		}
+	}
+	return false
+}
+
 // formatErrors prints compile errors as file:row: code: message, one per line.
 func formatErrors(errs ast.Errors) string {
 	lines := make([]string, 0, len(errs))
@@ -229,7 +241,11 @@ func formatErrors(errs ast.Errors) string {
 		if e.Location != nil {
 			loc = fmt.Sprintf("%s:%d: ", e.Location.File, e.Location.Row)
 		}
-		lines = append(lines, fmt.Sprintf("  %s%s: %s", loc, e.Code, e.Message))
+		msg := e.Message
+		if name, ok := strings.CutPrefix(msg, "undefined function "); ok && nondeterministic(name) {
+			msg = name + ": not allowed: non-deterministic, replays would differ"
+		}
+		lines = append(lines, fmt.Sprintf("  %s%s: %s", loc, e.Code, msg))
 	}
 	return strings.Join(lines, "\n")
 }

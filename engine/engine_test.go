@@ -104,7 +104,7 @@ func TestReasonsCarryProvenance(t *testing.T) {
 			t.Errorf("criterion %d has no title in both languages: %+v", c.Criterion, c.Title)
 		}
 		for _, r := range c.Reasons {
-			if r.Code == "" || r.Message.EN == "" || r.Message.DE == "" || r.Criterion != c.Criterion {
+			if r.Code == "" || r.Basis == "" || r.Criterion != c.Criterion {
 				t.Errorf("criterion %d: incomplete reason %+v", c.Criterion, r)
 			}
 			for _, v := range r.Indicators {
@@ -185,8 +185,24 @@ func TestDecisiveIndicatorsRemoved(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := res.Criterion(n).Verdict; got != engine.InsufficientData {
-				t.Errorf("criterion %d without its decisive indicators: %s, want insufficient_data", n, got)
+			// Missing data never lowers a verdict: without its decisive indicators a criterion is
+			// insufficient_data, unless the facts still known (Kazakhstan's CAT gap and its
+			// governance values for 2, its documented diversions for 7) force a level; then a
+			// reason supporting exactly that level must be there.
+			c := res.Criterion(n)
+			want := map[int]string{2: engine.PossiblyCritical, 7: engine.PossiblyCritical}[n]
+			if want == "" {
+				want = engine.InsufficientData
+			}
+			if c.Verdict != want {
+				t.Errorf("criterion %d without its decisive indicators: %s, want %s", n, c.Verdict, want)
+			}
+			decided := false
+			for _, r := range c.Reasons {
+				decided = decided || r.Verdict == c.Verdict
+			}
+			if !decided {
+				t.Errorf("criterion %d: verdict %s without a reason supporting it", n, c.Verdict)
 			}
 		})
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/exportrisk/exportrisk/engine/enginetest"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
@@ -14,7 +15,7 @@ import (
 // shipped bundle, the test bundles, and bundles with absent sections and unusual values.
 func TestInputValueMatchesCanonicalJSON(t *testing.T) {
 	var bundles []*indicators.Bundle
-	for _, b := range shippedBundles(t) {
+	for _, b := range enginetest.Shipped(t) {
 		bundles = append(bundles, b)
 	}
 	for _, f := range []string{"full.yaml", "minimal.yaml", "minimal.json"} {

@@ -118,3 +118,7 @@ func revision(files map[string][]byte) string {
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
+
+// Data returns the policy data document under key (e.g. "labels", "thresholds"), as loaded
+// from the data files; nil if there is none. Callers must not modify it.
+func (p *PolicySet) Data(key string) any { return p.documents[key] }

@@ -17,8 +17,20 @@ const (
 	None     = "none"
 )
 
+// ResultContract is the version of the Result shape this engine produces.
+//
+//   - 1 (no "contract" field): each reason carried a message rendered in English and German
+//     by the evaluator; no basis, no vars.
+//   - 2: the result is decision data only: reasons carry their basis and raw vars, criteria
+//     their basis; no text is rendered (package engine/present renders it).
+//
+// Replay compares a recorded result of contract 2 byte for byte, and one of contract 1 by its
+// decision-bearing parts (see engine/audit).
+const ResultContract = 2
+
 // Result is the assessment of one bundle under one policy revision.
 type Result struct {
+	Contract       int                `json:"contract"`
 	Country        indicators.Country `json:"country"`
 	AsOf           string             `json:"as_of"`
 	PolicyRevision string             `json:"policy_revision"`
@@ -30,14 +42,17 @@ type Result struct {
 
 // CriterionResult is the verdict on one criterion, why, and what was missing.
 type CriterionResult struct {
-	Criterion int      `json:"criterion"`
-	Title     Text     `json:"title"`
-	Verdict   string   `json:"verdict"`
-	Reasons   []Reason `json:"reasons"`
-	Missing   []string `json:"missing"`
+	Criterion int    `json:"criterion"`
+	Title     Text   `json:"title"`
+	Verdict   string `json:"verdict"`
+	// Basis is the basis of the verdict: Published when a reason supporting the verdict rests
+	// on a published rule, else CalibrationDefault.
+	Basis   string   `json:"basis"`
+	Reasons []Reason `json:"reasons"`
+	Missing []string `json:"missing"`
 }
 
-// Text is a message in English and German.
+// Text is a text in English and German, as the policies' METADATA gives it.
 type Text struct {
 	EN string `json:"en"`
 	DE string `json:"de"`
@@ -57,7 +72,8 @@ type Reason struct {
 	Criterion  int                   `json:"criterion"`
 	Verdict    string                `json:"verdict"`
 	Signal     string                `json:"signal,omitempty"`
-	Message    Text                  `json:"message"`
+	Basis      string                `json:"basis"` // Published or CalibrationDefault, from the rule's METADATA
+	Vars       map[string]any        `json:"vars"`  // the rule's raw values: thresholds, counts, lists of ids
 	Indicators []IndicatorValue      `json:"indicators"`
 	Evidence   []indicators.Evidence `json:"evidence"`
 }
@@ -65,7 +81,9 @@ type Reason struct {
 // IndicatorValue is an indicator value a reason used, with its provenance. For a
 // membership the value is its status; for an embargo record, whether it is in force.
 type IndicatorValue struct {
-	ID          string `json:"id"` // bundle field path: indices.hdi, memberships.att, embargoes.UN
+	ID string `json:"id"` // bundle field path: indices.hdi, memberships.att, embargoes.UN
+	// Ref is the path the reason named when it differs from ID: embargoes.EU.non_state.
+	Ref         string `json:"ref,omitempty"`
 	Value       any    `json:"value"`
 	Year        int    `json:"year,omitempty"`
 	Addressee   string `json:"addressee,omitempty"` // embargoes only
@@ -82,4 +100,15 @@ func (r *Result) Criterion(n int) *CriterionResult {
 		}
 	}
 	return nil
+}
+
+// verdictBasis is the basis of verdict v given its reasons.
+func verdictBasis(v string, rs []Reason) string {
+	basis := CalibrationDefault
+	for _, r := range rs {
+		if r.Verdict == v && r.Basis == Published {
+			return Published
+		}
+	}
+	return basis
 }

@@ -117,8 +117,13 @@ func (l *Library) Find(iso3, asOf string) (Entry, error) {
 	if asOf == "" {
 		return es[len(es)-1], nil
 	}
-	if _, err := time.Parse(time.DateOnly, asOf); err != nil {
+	t, err := time.Parse(time.DateOnly, asOf)
+	if err != nil {
 		return Entry{}, fmt.Errorf("as-of: want a date YYYY-MM-DD, got %q", asOf)
+	}
+	if today := now().UTC(); t.After(today.AddDate(0, 0, 1)) {
+		return Entry{}, fmt.Errorf("as-of %s is in the future (today is %s): no bundle can describe it, and the latest one would be read as if evidence up to then had been looked for",
+			asOf, today.Format(time.DateOnly))
 	}
 	for i := len(es) - 1; i >= 0; i-- {
 		if es[i].AsOf <= asOf {

@@ -32,12 +32,15 @@ func TestLibraryFind(t *testing.T) {
 	tests := map[string]struct {
 		iso3, asOf, wantPath, wantErr string
 	}{
-		"latest":               {"KAZ", "", "curated/KAZ-2026-06-01.yaml", ""},
-		"on the day":           {"KAZ", "2026-06-01", "curated/KAZ-2026-06-01.yaml", ""},
-		"before the report":    {"KAZ", "2026-05-31", "world/2023/KAZ-2023-12-31.json", ""},
-		"before every bundle":  {"KAZ", "2020-01-01", "", "no bundle for KAZ dated on or before 2020-01-01 in fixtures (earliest: 2023-12-31)"},
-		"unknown country":      {"XYZ", "", "", `no bundle for "XYZ" in fixtures`},
-		"malformed as-of date": {"KAZ", "June 2026", "", `as-of: want a date YYYY-MM-DD, got "June 2026"`},
+		"latest":                {"KAZ", "", "curated/KAZ-2026-06-01.yaml", ""},
+		"on the day":            {"KAZ", "2026-06-01", "curated/KAZ-2026-06-01.yaml", ""},
+		"before the report":     {"KAZ", "2026-05-31", "world/2023/KAZ-2023-12-31.json", ""},
+		"before every bundle":   {"KAZ", "2020-01-01", "", "no bundle for KAZ dated on or before 2020-01-01 in fixtures (earliest: 2023-12-31)"},
+		"unknown country":       {"XYZ", "", "", `no bundle for "XYZ" in fixtures`},
+		"malformed as-of date":  {"KAZ", "June 2026", "", `as-of: want a date YYYY-MM-DD, got "June 2026"`},
+		"tomorrow (time zones)": {"KAZ", "2026-12-07", "curated/KAZ-2026-06-01.yaml", ""},
+		"future as-of": {"KAZ", "2099-01-01", "", "as-of 2099-01-01 is in the future (today is 2026-12-06): no bundle can describe it, " +
+			"and the latest one would be read as if evidence up to then had been looked for"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package indicators
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,14 +12,27 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/exportrisk/exportrisk/indicators/countries"
+	"github.com/exportrisk/exportrisk/indicators/safetext"
 )
 
 // MaxBundleSize is the largest bundle file Parse accepts.
 const MaxBundleSize = 16 << 20
+
+// Limits that bound the work and memory one bundle can cause.
+const (
+	MaxProblems  = 100    // problems listed; the rest are counted in one last problem
+	MaxListItems = 10_000 // items of one list (embargoes, evidence)
+	MaxLineText  = 1_000  // characters of a one-line string (names, sources, ids, URLs)
+	MaxProseText = 20_000 // characters of prose (description, licence, note, summaries)
+)
+
+// now is the clock that decides whether as_of lies in the future (tests set it).
+var now = time.Now
 
 // Problem is one thing wrong with a bundle: where (line, field path) and what.
 type Problem struct {
@@ -71,6 +85,14 @@ func Parse(name string, data []byte) (*Bundle, error) {
 	if len(data) > MaxBundleSize {
 		return nil, &ValidationError{File: name, Problems: []Problem{{Message: fmt.Sprintf("file larger than %d bytes", MaxBundleSize)}}}
 	}
+	if p, ok := notText(data); !ok {
+		return nil, &ValidationError{File: name, Problems: []Problem{p}}
+	}
+	if looksJSON(data) {
+		if p, ok := jsonSyntax(data); !ok {
+			return nil, &ValidationError{File: name, Problems: []Problem{p}}
+		}
+	}
 	root, err := ReadYAML(name, data)
 	if err != nil {
 		return nil, err
@@ -78,9 +100,63 @@ func Parse(name string, data []byte) (*Bundle, error) {
 	d := &decoder{}
 	b := d.bundle(root)
 	if len(d.problems) > 0 {
-		return nil, &ValidationError{File: name, Problems: d.problems}
+		return nil, &ValidationError{File: name, Problems: d.listed()}
 	}
 	return b, nil
+}
+
+// notText refuses a file that is not UTF-8 text (a binary file, another encoding), naming
+// the line of the first bad byte.
+func notText(data []byte) (Problem, bool) {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size == 1 || r == 0 {
+			line := bytes.Count(data[:i], []byte("\n")) + 1
+			return Problem{Line: line, Message: fmt.Sprintf("not a text file: byte %d (0x%02x) is not UTF-8 text; want a YAML or JSON bundle", i, data[i])}, false
+		}
+		i += size
+	}
+	return Problem{}, true
+}
+
+// looksJSON reports whether a document starts (after white space) with { or [.
+func looksJSON(data []byte) bool {
+	t := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	return len(t) > 0 && (t[0] == '{' || t[0] == '[')
+}
+
+// jsonSyntax checks a JSON document's syntax with a JSON parser, so that its errors are
+// worded for JSON, with a line and column.
+func jsonSyntax(data []byte) (Problem, bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var v json.RawMessage
+	err := dec.Decode(&v)
+	if err == nil {
+		if _, err2 := dec.Token(); !errors.Is(err2, io.EOF) {
+			line, col := position(data, dec.InputOffset())
+			return Problem{Line: line, Message: fmt.Sprintf("invalid JSON: column %d: more than one JSON value in the file", col)}, false
+		}
+		return Problem{}, true
+	}
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &se):
+		line, col := position(data, se.Offset)
+		return Problem{Line: line, Message: fmt.Sprintf("invalid JSON: column %d: %s", col, strings.TrimPrefix(se.Error(), "json: "))}, false
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		line, col := position(data, int64(len(data)))
+		return Problem{Line: line, Message: fmt.Sprintf("invalid JSON: column %d: the file ends before the JSON value does (truncated?)", col)}, false
+	}
+	return Problem{Message: "invalid JSON: " + err.Error()}, false
+}
+
+// position returns the line and column (1-based) of a byte offset.
+func position(data []byte, offset int64) (line, col int) {
+	offset = min(max(offset, 0), int64(len(data)))
+	before := data[:offset]
+	line = bytes.Count(before, []byte("\n")) + 1
+	col = int(offset) - (bytes.LastIndexByte(before, '\n') + 1)
+	return line, max(col, 1)
 }
 
 // ReadYAML reads a document of exactly one YAML (or JSON) value and returns its root node
@@ -110,19 +186,32 @@ func syntaxProblem(err error) Problem {
 	msg := err.Error()
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
-		return Problem{Line: line, Message: "syntax error: " + m[2]}
+		return Problem{Line: line, Message: "syntax error: " + safetext.Escape(m[2])}
 	}
-	return Problem{Message: "syntax error: " + strings.TrimPrefix(msg, "yaml: ")}
+	return Problem{Message: "syntax error: " + safetext.Escape(strings.TrimPrefix(msg, "yaml: "))}
 }
 
 // decoder walks a YAML node tree, filling a Bundle and collecting problems.
 type decoder struct {
 	problems []Problem
+	omitted  int       // problems found beyond MaxProblems
 	asOf     time.Time // zero until as_of is known
 }
 
 func (d *decoder) fail(n *yaml.Node, path, format string, args ...any) {
+	if len(d.problems) >= MaxProblems {
+		d.omitted++
+		return
+	}
 	d.problems = append(d.problems, Problem{Line: n.Line, Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+// listed returns the problems, with a last one counting those not listed.
+func (d *decoder) listed() []Problem {
+	if d.omitted == 0 {
+		return d.problems
+	}
+	return append(d.problems, Problem{Message: fmt.Sprintf("%d more problems not listed (at most %d are)", d.omitted, MaxProblems)})
 }
 
 // DescribeYAML names a YAML value in a message: "an object", "a list", a quoted string,
@@ -142,7 +231,7 @@ func DescribeYAML(n *yaml.Node) string {
 	case "!!str", "!!timestamp":
 		return strconv.Quote(n.Value)
 	}
-	return n.Value
+	return safetext.Escape(n.Value)
 }
 
 // fields walks a mapping: fn handles each key and returns false for an unknown one.
@@ -152,24 +241,35 @@ func (d *decoder) fields(n *yaml.Node, path string, required []string, fn func(k
 		d.fail(n, path, "want an object, got %s", DescribeYAML(n))
 		return false
 	}
-	seen := map[string]bool{}
+	seen := map[string]int{} // key -> line
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		p := join(path, k.Value)
+		if first, dup := seen[k.Value]; dup {
+			d.fail(k, p, "duplicate key (first at line %d): a later copy would silently replace the first", first)
+			continue
+		}
+		seen[k.Value] = k.Line
+		if err := safetext.Check(k.Value, safetext.Line, 200); err != nil {
+			d.fail(k, p, "key: %v", err)
+			continue
+		}
 		if !fn(k.Value, v, p) {
 			d.fail(k, p, "unknown field")
 		}
-		seen[k.Value] = true
 	}
 	for _, r := range required {
-		if !seen[r] {
+		if _, ok := seen[r]; !ok {
 			d.fail(n, join(path, r), "required field is missing")
 		}
 	}
 	return true
 }
 
+// join appends a key to a field path; the key is escaped (safetext.Escape), since paths
+// appear in messages.
 func join(path, key string) string {
+	key = safetext.Escape(key)
 	if path == "" {
 		return key
 	}
@@ -185,12 +285,26 @@ func (d *decoder) scalar(n *yaml.Node, path string, tags ...string) bool {
 	return false
 }
 
+// str reads a non-empty one-line string (see safetext.Check).
 func (d *decoder) str(n *yaml.Node, path string) string {
+	return d.text(n, path, safetext.Line, MaxLineText)
+}
+
+// prose reads a non-empty string that may span lines.
+func (d *decoder) prose(n *yaml.Node, path string) string {
+	return d.text(n, path, safetext.Text, MaxProseText)
+}
+
+func (d *decoder) text(n *yaml.Node, path string, mode safetext.Mode, max int) string {
 	if !d.scalar(n, path, "!!str") {
 		return ""
 	}
 	if strings.TrimSpace(n.Value) == "" {
 		d.fail(n, path, "must not be empty")
+	}
+	if err := safetext.Check(n.Value, mode, max); err != nil {
+		d.fail(n, path, "%v", err)
+		return ""
 	}
 	return n.Value
 }
@@ -267,7 +381,7 @@ func (d *decoder) provenance(p *Provenance, key string, v *yaml.Node, path strin
 	case "url":
 		p.URL = d.str(v, path)
 	case "note":
-		p.Note = d.str(v, path)
+		p.Note = d.prose(v, path)
 	default:
 		return false
 	}
@@ -286,6 +400,10 @@ func (d *decoder) bundle(n *yaml.Node) *Bundle {
 			if s := d.date(n.Content[i+1], "as_of", false); s != "" {
 				b.AsOf = s
 				d.asOf, _ = time.Parse(time.DateOnly, s)
+				if today := now().UTC(); d.asOf.After(today.AddDate(0, 0, 1)) {
+					d.fail(n.Content[i+1], "as_of", "%s is in the future (today is %s): evidence windows count back from as_of, so a future date would leave out current evidence",
+						s, today.Format(time.DateOnly))
+				}
 			}
 		}
 	}
@@ -301,9 +419,9 @@ func (d *decoder) bundle(n *yaml.Node) *Bundle {
 			b.Country = d.country(v, p)
 		case "as_of":
 		case "description":
-			b.Description = d.str(v, p)
+			b.Description = d.prose(v, p)
 		case "licence":
-			b.Licence = d.str(v, p)
+			b.Licence = d.prose(v, p)
 		case "indices":
 			d.indices(v, p, b.Indices)
 		case "memberships":
@@ -428,6 +546,10 @@ func (d *decoder) list(n *yaml.Node, path string, each func(v *yaml.Node, p stri
 		d.fail(n, path, "want a list, got %s", DescribeYAML(n))
 		return
 	}
+	if len(n.Content) > MaxListItems {
+		d.fail(n, path, "at most %d items (got %d)", MaxListItems, len(n.Content))
+		return
+	}
 	for i, v := range n.Content {
 		each(v, fmt.Sprintf("%s[%d]", path, i))
 	}
@@ -515,9 +637,9 @@ func (d *decoder) evidence(n *yaml.Node, path string) []Evidence {
 			case "category":
 				e.Category = d.oneOf(fv, fp, EvidenceCategories)
 			case "summary":
-				e.Summary = d.str(fv, fp)
+				e.Summary = d.prose(fv, fp)
 			case "summary_de":
-				e.SummaryDE = d.str(fv, fp)
+				e.SummaryDE = d.prose(fv, fp)
 			case "reported_by":
 				e.ReportedBy = d.oneOf(fv, fp, Reporters)
 			case "by_state":

@@ -7,11 +7,43 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/exportrisk/exportrisk/indicators/safetext"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+
+// The tests' today, so that goldens saying "today is" do not change with the date.
+func init() { now = func() time.Time { return time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC) } }
+
+// TestParseBoundsProblems: a bundle of many broken items lists at most MaxProblems, a list
+// longer than MaxListItems is refused whole (one officer POST of 200,000 empty evidence
+// items produced 1,000,000 problems and a 129 MB response).
+func TestParseBoundsProblems(t *testing.T) {
+	head := "schema_version: 1\ncountry: {iso3: KAZ, name_en: K, name_de: K}\nas_of: 2026-01-01\nindices: {}\nmemberships: {}\nembargoes: []\nevidence:\n"
+	for _, tt := range []struct {
+		items int
+		want  []Problem // the last problems
+	}{
+		{5000, []Problem{{Message: "24900 more problems not listed (at most 100 are)"}}},
+		{200_000, []Problem{{Line: 8, Path: "evidence", Message: "at most 10000 items (got 200000)"}}},
+	} {
+		_, err := Parse("many.yaml", []byte(head+strings.Repeat("- {}\n", tt.items)))
+		var verr *ValidationError
+		if !errors.As(err, &verr) {
+			t.Fatalf("%d items: err = %v, want a *ValidationError", tt.items, err)
+		}
+		if len(verr.Problems) > MaxProblems+1 {
+			t.Errorf("%d items: %d problems listed, want at most %d", tt.items, len(verr.Problems), MaxProblems+1)
+		}
+		if diff := cmp.Diff(tt.want, verr.Problems[len(verr.Problems)-len(tt.want):]); diff != "" {
+			t.Errorf("%d items: last problems (-want +got):\n%s", tt.items, diff)
+		}
+	}
+}
 
 func TestParseValid(t *testing.T) {
 	files, _ := filepath.Glob("testdata/valid/*")
@@ -157,6 +189,12 @@ func FuzzParse(f *testing.F) {
 			var verr *ValidationError
 			if !errors.As(err, &verr) || len(verr.Problems) == 0 {
 				t.Fatalf("error %T without problems: %v", err, err)
+			}
+			if len(verr.Problems) > MaxProblems+1 {
+				t.Fatalf("%d problems listed, want at most %d", len(verr.Problems), MaxProblems+1)
+			}
+			if cerr := safetext.Check(err.Error(), safetext.Text, 0); cerr != nil {
+				t.Fatalf("the error message holds a character a terminal would act on: %v\n%q", cerr, err.Error())
 			}
 			return
 		}

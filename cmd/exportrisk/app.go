@@ -7,17 +7,25 @@ import (
 	"log/slog"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/exportrisk/exportrisk/indicators/safetext"
 )
 
-// run executes the command line and returns the exit code.
+// run executes the command line and returns the exit code. Everything it writes passes
+// through one escaping step (safetext.Writer): a control character, ANSI escape or bidi
+// override that reached a value (a record stored before bundles and flags were checked,
+// a file name, an error from a library) is shown as \uXXXX, never acted on by a terminal.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevel})))
-	app := newApp(stdout, stderr)
+	out, errOut := safetext.NewWriter(stdout), safetext.NewWriter(stderr)
+	defer out.Flush()
+	defer errOut.Flush()
+	slog.SetDefault(slog.New(slog.NewTextHandler(errOut, &slog.HandlerOptions{Level: logLevel})))
+	app := newApp(out, errOut)
 	err := app.RunContext(ctx, interspersed(app, args))
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "exportrisk: %v\n", err)
+	fmt.Fprintf(errOut, "exportrisk: %v\n", err)
 	return exitCode(err)
 }
 

@@ -10,7 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/exportrisk/exportrisk/engine"
-	"github.com/exportrisk/exportrisk/engine/report"
+	"github.com/exportrisk/exportrisk/engine/present"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
@@ -85,23 +85,33 @@ func assess(c *cli.Context) error {
 		return err
 	}
 
+	pr, err := newPresenter(e)
+	if err != nil {
+		return err
+	}
 	// Render fully before writing, so a failure leaves no half-written output.
 	var out bytes.Buffer
-	opts := report.Options{Lang: cfg.Lang, Bundle: source}
+	opts := present.Options{Lang: cfg.Lang, Bundle: source}
 	if p := e.Policies(); p.Source != engine.EmbeddedSource {
 		opts.Policies = p.Source
 	}
 	switch {
 	case explain > 0 && cfg.Format == "json":
-		err = writeJSON(&out, res.Criterion(explain))
+		var dc *present.DocCriterion
+		if dc, err = pr.DocCriterion(res.Criterion(explain)); err == nil {
+			err = writeJSON(&out, dc)
+		}
 	case explain > 0:
-		err = report.Explain(&out, res, explain, opts)
+		err = pr.Explain(&out, res, explain, opts)
 	case cfg.Format == "json":
-		err = writeJSON(&out, assessment{Result: res, Bundle: source, DecisionID: decision.id, Recorded: !decision.dryRun})
+		var doc *present.Document
+		if doc, err = pr.Document(res); err == nil {
+			err = writeJSON(&out, assessment{Document: doc, Bundle: source, DecisionID: decision.id, Recorded: !decision.dryRun})
+		}
 	case cfg.Format == "markdown":
-		err = report.Markdown(&out, res, opts)
+		err = pr.Markdown(&out, res, opts)
 	default:
-		err = report.Table(&out, res, opts)
+		err = pr.Table(&out, res, opts)
 	}
 	if err != nil {
 		return err
@@ -113,9 +123,10 @@ func assess(c *cli.Context) error {
 	return err
 }
 
-// assessment is the JSON output of assess: the result and where its bundle came from.
+// assessment is the JSON output of assess: the result as present.Document words it, and where
+// its bundle came from.
 type assessment struct {
-	*engine.Result
+	*present.Document
 	Bundle     string `json:"bundle"`
 	DecisionID string `json:"decision_id,omitempty"` // the audit record's id; empty with --no-record
 	Recorded   bool   `json:"recorded"`
@@ -145,7 +156,25 @@ func loadBundle(c *cli.Context, cfg *Config, file string) (*indicators.Bundle, s
 	if err != nil {
 		return nil, "", inputError(err)
 	}
+	if asOf := c.String("as-of"); asOf != "" && entry.AsOf != asOf {
+		// The officer asked about one date and gets the data of an earlier one: say how
+		// much earlier, so that the report is not read as describing the date asked for.
+		want, _ := time.Parse(time.DateOnly, asOf) // Find checked it
+		got, _ := time.Parse(time.DateOnly, entry.AsOf)
+		fmt.Fprintf(c.App.ErrWriter, "exportrisk: note: --as-of %s: the latest bundle of %s on or before that date is as of %s, %d days earlier\n",
+			asOf, entry.ISO3, entry.AsOf, int(want.Sub(got).Hours()/24))
+	}
 	return b, lib.Name() + "/" + entry.Path, nil
+}
+
+// newPresenter words the results of e; a message template that does not parse is a policy
+// error.
+func newPresenter(e *engine.Engine) (*present.Presenter, error) {
+	p, err := present.New(e)
+	if err != nil {
+		return nil, withCode(exitPolicy, err)
+	}
+	return p, nil
 }
 
 func upper(s string) string { return string(bytes.ToUpper([]byte(s))) }

@@ -16,7 +16,7 @@ import (
 
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
-	"github.com/exportrisk/exportrisk/engine/report"
+	"github.com/exportrisk/exportrisk/engine/present"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
@@ -112,7 +112,7 @@ var shortVerdicts = map[string]string{
 
 func writeWorldTable(out io.Writer, w *engine.World, lang string) error {
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ISO3\tCountry\tAs of\t1\t2\t3\t4\t5\t6\t7\t8\tOverall")
+	fmt.Fprintf(tw, "ISO3\t%s\t%s\t1\t2\t3\t4\t5\t6\t7\t8\t%s\n", present.T(lang, "country"), present.T(lang, "as_of_col"), present.T(lang, "overall"))
 	for _, cv := range w.Countries {
 		name := cv.NameEN
 		if lang == "de" {
@@ -125,27 +125,27 @@ func writeWorldTable(out io.Writer, w *engine.World, lang string) error {
 				cols[i] = v
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", cv.ISO3, name, cv.AsOf, strings.Join(cols, "\t"), cv.Overall)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", cv.ISO3, name, cv.AsOf, strings.Join(cols, "\t"), present.ClassLabel(lang, cv.Overall))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "\nCRIT = %s, poss = %s, - = %s, n/d = %s\n",
-		report.Verdict(engine.Critical, lang), report.Verdict(engine.PossiblyCritical, lang),
-		report.Verdict(engine.NotCritical, lang), report.Verdict(engine.InsufficientData, lang))
-	fmt.Fprintf(out, "%d countries: %d %s, %d %s, %d %s\n", len(w.Countries),
-		w.Classes[engine.DarkRed], report.Overall(engine.DarkRed, lang),
-		w.Classes[engine.LightRed], report.Overall(engine.LightRed, lang),
-		w.Classes[engine.None], report.Overall(engine.None, lang))
+		present.VerdictLabel(lang, engine.Critical), present.VerdictLabel(lang, engine.PossiblyCritical),
+		present.VerdictLabel(lang, engine.NotCritical), present.VerdictLabel(lang, engine.InsufficientData))
+	fmt.Fprintf(out, "%s: %s, %s, %s\n", present.Count(lang, len(w.Countries), "country"),
+		present.Count(lang, w.Classes[engine.DarkRed], "country")+" "+present.ClassLabel(lang, engine.DarkRed),
+		present.Count(lang, w.Classes[engine.LightRed], "country")+" "+present.ClassLabel(lang, engine.LightRed),
+		present.Count(lang, w.Classes[engine.None], "country")+" "+present.T(lang, "without_critical"))
 	for n := 1; n <= 8; n++ {
 		if isos := w.InsufficientData[strconv.Itoa(n)]; len(isos) > 0 {
-			fmt.Fprintf(out, "%s on criterion %d (%d): %s\n", report.Verdict(engine.InsufficientData, lang), n, len(isos), strings.Join(isos, " "))
+			fmt.Fprintf(out, "%s %d (%s): %s\n", present.T(lang, "insufficient_on"), n, present.Count(lang, len(isos), "country"), strings.Join(isos, " "))
 		}
 	}
 	if len(w.NoBundle) > 0 {
-		fmt.Fprintf(out, "no bundle on or before %s: %s\n", w.AsOf, strings.Join(w.NoBundle, " "))
+		fmt.Fprintf(out, "%s %s: %s\n", present.T(lang, "no_bundle_before"), present.Date(lang, w.AsOf), strings.Join(w.NoBundle, " "))
 	}
-	fmt.Fprintf(out, "Policy revision: %s\n", w.PolicyRevision)
+	fmt.Fprintf(out, "%s: %s\n", present.T(lang, "revision"), w.PolicyRevision)
 	return nil
 }
 

@@ -223,7 +223,7 @@ func TestAssessAllCLI(t *testing.T) {
 	}
 
 	code, stdout, _ = runCLI(t, nil, "assess", "--all", "--lang", "de")
-	if code != exitOK || !strings.Contains(stdout, "Deutschland") || !strings.Contains(stdout, "197 countries") ||
+	if code != exitOK || !strings.Contains(stdout, "Deutschland") || !strings.Contains(stdout, "197 Länder:") ||
 		!strings.Contains(stdout, "197 Entscheidungen im Prüfprotokoll aufgezeichnet (seq 1 bis 197") {
 		t.Errorf("table: exit %d\n%s", code, stdout)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
 	"github.com/exportrisk/exportrisk/indicators"
+	"github.com/exportrisk/exportrisk/indicators/safetext"
 )
 
 // AuditConfig says where decisions are recorded (config keys audit.path, audit.dsn).
@@ -93,6 +94,22 @@ func openStore(ctx context.Context, cfg *Config, create bool) (audit.Store, erro
 	return s, err
 }
 
+// Longest requester and case reference recorded (as the API allows).
+const (
+	maxRequester = 200
+	maxCaseRef   = 200
+)
+
+// checkRecordedText refuses a case reference that would be stored with a control
+// character, an ANSI escape or a bidi override in it, or that is too long (the requester
+// is checked with the configuration).
+func checkRecordedText(c *cli.Context, cfg *Config) error {
+	if err := safetext.Check(c.String("case"), safetext.Line, maxCaseRef); err != nil {
+		return usageErrorf("case: %v", err)
+	}
+	return nil
+}
+
 // recorded is what became of an assessment: recorded with an id, or a dry run.
 type recorded struct {
 	id     string
@@ -120,6 +137,9 @@ func recordAll(c *cli.Context, cfg *Config, e *engine.Engine, as []audit.Assesse
 	}
 	if cfg.Requester == "" {
 		return nil, usageErrorf("requester: empty; give --requester NAME or set requester (EXPORTRISK_REQUESTER)")
+	}
+	if err := checkRecordedText(c, cfg); err != nil {
+		return nil, err
 	}
 	s, err := openStore(c.Context, cfg, true)
 	if err != nil {

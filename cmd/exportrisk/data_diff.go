@@ -99,7 +99,10 @@ func dataDiff(c *cli.Context) error {
 		}
 		d.Decisions = history.Alerts(decisions, b)
 	}
-	labels := history.LabelsOf(e)
+	labels, err := history.WordsOf(e)
+	if err != nil {
+		return withCode(exitPolicy, err)
+	}
 	var out bytes.Buffer
 	switch cfg.Format {
 	case "json":

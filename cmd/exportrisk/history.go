@@ -67,7 +67,10 @@ func historyAction(c *cli.Context) error {
 	case err != nil:
 		return inputError(err)
 	}
-	labels := history.LabelsOf(e)
+	labels, err := history.WordsOf(e)
+	if err != nil {
+		return withCode(exitPolicy, err)
+	}
 	var out bytes.Buffer
 	switch cfg.Format {
 	case "json":

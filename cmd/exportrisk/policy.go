@@ -297,6 +297,12 @@ func policyCheck(c *cli.Context) error {
 	report("opa fmt", err, fmt.Sprintf("%d files formatted", len(p.Sources)))
 	dataErr := policycheck.Data(p)
 	report("data", dataErr, dataFileName(p)+": valid")
+	if crep, err := policycheck.Contract(p); err != nil {
+		report("rules", err, "")
+	} else {
+		report("rules", nil, fmt.Sprintf("%d message templates match their rules' vars, %d threshold reads exist in the data file, no non-deterministic builtin",
+			crep.Templates, crep.ThresholdReads))
+	}
 	var engineErr error
 	ps, err := policycheck.Engine(c.Context, p)
 	if err != nil {

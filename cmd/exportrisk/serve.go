@@ -25,6 +25,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/policybundle"
 	"github.com/exportrisk/exportrisk/engine/server"
 	"github.com/exportrisk/exportrisk/indicators"
 )
@@ -42,6 +43,10 @@ type ServerConfig struct {
 	AccessLog       bool           `mapstructure:"access_log"`       // one line per request on stderr
 	Tokens          []server.Token `mapstructure:"tokens"`           // {name, role, token_sha256}
 	TokensFile      string         `mapstructure:"tokens_file"`      // more tokens, same fields (YAML or JSON list)
+	PublicURL       string         `mapstructure:"public_url"`       // the URL browsers use, behind a TLS proxy
+	// AllowPolicyRollback lets SIGHUP load a policy bundle whose manifest revision is
+	// older than the active one (refused otherwise, and logged either way).
+	AllowPolicyRollback bool `mapstructure:"allow_policy_rollback"`
 }
 
 func serverDefaults(v *viper.Viper) {
@@ -55,6 +60,8 @@ func serverDefaults(v *viper.Viper) {
 	v.SetDefault("server.secure_cookies", false)
 	v.SetDefault("server.access_log", true)
 	v.SetDefault("server.tokens_file", "")
+	v.SetDefault("server.public_url", "")
+	v.SetDefault("server.allow_policy_rollback", false)
 }
 
 // decodeHook reads durations ("30s") and, from EXPORTRISK_SERVER_TOKENS, a JSON list of
@@ -80,6 +87,11 @@ func (s ServerConfig) validate() error {
 	var errs []error
 	if err := checkAddr(s.Addr); err != nil {
 		errs = append(errs, fmt.Errorf("server.addr: %w", err))
+	}
+	if s.PublicURL != "" {
+		if _, err := server.PublicOrigin(s.PublicURL); err != nil {
+			errs = append(errs, fmt.Errorf("server.public_url: %w", err))
+		}
 	}
 	if s.MaxBodyBytes < 1024 || s.MaxBodyBytes > indicators.MaxBundleSize {
 		errs = append(errs, fmt.Errorf("server.max_body_bytes: want 1024..%d (got %d)", indicators.MaxBundleSize, s.MaxBodyBytes))
@@ -180,11 +192,15 @@ func serve(c *cli.Context) error {
 	if cfg.Server.AccessLog {
 		access = slog.New(slog.NewTextHandler(c.App.ErrWriter, nil))
 	}
+	var writable func(context.Context) error
+	if cfg.Audit.DSN == "" {
+		writable = sqliteWritable(cfg.Audit.Path)
+	}
 	srv, err := server.New(c.Context, server.Config{
 		Engine: e, Library: lib, Store: store, EngineVersion: engineVersion(), Tokens: tokens,
 		MaxBodyBytes: cfg.Server.MaxBodyBytes, SessionTTL: cfg.Server.SessionTTL, SecureCookies: cfg.Server.SecureCookies,
 		ReadTimeout: cfg.Server.ReadTimeout, WriteTimeout: cfg.Server.WriteTimeout, IdleTimeout: cfg.Server.IdleTimeout,
-		ShutdownTimeout: cfg.Server.ShutdownTimeout, AccessLog: access,
+		ShutdownTimeout: cfg.Server.ShutdownTimeout, AccessLog: access, PublicURL: cfg.Server.PublicURL, StoreWritable: writable,
 	})
 	if err != nil {
 		var werr *engine.WorldError
@@ -204,7 +220,11 @@ func serve(c *cli.Context) error {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	go reloadOnHUP(ctx, c, hup, srv)
+	active, err := manifestRevision(cfg, cfg.Policies)
+	if err != nil {
+		return err
+	}
+	go reloadOnHUP(ctx, c, hup, srv, active)
 
 	url := "http://" + displayAddr(ln.Addr().String()) + "/"
 	fmt.Fprintf(c.App.Writer, "exportrisk %s serving on %s\n", engineVersion(), url)
@@ -237,8 +257,11 @@ func displayAddr(addr string) string {
 
 // reloadOnHUP reads the configuration again on SIGHUP: the tokens, and the policies
 // (--policies: a directory or a policy bundle; else the embedded ones), prepared as for
-// assess. A failed reload keeps what the server has and says why.
-func reloadOnHUP(ctx context.Context, c *cli.Context, hup <-chan os.Signal, srv *server.Server) {
+// assess. A policy bundle whose manifest revision is older than the active one (active:
+// the revision serve started with or last loaded) is refused unless
+// server.allow_policy_rollback is set: a replayed old signed bundle must not quietly undo
+// a rule change. A failed reload keeps what the server has and says why.
+func reloadOnHUP(ctx context.Context, c *cli.Context, hup <-chan os.Signal, srv *server.Server, active string) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -252,6 +275,13 @@ func reloadOnHUP(ctx context.Context, c *cli.Context, hup <-chan os.Signal, srv 
 				err = srv.SetTokens(tokens)
 			}
 		}
+		var next string
+		if err == nil {
+			next, err = manifestRevision(cfg, cfg.Policies)
+		}
+		if err == nil {
+			err = checkRollback(active, next, cfg.Server.AllowPolicyRollback)
+		}
 		if err == nil {
 			var e *engine.Engine
 			if e, err = newEngine(ctx, cfg); err == nil {
@@ -262,8 +292,24 @@ func reloadOnHUP(ctx context.Context, c *cli.Context, hup <-chan os.Signal, srv 
 			slog.Error("SIGHUP: reload failed; keeping the policies and tokens in use", "err", err)
 			continue
 		}
-		slog.Warn("SIGHUP: reloaded", "revision", srv.Engine().Policies().Revision)
+		active = next
+		slog.Warn("SIGHUP: reloaded", "revision", srv.Engine().Policies().Revision, "manifest_revision", next)
 	}
+}
+
+// checkRollback refuses going from manifest revision active to an older next unless
+// allowed; a rollback that is allowed is logged.
+func checkRollback(active, next string, allowed bool) error {
+	c, ok := policybundle.CompareRevisions(next, active)
+	if !ok || c >= 0 {
+		return nil
+	}
+	if !allowed {
+		return fmt.Errorf("policy bundle manifest revision %s is older than the active %s: refusing a rollback "+
+			"(set server.allow_policy_rollback to load it on purpose)", next, active)
+	}
+	slog.Warn("SIGHUP: rolling back to an older policy bundle (server.allow_policy_rollback)", "from", active, "to", next)
+	return nil
 }
 
 // loadTokens returns the tokens of server.tokens and of the tokens file (server.tokens_file,

@@ -33,14 +33,14 @@ func TestServeConfigErrors(t *testing.T) {
 		env  map[string]string
 		want string
 	}{
-		"addr without port": {[]string{"serve"}, map[string]string{"EXPORTRISK_SERVER_ADDR": "x"}, `server.addr: must include a port (got "x")`},
+		"addr without port": {[]string{"serve"}, map[string]string{"EXPORTRISK_SERVER_ADDR": "x"}, `server.addr (from EXPORTRISK_SERVER_ADDR): must include a port (got "x")`},
 		"flag without port": {[]string{"serve", "--addr", "localhost"}, nil, `addr: must include a port (got "localhost")`},
-		"bad port":          {[]string{"serve"}, map[string]string{"EXPORTRISK_SERVER_ADDR": "127.0.0.1:http"}, `server.addr: port: want 0..65535 (got "http")`},
-		"bad duration":      {[]string{"serve"}, map[string]string{"EXPORTRISK_SERVER_READ_TIMEOUT": "soon"}, "read_timeout"},
-		"zero timeout":      {[]string{"serve"}, map[string]string{"EXPORTRISK_SERVER_SHUTDOWN_TIMEOUT": "0s"}, "server.shutdown_timeout: want a positive duration"},
-		"tiny body limit":   {[]string{"serve"}, map[string]string{"EXPORTRISK_SERVER_MAX_BODY_BYTES": "10"}, "server.max_body_bytes: want 1024..16777216 (got 10)"},
+		"bad port":          {[]string{"serve"}, map[string]string{"EXPORTRISK_SERVER_ADDR": "127.0.0.1:http"}, `server.addr (from EXPORTRISK_SERVER_ADDR): port: want 0..65535 (got "http")`},
+		"bad duration":      {[]string{"serve"}, map[string]string{"EXPORTRISK_SERVER_READ_TIMEOUT": "soon"}, `server.read_timeout (from EXPORTRISK_SERVER_READ_TIMEOUT): want a duration such as 30s or 5m (got "soon")`},
+		"zero timeout":      {[]string{"serve"}, map[string]string{"EXPORTRISK_SERVER_SHUTDOWN_TIMEOUT": "0s"}, "server.shutdown_timeout (from EXPORTRISK_SERVER_SHUTDOWN_TIMEOUT): want a positive duration"},
+		"tiny body limit":   {[]string{"serve"}, map[string]string{"EXPORTRISK_SERVER_MAX_BODY_BYTES": "10"}, "server.max_body_bytes (from EXPORTRISK_SERVER_MAX_BODY_BYTES): want 1024..16777216 (got 10)"},
 		"no tokens":         {[]string{"serve"}, nil, "server.tokens: no token configured (create one with: exportrisk serve token --name NAME --role officer)"},
-		"tokens not JSON":   {[]string{"serve"}, map[string]string{"EXPORTRISK_SERVER_TOKENS": "alice:officer"}, "server.tokens: want a JSON list"},
+		"tokens not JSON":   {[]string{"serve"}, map[string]string{"EXPORTRISK_SERVER_TOKENS": "alice:officer"}, "server.tokens (from EXPORTRISK_SERVER_TOKENS): want a JSON list"},
 		"bad role":          {[]string{"serve"}, map[string]string{"EXPORTRISK_SERVER_TOKENS": strings.Replace(tokens, "officer", "admin", 1)}, `server.tokens[0] (alice).role: want officer, policy or auditor (got "admin")`},
 		"token in clear":    {[]string{"serve"}, map[string]string{"EXPORTRISK_SERVER_TOKENS": `[{"name": "a", "role": "officer", "token_sha256": "secret"}]`}, "token_sha256: want 64 hex digits"},
 		"missing file":      {[]string{"serve"}, map[string]string{"EXPORTRISK_SERVER_TOKENS_FILE": "testdata/nope.yaml"}, "server.tokens_file: open testdata/nope.yaml"},

@@ -57,6 +57,27 @@ func loadPolicies(cfg *Config, path string) (*engine.PolicySet, error) {
 	return p, nil
 }
 
+// manifestRevision is the manifest revision of the policy bundle at path (its signature
+// verified as loadPolicies does), or "" for a directory or the embedded policies.
+func manifestRevision(cfg *Config, path string) (string, error) {
+	if path == "" || !policybundle.IsBundle(path) {
+		return "", nil
+	}
+	var key *policybundle.Key
+	if cfg.PoliciesVerificationKey != "" {
+		k, err := policybundle.LoadVerificationKey(cfg.PoliciesVerificationKey)
+		if err != nil {
+			return "", withCode(exitPolicy, err)
+		}
+		key = k
+	}
+	info, err := policybundle.ReadFile(path, key)
+	if err != nil {
+		return "", withCode(exitPolicy, err)
+	}
+	return info.Revision, nil
+}
+
 // openLibrary opens the configured bundle library (the shipped fixtures by default).
 func openLibrary(cfg *Config) (*indicators.Library, error) {
 	if cfg.Fixtures == "" {

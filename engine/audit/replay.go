@@ -42,9 +42,14 @@ type Outcome struct {
 	Record   *RecordV1
 	Revision string // the policy revision the replay evaluated
 	Files    int    // how many policy files that revision has
-	Match    bool   // the replayed result is byte for byte the recorded one
-	Diff     string // if not, the difference (-recorded +replayed)
-	Replayed *engine.Result
+	// Match: the replayed result is byte for byte the recorded one (result contract 2), or,
+	// for a record of result contract 1 (Contract1), its decision-bearing parts are equal:
+	// country, dates, digests, overall class, every verdict, reason code, signal, indicator
+	// value with provenance, evidence item and missing list — all but the rendered messages.
+	Match     bool
+	Contract1 bool
+	Diff      string // if not, the difference (-recorded +replayed)
+	Replayed  *engine.Result
 }
 
 // Engine returns the engine for an archived revision, preparing it on first use.
@@ -121,12 +126,20 @@ func ReplayWith(ctx context.Context, e *engine.Engine, rec *RecordV1) (*Outcome,
 	if out.Match || out.Revision == rec.PolicyRevision {
 		return out, nil
 	}
-	recorded, err := rec.DecodeResult()
+	same := *out.Replayed
+	same.PolicyRevision = rec.PolicyRevision // the revision differs by design
+	got, err := indicators.Canonicalize(&same)
 	if err != nil {
 		return nil, err
 	}
-	recorded.PolicyRevision = out.Revision // the revision differs by design
-	out.Diff = cmp.Diff(recorded, out.Replayed)
+	if out.Contract1 {
+		out.Diff, err = diffDecisions(rec.Result, got)
+		if err != nil {
+			return nil, err
+		}
+	} else if out.Diff = ""; !bytes.Equal(got, rec.Result) {
+		out.Diff = diffResults(rec.Result, got)
+	}
 	out.Match = out.Diff == ""
 	return out, nil
 }
@@ -169,11 +182,80 @@ func evaluate(ctx context.Context, e *engine.Engine, rec *RecordV1) (*Outcome, e
 	if err != nil {
 		return nil, fmt.Errorf("replay decision %s: %w", rec.DecisionID, err)
 	}
-	out := &Outcome{Record: rec, Revision: e.Policies().Revision, Replayed: res, Match: bytes.Equal(got, rec.Result)}
-	if !out.Match {
-		out.Diff = diffResults(rec.Result, got)
+	out := &Outcome{Record: rec, Revision: e.Policies().Revision, Replayed: res}
+	if resultContract(rec.Result) >= 2 {
+		out.Match = bytes.Equal(got, rec.Result)
+		if !out.Match {
+			out.Diff = diffResults(rec.Result, got)
+		}
+		return out, nil
 	}
+	out.Contract1 = true
+	out.Diff, err = diffDecisions(rec.Result, got)
+	if err != nil {
+		return nil, fmt.Errorf("replay decision %s: %w", rec.DecisionID, err)
+	}
+	out.Match = out.Diff == ""
 	return out, nil
+}
+
+// resultContract returns the result contract of a recorded result: its "contract" field, or 1
+// for results recorded before the field existed.
+func resultContract(result []byte) int {
+	var head struct {
+		Contract int `json:"contract"`
+	}
+	if json.Unmarshal(result, &head) != nil || head.Contract == 0 {
+		return 1
+	}
+	return head.Contract
+}
+
+// decision is the decision-bearing part of a result, common to result contracts 1 and 2:
+// everything but the presentation (contract 1's rendered messages) and contract 2's additions
+// (basis, vars). A contract-1 record is replayed by comparing this part.
+type decision struct {
+	Country        indicators.Country `json:"country"`
+	AsOf           string             `json:"as_of"`
+	PolicyRevision string             `json:"policy_revision"`
+	InputDigest    string             `json:"input_digest"`
+	Overall        string             `json:"overall"`
+	CriticalCount  int                `json:"critical_count"`
+	Criteria       []struct {
+		Criterion int         `json:"criterion"`
+		Title     engine.Text `json:"title"`
+		Verdict   string      `json:"verdict"`
+		Missing   []string    `json:"missing"`
+		Reasons   []struct {
+			Code       string `json:"code"`
+			Criterion  int    `json:"criterion"`
+			Verdict    string `json:"verdict"`
+			Signal     string `json:"signal"`
+			Indicators []struct {
+				ID          string `json:"id"`
+				Value       any    `json:"value"`
+				Year        int    `json:"year"`
+				Addressee   string `json:"addressee"`
+				Since       string `json:"since"`
+				Unconfirmed bool   `json:"unconfirmed"`
+				indicators.Provenance
+			} `json:"indicators"`
+			Evidence []indicators.Evidence `json:"evidence"`
+		} `json:"reasons"`
+	} `json:"criteria"`
+}
+
+// diffDecisions compares the decision-bearing parts of a recorded and a replayed result; ""
+// when they agree.
+func diffDecisions(recorded, replayed []byte) (string, error) {
+	var a, b decision
+	if err := json.Unmarshal(recorded, &a); err != nil {
+		return "", fmt.Errorf("recorded result: %w", err)
+	}
+	if err := json.Unmarshal(replayed, &b); err != nil {
+		return "", fmt.Errorf("replayed result: %w", err)
+	}
+	return cmp.Diff(a, b), nil
 }
 
 // diffResults explains how two canonical results differ: field by field if both decode

@@ -443,3 +443,7 @@ func distance(a, b string) int {
 	}
 	return prev[len(rb)]
 }
+
+// Closest returns the known word nearest to s when it is a plausible typo (see closest),
+// else "". The CLI uses it for configuration keys.
+func Closest(s string, known []string) string { return closest(s, known) }

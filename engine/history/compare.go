@@ -185,9 +185,7 @@ func rose(old, r engine.Reason) bool {
 	return false
 }
 
-func toReason(r engine.Reason) Reason {
-	return Reason{Code: r.Code, Verdict: r.Verdict, Message: r.Message, Indicators: r.Indicators}
-}
+func toReason(r engine.Reason) Reason { return r }
 
 // deciding returns the reasons of c that support its verdict and whose code other has not.
 func deciding(c, other *engine.CriterionResult) []Reason {
@@ -283,7 +281,7 @@ func alertChange(dec Decision, cur engine.Assessment, n int, before, after strin
 	if cr := cur.Result.Criterion(n); cr != nil {
 		for _, r := range cr.Reasons {
 			if r.Verdict == cr.Verdict {
-				c.Appeared = append(c.Appeared, Reason{Code: r.Code, Verdict: r.Verdict, Message: r.Message, Indicators: r.Indicators})
+				c.Appeared = append(c.Appeared, r)
 			}
 		}
 	}

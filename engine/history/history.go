@@ -17,9 +17,10 @@
 // never decides a verdict. A Service caches the worlds it has assessed (one per year), so a
 // server can answer many requests from one assessment; it is safe for concurrent use.
 //
-// Reason messages are the engine's rendered English and German. The rendering of histories
-// and diffs for people (table, Markdown, CSV) is in render.go, which holds every word this
-// package prints.
+// Reasons are the engine's reasons (decision data); engine/present words them. The rendering
+// of histories and diffs for people (table, Markdown, CSV) is in render.go: messages, names,
+// values, verdicts and classes come from engine/present, the few words of its own are in one
+// table there.
 package history
 
 import (
@@ -134,14 +135,9 @@ type Year struct {
 	Result        *engine.Result `json:"-"` // the full assessment, for callers that show reasons
 }
 
-// Reason is a reason that appeared or disappeared with a change: the rule's code, the
-// verdict it supports, its rendered message and the indicator values it used.
-type Reason struct {
-	Code       string                  `json:"code"`
-	Verdict    string                  `json:"verdict"`
-	Message    engine.Text             `json:"message"`
-	Indicators []engine.IndicatorValue `json:"indicators"`
-}
+// Reason is a reason that appeared or disappeared with a change: the engine's reason (code,
+// verdict, basis, raw vars, the indicator values it used). engine/present words it.
+type Reason = engine.Reason
 
 // Change is one verdict (or the overall class) that differs between two assessments of the
 // same country.

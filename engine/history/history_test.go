@@ -234,8 +234,12 @@ func TestShippedHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	words, err := history.WordsOf(newEngine(t))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var text bytes.Buffer
-	if err := history.WriteCountryText(&text, "en", ukr, history.LabelsOf(newEngine(t))); err != nil {
+	if err := history.WriteCountryText(&text, "en", ukr, words); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{

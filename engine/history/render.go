@@ -9,13 +9,13 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/present"
 )
 
-// words holds every word this package prints, in English and German. (To move into the
-// shared presentation package once it exists.)
+// words holds the words of the history and diff views that engine/present's catalogue does not
+// have, in English and German; verdicts, classes, names, values and messages come from
+// engine/present.
 var words = map[string][2]string{
 	"year":              {"Year", "Jahr"},
 	"overall":           {"Overall", "Gesamt"},
@@ -40,16 +40,15 @@ var words = map[string][2]string{
 	"as_of":             {"as of", "Stand"},
 	"now":               {"now", "jetzt"},
 	"recorded":          {"recorded", "erfasst"},
-	"critical":          {"critical", "kritisch"},
-	"possibly_critical": {"possibly critical", "möglicherweise kritisch"},
-	"not_critical":      {"not critical", "nicht kritisch"},
-	"insufficient_data": {"insufficient data", "unzureichende Datenlage"},
-	"dark_red":          {"dark red", "dunkelrot"},
-	"light_red":         {"light red", "hellrot"},
-	"none":              {"no critical criterion", "kein kritisches Kriterium"},
 }
 
 func word(lang, key string) string {
+	switch key {
+	case engine.Critical, engine.PossiblyCritical, engine.NotCritical, engine.InsufficientData:
+		return present.VerdictLabel(lang, key)
+	case engine.DarkRed, engine.LightRed, engine.None:
+		return present.ClassLabel(lang, key)
+	}
 	w, ok := words[key]
 	if !ok {
 		return key
@@ -76,7 +75,7 @@ func short(v string) string {
 }
 
 // changeTitle is "4. Regional peace ...: possibly critical → critical (worse)".
-func changeTitle(lang string, c Change, l Labels) string {
+func changeTitle(lang string, c Change, l Words) string {
 	what := word(lang, "overall_class")
 	if c.Criterion != Overall {
 		what = fmt.Sprintf("%d. %s", c.Criterion, l.Titles[c.Criterion].In(lang))
@@ -87,28 +86,20 @@ func changeTitle(lang string, c Change, l Labels) string {
 	return fmt.Sprintf("%s: %s → %s (%s)", what, word(lang, c.Before), word(lang, c.After), word(lang, c.Direction))
 }
 
-// indicatorLine names an indicator value in words, with the display name the reason
-// messages use: "international armed conflicts with the state as a party (UCDP): 1 (2022;
-// UCDP/PRIO Armed Conflict Dataset v24.1 (1946-2023); ...)".
-func indicatorLine(lang string, l Labels, v engine.IndicatorValue) string {
-	name := v.ID
-	kind, id, _ := strings.Cut(v.ID, ".")
-	if n, ok := l.Names[v.ID]; ok {
-		name = n.In(lang)
-	} else if authority, addressee, ok := strings.Cut(id, "."); ok && kind == "embargoes" {
-		name = l.Names[kind+"."+authority].In(lang) + " (" + addressee + ")"
-	}
+// indicatorLine names an indicator value as the reports do: "international armed conflicts
+// with the state as a party (UCDP): 1 (2022; UCDP/PRIO Armed Conflict Dataset v24.1; ...)".
+func indicatorLine(lang string, l Words, v engine.IndicatorValue) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %v", name, v.Value)
+	fmt.Fprintf(&b, "%s: %s", l.P.Name(lang, v.ID), l.P.Value(lang, v))
 	var paren []string
 	if v.Year != 0 {
 		paren = append(paren, strconv.Itoa(v.Year))
 	}
-	if v.Source != "" {
-		paren = append(paren, v.Source)
+	if c := present.Cite(v.Provenance); c != "" {
+		paren = append(paren, c)
 	}
-	if v.Note != "" {
-		paren = append(paren, v.Note)
+	if n := present.Note(v.Note); n != "" {
+		paren = append(paren, n)
 	}
 	if len(paren) > 0 {
 		b.WriteString(" (" + strings.Join(paren, "; ") + ")")
@@ -116,51 +107,43 @@ func indicatorLine(lang string, l Labels, v engine.IndicatorValue) string {
 	return b.String()
 }
 
-// Labels are the words a rendering takes from the policies: the criterion titles and the
-// display names of indicator paths (labels.indices, labels.memberships, labels.embargoes of
-// the policy data, as the reason messages use them).
-type Labels struct {
+// Words are what a rendering takes from the policies: the presenter of the engine (messages,
+// display names, values) and the criterion titles.
+type Words struct {
+	P      *present.Presenter
 	Titles map[int]engine.Text
-	Names  map[string]engine.Text // "indices.pts", "memberships.att", "embargoes.UN"
 }
 
-// LabelsOf reads an engine's labels. A name the policy data does not give is shown as the
-// indicator path.
-func LabelsOf(e *engine.Engine) Labels {
-	l := Labels{Titles: map[int]engine.Text{}, Names: map[string]engine.Text{}}
+// WordsOf builds the Words of an engine.
+func WordsOf(e *engine.Engine) (Words, error) {
+	p, err := present.New(e)
+	if err != nil {
+		return Words{}, err
+	}
+	w := Words{P: p, Titles: map[int]engine.Text{}}
 	for _, c := range e.Criteria() {
-		l.Titles[c.Number] = c.Title
+		w.Titles[c.Number] = c.Title
 	}
-	for p, data := range e.Policies().Files {
-		if !strings.HasSuffix(p, ".yaml") && !strings.HasSuffix(p, ".yml") && !strings.HasSuffix(p, ".json") {
-			continue
-		}
-		var doc struct {
-			Labels map[string]map[string]engine.Text `yaml:"labels"`
-		}
-		if yaml.Unmarshal(data, &doc) != nil {
-			continue
-		}
-		for kind, names := range doc.Labels {
-			if kind == "values" {
-				continue
-			}
-			for id, t := range names {
-				l.Names[kind+"."+id] = t
-			}
-		}
+	return w, nil
+}
+
+// message is a reason's message in lang (its code if the message does not render).
+func (l Words) message(lang string, r Reason) string {
+	m, err := l.P.Message(lang, &r)
+	if err != nil {
+		return r.Code
 	}
-	return l
+	return m
 }
 
 // writeChangeText writes one change with its reasons, indented.
-func writeChangeText(w io.Writer, lang string, c Change, l Labels, indent string) {
+func writeChangeText(w io.Writer, lang string, c Change, l Words, indent string) {
 	for _, set := range []struct {
 		key     string
 		reasons []Reason
 	}{{"appeared", c.Appeared}, {"disappeared", c.Disappeared}} {
 		for _, r := range set.reasons {
-			fmt.Fprintf(w, "%s%s [%s] %s\n", indent, word(lang, set.key), r.Code, r.Message.In(lang))
+			fmt.Fprintf(w, "%s%s [%s] %s\n", indent, word(lang, set.key), r.Code, l.message(lang, r))
 			if r.Verdict == engine.NotCritical {
 				continue // a pass reason's message already lists every value it checked
 			}
@@ -173,7 +156,7 @@ func writeChangeText(w io.Writer, lang string, c Change, l Labels, indent string
 
 // WriteCountryText writes a country's history as a terminal table, then every change with
 // the reasons that appeared or disappeared and the values behind them.
-func WriteCountryText(w io.Writer, lang string, c *Country, l Labels) error {
+func WriteCountryText(w io.Writer, lang string, c *Country, l Words) error {
 	var buf bytes.Buffer
 	first, last := c.Years[0].Year, c.Years[len(c.Years)-1].Year
 	name := c.NameEN
@@ -218,7 +201,7 @@ func WriteCountryText(w io.Writer, lang string, c *Country, l Labels) error {
 }
 
 // WriteCountryMarkdown writes a country's history as Markdown: the table, then the changes.
-func WriteCountryMarkdown(w io.Writer, lang string, c *Country, l Labels) error {
+func WriteCountryMarkdown(w io.Writer, lang string, c *Country, l Words) error {
 	var buf bytes.Buffer
 	name := c.NameEN
 	if lang == "de" {
@@ -258,14 +241,14 @@ func WriteCountryMarkdown(w io.Writer, lang string, c *Country, l Labels) error 
 	return err
 }
 
-func writeChangeMarkdown(w io.Writer, lang string, ch Change, l Labels) {
+func writeChangeMarkdown(w io.Writer, lang string, ch Change, l Words) {
 	fmt.Fprintf(w, "- **%s**\n", changeTitle(lang, ch, l))
 	for _, set := range []struct {
 		key     string
 		reasons []Reason
 	}{{"appeared", ch.Appeared}, {"disappeared", ch.Disappeared}} {
 		for _, r := range set.reasons {
-			fmt.Fprintf(w, "  - %s `%s`: %s\n", word(lang, set.key), r.Code, r.Message.In(lang))
+			fmt.Fprintf(w, "  - %s `%s`: %s\n", word(lang, set.key), r.Code, l.message(lang, r))
 			if r.Verdict == engine.NotCritical {
 				continue
 			}
@@ -303,7 +286,7 @@ func WriteCountryCSV(w io.Writer, c *Country) error {
 
 // WriteDiffText writes a diff as text: per criterion every country that flipped, with the
 // reasons, then the decisions alert when it was asked for.
-func WriteDiffText(w io.Writer, lang string, d *Diff, l Labels, withDecisions bool) error {
+func WriteDiffText(w io.Writer, lang string, d *Diff, l Words, withDecisions bool) error {
 	var buf bytes.Buffer
 	fmt.Fprintf(&buf, "%s → %s: %d %s, %d %s\n", d.From, d.To, d.Countries, word(lang, "countries"), d.Changed, word(lang, "changed_countries"))
 	if d.FromRevision != d.ToRevision {
@@ -342,7 +325,7 @@ func WriteDiffText(w io.Writer, lang string, d *Diff, l Labels, withDecisions bo
 	return err
 }
 
-func writeAlertsText(buf *bytes.Buffer, lang string, alerts []Alert, l Labels) {
+func writeAlertsText(buf *bytes.Buffer, lang string, alerts []Alert, l Words) {
 	fmt.Fprintf(buf, "\n%s (%d)\n", word(lang, "decisions"), len(alerts))
 	if len(alerts) == 0 {
 		fmt.Fprintf(buf, "%s\n", word(lang, "no_decisions"))
@@ -361,7 +344,7 @@ func writeAlertsText(buf *bytes.Buffer, lang string, alerts []Alert, l Labels) {
 }
 
 // WriteDiffMarkdown writes a diff as Markdown.
-func WriteDiffMarkdown(w io.Writer, lang string, d *Diff, l Labels, withDecisions bool) error {
+func WriteDiffMarkdown(w io.Writer, lang string, d *Diff, l Words, withDecisions bool) error {
 	var buf bytes.Buffer
 	fmt.Fprintf(&buf, "# %s → %s\n\n%d %s, %d %s. %s: `%s`\n", d.From, d.To, d.Countries, word(lang, "countries"), d.Changed, word(lang, "changed_countries"), word(lang, "policy"), d.ToRevision)
 	if len(d.Criteria) == 0 {
@@ -384,7 +367,7 @@ func WriteDiffMarkdown(w io.Writer, lang string, d *Diff, l Labels, withDecision
 				reasons []Reason
 			}{{"appeared", ch.Appeared}, {"disappeared", ch.Disappeared}} {
 				for _, r := range set.reasons {
-					fmt.Fprintf(&buf, "  - %s `%s`: %s\n", word(lang, set.key), r.Code, r.Message.In(lang))
+					fmt.Fprintf(&buf, "  - %s `%s`: %s\n", word(lang, set.key), r.Code, l.message(lang, r))
 				}
 			}
 		}

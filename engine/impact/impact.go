@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/present"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
@@ -101,6 +102,9 @@ func Direction(from, to string) int {
 // Pair is one country assessed under both versions.
 type Pair struct {
 	Base, Head *engine.Result
+	// Words word the messages of base's and head's reasons (each side with its own
+	// templates); nil leaves messages empty.
+	Words [2]*present.Presenter
 }
 
 // Compare builds the report from results paired by country (base and head must assess
@@ -124,7 +128,10 @@ func Compare(pairs []Pair) (*Report, error) {
 			if hc == nil {
 				return nil, fmt.Errorf("compare %s: head has no criterion %d", b.Country.ISO3, bc.Criterion)
 			}
-			added, removed := diffReasons(bc.Reasons, hc.Reasons)
+			added, removed, err := diffReasons(bc.Reasons, hc.Reasons, p.Words)
+			if err != nil {
+				return nil, fmt.Errorf("compare %s: %w", b.Country.ISO3, err)
+			}
 			if bc.Verdict == hc.Verdict {
 				if len(added)+len(removed) > 0 {
 					r.ReasonsOnly++
@@ -164,7 +171,7 @@ func Compare(pairs []Pair) (*Report, error) {
 
 // diffReasons returns the reasons of head whose code base does not have, and those of
 // base whose code head does not have, each in code order.
-func diffReasons(base, head []engine.Reason) (added, removed []Reason) {
+func diffReasons(base, head []engine.Reason, words [2]*present.Presenter) (added, removed []Reason, err error) {
 	codes := func(rs []engine.Reason) map[string]engine.Reason {
 		m := map[string]engine.Reason{}
 		for _, r := range rs {
@@ -175,14 +182,34 @@ func diffReasons(base, head []engine.Reason) (added, removed []Reason) {
 		return m
 	}
 	b, h := codes(base), codes(head)
+	message := func(p *present.Presenter, r *engine.Reason) (engine.Text, error) {
+		var t engine.Text
+		if p == nil {
+			return t, nil
+		}
+		var err error
+		if t.EN, err = p.Message("en", r); err != nil {
+			return t, err
+		}
+		t.DE, err = p.Message("de", r)
+		return t, err
+	}
 	for code, r := range h {
 		if _, ok := b[code]; !ok {
-			added = append(added, Reason{Code: code, Verdict: r.Verdict, Message: r.Message})
+			m, err := message(words[1], &r)
+			if err != nil {
+				return nil, nil, err
+			}
+			added = append(added, Reason{Code: code, Verdict: r.Verdict, Message: m})
 		}
 	}
 	for code, r := range b {
 		if _, ok := h[code]; !ok {
-			removed = append(removed, Reason{Code: code, Verdict: r.Verdict, Message: r.Message})
+			m, err := message(words[0], &r)
+			if err != nil {
+				return nil, nil, err
+			}
+			removed = append(removed, Reason{Code: code, Verdict: r.Verdict, Message: m})
 		}
 	}
 	byCode := func(rs []Reason) {
@@ -196,7 +223,7 @@ func diffReasons(base, head []engine.Reason) (added, removed []Reason) {
 	if removed == nil {
 		removed = []Reason{}
 	}
-	return added, removed
+	return added, removed, nil
 }
 
 // Options tune Run.
@@ -218,6 +245,14 @@ func Run(ctx context.Context, base, head *engine.Engine, lib *indicators.Library
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
+	}
+	var words [2]*present.Presenter
+	for i, e := range []*engine.Engine{base, head} {
+		p, err := present.New(e)
+		if err != nil {
+			return nil, err
+		}
+		words[i] = p
 	}
 	pairs := make([]Pair, len(countries))
 	errs := make([]error, len(countries))
@@ -251,6 +286,7 @@ func Run(ctx context.Context, base, head *engine.Engine, lib *indicators.Library
 		case err != nil:
 			return nil, err
 		default:
+			pairs[i].Words = words
 			kept = append(kept, pairs[i])
 		}
 	}

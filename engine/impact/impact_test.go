@@ -256,11 +256,11 @@ func TestCompare(t *testing.T) {
 		reasons   int
 		wantError string
 	}{
-		"same": {pairs: []Pair{{result("AAA", "d", nc, pc), result("AAA", "d", nc, pc)}}, want: []string{}},
+		"same": {pairs: []Pair{{Base: result("AAA", "d", nc, pc), Head: result("AAA", "d", nc, pc)}}, want: []string{}},
 		"both directions and data": {
 			pairs: []Pair{
-				{result("BBB", "d", nc, cr), result("BBB", "d", pc, nd)},
-				{result("AAA", "d", cr, pc), result("AAA", "d", nc, pc)},
+				{Base: result("BBB", "d", nc, cr), Head: result("BBB", "d", pc, nd)},
+				{Base: result("AAA", "d", cr, pc), Head: result("AAA", "d", nc, pc)},
 			},
 			want: []string{
 				"AAA 1 critical->not_critical +C1-NOT_CRITICAL -C1-CRITICAL",
@@ -273,11 +273,11 @@ func TestCompare(t *testing.T) {
 			pairs: func() []Pair {
 				a, b := result("AAA", "d", pc), result("AAA", "d", pc)
 				b.Criteria[0].Reasons[0].Code = "C1-OTHER"
-				return []Pair{{a, b}}
+				return []Pair{{Base: a, Head: b}}
 			}(),
 			want: []string{}, reasons: 1,
 		},
-		"not the same bundle": {pairs: []Pair{{result("AAA", "d1", nc), result("AAA", "d2", nc)}}, wantError: "not the same bundle"},
+		"not the same bundle": {pairs: []Pair{{Base: result("AAA", "d1", nc), Head: result("AAA", "d2", nc)}}, wantError: "not the same bundle"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

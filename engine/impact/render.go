@@ -7,18 +7,18 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/present"
 )
 
-var verdictText = map[string]string{
-	"critical": "critical", "possibly_critical": "possibly critical", "not_critical": "not critical",
-	"insufficient_data": "insufficient data", "dark_red": "dark red", "light_red": "light red", "none": "none",
-}
-
+// vt is the English label of a verdict or an overall class.
 func vt(v string) string {
-	if s, ok := verdictText[v]; ok {
-		return s
+	switch v {
+	case engine.DarkRed, engine.LightRed, engine.None:
+		return present.ClassLabel("en", v)
 	}
-	return v
+	return present.VerdictLabel("en", v)
 }
 
 // Summary is the report in one sentence.

@@ -109,11 +109,17 @@ func Build(fsys fs.FS, source string, opts BuildOptions) ([]byte, *Info, error) 
 	b.Manifest.Metadata = map[string]any{MetadataKey: map[string]any{"policy_revision": digest}}
 	var verify *Key
 	if opts.SigningKey != "" {
+		alg := opts.SigningAlg
+		if file, ok := strings.CutPrefix(opts.SigningKey, HMACPrefix); ok {
+			opts.SigningKey = file
+			if alg == "" {
+				alg = "HS256"
+			}
+		}
 		key, err := readKey(opts.SigningKey)
 		if err != nil {
 			return nil, nil, &KeyError{fmt.Errorf("build bundle: signing key: %w", err)}
 		}
-		alg := opts.SigningAlg
 		if alg == "" {
 			if alg, err = signingAlg(key); err != nil {
 				return nil, nil, &KeyError{fmt.Errorf("build bundle: signing key %s: %w", opts.SigningKey, err)}

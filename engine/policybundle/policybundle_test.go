@@ -180,7 +180,8 @@ func TestAlgorithms(t *testing.T) {
 	tests := map[string]struct{ sign, alg, verify, wantAlg string }{
 		"RS256":            {sign: k.RSAPriv, verify: k.RSAPub, wantAlg: "RS256"},
 		"ES256":            {sign: k.ECPriv, verify: k.ECPub, wantAlg: "ES256"},
-		"HS256":            {sign: k.Secret, verify: k.Secret, wantAlg: "HS256"},
+		"HS256":            {sign: HMACPrefix + k.Secret, verify: HMACPrefix + k.Secret, wantAlg: "HS256"},
+		"HS256 by alg":     {sign: k.Secret, alg: "HS256", verify: HMACPrefix + k.Secret, wantAlg: "HS256"},
 		"RS256 explicit":   {sign: k.RSAPriv, alg: "RS256", verify: k.RSAPub, wantAlg: "RS256"},
 		"private verifies": {sign: k.ECPriv, verify: k.ECPriv, wantAlg: "ES256"},
 	}
@@ -201,7 +202,7 @@ func TestAlgorithms(t *testing.T) {
 	}
 	// An HMAC secret never verifies an RSA signature (no algorithm confusion).
 	file := build(t, BuildOptions{SigningKey: k.RSAPriv})
-	if _, err := ReadFile(file, key(t, k.Secret)); err == nil {
+	if _, err := ReadFile(file, key(t, HMACPrefix+k.Secret)); err == nil {
 		t.Error("an RSA-signed bundle verified with an HMAC secret")
 	}
 }
@@ -226,4 +227,65 @@ func tamper(t *testing.T, file, name string) string {
 func addFile(t *testing.T, file, name, content string) string {
 	t.Helper()
 	return bundletest.Rewrite(t, file, func(_ string, data []byte) []byte { return data }, map[string]string{name: content})
+}
+
+// TestKeyMustFitAlgorithm: a verification key that is not PEM (an OpenSSH or DER public
+// key) is refused rather than used as an HMAC secret, which would let anyone holding the
+// public key sign; HMAC needs hmac:FILE; a public key is never a secret.
+func TestKeyMustFitAlgorithm(t *testing.T) {
+	k := bundletest.Write(t)
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	ssh := write("id.pub", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ops@example\n")
+	der := write("key.der", "0\x82\x01\"0\r\x06\t*\x86H\x86\xf7\r\x01\x01\x01\x05\x00")
+	short := write("short.secret", "letmein")
+	tests := map[string]struct{ key, want string }{
+		"OpenSSH public key":    {ssh, "not a PEM key (this is an OpenSSH public key)"},
+		"DER public key":        {der, "not a PEM key (this is binary data (a DER key?))"},
+		"unmarked secret":       {k.Secret, "an HMAC secret is accepted only when marked as one (hmac:FILE)"},
+		"public key as secret":  {HMACPrefix + k.RSAPub, "a public key must never be an HMAC secret"},
+		"OpenSSH key as secret": {HMACPrefix + ssh, "this is an OpenSSH public key, not a secret"},
+		"short secret":          {HMACPrefix + short, "at least 32 characters"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, err := LoadVerificationKey(tc.key)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+	if _, _, err := Build(policies.FS, "embedded", BuildOptions{SigningKey: k.RSAPub, SigningAlg: "HS256"}); err == nil {
+		t.Error("signed HS256 with a public key as the secret")
+	}
+}
+
+func TestCompareRevisions(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want int
+		ok   bool
+	}{
+		{"2026.07-c8-hdi-0.6", "2026.07-c8-hdi-0.6", 0, true},
+		{"2026.9", "2026.10", -1, true},
+		{"2026.10", "2026.9", 1, true},
+		{"2026.07", "2026.07-hotfix", -1, true},
+		{"2026.07-b", "2026.07-a", 1, true},
+		{"0042", "42", 0, true},
+		{"7", "12", -1, true},
+		{"sha256:ab", "2026.07", 0, false},
+		{"2026.07", "", 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := CompareRevisions(tt.a, tt.b)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("CompareRevisions(%q, %q) = %d, %v; want %d, %v", tt.a, tt.b, got, ok, tt.want, tt.ok)
+		}
+	}
 }

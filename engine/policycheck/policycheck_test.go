@@ -173,3 +173,49 @@ func TestUnifiedDiff(t *testing.T) {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// TestContract: the three policy mistakes that passed policy check and policy test are
+// caught: a template variable typo, a threshold key typo, a non-deterministic builtin.
+func TestContract(t *testing.T) {
+	p, err := Load(policies.FS, "policies")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Contract(p)
+	if err != nil {
+		t.Fatalf("the shipped policies: %v", err)
+	}
+	if rep.Templates < 100 || rep.ThresholdReads < 50 || len(rep.Unchecked) > 0 {
+		t.Errorf("checked too little: %+v", rep)
+	}
+	c2, _ := fs.ReadFile(policies.FS, "criteria/c2/c2.rego")
+	c8, _ := fs.ReadFile(policies.FS, "criteria/c8/c8.rego")
+	tests := map[string]struct {
+		file, old, new string
+		want           string
+	}{
+		"template variable typo": {"criteria/c2/c2.rego", "{{num .limit}} or more make", "{{num .limt}} or more make",
+			"criteria/c2/c2.rego:72: C2-GOV-ONE-SIDED-VIOLENCE: custom.message.en uses .limt, which the rule does not pass to reason.make (it passes limit) (did you mean .limit?)"},
+		"threshold key typo": {"criteria/c2/c2.rego", "_t.gov_osv_min_years", "_t.gov_osv_min_yaers",
+			"criteria/c2/c2.rego:89: data.thresholds.c2.gov_osv_min_yaers: the rule reads a threshold the data file does not have, so the rule would never fire (did you mean data.thresholds.c2.gov_osv_min_years?)"},
+		"non-deterministic builtin": {"criteria/c8/c8.rego", "import data.lib.reason\n", "import data.lib.reason\n\n_now := time.now_ns()\n",
+			"criteria/c8/c8.rego:25: time.now_ns: not allowed: non-deterministic, replays would differ"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			src := map[string][]byte{"criteria/c2/c2.rego": c2, "criteria/c8/c8.rego": c8}[tc.file]
+			if !strings.Contains(string(src), tc.old) {
+				t.Fatalf("%s does not contain %q", tc.file, tc.old)
+			}
+			fsys := copyPolicies(t, map[string]string{tc.file: strings.Replace(string(src), tc.old, tc.new, 1)})
+			p, err := Load(fsys, "policies")
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = Contract(p)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Contract = %v\nwant it to contain %q", err, tc.want)
+			}
+		})
+	}
+}

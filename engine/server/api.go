@@ -15,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
@@ -24,6 +23,7 @@ import (
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
 	"github.com/exportrisk/exportrisk/indicators"
+	"github.com/exportrisk/exportrisk/indicators/safetext"
 )
 
 // AssessmentJSON is the answer of POST /v1/assessments and GET /v1/countries/{iso3}: the
@@ -76,7 +76,7 @@ func (s *Server) apiAssess(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 			return
 		}
 		s.cfg.Logger.Error("decision not recorded", "err", err)
-		writeError(w, apiErr(http.StatusServiceUnavailable, CodeStoreUnavailable, "the decision could not be recorded, so no result is returned: %v", err))
+		writeError(w, apiErr(http.StatusServiceUnavailable, CodeStoreUnavailable, "the decision could not be recorded, so no result is returned (the server log says why)"))
 		return
 	}
 	w.Header().Set("Location", "/v1/decisions/"+rec.DecisionID)
@@ -190,6 +190,12 @@ func (s *Server) readAssessRequest(w http.ResponseWriter, r *http.Request) (*ass
 		}
 	}
 	if in.bundle == nil {
+		select {
+		case s.parsing <- struct{}{}:
+			defer func() { <-s.parsing }()
+		case <-r.Context().Done():
+			return nil, apiErr(http.StatusServiceUnavailable, CodeShuttingDown, "the request ended while waiting to be parsed")
+		}
 		b, err := indicators.Parse("request body", body)
 		if err != nil {
 			return nil, bundleError(err)
@@ -299,14 +305,17 @@ func bundleError(err error) *APIError {
 	return e
 }
 
+// MaxCaseRef is the longest case reference recorded, in characters.
+const MaxCaseRef = 200
+
+// checkCaseRef refuses a case reference with a control character, an ANSI escape or a
+// bidi override (U+202E), or longer than MaxCaseRef.
 func checkCaseRef(ref string) *APIError {
-	if len(ref) > 200 {
-		return apiErr(http.StatusBadRequest, CodeInvalidRequest, "case_ref: at most 200 bytes (got %d)", len(ref))
+	if len(ref) > 4*MaxCaseRef {
+		return apiErr(http.StatusBadRequest, CodeInvalidRequest, "case_ref: at most %d characters (got %d bytes)", MaxCaseRef, len(ref))
 	}
-	for _, c := range ref {
-		if unicode.IsControl(c) {
-			return apiErr(http.StatusBadRequest, CodeInvalidRequest, "case_ref: control characters are not allowed")
-		}
+	if err := safetext.Check(ref, safetext.Line, MaxCaseRef); err != nil {
+		return apiErr(http.StatusBadRequest, CodeInvalidRequest, "case_ref: %v", err)
 	}
 	return nil
 }
@@ -478,7 +487,7 @@ func (s *Server) apiDecisions(w http.ResponseWriter, r *http.Request, _ *reqCtx)
 	}
 	list, err := s.cfg.Store.List(r.Context(), f)
 	if err != nil {
-		writeError(w, storeError(err))
+		writeError(w, s.storeError(err))
 		return
 	}
 	out := DecisionList{Decisions: list}
@@ -493,8 +502,11 @@ func (s *Server) apiDecisions(w http.ResponseWriter, r *http.Request, _ *reqCtx)
 	writeJSON(w, http.StatusOK, out)
 }
 
-func storeError(err error) *APIError {
-	return apiErr(http.StatusServiceUnavailable, CodeStoreUnavailable, "the audit store cannot be read: %v", err)
+// storeError answers a store failure. The cause goes to the server log only: it can name
+// the database file or the DSN's host, which are not for every token holder to see.
+func (s *Server) storeError(err error) *APIError {
+	s.cfg.Logger.Error("audit store", "err", err)
+	return apiErr(http.StatusServiceUnavailable, CodeStoreUnavailable, "the audit store cannot be read (the server log says why)")
 }
 
 // getRecord reads the record of the route's {id}.
@@ -507,7 +519,7 @@ func (s *Server) getRecord(ctx context.Context, id string) (*audit.RecordV1, *AP
 	case errors.Is(err, audit.ErrNotFound):
 		return nil, apiErr(http.StatusNotFound, CodeUnknownDecision, "no decision %s (GET /v1/decisions lists them)", id)
 	case err != nil:
-		return nil, storeError(err)
+		return nil, s.storeError(err)
 	}
 	return rec, nil
 }
@@ -623,7 +635,7 @@ func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request, _ *reqCtx) {
 	}
 	rep, err := audit.Verify(r.Context(), s.cfg.Store)
 	if err != nil {
-		writeError(w, storeError(err))
+		writeError(w, s.storeError(err))
 		return
 	}
 	writeJSON(w, http.StatusOK, VerifyJSON{OK: rep.OK(), VerifyReport: rep})
@@ -640,8 +652,16 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request, _ *reqCtx) {
 		return
 	}
 	if _, err := s.cfg.Store.Head(r.Context()); err != nil {
+		s.cfg.Logger.Warn("not ready: audit store", "err", err)
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "audit store unavailable"})
 		return
+	}
+	if s.cfg.StoreWritable != nil {
+		if err := s.cfg.StoreWritable(r.Context()); err != nil {
+			s.cfg.Logger.Warn("not ready: audit store cannot take decisions", "err", err)
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "audit store cannot take decisions"})
+			return
+		}
 	}
 	st := s.state.Load()
 	writeJSON(w, http.StatusOK, map[string]any{"status": "ready", "policy_revision": st.e.Policies().Revision,
@@ -649,6 +669,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request, _ *reqCtx) {
 }
 
 func (s *Server) metricsHandler(w http.ResponseWriter, r *http.Request, _ *reqCtx) {
+	w.Header().Set("Cache-Control", "no-store")
 	promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}).ServeHTTP(w, r)
 }
 

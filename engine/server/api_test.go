@@ -143,7 +143,7 @@ func TestAssessErrors(t *testing.T) {
 		"case ref too long":  {"/v1/assessments?case_ref=" + strings.Repeat("x", 201), `{"country": "KAZ"}`, "", 400, CodeInvalidRequest, "case_ref"},
 		"case refs differ":   {"/v1/assessments?case_ref=A", `{"country": "KAZ", "case_ref": "B"}`, "", 400, CodeInvalidRequest, "differ"},
 		"unknown parameter":  {"/v1/assessments?dry_run=1", `{"country": "KAZ"}`, "", 400, CodeInvalidRequest, `"dry_run"`},
-		"case ref with tabs": {"/v1/assessments?case_ref=a%09b", `{"country": "KAZ"}`, "", 400, CodeInvalidRequest, "control characters"},
+		"case ref with tabs": {"/v1/assessments?case_ref=a%09b", `{"country": "KAZ"}`, "", 400, CodeInvalidRequest, "control character U+0009"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -172,7 +173,9 @@ func (t *tokenSet) lookup(token string) (Principal, bool) {
 const (
 	sessionCookie = "exportrisk_session"
 	langCookie    = "exportrisk_lang"
-	maxSessions   = 10000
+	// MaxSessionsPerToken is how many browser sessions one token holder may have; signing
+	// in once more ends that holder's oldest session, never another holder's.
+	MaxSessionsPerToken = 32
 )
 
 type session struct {
@@ -200,25 +203,32 @@ func randomID() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// create starts a session for p and returns its id.
+// create starts a session for p and returns its id. A holder at MaxSessionsPerToken
+// loses its own oldest session, so that signing in many times with one token cannot end
+// the sessions of others (and the sessions kept are bounded by the tokens configured).
 func (s *sessions) create(p Principal) (string, *session) {
 	id := randomID()
-	sess := &session{p: p, csrf: randomID(), expires: s.now().Add(s.ttl)}
+	now := s.now()
+	sess := &session{p: p, csrf: randomID(), expires: now.Add(s.ttl)}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.m) >= maxSessions {
-		now := s.now()
-		for k, v := range s.m {
-			if now.After(v.expires) {
-				delete(s.m, k)
-			}
-		}
-		for k := range s.m { // still full: drop arbitrary sessions
-			if len(s.m) < maxSessions {
-				break
-			}
+	var oldestKey [sha256.Size]byte
+	var oldest *session
+	held := 0
+	for k, v := range s.m {
+		if now.After(v.expires) {
 			delete(s.m, k)
+			continue
 		}
+		if v.p == p {
+			held++
+			if oldest == nil || v.expires.Before(oldest.expires) {
+				oldest, oldestKey = v, k
+			}
+		}
+	}
+	if held >= MaxSessionsPerToken {
+		delete(s.m, oldestKey)
 	}
 	s.m[sha256.Sum256([]byte(id))] = sess
 	return id, sess
@@ -313,8 +323,13 @@ func checkCSRF(r *http.Request, sess *session) bool {
 	return subtle.ConstantTimeCompare([]byte(got), []byte(sess.csrf)) == 1
 }
 
+// originKey holds, in a web request's context, the origin forms must come from when
+// server.public_url is set (behind a TLS proxy the request itself says http://).
+type originKey struct{}
+
 // sameOrigin reports whether the request's Origin (or, without one, Referer) header is
-// absent or names this server.
+// absent or names this server: the origin of server.public_url when it is set, else the
+// scheme and Host of the request.
 func sameOrigin(r *http.Request) bool {
 	origin := r.Header.Get("Origin")
 	if origin == "" {
@@ -327,10 +342,52 @@ func sameOrigin(r *http.Request) bool {
 	if origin == "null" {
 		return false
 	}
-	scheme := "http://"
-	if r.TLS != nil {
-		scheme = "https://"
+	want, _ := r.Context().Value(originKey{}).(string)
+	if want == "" {
+		scheme := "http://"
+		if r.TLS != nil {
+			scheme = "https://"
+		}
+		want = scheme + r.Host
 	}
-	want := scheme + r.Host
 	return origin == want || strings.HasPrefix(origin, want+"/")
+}
+
+// PublicOrigin checks server.public_url (the URL browsers use, e.g. https://exportrisk.example
+// behind a TLS proxy) and returns its origin, scheme://host[:port].
+func PublicOrigin(publicURL string) (string, error) {
+	u, err := url.Parse(publicURL)
+	if err != nil {
+		return "", fmt.Errorf("want an absolute http or https URL (%v)", err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("want an absolute http or https URL such as https://exportrisk.example (got %q)", publicURL)
+	}
+	if u.Path != "" && u.Path != "/" {
+		return "", fmt.Errorf("the server is served at the root of its host; want no path (got %q)", u.Path)
+	}
+	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host), nil
+}
+
+// safeRedirect keeps a "next" target on this site: a path starting with one slash, with
+// no control character, white space or backslash anywhere (browsers drop tabs and line
+// breaks, so "/\t/evil.example/" would become "//evil.example/"), no scheme or host, and
+// not the sign-in page itself; anything else goes to "/".
+func safeRedirect(next string) string {
+	if next == "" || next[0] != '/' || strings.HasPrefix(next, "/login") || len(next) > 2048 {
+		return "/"
+	}
+	for _, c := range []byte(next) {
+		if c <= ' ' || c == 0x7f || c == '\\' {
+			return "/"
+		}
+	}
+	if strings.HasPrefix(next, "//") {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+		return "/"
+	}
+	return next
 }

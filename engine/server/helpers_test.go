@@ -34,9 +34,6 @@ var testTokens = []Token{
 	{Name: "audrey", Role: RoleAuditor, SHA256: HashToken(auditorToken)},
 }
 
-// tokenOf is the token of each role.
-var tokenOf = map[Role]string{RoleOfficer: officerToken, RolePolicy: policyToken, RoleAuditor: auditorToken}
-
 var (
 	engineOnce sync.Once
 	sharedEng  *engine.Engine

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"runtime/debug"
 	"strconv"
@@ -144,6 +145,9 @@ func (s *Server) wrap(rt route) http.Handler {
 			h.Set("X-Frame-Options", "DENY")
 			h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 			rc.lang = s.lang(sw, r)
+			if s.origin != "" {
+				r = r.WithContext(context.WithValue(r.Context(), originKey{}, s.origin))
+			}
 		}
 		if s.draining.Load() && rt.access != public && rt.method == "POST" {
 			s.fail(sw, r, rc, rt.web, apiErr(http.StatusServiceUnavailable, CodeShuttingDown, "the server is shutting down; try again shortly"))

@@ -21,6 +21,7 @@ import (
 
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
+	"github.com/exportrisk/exportrisk/engine/present"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
@@ -32,6 +33,11 @@ const (
 	DefaultWriteTimeout    = 60 * time.Second
 	DefaultIdleTimeout     = 120 * time.Second
 	DefaultShutdownTimeout = 30 * time.Second
+
+	// MaxParallelBundles is how many posted bundles are parsed at once; others wait. With
+	// the body limit and the validator's caps (indicators.MaxProblems, MaxListItems) it
+	// bounds the memory requests can take together.
+	MaxParallelBundles = 4
 )
 
 // Config configures a Server.
@@ -45,6 +51,14 @@ type Config struct {
 	MaxBodyBytes  int64         // largest request body; DefaultMaxBodyBytes if 0
 	SessionTTL    time.Duration // how long a browser session lasts; DefaultSessionTTL if 0
 	SecureCookies bool          // mark cookies Secure even on plain HTTP (behind a TLS proxy)
+
+	// PublicURL is the URL browsers use (https://exportrisk.example behind a TLS proxy):
+	// forms must come from its origin. Empty: the scheme and Host of each request.
+	PublicURL string
+
+	// StoreWritable, if set, tells /readyz whether the store can take a decision now (not
+	// read-only, not out of space); nil: only that the store answers.
+	StoreWritable func(ctx context.Context) error
 
 	// Timeouts of the http.Server Run starts; the defaults above if 0.
 	ReadTimeout, WriteTimeout, IdleTimeout, ShutdownTimeout time.Duration
@@ -70,6 +84,8 @@ type Server struct {
 	routes   []route
 	draining atomic.Bool
 	reloadMu sync.Mutex
+	origin   string        // of cfg.PublicURL; "" without one
+	parsing  chan struct{} // bounds the bundle bodies parsed at once (memory)
 
 	// recMu is held for reading by every recording; stopRecording takes it for writing
 	// to wait for them, then sets recClosed.
@@ -84,6 +100,7 @@ type Server struct {
 // state is what Reload replaces as a whole: the engine and what was computed with it.
 type state struct {
 	e     *engine.Engine
+	words *present.Presenter // words e's results
 	world *engine.World
 }
 
@@ -122,6 +139,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	var origin string
+	if cfg.PublicURL != "" {
+		if origin, err = PublicOrigin(cfg.PublicURL); err != nil {
+			return nil, fmt.Errorf("server.public_url: %w", err)
+		}
+	}
 	pages, err := parsePages()
 	if err != nil {
 		return nil, err
@@ -133,6 +156,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		sessions: newSessions(cfg.SessionTTL),
 		metrics:  newMetrics(),
 		pages:    pages,
+		origin:   origin,
+		parsing:  make(chan struct{}, MaxParallelBundles),
 	}
 	s.tokens.Store(tokens)
 	if err := s.setEngine(ctx, cfg.Engine); err != nil {
@@ -146,6 +171,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 // setEngine computes the world overview with e and makes both current.
 func (s *Server) setEngine(ctx context.Context, e *engine.Engine) error {
 	start := time.Now()
+	words, err := present.New(e)
+	if err != nil {
+		return fmt.Errorf("server: %w", err)
+	}
 	w, err := engine.AssessWorld(ctx, e, s.cfg.Library, "")
 	if err != nil {
 		return fmt.Errorf("server: world overview: %w", err)
@@ -153,7 +182,7 @@ func (s *Server) setEngine(ctx context.Context, e *engine.Engine) error {
 	for _, a := range w.Assessments() {
 		s.bundles.Store(a.Entry.Path, &cachedBundle{b: a.Bundle, input: a.Input, source: a.Source})
 	}
-	s.state.Store(&state{e: e, world: w})
+	s.state.Store(&state{e: e, words: words, world: w})
 	s.metrics.setPolicy(e.Policies().Revision)
 	s.cfg.Logger.Info("world overview computed", "countries", len(w.Countries), "revision", e.Policies().Revision, "took", time.Since(start))
 	return nil

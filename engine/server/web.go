@@ -17,7 +17,7 @@ import (
 
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
-	"github.com/exportrisk/exportrisk/engine/report"
+	"github.com/exportrisk/exportrisk/engine/present"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
@@ -94,7 +94,7 @@ var verdictSymbols = map[string][3]string{ // symbol, short en, short de
 
 // Verdict describes a verdict code in the page's language.
 func (p *page) Verdict(code string) VerdictView {
-	v := VerdictView{Code: code, Label: report.Verdict(code, p.Lang), Short: code, Symbol: "•", Class: "v-" + code}
+	v := VerdictView{Code: code, Label: present.VerdictLabel(p.Lang, code), Short: code, Symbol: "•", Class: "v-" + code}
 	if s, ok := verdictSymbols[code]; ok {
 		v.Symbol, v.Short = s[0], s[1]
 		if p.Lang == "de" {
@@ -108,7 +108,7 @@ var classSymbols = map[string]string{engine.DarkRed: "■■", engine.LightRed: 
 
 // Overall describes an overall class.
 func (p *page) Overall(code string) VerdictView {
-	label := report.Overall(code, p.Lang)
+	label := present.ClassLabel(p.Lang, code)
 	short, _, _ := strings.Cut(label, " (")
 	return VerdictView{Code: code, Label: label, Short: short, Symbol: classSymbols[code], Class: "o-" + code}
 }
@@ -373,7 +373,7 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request, rc *reqCtx)
 	for _, c := range a.Result.Criteria {
 		cv := criterionView{Number: c.Criterion, Title: p.CriterionTitle(c.Criterion, c.Title), Verdict: c.Verdict}
 		for _, rs := range c.Reasons {
-			v := reasonFor(rs, p.Lang)
+			v := reasonFor(s.state.Load().words, rs, p.Lang)
 			switch {
 			case rs.Signal != "":
 				cv.Signals = append(cv.Signals, v)
@@ -451,8 +451,12 @@ func meaning(fieldPath string) string {
 	return ""
 }
 
-func reasonFor(rs engine.Reason, lang string) reasonView {
-	v := reasonView{Code: rs.Code, Message: rs.Message.In(lang), Supports: rs.Verdict, Signal: rs.Signal}
+func reasonFor(words *present.Presenter, rs engine.Reason, lang string) reasonView {
+	msg, err := words.Message(lang, &rs)
+	if err != nil {
+		msg = rs.Code
+	}
+	v := reasonView{Code: rs.Code, Message: msg, Supports: rs.Verdict, Signal: rs.Signal}
 	if t, ok := texts["signal_"+rs.Signal]; ok {
 		v.Signal = t.In(lang)
 	}
@@ -542,7 +546,8 @@ func (s *Server) pageAssess(w http.ResponseWriter, r *http.Request, rc *reqCtx) 
 	rec, err := s.record(r.Context(), st.e, in, res, at, rc.p.Name)
 	if err != nil {
 		s.metrics.recordErr.Inc()
-		s.errorPage(w, r, rc, apiErr(http.StatusServiceUnavailable, CodeStoreUnavailable, "the decision could not be recorded: %v", err))
+		s.cfg.Logger.Error("decision not recorded", "err", err)
+		s.errorPage(w, r, rc, apiErr(http.StatusServiceUnavailable, CodeStoreUnavailable, "the decision could not be recorded"))
 		return
 	}
 	http.Redirect(w, r, "/decisions/"+rec.DecisionID, http.StatusSeeOther)
@@ -668,13 +673,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request, rc *reqCtx, s
 }
 
 // localPath keeps a "next" target on this site: a path, never another host.
-func localPath(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.HasPrefix(next, "/login") {
-		return "/"
-	}
-	return next
-}
+func localPath(next string) string { return safeRedirect(next) }
 
 // pageLoginPost is POST /login: a valid token starts a session (HttpOnly, SameSite=Strict
 // cookie holding a random id); an invalid one shows the form again with 401.

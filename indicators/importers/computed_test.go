@@ -197,7 +197,7 @@ func TestResolveMemberships(t *testing.T) {
 		"recent accession (override) before as_of":      {iso: "NGA", id: "ccm", status: "party", year: 2023},
 		"withdrawal notice after as_of: unknown":        {iso: "LTU", id: "ccm", unknownOut: true},
 		"deposit after as_of: not a party then":         {iso: "UKR", id: "rome_statute", status: "not_party", note: "deposited in 2024, after as_of"},
-		"withdrawal after as_of: older list decides":    {iso: "HUN", id: "rome_statute", status: "party", year: 2001, note: "from 2026-06-02"},
+		"withdrawal after as_of: older list decides":    {iso: "HUN", id: "rome_statute", status: "party", year: 2001, note: "withdrawal effective 2026-06-02"},
 		"withdrawal before as_of: not a party":          {iso: "PRK", id: "npt", status: "not_party", note: "withdrawal effective 2003-04-10"},
 		"signatory from a second list is ordinary":      {iso: "EGY", id: "bwc", status: "signatory", note: "signed, not a party as of 2025-05-20"},
 		"second signatory from that list":               {iso: "HTI", id: "bwc", status: "signatory"},

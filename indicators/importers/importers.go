@@ -10,7 +10,6 @@
 package importers
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/exportrisk/exportrisk/indicators"
@@ -94,18 +93,4 @@ func Latest(values []Value, minYear, maxYear int) map[string]map[string]Value {
 		}
 	}
 	return out
-}
-
-// sortValues orders values by country, id and year, for deterministic output.
-func sortValues(vs []Value) {
-	sort.SliceStable(vs, func(i, j int) bool {
-		a, b := vs[i], vs[j]
-		if a.ISO3 != b.ISO3 {
-			return a.ISO3 < b.ISO3
-		}
-		if a.ID != b.ID {
-			return a.ID < b.ID
-		}
-		return a.Year < b.Year
-	})
 }

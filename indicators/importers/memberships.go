@@ -155,7 +155,7 @@ func ReadCuratedMemberships(r io.Reader, withdrawals map[string]Withdrawal) ([]M
 		used[key] = true
 		rows[i].Override = true
 		rows[i].Effective = w.Effective
-		rows[i].Source = fmt.Sprintf("shared/data memberships_curated.csv (%s, withdrawal effective %s, cited to its own notice)", rows[i].Instrument, w.Effective.Format(time.DateOnly))
+		rows[i].Source = fmt.Sprintf("shared/data memberships_curated.csv (%s, later change: withdrawal effective %s, cited to its own notice)", rows[i].Instrument, w.Effective.Format(time.DateOnly))
 	}
 	for _, key := range slices.Sorted(maps.Keys(withdrawals)) {
 		if !used[key] {
@@ -376,7 +376,7 @@ func ResolveMemberships(sources [][]MembershipRow, asOf time.Time) (out map[stri
 			key := m.ISO3 + " " + m.Instrument
 			switch why {
 			case overrideLater:
-				pending[key] = fmt.Sprintf("%s records %s from %s (%s), after as_of; the status on as_of comes from an older list", m.Source, m.Status, m.Effective.Format(time.DateOnly), m.SourceURL)
+				pending[key] = fmt.Sprintf("withdrawal effective %s (%s), after as_of: the status on as_of comes from an older list", m.Effective.Format(time.DateOnly), m.SourceURL)
 				continue
 			case listTooOld:
 				if tooOld[m.Instrument] == nil {

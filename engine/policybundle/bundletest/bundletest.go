@@ -58,7 +58,7 @@ func Write(t testing.TB) Keys {
 		t.Fatal(err)
 	}
 	secret := filepath.Join(dir, "secret")
-	if err := os.WriteFile(secret, []byte("a shared secret of policy staff\n"), 0o600); err != nil {
+	if err := os.WriteFile(secret, []byte("a shared secret of policy staff, 48 characters\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return Keys{

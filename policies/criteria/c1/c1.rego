@@ -183,6 +183,6 @@ reasons contains r if {
 #       Kein ausschlaggebender Indikator liegt vor: kein Embargo-Eintrag ({{names "embargoes" .authorities}})
 #       und kein Status für eines der fünf Instrumente ({{names "memberships" .instruments}}).
 reasons contains r if {
-	not _rateable
+	verdict == "insufficient_data"
 	r := reason.make(rego.metadata.chain(), {"authorities": _t.authorities, "instruments": _t.instruments}, [], [])
 }

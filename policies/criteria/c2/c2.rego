@@ -434,7 +434,7 @@ reasons contains r if {
 #       einseitiger Gewalt der Regierung und kein glaubwürdiger Folterbericht in den letzten {{.torture_years}}
 #       Jahren oder tödliche Repression in den letzten {{.lethal_years}} Jahren.
 reasons contains r if {
-	not _rateable
+	verdict == "insufficient_data"
 	r := reason.make(
 		rego.metadata.chain(),
 		{"torture_years": _t.torture_window_years, "lethal_years": _t.lethal_repression_window_years},

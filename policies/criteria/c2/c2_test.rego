@@ -54,15 +54,22 @@ test_no_data_is_insufficient if {
 	}
 }
 
-test_non_decisive_signals_alone_stay_insufficient if {
+# Missing data never lowers a verdict: signals force their level without a decisive indicator.
+test_non_decisive_signals_force_their_level if {
 	bundle := td.bundle(
 		{"efw_military_interference": td.index(2)},
 		{"cat": td.membership("not_party")},
 		[],
 		[_torture("2015-01-01", "un_body")],
 	)
-	_verdict(bundle) == "insufficient_data"
-	_codes(bundle) == ["C2-EFW-MILITARY-HIGH", "C2-NO-DATA", "C2-SIGNALS-CRITICAL", "C2-TREATY-SEVERE"]
+	_verdict(bundle) == "critical"
+	_codes(bundle) == ["C2-EFW-MILITARY-HIGH", "C2-SIGNALS-CRITICAL", "C2-TREATY-SEVERE"]
+	one := td.bundle({"efw_military_interference": td.index(2)}, {}, [], [])
+	_verdict(one) == "possibly_critical"
+	_codes(one) == ["C2-EFW-MILITARY-HIGH"]
+	none := td.bundle({"efw_military_interference": td.index(9)}, {}, [], [])
+	_verdict(none) == "insufficient_data"
+	_codes(none) == ["C2-NO-DATA"]
 }
 
 test_free_and_nothing_else_is_not_critical if {

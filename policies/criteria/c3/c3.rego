@@ -232,6 +232,6 @@ reasons contains r if {
 #       Konflikten, kein WGI-Wert für politische Stabilität, keine Political Terror Scale und keine Belege für
 #       gewaltsame Unruhen, Ausnahmezustand oder tödliche Repression in den letzten {{.years}} Jahren.
 reasons contains r if {
-	not _rateable
+	verdict == "insufficient_data"
 	r := reason.make(rego.metadata.chain(), {"years": _t.evidence_window_years}, [], [])
 }

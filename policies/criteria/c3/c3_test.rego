@@ -26,10 +26,14 @@ _missing(bundle) := _eval(bundle, {}).missing
 
 _codes(bundle) := td.codes(_reasons(bundle))
 
+# Missing data never lowers a verdict: findings force their level without a decisive indicator;
+# without a finding and a decisive indicator the criterion is insufficient_data.
 test_no_data_is_insufficient if {
 	bundle := td.bundle({"coups_20y": td.index(2), "fsi_total": td.index(95)}, {}, [], [])
-	_verdict(bundle) == "insufficient_data"
-	_codes(bundle) == ["C3-COUP", "C3-FRAGILITY-VERY-HIGH", "C3-NO-DATA"]
+	_verdict(bundle) == "possibly_critical"
+	_codes(bundle) == ["C3-COUP", "C3-FRAGILITY-VERY-HIGH"]
+	_verdict(td.bundle({"coups_20y": td.index(0)}, {}, [], [])) == "insufficient_data"
+	_codes(td.bundle({"coups_20y": td.index(0)}, {}, [], [])) == ["C3-NO-DATA"]
 	_missing(bundle) == {
 		"indices.pts", "indices.ucdp_internal_conflicts", "indices.ucdp_nonstate_conflicts",
 		"indices.wgi_political_stability",

@@ -210,6 +210,6 @@ reasons contains r if {
 #       Kein ausschlaggebender Indikator liegt vor: weder die Zahl der internationalen bewaffneten Konflikte mit
 #       dem Staat als Partei noch die Zahl der Nachbarländer mit bewaffnetem Konflikt (UCDP).
 reasons contains r if {
-	not _rateable
+	verdict == "insufficient_data"
 	r := reason.make(rego.metadata.chain(), {}, [], [])
 }

@@ -47,10 +47,13 @@ test_no_data_reason if {
 	r == {"code": "C4-NO-DATA", "verdict": "insufficient_data", "vars": {}, "indicators": [], "evidence": []}
 }
 
-test_non_decisive_findings_alone_stay_insufficient if {
+# Missing data never lowers a verdict: findings force their level without a decisive indicator.
+test_non_decisive_findings_force_their_level if {
 	bundle := td.bundle({"coups_20y": td.index(1)}, {}, [], [td.event("b", "2025-01-01", "border_clash")])
-	_verdict(bundle) == "insufficient_data"
-	_codes(bundle) == ["C4-BORDER-CLASH", "C4-COUP", "C4-NO-DATA"]
+	_verdict(bundle) == "possibly_critical"
+	_codes(bundle) == ["C4-BORDER-CLASH", "C4-COUP"]
+	_verdict(td.bundle({"coups_20y": td.index(0)}, {}, [], [])) == "insufficient_data"
+	_codes(td.bundle({"coups_20y": td.index(0)}, {}, [], [])) == ["C4-NO-DATA"]
 }
 
 test_each_decisive_indicator_alone if {
@@ -96,8 +99,9 @@ test_neighbour_nonstate_conflict if {
 	_eval(two, {"c4": {"neighbour_nonstate_conflicts_min": 3}}).verdict == "not_critical"
 }
 
-test_neighbour_nonstate_conflict_alone_is_not_decisive if {
-	_verdict(td.with_indices({"ucdp_neighbour_nonstate_conflicts": td.index(1)})) == "insufficient_data"
+test_neighbour_nonstate_conflict_alone_forces_its_level if {
+	_verdict(td.with_indices({"ucdp_neighbour_nonstate_conflicts": td.index(1)})) == "possibly_critical"
+	_verdict(td.with_indices({"ucdp_neighbour_nonstate_conflicts": td.index(0)})) == "insufficient_data"
 }
 
 test_international_conflict_in_ten_years if {

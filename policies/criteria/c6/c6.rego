@@ -9,7 +9,8 @@
 #   treaty gaps (known not joined: signatory or not_party) so that an unknown status is never
 #   mistaken for "not joined": critical at 12 or more gaps (5 or more of the 10), possibly
 #   critical at 7 or more (3 or more of the 10). Conventions with unknown status are listed as
-#   missing; with more than half of the 29 unknown the criterion is insufficient_data.
+#   missing; with more than half of the 29 unknown the criterion is insufficient_data unless the
+#   known gaps already reach a threshold (missing data never lowers a verdict).
 #   Decisive: the membership list.
 # related_resources:
 #   - ref: https://eur-lex.europa.eu/eli/compos/2008/944/oj
@@ -203,7 +204,7 @@ reasons contains r if {
 #       Der Status von {{len .unknown}} der {{.total}} Abkommen ist unbekannt; bei mehr als {{num .limit}}
 #       unbekannten lässt sich das Kriterium nicht bewerten.
 reasons contains r if {
-	not _rateable
+	verdict == "insufficient_data"
 	r := reason.make(
 		rego.metadata.chain(),
 		{"unknown": _unknown, "total": count(_conventions), "limit": _max_unknown},

@@ -168,11 +168,23 @@ test_no_memberships_is_insufficient if {
 	}
 }
 
-test_gaps_still_reported_when_insufficient if {
-	gaps := array.slice(_other, 0, 12)
-	unknown := array.slice(_key, 0, 10)
-	_verdict(gaps, array.concat(unknown, array.slice(_other, 12, 17))) == "insufficient_data"
-	_codes(gaps, array.concat(unknown, array.slice(_other, 12, 17))) == ["C6-GAPS-CRITICAL", "C6-NO-DATA"]
+# Missing data never lowers a verdict: with 15 of 29 unknown, known gaps that reach a threshold
+# still give that verdict; below the thresholds the criterion is insufficient_data.
+test_known_gaps_force_their_level_when_too_much_is_unknown if {
+	unknown := array.concat(array.slice(_key, 0, 10), array.slice(_other, 12, 17))
+	_verdict(array.slice(_other, 0, 12), unknown) == "critical"
+	_codes(array.slice(_other, 0, 12), unknown) == ["C6-GAPS-CRITICAL"]
+	_verdict(array.slice(_other, 0, 7), unknown) == "possibly_critical"
+	_codes(array.slice(_other, 0, 7), unknown) == ["C6-GAPS"]
+	_verdict(array.slice(_other, 0, 6), unknown) == "insufficient_data"
+	_codes(array.slice(_other, 0, 6), unknown) == ["C6-NO-DATA"]
+}
+
+test_known_key_gaps_force_their_level_when_too_much_is_unknown if {
+	unknown := array.slice(_other, 0, 15)
+	_verdict(array.slice(_key, 0, 3), unknown) == "possibly_critical"
+	_codes(array.slice(_key, 0, 3), unknown) == ["C6-KEY-GAPS"]
+	_verdict(array.slice(_key, 0, 2), unknown) == "insufficient_data"
 }
 
 test_thresholds_from_data if {

@@ -249,6 +249,6 @@ reasons contains r if {
 #       Kein ausschlaggebender Indikator liegt vor: Der Status ist unbekannt für {{names "memberships"
 #       .regimes}}.
 reasons contains r if {
-	not _rateable
+	verdict == "insufficient_data"
 	r := reason.make(rego.metadata.chain(), {"regimes": _t.regimes}, [], [])
 }

@@ -29,9 +29,12 @@ _codes(bundle) := td.codes(_reasons(bundle))
 _diversion(id, date, category, by_state) := object.union(td.event(id, date, category), {"by_state": by_state})
 
 test_no_data_is_insufficient if {
+	# missing data never lowers a verdict: a finding forces its level without ATT/Wassenaar status
 	bundle := td.bundle({"sats_barometer": td.index(2), "gdi_band": td.index("F")}, {}, [], [])
-	_verdict(bundle) == "insufficient_data"
-	_codes(bundle) == ["C7-NO-DATA", "C7-VERY-POOR-TRANSPARENCY-INTEGRITY"]
+	_verdict(bundle) == "critical"
+	_codes(bundle) == ["C7-VERY-POOR-TRANSPARENCY-INTEGRITY"]
+	_verdict(td.bundle({"sats_barometer": td.index(20)}, {}, [], [])) == "insufficient_data"
+	_codes(td.bundle({"sats_barometer": td.index(20)}, {}, [], [])) == ["C7-NO-DATA"]
 	_missing(bundle) == {"indices.att_bap_score", "memberships.att", "memberships.wassenaar"}
 	some r in _reasons(td.bundle({}, {}, [], []))
 	r == {

@@ -188,6 +188,6 @@ reasons contains r if {
 #     de: >-
 #       Kein ausschlaggebender Indikator liegt vor: Der Index der menschlichen Entwicklung ist unbekannt.
 reasons contains r if {
-	not _rateable
+	verdict == "insufficient_data"
 	r := reason.make(rego.metadata.chain(), {}, [], [])
 }

@@ -21,6 +21,7 @@ criteria := [c |
 # custom:
 #   code: MINIMAL-CRITICAL
 #   verdict: critical
+#   basis: calibration_default
 #   message: {en: minimal policy, de: Minimalregel}
 reason["critical"] := {"code": "MINIMAL-CRITICAL", "verdict": "critical", "vars": {}, "indicators": [], "evidence": []}
 
@@ -28,6 +29,7 @@ reason["critical"] := {"code": "MINIMAL-CRITICAL", "verdict": "critical", "vars"
 # custom:
 #   code: MINIMAL-NOT-CRITICAL
 #   verdict: not_critical
+#   basis: calibration_default
 #   message: {en: minimal policy, de: Minimalregel}
 reason["not_critical"] := {
 	"code": "MINIMAL-NOT-CRITICAL", "verdict": "not_critical",

@@ -1,0 +1,257 @@
+package present
+
+import (
+	"fmt"
+	"math"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/indicators"
+)
+
+// Number formats x in lang's convention: a decimal point and thousands commas in English
+// (1,234.5), a decimal comma and thousands points in German (1.234,5). decimals >= 0 rounds to
+// that many places; decimals < 0 keeps the value's own digits.
+func Number(lang string, x float64, decimals int) string {
+	s := strconv.FormatFloat(x, 'f', decimals, 64)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, _ := strings.Cut(s, ".")
+	point, sep := ".", ","
+	if de(lang) {
+		point, sep = ",", "."
+	}
+	var b strings.Builder
+	if neg && strings.Trim(whole+frac, "0") != "" {
+		b.WriteString("−") // a minus sign, not a hyphen
+	}
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 && len(whole) > 4 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(r)
+	}
+	if frac != "" {
+		b.WriteString(point)
+		b.WriteString(frac)
+	}
+	return b.String()
+}
+
+// Date formats a date at its known precision: YYYY as it is, YYYY-MM as "January 2022" /
+// "Januar 2022", YYYY-MM-DD as "14 October 2006" / "14. Oktober 2006". Anything else is
+// returned unchanged.
+func Date(lang, s string) string {
+	parts := strings.Split(s, "-")
+	if len(parts) == 0 || len(parts) > 3 || len(parts[0]) != 4 {
+		return s
+	}
+	for _, p := range parts {
+		if _, err := strconv.Atoi(p); err != nil {
+			return s
+		}
+	}
+	if len(parts) == 1 {
+		return s
+	}
+	m, _ := strconv.Atoi(parts[1])
+	if m < 1 || m > 12 || len(parts[1]) != 2 {
+		return s
+	}
+	month := months[m-1].in(lang)
+	if len(parts) == 2 {
+		return month + " " + parts[0]
+	}
+	d, _ := strconv.Atoi(parts[2])
+	if d < 1 || d > 31 || len(parts[2]) != 2 {
+		return s
+	}
+	if de(lang) {
+		return fmt.Sprintf("%d. %s %s", d, month, parts[0])
+	}
+	return fmt.Sprintf("%d %s %s", d, month, parts[0])
+}
+
+// DateAt formats a YYYY-MM-DD date at a precision: "year" keeps YYYY, "month" YYYY-MM,
+// anything else the full date (see Date).
+func DateAt(lang, s, precision string) string {
+	switch precision {
+	case "year":
+		if len(s) >= 4 {
+			return Date(lang, s[:4])
+		}
+	case "month":
+		if len(s) >= 7 {
+			return Date(lang, s[:7])
+		}
+	}
+	return Date(lang, s)
+}
+
+// Our own compilation files, which a source string may name; a reader is given the publisher
+// instead (Cite).
+var (
+	internalPrefixes = []string{"exportrisk curated table ", "shared/data "}
+	trailingDetail   = regexp.MustCompile(`\s*\(([^()]*(\([^()]*\))?[^()]*)\)\s*$`)
+	listOf           = regexp.MustCompile(`^[a-z0-9_]+ (list (as )?of .*)$`)
+	laterChange      = regexp.MustCompile(`^[a-z0-9_]+, (later change .*)$`)
+	rowAsOf          = regexp.MustCompile(`^row (as of .*)$`)
+	untc             = regexp.MustCompile(`^UN Treaty Collection ([IVXL]+-[0-9]+(-[a-z])?), (.*)$`)
+)
+
+// publishers name the publisher of our compilation files whose source string names none.
+var publishers = map[string]string{
+	"att.csv":                    "UN Treaty Collection, status of XXVI-8 (Arms Trade Treaty)",
+	"hcoc.csv":                   "Hague Code of Conduct, list of subscribing states",
+	"nuclear_terrorism_2005.csv": "UNODA Disarmament Treaties Database, International Convention for the Suppression of Acts of Nuclear Terrorism",
+	"embargoes_2026.csv":         "UN Security Council, Council of the EU and OSCE arms embargo decisions",
+	"embargo_history.csv":        "UN Security Council, Council of the EU and OSCE arms embargo decisions (history)",
+	"memberships_curated.csv":    "depositary notifications",
+}
+
+// Cite returns the source of a value as a reader cites it: the publication, with the original
+// source a compilation cites, and never one of our file paths. A source that names one of our
+// compilation files is replaced by the publisher it copies ("UN Treaty Collection, status of
+// IV-4 (list of 2026)").
+func Cite(p indicators.Provenance) string {
+	src := p.Source
+	rest, internal := "", false
+	for _, pre := range internalPrefixes {
+		if r, ok := strings.CutPrefix(src, pre); ok {
+			rest, internal = r, true
+			break
+		}
+	}
+	if !internal {
+		if p.CitedSource == "" {
+			return src
+		}
+		return p.CitedSource + " (" + src + ")"
+	}
+	file, detail := rest, ""
+	if m := trailingDetail.FindStringSubmatchIndex(rest); m != nil {
+		file, detail = rest[:m[0]], rest[m[2]:m[3]]
+	}
+	file = path.Base(strings.TrimSpace(file))
+	if m := untc.FindStringSubmatch(detail); m != nil {
+		return "UN Treaty Collection, status of " + m[1] + " (" + m[3] + ")"
+	}
+	for _, re := range []*regexp.Regexp{listOf, laterChange, rowAsOf} {
+		if m := re.FindStringSubmatch(detail); m != nil {
+			detail = m[1]
+			break
+		}
+	}
+	publisher := p.CitedSource
+	if publisher == "" {
+		publisher = publishers[file]
+	}
+	if publisher == "" {
+		publisher = "exportrisk compilation"
+	}
+	if detail == "" {
+		return publisher
+	}
+	return publisher + " (" + detail + ")"
+}
+
+var (
+	notePath    = regexp.MustCompile(`\s*\((?:indicators/importers|shared/data)[^()]*\)`)
+	noteDataDir = regexp.MustCompile(`\bshared/data\b`)
+)
+
+// Note returns a value's note for a reader: our own file paths, which a compiler's note may
+// name, are left out.
+func Note(s string) string {
+	s = notePath.ReplaceAllString(s, "")
+	return noteDataDir.ReplaceAllString(s, "the published data set")
+}
+
+// Name returns the display name of an indicator, by its id (pts, att, UN) with its section
+// (indices, memberships, embargoes) as a bundle field path (indices.pts, memberships.att,
+// embargoes.UN, embargoes.EU.non_state). Without a label the id is returned.
+func (p *Presenter) Name(lang, fieldPath string) string {
+	section, id, _ := strings.Cut(fieldPath, ".")
+	if section == "embargoes" {
+		id, _, _ = strings.Cut(id, ".")
+	}
+	if t, ok := p.labels.names[section][id]; ok {
+		return t.in(lang)
+	}
+	return id
+}
+
+// Value returns an indicator value as a reader reads it: a label from the policy data
+// (labels.values) where there is one, a number at its source's precision, an embargo as
+// "in force since 22 November 2006 (state as a whole)".
+func (p *Presenter) Value(lang string, v engine.IndicatorValue) string {
+	section, id, _ := strings.Cut(v.ID, ".")
+	scope := section
+	if section == "indices" {
+		scope = id
+	}
+	var raw string
+	switch x := v.Value.(type) {
+	case string:
+		raw = x
+	case bool:
+		raw = strconv.FormatBool(x)
+	case float64:
+		raw = strconv.FormatFloat(x, 'f', -1, 64)
+	case int:
+		raw = strconv.Itoa(x)
+	default:
+		raw = fmt.Sprint(x)
+	}
+	out := raw
+	if t, ok := p.labels.values[scope][raw]; ok {
+		out = t.in(lang)
+	} else if f, ok := number(v.Value); ok {
+		dec, known := indicators.Decimals[id]
+		if !known || section != "indices" {
+			dec = -1
+		}
+		if f == math.Trunc(f) && !known {
+			dec = 0
+		}
+		out = Number(lang, f, dec)
+	}
+	if section == "embargoes" {
+		if v.Since != "" {
+			out += " " + T(lang, "since") + " " + Date(lang, v.Since)
+		}
+		if v.Addressee != "" {
+			out += " (" + p.addressee(lang, v.Addressee) + ")"
+		}
+		if v.Unconfirmed {
+			out += ", " + T(lang, "unconfirmed")
+		}
+	}
+	return out
+}
+
+var addressees = map[string]pair{
+	"state":     {"state as a whole", "gesamter Staat"},
+	"non_state": {"non-state actors only", "nur nichtstaatliche Akteure"},
+}
+
+func (p *Presenter) addressee(lang, a string) string {
+	if t, ok := addressees[a]; ok {
+		return t.in(lang)
+	}
+	return a
+}
+
+// number returns x as a float64 if it is a number.
+func number(x any) (float64, bool) {
+	switch n := x.(type) {
+	case float64:
+		return n, true
+	case int:
+		return float64(n), true
+	}
+	return 0, false
+}

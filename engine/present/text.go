@@ -1,0 +1,306 @@
+package present
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/exportrisk/exportrisk/engine"
+)
+
+// Options say how to write a report.
+type Options struct {
+	Lang   string // en or de
+	Bundle string // where the bundle came from, shown in the header; may be empty
+	// Policies says where the policies came from (engine.PolicySet.Source), shown in the
+	// header; empty for the embedded policies, which the policy revision names.
+	Policies string
+}
+
+// LineWidth is where text reports break lines.
+const LineWidth = 100
+
+// Table writes the eight verdicts for a terminal: each with its basis, the reasons that decided
+// it, their sources and what is missing.
+func (p *Presenter) Table(w io.Writer, r *engine.Result, o Options) error {
+	rep, err := p.Report(r, o.Lang)
+	if err != nil {
+		return err
+	}
+	ew := &errWriter{w: w}
+	header(ew, rep, o)
+	width := 0
+	for _, c := range rep.Criteria {
+		width = max(width, utf8.RuneCountInString(heading(&c)))
+	}
+	for _, c := range rep.Criteria {
+		h := heading(&c)
+		pad := strings.Repeat(" ", width-utf8.RuneCountInString(h))
+		fmt.Fprintf(ew, "%s%s  %s (%s)\n", h, pad, strings.ToUpper(c.VerdictLabel), c.BasisLabel)
+		var srcs []string
+		for _, rs := range c.Decided {
+			Wrap(ew, "  - ", "    ", rs.Text)
+			for _, part := range rs.Parts {
+				Wrap(ew, "    · ", "      ", part.SignalLabel+": "+part.Text)
+			}
+			srcs = appendSources(srcs, &rs)
+		}
+		if len(srcs) > 0 {
+			Wrap(ew, "    ", "      ", T(o.Lang, "sources")+": "+strings.Join(srcs, "; "))
+		}
+		if len(c.Missing) > 0 {
+			Wrap(ew, "  ", "    ", c.MissingLabel+": "+names(c.Missing))
+		}
+	}
+	fmt.Fprintln(ew)
+	legend(ew, rep)
+	fmt.Fprintf(ew, "%s\n", T(o.Lang, "explain_hint"))
+	return ew.err
+}
+
+// appendSources adds the sources of a reason and its parts that list does not have yet.
+func appendSources(list []string, r *Reason) []string {
+	add := func(s string) {
+		for _, x := range list {
+			if x == s {
+				return
+			}
+		}
+		list = append(list, s)
+	}
+	for _, v := range r.Values {
+		add(v.Source)
+	}
+	for _, e := range r.Evidence {
+		add(e.Source)
+	}
+	for i := range r.Parts {
+		list = appendSources(list, &r.Parts[i])
+	}
+	return list
+}
+
+// Explain writes criterion n in full: the deciding reasons, then the supporting findings and
+// the checks, each with the values, years, notes and evidence it used; what is missing; the
+// sources, once each.
+func (p *Presenter) Explain(w io.Writer, r *engine.Result, n int, o Options) error {
+	if r.Criterion(n) == nil {
+		return fmt.Errorf("explain: no criterion %d (want 1..8)", n)
+	}
+	rep, err := p.Report(r, o.Lang)
+	if err != nil {
+		return err
+	}
+	c := &rep.Criteria[n-1]
+	ew := &errWriter{w: w}
+	header(ew, rep, o)
+	fmt.Fprintf(ew, "%s\n%s: %s (%s: %s)\n", heading(c), T(o.Lang, "verdict"), strings.ToUpper(c.VerdictLabel), T(o.Lang, "basis"), c.BasisLabel)
+	for _, g := range []struct {
+		key     string
+		reasons []Reason
+	}{{"decided", c.Decided}, {"supporting", c.Supporting}, {"checked", c.Checked}} {
+		if len(g.reasons) == 0 {
+			continue
+		}
+		fmt.Fprintf(ew, "\n%s:\n", T(o.Lang, g.key))
+		for i := range g.reasons {
+			explainReason(ew, o.Lang, strconv.Itoa(i+1)+". ", "   ", &g.reasons[i])
+		}
+	}
+	fmt.Fprintln(ew)
+	Wrap(ew, "", "  ", c.MissingLabel+": "+orNone(o.Lang, names(c.Missing)))
+	if len(c.Sources) > 0 {
+		fmt.Fprintf(ew, "%s:\n", T(o.Lang, "sources"))
+		for _, s := range c.Sources {
+			Wrap(ew, "  - ", "    ", s)
+		}
+	}
+	fmt.Fprintln(ew)
+	legend(ew, rep)
+	return ew.err
+}
+
+func explainReason(w io.Writer, lang, first, rest string, r *Reason) {
+	Wrap(w, first, rest, r.Text)
+	tag := r.VerdictLabel
+	if r.Signal != "" {
+		tag = r.SignalLabel + " " + T(lang, "signal")
+	}
+	fmt.Fprintf(w, "%s(%s: %s; %s; %s)\n", rest, T(lang, "supports"), tag, r.BasisLabel, r.Code)
+	for _, v := range r.Values {
+		line := v.Name + ": " + v.Value
+		if v.Year != "" {
+			line += " (" + v.Year + ")"
+		}
+		Wrap(w, rest+"- ", rest+"  ", line)
+		if v.Note != "" {
+			Wrap(w, rest+"  ", rest+"  ", T(lang, "note")+": "+v.Note)
+		}
+	}
+	for _, g := range r.Groups {
+		Wrap(w, rest+"- ", rest+"  ", g.Label+": "+strings.Join(g.Names, ", "))
+	}
+	for _, e := range r.Evidence {
+		Wrap(w, rest+"- ", rest+"  ", e.Date+": "+e.Summary)
+		if e.Note != "" {
+			Wrap(w, rest+"  ", rest+"  ", T(lang, "note")+": "+e.Note)
+		}
+	}
+	for i := range r.Parts {
+		explainReason(w, lang, rest+"· ", rest+"  ", &r.Parts[i])
+	}
+}
+
+// Markdown writes a full report: the summary table, then every criterion as --explain shows it.
+func (p *Presenter) Markdown(w io.Writer, r *engine.Result, o Options) error {
+	rep, err := p.Report(r, o.Lang)
+	if err != nil {
+		return err
+	}
+	ew := &errWriter{w: w}
+	fmt.Fprintf(ew, "# %s (%s)\n\n", rep.Country, rep.ISO3)
+	fmt.Fprintf(ew, "%s, %s %s.\n\n", T(o.Lang, "title"), T(o.Lang, "as_of"), rep.AsOf)
+	fmt.Fprintf(ew, "**%s: %s**\n\n", T(o.Lang, "overall"), MD(rep.OverallLabel))
+	if o.Bundle != "" {
+		fmt.Fprintf(ew, "- %s: `%s`\n", T(o.Lang, "bundle"), o.Bundle)
+	}
+	if o.Policies != "" {
+		fmt.Fprintf(ew, "- %s: `%s`\n", T(o.Lang, "policies"), o.Policies)
+	}
+	fmt.Fprintf(ew, "- %s: `%s`\n- %s: `%s`\n\n", T(o.Lang, "revision"), rep.PolicyRevision, T(o.Lang, "input"), rep.InputDigest)
+	fmt.Fprintf(ew, "| %s | %s | %s |\n|---|---|---|\n", T(o.Lang, "criterion"), T(o.Lang, "verdict"), T(o.Lang, "basis"))
+	for _, c := range rep.Criteria {
+		fmt.Fprintf(ew, "| %s | %s | %s |\n", MD(heading(&c)), c.VerdictLabel, c.BasisLabel)
+	}
+	fmt.Fprintf(ew, "\n%s  \n%s\n", MD(rep.OverallLegend), MD(rep.BasisLegend))
+	for _, c := range rep.Criteria {
+		fmt.Fprintf(ew, "\n## %s: %s\n\n", MD(heading(&c)), c.VerdictLabel)
+		fmt.Fprintf(ew, "%s: %s\n", T(o.Lang, "basis"), c.BasisLabel)
+		for _, g := range []struct {
+			key     string
+			reasons []Reason
+		}{{"decided", c.Decided}, {"supporting", c.Supporting}, {"checked", c.Checked}} {
+			if len(g.reasons) == 0 {
+				continue
+			}
+			fmt.Fprintf(ew, "\n**%s**\n\n", T(o.Lang, g.key))
+			for i := range g.reasons {
+				markdownReason(ew, o.Lang, "", &g.reasons[i])
+			}
+		}
+		fmt.Fprintf(ew, "\n%s: %s\n", MD(c.MissingLabel), MD(orNone(o.Lang, names(c.Missing))))
+		if len(c.Sources) > 0 {
+			fmt.Fprintf(ew, "\n%s:\n\n", T(o.Lang, "sources"))
+			for _, s := range c.Sources {
+				fmt.Fprintf(ew, "- %s\n", MD(s))
+			}
+		}
+	}
+	fmt.Fprintf(ew, "\n---\n%s  \n%s\n", T(o.Lang, "attributed"), MD(T(o.Lang, "method")))
+	return ew.err
+}
+
+func markdownReason(w io.Writer, lang, indent string, r *Reason) {
+	tag := r.VerdictLabel
+	if r.Signal != "" {
+		tag = r.SignalLabel + " " + T(lang, "signal")
+	}
+	fmt.Fprintf(w, "%s- %s (%s: %s; %s; `%s`)\n", indent, MD(r.Text), T(lang, "supports"), tag, r.BasisLabel, r.Code)
+	in := indent + "  "
+	for _, v := range r.Values {
+		line := MD(v.Name) + ": " + MD(v.Value)
+		if v.Year != "" {
+			line += " (" + v.Year + ")"
+		}
+		if v.Note != "" {
+			line += "; " + T(lang, "note") + ": " + MD(v.Note)
+		}
+		fmt.Fprintf(w, "%s- %s\n", in, line)
+	}
+	for _, g := range r.Groups {
+		fmt.Fprintf(w, "%s- %s: %s\n", in, MD(g.Label), MD(strings.Join(g.Names, ", ")))
+	}
+	for _, e := range r.Evidence {
+		line := e.Date + ": " + MD(e.Summary)
+		if e.Note != "" {
+			line += "; " + T(lang, "note") + ": " + MD(e.Note)
+		}
+		fmt.Fprintf(w, "%s- %s\n", in, line)
+	}
+	for i := range r.Parts {
+		markdownReason(w, lang, in, &r.Parts[i])
+	}
+}
+
+func header(w io.Writer, rep *Report, o Options) {
+	fmt.Fprintf(w, "%s (%s), %s %s\n", rep.Country, rep.ISO3, T(o.Lang, "as_of"), rep.AsOf)
+	fmt.Fprintf(w, "%s: %s\n", T(o.Lang, "overall"), strings.ToUpper(rep.OverallLabel))
+	if o.Bundle != "" {
+		fmt.Fprintf(w, "%s: %s\n", T(o.Lang, "bundle"), o.Bundle)
+	}
+	if o.Policies != "" {
+		fmt.Fprintf(w, "%s: %s\n", T(o.Lang, "policies"), o.Policies)
+	}
+	fmt.Fprintf(w, "%s: %s\n%s: %s\n\n", T(o.Lang, "revision"), rep.PolicyRevision, T(o.Lang, "input"), rep.InputDigest)
+}
+
+func legend(w io.Writer, rep *Report) {
+	Wrap(w, "", "  ", rep.OverallLegend)
+	Wrap(w, "", "  ", rep.BasisLegend)
+}
+
+// heading is the criterion's number and title, "1. International obligations and commitments".
+func heading(c *Criterion) string { return strconv.Itoa(c.Number) + ". " + c.Title }
+
+func names(items []Item) string {
+	parts := make([]string, len(items))
+	for i, it := range items {
+		parts[i] = it.Name
+	}
+	return strings.Join(parts, ", ")
+}
+
+func orNone(lang, s string) string {
+	if s == "" {
+		return T(lang, "none")
+	}
+	return s
+}
+
+// Wrap writes s in lines of at most LineWidth runes, breaking at spaces; the first line starts
+// with first, the others with rest.
+func Wrap(w io.Writer, first, rest, s string) {
+	prefix, line := first, ""
+	for _, word := range strings.Fields(s) {
+		if line != "" && utf8.RuneCountInString(prefix+line+" "+word) > LineWidth {
+			fmt.Fprintln(w, prefix+line)
+			prefix, line = rest, ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += word
+	}
+	fmt.Fprintln(w, prefix+line)
+}
+
+// MD escapes the characters that would break a Markdown table or list line.
+func MD(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ", "*", `\*`, "_", `\_`).Replace(s)
+}
+
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
