@@ -175,7 +175,7 @@ func WriteCountryText(w io.Writer, lang string, c *Country, l Words) error {
 			}
 			cells = append(cells, cell)
 		}
-		overall := y.Overall
+		overall := word(lang, y.Overall)
 		if i > 0 && c.Years[i-1].Overall != y.Overall {
 			overall += "*"
 		}
