@@ -20,7 +20,7 @@ RACE_PKGS := ./engine/ ./engine/audit/ ./engine/server/ ./engine/impact/
 FUZZ_TARGETS := ./indicators/:FuzzParse ./indicators/:FuzzCanonicalize ./indicators/safetext/:FuzzEscape
 SOAKTIME ?= 60s
 
-.PHONY: all build run test lint fmt-check vet policy-test fuzz bench golden help race staticcheck vulndb vulncheck ci-tools ci soak
+.PHONY: all build run test lint fmt-check vet policy-test fuzz bench golden worldmap help race staticcheck vulndb vulncheck ci-tools ci soak
 
 all: lint build test ## lint, build and test everything
 
@@ -85,6 +85,15 @@ bench: ## run the benchmarks: one assessment, the whole world, the world history
 
 golden: ## rewrite golden files under testdata/ (review the diff before committing)
 	$(GO) test ./... -update
+
+worldmap: ## rebuild engine/chart/world-110m.json from the npm package world-atlas (needs node and npm; the build and tests do not)
+	@tmp=$$(mktemp -d /tmp/exportrisk-worldmap.XXXXXX) && \
+	cp engine/chart/worldmap-build/package.json engine/chart/worldmap-build/package-lock.json engine/chart/worldmap-build/project.mjs $$tmp/ && \
+	(cd $$tmp && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) && \
+	node $$tmp/project.mjs indicators/countries/countries.csv > $$tmp/world-110m.json && \
+	mv $$tmp/world-110m.json engine/chart/world-110m.json && rm -rf $$tmp && \
+	sha256sum engine/chart/world-110m.json | cut -d' ' -f1 > engine/chart/world-110m.json.sha256 && \
+	echo "engine/chart/world-110m.json: $$(wc -c < engine/chart/world-110m.json) bytes, sha256 $$(cat engine/chart/world-110m.json.sha256)"
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'

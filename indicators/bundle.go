@@ -61,14 +61,18 @@ type Embargo struct {
 
 // Evidence is a dated qualitative finding.
 type Evidence struct {
-	ID          string         `json:"id"`
-	Date        string         `json:"date"` // YYYY-MM-DD
-	Category    string         `json:"category"`
-	Summary     string         `json:"summary"`
-	SummaryDE   string         `json:"summary_de,omitempty"`
-	ReportedBy  string         `json:"reported_by,omitempty"`
-	ByState     *bool          `json:"by_state,omitempty"`
-	Counterpart string         `json:"counterpart,omitempty"`
-	Figures     map[string]int `json:"figures,omitempty"`
+	ID   string `json:"id"`
+	Date string `json:"date"` // YYYY-MM-DD
+	// DatePrecision says how much of Date the source gives: "month" (the day is a placeholder,
+	// the first) or "year" (month and day are placeholders); empty for a full date. Reports
+	// show the date at this precision ("January 2022", "2016").
+	DatePrecision string         `json:"date_precision,omitempty"`
+	Category      string         `json:"category"`
+	Summary       string         `json:"summary"`
+	SummaryDE     string         `json:"summary_de,omitempty"`
+	ReportedBy    string         `json:"reported_by,omitempty"`
+	ByState       *bool          `json:"by_state,omitempty"`
+	Counterpart   string         `json:"counterpart,omitempty"`
+	Figures       map[string]int `json:"figures,omitempty"`
 	Provenance
 }

@@ -75,6 +75,9 @@ var Instruments = []string{
 	"cat", "opcat", "iccpr", "icescr", "cerd", "cedaw", "cedaw_op", "crc", "crc_opsc", "crc_opac",
 }
 
+// DatePrecisions are the values of an evidence item's date_precision (omitted: a full date).
+var DatePrecisions = []string{"month", "year"}
+
 // Membership statuses.
 var MembershipStatuses = []string{"party", "signatory", "not_party"}
 

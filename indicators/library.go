@@ -1,6 +1,7 @@
 package indicators
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -122,8 +123,7 @@ func (l *Library) Find(iso3, asOf string) (Entry, error) {
 		return Entry{}, fmt.Errorf("as-of: want a date YYYY-MM-DD, got %q", asOf)
 	}
 	if today := now().UTC(); t.After(today.AddDate(0, 0, 1)) {
-		return Entry{}, fmt.Errorf("as-of %s is in the future (today is %s): no bundle can describe it, and the latest one would be read as if evidence up to then had been looked for",
-			asOf, today.Format(time.DateOnly))
+		return Entry{}, fmt.Errorf("as-of %s is in the future (today is %s): %w", asOf, today.Format(time.DateOnly), ErrFutureAsOf)
 	}
 	for i := len(es) - 1; i >= 0; i-- {
 		if es[i].AsOf <= asOf {
@@ -132,6 +132,9 @@ func (l *Library) Find(iso3, asOf string) (Entry, error) {
 	}
 	return Entry{}, fmt.Errorf("no bundle for %s dated on or before %s in %s (earliest: %s)", iso3, asOf, l.name, es[0].AsOf)
 }
+
+// ErrFutureAsOf is why Find refuses a date after today.
+var ErrFutureAsOf = errors.New("no bundle can describe it, and the latest one would be read as if evidence up to then had been looked for")
 
 // Load parses and validates a library entry; the bundle must match its file name.
 func (l *Library) Load(e Entry) (*Bundle, error) {

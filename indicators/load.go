@@ -41,10 +41,12 @@ type Problem struct {
 	Message string
 }
 
-// ValidationError lists every problem found in one file.
+// ValidationError lists the problems found in one file: at most MaxProblems, and how
+// many more there were.
 type ValidationError struct {
 	File     string
 	Problems []Problem
+	More     int // problems found beyond those listed
 }
 
 func (e *ValidationError) Error() string {
@@ -61,6 +63,9 @@ func (e *ValidationError) Error() string {
 			b.WriteString(": " + p.Path)
 		}
 		b.WriteString(": " + p.Message)
+	}
+	if e.More > 0 {
+		fmt.Fprintf(&b, "\n%s: %d more problems not listed (at most %d are)", e.File, e.More, MaxProblems)
 	}
 	return b.String()
 }
@@ -100,7 +105,7 @@ func Parse(name string, data []byte) (*Bundle, error) {
 	d := &decoder{}
 	b := d.bundle(root)
 	if len(d.problems) > 0 {
-		return nil, &ValidationError{File: name, Problems: d.listed()}
+		return nil, &ValidationError{File: name, Problems: d.problems, More: d.omitted}
 	}
 	return b, nil
 }
@@ -204,14 +209,6 @@ func (d *decoder) fail(n *yaml.Node, path, format string, args ...any) {
 		return
 	}
 	d.problems = append(d.problems, Problem{Line: n.Line, Path: path, Message: fmt.Sprintf(format, args...)})
-}
-
-// listed returns the problems, with a last one counting those not listed.
-func (d *decoder) listed() []Problem {
-	if d.omitted == 0 {
-		return d.problems
-	}
-	return append(d.problems, Problem{Message: fmt.Sprintf("%d more problems not listed (at most %d are)", d.omitted, MaxProblems)})
 }
 
 // DescribeYAML names a YAML value in a message: "an object", "a list", a quoted string,
@@ -640,6 +637,8 @@ func (d *decoder) evidence(n *yaml.Node, path string) []Evidence {
 				e.Summary = d.prose(fv, fp)
 			case "summary_de":
 				e.SummaryDE = d.prose(fv, fp)
+			case "date_precision":
+				e.DatePrecision = d.oneOf(fv, fp, DatePrecisions)
 			case "reported_by":
 				e.ReportedBy = d.oneOf(fv, fp, Reporters)
 			case "by_state":
@@ -654,6 +653,12 @@ func (d *decoder) evidence(n *yaml.Node, path string) []Evidence {
 			}
 			return true
 		})
+		switch {
+		case e.DatePrecision == "month" && !strings.HasSuffix(e.Date, "-01"):
+			d.fail(v, join(p, "date_precision"), "month: a date known to the month is written as its first day (YYYY-MM-01), got %s", e.Date)
+		case e.DatePrecision == "year" && !strings.HasSuffix(e.Date, "-01-01"):
+			d.fail(v, join(p, "date_precision"), "year: a date known to the year is written as YYYY-01-01, got %s", e.Date)
+		}
 		if e.Category == "torture" && e.ReportedBy == "" && v.Kind == yaml.MappingNode {
 			d.fail(v, join(p, "reported_by"), "required for category torture (who reported it decides whether it counts)")
 		}

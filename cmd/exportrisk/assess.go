@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"time"
@@ -149,6 +150,9 @@ func loadBundle(c *cli.Context, cfg *Config, file string) (*indicators.Bundle, s
 		return nil, "", err
 	}
 	entry, err := lib.Find(upper(iso3), c.String("as-of"))
+	if errors.Is(err, indicators.ErrFutureAsOf) {
+		return nil, "", withCode(exitUsage, err)
+	}
 	if err != nil {
 		return nil, "", withCode(exitInvalidInput, err)
 	}

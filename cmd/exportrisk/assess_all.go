@@ -133,10 +133,10 @@ func writeWorldTable(out io.Writer, w *engine.World, lang string) error {
 	fmt.Fprintf(out, "\nCRIT = %s, poss = %s, - = %s, n/d = %s\n",
 		present.VerdictLabel(lang, engine.Critical), present.VerdictLabel(lang, engine.PossiblyCritical),
 		present.VerdictLabel(lang, engine.NotCritical), present.VerdictLabel(lang, engine.InsufficientData))
-	fmt.Fprintf(out, "%s: %s, %s, %s\n", present.Count(lang, len(w.Countries), "country"),
-		present.Count(lang, w.Classes[engine.DarkRed], "country")+" "+present.ClassLabel(lang, engine.DarkRed),
-		present.Count(lang, w.Classes[engine.LightRed], "country")+" "+present.ClassLabel(lang, engine.LightRed),
-		present.Count(lang, w.Classes[engine.None], "country")+" "+present.T(lang, "without_critical"))
+	fmt.Fprintf(out, "%s: %d %s, %d %s, %d %s\n", present.Count(lang, len(w.Countries), "country"),
+		w.Classes[engine.DarkRed], present.ClassLabel(lang, engine.DarkRed),
+		w.Classes[engine.LightRed], present.ClassLabel(lang, engine.LightRed),
+		w.Classes[engine.None], present.T(lang, "without_critical"))
 	for n := 1; n <= 8; n++ {
 		if isos := w.InsufficientData[strconv.Itoa(n)]; len(isos) > 0 {
 			fmt.Fprintf(out, "%s %d (%s): %s\n", present.T(lang, "insufficient_on"), n, present.Count(lang, len(isos), "country"), strings.Join(isos, " "))

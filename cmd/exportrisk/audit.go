@@ -19,6 +19,7 @@ import (
 
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
+	"github.com/exportrisk/exportrisk/engine/present"
 	"github.com/exportrisk/exportrisk/indicators"
 	"github.com/exportrisk/exportrisk/indicators/safetext"
 )
@@ -308,7 +309,7 @@ func writeList(w io.Writer, list []audit.Summary) {
 	fmt.Fprintln(tw, "SEQ\tDECISION ID\tRECORDED (UTC)\tCOUNTRY\tAS OF\tOVERALL\tREQUESTER\tCASE")
 	for _, s := range list {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.Seq, s.DecisionID, shortTime(s.Timestamp), s.Country, s.AsOf,
-			dash(s.Overall), s.Requester, dash(s.CaseRef))
+			dash(present.ClassLabel("en", s.Overall)), s.Requester, dash(s.CaseRef))
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "%d decision(s)\n", len(list))
@@ -391,10 +392,11 @@ func writeRecord(ctx context.Context, w io.Writer, s audit.Store, r *audit.Recor
 		{"Requester", r.Requester},
 		{"Case", dash(r.CaseRef)},
 		{"Country", fmt.Sprintf("%s (%s), as of %s", res.Country.NameEN, r.Country, r.AsOf)},
-		{"Overall", dash(r.Overall)},
+		{"Overall", dash(present.ClassLabel("en", r.Overall))},
 		{"Input", fmt.Sprintf("%s (%d bytes of canonical JSON)", r.InputDigest, len(r.Input))},
 		{"Policies", fmt.Sprintf("%s (%s)", r.PolicyRevision, files)},
 		{"Engine", r.EngineVersion},
+		{"Result", resultContract(res)},
 		{"Evaluated", r.EvalTime},
 		{"Prev hash", r.PrevHash},
 		{"Hash", r.Hash},
@@ -405,11 +407,23 @@ func writeRecord(ctx context.Context, w io.Writer, s audit.Store, r *audit.Recor
 	fmt.Fprintln(w)
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, c := range res.Criteria {
-		fmt.Fprintf(tw, "%d. %s\t%s\n", c.Criterion, c.Title.EN, strings.ToUpper(strings.ReplaceAll(c.Verdict, "_", " ")))
+		verdict := strings.ToUpper(present.VerdictLabel("en", c.Verdict))
+		if c.Basis != "" { // results of contract 1 carry no basis
+			verdict += " (" + present.BasisLabel("en", c.Basis) + ")"
+		}
+		fmt.Fprintf(tw, "%d. %s\t%s\n", c.Criterion, c.Title.EN, verdict)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nReplay with: exportrisk replay %s\n", r.DecisionID)
 	return nil
+}
+
+// resultContract says which result contract a record's result follows.
+func resultContract(res *engine.Result) string {
+	if res.Contract == 0 {
+		return "contract 1 (recorded before engine/present: rendered messages, no basis; replay compares the decision-bearing parts)"
+	}
+	return fmt.Sprintf("contract %d", res.Contract)
 }
 
 func auditVerifyCommand() *cli.Command {

@@ -144,8 +144,8 @@ func similarSetting(key string) string {
 	return ""
 }
 
-// unknownKeys refuses keys of a YAML or JSON config file that are no setting, each as
-// file:line with, for a likely typo, the setting meant.
+// unknownKeys refuses keys of a YAML or JSON config file that are no setting or are given
+// twice, each as file:line with, for a likely typo, the setting meant.
 func unknownKeys(file string, data []byte) error {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -157,9 +157,15 @@ func unknownKeys(file string, data []byte) error {
 	var errs []error
 	var walk func(n *yaml.Node, prefix string)
 	walk = func(n *yaml.Node, prefix string) {
+		seen := map[string]int{}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, val := n.Content[i], n.Content[i+1]
 			key := prefix + k.Value
+			if first, dup := seen[k.Value]; dup {
+				errs = append(errs, fmt.Errorf("%s:%d: %s: duplicate key (first at line %d)", file, k.Line, key, first))
+				continue
+			}
+			seen[k.Value] = k.Line
 			if key == "audit" || key == "server" {
 				if val.Kind == yaml.MappingNode {
 					walk(val, key+".")

@@ -231,6 +231,11 @@ func TestServeReloadRefusesBadPolicies(t *testing.T) {
 		t.Fatalf("build output names no policy revision:\n%s", out)
 	}
 	tampered := tamperBundle(t, signed, "data.json")
+	// Built now: a command run in this process later would take over the default logger.
+	newer, older := filepath.Join(t.TempDir(), "newer.tar.gz"), filepath.Join(t.TempDir(), "older.tar.gz")
+	for file, rev := range map[string]string{newer: "2026.10", older: "2026.9"} {
+		policyRun{args: []string{"policy", "bundle", "build", "--revision", rev, "--signing-key", priv, "-o", file, "--policies", dir}}.run(t)
+	}
 
 	env := map[string]string{
 		"EXPORTRISK_AUDIT_PATH":    filepath.Join(t.TempDir(), "audit.db"),
@@ -339,6 +344,25 @@ func TestServeReloadRefusesBadPolicies(t *testing.T) {
 	}
 	if got := currentRevision(); got != bundleRevision[1] {
 		t.Errorf("after reloading the bundle the revision is %s, want %s", got, bundleRevision[1])
+	}
+
+	// Rollback protection: after 2026.10, the older (validly signed) 2026.9 is refused
+	// unless server.allow_policy_rollback is set.
+	t.Setenv("EXPORTRISK_POLICIES", newer)
+	if line = hup(); !strings.Contains(line, "SIGHUP: reloaded") || !strings.Contains(line, "manifest_revision=2026.10") {
+		t.Errorf("newer bundle: %s", line)
+	}
+	t.Setenv("EXPORTRISK_POLICIES", older)
+	if line = hup(); !strings.Contains(line, "SIGHUP: reload failed") ||
+		!strings.Contains(line, "policy bundle manifest revision 2026.9 is older than the active 2026.10: refusing a rollback") {
+		t.Errorf("older bundle: %s", line)
+	}
+	t.Setenv("EXPORTRISK_SERVER_ALLOW_POLICY_ROLLBACK", "true")
+	if line = hup(); !strings.Contains(line, "rolling back to an older policy bundle") {
+		t.Errorf("older bundle, rollback allowed: %s", line)
+	}
+	if line = hup(); !strings.Contains(line, "SIGHUP: reloaded") || !strings.Contains(line, "manifest_revision=2026.9") {
+		t.Errorf("older bundle, rollback allowed: %s", line)
 	}
 
 	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {

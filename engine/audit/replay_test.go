@@ -245,3 +245,72 @@ func writeFile(t testing.TB, path string, b []byte) {
 		t.Fatal(err)
 	}
 }
+
+// asContract1 rewrites a recorded result into the shape of result contract 1, as results were
+// recorded before engine/present: no contract field, no basis, no vars, a rendered message per
+// reason.
+func asContract1(t *testing.T, result []byte, edit func(m map[string]any)) []byte {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(result, &m); err != nil {
+		t.Fatal(err)
+	}
+	delete(m, "contract")
+	for _, c := range m["criteria"].([]any) {
+		cm := c.(map[string]any)
+		delete(cm, "basis")
+		for _, r := range cm["reasons"].([]any) {
+			rm := r.(map[string]any)
+			delete(rm, "basis")
+			delete(rm, "vars")
+			rm["message"] = map[string]any{"en": "a message rendered then", "de": "eine damals gerenderte Meldung"}
+		}
+	}
+	if edit != nil {
+		edit(m)
+	}
+	out, err := indicators.Canonicalize(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestReplayContract1: a record made before result contract 2 replays by its decision-bearing
+// parts — MATCH when they agree whatever its messages said, a difference when a verdict differs.
+func TestReplayContract1(t *testing.T) {
+	ctx := context.Background()
+	e := embeddedEngine(t)
+	s := sqliteBackend().open(t)
+	recordDecisions(t, s, e, 1)
+	same, doctored := assessRecord(t, e, 8), assessRecord(t, e, 9)
+	same.Result = asContract1(t, same.Result, nil)
+	doctored.Result = asContract1(t, doctored.Result, func(m map[string]any) {
+		m["criteria"].([]any)[5].(map[string]any)["verdict"] = "insufficient_data" // criterion 6
+	})
+	for _, r := range []*RecordV1{same, doctored} {
+		res, err := r.DecodeResult()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Country, r.AsOf, r.Overall, r.Verdicts = Summarize(res)
+	}
+	if err := s.Append(ctx, same, doctored); err != nil {
+		t.Fatal(err)
+	}
+	rp := NewReplayer(s)
+	out, err := rp.Replay(ctx, same)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !out.Match || !out.Contract1 || out.Diff != "" {
+		t.Errorf("contract-1 record: match %v, contract1 %v, diff:\n%s", out.Match, out.Contract1, out.Diff)
+	}
+	out, err = rp.Replay(ctx, doctored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Match || !strings.Contains(out.Diff, `"insufficient_data"`) || !strings.Contains(out.Diff, `"not_critical"`) {
+		t.Errorf("doctored contract-1 record: match %v, diff:\n%s", out.Match, out.Diff)
+	}
+}

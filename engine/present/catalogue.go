@@ -139,6 +139,7 @@ var plurals = map[string][2]pair{
 	"coup_attempt":       {{"coup attempt", "coup attempts"}, {"Putschversuch", "Putschversuche"}},
 	"neighbour":          {{"neighbouring country", "neighbouring countries"}, {"Nachbarland", "Nachbarländer"}},
 	"reason":             {{"reason", "reasons"}, {"Grund", "Gründe"}},
+	"event":              {{"documented event", "documented events"}, {"belegtes Ereignis", "belegte Ereignisse"}},
 }
 
 // Noun returns the counted noun key in the form for n: one for n == 1, else other (both

@@ -22,7 +22,8 @@
 // the supporting ones, then the checks), each with its message, the values it used (display
 // name, value in the language's convention, year, note) and the evidence items, and once per
 // criterion the sources as a reader cites them and what is missing. Templates (the web pages)
-// range over Report.Criteria and each Criterion's Decided, Supporting and Checked reasons.
+// range over Report.Criteria and each Criterion's Sections(lang) (Decided, Supporting and
+// Checked, labelled; empty ones left out).
 //
 // # Wording and formatting (all functions take the language, "en" or "de"; anything else is English)
 //
@@ -35,6 +36,7 @@
 //     (thresholds.overall), never restated here.
 //   - Number(lang, x, decimals): 0.837 / 0,837, thousands separated (1,234.5 / 1.234,5);
 //     decimals < 0 keeps the value's own digits.
+//   - DateAt(lang, date, precision): an evidence date at its date_precision (month, year).
 //   - Date(lang, s): a date at its known precision: "2022" for YYYY, "January 2022" / "Januar
 //     2022" for YYYY-MM, "14 October 2006" / "14. Oktober 2006" for YYYY-MM-DD; anything else
 //     unchanged.
@@ -45,7 +47,8 @@
 //     precision (indicators.Decimals).
 //   - Cite(p): the source of a value as a reader cites it ("Freedom House, Freedom in the World
 //     2024 (data year 2023), ...", "UN Treaty Collection, status of IV-4 (list of 2026)"),
-//     never one of our file paths.
+//     never one of our file paths. Note(s): a value's note without our file paths.
+//   - Presenter.ValueName(lang, id): the name a value is listed under ("UN arms embargo").
 //
 // Reason messages are Go text/template in each rule's METADATA (custom.message.en/de); New
 // parses them once with the functions listed in messages.go.

@@ -184,6 +184,16 @@ func (p *Presenter) Name(lang, fieldPath string) string {
 	return id
 }
 
+// ValueName is the name a value is listed under: the display name (Name), for an embargo
+// record "UN arms embargo" / "UN-Waffenembargo".
+func (p *Presenter) ValueName(lang, fieldPath string) string {
+	name := p.Name(lang, fieldPath)
+	if strings.HasPrefix(fieldPath, "embargoes.") {
+		return name + pair{" arms embargo", "-Waffenembargo"}.in(lang)
+	}
+	return name
+}
+
 // Value returns an indicator value as a reader reads it: a label from the policy data
 // (labels.values) where there is one, a number at its source's precision, an embargo as
 // "in force since 22 November 2006 (state as a whole)".

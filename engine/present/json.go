@@ -95,7 +95,7 @@ func (p *Presenter) DocCriterion(c *engine.CriterionResult) (*DocCriterion, erro
 		}
 		for _, v := range r.Indicators {
 			dr.Indicators = append(dr.Indicators, DocValue{IndicatorValue: v, Citation: Cite(v.Provenance),
-				Name: p.both(func(l string) string { return p.Name(l, v.ID) })})
+				Name: p.both(func(l string) string { return p.ValueName(l, v.ID) })})
 		}
 		dc.Reasons = append(dc.Reasons, dr)
 	}

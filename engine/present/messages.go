@@ -35,13 +35,13 @@ import (
 //	cite v             "year; source" of v, the source as a reader cites it ("source" without a year)
 //	source v           the source of an indicator value or evidence item as a reader cites it
 //	sources vs         the distinct sources of vs, sorted, joined by "; "
-//	values vs          vs as "name: value (cite)", joined by "; " (a list, or a map such as .indices)
+//	values vs          vs as "name: value (year)", joined by "; " (a list, or a map such as .indices)
 //	items es           evidence items as "date: summary (source)", joined by "; "
 //	plural n one other one if n (a number or an indicator value) is 1, else other
 //
-// Reports show each reason's values, years, notes and sources beside its message, so new
-// messages need not cite them inline; cite, source, sources, values and items remain for
-// policies that do.
+// Reports show each reason's values, years, notes, evidence and sources beside its message, so
+// messages do not cite them inline (the default policies do not); cite, source, sources and
+// items remain for policies that do.
 
 // Template keys the presenter provides; vars may not use them.
 var reservedKeys = []string{"indicators", "evidence", "indices", "memberships", "embargoes"}
@@ -273,7 +273,11 @@ func sources(x any) (string, error) {
 func (f *funcs) values(x any) (string, error) {
 	var parts []string
 	err := eachIndicator("values", x, func(v *engine.IndicatorValue) {
-		parts = append(parts, f.p.Name(f.lang, v.ID)+": "+f.p.Value(f.lang, *v)+" ("+citeOf(v)+")")
+		s := f.p.Name(f.lang, v.ID) + ": " + f.p.Value(f.lang, *v)
+		if v.Year != 0 {
+			s += " (" + strconv.Itoa(v.Year) + ")"
+		}
+		parts = append(parts, s)
 	})
 	return strings.Join(parts, "; "), err
 }
@@ -286,7 +290,7 @@ func (f *funcs) items(x any) (string, error) {
 	parts := make([]string, len(es))
 	for i := range es {
 		e := &es[i]
-		parts[i] = Date(f.lang, e.Date) + ": " + summary(f.lang, e) + " (" + Cite(e.Provenance) + ")"
+		parts[i] = DateAt(f.lang, e.Date, e.DatePrecision) + ": " + summary(f.lang, e) + " (" + Cite(e.Provenance) + ")"
 	}
 	return strings.Join(parts, "; "), nil
 }

@@ -199,10 +199,8 @@ func TestEveryCountryReadsAsAReport(t *testing.T) {
 			if err := p.Table(&out, res, o); err != nil {
 				t.Fatal(err)
 			}
-			for n := 1; n <= 8; n++ {
-				if err := p.Explain(&out, res, n, o); err != nil {
-					t.Fatal(err)
-				}
+			if err := p.Explain(&out, res, 2, o); err != nil { // Markdown has what every explain has
+				t.Fatal(err)
 			}
 			text := out.String()
 			if m := internal.FindString(text); m != "" {

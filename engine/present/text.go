@@ -42,8 +42,10 @@ func (p *Presenter) Table(w io.Writer, r *engine.Result, o Options) error {
 		var srcs []string
 		for _, rs := range c.Decided {
 			Wrap(ew, "  - ", "    ", rs.Text)
+			details(ew, o.Lang, "    · ", "      ", &rs)
 			for _, part := range rs.Parts {
-				Wrap(ew, "    · ", "      ", part.SignalLabel+": "+part.Text)
+				Wrap(ew, "    · ", "      ", part.Text)
+				details(ew, o.Lang, "      - ", "        ", &part)
 			}
 			srcs = appendSources(srcs, &rs)
 		}
@@ -58,6 +60,31 @@ func (p *Presenter) Table(w io.Writer, r *engine.Result, o Options) error {
 	legend(ew, rep)
 	fmt.Fprintf(ew, "%s\n", T(o.Lang, "explain_hint"))
 	return ew.err
+}
+
+// details writes a reason's values (with year and note), grouped lists and evidence items, one
+// per line.
+func details(w io.Writer, lang, first, rest string, r *Reason) {
+	for _, v := range r.Values {
+		line := v.Name + ": " + v.Value
+		if v.Year != "" {
+			line += " (" + v.Year + ")"
+		}
+		if v.Note != "" {
+			line += "; " + T(lang, "note") + ": " + v.Note
+		}
+		Wrap(w, first, rest, line)
+	}
+	for _, g := range r.Groups {
+		Wrap(w, first, rest, g.Label+": "+strings.Join(g.Names, ", "))
+	}
+	for _, e := range r.Evidence {
+		line := e.Date + ": " + e.Summary
+		if e.Note != "" {
+			line += "; " + T(lang, "note") + ": " + e.Note
+		}
+		Wrap(w, first, rest, line)
+	}
 }
 
 // appendSources adds the sources of a reason and its parts that list does not have yet.
@@ -97,16 +124,10 @@ func (p *Presenter) Explain(w io.Writer, r *engine.Result, n int, o Options) err
 	ew := &errWriter{w: w}
 	header(ew, rep, o)
 	fmt.Fprintf(ew, "%s\n%s: %s (%s: %s)\n", heading(c), T(o.Lang, "verdict"), strings.ToUpper(c.VerdictLabel), T(o.Lang, "basis"), c.BasisLabel)
-	for _, g := range []struct {
-		key     string
-		reasons []Reason
-	}{{"decided", c.Decided}, {"supporting", c.Supporting}, {"checked", c.Checked}} {
-		if len(g.reasons) == 0 {
-			continue
-		}
-		fmt.Fprintf(ew, "\n%s:\n", T(o.Lang, g.key))
-		for i := range g.reasons {
-			explainReason(ew, o.Lang, strconv.Itoa(i+1)+". ", "   ", &g.reasons[i])
+	for _, sec := range c.Sections(o.Lang) {
+		fmt.Fprintf(ew, "\n%s:\n", sec.Label)
+		for i := range sec.Reasons {
+			explainReason(ew, o.Lang, strconv.Itoa(i+1)+". ", "   ", &sec.Reasons[i])
 		}
 	}
 	fmt.Fprintln(ew)
@@ -126,28 +147,10 @@ func explainReason(w io.Writer, lang, first, rest string, r *Reason) {
 	Wrap(w, first, rest, r.Text)
 	tag := r.VerdictLabel
 	if r.Signal != "" {
-		tag = r.SignalLabel + " " + T(lang, "signal")
+		tag = Noun(lang, 1, r.Signal+"_signal")
 	}
 	fmt.Fprintf(w, "%s(%s: %s; %s; %s)\n", rest, T(lang, "supports"), tag, r.BasisLabel, r.Code)
-	for _, v := range r.Values {
-		line := v.Name + ": " + v.Value
-		if v.Year != "" {
-			line += " (" + v.Year + ")"
-		}
-		Wrap(w, rest+"- ", rest+"  ", line)
-		if v.Note != "" {
-			Wrap(w, rest+"  ", rest+"  ", T(lang, "note")+": "+v.Note)
-		}
-	}
-	for _, g := range r.Groups {
-		Wrap(w, rest+"- ", rest+"  ", g.Label+": "+strings.Join(g.Names, ", "))
-	}
-	for _, e := range r.Evidence {
-		Wrap(w, rest+"- ", rest+"  ", e.Date+": "+e.Summary)
-		if e.Note != "" {
-			Wrap(w, rest+"  ", rest+"  ", T(lang, "note")+": "+e.Note)
-		}
-	}
+	details(w, lang, rest+"- ", rest+"  ", r)
 	for i := range r.Parts {
 		explainReason(w, lang, rest+"· ", rest+"  ", &r.Parts[i])
 	}
@@ -178,16 +181,10 @@ func (p *Presenter) Markdown(w io.Writer, r *engine.Result, o Options) error {
 	for _, c := range rep.Criteria {
 		fmt.Fprintf(ew, "\n## %s: %s\n\n", MD(heading(&c)), c.VerdictLabel)
 		fmt.Fprintf(ew, "%s: %s\n", T(o.Lang, "basis"), c.BasisLabel)
-		for _, g := range []struct {
-			key     string
-			reasons []Reason
-		}{{"decided", c.Decided}, {"supporting", c.Supporting}, {"checked", c.Checked}} {
-			if len(g.reasons) == 0 {
-				continue
-			}
-			fmt.Fprintf(ew, "\n**%s**\n\n", T(o.Lang, g.key))
-			for i := range g.reasons {
-				markdownReason(ew, o.Lang, "", &g.reasons[i])
+		for _, sec := range c.Sections(o.Lang) {
+			fmt.Fprintf(ew, "\n**%s**\n\n", sec.Label)
+			for i := range sec.Reasons {
+				markdownReason(ew, o.Lang, "", &sec.Reasons[i])
 			}
 		}
 		fmt.Fprintf(ew, "\n%s: %s\n", MD(c.MissingLabel), MD(orNone(o.Lang, names(c.Missing))))
@@ -205,7 +202,7 @@ func (p *Presenter) Markdown(w io.Writer, r *engine.Result, o Options) error {
 func markdownReason(w io.Writer, lang, indent string, r *Reason) {
 	tag := r.VerdictLabel
 	if r.Signal != "" {
-		tag = r.SignalLabel + " " + T(lang, "signal")
+		tag = Noun(lang, 1, r.Signal+"_signal")
 	}
 	fmt.Fprintf(w, "%s- %s (%s: %s; %s; `%s`)\n", indent, MD(r.Text), T(lang, "supports"), tag, r.BasisLabel, r.Code)
 	in := indent + "  "

@@ -46,6 +46,26 @@ type Criterion struct {
 	Sources      []string // every source the reasons used, as a reader cites it, once each
 }
 
+// Section is a labelled group of a criterion's reasons.
+type Section struct {
+	Key     string // decided, supporting or checked
+	Label   string // "Decided by", "Also found", "Checked" in the report's language
+	Reasons []Reason
+}
+
+// Sections returns the criterion's non-empty reason groups in reading order: decided,
+// supporting, checked.
+func (c *Criterion) Sections(lang string) []Section {
+	var out []Section
+	for _, s := range []Section{{Key: "decided", Reasons: c.Decided}, {Key: "supporting", Reasons: c.Supporting}, {Key: "checked", Reasons: c.Checked}} {
+		if len(s.Reasons) > 0 {
+			s.Label = T(lang, s.Key)
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // Reason is one finding, worded.
 type Reason struct {
 	Code         string
@@ -239,7 +259,7 @@ func (p *Presenter) reason(r *engine.Reason, lang string, unknown map[string]boo
 	for i := range r.Evidence {
 		e := &r.Evidence[i]
 		out.Evidence = append(out.Evidence, Event{
-			ID: e.ID, Date: Date(lang, e.Date), Category: e.Category, Summary: summary(lang, e),
+			ID: e.ID, Date: DateAt(lang, e.Date, e.DatePrecision), Category: e.Category, Summary: summary(lang, e),
 			Source: Cite(e.Provenance), Note: Note(e.Note),
 		})
 	}
@@ -247,7 +267,7 @@ func (p *Presenter) reason(r *engine.Reason, lang string, unknown map[string]boo
 }
 
 func (p *Presenter) value(lang string, v engine.IndicatorValue) Value {
-	out := Value{ID: v.ID, Name: p.Name(lang, v.ID), Value: p.Value(lang, v), Note: Note(v.Note), Source: Cite(v.Provenance)}
+	out := Value{ID: v.ID, Name: p.ValueName(lang, v.ID), Value: p.Value(lang, v), Note: Note(v.Note), Source: Cite(v.Provenance)}
 	if v.Ref != "" {
 		out.ID = v.Ref
 	}

@@ -27,8 +27,10 @@ import (
 )
 
 // AssessmentJSON is the answer of POST /v1/assessments and GET /v1/countries/{iso3}: the
-// engine's result, where the bundle came from, and whether (and as which decision) it
-// was recorded. It is the JSON of exportrisk assess --format json.
+// engine's result (decision data, result contract 2: verdicts, reason codes with basis and
+// vars, values with provenance; no text), where the bundle came from, and whether (and as
+// which decision) it was recorded. exportrisk assess --format json adds names, messages and
+// legends to the same data (present.Document).
 type AssessmentJSON struct {
 	*engine.Result
 	Bundle     string `json:"bundle"`
@@ -290,6 +292,9 @@ func bundleError(err error) *APIError {
 	for _, p := range verr.Problems {
 		e.Problems = append(e.Problems, Problem{Line: p.Line, Path: p.Path, Message: p.Message})
 	}
+	if verr.More > 0 {
+		e.Problems = append(e.Problems, Problem{Message: fmt.Sprintf("%d more problems not listed (at most %d are)", verr.More, indicators.MaxProblems)})
+	}
 	first := ""
 	if len(verr.Problems) > 0 {
 		p := verr.Problems[0]
@@ -301,7 +306,7 @@ func bundleError(err error) *APIError {
 			first = fmt.Sprintf("line %d: %s", p.Line, first)
 		}
 	}
-	e.Message = fmt.Sprintf("the bundle is not valid: %d problem(s), the first: %s", len(verr.Problems), first)
+	e.Message = fmt.Sprintf("the bundle is not valid: %d problem(s), the first: %s", len(verr.Problems)+verr.More, first)
 	return e
 }
 
@@ -359,6 +364,9 @@ func (s *Server) libraryBundle(iso3, asOf string) (*cachedBundle, *APIError) {
 			"no bundle for %s in the library: not a country it has (GET /v1/countries lists the %d it has)", iso, len(lib.Countries()))
 	}
 	entry, err := lib.Find(iso, asOf)
+	if errors.Is(err, indicators.ErrFutureAsOf) {
+		return nil, apiErr(http.StatusBadRequest, CodeInvalidDate, "as_of: %v", err)
+	}
 	if err != nil {
 		return nil, apiErr(http.StatusNotFound, CodeNoBundle, "%v", err)
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -111,6 +112,20 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Logf("screenshot: %s", file)
 }
 
+// screenshotOf saves a picture of the element sel.
+func screenshotOf(t *testing.T, ctx context.Context, sel, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("screenshot of %s: %v", sel, err)
+	}
+	file := filepath.Join(t.ArtifactDir(), name)
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", file)
+}
+
 // verdictsJS reads the verdict table of a country or decision page.
 const verdictsJS = `Object.fromEntries([...document.querySelectorAll("#verdicts tr[data-criterion]")].map(r => [r.dataset.criterion, r.dataset.verdict]))`
 
@@ -121,7 +136,7 @@ const verdictsJS = `Object.fromEntries([...document.querySelectorAll("#verdicts 
 // -artifacts keeps them under -outputdir).
 func TestBrowser(t *testing.T) {
 	ctx := browser(t)
-	ts := newTestServer(t, fullLibrary(t), nil)
+	ts := newTestServer(t, historyLibrary(t, true), nil) // every shipped bundle and a made-up 2022 Kazakhstan
 	base := ts.start(t)
 
 	// Signing in: the overview asks for a token first.
@@ -140,11 +155,56 @@ func TestBrowser(t *testing.T) {
 	if n := eval[int](t, ctx, `document.querySelectorAll("table.grid tbody tr").length`); n != 197 {
 		t.Errorf("%d rows in the grid, want 197", n)
 	}
+	// The world map: every country a link; small states are dots.
+	if n := eval[int](t, ctx, `document.querySelectorAll("svg.worldmap a").length`); n != 197 {
+		t.Errorf("%d countries on the map are links, want 197", n)
+	}
 	screenshot(t, ctx, "overview.png")
+
+	// Another year, coloured by criterion 4; a click on Kazakhstan opens its report of that
+	// year with its history.
+	// Choosing a year submits the form (app.js); the map choice goes with it.
+	eval[string](t, ctx, `document.getElementById("map").value = "4"`)
+	if _, err := chromedp.Run(ctx, chromedp.WaitEvent(cdppage.LoadEventFired, nil, chromedp.SetValue(chromedp.ID("year"), "2022"))); err != nil {
+		t.Fatalf("choose the year 2022: %v", err)
+	}
+	if got := eval[string](t, ctx, `document.querySelector("#worldmap-title").textContent`); !strings.HasPrefix(got, "Criterion 4: ") || !strings.HasSuffix(got, ", 2022") {
+		t.Errorf("map title %q, want criterion 4 in 2022", got)
+	}
+	if got := eval[string](t, ctx, `document.querySelector('svg.worldmap [data-iso3="KAZ"]').dataset.class`); got != "critical" {
+		t.Errorf("Kazakhstan on the 2022 map of criterion 4: %q, want critical", got)
+	}
+	screenshotOf(t, ctx, "#worldmap", "map-2022-criterion-4.png")
+	// A real mouse click on the middle of Kazakhstan's shape.
+	run(t, ctx, chromedp.ScrollIntoView(chromedp.CSS(`svg.worldmap path[data-iso3="KAZ"]`)))
+	xy := eval[[]float64](t, ctx, `(() => { const r = document.querySelector('svg.worldmap path[data-iso3="KAZ"]').getBoundingClientRect(); return [r.x + r.width/2, r.y + r.height/2]; })()`)
+	if got := eval[string](t, ctx, fmt.Sprintf(`document.elementFromPoint(%f, %f).closest("a").getAttribute("href")`, xy[0], xy[1])); got != "/countries/KAZ?year=2022" {
+		t.Fatalf("the middle of Kazakhstan on the map is a link to %q", got)
+	}
+	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	_, err := chromedp.Run(cctx, chromedp.WaitEvent(cdppage.LoadEventFired, nil, chromedp.MouseClickXY(xy[0], xy[1])))
+	cancel()
+	if err != nil {
+		t.Fatalf("click on Kazakhstan on the map: %v", err)
+	}
+	if got := text(t, ctx, "h1"); got != "Kazakhstan (KAZ)" {
+		t.Fatalf("the click on the map opened %q", got)
+	}
+	if got := eval[string](t, ctx, `document.querySelector('#year').value`); got != "2022" {
+		t.Errorf("the country page shows the year %q, want 2022", got)
+	}
+	if got := eval[[]string](t, ctx, `[...document.querySelectorAll('#timeline [data-changed="true"] title')].map(e => e.textContent)`); len(got) != 1 || !strings.HasPrefix(got[0], "Criterion 4: ") || !strings.Contains(got[0], "2023: possibly critical") {
+		t.Errorf("changes marked in the timeline: %q", got)
+	}
+	if got := text(t, ctx, "#history-changes"); !strings.Contains(got, "2022 → 2023, Criterion 4:") {
+		t.Errorf("the history lists %q", got)
+	}
+	screenshotOf(t, ctx, "section.history", "kazakhstan-2022-history.png")
+	run(t, ctx, chromedp.Navigate(base+"/"))
 
 	// Find Kazakhstan with the filter, then open it.
 	run(t, ctx, chromedp.SendKeys(chromedp.ID("q"), "kazakh"))
-	clickAndLoad(t, ctx, `form.filters button[type=submit]`)
+	clickAndLoad(t, ctx, `form[role=search] button[type=submit]`)
 	if n := eval[int](t, ctx, `document.querySelectorAll("table.grid tbody tr").length`); n != 1 {
 		t.Fatalf("the filter kazakh leaves %d rows, want 1", n)
 	}
@@ -209,6 +269,13 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("the decision's verdicts (-want +got):\n%s", diff)
 	}
 	screenshot(t, ctx, "decision-replay-de.png")
+	decisionPDF, err := chromedp.Run(ctx, chromedp.PrintToPDF())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(t.ArtifactDir(), "entscheidung.pdf"), decisionPDF, 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	// The print version of the country page is the report alone.
 	run(t, ctx, chromedp.Navigate(base+"/countries/KAZ"))

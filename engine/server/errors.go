@@ -20,6 +20,8 @@ const (
 	CodeInvalidDate          = "invalid_date"           // 400: not YYYY-MM-DD
 	CodeInvalidFilter        = "invalid_filter"         // 400: a decision filter that cannot be read
 	CodeInvalidDecisionID    = "invalid_decision_id"    // 400: not a UUID
+	CodeInvalidYear          = "invalid_year"           // 400: not a year such as 2023
+	CodeNoYear               = "no_year"                // 404: no shipped bundles dated 31 December of that year
 	CodeBodyTooLarge         = "body_too_large"         // 413: larger than server.max_body_bytes
 	CodeUnsupportedMediaType = "unsupported_media_type" // 415: not JSON or YAML
 	CodeInvalidBundle        = "invalid_bundle"         // 422: the bundle fails validation; see problems

@@ -98,15 +98,6 @@ func worldBundleJSON(t testing.TB, iso, asOf string) []byte {
 	return data
 }
 
-func fullLibrary(t testing.TB) *indicators.Library {
-	t.Helper()
-	lib, err := indicators.OpenLibrary(fixtures.FS, "fixtures")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return lib
-}
-
 func openStore(t testing.TB) *audit.SQLiteStore {
 	t.Helper()
 	s, err := audit.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "audit.db"), audit.SQLiteOptions{Create: true})

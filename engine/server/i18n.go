@@ -1,11 +1,14 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/indicators/countries"
 )
 
 // texts are the words of the web pages in English and German. Verdict and class labels
@@ -126,6 +129,35 @@ var texts = map[string]engine.Text{
 	"sort_overall":    {EN: "overall class", DE: "Gesamtbewertung"},
 	"sort_critical":   {EN: "number of critical criteria", DE: "Zahl kritischer Kriterien"},
 	"sort_criterion":  {EN: "criterion", DE: "Kriterium"},
+	// the world map, the year selector and the history
+	"year_select":     {EN: "Year", DE: "Jahr"},
+	"latest_option":   {EN: "latest bundle of each country", DE: "neuester Datensatz je Land"},
+	"latest_bundles":  {EN: "each country's latest bundle", DE: "neuester Datensatz je Land"},
+	"map_by":          {EN: "Colour the map by", DE: "Karte einfärben nach"},
+	"map_heading":     {EN: "World map", DE: "Weltkarte"},
+	"map_desc":        {EN: "Each country is coloured by its rating; point at a country for its name and rating, select it to open its report and history. Countries too small to draw are dots. The table below lists every country with the same ratings.", DE: "Jedes Land ist nach seiner Bewertung eingefärbt; zeigen Sie auf ein Land für Name und Bewertung, wählen Sie es, um seinen Bericht und Verlauf zu öffnen. Zu kleine Länder sind Punkte. Die Tabelle unten führt jedes Land mit denselben Bewertungen auf."},
+	"map_table_note":  {EN: "The table below is the map's text version: every country with its ratings.", DE: "Die Tabelle unten ist die Textfassung der Karte: jedes Land mit seinen Bewertungen."},
+	"not_rated":       {EN: "not rated (territory)", DE: "nicht bewertet (Gebiet)"},
+	"show":            {EN: "Show", DE: "Anzeigen"},
+	"history":         {EN: "history", DE: "Verlauf"},
+	"history_h":       {EN: "History", DE: "Verlauf"},
+	"history_intro":   {EN: "The verdicts of every shipped year (bundles of 31 December), assessed with the current rules. A bold outline marks a verdict that changed from the year before; the year headings open that year's report.", DE: "Die Bewertungen jedes mitgelieferten Jahres (Datensätze zum 31. Dezember), bewertet nach den geltenden Regeln. Ein fetter Rahmen markiert eine Bewertung, die sich gegenüber dem Vorjahr geändert hat; die Jahreszahlen öffnen den Bericht des Jahres."},
+	"timeline_desc":   {EN: "One row per criterion and one for the overall class, one column per year; each cell shows the verdict as a symbol and a colour.", DE: "Eine Zeile je Kriterium und eine für die Gesamtbewertung, eine Spalte je Jahr; jede Zelle zeigt die Bewertung als Symbol und Farbe."},
+	"changed_year":    {EN: "changed from the year before", DE: "geändert gegenüber dem Vorjahr"},
+	"changes":         {EN: "What changed, and why", DE: "Was sich geändert hat, und warum"},
+	"no_changes":      {EN: "No verdict changed in these years.", DE: "In diesen Jahren hat sich keine Bewertung geändert."},
+	"appeared":        {EN: "Now", DE: "Jetzt"},
+	"disappeared":     {EN: "No longer", DE: "Nicht mehr"},
+	"history_table":   {EN: "Verdicts per year", DE: "Bewertungen je Jahr"},
+	"history_error":   {EN: "The history could not be assessed", DE: "Der Verlauf konnte nicht bewertet werden"},
+	"year_of":         {EN: "Showing", DE: "Angezeigt"},
+	"intro_year":      {EN: "Every country's bundle of 31 December %d, rated with the current rules on the eight criteria of the EU Common Position on arms exports. Each verdict is shown as a symbol and a word, so colour is not needed to read it.", DE: "Der Datensatz jedes Landes zum 31. Dezember %d, bewertet nach den geltenden Regeln und den acht Kriterien des Gemeinsamen Standpunkts der EU zu Rüstungsexporten. Jede Bewertung wird als Symbol und Wort gezeigt, sodass sie auch ohne Farbe lesbar ist."},
+	"decision_kicker": {EN: "Recorded decision under the EU Common Position on arms exports", DE: "Aufgezeichnete Entscheidung nach dem Gemeinsamen Standpunkt der EU zu Rüstungsexporten"},
+	"country_report":  {EN: "The country's current report", DE: "Aktueller Bericht zum Land"},
+	"replay_cli":      {EN: "Replay on the command line:", DE: "Erneute Auswertung auf der Kommandozeile:"},
+	"country_iso":     {EN: "Country (ISO code)", DE: "Land (ISO-Code)"},
+	"older":           {EN: "Older decisions", DE: "Ältere Entscheidungen"},
+	"decisions_intro": {EN: "Newest first. Times are in UTC.", DE: "Neueste zuerst. Zeiten in UTC."},
 }
 
 // dictionaries are texts by language.
@@ -167,4 +199,84 @@ func (s *Server) secure(r *http.Request) bool { return s.cfg.SecureCookies || r.
 func clearCookie(w http.ResponseWriter, r *http.Request, secure bool, name string) {
 	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(0, 0),
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: secure || r.TLS != nil})
+}
+
+// The words below move to engine/present (issue 10) once it is on main.
+
+var monthNames = [2][12]string{
+	{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
+	{"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"},
+}
+
+// Time writes a recorded timestamp (RFC 3339) for people, to the minute, in UTC:
+// "6 December 2026, 10:51 UTC", "6. Dezember 2026, 10:51 UTC". Anything else unchanged.
+func (p *page) Time(ts string) string {
+	t, err := time.Parse(time.RFC3339Nano, ts)
+	if err != nil {
+		return ts
+	}
+	t = t.UTC()
+	if p.Lang == "de" {
+		return fmt.Sprintf("%d. %s %d, %02d:%02d UTC", t.Day(), monthNames[1][t.Month()-1], t.Year(), t.Hour(), t.Minute())
+	}
+	return fmt.Sprintf("%d %s %d, %02d:%02d UTC", t.Day(), monthNames[0][t.Month()-1], t.Year(), t.Hour(), t.Minute())
+}
+
+// nouns are the counted words: singular and plural, English and German.
+var nouns = map[string][2][2]string{
+	"country":        {{"country", "countries"}, {"Land", "Länder"}},
+	"country_shown":  {{"country shown of", "countries shown of"}, {"Land angezeigt von", "Länder angezeigt von"}},
+	"file_archived":  {{"file archived", "files archived"}, {"Datei archiviert", "Dateien archiviert"}},
+	"byte_canonical": {{"byte of canonical JSON", "bytes of canonical JSON"}, {"Byte kanonisches JSON", "Bytes kanonisches JSON"}},
+}
+
+// Count writes n with the noun key in the right number: "1 country", "2 Länder".
+func (p *page) Count(n int, key string) string {
+	forms, ok := nouns[key]
+	if !ok {
+		return strconv.Itoa(n) + " " + key
+	}
+	lang := 0
+	if p.Lang == "de" {
+		lang = 1
+	}
+	form := forms[lang][1]
+	if n == 1 {
+		form = forms[lang][0]
+	}
+	return strconv.Itoa(n) + " " + form
+}
+
+var roleNames = map[string]engine.Text{
+	"officer": {EN: "officer", DE: "Sachbearbeitung"},
+	"policy":  {EN: "policy staff", DE: "Grundsatzreferat"},
+	"auditor": {EN: "auditor", DE: "Prüfung"},
+}
+
+// RoleName is a role in the page's language.
+func (p *page) RoleName(role Role) string {
+	if t, ok := roleNames[string(role)]; ok {
+		return t.In(p.Lang)
+	}
+	return string(role)
+}
+
+// CountryByISO names a country by its ISO3 code in the page's language (the code if unknown).
+func (p *page) CountryByISO(iso3 string) string {
+	c, ok := countries.Lookup(iso3)
+	if !ok {
+		return iso3
+	}
+	if p.Lang == "de" && c.NameDE != "" {
+		return c.NameDE
+	}
+	return c.NameEN
+}
+
+// VerdictOrClass labels a decision filter value: an overall class or a criterion verdict.
+func (p *page) VerdictOrClass(code string) string {
+	if _, ok := classOrder[code]; ok {
+		return p.Overall(code).Short
+	}
+	return p.Verdict(code).Label
 }

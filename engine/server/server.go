@@ -21,6 +21,7 @@ import (
 
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
+	"github.com/exportrisk/exportrisk/engine/history"
 	"github.com/exportrisk/exportrisk/engine/present"
 	"github.com/exportrisk/exportrisk/indicators"
 )
@@ -102,6 +103,7 @@ type state struct {
 	e     *engine.Engine
 	words *present.Presenter // words e's results
 	world *engine.World
+	hist  *history.Service // the shipped years, assessed with e on demand (cached per year)
 }
 
 // New prepares the server: it checks the configuration and computes the world overview
@@ -182,7 +184,7 @@ func (s *Server) setEngine(ctx context.Context, e *engine.Engine) error {
 	for _, a := range w.Assessments() {
 		s.bundles.Store(a.Entry.Path, &cachedBundle{b: a.Bundle, input: a.Input, source: a.Source})
 	}
-	s.state.Store(&state{e: e, words: words, world: w})
+	s.state.Store(&state{e: e, words: words, world: w, hist: history.New(e, s.cfg.Library)})
 	s.metrics.setPolicy(e.Policies().Revision)
 	s.cfg.Logger.Info("world overview computed", "countries", len(w.Countries), "revision", e.Policies().Revision, "took", time.Since(start))
 	return nil

@@ -2,7 +2,9 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -17,6 +19,7 @@ import (
 
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
+	"github.com/exportrisk/exportrisk/engine/history"
 	"github.com/exportrisk/exportrisk/engine/present"
 	"github.com/exportrisk/exportrisk/indicators"
 )
@@ -26,6 +29,8 @@ var webFS embed.FS
 
 // pageNames are the pages; each is web/templates/NAME.html with layout.html.
 var pageNames = []string{"overview", "country", "decision", "decisions", "login", "error"}
+
+// partials.html holds the pieces several pages share (sources, reasons, the criteria).
 
 // parsePages parses each page (web/templates/NAME.html, which defines "content") with
 // the layout (layout.html, which defines "layout").
@@ -41,7 +46,7 @@ func parsePages() (map[string]*template.Template, error) {
 			}
 			return m
 		},
-	}).ParseFS(webFS, "web/templates/layout.html")
+	}).ParseFS(webFS, "web/templates/layout.html", "web/templates/partials.html")
 	if err != nil {
 		return nil, fmt.Errorf("server: page layout: %w", err)
 	}
@@ -70,6 +75,7 @@ type page struct {
 	LangURL   map[string]string
 	Revision  string
 	Version   string
+	PrintFoot []string // on every printed page: what identifies the report
 	CanAssess bool
 	CanReplay bool
 	Data      any
@@ -212,6 +218,13 @@ type overviewData struct {
 	Q, Class, Sort, CritVerdict string
 	Crit                        int
 	SortOptions                 [][2]string // value, label
+	// the year and the map
+	Year     int   // 0: each country's latest bundle
+	Years    []int // every shipped year
+	MapBy    int   // 0: the overall class, else the criterion the map shows
+	Map      template.HTML
+	MapErr   string
+	YearLink string // "?year=Y" for links to country pages
 }
 
 // severity orders verdicts for sorting: critical first.
@@ -223,7 +236,17 @@ var classOrder = map[string]int{engine.DarkRed: 0, engine.LightRed: 1, engine.No
 func (s *Server) pageOverview(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 	st := s.state.Load()
 	q := r.URL.Query()
-	d := &overviewData{Total: len(st.world.Countries), Classes: st.world.Classes, Criteria: st.e.Criteria(),
+	year, aerr := parseYear("year", q.Get("year"))
+	world := st.world
+	if aerr == nil && year != 0 {
+		year, world, aerr = s.yearWorld(r.Context(), year)
+	}
+	if aerr != nil {
+		s.errorPage(w, r, rc, aerr)
+		return
+	}
+	d := &overviewData{Total: len(world.Countries), Classes: world.Classes, Criteria: st.e.Criteria(),
+		Year: year, Years: st.hist.Years(), YearLink: yearQuery(year),
 		Verdicts: []string{engine.Critical, engine.PossiblyCritical, engine.NotCritical, engine.InsufficientData},
 		Q:        strings.TrimSpace(q.Get("q")), Class: q.Get("class"), Sort: q.Get("sort"), CritVerdict: q.Get("cv")}
 	d.Crit, _ = strconv.Atoi(q.Get("crit"))
@@ -237,8 +260,17 @@ func (s *Server) pageOverview(w http.ResponseWriter, r *http.Request, rc *reqCtx
 		d.CritVerdict = ""
 	}
 	p := s.newPage(r, rc, "overview", dictionaries[rc.lang]["overview"], d)
+	d.MapBy, _ = strconv.Atoi(q.Get("map"))
+	if d.MapBy < 1 || d.MapBy > 8 {
+		d.MapBy = 0
+	}
+	if m, err := p.worldMap(world, year, d.MapBy, d.Criteria); err != nil {
+		d.MapErr = err.Error()
+	} else {
+		d.Map = m
+	}
 	needle := strings.ToLower(d.Q)
-	for _, c := range st.world.Countries {
+	for _, c := range world.Countries {
 		name := c.NameEN
 		if rc.lang == "de" {
 			name = c.NameDE
@@ -343,6 +375,9 @@ type countryData struct {
 	Decisions    []audit.Summary
 	DecisionsErr string
 	AsOfParam    string
+	Year         int   // ?year=: the bundle of 31 December of that year
+	Years        []int // every shipped year
+	History      *historyView
 }
 
 type membershipView struct {
@@ -360,6 +395,14 @@ type embargoView struct {
 // decisions recorded for the country. ?as_of= assesses an older bundle.
 func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 	asOf := r.URL.Query().Get("as_of")
+	year, aerr := parseYear("year", r.URL.Query().Get("year"))
+	if aerr != nil {
+		s.errorPage(w, r, rc, aerr)
+		return
+	}
+	if asOf == "" && year != 0 {
+		asOf = history.AsOf(year)
+	}
 	a, aerr := s.countryAssessment(r.Context(), r.PathValue("iso3"), asOf)
 	if aerr != nil {
 		s.errorPage(w, r, rc, aerr)
@@ -367,38 +410,16 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request, rc *reqCtx)
 	}
 	p := s.newPage(r, rc, "country", "", nil)
 	p.Title = p.CountryName(a.Result.Country) + " (" + a.Result.Country.ISO3 + ")"
-	d := &countryData{A: a, R: a.Result, AsOfParam: asOf}
-	missing := map[string]*missingView{}
-	var missingOrder []string
-	for _, c := range a.Result.Criteria {
-		cv := criterionView{Number: c.Criterion, Title: p.CriterionTitle(c.Criterion, c.Title), Verdict: c.Verdict}
-		for _, rs := range c.Reasons {
-			v := reasonFor(s.state.Load().words, rs, p.Lang)
-			switch {
-			case rs.Signal != "":
-				cv.Signals = append(cv.Signals, v)
-			case rs.Verdict == c.Verdict:
-				cv.Main = append(cv.Main, v)
-			default:
-				cv.Other = append(cv.Other, v)
-			}
-		}
-		for _, m := range c.Missing {
-			mv := missing[m]
-			if mv == nil {
-				mv = &missingView{Path: m, Meaning: meaning(m)}
-				missing[m] = mv
-				missingOrder = append(missingOrder, m)
-			}
-			mv.Criteria = append(mv.Criteria, strconv.Itoa(c.Criterion))
-			cv.Missing = append(cv.Missing, missingView{Path: m, Meaning: mv.Meaning})
-		}
-		d.Criteria = append(d.Criteria, cv)
+	p.PrintFoot = []string{p.Title + ", " + p.T["as_of"] + " " + a.Result.AsOf, p.T["revision"] + " " + a.Result.PolicyRevision, p.T["input"] + " " + a.Result.InputDigest}
+	st := s.state.Load()
+	d := &countryData{A: a, R: a.Result, AsOfParam: asOf, Year: year, Years: st.hist.Years()}
+	if hc, err := st.hist.Country(r.Context(), a.Result.Country.ISO3, 0, 0); err == nil {
+		hv := p.countryHistory(st.words, hc, st.e.Criteria())
+		d.History = &hv
+	} else if !errors.Is(err, history.ErrNoCountry) && !errors.Is(err, history.ErrNoYear) {
+		d.History = &historyView{Err: err.Error()}
 	}
-	sort.Strings(missingOrder)
-	for _, m := range missingOrder {
-		d.Missing = append(d.Missing, *missing[m])
-	}
+	d.Criteria, d.Missing = criteriaViews(p, st.words, a.Result)
 	b := a.Bundle
 	for _, spec := range indicators.Indices {
 		ix, ok := b.Indices[spec.ID]
@@ -423,15 +444,52 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request, rc *reqCtx)
 	for _, e := range b.Evidence {
 		d.Evidence = append(d.Evidence, evidenceFor(e, p.Lang))
 	}
-	list, err := s.cfg.Store.List(r.Context(), audit.Filter{Country: a.Result.Country.ISO3})
+	list, _, err := s.newestDecisions(r.Context(), audit.Filter{Country: a.Result.Country.ISO3, Limit: 10}, 0)
 	if err != nil {
 		d.DecisionsErr = err.Error()
 	}
-	for i := len(list) - 1; i >= 0 && len(d.Decisions) < 10; i-- {
-		d.Decisions = append(d.Decisions, list[i])
-	}
+	d.Decisions = list
 	p.Data = d
 	s.render(w, http.StatusOK, p)
+}
+
+// criteriaViews are the criteria of a result with their reasons, in the page's language,
+// and what is missing with the criteria that read it.
+func criteriaViews(p *page, words *present.Presenter, res *engine.Result) ([]criterionView, []missingView) {
+	var out []criterionView
+	missing := map[string]*missingView{}
+	var missingOrder []string
+	for _, c := range res.Criteria {
+		cv := criterionView{Number: c.Criterion, Title: p.CriterionTitle(c.Criterion, c.Title), Verdict: c.Verdict}
+		for _, rs := range c.Reasons {
+			v := reasonFor(words, rs, p.Lang)
+			switch {
+			case rs.Signal != "":
+				cv.Signals = append(cv.Signals, v)
+			case rs.Verdict == c.Verdict:
+				cv.Main = append(cv.Main, v)
+			default:
+				cv.Other = append(cv.Other, v)
+			}
+		}
+		for _, m := range c.Missing {
+			mv := missing[m]
+			if mv == nil {
+				mv = &missingView{Path: m, Meaning: meaning(m)}
+				missing[m] = mv
+				missingOrder = append(missingOrder, m)
+			}
+			mv.Criteria = append(mv.Criteria, strconv.Itoa(c.Criterion))
+			cv.Missing = append(cv.Missing, missingView{Path: m, Meaning: mv.Meaning})
+		}
+		out = append(out, cv)
+	}
+	sort.Strings(missingOrder)
+	var ms []missingView
+	for _, m := range missingOrder {
+		ms = append(ms, *missing[m])
+	}
+	return out, ms
 }
 
 func noteSep(note string) string {
@@ -558,7 +616,9 @@ func (s *Server) pageAssess(w http.ResponseWriter, r *http.Request, rc *reqCtx) 
 type decisionData struct {
 	Rec       *audit.RecordV1
 	R         *engine.Result
-	Files     string
+	Criteria  []criterionView
+	Recorded  string // the record's time, for people
+	Files     int    // policy files archived for the revision; 0 if unknown
 	InputSize int
 	Replay    *ReplayJSON
 	ReplayErr string
@@ -591,8 +651,11 @@ func (s *Server) decisionPage(w http.ResponseWriter, r *http.Request, rc *reqCtx
 		return
 	}
 	d := &decisionData{Rec: rec, R: res, InputSize: len(rec.Input)}
+	p := s.newPage(r, rc, "decision", "", d)
+	d.Criteria, _ = criteriaViews(p, s.state.Load().words, res)
+	d.Recorded = p.Time(rec.Timestamp)
 	if files, err := s.cfg.Store.Policies(r.Context(), rec.PolicyRevision); err == nil {
-		d.Files = strconv.Itoa(len(files))
+		d.Files = len(files)
 	}
 	if replay {
 		rj, aerr := s.replay(r.Context(), rec)
@@ -601,8 +664,8 @@ func (s *Server) decisionPage(w http.ResponseWriter, r *http.Request, rc *reqCtx
 		}
 		d.Replay = rj
 	}
-	p := s.newPage(r, rc, "decision", "", d)
 	p.Title = dictionaries[p.Lang]["decision"] + " " + rec.DecisionID
+	p.PrintFoot = []string{p.T["decision"] + " " + rec.DecisionID, p.T["revision"] + " " + rec.PolicyRevision, p.T["input"] + " " + rec.InputDigest}
 	s.render(w, http.StatusOK, p)
 }
 
@@ -614,8 +677,8 @@ type decisionsData struct {
 	Verdicts                           []string
 }
 
-// pageDecisions is GET /decisions: recorded decisions with the filters of audit list.
-// Without filters it starts at the latest page.
+// pageDecisions is GET /decisions: recorded decisions with the filters of audit list,
+// newest first, a page at a time (?before=SEQ: the page of decisions before SEQ).
 func (s *Server) pageDecisions(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 	q := r.URL.Query()
 	for k := range q { // empty form fields are no filter
@@ -623,30 +686,71 @@ func (s *Server) pageDecisions(w http.ResponseWriter, r *http.Request, rc *reqCt
 			q.Del(k)
 		}
 	}
+	before := q.Get("before")
+	q.Del("before")
 	d := &decisionsData{Country: q.Get("country"), Requester: q.Get("requester"), Verdict: q.Get("verdict"),
 		Since: q.Get("since"), Until: q.Get("until"),
 		Verdicts: append(append([]string(nil), audit.OverallClasses...), audit.Verdicts...)}
 	f, aerr := decisionFilter(q, defaultListLimit)
+	var toSeq int64
+	if aerr == nil && before != "" {
+		n, err := strconv.ParseInt(before, 10, 64)
+		if err != nil || n < 2 {
+			aerr = apiErr(http.StatusBadRequest, CodeInvalidFilter, "before: want a sequence number 2, 3, ... (got %q)", before)
+		}
+		toSeq = n - 1
+	}
 	if aerr != nil {
 		d.Err = aerr.Message
 	} else {
-		if len(q) == 0 {
-			if head, err := s.cfg.Store.Head(r.Context()); err == nil && head.Seq > int64(f.Limit) {
-				f.FromSeq = head.Seq - int64(f.Limit) + 1
-			}
-		}
-		list, err := s.cfg.Store.List(r.Context(), f)
+		list, more, err := s.newestDecisions(r.Context(), f, toSeq)
 		if err != nil {
 			d.Err = err.Error()
 		}
 		d.List = list
-		if len(list) == f.Limit {
-			q.Set("from_seq", strconv.FormatInt(list[len(list)-1].Seq+1, 10))
+		if more && len(list) > 0 {
+			q.Set("before", strconv.FormatInt(list[len(list)-1].Seq, 10))
 			d.Next = "/decisions?" + q.Encode()
 		}
 	}
 	p := s.newPage(r, rc, "decisions", dictionaries[rc.lang]["decisions"], d)
 	s.render(w, http.StatusOK, p)
+}
+
+// newestDecisions returns the f.Limit newest decisions matching f with seq <= toSeq (0: up
+// to the newest), newest first, and whether older ones may match. The store lists oldest
+// first, so it reads windows of sequence numbers backwards from the head, each twice as
+// large as the one before, until the page is full.
+func (s *Server) newestDecisions(ctx context.Context, f audit.Filter, toSeq int64) ([]audit.Summary, bool, error) {
+	limit := f.Limit
+	if toSeq == 0 {
+		head, err := s.cfg.Store.Head(ctx)
+		if err != nil {
+			return nil, false, err
+		}
+		toSeq = head.Seq
+	}
+	var out []audit.Summary
+	window := int64(limit)
+	for toSeq >= 1 {
+		f.FromSeq, f.ToSeq, f.Limit = max(1, toSeq-window+1), toSeq, 0
+		list, err := s.cfg.Store.List(ctx, f)
+		if err != nil {
+			return nil, false, err
+		}
+		for i := len(list) - 1; i >= 0; i-- {
+			if len(out) == limit {
+				return out, true, nil // older ones in this window match
+			}
+			out = append(out, list[i])
+		}
+		toSeq = f.FromSeq - 1
+		if len(out) == limit {
+			break
+		}
+		window *= 2
+	}
+	return out, toSeq >= 1, nil
 }
 
 // --- signing in ---

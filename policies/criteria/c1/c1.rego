@@ -66,10 +66,10 @@ _embargo(chain, record) := reason.make(
 #   message:
 #     en: >-
 #       {{label "embargoes" .authority}} arms embargo against the state as a whole in force since {{date
-#       .since}}{{if .unconfirmed}} (unconfirmed){{end}} (source: {{source (index .indicators 0)}}).
+#       .since}}{{if .unconfirmed}} (unconfirmed){{end}}.
 #     de: >-
 #       {{label "embargoes" .authority}}-Waffenembargo gegen den Staat als Ganzes, in Kraft seit {{date
-#       .since}}{{if .unconfirmed}} (unbestätigt){{end}} (Quelle: {{source (index .indicators 0)}}).
+#       .since}}{{if .unconfirmed}} (unbestätigt){{end}}.
 _findings contains r if {
 	some record in bundle.embargoes
 	record.in_force
@@ -86,12 +86,11 @@ _findings contains r if {
 #   basis: published
 #   message:
 #     en: >-
-#       {{label "embargoes" .authority}} arms embargo against non-state actors on the territory in force since
-#       {{date .since}}{{if .unconfirmed}} (unconfirmed){{end}} (source: {{source (index .indicators 0)}}).
+#       {{label "embargoes" .authority}} arms embargo against non-state actors on the territory in force
+#       since {{date .since}}{{if .unconfirmed}} (unconfirmed){{end}}.
 #     de: >-
-#       {{label "embargoes" .authority}}-Waffenembargo gegen nichtstaatliche Akteure im Staatsgebiet, in Kraft
-#       seit {{date .since}}{{if .unconfirmed}} (unbestätigt){{end}} (Quelle: {{source (index .indicators
-#       0)}}).
+#       {{label "embargoes" .authority}}-Waffenembargo gegen nichtstaatliche Akteure im Staatsgebiet, in
+#       Kraft seit {{date .since}}{{if .unconfirmed}} (unbestätigt){{end}}.
 _findings contains r if {
 	some record in bundle.embargoes
 	record.in_force
@@ -139,15 +138,13 @@ reasons contains r if some r in _findings
 #     en: >-
 #       No arms embargo in force{{if .checked}} (checked: {{names "embargoes" .checked}}){{end}}{{if
 #       .unchecked}}; no record for {{names "embargoes" .unchecked}}{{end}}; {{.joined}} of {{.total}}
-#       instruments joined{{if .gaps}}; not joined: {{names "memberships" .gaps}}{{end}}{{if .unknown}}; status
-#       unknown: {{names "memberships" .unknown}}{{end}}{{if .indicators}} (sources: {{sources
-#       .indicators}}){{end}}.
+#       instruments joined{{if .gaps}}; not joined: {{names "memberships" .gaps}}{{end}}{{if .unknown}};
+#       status unknown: {{names "memberships" .unknown}}{{end}}{{if .indicators}}{{end}}.
 #     de: >-
 #       Kein Waffenembargo in Kraft{{if .checked}} (geprüft: {{names "embargoes" .checked}}){{end}}{{if
 #       .unchecked}}; kein Eintrag für {{names "embargoes" .unchecked}}{{end}}; {{.joined}} von {{.total}}
 #       Instrumenten beigetreten{{if .gaps}}; nicht beigetreten: {{names "memberships" .gaps}}{{end}}{{if
-#       .unknown}}; Status unbekannt: {{names "memberships" .unknown}}{{end}}{{if .indicators}} (Quellen:
-#       {{sources .indicators}}){{end}}.
+#       .unknown}}; Status unbekannt: {{names "memberships" .unknown}}{{end}}{{if .indicators}}{{end}}.
 reasons contains r if {
 	verdict == "not_critical"
 	r := reason.make(

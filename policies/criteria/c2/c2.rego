@@ -79,12 +79,12 @@ _findings contains r if some r in _signals
 #   message:
 #     en: >-
 #       UCDP records one-sided violence against civilians by the government in {{value
-#       .indices.ucdp_gov_osv_years_5y}} of the last five years ({{cite .indices.ucdp_gov_osv_years_5y}});
-#       {{num .limit}} or more make the criterion critical.
+#       .indices.ucdp_gov_osv_years_5y}} of the last five years; {{num .limit}} or more make the criterion
+#       critical.
 #     de: >-
 #       UCDP verzeichnet einseitige Gewalt der Regierung gegen Zivilpersonen in {{value
-#       .indices.ucdp_gov_osv_years_5y}} der letzten fünf Jahre ({{cite .indices.ucdp_gov_osv_years_5y}}); ab
-#       {{num .limit}} ist das Kriterium kritisch.
+#       .indices.ucdp_gov_osv_years_5y}} der letzten fünf Jahre; ab {{num .limit}} ist das Kriterium
+#       kritisch.
 _findings contains r if {
 	bundle.indices.ucdp_gov_osv_years_5y.value >= _t.gov_osv_min_years
 	r := reason.make(
@@ -102,11 +102,13 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       {{.severe}} severe and {{.concern}} concern signals ({{join .codes ", "}}): at least {{.min_severe}}
-#       severe and {{.min_total}} signals in all make the criterion critical.
+#       {{count .severe "severe_signal"}} and {{count .concern "concern_signal"}}, each listed below; the
+#       criterion is critical from {{count .min_severe "severe_signal"}} and {{count .min_total "signal"}}
+#       in all.
 #     de: >-
-#       {{.severe}} schwerwiegende und {{.concern}} bedenkliche Signale ({{join .codes ", "}}): mindestens
-#       {{.min_severe}} schwerwiegendes und insgesamt {{.min_total}} Signale machen das Kriterium kritisch.
+#       {{count .severe "severe_signal"}} und {{count .concern "concern_signal"}}, unten einzeln aufgeführt;
+#       kritisch ist das Kriterium, sobald mindestens {{count .min_severe "severe_signal"}} und insgesamt
+#       mindestens {{count .min_total "signal"}} vorliegen.
 _findings contains r if {
 	severe := count([s | some s in _signals; s.signal == "severe"])
 	severe >= _t.critical_min_severe
@@ -135,11 +137,9 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Severe signal: Freedom House rates the country "{{value .indices.fh_status}}" ({{cite
-#       .indices.fh_status}}).
+#       Severe signal: Freedom House rates the country "{{value .indices.fh_status}}".
 #     de: >-
-#       Schwerwiegendes Signal: Freedom House stuft das Land als „{{value .indices.fh_status}}“ ein ({{cite
-#       .indices.fh_status}}).
+#       Schwerwiegendes Signal: Freedom House stuft das Land als „{{value .indices.fh_status}}“ ein.
 _signals contains r if {
 	bundle.indices.fh_status.value in _t.fh_severe_status
 	r := reason.make(rego.metadata.chain(), {}, ["indices.fh_status"], [])
@@ -155,11 +155,9 @@ _signals contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Concern signal: Freedom House rates the country "{{value .indices.fh_status}}" ({{cite
-#       .indices.fh_status}}).
+#       Concern signal: Freedom House rates the country "{{value .indices.fh_status}}".
 #     de: >-
-#       Bedenkliches Signal: Freedom House stuft das Land als „{{value .indices.fh_status}}“ ein ({{cite
-#       .indices.fh_status}}).
+#       Bedenkliches Signal: Freedom House stuft das Land als „{{value .indices.fh_status}}“ ein.
 _signals contains r if {
 	some status in _t.fh_concern_status
 	bundle.indices.fh_status.value == status
@@ -177,11 +175,10 @@ _signals contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Severe signal: Political Terror Scale {{value .indices.pts}} of 5 ({{cite .indices.pts}}), at or above
-#       {{num .limit}}.
+#       Severe signal: Political Terror Scale {{value .indices.pts}} of 5, at or above {{num .limit}}.
 #     de: >-
-#       Schwerwiegendes Signal: Political Terror Scale {{value .indices.pts}} von 5 ({{cite .indices.pts}}),
-#       mindestens {{num .limit}}.
+#       Schwerwiegendes Signal: Political Terror Scale {{value .indices.pts}} von 5, mindestens {{num
+#       .limit}}.
 _signals contains r if {
 	bundle.indices.pts.value >= _t.pts_severe_min
 	r := reason.make(rego.metadata.chain(), {"limit": _t.pts_severe_min}, ["indices.pts"], [])
@@ -197,11 +194,9 @@ _signals contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Concern signal: Political Terror Scale {{value .indices.pts}} of 5 ({{cite .indices.pts}}), at or above
-#       {{num .limit}}.
+#       Concern signal: Political Terror Scale {{value .indices.pts}} of 5, at or above {{num .limit}}.
 #     de: >-
-#       Bedenkliches Signal: Political Terror Scale {{value .indices.pts}} von 5 ({{cite .indices.pts}}),
-#       mindestens {{num .limit}}.
+#       Bedenkliches Signal: Political Terror Scale {{value .indices.pts}} von 5, mindestens {{num .limit}}.
 _signals contains r if {
 	bundle.indices.pts.value >= _t.pts_concern_min
 	bundle.indices.pts.value < _t.pts_severe_min
@@ -218,11 +213,11 @@ _signals contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Severe signal: {{with index .indicators 0}}{{name .}} {{value .}} ({{cite .}}){{end}}, at or below
-#       {{num .limit}}.
+#       Severe signal: {{with index .indicators 0}}{{name .}} {{value .}}{{end}}, at or below {{num
+#       .limit}}.
 #     de: >-
-#       Schwerwiegendes Signal: {{with index .indicators 0}}{{name .}} {{value .}} ({{cite .}}){{end}},
-#       höchstens {{num .limit}}.
+#       Schwerwiegendes Signal: {{with index .indicators 0}}{{name .}} {{value .}}{{end}}, höchstens {{num
+#       .limit}}.
 _signals contains r if {
 	some id in _wgi
 	bundle.indices[id].value <= _t.wgi_severe_max
@@ -264,11 +259,11 @@ _signals contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Severe signal: {{with .indices.efw_military_interference}}{{name .}} {{value .}} of 10 ({{cite
-#       .}}){{end}}, at or below {{num .limit}}.
+#       Severe signal: {{with .indices.efw_military_interference}}{{name .}} {{value .}} of 10{{end}}, at or
+#       below {{num .limit}}.
 #     de: >-
-#       Schwerwiegendes Signal: {{with .indices.efw_military_interference}}{{name .}} {{value .}} von 10
-#       ({{cite .}}){{end}}, höchstens {{num .limit}}.
+#       Schwerwiegendes Signal: {{with .indices.efw_military_interference}}{{name .}} {{value .}} von
+#       10{{end}}, höchstens {{num .limit}}.
 _signals contains r if {
 	bundle.indices.efw_military_interference.value <= _t.efw_severe_max
 	r := reason.make(rego.metadata.chain(), {"limit": _t.efw_severe_max}, ["indices.efw_military_interference"], [])
@@ -284,11 +279,11 @@ _signals contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Concern signal: {{with .indices.efw_military_interference}}{{name .}} {{value .}} of 10 ({{cite
-#       .}}){{end}}, at or below {{num .limit}}.
+#       Concern signal: {{with .indices.efw_military_interference}}{{name .}} {{value .}} of 10{{end}}, at
+#       or below {{num .limit}}.
 #     de: >-
-#       Bedenkliches Signal: {{with .indices.efw_military_interference}}{{name .}} {{value .}} von 10 ({{cite
-#       .}}){{end}}, höchstens {{num .limit}}.
+#       Bedenkliches Signal: {{with .indices.efw_military_interference}}{{name .}} {{value .}} von
+#       10{{end}}, höchstens {{num .limit}}.
 _signals contains r if {
 	bundle.indices.efw_military_interference.value <= _t.efw_concern_max
 	bundle.indices.efw_military_interference.value > _t.efw_severe_max
@@ -308,10 +303,10 @@ _signals contains r if {
 #   message:
 #     en: >-
 #       Severe signal: torture or ill-treatment by state agents reported by a credible body within the last
-#       {{.years}} years: {{items .evidence}}.
+#       {{.years}} years: {{count (len .evidence) "event"}}.
 #     de: >-
 #       Schwerwiegendes Signal: Folter oder Misshandlung durch staatliche Stellen, von einer glaubwürdigen
-#       Stelle berichtet, in den letzten {{.years}} Jahren: {{items .evidence}}.
+#       Stelle berichtet, in den letzten {{.years}} Jahren: {{count (len .evidence) "event"}}.
 _signals contains r if {
 	count(_torture) > 0
 	r := reason.make(rego.metadata.chain(), {"years": _t.torture_window_years}, [], evidence.ids(_torture))
@@ -328,10 +323,10 @@ _signals contains r if {
 #   message:
 #     en: >-
 #       Severe signal: lethal force by state forces against protesters or civilians within the last {{.years}}
-#       years: {{items .evidence}}.
+#       years: {{count (len .evidence) "event"}}.
 #     de: >-
 #       Schwerwiegendes Signal: tödliche Gewalt staatlicher Kräfte gegen Demonstrierende oder Zivilpersonen in
-#       den letzten {{.years}} Jahren: {{items .evidence}}.
+#       den letzten {{.years}} Jahren: {{count (len .evidence) "event"}}.
 _signals contains r if {
 	count(_lethal) > 0
 	r := reason.make(rego.metadata.chain(), {"years": _t.lethal_repression_window_years}, [], evidence.ids(_lethal))

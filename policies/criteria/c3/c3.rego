@@ -65,11 +65,11 @@ _unrest := evidence.items(_t.evidence_categories, _t.evidence_window_years)
 #   message:
 #     en: >-
 #       {{with .indices.ucdp_internal_conflicts}}{{value .}} ongoing internal armed {{plural . "conflict"
-#       "conflicts"}} on the territory ({{cite .}}){{end}}; {{num .limit}} or more make the criterion critical.
+#       "conflicts"}} on the territory{{end}}; {{num .limit}} or more make the criterion critical.
 #     de: >-
 #       {{with .indices.ucdp_internal_conflicts}}{{value .}} {{plural . "andauernder innerstaatlicher
-#       bewaffneter Konflikt" "andauernde innerstaatliche bewaffnete Konflikte"}} im Staatsgebiet ({{cite
-#       .}}){{end}}; ab {{num .limit}} ist das Kriterium kritisch.
+#       bewaffneter Konflikt" "andauernde innerstaatliche bewaffnete Konflikte"}} im Staatsgebiet{{end}}; ab
+#       {{num .limit}} ist das Kriterium kritisch.
 _findings contains r if {
 	bundle.indices.ucdp_internal_conflicts.value >= _t.internal_conflicts_min
 	r := reason.make(rego.metadata.chain(), {"limit": _t.internal_conflicts_min}, ["indices.ucdp_internal_conflicts"], [])
@@ -84,11 +84,11 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       {{with .indices.ucdp_nonstate_conflicts}}{{value .}} non-state {{plural . "conflict" "conflicts"}} on
-#       the territory ({{cite .}}){{end}}.
+#       {{with .indices.ucdp_nonstate_conflicts}}{{value .}} non-state {{plural . "conflict" "conflicts"}}
+#       on the territory{{end}}.
 #     de: >-
 #       {{with .indices.ucdp_nonstate_conflicts}}{{value .}} {{plural . "nichtstaatlicher Konflikt"
-#       "nichtstaatliche Konflikte"}} im Staatsgebiet ({{cite .}}){{end}}.
+#       "nichtstaatliche Konflikte"}} im Staatsgebiet{{end}}.
 _findings contains r if {
 	bundle.indices.ucdp_nonstate_conflicts.value >= _t.nonstate_conflicts_min
 	r := reason.make(rego.metadata.chain(), {}, ["indices.ucdp_nonstate_conflicts"], [])
@@ -103,11 +103,11 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       {{with .indices.coups_20y}}{{value .}} coup {{plural . "attempt" "attempts"}} in the last 20 years
-#       ({{cite .}}){{end}}.
+#       {{with .indices.coups_20y}}{{value .}} coup {{plural . "attempt" "attempts"}} in the last 20
+#       years{{end}}.
 #     de: >-
-#       {{with .indices.coups_20y}}{{value .}} {{plural . "Putschversuch" "Putschversuche"}} in den letzten 20
-#       Jahren ({{cite .}}){{end}}.
+#       {{with .indices.coups_20y}}{{value .}} {{plural . "Putschversuch" "Putschversuche"}} in den letzten
+#       20 Jahren{{end}}.
 _findings contains r if {
 	bundle.indices.coups_20y.value >= _t.coups_min
 	r := reason.make(rego.metadata.chain(), {}, ["indices.coups_20y"], [])
@@ -122,11 +122,9 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       {{with .indices.wgi_political_stability}}{{name .}} {{value .}} ({{cite .}}){{end}}, at or below {{num
-#       .limit}}.
+#       {{with .indices.wgi_political_stability}}{{name .}} {{value .}}{{end}}, at or below {{num .limit}}.
 #     de: >-
-#       {{with .indices.wgi_political_stability}}{{name .}} {{value .}} ({{cite .}}){{end}}, höchstens {{num
-#       .limit}}.
+#       {{with .indices.wgi_political_stability}}{{name .}} {{value .}}{{end}}, höchstens {{num .limit}}.
 _findings contains r if {
 	bundle.indices.wgi_political_stability.value <= _t.wgi_political_stability_max
 	r := reason.make(
@@ -144,9 +142,9 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Political Terror Scale {{value .indices.pts}} of 5 ({{cite .indices.pts}}), at or above {{num .limit}}.
+#       Political Terror Scale {{value .indices.pts}} of 5, at or above {{num .limit}}.
 #     de: >-
-#       Political Terror Scale {{value .indices.pts}} von 5 ({{cite .indices.pts}}), mindestens {{num .limit}}.
+#       Political Terror Scale {{value .indices.pts}} von 5, mindestens {{num .limit}}.
 _findings contains r if {
 	bundle.indices.pts.value >= _t.pts_min
 	r := reason.make(rego.metadata.chain(), {"limit": _t.pts_min}, ["indices.pts"], [])
@@ -161,11 +159,11 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Very high fragility: Fragile States Index {{value .indices.fsi_total}} of 120 ({{cite
-#       .indices.fsi_total}}), at or above {{num .limit}}.
+#       Very high fragility: Fragile States Index {{value .indices.fsi_total}} of 120, at or above {{num
+#       .limit}}.
 #     de: >-
-#       Sehr hohe Fragilität: Fragile States Index {{value .indices.fsi_total}} von 120 ({{cite
-#       .indices.fsi_total}}), mindestens {{num .limit}}.
+#       Sehr hohe Fragilität: Fragile States Index {{value .indices.fsi_total}} von 120, mindestens {{num
+#       .limit}}.
 _findings contains r if {
 	bundle.indices.fsi_total.value >= _fsi_very_high_min
 	r := reason.make(rego.metadata.chain(), {"limit": _fsi_very_high_min}, ["indices.fsi_total"], [])
@@ -180,11 +178,11 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Violent unrest, a state of emergency or lethal repression within the last {{.years}} years: {{items
-#       .evidence}}.
+#       Violent unrest, a state of emergency or lethal repression within the last {{.years}} years: {{count (len
+#       .evidence) "event"}}.
 #     de: >-
-#       Gewaltsame Unruhen, Ausnahmezustand oder tödliche Repression in den letzten {{.years}} Jahren: {{items
-#       .evidence}}.
+#       Gewaltsame Unruhen, Ausnahmezustand oder tödliche Repression in den letzten {{.years}} Jahren: {{count (len
+#       .evidence) "event"}}.
 _findings contains r if {
 	count(_unrest) > 0
 	r := reason.make(rego.metadata.chain(), {"years": _t.evidence_window_years}, [], evidence.ids(_unrest))

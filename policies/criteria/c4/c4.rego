@@ -58,12 +58,12 @@ _clashes := evidence.items(_t.evidence_categories, _t.evidence_window_years)
 #   message:
 #     en: >-
 #       {{with .indices.ucdp_interstate_conflicts}}The state is a party to {{value .}} ongoing international
-#       armed {{plural . "conflict" "conflicts"}}, UN Security Council mandated operations excluded ({{cite
-#       .}}){{end}}; {{num .limit}} or more make the criterion critical.
+#       armed {{plural . "conflict" "conflicts"}}, UN Security Council mandated operations excluded{{end}};
+#       {{num .limit}} or more make the criterion critical.
 #     de: >-
 #       {{with .indices.ucdp_interstate_conflicts}}Der Staat ist Partei in {{value .}} andauernden
 #       internationalen bewaffneten {{plural . "Konflikt" "Konflikten"}}, ohne vom UN-Sicherheitsrat
-#       mandatierte Einsätze ({{cite .}}){{end}}; ab {{num .limit}} ist das Kriterium kritisch.
+#       mandatierte Einsätze{{end}}; ab {{num .limit}} ist das Kriterium kritisch.
 _findings contains r if {
 	bundle.indices.ucdp_interstate_conflicts.value >= _t.interstate_conflicts_min
 	r := reason.make(
@@ -81,11 +81,11 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       {{with .indices.ucdp_neighbour_conflicts}}{{value .}} neighbouring {{plural . "country" "countries"}}
-#       with an active armed conflict ({{cite .}}){{end}}.
+#       {{with .indices.ucdp_neighbour_conflicts}}{{value .}} neighbouring {{plural . "country"
+#       "countries"}} with an active armed conflict{{end}}.
 #     de: >-
 #       {{with .indices.ucdp_neighbour_conflicts}}{{value .}} {{plural . "Nachbarland" "Nachbarländer"}} mit
-#       aktivem bewaffnetem Konflikt ({{cite .}}){{end}}.
+#       aktivem bewaffnetem Konflikt{{end}}.
 _findings contains r if {
 	bundle.indices.ucdp_neighbour_conflicts.value >= _t.neighbour_conflicts_min
 	r := reason.make(rego.metadata.chain(), {}, ["indices.ucdp_neighbour_conflicts"], [])
@@ -123,10 +123,10 @@ _findings contains r if {
 #   message:
 #     en: >-
 #       {{with .indices.ucdp_international_conflicts_10y}}The state was a party to {{value .}} international
-#       armed {{plural . "conflict" "conflicts"}} in the last ten years ({{cite .}}){{end}}.
+#       armed {{plural . "conflict" "conflicts"}} in the last ten years{{end}}.
 #     de: >-
 #       {{with .indices.ucdp_international_conflicts_10y}}Der Staat war in den letzten zehn Jahren Partei in
-#       {{value .}} internationalen bewaffneten {{plural . "Konflikt" "Konflikten"}} ({{cite .}}){{end}}.
+#       {{value .}} internationalen bewaffneten {{plural . "Konflikt" "Konflikten"}}{{end}}.
 _findings contains r if {
 	bundle.indices.ucdp_international_conflicts_10y.value >= _t.international_conflicts_10y_min
 	r := reason.make(rego.metadata.chain(), {}, ["indices.ucdp_international_conflicts_10y"], [])
@@ -141,11 +141,11 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       {{with .indices.coups_20y}}{{value .}} coup {{plural . "attempt" "attempts"}} in the last 20 years
-#       ({{cite .}}){{end}}.
+#       {{with .indices.coups_20y}}{{value .}} coup {{plural . "attempt" "attempts"}} in the last 20
+#       years{{end}}.
 #     de: >-
-#       {{with .indices.coups_20y}}{{value .}} {{plural . "Putschversuch" "Putschversuche"}} in den letzten 20
-#       Jahren ({{cite .}}){{end}}.
+#       {{with .indices.coups_20y}}{{value .}} {{plural . "Putschversuch" "Putschversuche"}} in den letzten
+#       20 Jahren{{end}}.
 _findings contains r if {
 	bundle.indices.coups_20y.value >= _t.coups_min
 	r := reason.make(rego.metadata.chain(), {}, ["indices.coups_20y"], [])
@@ -161,10 +161,10 @@ _findings contains r if {
 #   message:
 #     en: >-
 #       Armed border clashes or open territorial claims involving the state within the last {{.years}} years:
-#       {{items .evidence}}.
+#       {{count (len .evidence) "event"}}.
 #     de: >-
 #       Bewaffnete Grenzzusammenstöße oder offene Gebietsansprüche unter Beteiligung des Staates in den letzten
-#       {{.years}} Jahren: {{items .evidence}}.
+#       {{.years}} Jahren: {{count (len .evidence) "event"}}.
 _findings contains r if {
 	count(_clashes) > 0
 	r := reason.make(rego.metadata.chain(), {"years": _t.evidence_window_years}, [], evidence.ids(_clashes))

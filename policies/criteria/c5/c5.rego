@@ -68,13 +68,11 @@ _rateable if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       EU, NATO or UN forces are present in the country or a neighbouring country ({{cite
-#       .indices.allied_forces_present}}) and fragility is very high: Fragile States Index {{value
-#       .indices.fsi_total}} of 120 ({{cite .indices.fsi_total}}), at or above {{num .limit}}.
+#       EU, NATO or UN forces are present in the country or a neighbouring country and fragility is very
+#       high: Fragile States Index {{value .indices.fsi_total}} of 120, at or above {{num .limit}}.
 #     de: >-
-#       EU-, NATO- oder UN-Streitkräfte sind im Land oder einem Nachbarland präsent ({{cite
-#       .indices.allied_forces_present}}) und die Fragilität ist sehr hoch: Fragile States Index {{value
-#       .indices.fsi_total}} von 120 ({{cite .indices.fsi_total}}), mindestens {{num .limit}}.
+#       EU-, NATO- oder UN-Streitkräfte sind im Land oder einem Nachbarland präsent und die Fragilität ist
+#       sehr hoch: Fragile States Index {{value .indices.fsi_total}} von 120, mindestens {{num .limit}}.
 _findings contains r if {
 	_forces
 	bundle.indices.fsi_total.value >= _t.fsi_very_high_min
@@ -93,13 +91,11 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       EU, NATO or UN forces are present in the country or a neighbouring country ({{cite
-#       .indices.allied_forces_present}}) and fragility is high: Fragile States Index {{value
-#       .indices.fsi_total}} of 120 ({{cite .indices.fsi_total}}), at or above {{num .limit}}.
+#       EU, NATO or UN forces are present in the country or a neighbouring country and fragility is high:
+#       Fragile States Index {{value .indices.fsi_total}} of 120, at or above {{num .limit}}.
 #     de: >-
-#       EU-, NATO- oder UN-Streitkräfte sind im Land oder einem Nachbarland präsent ({{cite
-#       .indices.allied_forces_present}}) und die Fragilität ist hoch: Fragile States Index {{value
-#       .indices.fsi_total}} von 120 ({{cite .indices.fsi_total}}), mindestens {{num .limit}}.
+#       EU-, NATO- oder UN-Streitkräfte sind im Land oder einem Nachbarland präsent und die Fragilität ist
+#       hoch: Fragile States Index {{value .indices.fsi_total}} von 120, mindestens {{num .limit}}.
 _findings contains r if {
 	_forces
 	bundle.indices.fsi_total.value >= _t.fsi_high_min
@@ -119,14 +115,13 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       EU, NATO or UN forces are present in the country or a neighbouring country ({{cite
-#       .indices.allied_forces_present}}) and defence integrity is very poor: Government Defence Integrity
-#       band {{value .indices.gdi_band}} ({{cite .indices.gdi_band}}; critical bands: {{join .bands ", "}}).
+#       EU, NATO or UN forces are present in the country or a neighbouring country and defence integrity is
+#       very poor: Government Defence Integrity band {{value .indices.gdi_band}}
+#       (critical bands: {{join .bands ", "}}).
 #     de: >-
-#       EU-, NATO- oder UN-Streitkräfte sind im Land oder einem Nachbarland präsent ({{cite
-#       .indices.allied_forces_present}}) und die Integrität im Verteidigungssektor ist sehr gering:
-#       Government-Defence-Integrity-Stufe {{value .indices.gdi_band}} ({{cite .indices.gdi_band}}; kritische
-#       Stufen: {{join .bands ", "}}).
+#       EU-, NATO- oder UN-Streitkräfte sind im Land oder einem Nachbarland präsent und die Integrität im
+#       Verteidigungssektor ist sehr gering: Government-Defence-Integrity-Stufe {{value .indices.gdi_band}}
+#       (kritische Stufen: {{join .bands ", "}}).
 _findings contains r if {
 	_forces
 	bundle.indices.gdi_band.value in _t.gdi_critical_bands
@@ -145,13 +140,11 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       EU, NATO or UN forces are present in the country or a neighbouring country ({{cite
-#       .indices.allied_forces_present}}) and defence integrity is poor: Government Defence Integrity band
-#       {{value .indices.gdi_band}} ({{cite .indices.gdi_band}}).
+#       EU, NATO or UN forces are present in the country or a neighbouring country and defence integrity is
+#       poor: Government Defence Integrity band {{value .indices.gdi_band}}.
 #     de: >-
-#       EU-, NATO- oder UN-Streitkräfte sind im Land oder einem Nachbarland präsent ({{cite
-#       .indices.allied_forces_present}}) und die Integrität im Verteidigungssektor ist gering:
-#       Government-Defence-Integrity-Stufe {{value .indices.gdi_band}} ({{cite .indices.gdi_band}}).
+#       EU-, NATO- oder UN-Streitkräfte sind im Land oder einem Nachbarland präsent und die Integrität im
+#       Verteidigungssektor ist gering: Government-Defence-Integrity-Stufe {{value .indices.gdi_band}}.
 _findings contains r if {
 	_forces
 	some band in _t.gdi_possibly_critical_bands
@@ -174,11 +167,9 @@ reasons contains r if some r in _findings
 #   basis: published
 #   message:
 #     en: >-
-#       No EU, NATO or UN forces are present in the country or a neighbouring country ({{cite
-#       .indices.allied_forces_present}}).
+#       No EU, NATO or UN forces are present in the country or a neighbouring country.
 #     de: >-
-#       Im Land und in seinen Nachbarländern sind keine EU-, NATO- oder UN-Streitkräfte präsent ({{cite
-#       .indices.allied_forces_present}}).
+#       Im Land und in seinen Nachbarländern sind keine EU-, NATO- oder UN-Streitkräfte präsent.
 reasons contains r if {
 	_no_forces
 	r := reason.make(rego.metadata.chain(), {}, ["indices.allied_forces_present"], [])
@@ -234,13 +225,12 @@ reasons contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       EU, NATO or UN forces are present in the country or a neighbouring country ({{cite
-#       .indices.allied_forces_present}}), but the risk cannot be graded: neither the Fragile States Index nor
-#       the Government Defence Integrity band is known.
+#       EU, NATO or UN forces are present in the country or a neighbouring country, but the risk cannot be
+#       graded: neither the Fragile States Index nor the Government Defence Integrity band is known.
 #     de: >-
-#       EU-, NATO- oder UN-Streitkräfte sind im Land oder einem Nachbarland präsent ({{cite
-#       .indices.allied_forces_present}}), das Risiko lässt sich aber nicht einstufen: Weder der Fragile States
-#       Index noch die Government-Defence-Integrity-Stufe ist bekannt.
+#       EU-, NATO- oder UN-Streitkräfte sind im Land oder einem Nachbarland präsent, das Risiko lässt sich
+#       aber nicht einstufen: Weder der Fragile States Index noch die Government-Defence-Integrity-Stufe ist
+#       bekannt.
 reasons contains r if {
 	_forces
 	count(_graded) == 0

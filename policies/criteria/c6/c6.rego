@@ -73,10 +73,10 @@ _gap_reason(chain, gaps, total, limit) := reason.make(
 #   message:
 #     en: >-
 #       {{.count}} of the {{.total}} conventions are known not to be joined ({{num .limit}} or more make the
-#       criterion critical): {{names "memberships" .gaps}} (sources: {{sources .indicators}}).
+#       criterion critical); listed below.
 #     de: >-
 #       {{.count}} der {{.total}} Abkommen sind nachweislich nicht beigetreten (ab {{num .limit}} ist das
-#       Kriterium kritisch): {{names "memberships" .gaps}} (Quellen: {{sources .indicators}}).
+#       Kriterium kritisch); unten aufgeführt.
 _findings contains r if {
 	count(_gaps) >= _t.critical_min_gaps
 	r := _gap_reason(rego.metadata.chain(), _gaps, count(_conventions), _t.critical_min_gaps)
@@ -92,12 +92,10 @@ _findings contains r if {
 #   message:
 #     en: >-
 #       {{.count}} of the {{.total}} conventions of particular relevance are known not to be joined ({{num
-#       .limit}} or more make the criterion critical): {{names "memberships" .gaps}} (sources: {{sources
-#       .indicators}}).
+#       .limit}} or more make the criterion critical); listed below.
 #     de: >-
-#       {{.count}} der {{.total}} besonders relevanten Abkommen sind nachweislich nicht beigetreten (ab {{num
-#       .limit}} ist das Kriterium kritisch): {{names "memberships" .gaps}} (Quellen: {{sources
-#       .indicators}}).
+#       {{.count}} der {{.total}} besonders relevanten Abkommen sind nachweislich nicht beigetreten (ab
+#       {{num .limit}} ist das Kriterium kritisch); unten aufgeführt.
 _findings contains r if {
 	count(_key_gaps) >= _t.critical_min_key_gaps
 	r := _gap_reason(rego.metadata.chain(), _key_gaps, count(_key), _t.critical_min_key_gaps)
@@ -113,10 +111,10 @@ _findings contains r if {
 #   message:
 #     en: >-
 #       {{.count}} of the {{.total}} conventions are known not to be joined ({{num .limit}} or more make the
-#       criterion possibly critical): {{names "memberships" .gaps}} (sources: {{sources .indicators}}).
+#       criterion possibly critical); listed below.
 #     de: >-
 #       {{.count}} der {{.total}} Abkommen sind nachweislich nicht beigetreten (ab {{num .limit}} ist das
-#       Kriterium möglicherweise kritisch): {{names "memberships" .gaps}} (Quellen: {{sources .indicators}}).
+#       Kriterium möglicherweise kritisch); unten aufgeführt.
 _findings contains r if {
 	count(_gaps) >= _t.possibly_critical_min_gaps
 	count(_gaps) < _t.critical_min_gaps
@@ -135,12 +133,10 @@ _findings contains r if {
 #   message:
 #     en: >-
 #       {{.count}} of the {{.total}} conventions of particular relevance are known not to be joined ({{num
-#       .limit}} or more make the criterion possibly critical): {{names "memberships" .gaps}} (sources:
-#       {{sources .indicators}}).
+#       .limit}} or more make the criterion possibly critical); listed below.
 #     de: >-
-#       {{.count}} der {{.total}} besonders relevanten Abkommen sind nachweislich nicht beigetreten (ab {{num
-#       .limit}} ist das Kriterium möglicherweise kritisch): {{names "memberships" .gaps}} (Quellen: {{sources
-#       .indicators}}).
+#       {{.count}} der {{.total}} besonders relevanten Abkommen sind nachweislich nicht beigetreten (ab
+#       {{num .limit}} ist das Kriterium möglicherweise kritisch); unten aufgeführt.
 _findings contains r if {
 	count(_key_gaps) >= _t.possibly_critical_min_key_gaps
 	count(_key_gaps) < _t.critical_min_key_gaps
@@ -161,15 +157,15 @@ reasons contains r if some r in _findings
 #   basis: published
 #   message:
 #     en: >-
-#       {{len .gaps}} of the {{.total}} conventions known not to be joined{{if .gaps}} ({{names "memberships"
-#       .gaps}}){{end}} and {{len .key_gaps}} of the {{.key_total}} of particular relevance (possibly critical
-#       from {{num .limit}} and {{num .key_limit}}); {{.joined}} joined{{if .unknown}}, {{len .unknown}} with
-#       unknown status{{end}} (sources: {{sources .indicators}}).
+#       {{len .gaps}} of the {{.total}} conventions known not to be joined and {{len .key_gaps}} of the
+#       {{.key_total}} of particular relevance
+#       (possibly critical from {{num .limit}} and {{num .key_limit}}); {{.joined}} joined{{if .unknown}},
+#       {{len .unknown}} with unknown status{{end}}.
 #     de: >-
-#       {{len .gaps}} der {{.total}} Abkommen nachweislich nicht beigetreten{{if .gaps}} ({{names "memberships"
-#       .gaps}}){{end}} und {{len .key_gaps}} der {{.key_total}} besonders relevanten (möglicherweise kritisch
-#       ab {{num .limit}} bzw. {{num .key_limit}}); {{.joined}} beigetreten{{if .unknown}}, {{len .unknown}}
-#       mit unbekanntem Status{{end}} (Quellen: {{sources .indicators}}).
+#       {{len .gaps}} der {{.total}} Abkommen nachweislich nicht beigetreten und {{len .key_gaps}} der
+#       {{.key_total}} besonders relevanten
+#       (möglicherweise kritisch ab {{num .limit}} bzw. {{num .key_limit}}); {{.joined}} beigetreten{{if
+#       .unknown}}, {{len .unknown}} mit unbekanntem Status{{end}}.
 reasons contains r if {
 	verdict == "not_critical"
 	r := reason.make(

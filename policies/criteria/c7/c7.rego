@@ -115,11 +115,11 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Poor transparency: {{with .indices.sats_barometer}}{{name .}} {{value .}} of 25 ({{cite .}}){{end}}, at
-#       or below {{num .limit}}.
+#       Poor transparency: {{with .indices.sats_barometer}}{{name .}} {{value .}} of 25{{end}}, at or below
+#       {{num .limit}}.
 #     de: >-
-#       Geringe Transparenz: {{with .indices.sats_barometer}}{{name .}} {{value .}} von 25 ({{cite .}}){{end}},
-#       höchstens {{num .limit}}.
+#       Geringe Transparenz: {{with .indices.sats_barometer}}{{name .}} {{value .}} von 25{{end}}, höchstens
+#       {{num .limit}}.
 _findings contains r if {
 	not _very_poor
 	bundle.indices.sats_barometer.value <= _t.poor_sats_max
@@ -135,11 +135,11 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Poor defence integrity: {{with .indices.gdi_band}}{{name .}} {{value .}} ({{cite .}}{{end}}; poor bands:
+#       Poor defence integrity: {{with .indices.gdi_band}}{{name .}} {{value .}}{{end}} (poor bands:
 #       {{join .bands ", "}}).
 #     de: >-
-#       Geringe Integrität im Verteidigungssektor: {{with .indices.gdi_band}}{{name .}} {{value .}} ({{cite
-#       .}}{{end}}; schwache Stufen: {{join .bands ", "}}).
+#       Geringe Integrität im Verteidigungssektor: {{with .indices.gdi_band}}{{name .}} {{value
+#       .}}{{end}} (schwache Stufen: {{join .bands ", "}}).
 _findings contains r if {
 	not _very_poor
 	bundle.indices.gdi_band.value in _t.poor_gdi_bands
@@ -155,11 +155,11 @@ _findings contains r if {
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Few national transfer controls: {{with .indices.att_bap_score}}{{name .}} {{value .}} of 16 ({{cite
-#       .}}){{end}}, below {{num .limit}}.
+#       Few national transfer controls: {{with .indices.att_bap_score}}{{name .}} {{value .}} of 16{{end}},
+#       below {{num .limit}}.
 #     de: >-
-#       Wenige nationale Transferkontrollen: {{with .indices.att_bap_score}}{{name .}} {{value .}} von 16
-#       ({{cite .}}){{end}}, unter {{num .limit}}.
+#       Wenige nationale Transferkontrollen: {{with .indices.att_bap_score}}{{name .}} {{value .}} von
+#       16{{end}}, unter {{num .limit}}.
 _findings contains r if {
 	bundle.indices.att_bap_score.value < _t.few_controls_bap_below
 	r := reason.make(rego.metadata.chain(), {"limit": _t.few_controls_bap_below}, ["indices.att_bap_score"], [])
@@ -175,10 +175,10 @@ _findings contains r if {
 #   message:
 #     en: >-
 #       Diversion, re-export in breach of an embargo or loss of state-held weapons by state organs within the
-#       last {{.years}} years: {{items .evidence}}.
+#       last {{.years}} years: {{count (len .evidence) "event"}}.
 #     de: >-
 #       Umleitung, embargowidrige Wiederausfuhr oder Verlust staatlicher Waffen durch staatliche Stellen in den
-#       letzten {{.years}} Jahren: {{items .evidence}}.
+#       letzten {{.years}} Jahren: {{count (len .evidence) "event"}}.
 _findings contains r if {
 	count(_state_diversion) > 0
 	r := reason.make(
@@ -197,10 +197,10 @@ _findings contains r if {
 #   message:
 #     en: >-
 #       Documented diversion, re-export in breach of an embargo or state weapons lost and not recovered within
-#       the last {{.years}} years: {{items .evidence}}.
+#       the last {{.years}} years: {{count (len .evidence) "event"}}.
 #     de: >-
 #       Dokumentierte Umleitung, embargowidrige Wiederausfuhr oder nicht wiedererlangte staatliche Waffen in den
-#       letzten {{.years}} Jahren: {{items .evidence}}.
+#       letzten {{.years}} Jahren: {{count (len .evidence) "event"}}.
 _findings contains r if {
 	count(_diversion) > 0
 	r := reason.make(rego.metadata.chain(), {"years": _t.diversion_window_years}, [], evidence.ids(_diversion))

@@ -137,11 +137,11 @@ reasons contains r if some r in _findings
 #   basis: calibration_default
 #   message:
 #     en: >-
-#       Human Development Index {{value .indices.hdi}} ({{cite .indices.hdi}}) is at or above {{num .limit}};
-#       the capacity test applies only below.
+#       Human Development Index {{value .indices.hdi}} is at or above {{num .limit}}; the capacity test
+#       applies only below.
 #     de: >-
-#       Der Index der menschlichen Entwicklung beträgt {{value .indices.hdi}} ({{cite .indices.hdi}}) und liegt
-#       damit bei mindestens {{num .limit}}; die Kapazitätsprüfung gilt erst darunter.
+#       Der Index der menschlichen Entwicklung beträgt {{value .indices.hdi}} und liegt damit bei mindestens
+#       {{num .limit}}; die Kapazitätsprüfung gilt erst darunter.
 reasons contains r if {
 	_rateable
 	not _low_hdi
