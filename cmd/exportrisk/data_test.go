@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"io/fs"
 	"os"
@@ -17,8 +16,8 @@ import (
 )
 
 // sharedData is the raw data folder next to the repository. Tests that need it skip
-// without it, except in CI (CI=true), where its absence is a failure: CI must check that the
-// shipped history is what the data builds.
+// without it, except in CI (CI=true), where its absence is a failure. (The check that the
+// shipped history is what the data builds is indicators/importers' TestShippedHistoryIsTheBuild.)
 const sharedData = "../../../shared/data"
 
 func needSharedData(t *testing.T) {
@@ -46,40 +45,6 @@ func readDir(t *testing.T, fsys fs.FS) map[string][]byte {
 		t.Fatal(err)
 	}
 	return out
-}
-
-// TestDataBuildReproducesShippedHistory rebuilds the whole world history from shared/data
-// through the CLI and checks that every history file is byte-identical to the shipped one
-// (fixtures/world/history): the shipped data is what one command makes of the public data.
-func TestDataBuildReproducesShippedHistory(t *testing.T) {
-	needSharedData(t)
-	out := filepath.Join(t.TempDir(), "history")
-	code, stdout, stderr := runCLI(t, nil, "data", "build", "--data", sharedData, "--out", out)
-	if code != exitOK {
-		t.Fatalf("exit %d\n%s", code, stderr)
-	}
-	if !strings.Contains(stdout, "built 197 bundle histories, 2012 to 2024 (2561 bundles)") {
-		t.Errorf("stdout = %q", stdout)
-	}
-	for _, want := range []string{"Crimea", "Somaliland", "ISIL", "Operation Sea Guardian"} {
-		if !strings.Contains(stderr, want) {
-			t.Errorf("stderr does not report the row without a code %q", want)
-		}
-	}
-	built := readDir(t, os.DirFS(out))
-	shippedFS, err := fs.Sub(fixtures.FS, "world/history")
-	if err != nil {
-		t.Fatal(err)
-	}
-	shipped := readDir(t, shippedFS)
-	if len(built) != len(shipped) {
-		t.Errorf("%d files built, %d shipped", len(built), len(shipped))
-	}
-	for name, data := range built {
-		if !bytes.Equal(data, shipped[name]) {
-			t.Errorf("%s differs from the shipped file (rebuild the fixtures with `exportrisk data build`)", name)
-		}
-	}
 }
 
 // TestDataBuildYear builds one year as single bundle files: each equals the shipped

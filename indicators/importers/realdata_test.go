@@ -3,11 +3,15 @@ package importers
 import (
 	"bytes"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/exportrisk/exportrisk/fixtures"
+	"github.com/exportrisk/exportrisk/indicators"
 )
 
 // sharedData is the raw data folder next to the repository; these tests skip without it.
@@ -94,6 +98,62 @@ func TestBuildRealData(t *testing.T) {
 	for _, year := range []int{2011, 2025} {
 		if _, err := Build(os.DirFS(sharedData), year, Options{}); err == nil {
 			t.Errorf("year %d: want an error (the data supports 2012-2024)", year)
+		}
+	}
+}
+
+// TestShippedHistoryIsTheBuild rebuilds the whole world history from shared/data, as
+// "exportrisk data build" does, and checks that every history file is byte-identical to the
+// shipped one (fixtures/world/history): the shipped data is what one command makes of the
+// public data. Without shared/data it skips, except under CI=true, where it fails: CI must
+// check the shipped history against the data.
+func TestShippedHistoryIsTheBuild(t *testing.T) {
+	t.Parallel()
+	if _, err := os.Stat(filepath.Join(sharedData, "SOURCES.md")); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("raw data not available at %s, and CI=true: CI checks the shipped history against it", sharedData)
+		}
+		t.Skip("raw data not available")
+	}
+	fsys := os.DirFS(sharedData)
+	last, err := LastYear(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	curatedFS, err := fs.Sub(fixtures.FS, "curated")
+	if err != nil {
+		t.Fatal(err)
+	}
+	curated, err := indicators.OpenLibrary(curatedFS, "fixtures/curated")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byISO := map[string][]*indicators.Bundle{}
+	for year := FirstYear; year <= last; year++ {
+		res, err := Build(fsys, year, Options{Curated: curated})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range res.Bundles {
+			byISO[b.Country.ISO3] = append(byISO[b.Country.ISO3], b)
+		}
+	}
+	shipped, err := fs.ReadDir(fixtures.FS, "world/history")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(shipped) != len(byISO) || len(byISO) != 197 {
+		t.Errorf("%d history files shipped, %d countries built, want 197", len(shipped), len(byISO))
+	}
+	for iso, bundles := range byISO {
+		built, err := indicators.EncodeHistory(bundles)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := indicators.HistoryFileName(iso, FirstYear, last)
+		data, err := fs.ReadFile(fixtures.FS, "world/history/"+name)
+		if err != nil || !bytes.Equal(built, data) {
+			t.Errorf("%s differs from the build (%v): rebuild the fixtures with `exportrisk data build`", name, err)
 		}
 	}
 }
