@@ -14,8 +14,8 @@ GOVULNCHECK_MODULE  := golang.org/x/vuln/cmd/govulncheck@v1.10.0
 VULNDB_VERSION      := v0.0.0-20261105234957-e22db6528018
 VULNDB_DIR          ?= $(CURDIR)/.cache/vulndb
 # Packages with concurrency (server handlers and sessions, audit appends, world and
-# impact workers): tested with the race detector.
-RACE_PKGS := ./engine/ ./engine/audit/ ./engine/server/ ./engine/impact/
+# impact workers, the history service's cache of worlds): tested with the race detector.
+RACE_PKGS := ./engine/ ./engine/audit/ ./engine/server/ ./engine/impact/ ./engine/history/
 # Every fuzz target, as package:Target.
 FUZZ_TARGETS := ./indicators/:FuzzParse ./indicators/:FuzzCanonicalize ./indicators/safetext/:FuzzEscape
 SOAKTIME ?= 60s

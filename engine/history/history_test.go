@@ -268,3 +268,27 @@ func TestShippedHistory(t *testing.T) {
 		t.Errorf("Mali's coups: %q", coups)
 	}
 }
+
+// TestWorldCachedOnce: concurrent requests for a year share one assessment.
+func TestWorldCachedOnce(t *testing.T) {
+	svc := history.New(newEngine(t), library(t))
+	var wg sync.WaitGroup
+	worlds := make([]*engine.World, 8)
+	for i := range worlds {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w, err := svc.World(context.Background(), 2022)
+			if err != nil {
+				t.Error(err)
+			}
+			worlds[i] = w
+		}()
+	}
+	wg.Wait()
+	for _, w := range worlds[1:] {
+		if w != worlds[0] || w == nil {
+			t.Fatal("the world of 2022 was assessed more than once")
+		}
+	}
+}
