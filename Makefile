@@ -27,7 +27,8 @@ all: lint build test ## lint, build and test everything
 build: ## build bin/exportrisk
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/exportrisk
 
-run: build ## assess Kazakhstan from the shipped fixture
+run: build ## assess Kazakhstan from the shipped fixture (creating the audit store on first run)
+	./$(BIN) audit init > /dev/null
 	./$(BIN) assess KAZ
 
 test: lint ## run every test: Go, Rego (with coverage >= 90 %), golden files, a short fuzz run

@@ -99,12 +99,27 @@ func inputValue(b *indicators.Bundle) (ast.Value, error) {
 				}
 				e.Insert(ast.InternedTerm("figures"), ast.NewTerm(f))
 			}
+			optKV(e, "quote", x.Quote)
+			optKV(e, "added_by", x.AddedBy)
+			optKV(e, "added_on", x.AddedOn)
+			optKV(e, "approved_by", x.ApprovedBy)
 			provenance(e, &x.Provenance)
 			terms[i] = ast.NewTerm(e)
 		}
 		evidence = ast.ArrayTerm(terms...)
 	}
 	obj.Insert(ast.InternedTerm("evidence"), evidence)
+	if r := b.EvidenceRegister; r != nil {
+		items := ast.NullTerm() // as encoding/json writes a nil slice
+		if r.Items != nil {
+			ids := make([]*ast.Term, len(r.Items))
+			for i, id := range r.Items {
+				ids[i] = ast.StringTerm(id)
+			}
+			items = ast.ArrayTerm(ids...)
+		}
+		obj.Insert(ast.InternedTerm("evidence_register"), ast.NewTerm(ast.NewObject(kv("revision", r.Revision), ast.Item(ast.InternedTerm("items"), items))))
+	}
 	return obj, nil
 }
 

@@ -39,8 +39,10 @@ func TestInputValueMatchesCanonicalJSON(t *testing.T) {
 			Evidence: []indicators.Evidence{{
 				ID: "a", ByState: &yes, Figures: map[string]int{"deaths": 3, "cases": 0},
 				Provenance: indicators.Provenance{Source: "s", CitedSource: "c", URL: "u", Note: "n"},
-			}, {ID: "b", Figures: map[string]int{}}},
+			}, {ID: "b", Figures: map[string]int{}, DatePrecision: "month", Quote: "q", AddedBy: "x", AddedOn: "2025-01-01", ApprovedBy: "y"}},
+			EvidenceRegister: &indicators.RegisterRef{Revision: "sha256:00", Items: []string{"b"}},
 		},
+		&indicators.Bundle{SchemaVersion: 1, AsOf: "2026-01-01", EvidenceRegister: &indicators.RegisterRef{}},
 	)
 	for _, b := range bundles {
 		canonical, err := b.CanonicalJSON()

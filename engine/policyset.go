@@ -105,6 +105,9 @@ func evaluated(p string) bool {
 	return base == "data.yaml" || base == "data.yml" || base == "data.json"
 }
 
+// Revision returns the revision of a set of policy files, as LoadPolicies computes it.
+func Revision(files map[string][]byte) string { return revision(files) }
+
 func revision(files map[string][]byte) string {
 	names := make([]string, 0, len(files))
 	for n := range files {

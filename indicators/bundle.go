@@ -18,6 +18,16 @@ type Bundle struct {
 	Memberships   map[string]Membership `json:"memberships"`
 	Embargoes     []Embargo             `json:"embargoes"`
 	Evidence      []Evidence            `json:"evidence"`
+	// EvidenceRegister says which revision of the country's evidence register was merged
+	// into Evidence, and which items came from it; absent when none was merged.
+	EvidenceRegister *RegisterRef `json:"evidence_register,omitempty"`
+}
+
+// RegisterRef records a merge of the evidence register into a bundle: the revision of the
+// country's register (a digest of its items) and the ids of the items the bundle took.
+type RegisterRef struct {
+	Revision string   `json:"revision"` // sha256:<hex>
+	Items    []string `json:"items"`    // evidence ids, in bundle order
 }
 
 // Country identifies the destination.
@@ -74,5 +84,12 @@ type Evidence struct {
 	ByState       *bool          `json:"by_state,omitempty"`
 	Counterpart   string         `json:"counterpart,omitempty"`
 	Figures       map[string]int `json:"figures,omitempty"`
+	// Quote is the sentence of the source the item rests on, verbatim.
+	Quote string `json:"quote,omitempty"`
+	// AddedBy and AddedOn (YYYY-MM-DD) say who put the item in the register and when;
+	// ApprovedBy is the second person who approved it (server four-eyes workflow).
+	AddedBy    string `json:"added_by,omitempty"`
+	AddedOn    string `json:"added_on,omitempty"`
+	ApprovedBy string `json:"approved_by,omitempty"`
 	Provenance
 }

@@ -18,12 +18,30 @@ import (
 // 31 December; see EncodeHistory). Files are parsed when asked for, so opening a library is
 // cheap; a history file is expanded once and kept.
 type Library struct {
-	fsys  fs.FS
-	name  string
-	byISO map[string][]Entry // sorted by AsOf
+	fsys   fs.FS
+	name   string
+	byISO  map[string][]Entry // sorted by AsOf
+	merger Merger             // nil: bundles as the files hold them
+	cache  *historyCache      // shared by the copies WithEvidence makes
+}
 
-	mu      sync.Mutex
-	history map[string]*expandedHistory // by history file path
+// historyCache holds the expanded history files of a library.
+type historyCache struct {
+	mu    sync.Mutex
+	files map[string]*expandedHistory // by history file path
+}
+
+// Merger adds to a bundle evidence kept outside the bundle files: the evidence register
+// (package indicators/evidence). It records in the bundle what it added.
+type Merger interface {
+	Merge(b *Bundle) error
+}
+
+// WithEvidence returns a library whose Load merges m into every bundle it loads.
+func (l *Library) WithEvidence(m Merger) *Library {
+	c := *l
+	c.merger = m
+	return &c
 }
 
 type expandedHistory struct {
@@ -44,7 +62,7 @@ var bundleName = regexp.MustCompile(`^([A-Z]{3})-(\d{4}-\d{2}-\d{2})\.(yaml|yml|
 // OpenLibrary indexes the bundle files of fsys; name says where it is, for messages.
 // Two files for the same country and date are an error: which one counts must be clear.
 func OpenLibrary(fsys fs.FS, name string) (*Library, error) {
-	l := &Library{fsys: fsys, name: name, byISO: map[string][]Entry{}, history: map[string]*expandedHistory{}}
+	l := &Library{fsys: fsys, name: name, byISO: map[string][]Entry{}, cache: &historyCache{files: map[string]*expandedHistory{}}}
 	seen := map[string]string{}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -64,7 +82,7 @@ func OpenLibrary(fsys fs.FS, name string) (*Library, error) {
 				seen[key] = entry
 				l.byISO[iso] = append(l.byISO[iso], Entry{ISO3: iso, AsOf: asOf, Path: entry})
 			}
-			l.history[p] = &expandedHistory{}
+			l.cache.files[p] = &expandedHistory{}
 			return nil
 		}
 		m := bundleName.FindStringSubmatch(path.Base(p))
@@ -152,6 +170,11 @@ func (l *Library) Load(e Entry) (*Bundle, error) {
 			Message: fmt.Sprintf("file name says %s as of %s, content says %s as of %s", e.ISO3, e.AsOf, b.Country.ISO3, b.AsOf),
 		}}}
 	}
+	if l.merger != nil {
+		if err := l.merger.Merge(b); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+	}
 	return b, nil
 }
 
@@ -165,9 +188,9 @@ func (l *Library) read(e Entry) ([]byte, error) {
 		}
 		return data, nil
 	}
-	l.mu.Lock()
-	h := l.history[file]
-	l.mu.Unlock()
+	l.cache.mu.Lock()
+	h := l.cache.files[file]
+	l.cache.mu.Unlock()
 	if h == nil {
 		return nil, fmt.Errorf("read bundle: %s is not a history file of %s", file, l.name)
 	}

@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -90,15 +91,7 @@ func Parse(name string, data []byte) (*Bundle, error) {
 	if len(data) > MaxBundleSize {
 		return nil, &ValidationError{File: name, Problems: []Problem{{Message: fmt.Sprintf("file larger than %d bytes", MaxBundleSize)}}}
 	}
-	if p, ok := notText(data); !ok {
-		return nil, &ValidationError{File: name, Problems: []Problem{p}}
-	}
-	if looksJSON(data) {
-		if p, ok := jsonSyntax(data); !ok {
-			return nil, &ValidationError{File: name, Problems: []Problem{p}}
-		}
-	}
-	root, err := ReadYAML(name, data)
+	root, err := ReadText(name, data)
 	if err != nil {
 		return nil, err
 	}
@@ -108,6 +101,21 @@ func Parse(name string, data []byte) (*Bundle, error) {
 		return nil, &ValidationError{File: name, Problems: d.problems, More: d.omitted}
 	}
 	return b, nil
+}
+
+// ReadText is ReadYAML after the checks every file gets before it is read as YAML: UTF-8
+// text, and JSON syntax when the file looks like JSON (the evidence register reads its files
+// with it too).
+func ReadText(name string, data []byte) (*yaml.Node, error) {
+	if p, ok := notText(data); !ok {
+		return nil, &ValidationError{File: name, Problems: []Problem{p}}
+	}
+	if looksJSON(data) {
+		if p, ok := jsonSyntax(data); !ok {
+			return nil, &ValidationError{File: name, Problems: []Problem{p}}
+		}
+	}
+	return ReadYAML(name, data)
 }
 
 // notText refuses a file that is not UTF-8 text (a binary file, another encoding), naming
@@ -201,6 +209,7 @@ type decoder struct {
 	problems []Problem
 	omitted  int       // problems found beyond MaxProblems
 	asOf     time.Time // zero until as_of is known
+	asOfName string    // what asOf is, in messages; "" for the bundle's as_of
 }
 
 func (d *decoder) fail(n *yaml.Node, path, format string, args ...any) {
@@ -356,7 +365,11 @@ func (d *decoder) date(n *yaml.Node, path string, notAfterAsOf bool) string {
 		return ""
 	}
 	if notAfterAsOf && !d.asOf.IsZero() && t.After(d.asOf) {
-		d.fail(n, path, "date %s is after the bundle's as_of %s", n.Value, d.asOf.Format(time.DateOnly))
+		what := d.asOfName
+		if what == "" {
+			what = "the bundle's as_of"
+		}
+		d.fail(n, path, "date %s is after %s %s", n.Value, what, d.asOf.Format(time.DateOnly))
 	}
 	return n.Value
 }
@@ -405,6 +418,7 @@ func (d *decoder) bundle(n *yaml.Node) *Bundle {
 		}
 	}
 	required := []string{"schema_version", "country", "as_of", "indices", "memberships", "embargoes", "evidence"}
+	var registerNode *yaml.Node
 	d.fields(n, "", required, func(key string, v *yaml.Node, p string) bool {
 		switch key {
 		case "schema_version":
@@ -427,12 +441,67 @@ func (d *decoder) bundle(n *yaml.Node) *Bundle {
 			b.Embargoes = d.embargoes(v, p)
 		case "evidence":
 			b.Evidence = d.evidence(v, p)
+		case "evidence_register":
+			registerNode = v
 		default:
 			return false
 		}
 		return true
 	})
+	if registerNode != nil { // after evidence: it names evidence ids
+		b.EvidenceRegister = d.registerRef(registerNode, "evidence_register", b.Evidence)
+	}
 	return b
+}
+
+var registerRevision = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
+
+// registerRef reads evidence_register: the register revision merged and the ids of the
+// evidence items taken from it, each of which must be in the bundle's evidence.
+func (d *decoder) registerRef(n *yaml.Node, path string, evidence []Evidence) *RegisterRef {
+	r := &RegisterRef{Items: []string{}}
+	d.fields(n, path, []string{"revision", "items"}, func(key string, v *yaml.Node, p string) bool {
+		switch key {
+		case "revision":
+			r.Revision = d.str(v, p)
+			if r.Revision != "" && !registerRevision.MatchString(r.Revision) {
+				d.fail(v, p, "want sha256:<64 hex digits>, got %q", r.Revision)
+			}
+		case "items":
+			seen := map[string]bool{}
+			d.list(v, p, func(iv *yaml.Node, ip string) {
+				id := d.str(iv, ip)
+				if id == "" {
+					return
+				}
+				if seen[id] {
+					d.fail(iv, ip, "duplicate id %q", id)
+				}
+				seen[id] = true
+				if !slices.ContainsFunc(evidence, func(e Evidence) bool { return e.ID == id }) {
+					d.fail(iv, ip, "no evidence item has the id %q", id)
+				}
+				r.Items = append(r.Items, id)
+			})
+		default:
+			return false
+		}
+		return true
+	})
+	return r
+}
+
+// DecodeEvidence reads a list of evidence items in the bundle format from a node of a
+// document read with ReadYAML, checking every rule a bundle's evidence must pass; dates
+// must not be after notAfter, which messages call limitName (e.g. "today"). Problems name
+// the line and the field path under path.
+func DecodeEvidence(n *yaml.Node, path string, notAfter time.Time, limitName string) ([]Evidence, []Problem) {
+	d := &decoder{asOf: notAfter, asOfName: limitName}
+	items := d.evidence(n, path)
+	if d.omitted > 0 {
+		return items, append(d.problems, Problem{Message: fmt.Sprintf("%d more problems not listed (at most %d are)", d.omitted, MaxProblems)})
+	}
+	return items, d.problems
 }
 
 func (d *decoder) country(n *yaml.Node, path string) Country {
@@ -648,6 +717,14 @@ func (d *decoder) evidence(n *yaml.Node, path string) []Evidence {
 				e.Counterpart = d.iso3(fv, fp)
 			case "figures":
 				e.Figures = d.figures(fv, fp)
+			case "quote":
+				e.Quote = d.prose(fv, fp)
+			case "added_by":
+				e.AddedBy = d.str(fv, fp)
+			case "added_on":
+				e.AddedOn = d.date(fv, fp, false) // may be after as_of: the register is merged into older bundles
+			case "approved_by":
+				e.ApprovedBy = d.str(fv, fp)
 			default:
 				return d.provenance(&e.Provenance, key, fv, fp)
 			}

@@ -80,6 +80,7 @@ func JSONSchema() ([]byte, error) {
 		"summary": str, "summary_de": str, "date_precision": enum(DatePrecisions), "reported_by": enum(Reporters), "by_state": obj{"type": "boolean"},
 		"counterpart": obj{"type": "string", "pattern": "^[A-Z]{3}$"},
 		"figures":     object(nil, figures, nil),
+		"quote":       str, "added_by": str, "added_on": date, "approved_by": str,
 	}), obj{
 		"if":   obj{"properties": obj{"category": obj{"const": "torture"}}},
 		"then": obj{"required": []string{"reported_by"}},
@@ -97,6 +98,10 @@ func JSONSchema() ([]byte, error) {
 			"memberships": object(nil, memberships, nil),
 			"embargoes":   obj{"type": "array", "items": embargo},
 			"evidence":    obj{"type": "array", "items": evidence},
+			"evidence_register": object([]string{"revision", "items"}, obj{
+				"revision": obj{"type": "string", "pattern": registerRevision.String()},
+				"items":    obj{"type": "array", "items": obj{"type": "string", "pattern": evidenceID.String()}, "uniqueItems": true},
+			}, obj{"description": "The evidence register revision merged into evidence, and the ids of the items taken from it."}),
 		},
 		obj{
 			"$schema":     "https://json-schema.org/draft/2020-12/schema",

@@ -49,6 +49,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			replayCommand(),
 			serveCommand(),
 			policyCommand(),
+			evidenceCommand(),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {

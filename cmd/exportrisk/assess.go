@@ -35,7 +35,7 @@ func assessCommand() *cli.Command {
 			&cli.StringFlag{Name: "as-of", Usage: "use the country's latest bundle dated on or before `DATE` (YYYY-MM-DD)"},
 			&cli.IntFlag{Name: "explain", Usage: "print every reason of criterion `N` (1..8) with values and sources"},
 			&cli.BoolFlag{Name: "all", Usage: "rate every country of the library and record each decision, all in one append (--format table, csv or json)"},
-			langFlag, formatFlag("table, json or markdown"), policiesFlag, fixturesFlag, logFlag,
+			langFlag, formatFlag("table, json or markdown"), policiesFlag, fixturesFlag, evidenceFlag, logFlag,
 		}, recordFlags()...),
 		Action: assess,
 	}
@@ -168,7 +168,17 @@ func loadBundle(c *cli.Context, cfg *Config, file string) (*indicators.Bundle, s
 		fmt.Fprintf(c.App.ErrWriter, "exportrisk: note: --as-of %s: the latest bundle of %s on or before that date is as of %s, %d days earlier\n",
 			asOf, entry.ISO3, entry.AsOf, int(want.Sub(got).Hours()/24))
 	}
-	return b, lib.Name() + "/" + entry.Path, nil
+	return b, bundleSource(cfg.Lang, lib, entry, b), nil
+}
+
+// bundleSource says where a library bundle came from, with the evidence register items
+// merged into it.
+func bundleSource(lang string, lib *indicators.Library, entry indicators.Entry, b *indicators.Bundle) string {
+	src := lib.Name() + "/" + entry.Path
+	if r := b.EvidenceRegister; r != nil && len(r.Items) > 0 {
+		src += " + " + present.Count(lang, len(r.Items), "evidence_item") + " " + present.T(lang, "from_register")
+	}
+	return src
 }
 
 // newPresenter words the results of e; a message template that does not parse is a policy

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -158,7 +157,7 @@ func TestAssessWorldSummary(t *testing.T) {
 }
 
 func TestAssessAllCLI(t *testing.T) {
-	store := filepath.Join(t.TempDir(), "audit.db")
+	store := newStore(t)
 	env := map[string]string{"EXPORTRISK_AUDIT_PATH": store}
 	code, stdout, stderr := runCLI(t, env, "assess", "--all", "--format", "csv", "--case", "world-2026")
 	if code != exitOK {
@@ -200,7 +199,7 @@ func TestAssessAllCLI(t *testing.T) {
 			break
 		}
 	}
-	if code, stdout, stderr = runCLI(t, env, "audit", "verify"); code != exitOK || !strings.Contains(stdout, "OK: 197 record(s)") {
+	if code, stdout, stderr = runCLI(t, env, "audit", "verify"); code != exitOK || !strings.Contains(stdout, "197 record(s)") || !strings.Contains(stdout, "OK: nothing is wrong") {
 		t.Errorf("audit verify: exit %d\n%s%s", code, stdout, stderr)
 	}
 

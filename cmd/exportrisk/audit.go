@@ -15,6 +15,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/spf13/viper"
 	"github.com/urfave/cli/v2"
 
 	"github.com/exportrisk/exportrisk/engine"
@@ -24,10 +25,32 @@ import (
 	"github.com/exportrisk/exportrisk/indicators/safetext"
 )
 
-// AuditConfig says where decisions are recorded (config keys audit.path, audit.dsn).
+// AuditConfig says where decisions are recorded (config keys audit.path, audit.dsn) and
+// how the log is checkpointed.
 type AuditConfig struct {
 	Path string `mapstructure:"path"` // SQLite file; default <user data dir>/exportrisk/audit.db
 	DSN  string `mapstructure:"dsn"`  // PostgreSQL connection string; when set, used instead of path
+
+	// KeyFile is the log's private signing key (audit keygen); EXPORTRISK_AUDIT_KEY,
+	// the key itself, takes precedence. Never stored in the database.
+	KeyFile string `mapstructure:"key_file"`
+	// PublicKeyFile is the log's public key, to verify checkpoints and proofs.
+	PublicKeyFile string `mapstructure:"public_key_file"`
+	// CheckpointDir is the witness directory: every checkpoint signed is added there,
+	// and audit verify checks the log against all of them.
+	CheckpointDir string `mapstructure:"checkpoint_dir"`
+	// The server signs a checkpoint every CheckpointEvery records or every
+	// CheckpointInterval, whichever comes first.
+	CheckpointEvery    int64         `mapstructure:"checkpoint_every"`
+	CheckpointInterval time.Duration `mapstructure:"checkpoint_interval"`
+}
+
+func auditDefaults(v *viper.Viper) {
+	v.SetDefault("audit.key_file", "")
+	v.SetDefault("audit.public_key_file", "")
+	v.SetDefault("audit.checkpoint_dir", "")
+	v.SetDefault("audit.checkpoint_every", 1000)
+	v.SetDefault("audit.checkpoint_interval", 10*time.Minute)
 }
 
 // defaultAuditPath is $XDG_DATA_HOME/exportrisk/audit.db, else the platform's user
@@ -75,11 +98,15 @@ func recordFlags() []cli.Flag {
 	}
 }
 
-// openStore opens the configured audit store. Without create a missing store is an
-// error that says how to point at one.
+// openStore opens the configured audit store; only with create (audit init) does it
+// make a new one. A missing or empty store is an error that says how to make one or
+// point at another.
 func openStore(ctx context.Context, cfg *Config, create bool) (audit.Store, error) {
 	if cfg.Audit.DSN != "" {
-		s, err := audit.OpenPostgres(ctx, cfg.Audit.DSN, audit.PostgresOptions{})
+		s, err := audit.OpenPostgres(ctx, cfg.Audit.DSN, audit.PostgresOptions{Create: create})
+		if errors.Is(err, audit.ErrNoStore) {
+			return nil, fmt.Errorf("audit.dsn: %w; create the store with exportrisk audit init", err)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("audit.dsn: %w", err)
 		}
@@ -89,8 +116,11 @@ func openStore(ctx context.Context, cfg *Config, create bool) (audit.Store, erro
 		return nil, usageErrorf("audit.path: no default location (no home directory); set audit.path or EXPORTRISK_AUDIT_PATH")
 	}
 	s, err := audit.OpenSQLite(ctx, cfg.Audit.Path, audit.SQLiteOptions{Create: create})
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%w; set audit.path or EXPORTRISK_AUDIT_PATH to the store to read", err)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("%w; create it with exportrisk audit init, or set audit.path or EXPORTRISK_AUDIT_PATH to an existing store", err)
+	case errors.Is(err, audit.ErrNoStore):
+		return nil, fmt.Errorf("%w; restore the store from a backup (exportrisk audit verify --checkpoint shows what is missing); exportrisk audit init does not overwrite it", err)
 	}
 	return s, err
 }
@@ -142,7 +172,7 @@ func recordAll(c *cli.Context, cfg *Config, e *engine.Engine, as []audit.Assesse
 	if err := checkRecordedText(c, cfg); err != nil {
 		return nil, err
 	}
-	s, err := openStore(c.Context, cfg, true)
+	s, err := openStore(c.Context, cfg, false)
 	if err != nil {
 		return nil, fmt.Errorf("record decision: %w", err)
 	}
@@ -178,22 +208,30 @@ func (r *recorded) footer(w io.Writer, lang string, markdown bool) {
 
 const auditHelp = `Every assessment is recorded in the audit log: the input bundle, the policy revision
 (its files are archived in the log), the engine version, who asked and the result.
-Records are append-only and hash-chained: "audit verify" detects any record changed,
-removed or reordered since. The log is a SQLite file (audit.path, EXPORTRISK_AUDIT_PATH;
-default ~/.local/share/exportrisk/audit.db) or PostgreSQL (audit.dsn, EXPORTRISK_AUDIT_DSN).
+Records are the leaves of a Merkle tree (RFC 6962); the log signs checkpoints (tree size
+and root hash) with an Ed25519 key kept outside the database, and "audit verify" checks
+the log against every checkpoint: a record changed, removed or rewound after a checkpoint
+is detected even by someone who recomputed every hash in the database. The log is a
+SQLite file (audit.path, EXPORTRISK_AUDIT_PATH; default ~/.local/share/exportrisk/audit.db)
+or PostgreSQL (audit.dsn, EXPORTRISK_AUDIT_DSN), created once with "audit init".
 
 Examples:
+   exportrisk audit init
+   exportrisk audit keygen --name audit.example.org/exportrisk --out keys/
+   EXPORTRISK_AUDIT_KEY_FILE=keys/log.key exportrisk audit checkpoint --out witness/
+   exportrisk audit verify --key keys/log.pub --checkpoint witness/
+   exportrisk audit prove 0196f0c4-8a1e-7c53-9d2b-5a8e4f0c1d27 --key keys/log.pub --checkpoint witness/ > proof.json
+   exportrisk audit check-proof proof.json --key keys/log.pub
    exportrisk audit list --country KAZ --since 2026-01-01
-   exportrisk audit show 0196f0c4-8a1e-7c53-9d2b-5a8e4f0c1d27
-   exportrisk audit verify
    exportrisk audit export --format jsonl > decisions.jsonl`
 
 func auditCommand() *cli.Command {
 	cmd := &cli.Command{
 		Name:        "audit",
-		Usage:       "list, show, verify and export recorded decisions",
+		Usage:       "create the log; list, show, verify, prove and export recorded decisions; sign checkpoints",
 		Description: auditHelp,
-		Subcommands: []*cli.Command{auditListCommand(), auditShowCommand(), auditVerifyCommand(), auditExportCommand()},
+		Subcommands: []*cli.Command{auditInitCommand(), auditListCommand(), auditShowCommand(), auditVerifyCommand(),
+			auditCheckpointCommand(), auditProveCommand(), auditCheckProofCommand(), auditKeygenCommand(), auditExportCommand()},
 	}
 	for _, sub := range cmd.Subcommands {
 		sub.OnUsageError = onUsageError
@@ -285,6 +323,9 @@ func auditListCommand() *cli.Command {
 				if err != nil {
 					return err
 				}
+				if err := audit.CheckSummaries(c.Context, s, list); err != nil {
+					return err
+				}
 				var out bytes.Buffer
 				if format == "json" {
 					if err := writeJSON(&out, list); err != nil {
@@ -307,12 +348,20 @@ func writeList(w io.Writer, list []audit.Summary) {
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "SEQ\tDECISION ID\tRECORDED (UTC)\tCOUNTRY\tAS OF\tOVERALL\tREQUESTER\tCASE")
+	failing := 0
 	for _, s := range list {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.Seq, s.DecisionID, shortTime(s.Timestamp), s.Country, s.AsOf,
-			dash(present.ClassLabel("en", s.Overall)), s.Requester, dash(s.CaseRef))
+		mark := ""
+		if len(s.Problems) > 0 {
+			mark, failing = "\tFAILS ITS HASH", failing+1
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s%s\n", s.Seq, s.DecisionID, shortTime(s.Timestamp), s.Country, s.AsOf,
+			dash(present.ClassLabel("en", s.Overall)), s.Requester, dash(s.CaseRef), mark)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "%d decision(s)\n", len(list))
+	if failing > 0 {
+		fmt.Fprintf(w, "WARNING: %d decision(s) fail their own check and may have been altered; run exportrisk audit verify.\n", failing)
+	}
 }
 
 // shortTime writes a record time to the second, for listings.
@@ -384,6 +433,14 @@ func writeRecord(ctx context.Context, w io.Writer, s audit.Store, r *audit.Recor
 	if p, err := s.Policies(ctx, r.PolicyRevision); err == nil {
 		files = fmt.Sprintf("%d files archived", len(p))
 	}
+	problems, err := audit.RecordProblems(ctx, s, r)
+	if err != nil {
+		return err
+	}
+	integrity := "intact (content matches its hash, documents their digests, the tree its leaf)"
+	if len(problems) > 0 {
+		integrity = "FAILS ITS CHECK, may have been altered: " + strings.Join(problems, "; ")
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, kv := range [][2]string{
 		{"Decision", r.DecisionID},
@@ -400,6 +457,7 @@ func writeRecord(ctx context.Context, w io.Writer, s audit.Store, r *audit.Recor
 		{"Evaluated", r.EvalTime},
 		{"Prev hash", r.PrevHash},
 		{"Hash", r.Hash},
+		{"Integrity", integrity},
 	} {
 		fmt.Fprintf(tw, "%s\t%s\n", kv[0], kv[1])
 	}
@@ -429,36 +487,84 @@ func resultContract(res *engine.Result) string {
 func auditVerifyCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "verify",
-		Usage: "check the hash chain: name the first record changed, removed or reordered",
-		Flags: []cli.Flag{&cli.StringFlag{Name: "format", Usage: "text or json"}, logFlag},
+		Usage: "check the whole log against itself and against signed checkpoints; report every problem",
+		Description: `Checks every record (its hash, its documents, the hash chain, its place in the
+Merkle tree), every archived policy file against its digest and revision, and the log
+against each checkpoint given with --checkpoint (a file, or a witness directory) and
+every checkpoint in audit.checkpoint_dir: the signature with the log's public key
+(--key, audit.public_key_file) and a consistency proof from the checkpoint to the
+tree the records give. Exit status 5 if anything is wrong.`,
+		Flags: []cli.Flag{
+			&cli.StringSliceFlag{Name: "checkpoint", Usage: "check the log against the signed checkpoint in `FILE` (or every checkpoint of a witness directory); repeatable"},
+			&cli.StringFlag{Name: "key", Usage: "the log's public key `FILE` (default audit.public_key_file)"},
+			&cli.StringFlag{Name: "format", Usage: "text or json"}, logFlag},
 		Action: func(c *cli.Context) error {
 			format, err := auditFormat(c, "text", "json")
 			if err != nil {
 				return err
 			}
-			return withStore(c, func(_ *Config, s audit.Store) error {
-				rep, err := audit.Verify(c.Context, s)
+			return withStore(c, func(cfg *Config, s audit.Store) error {
+				opts, err := verifyOptions(c, cfg)
 				if err != nil {
 					return err
 				}
+				start := time.Now()
+				rep, err := audit.Verify(c.Context, s, opts)
+				if err != nil {
+					return err
+				}
+				elapsed := time.Since(start)
 				var out bytes.Buffer
 				if format == "json" {
 					if err := writeJSON(&out, rep); err != nil {
 						return err
 					}
-				} else if rep.OK() {
-					fmt.Fprintf(&out, "OK: %d record(s) in %s, chain intact.\nHead: seq %d, hash %s\n", rep.Records, s.Location(), rep.Head.Seq, rep.Head.Hash)
-					fmt.Fprintln(&out, "Keep the head hash somewhere else: it is what shows later that no newest record was removed.")
+				} else {
+					writeVerify(&out, s.Location(), rep, elapsed)
 				}
 				if _, err := c.App.Writer.Write(out.Bytes()); err != nil {
 					return err
 				}
 				if !rep.OK() {
-					return withCode(exitCheckFailed, fmt.Errorf("audit verify: %s: %d record(s) intact before %w", s.Location(), rep.Records, rep.Problem))
+					return withCode(exitCheckFailed, fmt.Errorf("audit verify: %s: %d problem(s); the first: %w", s.Location(), len(rep.Problems), rep.Problem()))
 				}
 				return nil
 			})
 		},
+	}
+}
+
+// writeVerify writes a verify report as text.
+func writeVerify(w io.Writer, loc string, rep *audit.VerifyReport, elapsed time.Duration) {
+	rate := ""
+	if secs := elapsed.Seconds(); secs > 0 && rep.Records >= 10_000 {
+		rate = fmt.Sprintf(", %.0f records/s", float64(rep.Records)/secs)
+	}
+	fmt.Fprintf(w, "%d record(s), %d document(s), %d policy revision(s) with %d file(s) in %s checked in %s%s.\n",
+		rep.Records, rep.Documents, rep.Revisions, rep.PolicyFiles, loc, elapsed.Round(time.Millisecond), rate)
+	fmt.Fprintf(w, "Tree: %d records, root %s\n", rep.Records, rep.Root)
+	for _, cp := range rep.Checkpoints {
+		status := "consistent: the log extends it"
+		if !cp.OK {
+			status = "NOT CONSISTENT (see below)"
+		}
+		if cp.Size > 0 || cp.OK {
+			status = fmt.Sprintf(" (%d records): %s", cp.Size, status)
+		} else {
+			status = ": " + status
+		}
+		fmt.Fprintf(w, "Checkpoint %s%s\n", cp.Source, status)
+	}
+	if len(rep.Checkpoints) == 0 {
+		fmt.Fprintln(w, "No checkpoint checked: without one, a rewrite that recomputed every hash cannot be detected.")
+	}
+	if rep.OK() {
+		fmt.Fprintln(w, "OK: nothing is wrong.")
+		return
+	}
+	fmt.Fprintf(w, "FAILED: %d problem(s):\n", len(rep.Problems))
+	for _, p := range rep.Problems {
+		fmt.Fprintf(w, "  %s\n", p.Error())
 	}
 }
 

@@ -24,6 +24,8 @@ var auditNormal = []struct {
 	{regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z`), "<time>"},
 	{regexp.MustCompile(`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d`), "<time>"},
 	{regexp.MustCompile(`\d+ (files|bytes)`), "<n> $1"},
+	{regexp.MustCompile(`checked in [0-9.]+[µnm]?s(, \d+ records/s)?`), "checked in <elapsed>"},
+	{regexp.MustCompile(`root [A-Za-z0-9+/]{43}=`), "root <root>"},
 }
 
 func normalizeAudit(s, store string) string {
@@ -38,7 +40,7 @@ func normalizeAudit(s, store string) string {
 // verify, replay of each, replay --all, export, a what-if with other policies; then one
 // byte of the database file is changed and verify names the record.
 func TestAuditTrail(t *testing.T) {
-	store := filepath.Join(t.TempDir(), "data", "audit.db")
+	store := newStoreAt(t, filepath.Join(t.TempDir(), "data", "audit.db"))
 	env := map[string]string{"EXPORTRISK_AUDIT_PATH": store}
 	cli := func(t *testing.T, wantCode int, args ...string) (string, string) {
 		t.Helper()
@@ -182,6 +184,12 @@ func TestAuditTrail(t *testing.T) {
 			t.Errorf("verify does not name the changed record:\n%s", stderr)
 		}
 		check(t, "audit-verify-tampered", stdout, stderr)
+		if stdout, _ := cli(t, exitOK, "audit", "list"); !strings.Contains(stdout, "FAILS ITS HASH") || !strings.Contains(stdout, "WARNING: 1 decision(s)") {
+			t.Errorf("audit list does not mark the changed record:\n%s", stdout)
+		}
+		if stdout, _ := cli(t, exitOK, "audit", "show", second.DecisionID); !strings.Contains(stdout, "FAILS ITS CHECK") {
+			t.Errorf("audit show does not mark the changed record:\n%s", stdout)
+		}
 		stdout, stderr = cli(t, exitCheckFailed, "replay", "--all")
 		check(t, "replay-all-tampered", stdout, stderr)
 	})

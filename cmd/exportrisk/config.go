@@ -25,6 +25,7 @@ type Config struct {
 	Format   string `mapstructure:"format"`    // output format; allowed values depend on the command
 	Policies string `mapstructure:"policies"`  // policy directory; empty = the embedded policies
 	Fixtures string `mapstructure:"fixtures"`  // bundle directory; empty = the embedded fixtures
+	Evidence string `mapstructure:"evidence"`  // evidence register directory (evidence.go); empty = the default
 	LogLevel string `mapstructure:"log-level"` // debug, info, warn, error
 
 	// PoliciesVerificationKey verifies the signature of a policy bundle (policy_bundle.go).
@@ -35,7 +36,8 @@ type Config struct {
 	Server    ServerConfig `mapstructure:"server"`    // exportrisk serve (serve.go)
 }
 
-var configKeys = []string{"lang", "format", "policies", "fixtures", "log-level", "requester", "audit.path", "audit.dsn",
+var configKeys = []string{"lang", "format", "policies", "fixtures", "evidence", "log-level", "requester", "audit.path", "audit.dsn",
+	"audit.key_file", "audit.public_key_file", "audit.checkpoint_dir", "audit.checkpoint_every", "audit.checkpoint_interval",
 	"server.addr", "server.max_body_bytes", "server.read_timeout", "server.write_timeout", "server.idle_timeout",
 	"server.shutdown_timeout", "server.session_ttl", "server.secure_cookies", "server.access_log", "server.tokens",
 	"server.tokens_file", "server.public_url", "server.allow_policy_rollback", "policies_verification_key"}
@@ -45,10 +47,12 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("format", "table")
 	v.SetDefault("policies", "")
 	v.SetDefault("fixtures", "")
+	v.SetDefault("evidence", "")
 	v.SetDefault("log-level", "warn")
 	v.SetDefault("requester", defaultRequester())
 	v.SetDefault("audit.path", defaultAuditPath())
 	v.SetDefault("audit.dsn", "")
+	auditDefaults(v)
 	serverDefaults(v)
 }
 

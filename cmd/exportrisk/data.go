@@ -67,7 +67,7 @@ func dataCommand() *cli.Command {
 			&cli.IntFlag{Name: "to", Usage: "last `YEAR` of the history (default: the last the data supports)"},
 			&cli.StringFlag{Name: "data", Usage: "`DIR` with the raw data sets (EXPORTRISK_DATA; default ../shared/data)"},
 			&cli.StringFlag{Name: "out", Usage: "output `DIR` (default fixtures/world/history; required with --year)"},
-			logFlag,
+			evidenceFlag, logFlag,
 		},
 		Action:       dataBuild,
 		OnUsageError: onUsageError,
@@ -111,7 +111,8 @@ func dataDir(c *cli.Context) (string, error) {
 }
 
 func dataBuild(c *cli.Context) error {
-	if _, err := loadConfig(c); err != nil {
+	cfg, err := loadConfig(c)
+	if err != nil {
 		return err
 	}
 	if c.NArg() > 0 {
@@ -130,6 +131,23 @@ func dataBuild(c *cli.Context) error {
 		return err
 	}
 	opts := importers.Options{Curated: curated}
+	// The evidence register: each item joins its country's bundle of every year dated on or
+	// after the item; the bundle records the register revision (evidence.go).
+	reg, err := openRegister(cfg)
+	if err != nil {
+		return err
+	}
+	merge := func(res *importers.BuildResult) error {
+		for _, b := range res.Bundles {
+			if err := reg.Merge(b); err != nil {
+				return withCode(exitInvalidInput, err)
+			}
+			if _, err := importers.Encode(b); err != nil { // validates the bundle with its evidence
+				return err
+			}
+		}
+		return nil
+	}
 	out := c.String("out")
 	if c.IsSet("year") {
 		if c.IsSet("from") || c.IsSet("to") {
@@ -140,6 +158,9 @@ func dataBuild(c *cli.Context) error {
 		}
 		res, err := buildYear(dir, c.Int("year"), opts)
 		if err != nil {
+			return err
+		}
+		if err := merge(res); err != nil {
 			return err
 		}
 		files := make(map[string][]byte, len(res.Bundles))
@@ -176,6 +197,9 @@ func dataBuild(c *cli.Context) error {
 	for year := from; year <= to; year++ {
 		res, err := buildYear(dir, year, opts)
 		if err != nil {
+			return err
+		}
+		if err := merge(res); err != nil {
 			return err
 		}
 		for _, b := range res.Bundles {

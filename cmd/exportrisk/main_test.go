@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/exportrisk/exportrisk/engine/audit"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/")
@@ -24,11 +26,29 @@ var digest = regexp.MustCompile(`sha256:[0-9a-f]{64}`)
 // decision ids are new for every assessment.
 var decisionID = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
 
+// newStore creates an audit store (as exportrisk audit init does) and returns its path.
+func newStore(t *testing.T) string {
+	t.Helper()
+	return newStoreAt(t, filepath.Join(t.TempDir(), "audit.db"))
+}
+
+func newStoreAt(t *testing.T, path string) string {
+	t.Helper()
+	s, err := audit.OpenSQLite(context.Background(), path, audit.SQLiteOptions{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 func runCLI(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // no user config file
 	// Each run records its decisions in its own audit store.
-	t.Setenv("EXPORTRISK_AUDIT_PATH", filepath.Join(t.TempDir(), "audit.db"))
+	t.Setenv("EXPORTRISK_AUDIT_PATH", newStore(t))
 	t.Setenv("EXPORTRISK_REQUESTER", "tester")
 	for k, v := range env {
 		t.Setenv(k, v)

@@ -53,7 +53,7 @@ func policyImpactCommand() *cli.Command {
 			&cli.StringFlag{Name: "head", Usage: "the policies after: directory, bundle or \"embedded\" (default: policies/ of the working tree, else embedded)"},
 			&cli.StringFlag{Name: "as-of", Usage: "use each country's latest bundle dated on or before `DATE` (YYYY-MM-DD)"},
 			verificationKeyFlag,
-			formatFlag("table, markdown or json"), fixturesFlag, logFlag,
+			formatFlag("table, markdown or json"), fixturesFlag, evidenceFlag, logFlag,
 		},
 		Action: policyImpact,
 	}

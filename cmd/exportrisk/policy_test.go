@@ -341,7 +341,7 @@ func TestPolicyBundle(t *testing.T) {
 	// A decision made with the bundle replays from the audit log alone: the evaluated
 	// files (data.json included) are archived with it.
 	t.Run("replay", func(t *testing.T) {
-		store := map[string]string{"EXPORTRISK_AUDIT_PATH": filepath.Join(t.TempDir(), "audit.db")}
+		store := map[string]string{"EXPORTRISK_AUDIT_PATH": newStore(t)}
 		env := map[string]string{"EXPORTRISK_POLICIES_VERIFICATION_KEY": pub}
 		for k, v := range store {
 			env[k] = v
@@ -357,7 +357,7 @@ func TestPolicyBundle(t *testing.T) {
 	// replay --policies (a what-if) loads policies as assess does: a bundle is verified,
 	// a data file that does not validate is refused.
 	t.Run("replay what-if", func(t *testing.T) {
-		store := map[string]string{"EXPORTRISK_AUDIT_PATH": filepath.Join(t.TempDir(), "audit.db")}
+		store := map[string]string{"EXPORTRISK_AUDIT_PATH": newStore(t)}
 		stdout, _ := policyRun{args: []string{"assess", "KAZ"}, env: store}.run(t)
 		id := decisionID.FindString(stdout)
 		if id == "" {

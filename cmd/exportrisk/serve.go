@@ -25,6 +25,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/audit"
 	"github.com/exportrisk/exportrisk/engine/policybundle"
 	"github.com/exportrisk/exportrisk/engine/server"
 	"github.com/exportrisk/exportrisk/indicators"
@@ -145,7 +146,7 @@ func serveCommand() *cli.Command {
 		Description: serveHelp,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "addr", Usage: "listen on `HOST:PORT` (server.addr, EXPORTRISK_SERVER_ADDR; default 127.0.0.1:8080)"},
-			policiesFlag, fixturesFlag, logFlag,
+			policiesFlag, fixturesFlag, evidenceFlag, logFlag,
 		},
 		Subcommands: []*cli.Command{serveTokenCommand()},
 		Action:      serve,
@@ -179,15 +180,19 @@ func serve(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	lib, err := openLibrary(cfg)
+	lib, ev, err := serverLibrary(cfg)
 	if err != nil {
 		return err
 	}
-	store, err := openStore(c.Context, cfg, true)
+	store, err := openStore(c.Context, cfg, false)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	checkpointer, err := newCheckpointer(cfg, store)
+	if err != nil {
+		return err
+	}
 	var access *slog.Logger
 	if cfg.Server.AccessLog {
 		access = slog.New(slog.NewTextHandler(c.App.ErrWriter, nil))
@@ -197,10 +202,11 @@ func serve(c *cli.Context) error {
 		writable = sqliteWritable(cfg.Audit.Path)
 	}
 	srv, err := server.New(c.Context, server.Config{
-		Engine: e, Library: lib, Store: store, EngineVersion: engineVersion(), Tokens: tokens,
+		Engine: e, Library: lib, Store: store, EngineVersion: engineVersion(), Tokens: tokens, Evidence: ev,
 		MaxBodyBytes: cfg.Server.MaxBodyBytes, SessionTTL: cfg.Server.SessionTTL, SecureCookies: cfg.Server.SecureCookies,
 		ReadTimeout: cfg.Server.ReadTimeout, WriteTimeout: cfg.Server.WriteTimeout, IdleTimeout: cfg.Server.IdleTimeout,
 		ShutdownTimeout: cfg.Server.ShutdownTimeout, AccessLog: access, PublicURL: cfg.Server.PublicURL, StoreWritable: writable,
+		Checkpointer: checkpointer,
 	})
 	if err != nil {
 		var werr *engine.WorldError
@@ -232,7 +238,18 @@ func serve(c *cli.Context) error {
 	fmt.Fprintf(c.App.Writer, "  %d countries, policy revision %s, %d token(s), audit store %s\n",
 		len(srv.World().Countries), e.Policies().Revision, len(tokens), store.Location())
 	fmt.Fprintln(c.App.Writer, "  stop with Ctrl-C or SIGTERM (requests under way finish); SIGHUP reloads policies and tokens")
-	if err := srv.Run(ctx, ln); err != nil {
+	cpCtx, stopCheckpoints := context.WithCancel(context.WithoutCancel(ctx))
+	cpDone := make(chan struct{})
+	go func() {
+		defer close(cpDone)
+		if checkpointer != nil {
+			checkpointer.Run(cpCtx)
+		}
+	}()
+	err = srv.Run(ctx, ln)
+	stopCheckpoints() // signs a last checkpoint of everything recorded
+	<-cpDone
+	if err != nil {
 		return err
 	}
 	if err := store.Close(); err != nil {
@@ -240,6 +257,19 @@ func serve(c *cli.Context) error {
 	}
 	fmt.Fprintln(c.App.Writer, "exportrisk serve: stopped; every decision answered is recorded.")
 	return nil
+}
+
+// newCheckpointer returns the server's checkpointer if a log key is configured.
+func newCheckpointer(cfg *Config, store audit.Store) (*audit.Checkpointer, error) {
+	signer, err := logSigner(cfg)
+	if err != nil || signer == nil {
+		return nil, err
+	}
+	if cfg.Audit.CheckpointEvery < 0 || cfg.Audit.CheckpointInterval < 0 {
+		return nil, usageErrorf("audit.checkpoint_every, audit.checkpoint_interval: want 0 (off) or more")
+	}
+	return &audit.Checkpointer{Store: store, Signer: signer, Witness: cfg.Audit.CheckpointDir,
+		EveryRecords: cfg.Audit.CheckpointEvery, Interval: cfg.Audit.CheckpointInterval}, nil
 }
 
 // displayAddr names a listening address for a browser: the unspecified address as

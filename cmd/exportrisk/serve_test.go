@@ -131,7 +131,7 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 // process a real SIGTERM, and checks that serve stops cleanly and the decision is in the
 // audit log (the in-flight case is TestGracefulShutdown in engine/server).
 func TestServeSIGTERM(t *testing.T) {
-	store := filepath.Join(t.TempDir(), "audit.db")
+	store := newStore(t)
 	env := map[string]string{
 		"EXPORTRISK_AUDIT_PATH":    store,
 		"EXPORTRISK_SERVER_TOKENS": `[{"name": "alice", "role": "officer", "token_sha256": "` + server.HashToken("secret") + `"}]`,
@@ -238,7 +238,7 @@ func TestServeReloadRefusesBadPolicies(t *testing.T) {
 	}
 
 	env := map[string]string{
-		"EXPORTRISK_AUDIT_PATH":    filepath.Join(t.TempDir(), "audit.db"),
+		"EXPORTRISK_AUDIT_PATH":    newStore(t),
 		"EXPORTRISK_SERVER_TOKENS": `[{"name": "alice", "role": "officer", "token_sha256": "` + server.HashToken("secret") + `"}]`,
 		"EXPORTRISK_FIXTURES":      "../../fixtures/curated",
 		"EXPORTRISK_POLICIES":      dir,

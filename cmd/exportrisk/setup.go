@@ -78,8 +78,22 @@ func manifestRevision(cfg *Config, path string) (string, error) {
 	return info.Revision, nil
 }
 
-// openLibrary opens the configured bundle library (the shipped fixtures by default).
+// openLibrary opens the configured bundle library (the shipped fixtures by default) with
+// the evidence register merged into every bundle it loads (evidence.go).
 func openLibrary(cfg *Config) (*indicators.Library, error) {
+	lib, err := openBundles(cfg)
+	if err != nil {
+		return nil, err
+	}
+	reg, err := openRegister(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return lib.WithEvidence(reg), nil
+}
+
+// openBundles opens the configured bundle library as the files hold the bundles.
+func openBundles(cfg *Config) (*indicators.Library, error) {
 	if cfg.Fixtures == "" {
 		return indicators.OpenLibrary(fixtures.FS, "fixtures")
 	}

@@ -51,7 +51,7 @@ func TestSoak(t *testing.T) {
 		t.Fatal("give -soak.bin (make soak does)")
 	}
 	dir := t.TempDir()
-	store := filepath.Join(dir, "audit.db")
+	store := newStoreAt(t, filepath.Join(dir, "audit.db"))
 	officer, auditor := "ert_soak_officer", "ert_soak_auditor"
 	tokens, _ := json.Marshal([]server.Token{
 		{Name: "olivia", Role: server.RoleOfficer, SHA256: server.HashToken(officer)},

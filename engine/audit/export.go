@@ -28,6 +28,7 @@ type Event struct {
 	Overall        string `json:"overall"`
 	Verdicts       string `json:"verdicts"`
 	InputDigest    string `json:"input_digest"`
+	ResultDigest   string `json:"result_digest"`
 	PolicyRevision string `json:"policy_revision"`
 	EngineVersion  string `json:"engine_version"`
 	EvalTime       string `json:"eval_time"`
@@ -54,8 +55,8 @@ func (r *RecordV1) Event() Event {
 		RequestedBy:   r.Requester,
 		Labels:        map[string]string{"app": "exportrisk", "version": r.EngineVersion},
 		RecordVersion: r.RecordVersion, Seq: r.Seq, CaseRef: r.CaseRef, Country: r.Country, AsOf: r.AsOf,
-		Overall: r.Overall, Verdicts: r.Verdicts, InputDigest: r.InputDigest, PolicyRevision: r.PolicyRevision,
-		EngineVersion: r.EngineVersion, EvalTime: r.EvalTime, PrevHash: r.PrevHash, Hash: r.Hash,
+		Overall: r.Overall, Verdicts: r.Verdicts, InputDigest: r.InputDigest, ResultDigest: r.ResultDigest,
+		PolicyRevision: r.PolicyRevision, EngineVersion: r.EngineVersion, EvalTime: r.EvalTime, PrevHash: r.PrevHash, Hash: r.Hash,
 	}
 }
 
@@ -65,7 +66,8 @@ func (e Event) Record() *RecordV1 {
 		Seq: e.Seq, RecordVersion: e.RecordVersion, DecisionID: e.DecisionID, Timestamp: e.Timestamp,
 		Requester: e.RequestedBy, CaseRef: e.CaseRef, Country: e.Country, AsOf: e.AsOf, Overall: e.Overall,
 		Verdicts: e.Verdicts, Input: e.Input, InputDigest: e.InputDigest, PolicyRevision: e.PolicyRevision,
-		EngineVersion: e.EngineVersion, EvalTime: e.EvalTime, Result: e.Result, PrevHash: e.PrevHash, Hash: e.Hash,
+		EngineVersion: e.EngineVersion, EvalTime: e.EvalTime, Result: e.Result, ResultDigest: e.ResultDigest,
+		PrevHash: e.PrevHash, Hash: e.Hash,
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -18,7 +17,7 @@ import (
 // testPolicies stand in for a policy revision in tests that do not evaluate.
 var (
 	testPolicies = map[string][]byte{"main/main.rego": []byte("package main\n"), "data.yaml": []byte("x: 1\n")}
-	testRevision = "sha256:" + strings.Repeat("ab", 32)
+	testRevision = engine.Revision(testPolicies)
 )
 
 // backend is a Store implementation under test, with raw access for tampering.
@@ -75,7 +74,9 @@ func sqliteBackend() backend {
 		unprotect: func(t testing.TB, s Store) {
 			t.Helper()
 			db := rawDB(t, s)
-			for _, tr := range []string{"records_no_update", "records_no_delete", "documents_no_update", "documents_no_delete"} {
+			for _, tr := range []string{"records_no_update", "records_no_delete", "documents_no_update", "documents_no_delete",
+				"tree_hashes_no_update", "tree_hashes_no_delete", "chain_head_no_rewind", "chain_head_no_delete",
+				"policy_files_no_update", "policy_revisions_no_update"} {
 				if _, err := db.Exec("DROP TRIGGER " + tr); err != nil {
 					t.Fatal(err)
 				}
@@ -93,9 +94,11 @@ func (b backend) exec(t testing.TB, s Store, query string, args ...any) {
 	}
 }
 
+// openSQLite opens the store at path, creating it if there is no file.
 func openSQLite(t testing.TB, path string) *SQLiteStore {
 	t.Helper()
-	s, err := OpenSQLite(context.Background(), path, SQLiteOptions{Create: true})
+	_, statErr := os.Stat(path)
+	s, err := OpenSQLite(context.Background(), path, SQLiteOptions{Create: os.IsNotExist(statErr)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +170,7 @@ func appendN(t testing.TB, s Store, n int) []*RecordV1 {
 
 func mustVerify(t testing.TB, s Store) *VerifyReport {
 	t.Helper()
-	rep, err := Verify(context.Background(), s)
+	rep, err := Verify(context.Background(), s, VerifyOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,5 +183,9 @@ func TestMain(m *testing.M) {
 	}
 	// Keep "audit store migrated" out of test and benchmark output.
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
-	os.Exit(m.Run())
+	code := m.Run()
+	for _, c := range cleanups {
+		c()
+	}
+	os.Exit(code)
 }

@@ -27,6 +27,10 @@ type PostgresStore struct {
 
 // PostgresOptions configure OpenPostgres.
 type PostgresOptions struct {
+	// Create makes a new store: the database (the first schema of its search_path)
+	// must hold none. Without it the store must exist (else an error wrapping
+	// ErrNoStore).
+	Create bool
 	// LockTimeout is how long an append waits for another appender's lock on the
 	// chain head before giving up with ErrLocked; zero means 5 s.
 	LockTimeout time.Duration
@@ -62,7 +66,7 @@ func OpenPostgres(ctx context.Context, dsn string, o PostgresOptions) (*Postgres
 			var ours []string
 			for _, t := range tables {
 				switch t {
-				case "records", "documents", "chain_head", "policy_files", "policy_revisions":
+				case "records", "documents", "chain_head", "policy_files", "policy_revisions", "tree_hashes":
 					ours = append(ours, t)
 				}
 			}
@@ -75,7 +79,7 @@ func OpenPostgres(ctx context.Context, dsn string, o PostgresOptions) (*Postgres
 		db.Close()
 		return nil, s.wrap("open", redact(err, dsn))
 	}
-	if err := s.start(ctx); err != nil {
+	if err := s.start(ctx, o.Create); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -170,5 +174,31 @@ var postgresMigrations = []migration{
 			FOR EACH ROW EXECUTE FUNCTION exportrisk_append_only()`,
 		`CREATE TRIGGER policy_revisions_append_only BEFORE UPDATE OR DELETE ON policy_revisions
 			FOR EACH ROW EXECUTE FUNCTION exportrisk_append_only()`,
+	}},
+	{description: "Merkle tree hashes, chain head only moves forward", backfill: backfillTree, statements: []string{
+		`CREATE TABLE tree_hashes (
+			id   BIGINT PRIMARY KEY,
+			hash BYTEA NOT NULL
+		)`,
+		`CREATE TRIGGER tree_hashes_append_only BEFORE UPDATE OR DELETE ON tree_hashes
+			FOR EACH ROW EXECUTE FUNCTION exportrisk_append_only()`,
+		`CREATE TRIGGER tree_hashes_no_truncate BEFORE TRUNCATE ON tree_hashes
+			FOR EACH STATEMENT EXECUTE FUNCTION exportrisk_append_only()`,
+		`CREATE TRIGGER documents_no_truncate BEFORE TRUNCATE ON documents
+			FOR EACH STATEMENT EXECUTE FUNCTION exportrisk_append_only()`,
+		`CREATE FUNCTION exportrisk_head_forward() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			IF TG_OP = 'DELETE' THEN
+				RAISE EXCEPTION 'the audit chain head cannot be removed';
+			END IF;
+			IF NEW.seq < OLD.seq OR (NEW.seq = OLD.seq AND NEW.hash <> OLD.hash) THEN
+				RAISE EXCEPTION 'the audit chain head cannot be rewound';
+			END IF;
+			RETURN NEW;
+		END $$`,
+		`CREATE TRIGGER chain_head_forward BEFORE UPDATE OR DELETE ON chain_head
+			FOR EACH ROW EXECUTE FUNCTION exportrisk_head_forward()`,
+		`CREATE TRIGGER chain_head_no_truncate BEFORE TRUNCATE ON chain_head
+			FOR EACH STATEMENT EXECUTE FUNCTION exportrisk_append_only()`,
 	}},
 }

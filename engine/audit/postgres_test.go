@@ -49,9 +49,9 @@ func postgresBackend(t *testing.T) (backend, bool) {
 	}
 	// The DSN of each store, to reopen it and to give it to child processes.
 	dsns := map[Store]string{}
-	openDSN := func(t testing.TB, dsn string) Store {
+	openDSN := func(t testing.TB, dsn string, create bool) Store {
 		t.Helper()
-		s, err := OpenPostgres(context.Background(), dsn, PostgresOptions{})
+		s, err := OpenPostgres(context.Background(), dsn, PostgresOptions{Create: create})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,9 +85,9 @@ func postgresBackend(t *testing.T) (backend, bool) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { db.Exec("DROP SCHEMA " + schema + " CASCADE") })
-			return openDSN(t, withSearchPath(dsn, schema))
+			return openDSN(t, withSearchPath(dsn, schema), true)
 		},
-		reopen: func(t testing.TB, s Store) Store { return openDSN(t, dsns[s]) },
+		reopen: func(t testing.TB, s Store) Store { return openDSN(t, dsns[s], false) },
 		tryExec: func(t testing.TB, s Store, query string, args ...any) error {
 			_, err := raw(t, s).Exec(rebindDollar(query), args...)
 			return err
@@ -102,7 +102,7 @@ func postgresBackend(t *testing.T) (backend, bool) {
 		},
 		unprotect: func(t testing.TB, s Store) {
 			t.Helper()
-			for _, table := range []string{"records", "documents"} {
+			for _, table := range []string{"records", "documents", "tree_hashes", "chain_head", "policy_files", "policy_revisions"} {
 				if _, err := raw(t, s).Exec("ALTER TABLE " + table + " DISABLE TRIGGER USER"); err != nil {
 					t.Fatal(err)
 				}
@@ -134,6 +134,17 @@ func TestPostgresErrors(t *testing.T) {
 		_, err := OpenPostgres(ctx, "postgres://nobody:secret@127.0.0.1:1/none?sslmode=disable&connect_timeout=2", PostgresOptions{})
 		if !errors.Is(err, ErrUnreadable) || !strings.Contains(err.Error(), "postgres://nobody@127.0.0.1:1/none") || strings.Contains(err.Error(), "secret") {
 			t.Errorf("error %v: want ErrUnreadable naming the database without the password", err)
+		}
+	})
+	t.Run("no store, and create over one", func(t *testing.T) {
+		s := b.open(t)
+		if _, err := OpenPostgres(ctx, postgresDSN(s), PostgresOptions{Create: true}); !errors.Is(err, ErrExists) {
+			t.Errorf("create over a store: %v, want ErrExists", err)
+		}
+		empty := strings.Replace(postgresDSN(s), "search_path=audit_test_", "search_path=audit_none_", 1)
+		_, err := OpenPostgres(ctx, empty, PostgresOptions{})
+		if !errors.Is(err, ErrNoStore) || !strings.Contains(err.Error(), "holds no audit tables") {
+			t.Errorf("open an empty database: %v, want ErrNoStore", err)
 		}
 	})
 	t.Run("newer schema", func(t *testing.T) {

@@ -1,12 +1,14 @@
-// Package audit records every decision the engine makes in an append-only, hash-chained
-// store, archives the policy files of every revision it used, verifies the chain, and
-// replays recorded decisions.
+// Package audit records every decision the engine makes in an append-only log,
+// archives the policy files of every revision it used, verifies the log, and replays
+// recorded decisions.
 //
 // A decision record (RecordV1) holds the input bundle as canonical JSON, the result as
-// canonical JSON, the policy revision, the engine version and who asked. Records form a
-// chain: each record's hash covers its content and the previous record's hash (see
-// RecordV1.ComputeHash), so changing, removing or reordering any record breaks the chain
-// at that record, and Verify names it.
+// canonical JSON, the policy revision, the engine version and who asked. Records are
+// the leaves of a Merkle tree (RFC 6962, golang.org/x/mod/sumdb/tlog; see LeafData) whose
+// size and root the log signs as checkpoints kept outside the store: any later change,
+// removal or rewind of a checkpointed record makes the tree inconsistent with the
+// checkpoint. Records also form a hash chain: each record's hash covers its content and
+// the previous record's hash (see RecordV1.ComputeHash), a second check Verify runs.
 package audit
 
 import (
@@ -26,8 +28,14 @@ import (
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
-// RecordVersion is the version of the record format RecordV1 implements.
-const RecordVersion = 1
+// RecordVersion is the version of the record format new records are written in.
+// Version 1 records (written before the Merkle tree) hash their input and result bytes;
+// version 2 records hash their digests (the documents are checked against their digests
+// once each), which makes verifying a large log cheap. RecordV1 holds either.
+const RecordVersion = 2
+
+// knownVersions are the record versions this build reads.
+var knownVersions = map[int]string{1: "exportrisk/audit/record/v1\n", 2: "exportrisk/audit/record/v2\n"}
 
 // TimeLayout is how record times are written: RFC 3339, UTC, always nine fractional
 // digits, so that the text sorts in time order.
@@ -36,9 +44,8 @@ const TimeLayout = "2006-01-02T15:04:05.000000000Z07:00"
 // GenesisHash is the prev_hash of the first record of a chain.
 const GenesisHash = "sha256:0000000000000000000000000000000000000000000000000000000000000000"
 
-// hashDomain starts every hashed encoding, so a record hash cannot be mistaken for
-// the hash of anything else.
-const hashDomain = "exportrisk/audit/record/v1\n"
+// leafDomain starts a record's leaf data (LeafData).
+const leafDomain = "exportrisk/audit/leaf/v1\n"
 
 // RecordV1 is one decision: what was asked, by whom, under which rules, and the answer.
 // Every field is stored exactly as written here; times and JSON are text, so the hash
@@ -68,6 +75,7 @@ type RecordV1 struct {
 	EngineVersion  string          `json:"engine_version"`
 	EvalTime       string          `json:"eval_time"` // the evaluation time, TimeLayout
 	Result         json.RawMessage `json:"result"`    // engine.Result, canonical JSON
+	ResultDigest   string          `json:"result_digest"`
 
 	PrevHash string `json:"prev_hash"`
 	Hash     string `json:"hash"`
@@ -114,6 +122,7 @@ func NewRecord(d Decision) (*RecordV1, error) {
 		EngineVersion:  d.EngineVersion,
 		EvalTime:       FormatTime(d.EvalTime),
 		Result:         result,
+		ResultDigest:   indicators.Digest(result),
 	}
 	r.Country, r.AsOf, r.Overall, r.Verdicts = Summarize(d.Result)
 	if err := r.Check(); err != nil {
@@ -141,8 +150,8 @@ func ParseTime(s string) (time.Time, error) { return time.Parse(time.RFC3339Nano
 // malformed id or time, an input that does not match its digest, or listing fields
 // that do not match the result.
 func (r *RecordV1) Check() error {
-	if r.RecordVersion != RecordVersion {
-		return fmt.Errorf("record_version: want %d (got %d)", RecordVersion, r.RecordVersion)
+	if _, ok := knownVersions[r.RecordVersion]; !ok {
+		return fmt.Errorf("record_version: want 1 or 2 (got %d)", r.RecordVersion)
 	}
 	if _, err := uuid.Parse(r.DecisionID); err != nil || len(r.DecisionID) != 36 {
 		return fmt.Errorf("decision_id: want a UUID (got %q)", r.DecisionID)
@@ -161,6 +170,9 @@ func (r *RecordV1) Check() error {
 	}
 	if got := indicators.Digest(r.Input); got != r.InputDigest {
 		return fmt.Errorf("input_digest: %s does not match the input (%s)", r.InputDigest, got)
+	}
+	if got := indicators.Digest(r.Result); got != r.ResultDigest {
+		return fmt.Errorf("result_digest: %q does not match the result (%s)", r.ResultDigest, got)
 	}
 	// Only what is checked, with a fast parser: decoding the whole result with
 	// encoding/json costs more than everything else an append does.
@@ -195,8 +207,28 @@ type hashedField struct {
 }
 
 // hashedFields lists, in order, the fields the hash covers: every field but Seq and
-// Hash itself. Input and Result are not copied.
+// Hash itself; version 2 covers the input and the result by their digests. Input and
+// Result are not copied.
 func (r *RecordV1) hashedFields() []hashedField {
+	if r.RecordVersion != 1 {
+		return []hashedField{
+			{"record_version", strconv.AppendInt(nil, int64(r.RecordVersion), 10)},
+			{"decision_id", []byte(r.DecisionID)},
+			{"timestamp", []byte(r.Timestamp)},
+			{"requester", []byte(r.Requester)},
+			{"case_ref", []byte(r.CaseRef)},
+			{"country", []byte(r.Country)},
+			{"as_of", []byte(r.AsOf)},
+			{"overall", []byte(r.Overall)},
+			{"verdicts", []byte(r.Verdicts)},
+			{"input_digest", []byte(r.InputDigest)},
+			{"result_digest", []byte(r.ResultDigest)},
+			{"policy_revision", []byte(r.PolicyRevision)},
+			{"engine_version", []byte(r.EngineVersion)},
+			{"eval_time", []byte(r.EvalTime)},
+			{"prev_hash", []byte(r.PrevHash)},
+		}
+	}
 	return []hashedField{
 		{"record_version", strconv.AppendInt(nil, int64(r.RecordVersion), 10)},
 		{"decision_id", []byte(r.DecisionID)},
@@ -219,18 +251,26 @@ func (r *RecordV1) hashedFields() []hashedField {
 
 // ComputeHash returns the record's hash, "sha256:<hex>", over this encoding:
 //
-//	"exportrisk/audit/record/v1\n"
+//	"exportrisk/audit/record/v<record_version>\n"
 //	then for each field, in the order record_version, decision_id, timestamp,
 //	requester, case_ref, country, as_of, overall, verdicts, input, input_digest,
-//	policy_revision, engine_version, eval_time, result, prev_hash:
+//	policy_revision, engine_version, eval_time, result, prev_hash (version 1), or
+//	record_version, decision_id, timestamp, requester, case_ref, country, as_of,
+//	overall, verdicts, input_digest, result_digest, policy_revision, engine_version,
+//	eval_time, prev_hash (version 2):
 //	    <name> "=" <length of the value in bytes, decimal> ":" <value bytes> "\n"
 //
 // Values are the stored text exactly (record_version in decimal). The length prefix
-// makes the encoding unambiguous whatever the values contain.
+// makes the encoding unambiguous whatever the values contain. A record of an unknown
+// version gets a hash of no record.
 func (r *RecordV1) ComputeHash() string {
 	h := sha256.New()
 	buf := make([]byte, 0, 512)
-	buf = append(buf, hashDomain...)
+	domain, ok := knownVersions[r.RecordVersion]
+	if !ok {
+		domain = fmt.Sprintf("exportrisk/audit/record/unknown-%d\n", r.RecordVersion)
+	}
+	buf = append(buf, domain...)
 	for _, f := range r.hashedFields() {
 		buf = append(buf, f.name...)
 		buf = append(buf, '=')
@@ -247,6 +287,48 @@ func (r *RecordV1) ComputeHash() string {
 	}
 	h.Write(buf)
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// LeafData returns the record's canonical bytes, the data of its leaf in the Merkle
+// tree (the leaf hash is SHA-256(0x00 || LeafData), RFC 6962):
+//
+//	"exportrisk/audit/leaf/v1\n"
+//	then for each field, in the order record_version, decision_id, timestamp,
+//	requester, case_ref, country, as_of, overall, verdicts, input_digest,
+//	result_digest, policy_revision, engine_version, eval_time, prev_hash, hash:
+//	    <name> "=" <length of the value in bytes, decimal> ":" <value bytes> "\n"
+//
+// The input and the result are covered by their SHA-256 digests, so a leaf is about
+// 1 KB whatever the bundle, and the documents are checked against their digests.
+func (r *RecordV1) LeafData() []byte {
+	buf := make([]byte, 0, 1024)
+	buf = append(buf, leafDomain...)
+	for _, f := range []hashedField{
+		{"record_version", strconv.AppendInt(nil, int64(r.RecordVersion), 10)},
+		{"decision_id", []byte(r.DecisionID)},
+		{"timestamp", []byte(r.Timestamp)},
+		{"requester", []byte(r.Requester)},
+		{"case_ref", []byte(r.CaseRef)},
+		{"country", []byte(r.Country)},
+		{"as_of", []byte(r.AsOf)},
+		{"overall", []byte(r.Overall)},
+		{"verdicts", []byte(r.Verdicts)},
+		{"input_digest", []byte(r.InputDigest)},
+		{"result_digest", []byte(r.ResultDigest)},
+		{"policy_revision", []byte(r.PolicyRevision)},
+		{"engine_version", []byte(r.EngineVersion)},
+		{"eval_time", []byte(r.EvalTime)},
+		{"prev_hash", []byte(r.PrevHash)},
+		{"hash", []byte(r.Hash)},
+	} {
+		buf = append(buf, f.name...)
+		buf = append(buf, '=')
+		buf = strconv.AppendInt(buf, int64(len(f.value)), 10)
+		buf = append(buf, ':')
+		buf = append(buf, f.value...)
+		buf = append(buf, '\n')
+	}
+	return buf
 }
 
 // chain sets the record's place in the chain after the record (seq, hash).
@@ -280,6 +362,9 @@ type Summary struct {
 	PolicyRevision string `json:"policy_revision"`
 	EngineVersion  string `json:"engine_version"`
 	Hash           string `json:"hash"`
+	// Problems, filled by CheckSummaries, say why the record fails its own check
+	// (RecordProblems); empty if it passes.
+	Problems []string `json:"problems,omitempty"`
 }
 
 // Summary returns the record's summary.

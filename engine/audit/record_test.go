@@ -2,6 +2,7 @@ package audit
 
 import (
 	"bytes"
+	"encoding/hex"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -31,6 +32,46 @@ func TestComputeHashKnownAnswer(t *testing.T) {
 	r.Hash = "sha256:whatever"
 	if got := r.ComputeHash(); got != want {
 		t.Errorf("seq or hash changed the hash: %s", got)
+	}
+}
+
+// TestRecordV2KnownAnswer pins the version 2 hash and the leaf encoding: the expected
+// values were computed from the descriptions in ComputeHash's and LeafData's comments by
+// an independent script (Python's hashlib), not by this code.
+func TestRecordV2KnownAnswer(t *testing.T) {
+	r := &RecordV1{
+		RecordVersion: 2, DecisionID: "01890a5d-ac96-774b-bcce-b302099a8057",
+		Timestamp: "2026-06-02T09:30:00.123456789Z", Requester: "alice", CaseRef: "case-4711",
+		Country: "KAZ", AsOf: "2026-06-01", Overall: "light_red", Verdicts: "not_critical critical",
+		Input: json.RawMessage(`{"ignored":"by version 2"}`), InputDigest: "sha256:x", ResultDigest: "sha256:y",
+		PolicyRevision: "sha256:rev", EngineVersion: "v1.0.0", EvalTime: "2026-06-02T09:29:59.000000000Z",
+		Result: json.RawMessage(`{"also":"ignored"}`), PrevHash: GenesisHash, Seq: 42,
+	}
+	const wantHash = "sha256:6716e410348135493d10a5522377c3595c77f7bbedb548bea41aaf07d2d9f4fc"
+	if got := r.ComputeHash(); got != wantHash {
+		t.Errorf("ComputeHash() = %s, want %s", got, wantHash)
+	}
+	r.Hash = wantHash
+	const wantLeaf = "a27ff71545e1e311d29dbc72b65dd5741f0763340d3ca5cbe2be022f3b20930d"
+	if got := r.LeafHash(); hex.EncodeToString(got[:]) != wantLeaf {
+		t.Errorf("LeafHash() = %x, want %s", got, wantLeaf)
+	}
+}
+
+// TestLeafDataCoversEveryByte flips every byte of every field of the leaf and checks
+// the leaf hash changes each time.
+func TestLeafDataCoversEveryByte(t *testing.T) {
+	r := simpleRecord(t, 1)
+	r.CaseRef = "c"
+	r.chain(0, GenesisHash)
+	base := r.LeafHash()
+	for _, name := range []string{"record_version", "decision_id", "timestamp", "requester", "case_ref", "country", "as_of",
+		"overall", "verdicts", "input_digest", "result_digest", "policy_revision", "engine_version", "eval_time", "prev_hash", "hash"} {
+		c := *r
+		setField(&c, name, "x")
+		if c.LeafHash() == base {
+			t.Errorf("changing %s leaves the leaf hash unchanged", name)
+		}
 	}
 }
 
@@ -97,6 +138,10 @@ func setField(r *RecordV1, name, v string) {
 		r.EvalTime = v
 	case "result":
 		r.Result = json.RawMessage(v)
+	case "result_digest":
+		r.ResultDigest = v
+	case "hash":
+		r.Hash = v
 	case "prev_hash":
 		r.PrevHash = v
 	default:
@@ -106,7 +151,7 @@ func setField(r *RecordV1, name, v string) {
 
 func TestNewRecord(t *testing.T) {
 	r := fakeRecord(t, "KAZ", 5, "light_red", "not_critical", "critical", "possibly_critical")
-	if r.RecordVersion != 1 || len(r.DecisionID) != 36 || r.Requester != "tester" || r.Country != "KAZ" ||
+	if r.RecordVersion != 2 || len(r.DecisionID) != 36 || r.Requester != "tester" || r.Country != "KAZ" ||
 		r.AsOf != "2026-06-01" || r.Overall != "light_red" || r.Verdicts != "not_critical critical possibly_critical" {
 		t.Errorf("record fields: %+v", r)
 	}
@@ -140,7 +185,7 @@ func TestRecordCheck(t *testing.T) {
 		want   string
 	}{
 		"ok":                 {change: func(*RecordV1) {}},
-		"version":            {change: func(r *RecordV1) { r.RecordVersion = 2 }, want: "record_version"},
+		"version":            {change: func(r *RecordV1) { r.RecordVersion = 3 }, want: "record_version"},
 		"id":                 {change: func(r *RecordV1) { r.DecisionID = "4711" }, want: "decision_id"},
 		"local time":         {change: func(r *RecordV1) { r.Timestamp = "2026-06-02T02:00:00.000000000+02:00" }, want: "timestamp"},
 		"short time":         {change: func(r *RecordV1) { r.EvalTime = "2026-06-02T00:00:00Z" }, want: "eval_time"},

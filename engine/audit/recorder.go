@@ -19,6 +19,9 @@ import (
 type Recorder struct {
 	Store         Store
 	EngineVersion string // the exportrisk build that decides, recorded with every decision
+	// Appended, if set, is called with the seq of the last record of every append
+	// (the server tells its Checkpointer).
+	Appended func(seq int64)
 
 	mu       sync.Mutex
 	archived map[string]*archiveOnce
@@ -94,6 +97,9 @@ func (r *Recorder) RecordAll(ctx context.Context, e *engine.Engine, as []Assesse
 	}
 	if err := r.Store.Append(ctx, recs...); err != nil {
 		return nil, fmt.Errorf("record decision: %w", err)
+	}
+	if r.Appended != nil {
+		r.Appended(recs[len(recs)-1].Seq)
 	}
 	return recs, nil
 }

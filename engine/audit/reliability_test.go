@@ -84,7 +84,7 @@ func child(mode string) int {
 
 func openChildStore(ctx context.Context) (Store, error) {
 	if p := os.Getenv("AUDIT_CHILD_SQLITE"); p != "" {
-		return OpenSQLite(ctx, p, SQLiteOptions{Create: true})
+		return OpenSQLite(ctx, p, SQLiteOptions{})
 	}
 	if dsn := os.Getenv("AUDIT_CHILD_PG"); dsn != "" {
 		return openChildPG(ctx, dsn)
@@ -139,7 +139,7 @@ func checkHolds(t *testing.T, s Store, ids []string, wantRecords int64) {
 	t.Helper()
 	rep := mustVerify(t, s)
 	if !rep.OK() {
-		t.Fatalf("chain broken: %v", rep.Problem)
+		t.Fatalf("chain broken: %v", rep.Problem())
 	}
 	if wantRecords >= 0 && rep.Records != wantRecords {
 		t.Errorf("verified %d records, want %d", rep.Records, wantRecords)

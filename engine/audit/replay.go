@@ -146,10 +146,13 @@ func ReplayWith(ctx context.Context, e *engine.Engine, rec *RecordV1) (*Outcome,
 
 func checkIntact(rec *RecordV1) error {
 	if h := rec.ComputeHash(); h != rec.Hash {
-		return fmt.Errorf("replay decision %s: the record no longer matches its hash (run exportrisk audit verify)", rec.DecisionID)
+		return fmt.Errorf("replay decision %s: the record no longer matches its hash", rec.DecisionID)
 	}
 	if indicators.Digest(rec.Input) != rec.InputDigest {
-		return fmt.Errorf("replay decision %s: the input no longer matches its digest (run exportrisk audit verify)", rec.DecisionID)
+		return fmt.Errorf("replay decision %s: the input no longer matches its digest", rec.DecisionID)
+	}
+	if indicators.Digest(rec.Result) != rec.ResultDigest {
+		return fmt.Errorf("replay decision %s: the result no longer matches its digest", rec.DecisionID)
 	}
 	return nil
 }

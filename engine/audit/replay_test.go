@@ -136,6 +136,7 @@ func TestReplayDiffers(t *testing.T) {
 	res.Criteria[1].Verdict = "not_critical" // criterion 2
 	res.Overall = "none"
 	r.Result, _ = indicators.Canonicalize(res)
+	r.ResultDigest = indicators.Digest(r.Result)
 	r.Country, r.AsOf, r.Overall, r.Verdicts = Summarize(res)
 	if err := s.Append(ctx, r); err != nil {
 		t.Fatal(err)
@@ -203,7 +204,7 @@ func TestReplayRefuses(t *testing.T) {
 				c.Result = json.RawMessage(strings.Replace(string(r.Result), "critical", "harmless", 1))
 				return &c
 			},
-			want: "no longer matches its hash",
+			want: "the result no longer matches its digest",
 		},
 		"archived policy file changed": {
 			tamper: func(t *testing.T, b backend, s Store, r *RecordV1) *RecordV1 {
@@ -294,6 +295,7 @@ func TestReplayContract1(t *testing.T) {
 			t.Fatal(err)
 		}
 		r.Country, r.AsOf, r.Overall, r.Verdicts = Summarize(res)
+		r.ResultDigest = indicators.Digest(r.Result)
 	}
 	if err := s.Append(ctx, same, doctored); err != nil {
 		t.Fatal(err)

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-
-	"github.com/exportrisk/exportrisk/indicators"
 )
 
 // recordColumns are the columns of the records table. The input and the result are
@@ -20,8 +18,18 @@ const recordColumns = `seq, record_version, decision_id, timestamp, requester, c
 // changed rather than losing it.
 const selectRecords = `SELECT r.seq, r.record_version, r.decision_id, r.timestamp, r.requester, r.case_ref,
 	r.country, r.as_of, r.overall, r.verdicts, coalesce(i.content, ''), r.input_digest, r.policy_revision,
-	r.engine_version, r.eval_time, coalesce(o.content, ''), r.prev_hash, r.hash
+	r.engine_version, r.eval_time, coalesce(o.content, ''), r.result_digest, r.prev_hash, r.hash
 	FROM records r LEFT JOIN documents i ON i.digest = r.input_digest LEFT JOIN documents o ON o.digest = r.result_digest`
+
+// selectLight is selectRecords reading the documents only of version 1 records, whose
+// hash covers their bytes (Filter.Light); the CASE runs the lookups only for those.
+const selectLight = `SELECT r.seq, r.record_version, r.decision_id, r.timestamp, r.requester, r.case_ref,
+	r.country, r.as_of, r.overall, r.verdicts,
+	CASE WHEN r.record_version = 1 THEN coalesce((SELECT content FROM documents WHERE digest = r.input_digest), '') ELSE '' END,
+	r.input_digest, r.policy_revision, r.engine_version, r.eval_time,
+	CASE WHEN r.record_version = 1 THEN coalesce((SELECT content FROM documents WHERE digest = r.result_digest), '') ELSE '' END,
+	r.result_digest, r.prev_hash, r.hash
+	FROM records r`
 
 // summaryColumns are the columns scanSummary reads.
 const summaryColumns = `seq, decision_id, timestamp, requester, case_ref, country, as_of, overall, verdicts,
@@ -30,37 +38,30 @@ const summaryColumns = `seq, decision_id, timestamp, requester, case_ref, countr
 // insertRecord inserts a record (recordArgs) with ? placeholders.
 const insertRecord = `INSERT INTO records (` + recordColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
+// insertTreeHash stores one Merkle tree hash.
+const insertTreeHash = `INSERT INTO tree_hashes (id, hash) VALUES (?, ?)`
+
 // insertDocument stores an input or a result unless it is there already.
 const insertDocument = `INSERT INTO documents (digest, content) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING`
 
 func recordArgs(r *RecordV1) []any {
 	return []any{r.Seq, r.RecordVersion, r.DecisionID, r.Timestamp, r.Requester, r.CaseRef, r.Country, r.AsOf,
-		r.Overall, r.Verdicts, r.InputDigest, resultDigest(r), r.PolicyRevision, r.EngineVersion, r.EvalTime,
+		r.Overall, r.Verdicts, r.InputDigest, r.ResultDigest, r.PolicyRevision, r.EngineVersion, r.EvalTime,
 		r.PrevHash, r.Hash}
 }
 
-// resultDigest is the content address of a record's result.
-func resultDigest(r *RecordV1) string { return indicators.Digest(r.Result) }
-
 type scanner interface{ Scan(dest ...any) error }
 
-// scanRecord reads a row of selectRecords. Text is read as bytes so that whatever the
-// store holds reaches Verify unchanged.
+// scanRecord reads a row of selectRecords, every value exactly as stored.
 func scanRecord(row scanner) (*RecordV1, error) {
-	var (
-		r                                                         RecordV1
-		id, ts, req, cr, country, asOf, overall, verdicts, digest []byte
-		rev, ev, et, prev, hash, input, result                    []byte
-	)
-	if err := row.Scan(&r.Seq, &r.RecordVersion, &id, &ts, &req, &cr, &country, &asOf, &overall, &verdicts,
-		&input, &digest, &rev, &ev, &et, &result, &prev, &hash); err != nil {
+	var r RecordV1
+	var input, result []byte // Scan stores copies
+	if err := row.Scan(&r.Seq, &r.RecordVersion, &r.DecisionID, &r.Timestamp, &r.Requester, &r.CaseRef, &r.Country,
+		&r.AsOf, &r.Overall, &r.Verdicts, &input, &r.InputDigest, &r.PolicyRevision, &r.EngineVersion, &r.EvalTime,
+		&result, &r.ResultDigest, &r.PrevHash, &r.Hash); err != nil {
 		return nil, err
 	}
-	r.DecisionID, r.Timestamp, r.Requester, r.CaseRef = string(id), string(ts), string(req), string(cr)
-	r.Country, r.AsOf, r.Overall, r.Verdicts = string(country), string(asOf), string(overall), string(verdicts)
-	r.Input, r.InputDigest, r.PolicyRevision = slices.Clone(input), string(digest), string(rev)
-	r.EngineVersion, r.EvalTime, r.Result = string(ev), string(et), slices.Clone(result)
-	r.PrevHash, r.Hash = string(prev), string(hash)
+	r.Input, r.Result = input, result
 	return &r, nil
 }
 

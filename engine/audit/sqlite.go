@@ -17,8 +17,10 @@ import (
 
 // SQLiteOptions configure OpenSQLite.
 type SQLiteOptions struct {
-	// Create makes the file (and its directory) if it does not exist; without it a
-	// missing store is an error wrapping fs.ErrNotExist.
+	// Create makes a new store: the file (and its directory) must not exist. Without
+	// it the store must exist: a missing file is an error wrapping fs.ErrNotExist, and
+	// a file that holds no store (empty, truncated, or written only to a write-ahead
+	// log that was lost) one wrapping ErrNoStore.
 	Create bool
 	// BusyTimeout is how long to wait for another process's write lock before giving
 	// up with ErrLocked; zero means 5 s.
@@ -50,6 +52,11 @@ func OpenSQLite(ctx context.Context, path string, o SQLiteOptions) (*SQLiteStore
 	switch {
 	case err == nil && info.IsDir():
 		return nil, fmt.Errorf("audit store %s: %w: it is a directory", abs, ErrUnreadable)
+	case err == nil && o.Create:
+		return nil, fmt.Errorf("audit store %s: %w", abs, ErrExists)
+	case err == nil && info.Size() == 0 && !walHasData(abs):
+		return nil, fmt.Errorf("audit store %s: %w: the file is empty (0 bytes) and has no write-ahead log: it was truncated, or its committed write-ahead log (%s-wal) was lost",
+			abs, ErrNoStore, filepath.Base(abs))
 	case errors.Is(err, fs.ErrNotExist) && !o.Create:
 		return nil, &notExistError{path: abs}
 	case errors.Is(err, fs.ErrNotExist):
@@ -89,31 +96,48 @@ func OpenSQLite(ctx context.Context, path string, o SQLiteOptions) (*SQLiteStore
 	db.SetConnMaxIdleTime(time.Minute)
 	s := &SQLiteStore{busyTimeout: o.BusyTimeout}
 	s.sqlStore = newSQLStore(abs, db, dialect{
-		rebind:     func(q string) string { return q },
-		textCmp:    func(c string) string { return c },
-		lockHead:   `SELECT seq, hash FROM chain_head WHERE id = 1`, // BEGIN IMMEDIATE holds the write lock
-		walkTx:     &sql.TxOptions{ReadOnly: true},
-		wrap:       s.wrap,
-		tables:     `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`,
-		foreign:    func(tables []string) []string { return tables }, // a file of its own: any table is foreign
-		migrations: sqliteMigrations,
+		rebind:      func(q string) string { return q },
+		textCmp:     func(c string) string { return c },
+		lockHead:    `SELECT seq, hash FROM chain_head WHERE id = 1`, // BEGIN IMMEDIATE holds the write lock
+		walkTx:      &sql.TxOptions{ReadOnly: true},
+		wrap:        s.wrap,
+		tables:      `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`,
+		foreign:     func(tables []string) []string { return tables }, // a file of its own: any table is foreign
+		migrations:  sqliteMigrations,
+		noStoreHint: " (it is empty, was truncated, or its committed write-ahead log was lost)",
 	})
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, s.wrap("open", err)
 	}
-	if err := s.start(ctx); err != nil {
+	if err := s.start(ctx, o.Create); err != nil {
 		db.Close()
+		if o.Create {
+			os.Remove(abs) // nothing half-made is left behind
+		}
 		return nil, err
 	}
+	if o.Create {
+		// Move the new schema from the write-ahead log into the file itself.
+		if _, err := db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+			s.Close()
+			return nil, s.wrap("create", err)
+		}
+	}
 	return s, nil
+}
+
+// walHasData reports whether the write-ahead log of the database at path has content.
+func walHasData(path string) bool {
+	info, err := os.Stat(path + "-wal")
+	return err == nil && info.Size() > 0
 }
 
 // notExistError says a store does not exist; it is an fs.ErrNotExist.
 type notExistError struct{ path string }
 
 func (e *notExistError) Error() string {
-	return fmt.Sprintf("audit store %s does not exist (no decision has been recorded there yet)", e.path)
+	return fmt.Sprintf("audit store %s does not exist", e.path)
 }
 
 func (e *notExistError) Is(target error) bool { return target == fs.ErrNotExist }
@@ -199,5 +223,20 @@ var sqliteMigrations = []migration{
 			BEGIN SELECT RAISE(ABORT, 'archived policy revisions are append-only'); END`,
 		`CREATE TRIGGER policy_revisions_no_delete BEFORE DELETE ON policy_revisions
 			BEGIN SELECT RAISE(ABORT, 'archived policy revisions are append-only'); END`,
+	}},
+	{description: "Merkle tree hashes, chain head only moves forward", backfill: backfillTree, statements: []string{
+		`CREATE TABLE tree_hashes (
+			id   INTEGER PRIMARY KEY,
+			hash BLOB NOT NULL
+		) STRICT`,
+		`CREATE TRIGGER tree_hashes_no_update BEFORE UPDATE ON tree_hashes
+			BEGIN SELECT RAISE(ABORT, 'audit tree hashes are append-only'); END`,
+		`CREATE TRIGGER tree_hashes_no_delete BEFORE DELETE ON tree_hashes
+			BEGIN SELECT RAISE(ABORT, 'audit tree hashes are append-only'); END`,
+		`CREATE TRIGGER chain_head_no_rewind BEFORE UPDATE ON chain_head
+			WHEN NEW.seq < OLD.seq OR (NEW.seq = OLD.seq AND NEW.hash <> OLD.hash)
+			BEGIN SELECT RAISE(ABORT, 'the audit chain head cannot be rewound'); END`,
+		`CREATE TRIGGER chain_head_no_delete BEFORE DELETE ON chain_head
+			BEGIN SELECT RAISE(ABORT, 'the audit chain head cannot be removed'); END`,
 	}},
 }

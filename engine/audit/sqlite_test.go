@@ -56,7 +56,54 @@ func TestSQLiteOpenErrors(t *testing.T) {
 				openSQLite(t, path).Close()
 				rawExec(t, path, `INSERT INTO schema_migrations (version, description, applied_at) VALUES (99, 'future', 'x')`)
 			},
-			is: ErrSchemaTooNew, says: "schema version 99, this exportrisk knows versions up to 1",
+			is: ErrSchemaTooNew, says: "schema version 99, this exportrisk knows versions up to 2",
+		},
+		"exists (create)": {
+			setup:  func(t *testing.T, path string) { openSQLite(t, path).Close() },
+			create: true, is: ErrExists, says: "already there",
+		},
+		"empty file": {
+			setup: func(t *testing.T, path string) { write(t, path, "") },
+			is:    ErrNoStore, says: "the file is empty (0 bytes)",
+		},
+		"truncated to 0 bytes after appends": {
+			setup: func(t *testing.T, path string) {
+				s := openSQLite(t, path)
+				appendN(t, s, 3)
+				s.Close()
+				os.Remove(path + "-wal")
+				write(t, path, "")
+			},
+			is: ErrNoStore, says: "was truncated, or its committed write-ahead log",
+		},
+		"lost write-ahead log": {
+			setup: func(t *testing.T, path string) {
+				// A store made by a process that never checkpointed: the schema is
+				// only in the WAL, and the WAL is lost.
+				mkdir(t, filepath.Dir(path))
+				rawExec(t, path, `PRAGMA journal_mode=WAL`)
+				db, err := sql.Open("sqlite", "file:"+path+"?_pragma=wal_autocheckpoint(0)")
+				if err != nil {
+					t.Fatal(err)
+				}
+				db.SetMaxOpenConns(1)
+				if _, err := db.Exec(`CREATE TABLE schema_migrations (version INTEGER)`); err != nil {
+					t.Fatal(err)
+				}
+				wal, err := os.ReadFile(path + "-wal")
+				if err != nil || len(wal) == 0 {
+					t.Fatalf("no WAL: %v", err)
+				}
+				main, err := os.ReadFile(path) // the file as it is without its WAL
+				if err != nil {
+					t.Fatal(err)
+				}
+				db.Close()
+				write(t, path, string(main))
+				os.Remove(path + "-wal")
+				os.Remove(path + "-shm")
+			},
+			is: ErrNoStore, says: "write-ahead log",
 		},
 		"foreign database": {
 			setup: func(t *testing.T, path string) { rawExec(t, path, `CREATE TABLE customers (id INTEGER)`) },

@@ -10,11 +10,13 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // SchemaVersion is the newest audit store schema this build knows. Each SQL dialect
 // has one migration per version.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // dialect is what differs between the SQL databases a store can live in.
 type dialect struct {
@@ -35,6 +37,8 @@ type dialect struct {
 	// foreign returns the tables that make a database without schema_migrations
 	// something other than an empty audit store.
 	foreign func(tables []string) []string
+	// noStoreHint says why a database may hold no store (appended to the error).
+	noStoreHint string
 	// lockMigrations is run first in the migration transaction (may be empty).
 	lockMigrations string
 	migrations     []migration
@@ -43,6 +47,8 @@ type dialect struct {
 type migration struct {
 	description string
 	statements  []string
+	// backfill, if set, runs after the statements in the same transaction.
+	backfill func(ctx context.Context, s *sqlStore, tx *sql.Tx) error
 }
 
 // sqlStore is a Store in an SQL database; the dialect holds the differences.
@@ -69,9 +75,12 @@ func newSQLStore(loc string, db *sql.DB, d dialect) *sqlStore {
 	return &sqlStore{loc: loc, db: db, d: d, reqs: make(chan *appendReq), stopped: make(chan struct{})}
 }
 
-// start brings the schema up to date and starts committing appends.
-func (s *sqlStore) start(ctx context.Context) error {
-	if err := s.migrate(ctx); err != nil {
+// start brings the schema up to date and starts committing appends. Only with create
+// may the database hold no store yet (it then gets one); without it, no store is an
+// error wrapping ErrNoStore, so that a lost or truncated store is never silently
+// replaced by an empty one.
+func (s *sqlStore) start(ctx context.Context, create bool) error {
+	if err := s.migrate(ctx, create); err != nil {
 		return err
 	}
 	go s.commitLoop()
@@ -196,13 +205,15 @@ func (s *sqlStore) commitGroup(group []*appendReq) {
 		return
 	}
 	archived := map[string]bool{}
-	insert, insertDoc := s.q(insertRecord), s.q(insertDocument)
+	insert, insertDoc, insertHash := s.q(insertRecord), s.q(insertDocument), s.q(insertTreeHash)
+	tree := &txHashes{ctx: ctx, tx: tx, s: s, added: map[int64]tlog.Hash{}}
 	for i, req := range group {
 		if err := exec(`SAVEPOINT req`); err != nil {
 			fail(s.d.wrap("append", err))
 			return
 		}
 		h := head
+		var added []int64
 		for _, r := range req.recs {
 			if !archived[r.PolicyRevision] {
 				var one int
@@ -222,7 +233,7 @@ func (s *sqlStore) commitGroup(group []*appendReq) {
 				errs[i] = s.d.wrap("append decision "+r.DecisionID, err)
 				break
 			}
-			if _, err := tx.ExecContext(ctx, insertDoc, resultDigest(r), string(r.Result)); err != nil {
+			if _, err := tx.ExecContext(ctx, insertDoc, r.ResultDigest, string(r.Result)); err != nil {
 				errs[i] = s.d.wrap("append decision "+r.DecisionID, err)
 				break
 			}
@@ -230,9 +241,18 @@ func (s *sqlStore) commitGroup(group []*appendReq) {
 				errs[i] = s.d.wrap("append decision "+r.DecisionID, err)
 				break
 			}
+			idx, err := tree.addLeaf(r, insertHash)
+			added = append(added, idx...)
+			if err != nil {
+				errs[i] = s.d.wrap("append decision "+r.DecisionID, err)
+				break
+			}
 			h = Head{Seq: r.Seq, Hash: r.Hash}
 		}
 		if errs[i] != nil {
+			for _, x := range added {
+				delete(tree.added, x)
+			}
 			if err := exec(`ROLLBACK TO SAVEPOINT req`); err != nil {
 				fail(s.d.wrap("append", err))
 				return
@@ -312,7 +332,11 @@ func (s *sqlStore) Walk(ctx context.Context, f Filter, fn func(*RecordV1) error)
 	}
 	defer tx.Rollback()
 	where, args := s.where(f)
-	rows, err := tx.QueryContext(ctx, s.q(selectRecords+where+` ORDER BY seq`+f.limit()), args...)
+	query := selectRecords
+	if f.Light {
+		query = selectLight
+	}
+	rows, err := tx.QueryContext(ctx, s.q(query+where+` ORDER BY seq`+f.limit()), args...)
 	if err != nil {
 		return s.d.wrap("walk", err)
 	}
@@ -326,6 +350,79 @@ func (s *sqlStore) Walk(ctx context.Context, f Filter, fn func(*RecordV1) error)
 	}
 	if err != nil {
 		return s.d.wrap("walk", err)
+	}
+	return nil
+}
+
+// WalkDocuments implements Store.
+func (s *sqlStore) WalkDocuments(ctx context.Context, fn func(digest string, content []byte) error) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT digest, content FROM documents`)
+	if err != nil {
+		return s.d.wrap("read documents", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var d string
+		var c []byte
+		if err := rows.Scan(&d, &c); err != nil {
+			return s.d.wrap("read documents", err)
+		}
+		if err := fn(d, c); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return s.d.wrap("read documents", err)
+	}
+	return nil
+}
+
+// WalkPolicyFiles implements Store.
+func (s *sqlStore) WalkPolicyFiles(ctx context.Context, fn func(revision, path, digest string, content []byte) error) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT r.revision, r.path, r.digest, coalesce(f.content, '')
+		FROM policy_revisions r LEFT JOIN policy_files f ON f.digest = r.digest ORDER BY r.revision, r.path`)
+	if err != nil {
+		return s.d.wrap("read archived policies", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var rev, p, d string
+		var c []byte
+		if err := rows.Scan(&rev, &p, &d, &c); err != nil {
+			return s.d.wrap("read archived policies", err)
+		}
+		if err := fn(rev, p, d, c); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return s.d.wrap("read archived policies", err)
+	}
+	return nil
+}
+
+// backfillTree computes and stores the tree hashes of the records a store held before
+// it had a tree (migration to schema version 2).
+func backfillTree(ctx context.Context, s *sqlStore, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, selectLight+` ORDER BY seq`)
+	if err != nil {
+		return s.d.wrap("backfill tree", err)
+	}
+	var tree memTree
+	err = walkRows(rows, func(r *RecordV1) error {
+		if r.Seq != tree.size+1 {
+			return fmt.Errorf("backfill tree: records jump from seq %d to %d: the store was altered before the migration", tree.size, r.Seq)
+		}
+		return tree.add(r.LeafData())
+	})
+	if err != nil {
+		return err
+	}
+	insert := s.q(insertTreeHash)
+	for i, h := range tree.hashes {
+		if _, err := tx.ExecContext(ctx, insert, int64(i), h[:]); err != nil {
+			return s.d.wrap("backfill tree", err)
+		}
 	}
 	return nil
 }
@@ -462,11 +559,18 @@ func (s *sqlStore) Policies(ctx context.Context, revision string) (map[string][]
 }
 
 // migrate brings the schema up to date; it refuses a store whose schema is newer than
-// this build knows, and a database whose tables are not an audit store's.
-func (s *sqlStore) migrate(ctx context.Context) error {
+// this build knows, a database whose tables are not an audit store's, and, without
+// create, a database that holds no store.
+func (s *sqlStore) migrate(ctx context.Context, create bool) error {
 	version, err := s.schemaVersion(ctx, s.db)
 	if err != nil {
 		return err
+	}
+	switch {
+	case version == 0 && !create:
+		return fmt.Errorf("audit store %s: %w: it holds no audit tables%s", s.loc, ErrNoStore, s.d.noStoreHint)
+	case version > 0 && create:
+		return fmt.Errorf("audit store %s: %w (schema version %d)", s.loc, ErrExists, version)
 	}
 	if version == len(s.d.migrations) {
 		return nil
@@ -484,6 +588,9 @@ func (s *sqlStore) migrate(ctx context.Context) error {
 	if version, err = s.schemaVersion(ctx, tx); err != nil { // another process may have migrated
 		return err
 	}
+	if version > 0 && create {
+		return fmt.Errorf("audit store %s: %w (schema version %d)", s.loc, ErrExists, version)
+	}
 	if version == 0 {
 		if _, err := tx.ExecContext(ctx, `CREATE TABLE schema_migrations (
 			version     INTEGER PRIMARY KEY,
@@ -498,6 +605,11 @@ func (s *sqlStore) migrate(ctx context.Context) error {
 		for _, stmt := range m.statements {
 			if _, err := tx.ExecContext(ctx, stmt); err != nil {
 				return s.d.wrap(fmt.Sprintf("migrate to schema version %d", v), err)
+			}
+		}
+		if m.backfill != nil {
+			if err := m.backfill(ctx, s, tx); err != nil {
+				return fmt.Errorf("audit store %s: migrate to schema version %d: %w", s.loc, v, err)
 			}
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)`),

@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // Store is an append-only log of decision records and an archive of policy files.
@@ -40,6 +42,17 @@ type Store interface {
 	// Policies returns the archived policy files of a revision, each checked against
 	// its digest, or an error wrapping ErrNotFound.
 	Policies(ctx context.Context, revision string) (map[string][]byte, error)
+	// ReadHashes returns the stored Merkle tree hashes at the given indexes (see
+	// tlog.StoredHashIndex); it implements tlog.HashReader for the tree the store keeps.
+	ReadHashes(ctx context.Context, indexes []int64) ([]tlog.Hash, error)
+	// WalkHashes calls fn with every stored tree hash, in index order.
+	WalkHashes(ctx context.Context, fn func(index int64, h tlog.Hash) error) error
+	// WalkDocuments calls fn with every stored input and result and the digest it is
+	// stored under.
+	WalkDocuments(ctx context.Context, fn func(digest string, content []byte) error) error
+	// WalkPolicyFiles calls fn with every archived policy file of every revision, by
+	// revision and path, as stored (not checked).
+	WalkPolicyFiles(ctx context.Context, fn func(revision, path, digest string, content []byte) error) error
 	// Location names the store in messages (a file path, or a DSN without password).
 	Location() string
 	Close() error
@@ -61,6 +74,9 @@ type Filter struct {
 	FromSeq   int64 // seq >= FromSeq
 	ToSeq     int64 // seq <= ToSeq
 	Limit     int   // at most this many (List and Walk)
+	// Light makes Walk leave Input and Result empty for records whose hash covers
+	// them by digest (record_version 2 and later), as Verify needs them.
+	Light bool
 }
 
 // Overall classes and criterion verdicts a Filter.Verdict may name.
@@ -91,6 +107,8 @@ var (
 	ErrNotAStore     = errors.New("not an exportrisk audit store")
 	ErrNotArchived   = errors.New("policy revision not archived")
 	ErrInvalidRecord = errors.New("invalid record")
+	ErrNoStore       = errors.New("no audit store there")
+	ErrExists        = errors.New("an audit store is already there")
 )
 
 // fileDigest is the content address of a policy file.

@@ -161,7 +161,7 @@ func TestStoreRejects(t *testing.T) {
 				t.Fatal(err)
 			}
 			if rep := mustVerify(t, s); !rep.OK() || rep.Records != 2 {
-				t.Fatalf("after a good append: %+v %v", rep, rep.Problem)
+				t.Fatalf("after a good append: %+v %v", rep, rep.Problem())
 			}
 		})
 	}
@@ -244,7 +244,7 @@ func TestStoreDocumentsOnce(t *testing.T) {
 				t.Errorf("Get (-appended +read):\n%s", diff)
 			}
 			if rep := mustVerify(t, s); !rep.OK() || rep.Records != 3 {
-				t.Errorf("verify: %+v %v", rep, rep.Problem)
+				t.Errorf("verify: %+v %v", rep, rep.Problem())
 			}
 		})
 	}

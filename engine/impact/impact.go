@@ -110,16 +110,28 @@ type Pair struct {
 // Compare builds the report from results paired by country (base and head must assess
 // the same bundle). The Base, Head, Library and AsOf fields are left to the caller.
 func Compare(pairs []Pair) (*Report, error) {
+	return compare(pairs, true)
+}
+
+// compare is Compare; with sameInput false, base and head may have assessed different
+// bundles of the same country and date (evidence added to one of them).
+func compare(pairs []Pair, sameInput bool) (*Report, error) {
 	r := &Report{Changes: []Change{}, Overall: []OverallChange{}, Countries: len(pairs)}
 	totals := map[int]*Total{}
 	for n := 1; n <= 8; n++ {
 		totals[n] = &Total{Criterion: n, Transitions: map[string]int{}}
 	}
 	sorted := append([]Pair(nil), pairs...)
-	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Base.Country.ISO3 < sorted[j].Base.Country.ISO3 })
+	sort.Slice(sorted, func(i, j int) bool {
+		a, b := sorted[i].Base, sorted[j].Base
+		if a.Country.ISO3 != b.Country.ISO3 {
+			return a.Country.ISO3 < b.Country.ISO3
+		}
+		return a.AsOf < b.AsOf
+	})
 	for _, p := range sorted {
 		b, h := p.Base, p.Head
-		if b.Country.ISO3 != h.Country.ISO3 || b.AsOf != h.AsOf || b.InputDigest != h.InputDigest {
+		if b.Country.ISO3 != h.Country.ISO3 || b.AsOf != h.AsOf || (sameInput && b.InputDigest != h.InputDigest) {
 			return nil, fmt.Errorf("compare: base assessed %s as of %s, head %s as of %s: not the same bundle",
 				b.Country.ISO3, b.AsOf, h.Country.ISO3, h.AsOf)
 		}

@@ -42,6 +42,8 @@ var words = map[string]pair{
 	"evidence":      {"Evidence", "Belege"},
 	"sources":       {"Sources", "Quellen"},
 	"note":          {"note", "Anmerkung"},
+	"quote":         {"quote", "Zitat"},
+	"from_register": {"from the evidence register", "aus dem Belegregister"},
 	"missing":       {"Missing", "Fehlende Angaben"},
 	"missing_raise": {"Missing (could still raise the verdict)", "Fehlende Angaben (könnten die Bewertung noch erhöhen)"},
 	"missing_final": {"Missing (cannot change the verdict: critical is the highest)", "Fehlende Angaben (ändern die Bewertung nicht: kritisch ist die höchste Stufe)"},
@@ -140,6 +142,9 @@ var plurals = map[string][2]pair{
 	"neighbour":          {{"neighbouring country", "neighbouring countries"}, {"Nachbarland", "Nachbarländer"}},
 	"reason":             {{"reason", "reasons"}, {"Grund", "Gründe"}},
 	"event":              {{"documented event", "documented events"}, {"belegtes Ereignis", "belegte Ereignisse"}},
+	"bundle":             {{"bundle", "bundles"}, {"Datensatz", "Datensätze"}},
+	"evidence_item":      {{"item", "items"}, {"Beleg", "Belege"}},
+	"log_event":          {{"event", "events"}, {"Ereignis", "Ereignisse"}},
 }
 
 // Noun returns the counted noun key in the form for n: one for n == 1, else other (both

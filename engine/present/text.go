@@ -84,6 +84,9 @@ func details(w io.Writer, lang, first, rest string, r *Reason) {
 			line += "; " + T(lang, "note") + ": " + e.Note
 		}
 		Wrap(w, first, rest, line)
+		if e.Quote != "" {
+			Wrap(w, rest, rest, T(lang, "quote")+": “"+e.Quote+"”"+quoteURL(e))
+		}
 	}
 }
 
@@ -224,6 +227,9 @@ func markdownReason(w io.Writer, lang, indent string, r *Reason) {
 		if e.Note != "" {
 			line += "; " + T(lang, "note") + ": " + MD(e.Note)
 		}
+		if e.Quote != "" {
+			line += "; " + T(lang, "quote") + ": “" + MD(e.Quote) + "”" + MD(quoteURL(e))
+		}
 		fmt.Fprintf(w, "%s- %s\n", in, line)
 	}
 	for i := range r.Parts {
@@ -300,4 +306,12 @@ func (e *errWriter) Write(p []byte) (int, error) {
 	n, err := e.w.Write(p)
 	e.err = err
 	return n, err
+}
+
+// quoteURL is " (URL)" after an item's quote, or "".
+func quoteURL(e Event) string {
+	if e.URL == "" {
+		return ""
+	}
+	return " (" + e.URL + ")"
 }

@@ -100,6 +100,8 @@ type Event struct {
 	Summary  string
 	Source   string
 	Note     string
+	Quote    string // the sentence of the source the item rests on (evidence register)
+	URL      string // where the source is
 }
 
 // Group is a labelled list of display names.
@@ -260,7 +262,7 @@ func (p *Presenter) reason(r *engine.Reason, lang string, unknown map[string]boo
 		e := &r.Evidence[i]
 		out.Evidence = append(out.Evidence, Event{
 			ID: e.ID, Date: DateAt(lang, e.Date, e.DatePrecision), Category: e.Category, Summary: summary(lang, e),
-			Source: Cite(e.Provenance), Note: Note(e.Note),
+			Source: Cite(e.Provenance), Note: Note(e.Note), Quote: e.Quote, URL: e.URL,
 		})
 	}
 	return out, nil

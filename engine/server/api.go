@@ -635,13 +635,19 @@ type VerifyJSON struct {
 	*audit.VerifyReport
 }
 
-// apiVerify is GET /v1/audit/verify: the chain walked from the first record to the head.
+// apiVerify is GET /v1/audit/verify: the whole log checked (audit.Verify), against the
+// checkpoints of the witness directory if the server signs checkpoints.
 func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request, _ *reqCtx) {
 	if aerr := checkQuery(r); aerr != nil {
 		writeError(w, aerr)
 		return
 	}
-	rep, err := audit.Verify(r.Context(), s.cfg.Store)
+	opts, err := s.verifyOptions()
+	if err != nil {
+		writeError(w, apiErr(http.StatusInternalServerError, CodeInternal, "%v", err))
+		return
+	}
+	rep, err := audit.Verify(r.Context(), s.cfg.Store, opts)
 	if err != nil {
 		writeError(w, s.storeError(err))
 		return

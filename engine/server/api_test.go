@@ -108,7 +108,7 @@ func TestAssessRecords(t *testing.T) {
 			}
 		})
 	}
-	if rep, err := audit.Verify(ctx, ts.store); err != nil || !rep.OK() || rep.Records != int64(len(tests)) {
+	if rep, err := audit.Verify(ctx, ts.store, audit.VerifyOptions{}); err != nil || !rep.OK() || rep.Records != int64(len(tests)) {
 		t.Errorf("verify: %+v %v", rep, err)
 	}
 }
@@ -296,7 +296,7 @@ func TestDecisionsReplayVerify(t *testing.T) {
 	}
 	rec = ts.do(t, "GET", "/v1/audit/verify", auditorToken, nil)
 	v = decode[VerifyJSON](t, rec)
-	if rec.Code != 200 || v.OK || v.Problem == nil || v.Problem.Seq != 2 || v.Problem.Kind != audit.Changed {
+	if rec.Code != 200 || v.OK || v.Problem() == nil || v.Problem().Seq != 2 || v.Problem().Kind != audit.Changed {
 		t.Errorf("verify after tampering: %d %s", rec.Code, rec.Body.String())
 	}
 }

@@ -48,6 +48,10 @@ func (a access) allows(r Role) bool {
 		return r == RoleOfficer || r == RolePolicy
 	case accessReplay, accessVerify:
 		return r == RoleAuditor
+	case accessPropose: // evidence.go
+		return r == RolePolicy
+	case accessApprove:
+		return r == RoleOfficer || r == RolePolicy
 	}
 	return false
 }

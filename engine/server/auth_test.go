@@ -40,6 +40,8 @@ var expectedAccess = map[string][]Role{ // pattern -> roles; nil = public
 	"GET /v1/decisions/{id}":           {RoleOfficer, RolePolicy, RoleAuditor},
 	"POST /v1/decisions/{id}/replay":   {RoleAuditor},
 	"GET /v1/audit/verify":             {RoleAuditor},
+	"GET /v1/decisions/{id}/proof":     {RoleAuditor},
+	"GET /v1/audit/checkpoint":         {RoleOfficer, RolePolicy, RoleAuditor},
 	"GET /v1/openapi.json":             nil,
 	"GET /healthz":                     nil,
 	"GET /readyz":                      nil,
@@ -54,6 +56,11 @@ var expectedAccess = map[string][]Role{ // pattern -> roles; nil = public
 	"POST /login":                      nil,
 	"POST /logout":                     nil,
 	"GET /static/{file}":               nil,
+	// evidence.go
+	"GET /evidence":                         {RoleOfficer, RolePolicy, RoleAuditor},
+	"POST /evidence/proposals":              {RolePolicy},
+	"GET /evidence/proposals/{id}":          {RoleOfficer, RolePolicy, RoleAuditor},
+	"POST /evidence/proposals/{id}/approve": {RoleOfficer, RolePolicy},
 }
 
 // TestAccess tries every route with every role, without a token and with a bad one:

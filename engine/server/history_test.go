@@ -16,31 +16,49 @@ import (
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
-// historyLibrary is the curated Kazakhstan bundle and the 2023 bundles of Kazakhstan, Germany
-// and Russia (or of every country), as single files taken from the shipped history, plus a
-// made-up 2022 bundle of Kazakhstan: the 2023 one dated a year earlier, with an interstate
-// conflict, so that criterion 4 is critical in 2022 and possibly critical in 2023.
+// historyLibrary has two years for the history tests, whatever the shipped layout: the
+// curated Kazakhstan bundle, each country's bundle of 31 December 2023 (all of them, or
+// only KAZ, DEU and RUS), and a made-up 2022 bundle of Kazakhstan: its 2023 bundle dated a
+// year earlier, with an interstate conflict, so that criterion 4 is critical in 2022 and
+// possibly critical in 2023. The bundles are read through the shipped library and written
+// as single files.
 func historyLibrary(t testing.TB, all bool) *indicators.Library {
 	t.Helper()
-	b, err := fs.ReadFile(fixtures.FS, "curated/KAZ-2026-06-01.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := fstest.MapFS{"curated/KAZ-2026-06-01.yaml": &fstest.MapFile{Data: b}}
 	shipped, err := indicators.OpenLibrary(fixtures.FS, "fixtures")
 	if err != nil {
 		t.Fatal(err)
 	}
-	isos := []string{"KAZ", "DEU", "RUS"}
+	m := fstest.MapFS{}
+	curated, err := fs.ReadFile(fixtures.FS, "curated/KAZ-2026-06-01.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m["curated/KAZ-2026-06-01.yaml"] = &fstest.MapFile{Data: curated}
+	isos := []string{"DEU", "KAZ", "RUS"}
 	if all {
 		isos = shipped.Countries()
 	}
+	var kaz []byte
 	for _, iso := range isos {
-		m["world/2023/"+iso+"-2023-12-31.json"] = &fstest.MapFile{Data: worldBundleJSON(t, iso, "2023-12-31")}
+		e, err := shipped.Find(iso, "2023-12-31")
+		if err != nil || e.AsOf != "2023-12-31" {
+			continue
+		}
+		b, err := shipped.Load(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := b.CanonicalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		m["world/2023/"+iso+"-2023-12-31.json"] = &fstest.MapFile{Data: data}
+		if iso == "KAZ" {
+			kaz = data
+		}
 	}
-	b = m["world/2023/KAZ-2023-12-31.json"].Data
 	var doc map[string]any
-	if err := json.Unmarshal(b, &doc); err != nil {
+	if err := json.Unmarshal(kaz, &doc); err != nil {
 		t.Fatal(err)
 	}
 	doc["as_of"] = "2022-12-31"

@@ -60,7 +60,7 @@ func TestDecisionPagesReadAsReports(t *testing.T) {
 	}
 
 	de := get("/decisions/"+ids[0]+"?lang=de", "de")
-	for _, want := range []string{`(Sachbearbeitung)`, `Entscheidung ` + ids[0] + ` · Regelstand`, `Kasachstan`, `(14 Dateien archiviert)`} {
+	for _, want := range []string{`(Sachbearbeitung)`, `schwerwiegendes Signal`, `Ausschlaggebend`, `Grundlage: Kalibrierungsannahme`, `Entscheidung ` + ids[0] + ` · Regelstand`, `Kasachstan`, `(14 Dateien archiviert)`} {
 		if !strings.Contains(de, want) {
 			t.Errorf("the German decision page lacks %q", want)
 		}
@@ -107,5 +107,27 @@ func TestNewestDecisionsPages(t *testing.T) {
 	}
 	if got := fmt.Sprint(seqs); got != "[5 4 3 2 1]" {
 		t.Errorf("DEU decisions page by page: %s, want [5 4 3 2 1]", got)
+	}
+}
+
+// TestPagesNameNoFieldPaths: the country pages of the countries the issue names, in both
+// languages, show indicators by name: no bundle field path (indices.pts) and none of our
+// file paths in the text a reader sees.
+func TestPagesNameNoFieldPaths(t *testing.T) {
+	ts := newTestServer(t, historyLibrary(t, true), nil)
+	tags := regexp.MustCompile(`(?s)<script.*?</script>|<style.*?</style>|<[^>]*>`)
+	fieldPath := regexp.MustCompile(`\b(indices|memberships|embargoes)\.[A-Za-z_]|importers/curated|shared/data`)
+	for _, iso := range []string{"KAZ", "PRK", "NLD", "EGY", "TUV", "UKR", "MLI"} {
+		for _, lang := range []string{"en", "de"} {
+			rec := ts.do(t, "GET", "/countries/"+iso+"?lang="+lang, officerToken, nil)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("%s %s: %d", iso, lang, rec.Code)
+			}
+			text := tags.ReplaceAllString(rec.Body.String(), " ")
+			if m := fieldPath.FindAllString(text, 5); len(m) > 0 {
+				i := fieldPath.FindStringIndex(text)
+				t.Errorf("%s (%s) shows field or file paths %q: …%s…", iso, lang, m, text[max(0, i[0]-80):min(len(text), i[1]+80)])
+			}
+		}
 	}
 }

@@ -32,7 +32,7 @@ type reqCtx struct {
 // routeTable lists every route. The OpenAPI document describes each of them (a test
 // checks it) and the access test tries each with every role.
 func (s *Server) routeTable() []route {
-	return []route{
+	return append([]route{
 		// API
 		{"POST", "/v1/assessments", accessAssess, false, s.apiAssess},
 		{"GET", "/v1/countries", accessRead, false, s.apiCountries},
@@ -43,7 +43,9 @@ func (s *Server) routeTable() []route {
 		{"GET", "/v1/decisions", accessRead, false, s.apiDecisions},
 		{"GET", "/v1/decisions/{id}", accessRead, false, s.apiDecision},
 		{"POST", "/v1/decisions/{id}/replay", accessReplay, false, s.apiReplay},
+		{"GET", "/v1/decisions/{id}/proof", accessVerify, false, s.apiProof},
 		{"GET", "/v1/audit/verify", accessVerify, false, s.apiVerify},
+		{"GET", "/v1/audit/checkpoint", accessRead, false, s.apiCheckpoint},
 		{"GET", "/v1/openapi.json", public, false, s.apiOpenAPI},
 		{"GET", "/healthz", public, false, s.healthz},
 		{"GET", "/readyz", public, false, s.readyz},
@@ -59,7 +61,7 @@ func (s *Server) routeTable() []route {
 		{"POST", "/login", public, true, s.pageLoginPost},
 		{"POST", "/logout", public, true, s.pageLogout},
 		{"GET", "/static/{file}", public, true, s.static},
-	}
+	}, s.evidenceRoutes()...) // evidence.go
 }
 
 // buildHandler registers the routes on a ServeMux. Each path also gets a handler for

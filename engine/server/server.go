@@ -48,6 +48,11 @@ type Config struct {
 	Store         audit.Store         // where decisions are recorded; the caller closes it after Run
 	EngineVersion string              // recorded with every decision
 	Tokens        []Token             // who may do what; at least one
+	Evidence      *EvidenceRegister   // the evidence register Library merges, and its four-eyes workflow; nil: none (evidence.go)
+	// Checkpointer signs the audit log's checkpoints (GET /v1/audit/checkpoint, the
+	// proofs of GET /v1/decisions/{id}/proof); nil if no log key is configured. The
+	// caller runs it.
+	Checkpointer *audit.Checkpointer
 
 	MaxBodyBytes  int64         // largest request body; DefaultMaxBodyBytes if 0
 	SessionTTL    time.Duration // how long a browser session lasts; DefaultSessionTTL if 0
@@ -160,6 +165,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		pages:    pages,
 		origin:   origin,
 		parsing:  make(chan struct{}, MaxParallelBundles),
+	}
+	if cfg.Checkpointer != nil {
+		s.recorder.Appended = cfg.Checkpointer.Appended
 	}
 	s.tokens.Store(tokens)
 	if err := s.setEngine(ctx, cfg.Engine); err != nil {

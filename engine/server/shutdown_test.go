@@ -92,7 +92,7 @@ func TestGracefulShutdown(t *testing.T) {
 	if err != nil || rec.CaseRef != "in-flight" {
 		t.Fatalf("the answered decision is not in the store: %v", err)
 	}
-	if rep, err := audit.Verify(bg, ts.store); err != nil || !rep.OK() || rep.Records != 1 {
+	if rep, err := audit.Verify(bg, ts.store, audit.VerifyOptions{}); err != nil || !rep.OK() || rep.Records != 1 {
 		t.Errorf("verify: %+v %v", rep, err)
 	}
 	if _, err := http.Get(base + "/healthz"); err == nil {

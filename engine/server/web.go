@@ -148,7 +148,7 @@ func (s *Server) newPage(r *http.Request, rc *reqCtx, name, title string, data a
 	if lang == "" {
 		lang = "en"
 	}
-	p := &page{Name: name, Lang: lang, T: dictionaries[lang], Title: title, Data: data,
+	p := &page{Name: name, Lang: lang, T: present.Words(lang), Title: title, Data: data,
 		Revision: s.state.Load().e.Policies().Revision, Version: s.cfg.EngineVersion}
 	if rc.p.Name != "" {
 		u := rc.p
@@ -259,7 +259,7 @@ func (s *Server) pageOverview(w http.ResponseWriter, r *http.Request, rc *reqCtx
 	if _, ok := severity[d.CritVerdict]; !ok {
 		d.CritVerdict = ""
 	}
-	p := s.newPage(r, rc, "overview", dictionaries[rc.lang]["overview"], d)
+	p := s.newPage(r, rc, "overview", present.Words(rc.lang)["overview"], d)
 	d.MapBy, _ = strconv.Atoi(q.Get("map"))
 	if d.MapBy < 1 || d.MapBy > 8 {
 		d.MapBy = 0
@@ -329,36 +329,28 @@ func (s *Server) pageOverview(w http.ResponseWriter, r *http.Request, rc *reqCtx
 
 // --- country page ---
 
-type reasonView struct {
-	Code       string
-	Message    string
-	Supports   string
-	Signal     string
-	Indicators []valueView
-	Evidence   []evidenceView
-}
-
+// valueView is one row of the indicator tables: the indicator by its display name, the
+// value as a reader reads it, its year, source (as a reader cites it) and note.
 type valueView struct {
-	ID, Value, Source, Cited, URL, Note string
-	Year                                int
+	ID, Name, Value, Source, URL, Note string
+	Year                               int
 }
 
 type evidenceView struct {
-	ID, Date, Category, Summary, Source, Cited, URL string
+	Date, Category, Summary, Source, URL string
 }
 
+// criterionView is one criterion as engine/present words it, with its full title.
 type criterionView struct {
 	Number  int
-	Title   string
+	Title   string // "Criterion 2: Respect for human rights ..."
 	Verdict string
-	Main    []reasonView // the reasons that support the verdict
-	Signals []reasonView // signals a counting rule weighed (criterion 2), each with its values
-	Other   []reasonView // checks that passed or concerns below the verdict
-	Missing []missingView
+	*present.Criterion
 }
 
 type missingView struct {
 	Path     string
+	Name     string // the indicator's display name
 	Meaning  string
 	Criteria []string
 }
@@ -368,7 +360,7 @@ type countryData struct {
 	R            *engine.Result
 	Criteria     []criterionView
 	Indices      []valueView
-	Memberships  []membershipView
+	Memberships  []valueView
 	Embargoes    []embargoView
 	Evidence     []evidenceView
 	Missing      []missingView
@@ -380,14 +372,8 @@ type countryData struct {
 	History      *historyView
 }
 
-type membershipView struct {
-	ID, Status, Source, Cited, URL, Note string
-	Year                                 int
-}
-
 type embargoView struct {
-	Authority, Addressee, Since, Source, Cited, URL, Note string
-	InForce, Unconfirmed                                  bool
+	Authority, Value, Source, URL, Note string
 }
 
 // pageCountry is GET /countries/{iso3}: the eight criteria with verdicts and reasons,
@@ -419,27 +405,38 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request, rc *reqCtx)
 	} else if !errors.Is(err, history.ErrNoCountry) && !errors.Is(err, history.ErrNoYear) {
 		d.History = &historyView{Err: err.Error()}
 	}
-	d.Criteria, d.Missing = criteriaViews(p, st.words, a.Result)
+	var err error
+	d.Criteria, d.Missing, err = criteriaViews(p, st.words, a.Result)
+	if err != nil {
+		s.errorPage(w, r, rc, apiErr(http.StatusInternalServerError, CodePolicyError, "the reasons cannot be worded: %v", err))
+		return
+	}
 	b := a.Bundle
 	for _, spec := range indicators.Indices {
 		ix, ok := b.Indices[spec.ID]
 		if !ok {
 			continue
 		}
-		d.Indices = append(d.Indices, valueView{ID: spec.ID, Value: valueText(ix.Value, p.Lang), Year: ix.Year,
-			Source: ix.Source, Cited: ix.CitedSource, URL: safeURL(ix.URL), Note: spec.Meaning + noteSep(ix.Note) + ix.Note})
+		id := "indices." + spec.ID
+		d.Indices = append(d.Indices, valueView{ID: id, Name: st.words.Name(p.Lang, id),
+			Value: st.words.Value(p.Lang, engine.IndicatorValue{ID: id, Value: ix.Value, Year: ix.Year}), Year: ix.Year,
+			Source: present.Cite(ix.Provenance), URL: safeURL(ix.URL), Note: spec.Meaning + noteSep(ix.Note) + present.Note(ix.Note)})
 	}
-	for _, id := range indicators.Instruments {
-		m, ok := b.Memberships[id]
+	for _, mid := range indicators.Instruments {
+		m, ok := b.Memberships[mid]
 		if !ok {
 			continue
 		}
-		d.Memberships = append(d.Memberships, membershipView{ID: id, Status: strings.ReplaceAll(m.Status, "_", " "), Year: m.Year,
-			Source: m.Source, Cited: m.CitedSource, URL: safeURL(m.URL), Note: m.Note})
+		id := "memberships." + mid
+		d.Memberships = append(d.Memberships, valueView{ID: id, Name: st.words.Name(p.Lang, id),
+			Value: st.words.Value(p.Lang, engine.IndicatorValue{ID: id, Value: m.Status, Year: m.Year}), Year: m.Year,
+			Source: present.Cite(m.Provenance), URL: safeURL(m.URL), Note: present.Note(m.Note)})
 	}
 	for _, e := range b.Embargoes {
-		d.Embargoes = append(d.Embargoes, embargoView{Authority: e.Authority, InForce: e.InForce, Addressee: strings.ReplaceAll(e.Addressee, "_", "-"),
-			Since: e.Since, Unconfirmed: e.Unconfirmed, Source: e.Source, Cited: e.CitedSource, URL: safeURL(e.URL), Note: e.Note})
+		id := "embargoes." + e.Authority
+		d.Embargoes = append(d.Embargoes, embargoView{Authority: st.words.Name(p.Lang, id),
+			Value:  st.words.Value(p.Lang, engine.IndicatorValue{ID: id, Value: e.InForce, Addressee: e.Addressee, Since: e.Since, Unconfirmed: e.Unconfirmed}),
+			Source: present.Cite(e.Provenance), URL: safeURL(e.URL), Note: present.Note(e.Note)})
 	}
 	for _, e := range b.Evidence {
 		d.Evidence = append(d.Evidence, evidenceFor(e, p.Lang))
@@ -453,43 +450,37 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request, rc *reqCtx)
 	s.render(w, http.StatusOK, p)
 }
 
-// criteriaViews are the criteria of a result with their reasons, in the page's language,
-// and what is missing with the criteria that read it.
-func criteriaViews(p *page, words *present.Presenter, res *engine.Result) ([]criterionView, []missingView) {
+// criteriaViews are the criteria of a result worded by engine/present (the deciding
+// reasons first, indicators by name, values in the language's convention, sources as a
+// reader cites them, the basis of each rule), and what is missing with the criteria that
+// read it.
+func criteriaViews(p *page, words *present.Presenter, res *engine.Result) ([]criterionView, []missingView, error) {
+	rep, err := words.Report(res, p.Lang)
+	if err != nil {
+		return nil, nil, err
+	}
 	var out []criterionView
 	missing := map[string]*missingView{}
 	var missingOrder []string
-	for _, c := range res.Criteria {
-		cv := criterionView{Number: c.Criterion, Title: p.CriterionTitle(c.Criterion, c.Title), Verdict: c.Verdict}
-		for _, rs := range c.Reasons {
-			v := reasonFor(words, rs, p.Lang)
-			switch {
-			case rs.Signal != "":
-				cv.Signals = append(cv.Signals, v)
-			case rs.Verdict == c.Verdict:
-				cv.Main = append(cv.Main, v)
-			default:
-				cv.Other = append(cv.Other, v)
-			}
-		}
+	for i := range rep.Criteria {
+		c := &rep.Criteria[i]
+		out = append(out, criterionView{Number: c.Number, Title: p.T["criterion"] + " " + strconv.Itoa(c.Number) + ": " + c.Title, Verdict: c.Verdict, Criterion: c})
 		for _, m := range c.Missing {
-			mv := missing[m]
+			mv := missing[m.ID]
 			if mv == nil {
-				mv = &missingView{Path: m, Meaning: meaning(m)}
-				missing[m] = mv
-				missingOrder = append(missingOrder, m)
+				mv = &missingView{Path: m.ID, Name: m.Name, Meaning: meaning(m.ID)}
+				missing[m.ID] = mv
+				missingOrder = append(missingOrder, m.ID)
 			}
-			mv.Criteria = append(mv.Criteria, strconv.Itoa(c.Criterion))
-			cv.Missing = append(cv.Missing, missingView{Path: m, Meaning: mv.Meaning})
+			mv.Criteria = append(mv.Criteria, strconv.Itoa(c.Number))
 		}
-		out = append(out, cv)
 	}
 	sort.Strings(missingOrder)
 	var ms []missingView
 	for _, m := range missingOrder {
 		ms = append(ms, *missing[m])
 	}
-	return out, ms
+	return out, ms, nil
 }
 
 func noteSep(note string) string {
@@ -509,62 +500,13 @@ func meaning(fieldPath string) string {
 	return ""
 }
 
-func reasonFor(words *present.Presenter, rs engine.Reason, lang string) reasonView {
-	msg, err := words.Message(lang, &rs)
-	if err != nil {
-		msg = rs.Code
-	}
-	v := reasonView{Code: rs.Code, Message: msg, Supports: rs.Verdict, Signal: rs.Signal}
-	if t, ok := texts["signal_"+rs.Signal]; ok {
-		v.Signal = t.In(lang)
-	}
-	for _, iv := range rs.Indicators {
-		val := valueText(iv.Value, lang)
-		if iv.Addressee != "" {
-			val += " (" + iv.Addressee
-			if iv.Since != "" {
-				val += ", " + iv.Since
-			}
-			val += ")"
-		}
-		if iv.Unconfirmed {
-			val += " – " + dictionaries[lang]["unconfirmed"]
-		}
-		v.Indicators = append(v.Indicators, valueView{ID: iv.ID, Value: val, Year: iv.Year, Source: iv.Source,
-			Cited: iv.CitedSource, URL: safeURL(iv.URL), Note: iv.Note})
-	}
-	for _, e := range rs.Evidence {
-		v.Evidence = append(v.Evidence, evidenceFor(e, lang))
-	}
-	return v
-}
-
 func evidenceFor(e indicators.Evidence, lang string) evidenceView {
 	summary := e.Summary
 	if lang == "de" && e.SummaryDE != "" {
 		summary = e.SummaryDE
 	}
-	return evidenceView{ID: e.ID, Date: e.Date, Category: strings.ReplaceAll(e.Category, "_", " "), Summary: summary,
-		Source: e.Source, Cited: e.CitedSource, URL: safeURL(e.URL)}
-}
-
-// valueText writes an indicator value for people.
-func valueText(v any, lang string) string {
-	switch x := v.(type) {
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case bool:
-		if x {
-			return dictionaries[lang]["yes"]
-		}
-		return dictionaries[lang]["no"]
-	case string:
-		return strings.ReplaceAll(x, "_", " ")
-	case nil:
-		return "–"
-	default:
-		return fmt.Sprint(x)
-	}
+	return evidenceView{Date: present.Date(lang, e.Date), Category: strings.ReplaceAll(e.Category, "_", " "), Summary: summary,
+		Source: present.Cite(e.Provenance), URL: safeURL(e.URL)}
 }
 
 // safeURL keeps only http(s) links from bundles.
@@ -614,14 +556,15 @@ func (s *Server) pageAssess(w http.ResponseWriter, r *http.Request, rc *reqCtx) 
 // --- decisions ---
 
 type decisionData struct {
-	Rec       *audit.RecordV1
-	R         *engine.Result
-	Criteria  []criterionView
-	Recorded  string // the record's time, for people
-	Files     int    // policy files archived for the revision; 0 if unknown
-	InputSize int
-	Replay    *ReplayJSON
-	ReplayErr string
+	Rec        *audit.RecordV1
+	R          *engine.Result
+	Criteria   []criterionView
+	ReasonsErr string // why the reasons cannot be shown
+	Recorded   string // the record's time, for people
+	Files      int    // policy files archived for the revision; 0 if unknown
+	InputSize  int
+	Replay     *ReplayJSON
+	ReplayErr  string
 }
 
 // pageDecision is GET /decisions/{id}: the record, its verdicts, and (for auditors) the
@@ -652,7 +595,10 @@ func (s *Server) decisionPage(w http.ResponseWriter, r *http.Request, rc *reqCtx
 	}
 	d := &decisionData{Rec: rec, R: res, InputSize: len(rec.Input)}
 	p := s.newPage(r, rc, "decision", "", d)
-	d.Criteria, _ = criteriaViews(p, s.state.Load().words, res)
+	if d.Criteria, _, err = criteriaViews(p, s.state.Load().words, res); err != nil {
+		// A record made under other policies may have reasons the current ones cannot word.
+		d.ReasonsErr = err.Error()
+	}
 	d.Recorded = p.Time(rec.Timestamp)
 	if files, err := s.cfg.Store.Policies(r.Context(), rec.PolicyRevision); err == nil {
 		d.Files = len(files)
@@ -664,7 +610,7 @@ func (s *Server) decisionPage(w http.ResponseWriter, r *http.Request, rc *reqCtx
 		}
 		d.Replay = rj
 	}
-	p.Title = dictionaries[p.Lang]["decision"] + " " + rec.DecisionID
+	p.Title = present.Words(p.Lang)["decision"] + " " + rec.DecisionID
 	p.PrintFoot = []string{p.T["decision"] + " " + rec.DecisionID, p.T["revision"] + " " + rec.PolicyRevision, p.T["input"] + " " + rec.InputDigest}
 	s.render(w, http.StatusOK, p)
 }
@@ -713,7 +659,7 @@ func (s *Server) pageDecisions(w http.ResponseWriter, r *http.Request, rc *reqCt
 			d.Next = "/decisions?" + q.Encode()
 		}
 	}
-	p := s.newPage(r, rc, "decisions", dictionaries[rc.lang]["decisions"], d)
+	p := s.newPage(r, rc, "decisions", present.Words(rc.lang)["decisions"], d)
 	s.render(w, http.StatusOK, p)
 }
 
@@ -769,7 +715,7 @@ func (s *Server) pageLogin(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 // loginPage shows the sign-in form; next is where to go after signing in.
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request, rc *reqCtx, status int, msg, next string) {
 	d := &loginData{Next: localPath(next), Failed: msg != "", Needed: status == http.StatusUnauthorized && msg == "", Message: msg}
-	p := s.newPage(r, rc, "login", dictionaries[rc.lang]["sign_in"], d)
+	p := s.newPage(r, rc, "login", present.Words(rc.lang)["sign_in"], d)
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="exportrisk"`)
 	}
@@ -791,7 +737,7 @@ func (s *Server) pageLoginPost(w http.ResponseWriter, r *http.Request, rc *reqCt
 	next := localPath(r.PostFormValue("next"))
 	p, ok := s.tokens.Load().lookup(token)
 	if token == "" || !ok {
-		s.loginPage(w, r, rc, http.StatusUnauthorized, dictionaries[rc.lang]["login_failed"], next)
+		s.loginPage(w, r, rc, http.StatusUnauthorized, present.Words(rc.lang)["login_failed"], next)
 		return
 	}
 	if c, err := r.Cookie(sessionCookie); err == nil { // a new session replaces the old

@@ -249,10 +249,10 @@ func TestCountryPage(t *testing.T) {
 		"<h1>Kazakhstan <span class=\"iso\">(KAZ)</span></h1>",
 		`<tr data-criterion="2" data-verdict="critical">`,
 		"Criterion 2: Respect for human rights and international humanitarian law",
-		"Signals counted", "severe signal", "C2-FH-NOT-FREE",
+		"Decided by", "severe signal", "C2-FH-NOT-FREE", "Basis: published rule",
 		"Freedom House (Bewertung 2026)", // the cited source of the value
 		"<caption>Indices</caption>", "<caption>Treaties and regimes</caption>", "<caption>Arms embargoes</caption>", "<caption>Evidence</caption>",
-		"What is missing", "<code>indices.pts</code> <span class=\"note\">Political Terror Scale (5 worst)</span>",
+		"What is missing", "<th scope=\"row\">Political Terror Scale", // missing, by its display name
 		`action="/countries/KAZ/assess"`, `<label for="case_ref">`,
 		"fixtures/curated/KAZ-2026-06-01.yaml", ts.Engine().Policies().Revision,
 		"No decision recorded yet.",

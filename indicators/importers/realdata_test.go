@@ -9,9 +9,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/exportrisk/exportrisk/fixtures"
 	"github.com/exportrisk/exportrisk/indicators"
+	"github.com/exportrisk/exportrisk/indicators/evidence"
 )
 
 // sharedData is the raw data folder next to the repository; these tests skip without it.
@@ -128,6 +130,14 @@ func TestShippedHistoryIsTheBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	regFS, err := fs.Sub(fixtures.Evidence, "evidence")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := evidence.Load(regFS, "evidence register (built in)", time.Now().UTC())
+	if err != nil {
+		t.Fatal(err)
+	}
 	byISO := map[string][]*indicators.Bundle{}
 	for year := FirstYear; year <= last; year++ {
 		res, err := Build(fsys, year, Options{Curated: curated})
@@ -135,6 +145,9 @@ func TestShippedHistoryIsTheBuild(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, b := range res.Bundles {
+			if err := reg.Merge(b); err != nil { // as data build does
+				t.Fatal(err)
+			}
 			byISO[b.Country.ISO3] = append(byISO[b.Country.ISO3], b)
 		}
 	}

@@ -59,11 +59,6 @@ type Options struct {
 	// dated exactly on the build's as_of gets no built bundle: the curated one takes its place.
 	// Curated bundles with other dates need nothing: the library picks by date.
 	Curated *indicators.Library
-	// Evidence, when set, gives the extra evidence items of a country for a bundle as of
-	// asOf (YYYY-MM-DD): the one place where evidence from outside the public data sets
-	// (a register of reviewed items) joins a built bundle. Items must be dated on or before
-	// asOf; the bundle is validated with them.
-	Evidence func(iso3, asOf string) ([]indicators.Evidence, error)
 }
 
 // BuildResult is one world build.
@@ -353,14 +348,7 @@ func Build(fsys fs.FS, year int, opts Options) (*BuildResult, error) {
 				continue
 			}
 		}
-		var evidence []indicators.Evidence
-		if opts.Evidence != nil {
-			var err error
-			if evidence, err = opts.Evidence(iso, res.AsOf); err != nil {
-				return nil, fmt.Errorf("evidence of %s as of %s: %w", iso, res.AsOf, err)
-			}
-		}
-		b, err := assemble(iso, res.AsOf, year, indices[iso], memberships[iso], embargoes[iso], evidence)
+		b, err := assemble(iso, res.AsOf, year, indices[iso], memberships[iso], embargoes[iso])
 		if err != nil {
 			return nil, err
 		}
@@ -380,7 +368,7 @@ func Build(fsys fs.FS, year int, opts Options) (*BuildResult, error) {
 }
 
 // assemble builds and validates one country's bundle.
-func assemble(iso, asOf string, year int, vals map[string]Value, ms map[string]indicators.Membership, es []indicators.Embargo, ev []indicators.Evidence) (*indicators.Bundle, error) {
+func assemble(iso, asOf string, year int, vals map[string]Value, ms map[string]indicators.Membership, es []indicators.Embargo) (*indicators.Bundle, error) {
 	c, _ := countries.Lookup(iso)
 	b := &indicators.Bundle{
 		SchemaVersion: indicators.SchemaVersion,
@@ -401,7 +389,6 @@ func assemble(iso, asOf string, year int, vals map[string]Value, ms map[string]i
 		b.Memberships[id] = m
 	}
 	b.Embargoes = append(b.Embargoes, es...)
-	b.Evidence = append(b.Evidence, ev...)
 	if _, err := Encode(b); err != nil {
 		return nil, err
 	}

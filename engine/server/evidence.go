@@ -1,0 +1,270 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/exportrisk/exportrisk/engine/impact"
+	"github.com/exportrisk/exportrisk/engine/present"
+	"github.com/exportrisk/exportrisk/indicators"
+	"github.com/exportrisk/exportrisk/indicators/evidence"
+)
+
+// The evidence register on the server: policy staff propose an item (GET/POST /evidence),
+// a second person — another policy token or an officer, never the proposer — approves it
+// (POST /evidence/proposals/{id}/approve), and only then does it count: the register file
+// is written, the register in force swapped, and the world overview recomputed. Both
+// steps are recorded in the workflow's hash-chained event log and the server log.
+
+// Access to the evidence routes (auth.go's allows knows them).
+const (
+	accessPropose access = iota + 100 // policy
+	accessApprove                     // officer, policy; never the proposer (checked by the handler)
+)
+
+// EvidenceRegister is the register the server's Library merges (Current) and the
+// four-eyes workflow that adds to it (nil: the register is read-only, no proposals).
+type EvidenceRegister struct {
+	Current  *evidence.Current
+	Workflow *evidence.Workflow
+	Now      func() time.Time // nil: time.Now
+}
+
+func init() { pageNames = append(pageNames, "evidence", "evidence_proposal") }
+
+// evidenceRoutes are the routes of this file; routeTable lists them.
+func (s *Server) evidenceRoutes() []route {
+	return []route{
+		{"GET", "/evidence", accessRead, true, s.pageEvidence},
+		{"POST", "/evidence/proposals", accessPropose, true, s.pageEvidencePropose},
+		{"GET", "/evidence/proposals/{id}", accessRead, true, s.pageEvidenceProposal},
+		{"POST", "/evidence/proposals/{id}/approve", accessApprove, true, s.pageEvidenceApprove},
+	}
+}
+
+// evidenceTexts are the evidence pages' texts by language.
+var evidenceTexts = map[string]map[string]string{
+	"en": {
+		"title": "Evidence register", "pending": "Proposals waiting for a second person", "none_pending": "No proposal is waiting.",
+		"propose": "Propose an item", "propose_note": "An item counts only after a second person (another policy token or an officer) approves it.",
+		"country": "Country (ISO3)", "category": "Category", "date": "Date (YYYY-MM-DD, YYYY-MM or YYYY)", "reported_by": "Reported by",
+		"source": "Source title", "url": "URL of the public source", "quote": "Quote: the sentence the item rests on, verbatim",
+		"summary": "Summary (English)", "summary_de": "Summary (German, optional)", "submit": "Propose",
+		"proposed_by": "proposed by", "items": "items in force for", "countries": "countries", "readonly": "This server's register is read-only: no proposals can be made.",
+		"approve": "Approve: the item counts from now on", "own": "You proposed this item: a second person must approve it.",
+		"cannot_approve": "Your role cannot approve items.", "impact": "What it would change",
+		"no_change": "No verdict of this country's bundles changes.", "as_of": "as of", "criterion": "criterion", "overall": "overall",
+		"proposal": "Proposal", "back": "All proposals", "not_counted": "Not counted yet: waiting for approval.",
+	},
+	"de": {
+		"title": "Belegregister", "pending": "Vorschläge, die auf eine zweite Person warten", "none_pending": "Kein Vorschlag wartet.",
+		"propose": "Beleg vorschlagen", "propose_note": "Ein Beleg zählt erst, wenn eine zweite Person (ein anderes Policy-Token oder ein Officer) ihn freigibt.",
+		"country": "Land (ISO3)", "category": "Kategorie", "date": "Datum (JJJJ-MM-TT, JJJJ-MM oder JJJJ)", "reported_by": "Berichtet von",
+		"source": "Titel der Quelle", "url": "URL der öffentlichen Quelle", "quote": "Zitat: der Satz, auf dem der Beleg beruht, wörtlich",
+		"summary": "Zusammenfassung (Englisch)", "summary_de": "Zusammenfassung (Deutsch, optional)", "submit": "Vorschlagen",
+		"proposed_by": "vorgeschlagen von", "items": "gültige Belege für", "countries": "Länder", "readonly": "Das Register dieses Servers ist schreibgeschützt: Vorschläge sind nicht möglich.",
+		"approve": "Freigeben: der Beleg zählt ab jetzt", "own": "Sie haben diesen Beleg vorgeschlagen: eine zweite Person muss ihn freigeben.",
+		"cannot_approve": "Ihre Rolle kann Belege nicht freigeben.", "impact": "Was er ändern würde",
+		"no_change": "Keine Bewertung der Datensätze dieses Landes ändert sich.", "as_of": "Stand", "criterion": "Kriterium", "overall": "Gesamt",
+		"proposal": "Vorschlag", "back": "Alle Vorschläge", "not_counted": "Zählt noch nicht: wartet auf Freigabe.",
+	},
+}
+
+type evidenceForm struct {
+	Country, Category, Date, ReportedBy, Source, URL, Quote, Summary, SummaryDE string
+}
+
+type evidenceData struct {
+	L          map[string]string
+	Pending    []evidence.Proposal
+	Items      int
+	Countries  int
+	CanPropose bool
+	ReadOnly   bool
+	Categories []string
+	Reporters  []string
+	Form       evidenceForm
+	Err        string
+}
+
+func (s *Server) now() time.Time {
+	if ev := s.cfg.Evidence; ev != nil && ev.Now != nil {
+		return ev.Now()
+	}
+	return time.Now()
+}
+
+func (s *Server) evidenceData(rc *reqCtx) (*evidenceData, *APIError) {
+	ev := s.cfg.Evidence
+	if ev == nil || ev.Current == nil {
+		return nil, apiErr(http.StatusNotFound, CodeNotFound, "this server has no evidence register")
+	}
+	reg := ev.Current.Load()
+	d := &evidenceData{L: evidenceTexts[evidenceLang(rc)], Items: reg.Len(), Countries: len(reg.Countries()),
+		ReadOnly: ev.Workflow == nil, CanPropose: ev.Workflow != nil && accessPropose.allows(rc.p.Role),
+		Categories: indicators.EvidenceCategories, Reporters: indicators.Reporters}
+	if ev.Workflow != nil {
+		pending, err := ev.Workflow.Pending()
+		if err != nil {
+			return nil, apiErr(http.StatusInternalServerError, CodeInternal, "%v", err)
+		}
+		d.Pending = pending
+	}
+	return d, nil
+}
+
+func evidenceLang(rc *reqCtx) string {
+	if rc.lang == "de" {
+		return "de"
+	}
+	return "en"
+}
+
+// pageEvidence is GET /evidence: the proposals waiting and, for policy staff, the form.
+func (s *Server) pageEvidence(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	d, aerr := s.evidenceData(rc)
+	if aerr != nil {
+		s.errorPage(w, r, rc, aerr)
+		return
+	}
+	s.render(w, http.StatusOK, s.newPage(r, rc, "evidence", d.L["title"], d))
+}
+
+// pageEvidencePropose is POST /evidence/proposals: keep a proposal (nothing counts yet).
+func (s *Server) pageEvidencePropose(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	if !checkCSRF(r, rc.sess) {
+		s.errorPage(w, r, rc, apiErr(http.StatusForbidden, CodeForbidden, "the form has expired or did not come from this site; reload the page and try again"))
+		return
+	}
+	d, aerr := s.evidenceData(rc)
+	if aerr != nil {
+		s.errorPage(w, r, rc, aerr)
+		return
+	}
+	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	d.Form = evidenceForm{Country: strings.ToUpper(v("country")), Category: v("category"), Date: v("date"), ReportedBy: v("reported_by"),
+		Source: v("source"), URL: v("url"), Quote: v("quote"), Summary: v("summary"), SummaryDE: v("summary_de")}
+	fail := func(err error) {
+		d.Err = err.Error()
+		pg := s.newPage(r, rc, "evidence", d.L["title"], d)
+		for l := range pg.LangURL { // the language links lead back to the form's page
+			pg.LangURL[l] = "/evidence?lang=" + l
+		}
+		s.render(w, http.StatusUnprocessableEntity, pg)
+	}
+	if s.cfg.Evidence.Workflow == nil {
+		fail(evidence.ErrNotWriteable)
+		return
+	}
+	if !iso3Pattern.MatchString(d.Form.Country) {
+		fail(fmt.Errorf("country: want an ISO 3166-1 alpha-3 code such as EGY (got %q)", d.Form.Country))
+		return
+	}
+	date, precision, err := evidence.ParseDate(d.Form.Date)
+	if err != nil {
+		fail(fmt.Errorf("date: %w", err))
+		return
+	}
+	e := indicators.Evidence{Date: date, DatePrecision: precision, Category: d.Form.Category, ReportedBy: d.Form.ReportedBy,
+		Summary: d.Form.Summary, SummaryDE: d.Form.SummaryDE, Quote: d.Form.Quote,
+		Provenance: indicators.Provenance{Source: d.Form.Source, URL: d.Form.URL}}
+	p, err := s.cfg.Evidence.Workflow.Propose(s.cfg.Evidence.Current.Load(), d.Form.Country, e, rc.p.Name, string(rc.p.Role), s.now())
+	if err != nil {
+		fail(err)
+		return
+	}
+	s.cfg.Logger.Info("evidence proposed", "item", p.Item.ID, "country", p.Country, "by", rc.p.Name)
+	http.Redirect(w, r, "/evidence/proposals/"+p.Item.ID, http.StatusSeeOther)
+}
+
+type proposalData struct {
+	L          map[string]string
+	P          evidence.Proposal
+	Date       string // the item's date at its precision, in the page's language
+	Impact     *impact.Report
+	ImpactErr  string
+	CanApprove bool
+	Own        bool
+}
+
+// pageEvidenceProposal is GET /evidence/proposals/{id}: the item and which verdicts it
+// would change (impact.Evidence, the machinery of policy impact).
+func (s *Server) pageEvidenceProposal(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	ev := s.cfg.Evidence
+	if ev == nil || ev.Workflow == nil {
+		s.errorPage(w, r, rc, apiErr(http.StatusNotFound, CodeNotFound, "this server takes no evidence proposals"))
+		return
+	}
+	p, err := ev.Workflow.Get(r.PathValue("id"))
+	if err != nil {
+		s.errorPage(w, r, rc, proposalErr(err))
+		return
+	}
+	d := &proposalData{L: evidenceTexts[evidenceLang(rc)], P: p, Own: strings.EqualFold(p.ProposedBy, rc.p.Name),
+		Date:       present.DateAt(evidenceLang(rc), p.Item.Date, p.Item.DatePrecision),
+		CanApprove: accessApprove.allows(rc.p.Role)}
+	reg := ev.Current.Load()
+	if next, _, err := reg.Add(p.Country, p.Item, s.now()); err != nil {
+		d.ImpactErr = err.Error()
+	} else if rep, err := s.evidenceImpact(r.Context(), p.Country, reg, next); err != nil {
+		d.ImpactErr = err.Error()
+	} else {
+		d.Impact = rep
+	}
+	s.render(w, http.StatusOK, s.newPage(r, rc, "evidence_proposal", d.L["proposal"]+" "+p.Item.ID, d))
+}
+
+func (s *Server) evidenceImpact(ctx context.Context, iso3 string, base, head indicators.Merger) (*impact.Report, error) {
+	if len(s.cfg.Library.Entries(iso3)) == 0 {
+		return &impact.Report{}, nil
+	}
+	return impact.Evidence(ctx, s.Engine(), s.cfg.Library, iso3, base, head)
+}
+
+func proposalErr(err error) *APIError {
+	if errors.Is(err, evidence.ErrNoProposal) {
+		return apiErr(http.StatusNotFound, CodeNotFound, "no proposal with this id is waiting (it may have been approved)")
+	}
+	return apiErr(http.StatusInternalServerError, CodeInternal, "%v", err)
+}
+
+// pageEvidenceApprove is POST /evidence/proposals/{id}/approve: a second person approves;
+// the item enters the register and counts from now on.
+func (s *Server) pageEvidenceApprove(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	if !checkCSRF(r, rc.sess) {
+		s.errorPage(w, r, rc, apiErr(http.StatusForbidden, CodeForbidden, "the form has expired or did not come from this site; reload the page and try again"))
+		return
+	}
+	ev := s.cfg.Evidence
+	if ev == nil || ev.Workflow == nil {
+		s.errorPage(w, r, rc, apiErr(http.StatusNotFound, CodeNotFound, "this server takes no evidence proposals"))
+		return
+	}
+	// One approval at a time: the register read here is the one the item is added to.
+	s.reloadMu.Lock()
+	defer s.reloadMu.Unlock()
+	next, p, err := ev.Workflow.Approve(ev.Current.Load(), r.PathValue("id"), rc.p.Name, string(rc.p.Role), s.now())
+	switch {
+	case errors.Is(err, evidence.ErrSamePerson):
+		s.errorPage(w, r, rc, apiErr(http.StatusForbidden, CodeForbidden, "%v", err))
+		return
+	case errors.Is(err, evidence.ErrNoProposal):
+		s.errorPage(w, r, rc, proposalErr(err))
+		return
+	case err != nil:
+		s.errorPage(w, r, rc, apiErr(http.StatusUnprocessableEntity, CodeInvalidBundle, "%v", err))
+		return
+	}
+	ev.Current.Store(next)
+	// Bundles merged with the old register are dropped; the overview is recomputed.
+	s.bundles.Range(func(k, _ any) bool { s.bundles.Delete(k); return true })
+	if err := s.setEngine(r.Context(), s.Engine()); err != nil {
+		s.cfg.Logger.Error("evidence approved, but the world overview could not be recomputed", "item", p.Item.ID, "err", err)
+	}
+	s.cfg.Logger.Info("evidence approved", "item", p.Item.ID, "country", p.Country, "by", rc.p.Name, "proposed_by", p.ProposedBy)
+	http.Redirect(w, r, "/countries/"+p.Country, http.StatusSeeOther)
+}

@@ -1,0 +1,118 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/exportrisk/exportrisk/indicators/evidence"
+)
+
+// TestEvidenceFourEyes: an item proposed by one policy token does not count until a
+// second person approves it; the proposer cannot approve it, an auditor cannot propose;
+// after approval the country's assessment shows the item, and both steps are in the
+// hash-chained event log.
+func TestEvidenceFourEyes(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
+	reg, err := evidence.Load(os.DirFS(dir), dir, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := &EvidenceRegister{Current: evidence.NewCurrent(reg), Workflow: &evidence.Workflow{Dir: dir}, Now: func() time.Time { return now }}
+	ts := newTestServer(t, smallLibrary(t).WithEvidence(ev.Current), func(c *Config) { c.Evidence = ev })
+
+	form := url.Values{"country": {"KAZ"}, "category": {"torture"}, "date": {"2023-06"}, "reported_by": {"un_body"},
+		"source": {"UN Committee against Torture, test finding"}, "url": {"https://example.org/cat/kaz"},
+		"quote": {"The Committee is concerned about reports of torture."}, "summary": {"CAT concerned about torture (test)."}}
+
+	// An auditor may not propose.
+	if rec := ts.do(t, "POST", "/evidence/proposals", auditorToken, strings.NewReader(form.Encode())); rec.Code != http.StatusForbidden {
+		t.Fatalf("auditor proposes: %d", rec.Code)
+	}
+	// A malformed item is refused with the problem, and nothing is kept.
+	bad := url.Values{}
+	for k, v := range form {
+		bad[k] = v
+	}
+	bad.Set("url", "not a url")
+	rec := ts.do(t, "POST", "/evidence/proposals", policyToken, strings.NewReader(bad.Encode()))
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "items[0].url: want an http(s) URL") {
+		t.Fatalf("bad item: %d %s", rec.Code, rec.Body.String())
+	}
+	// paul (policy) proposes.
+	rec = ts.do(t, "POST", "/evidence/proposals", policyToken, strings.NewReader(form.Encode()))
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("propose: %d %s", rec.Code, rec.Body.String())
+	}
+	id := strings.TrimPrefix(rec.Header().Get("Location"), "/evidence/proposals/")
+	if id != "kaz-2023-06-01-torture" {
+		t.Fatalf("proposal id %q", id)
+	}
+	counted := func() bool {
+		rec := ts.do(t, "GET", "/v1/countries/KAZ?as_of=2023-12-31", officerToken, nil)
+		return strings.Contains(rec.Body.String(), `"C2-TORTURE"`)
+	}
+	if counted() {
+		t.Fatal("the proposed item counts before approval")
+	}
+	// The pages pass the accessibility checks of every page, in both languages.
+	for _, target := range []string{"/evidence", "/evidence?lang=de", "/evidence/proposals/" + id, "/evidence/proposals/" + id + "?lang=de"} {
+		checkAccessible(t, ts.do(t, "GET", target, policyToken, nil).Body.String())
+	}
+	// The proposal page shows the impact; the proposer gets no approve button.
+	page := ts.do(t, "GET", "/evidence/proposals/"+id, policyToken, nil).Body.String()
+	for _, want := range []string{"The Committee is concerned about reports of torture.", `id="impact"`, `id="own"`, "<dd>June 2023</dd>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("proposal page lacks %q", want)
+		}
+	}
+	// The proposer cannot approve; an auditor cannot either.
+	if rec := ts.do(t, "POST", "/evidence/proposals/"+id+"/approve", policyToken, nil); rec.Code != http.StatusForbidden ||
+		!strings.Contains(rec.Body.String(), "second person") {
+		t.Fatalf("proposer approves: %d %s", rec.Code, rec.Body.String())
+	}
+	if rec := ts.do(t, "POST", "/evidence/proposals/"+id+"/approve", auditorToken, nil); rec.Code != http.StatusForbidden {
+		t.Fatalf("auditor approves: %d", rec.Code)
+	}
+	if counted() {
+		t.Fatal("the item counts after refused approvals")
+	}
+	// olivia (officer) approves: the item counts.
+	if rec := ts.do(t, "POST", "/evidence/proposals/"+id+"/approve", officerToken, nil); rec.Code != http.StatusSeeOther ||
+		rec.Header().Get("Location") != "/countries/KAZ" {
+		t.Fatalf("approve: %d %s", rec.Code, rec.Body.String())
+	}
+	if !counted() {
+		t.Fatal("the approved item does not count")
+	}
+	data, err := os.ReadFile(dir + "/KAZ.yaml")
+	if err != nil || !strings.Contains(string(data), `approved_by: "olivia"`) || !strings.Contains(string(data), `added_by: "paul"`) {
+		t.Fatalf("register file: %v\n%s", err, data)
+	}
+	// Approving again finds nothing waiting.
+	if rec := ts.do(t, "POST", "/evidence/proposals/"+id+"/approve", policyToken, nil); rec.Code != http.StatusNotFound {
+		t.Errorf("second approval: %d", rec.Code)
+	}
+	events, err := ev.Workflow.Events()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range events {
+		got = append(got, e.Kind+" "+e.ItemID+" by "+e.By+" ("+e.Role+")")
+	}
+	want := "proposed kaz-2023-06-01-torture by paul (policy); approved kaz-2023-06-01-torture by olivia (officer)"
+	if strings.Join(got, "; ") != want {
+		t.Errorf("events: %q", strings.Join(got, "; "))
+	}
+	// An edited event is detected.
+	log, _ := os.ReadFile(dir + "/proposals/events.jsonl")
+	os.WriteFile(dir+"/proposals/events.jsonl", []byte(strings.Replace(string(log), `"by":"olivia"`, `"by":"paul"`, 1)), 0o644)
+	if _, err := ev.Workflow.Events(); err == nil || !strings.Contains(err.Error(), "events.jsonl:2: hash does not match") {
+		t.Errorf("tampered log: %v", err)
+	}
+}
