@@ -160,6 +160,9 @@ func TestShippedWorldHistory(t *testing.T) {
 func TestDataDiffDecisions(t *testing.T) {
 	store := filepath.Join(t.TempDir(), "audit.db")
 	env := map[string]string{"EXPORTRISK_AUDIT_PATH": store}
+	if code, _, stderr := runCLI(t, env, "audit", "init"); code != exitOK {
+		t.Fatalf("audit init: exit %d\n%s", code, stderr)
+	}
 	if code, _, stderr := runCLI(t, env, "assess", "--all", "--as-of", "2022-12-31"); code != exitOK {
 		t.Fatalf("assess --all: exit %d\n%s", code, stderr)
 	}
