@@ -17,10 +17,16 @@ VULNDB_DIR          ?= $(CURDIR)/.cache/vulndb
 # impact workers, the history service's cache of worlds): tested with the race detector.
 RACE_PKGS := ./engine/ ./engine/audit/ ./engine/server/ ./engine/impact/ ./engine/history/
 # Every fuzz target, as package:Target.
-FUZZ_TARGETS := ./indicators/:FuzzParse ./indicators/:FuzzCanonicalize ./indicators/safetext/:FuzzEscape
+FUZZ_TARGETS := ./indicators/:FuzzParse ./indicators/:FuzzCanonicalize ./indicators/safetext/:FuzzEscape \
+	./engine/:FuzzCompiledMatchesOPA ./engine/plan/:FuzzAppendJSONString
 SOAKTIME ?= 60s
+# make bench: benchmark time, where its files go, and the opa CLI of go.mod's OPA version.
+BENCHTIME ?= 2s
+BENCH_DIR := bin/bench
+OPA_BIN  := bin/tools/opa
+OPA_VERSION = $(shell $(GO) list -m -f '{{.Version}}' github.com/open-policy-agent/opa)
 
-.PHONY: all build run test lint fmt-check vet policy-test fuzz bench golden worldmap help race staticcheck vulndb vulncheck ci-tools ci soak
+.PHONY: all build run test lint fmt-check vet policy-test fuzz fuzz-compiled bench bench-all golden worldmap help race staticcheck vulndb vulncheck ci-tools ci soak
 
 all: lint build test ## lint, build and test everything
 
@@ -53,6 +59,9 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 5s)
 		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) "$${t%%:*}"; \
 	done
 
+fuzz-compiled: ## differential fuzzing alone: compiled evaluator vs OPA's interpreter, for FUZZTIME
+	$(GO) test -run '^$$' -fuzz '^FuzzCompiledMatchesOPA$$' -fuzztime $(FUZZTIME) ./engine/
+
 race: ## the tests of the packages with concurrency, under the race detector
 	$(GO) test -count=1 -race $(RACE_PKGS)
 
@@ -71,7 +80,7 @@ vulndb: ## build the offline vulnerability database in VULNDB_DIR from golang.or
 	rm -rf $(VULNDB_DIR).tmp; \
 	GOFLAGS=-mod=mod $(GO) run golang.org/x/vulndb/cmd/indexdb@$(VULNDB_VERSION) -vulns "$$src/data/osv" -out $(VULNDB_DIR).tmp; \
 	mv $(VULNDB_DIR).tmp $(VULNDB_DIR); \
-	echo "vulndb: $$(ls $(VULNDB_DIR)/ID | wc -l) reports from golang.org/x/vulndb@$(VULNDB_VERSION) in $(VULNDB_DIR)"
+	echo "vulndb: $$(ls $(VULNDB_DIR)/ID/*.json | wc -l) reports from golang.org/x/vulndb@$(VULNDB_VERSION) in $(VULNDB_DIR)"
 
 vulncheck: vulndb ## govulncheck against the offline database (make vulndb builds it)
 	govulncheck -db file://$(VULNDB_DIR) ./...
@@ -81,8 +90,23 @@ ci: test race staticcheck vulncheck ## what CI runs after installing its tools: 
 soak: build ## SOAKTIME (60s) of mixed valid and hostile requests to a recording server on loopback (not in make test)
 	$(GO) test -count=1 -tags soak -run '^TestSoak$$' -timeout 10m -v ./cmd/exportrisk/ -args -soak.bin=$(CURDIR)/$(BIN) -soak.duration=$(SOAKTIME)
 
-bench: ## run the benchmarks: one assessment, the whole world, the world history, audit appends and replay
-	$(GO) test -run '^$$' -bench . -benchmem ./engine/... ./indicators/importers/
+bench: ## benchmarks side by side: compiled evaluator vs OPA's interpreter vs upstream opa (installed), with ratios; the world history
+	GOBIN=$(CURDIR)/bin/tools $(GO) install github.com/open-policy-agent/opa@$(OPA_VERSION)
+	@mkdir -p $(BENCH_DIR)
+	$(GO) run ./cmd/benchtable input $(BENCH_DIR)/kaz-input.json
+	$(OPA_BIN) bench --data policies --input $(BENCH_DIR)/kaz-input.json --format gobench --benchmem --metrics=false \
+		--count 1 'data.main.assessment' | tee $(BENCH_DIR)/opa.txt
+	$(GO) test -run '^$$' -bench 'BenchmarkEvaluate|BenchmarkAssessEvaluators|BenchmarkAssessAll' -benchmem \
+		-benchtime $(BENCHTIME) ./engine/ | tee $(BENCH_DIR)/engine.txt
+	$(GO) test -run '^$$' -bench 'BenchmarkReplay/embedded/.*/from-store' -benchtime 3x ./engine/audit/ | tee $(BENCH_DIR)/replay.txt
+	OPA_BIN=$(CURDIR)/$(OPA_BIN) $(GO) test -run '^$$' -bench 'BenchmarkServeAssessments/country/clients=8$$|BenchmarkOPAServer' \
+		-benchtime 5000x ./engine/server/ | tee $(BENCH_DIR)/server.txt
+	$(GO) test -run '^$$' -bench 'BenchmarkBuildHistory|BenchmarkAssessHistory|BenchmarkCountryHistory|BenchmarkDiff' -benchmem \
+		-benchtime 1x ./engine/history/ ./indicators/importers/ | tee $(BENCH_DIR)/history.txt
+	@echo; $(GO) run ./cmd/benchtable table $(BENCH_DIR)/opa.txt $(BENCH_DIR)/engine.txt $(BENCH_DIR)/replay.txt $(BENCH_DIR)/server.txt
+
+bench-all: ## every Go benchmark of the engine packages (audit appends, canonical JSON...)
+	$(GO) test -run '^$$' -bench . -benchmem ./engine/... ./indicators/ ./indicators/importers/
 
 golden: ## rewrite golden files under testdata/ (review the diff before committing)
 	$(GO) test ./... -update

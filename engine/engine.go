@@ -15,6 +15,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 
+	"github.com/exportrisk/exportrisk/engine/plan"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
@@ -27,6 +28,10 @@ type Engine struct {
 	query    rego.PreparedEvalQuery
 	criteria []CriterionInfo
 	rules    map[string]*Rule
+	// program is the compiled plan of the policies; nil when OPA's interpreter runs.
+	program   *plan.Program
+	evaluator EvaluatorInfo
+	inputs    inputCache // the compiled evaluator's inputs by input digest
 }
 
 // CriterionInfo describes a criterion, from its package METADATA.
@@ -40,7 +45,16 @@ type CriterionInfo struct {
 // New compiles the policies and prepares the query. Policies may not use builtins whose
 // result depends on anything but their input and data (time.now_ns, http.send, rand...),
 // so that a replay of the same input under the same revision gives the same result.
-func New(ctx context.Context, p *PolicySet) (*Engine, error) {
+// By default (EvaluatorAuto) the policies are also planned for the compiled evaluator
+// (package engine/plan), which then runs them; see WithEvaluator.
+func New(ctx context.Context, p *PolicySet, opts ...Option) (*Engine, error) {
+	o := options{evaluator: EvaluatorAuto}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.evaluator == "" {
+		o.evaluator = EvaluatorAuto
+	}
 	compiler := ast.NewCompiler().
 		WithCapabilities(deterministicCapabilities()).
 		WithEnablePrintStatements(false)
@@ -68,7 +82,11 @@ func New(ctx context.Context, p *PolicySet) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prepare policies from %s: %w", p.Source, err)
 	}
-	return &Engine{policies: p, query: pq, criteria: criteria, rules: rules}, nil
+	program, info, err := compileProgram(ctx, p, o.evaluator)
+	if err != nil {
+		return nil, fmt.Errorf("policies from %s: %w", p.Source, err)
+	}
+	return &Engine{policies: p, query: pq, criteria: criteria, rules: rules, program: program, evaluator: info}, nil
 }
 
 // Policies returns the policy set the engine evaluates.
@@ -83,38 +101,59 @@ func (e *Engine) Assess(ctx context.Context, b *indicators.Bundle) (*Result, err
 	if err != nil {
 		return nil, fmt.Errorf("assess %s: %w", b.Country.ISO3, err)
 	}
-	input, err := inputValue(b)
+	digest := indicators.Digest(canonical)
+	var input any
+	switch {
+	case e.program == nil:
+		input, err = inputValue(b)
+	default:
+		if c := e.inputs.get(digest); c != nil {
+			input = c.input
+		} else if input, err = planInput(b); err == nil {
+			e.inputs.put(digest, &preparedInput{input: input.(plan.Value)})
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("assess %s: input: %w", b.Country.ISO3, err)
 	}
-	return e.assess(ctx, b, canonical, input)
+	return e.assess(ctx, b, canonical, digest, input)
 }
 
 // AssessCanonical evaluates a bundle given as canonical JSON (as recorded for replay).
 func (e *Engine) AssessCanonical(ctx context.Context, canonical []byte) (*Result, error) {
-	var b indicators.Bundle
-	if err := json.Unmarshal(canonical, &b); err != nil {
+	digest := indicators.Digest(canonical)
+	if e.program != nil {
+		if c := e.inputs.get(digest); c != nil && c.bundle != nil {
+			return e.assess(ctx, c.bundle, canonical, digest, c.input)
+		}
+	}
+	b := &indicators.Bundle{}
+	if err := json.Unmarshal(canonical, b); err != nil {
 		return nil, fmt.Errorf("assess: decode input: %w", err)
 	}
-	input, err := ast.ValueFromReader(bytes.NewReader(canonical))
+	var input any
+	var err error
+	if e.program != nil {
+		var v plan.Value
+		if v, err = planInputCanonical(canonical); err == nil {
+			input = v
+			e.inputs.put(digest, &preparedInput{bundle: b, input: v})
+		}
+	} else {
+		input, err = ast.ValueFromReader(bytes.NewReader(canonical))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("assess: input: %w", err)
 	}
-	return e.assess(ctx, &b, canonical, input)
+	return e.assess(ctx, b, canonical, digest, input)
 }
 
-// assess evaluates bundle b, whose canonical JSON is canonical and whose AST value is input.
-func (e *Engine) assess(ctx context.Context, b *indicators.Bundle, canonical []byte, input ast.Value) (*Result, error) {
-	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input), rego.EvalGenerateJSON(rawValue))
+// assess evaluates bundle b, whose canonical JSON is canonical and whose input value is
+// input (a plan.Value for the compiled evaluator, else an ast.Value).
+func (e *Engine) assess(ctx context.Context, b *indicators.Bundle, canonical []byte, digest string, input any) (*Result, error) {
+	out, err := e.evaluate(ctx, input)
 	if err != nil {
-		return nil, fmt.Errorf("assess %s: evaluate policies: %w", b.Country.ISO3, err)
-	}
-	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
-		return nil, fmt.Errorf("assess %s: %s is undefined: the policies produced no assessment", b.Country.ISO3, Query)
-	}
-	out, err := decodeAssessment(rs[0].Expressions[0].Value)
-	if err != nil {
-		return nil, fmt.Errorf("assess %s: policy output does not match the result contract: %w", b.Country.ISO3, err)
+		return nil, fmt.Errorf("assess %s: %w", b.Country.ISO3, err)
 	}
 	if err := e.check(out.criteria); err != nil {
 		return nil, fmt.Errorf("assess %s: %w", b.Country.ISO3, err)
@@ -124,10 +163,11 @@ func (e *Engine) assess(ctx context.Context, b *indicators.Bundle, canonical []b
 		Country:        b.Country,
 		AsOf:           b.AsOf,
 		PolicyRevision: e.policies.Revision,
-		InputDigest:    indicators.Digest(canonical),
+		InputDigest:    digest,
 		Overall:        out.overall,
 		CriticalCount:  out.criticalCount,
 		Criteria:       make([]CriterionResult, len(out.criteria)),
+		Evaluator:      e.evaluator.Name,
 	}
 	idx := &bundleIndex{b: b}
 	for i, c := range out.criteria {
@@ -149,6 +189,21 @@ func (e *Engine) assess(ctx context.Context, b *indicators.Bundle, canonical []b
 		res.Criteria[i] = cr
 	}
 	return res, nil
+}
+
+// evaluate runs the policies on input with the engine's evaluator and decodes the output.
+func (e *Engine) evaluate(ctx context.Context, input any) (*rawAssessment, error) {
+	if e.program != nil {
+		return e.evalCompiled(ctx, input.(plan.Value))
+	}
+	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input.(ast.Value)), rego.EvalGenerateJSON(rawValue))
+	if err != nil {
+		return nil, fmt.Errorf("evaluate policies: %w", err)
+	}
+	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
+		return nil, errUndefined
+	}
+	return decodeOutput(rs[0].Expressions[0].Value)
 }
 
 // rawValue hands the evaluation result over as the AST value it is, without a conversion

@@ -7,6 +7,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/exportrisk/exportrisk/engine/enginetest"
+	"github.com/exportrisk/exportrisk/engine/plan"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
@@ -59,6 +60,18 @@ func TestInputValueMatchesCanonicalJSON(t *testing.T) {
 		}
 		if got.String() != want.String() {
 			t.Errorf("%s %s: input differs from the canonical JSON:\n got %.2000s\nwant %.2000s", b.Country.ISO3, b.AsOf, got, want)
+		}
+		// The compiled evaluator's input, built from the bundle, is the canonical JSON's too.
+		gotPlan, err := planInput(b)
+		if err != nil {
+			t.Fatalf("%s: %v", b.Country.ISO3, err)
+		}
+		wantPlan, err := plan.FromAST(want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, w := plan.AppendJSON(nil, gotPlan), plan.AppendJSON(nil, wantPlan); plan.Compare(gotPlan, wantPlan) != 0 || !bytes.Equal(g, w) {
+			t.Errorf("%s %s: compiled input differs from the canonical JSON:\n got %.2000s\nwant %.2000s", b.Country.ISO3, b.AsOf, g, w)
 		}
 	}
 }

@@ -38,6 +38,10 @@ type Result struct {
 	Overall        string             `json:"overall"`
 	CriticalCount  int                `json:"critical_count"`
 	Criteria       []CriterionResult  `json:"criteria"`
+	// Evaluator names the evaluator that ran (EvaluatorCompiled or EvaluatorOPA). It is not
+	// part of the decision: both give identical results (engine/differential_test.go), so it
+	// is left out of the JSON a decision is recorded and replayed as.
+	Evaluator string `json:"-"`
 }
 
 // CriterionResult is the verdict on one criterion, why, and what was missing.

@@ -15,14 +15,21 @@ import (
 // bundles plus the curated ones), as `exportrisk assess --all` does, with one engine prepared
 // once. "assess" times the evaluation alone, one country after the other; "assess-parallel"
 // spreads the countries over GOMAXPROCS workers as assess --all does; "load+assess" adds
-// parsing and validating every bundle file (sequential). One op = the whole world.
+// parsing and validating every bundle file (sequential). One op = the whole world. Each
+// runs with the compiled evaluator and with OPA's interpreter.
 func BenchmarkAssessAll(b *testing.B) {
+	for _, ev := range []string{engine.EvaluatorCompiled, engine.EvaluatorOPA} {
+		b.Run("evaluator="+ev, func(b *testing.B) { benchmarkAssessAll(b, ev) })
+	}
+}
+
+func benchmarkAssessAll(b *testing.B, evaluator string) {
 	ctx := context.Background()
 	p, err := engine.Embedded()
 	if err != nil {
 		b.Fatal(err)
 	}
-	e, err := engine.New(ctx, p)
+	e, err := engine.New(ctx, p, engine.WithEvaluator(evaluator))
 	if err != nil {
 		b.Fatal(err)
 	}

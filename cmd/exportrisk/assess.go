@@ -107,7 +107,7 @@ func assess(c *cli.Context) error {
 	case cfg.Format == "json":
 		var doc *present.Document
 		if doc, err = pr.Document(res); err == nil {
-			err = writeJSON(&out, assessment{Document: doc, Bundle: source, DecisionID: decision.id, Recorded: !decision.dryRun})
+			err = writeJSON(&out, assessment{Document: doc, Bundle: source, Evaluator: res.Evaluator, DecisionID: decision.id, Recorded: !decision.dryRun})
 		}
 	case cfg.Format == "markdown":
 		err = pr.Markdown(&out, res, opts)
@@ -129,6 +129,7 @@ func assess(c *cli.Context) error {
 type assessment struct {
 	*present.Document
 	Bundle     string `json:"bundle"`
+	Evaluator  string `json:"evaluator"`             // compiled or opa: which evaluator ran (not part of the recorded result)
 	DecisionID string `json:"decision_id,omitempty"` // the audit record's id; empty with --no-record
 	Recorded   bool   `json:"recorded"`
 }

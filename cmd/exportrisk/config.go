@@ -14,6 +14,7 @@ import (
 	"github.com/urfave/cli/v2"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/calibration"
 	"github.com/exportrisk/exportrisk/indicators/safetext"
 )
@@ -27,6 +28,9 @@ type Config struct {
 	Fixtures string `mapstructure:"fixtures"`  // bundle directory; empty = the embedded fixtures
 	Evidence string `mapstructure:"evidence"`  // evidence register directory (evidence.go); empty = the default
 	LogLevel string `mapstructure:"log-level"` // debug, info, warn, error
+	// Evaluator runs the policies: auto (the compiled evaluator where it supports them, else
+	// OPA's interpreter), compiled (required) or opa (OPA's interpreter, the reference).
+	Evaluator string `mapstructure:"evaluator"`
 
 	// PoliciesVerificationKey verifies the signature of a policy bundle (policy_bundle.go).
 	PoliciesVerificationKey string `mapstructure:"policies_verification_key"`
@@ -36,11 +40,11 @@ type Config struct {
 	Server    ServerConfig `mapstructure:"server"`    // exportrisk serve (serve.go)
 }
 
-var configKeys = []string{"lang", "format", "policies", "fixtures", "evidence", "log-level", "requester", "audit.path", "audit.dsn",
+var configKeys = []string{"lang", "format", "policies", "fixtures", "evidence", "log-level", "evaluator", "requester", "audit.path", "audit.dsn",
 	"audit.key_file", "audit.public_key_file", "audit.checkpoint_dir", "audit.checkpoint_every", "audit.checkpoint_interval",
 	"server.addr", "server.max_body_bytes", "server.read_timeout", "server.write_timeout", "server.idle_timeout",
 	"server.shutdown_timeout", "server.session_ttl", "server.secure_cookies", "server.access_log", "server.tokens",
-	"server.tokens_file", "server.public_url", "server.allow_policy_rollback", "policies_verification_key"}
+	"server.tokens_file", "server.public_url", "server.allow_policy_rollback", "server.gc_percent", "server.memory_limit_mib", "policies_verification_key"}
 
 func defaults(v *viper.Viper) {
 	v.SetDefault("lang", "en")
@@ -49,6 +53,7 @@ func defaults(v *viper.Viper) {
 	v.SetDefault("fixtures", "")
 	v.SetDefault("evidence", "")
 	v.SetDefault("log-level", "warn")
+	v.SetDefault("evaluator", engine.EvaluatorAuto)
 	v.SetDefault("requester", defaultRequester())
 	v.SetDefault("audit.path", defaultAuditPath())
 	v.SetDefault("audit.dsn", "")
@@ -284,6 +289,9 @@ func (c *Config) validate() error {
 	}
 	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.LogLevel) {
 		errs = append(errs, fmt.Errorf("log-level: want debug, info, warn or error (got %q)", c.LogLevel))
+	}
+	if !slices.Contains(engine.Evaluators, c.Evaluator) {
+		errs = append(errs, fmt.Errorf("evaluator: want %s (got %q)", strings.Join(engine.Evaluators, ", "), c.Evaluator))
 	}
 	if err := safetext.Check(c.Requester, safetext.Line, maxRequester); err != nil {
 		errs = append(errs, fmt.Errorf("requester: %w", err))

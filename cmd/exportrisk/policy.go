@@ -304,15 +304,22 @@ func policyCheck(c *cli.Context) error {
 			crep.Templates, crep.ThresholdReads))
 	}
 	var engineErr error
-	ps, err := policycheck.Engine(c.Context, p)
+	e, err := policycheck.PrepareEngine(c.Context, p)
 	if err != nil {
 		engineErr = err
 	}
 	ok := ""
-	if ps != nil {
-		ok = fmt.Sprintf("prepares the eight criteria; policy revision %s", ps.Revision)
+	if e != nil {
+		ok = fmt.Sprintf("prepares the eight criteria; policy revision %s", e.Policies().Revision)
 	}
 	report("engine", engineErr, ok)
+	if e != nil {
+		if info := e.Evaluator(); info.Fallback != "" {
+			fmt.Fprintf(&out, "note  %-8s these policies run on OPA's interpreter: %s\n", "compiled", info.Fallback)
+		} else {
+			report("compiled", nil, info.String())
+		}
+	}
 	if _, err := c.App.Writer.Write(out.Bytes()); err != nil {
 		return err
 	}

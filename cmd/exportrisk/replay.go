@@ -11,6 +11,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
 )
 
@@ -68,7 +69,7 @@ func replay(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		return withStore(c, func(_ *Config, s audit.Store) error { return replayAll(c, s, f) })
+		return withStore(c, func(cfg *Config, s audit.Store) error { return replayAll(c, cfg, s, f) })
 	}
 	return withStore(c, func(cfg *Config, s audit.Store) error {
 		rec, err := getRecord(c.Context, s, c.Args().First())
@@ -78,12 +79,12 @@ func replay(c *cli.Context) error {
 		if c.IsSet("policies") {
 			return whatIf(c, cfg, rec, c.String("policies"))
 		}
-		return replayOne(c, s, rec)
+		return replayOne(c, cfg, s, rec)
 	})
 }
 
-func replayOne(c *cli.Context, s audit.Store, rec *audit.RecordV1) error {
-	out, err := audit.NewReplayer(s).Replay(c.Context, rec)
+func replayOne(c *cli.Context, cfg *Config, s audit.Store, rec *audit.RecordV1) error {
+	out, err := audit.NewReplayer(s, engine.WithEvaluator(cfg.Evaluator)).Replay(c.Context, rec)
 	if err != nil {
 		return withCode(exitCheckFailed, err)
 	}
@@ -180,7 +181,7 @@ func writeVerdictChanges(w io.Writer, rec *audit.RecordV1, out *audit.Outcome) {
 }
 
 // replayAll replays the selected decisions on every CPU, with progress on stderr.
-func replayAll(c *cli.Context, s audit.Store, f audit.Filter) error {
+func replayAll(c *cli.Context, cfg *Config, s audit.Store, f audit.Filter) error {
 	total, err := s.Count(c.Context, f)
 	if err != nil {
 		return err
@@ -194,7 +195,7 @@ func replayAll(c *cli.Context, s audit.Store, f audit.Filter) error {
 		matched, differed, failed int
 		bads                      []bad
 	)
-	err = audit.NewReplayer(s).ReplayAll(c.Context, f, runtime.GOMAXPROCS(0), func(r *audit.RecordV1, out *audit.Outcome, err error) {
+	err = audit.NewReplayer(s, engine.WithEvaluator(cfg.Evaluator)).ReplayAll(c.Context, f, runtime.GOMAXPROCS(0), func(r *audit.RecordV1, out *audit.Outcome, err error) {
 		switch {
 		case err != nil:
 			failed++

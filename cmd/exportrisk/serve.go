@@ -44,6 +44,8 @@ type ServerConfig struct {
 	AccessLog       bool           `mapstructure:"access_log"`       // one line per request on stderr
 	Tokens          []server.Token `mapstructure:"tokens"`           // {name, role, token_sha256}
 	TokensFile      string         `mapstructure:"tokens_file"`      // more tokens, same fields (YAML or JSON list)
+	GCPercent       int            `mapstructure:"gc_percent"`       // GOGC for the server (gc.go)
+	MemoryLimitMiB  int64          `mapstructure:"memory_limit_mib"` // GOMEMLIMIT for the server, MiB; 0 = none (gc.go)
 	PublicURL       string         `mapstructure:"public_url"`       // the URL browsers use, behind a TLS proxy
 	// AllowPolicyRollback lets SIGHUP load a policy bundle whose manifest revision is
 	// older than the active one (refused otherwise, and logged either way).
@@ -61,6 +63,8 @@ func serverDefaults(v *viper.Viper) {
 	v.SetDefault("server.secure_cookies", false)
 	v.SetDefault("server.access_log", true)
 	v.SetDefault("server.tokens_file", "")
+	v.SetDefault("server.gc_percent", defaultGCPercent)
+	v.SetDefault("server.memory_limit_mib", defaultMemoryLimitMiB)
 	v.SetDefault("server.public_url", "")
 	v.SetDefault("server.allow_policy_rollback", false)
 }
@@ -86,6 +90,7 @@ var decodeHook = mapstructure.ComposeDecodeHookFunc(
 
 func (s ServerConfig) validate() error {
 	var errs []error
+	errs = append(errs, s.validateGC())
 	if err := checkAddr(s.Addr); err != nil {
 		errs = append(errs, fmt.Errorf("server.addr: %w", err))
 	}
@@ -176,6 +181,7 @@ func serve(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	applyGC(cfg.Server)
 	e, err := newEngine(c.Context, cfg)
 	if err != nil {
 		return err

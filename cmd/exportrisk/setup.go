@@ -29,11 +29,11 @@ func loadEngine(ctx context.Context, cfg *Config, path string) (*engine.Engine, 
 	if err != nil {
 		return nil, err
 	}
-	e, err := engine.New(ctx, p)
+	e, err := engine.New(ctx, p, engine.WithEvaluator(cfg.Evaluator))
 	if err != nil {
 		return nil, withCode(exitPolicy, err)
 	}
-	slog.Debug("policies prepared", "source", p.Source, "revision", p.Revision, "took", time.Since(start))
+	slog.Debug("policies prepared", "source", p.Source, "revision", p.Revision, "evaluator", e.Evaluator().String(), "plan_functions", e.Evaluator().Functions, "plan_statements", e.Evaluator().Statements, "took", time.Since(start))
 	return e, nil
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/exportrisk/exportrisk/engine/present"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
@@ -22,8 +23,9 @@ func validateCommand() *cli.Command {
 				if err != nil {
 					return inputError(err)
 				}
-				fmt.Fprintf(c.App.Writer, "%s: valid (%s as of %s: %d indices, %d memberships, %d embargo records, %d evidence items)\n",
-					f, b.Country.ISO3, b.AsOf, len(b.Indices), len(b.Memberships), len(b.Embargoes), len(b.Evidence))
+				fmt.Fprintf(c.App.Writer, "%s: valid (%s as of %s: %s, %s, %s, %s)\n", f, b.Country.ISO3, b.AsOf,
+					present.Count("en", len(b.Indices), "index"), present.Count("en", len(b.Memberships), "membership"),
+					present.Count("en", len(b.Embargoes), "embargo_record"), present.Count("en", len(b.Evidence), "bundle_evidence"))
 			}
 			return nil
 		},

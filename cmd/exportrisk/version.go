@@ -38,14 +38,22 @@ func opaVersion() string {
 func versionCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "version",
-		Usage: "print the version, the embedded policy revision and the OPA version",
+		Usage: "print the version, the embedded policy revision, the evaluator and the OPA version",
 		Action: func(c *cli.Context) error {
+			cfg, err := loadConfig(c)
+			if err != nil {
+				return err
+			}
 			p, err := engine.Embedded()
 			if err != nil {
 				return withCode(exitPolicy, err)
 			}
-			fmt.Fprintf(c.App.Writer, "exportrisk %s\nembedded policy revision %s\nOPA %s, %s\n",
-				engineVersion(), p.Revision, opaVersion(), runtime.Version())
+			e, err := engine.New(c.Context, p, engine.WithEvaluator(cfg.Evaluator))
+			if err != nil {
+				return withCode(exitPolicy, err)
+			}
+			fmt.Fprintf(c.App.Writer, "exportrisk %s\nembedded policy revision %s\nevaluator %s\nOPA %s, %s\n",
+				engineVersion(), p.Revision, e.Evaluator(), opaVersion(), runtime.Version())
 			return nil
 		},
 	}

@@ -129,13 +129,17 @@ func BenchmarkAppend(b *testing.B) {
 //     reading them from the store; "s/10k" extrapolates to 10,000 decisions.
 //
 // minimal uses testdata/policies (trivial rules: the cost of replay itself); embedded
-// uses the real policies (replay costs one real assessment more).
+// uses the real policies (replay costs one real assessment more), with each evaluator.
 func BenchmarkReplay(b *testing.B) {
 	b.Run("minimal", func(b *testing.B) { benchmarkReplay(b, minimalEngine(b)) })
-	b.Run("embedded", func(b *testing.B) { benchmarkReplay(b, embeddedEngine(b)) })
+	for _, ev := range []string{engine.EvaluatorCompiled, engine.EvaluatorOPA} {
+		b.Run("embedded/evaluator="+ev, func(b *testing.B) {
+			benchmarkReplay(b, embeddedEngine(b), engine.WithEvaluator(ev))
+		})
+	}
 }
 
-func benchmarkReplay(b *testing.B, e *engine.Engine) {
+func benchmarkReplay(b *testing.B, e *engine.Engine, opts ...engine.Option) {
 	ctx := context.Background()
 	s := openSQLite(b, filepath.Join(b.TempDir(), "audit.db"))
 	const stored = 500
@@ -146,7 +150,7 @@ func benchmarkReplay(b *testing.B, e *engine.Engine) {
 	if err := s.Append(ctx, recs...); err != nil {
 		b.Fatal(err)
 	}
-	rp := NewReplayer(s)
+	rp := NewReplayer(s, opts...)
 	b.Run("one", func(b *testing.B) {
 		for i := 0; b.Loop(); i++ {
 			out, err := rp.Replay(ctx, recs[i%stored])

@@ -21,6 +21,7 @@ import (
 // decisions costs one evaluation each. It is safe for concurrent use.
 type Replayer struct {
 	store   Store
+	opts    []engine.Option // how engines are prepared (the evaluator)
 	mu      sync.Mutex
 	engines map[string]*preparedRevision
 }
@@ -32,9 +33,10 @@ type preparedRevision struct {
 	err   error
 }
 
-// NewReplayer returns a Replayer reading policies from s.
-func NewReplayer(s Store) *Replayer {
-	return &Replayer{store: s, engines: map[string]*preparedRevision{}}
+// NewReplayer returns a Replayer reading policies from s; opts say how it prepares the
+// engines (engine.WithEvaluator).
+func NewReplayer(s Store, opts ...engine.Option) *Replayer {
+	return &Replayer{store: s, opts: opts, engines: map[string]*preparedRevision{}}
 }
 
 // Outcome is the result of replaying one decision.
@@ -81,7 +83,7 @@ func (rp *Replayer) Engine(ctx context.Context, revision string) (*engine.Engine
 			pr.err = fmt.Errorf("archived policies of revision %s give revision %s: the archive is corrupt", revision, ps.Revision)
 			return
 		}
-		pr.e, err = engine.New(ctx, ps)
+		pr.e, err = engine.New(ctx, ps, rp.opts...)
 		pr.err, pr.files = err, len(files)
 	})
 	if pr.err != nil && ctx.Err() != nil { // do not keep a failure caused by the caller giving up

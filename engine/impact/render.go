@@ -34,15 +34,8 @@ func (r *Report) Summary() string {
 		countries[o.Country] = true
 	}
 	return fmt.Sprintf("%d criterion %s and %d overall %s change, in %d of %d countries.",
-		len(r.Changes), plural(len(r.Changes), "verdict", "verdicts"),
-		len(r.Overall), plural(len(r.Overall), "class", "classes"), len(countries), r.Countries)
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
+		len(r.Changes), present.Noun("en", len(r.Changes), "verdict"),
+		len(r.Overall), present.Noun("en", len(r.Overall), "class"), len(countries), r.Countries)
 }
 
 func (r *Report) bundles() string {
@@ -112,7 +105,7 @@ func WriteTable(w io.Writer, r *Report) error {
 	}
 	if r.ReasonsOnly > 0 {
 		fmt.Fprintf(&b, "\n%d %s keep %s verdict with other reasons (not counted as changes).\n",
-			r.ReasonsOnly, plural(r.ReasonsOnly, "criterion", "criteria"), plural(r.ReasonsOnly, "its", "their"))
+			r.ReasonsOnly, present.Noun("en", r.ReasonsOnly, "criterion"), present.Noun("en", r.ReasonsOnly, "its"))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -165,7 +158,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	}
 	if r.ReasonsOnly > 0 {
 		fmt.Fprintf(&b, "\n%d %s keep %s verdict with other reasons (not counted as changes).\n",
-			r.ReasonsOnly, plural(r.ReasonsOnly, "criterion", "criteria"), plural(r.ReasonsOnly, "its", "their"))
+			r.ReasonsOnly, present.Noun("en", r.ReasonsOnly, "criterion"), present.Noun("en", r.ReasonsOnly, "its"))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

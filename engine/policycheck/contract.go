@@ -13,7 +13,7 @@ import (
 )
 
 // templateRoots are the template fields the engine provides besides a rule's vars
-// (engine/render.go): the indicator values and evidence items a reason names.
+// (engine/present/messages.go): the indicator values and evidence items a reason names.
 var templateRoots = []string{"indicators", "evidence", "indices", "memberships", "embargoes"}
 
 // ContractReport counts what Contract checked.

@@ -257,14 +257,21 @@ func Strict(p *Policies) ast.Errors {
 // the deterministic builtins only, the eight criteria packages carry their METADATA, the
 // entrypoint prepares. It returns the policy set it built.
 func Engine(ctx context.Context, p *Policies) (*engine.PolicySet, error) {
+	e, err := PrepareEngine(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return e.Policies(), nil
+}
+
+// PrepareEngine is Engine returning the prepared engine (e.Evaluator() says whether the
+// compiled evaluator supports the policies).
+func PrepareEngine(ctx context.Context, p *Policies) (*engine.Engine, error) {
 	ps, err := engine.LoadPolicies(p.FS, p.Name)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := engine.New(ctx, ps); err != nil {
-		return nil, err
-	}
-	return ps, nil
+	return engine.New(ctx, ps)
 }
 
 // Data validates the policy data file (see engine/calibration).

@@ -146,6 +146,8 @@ func TestCite(t *testing.T) {
 	}
 }
 
+var digest = regexp.MustCompile(`sha256:[0-9a-f]{64}`)
+
 // internal matches what no human output may contain: bundle field paths and our file paths.
 var internal = regexp.MustCompile(`\b(indices|memberships|embargoes)\.[A-Za-z_]+|indicators/importers|shared/data|\.csv\b|\.gen\.ts|<no value>|%!|map\[`)
 
@@ -305,7 +307,8 @@ func TestReportsGolden(t *testing.T) {
 			if err := write(&out); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, "testdata/kaz-"+format+"-"+lang+".golden", out.String())
+			// digests change with every policy or fixture edit and say nothing about the wording
+			golden(t, "testdata/kaz-"+format+"-"+lang+".golden", digest.ReplaceAllString(out.String(), "sha256:<digest>"))
 		}
 	}
 }

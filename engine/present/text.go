@@ -175,7 +175,11 @@ func (p *Presenter) Markdown(w io.Writer, r *engine.Result, o Options) error {
 	if o.Policies != "" {
 		fmt.Fprintf(ew, "- %s: `%s`\n", T(o.Lang, "policies"), o.Policies)
 	}
-	fmt.Fprintf(ew, "- %s: `%s`\n- %s: `%s`\n\n", T(o.Lang, "revision"), rep.PolicyRevision, T(o.Lang, "input"), rep.InputDigest)
+	fmt.Fprintf(ew, "- %s: `%s`\n- %s: `%s`\n", T(o.Lang, "revision"), rep.PolicyRevision, T(o.Lang, "input"), rep.InputDigest)
+	if rep.Evaluator != "" {
+		fmt.Fprintf(ew, "- %s: %s\n", T(o.Lang, "evaluator"), rep.Evaluator)
+	}
+	fmt.Fprintln(ew)
 	fmt.Fprintf(ew, "| %s | %s | %s |\n|---|---|---|\n", T(o.Lang, "criterion"), T(o.Lang, "verdict"), T(o.Lang, "basis"))
 	for _, c := range rep.Criteria {
 		fmt.Fprintf(ew, "| %s | %s | %s |\n", MD(heading(&c)), c.VerdictLabel, c.BasisLabel)
@@ -246,7 +250,11 @@ func header(w io.Writer, rep *Report, o Options) {
 	if o.Policies != "" {
 		fmt.Fprintf(w, "%s: %s\n", T(o.Lang, "policies"), o.Policies)
 	}
-	fmt.Fprintf(w, "%s: %s\n%s: %s\n\n", T(o.Lang, "revision"), rep.PolicyRevision, T(o.Lang, "input"), rep.InputDigest)
+	fmt.Fprintf(w, "%s: %s\n%s: %s\n", T(o.Lang, "revision"), rep.PolicyRevision, T(o.Lang, "input"), rep.InputDigest)
+	if rep.Evaluator != "" {
+		fmt.Fprintf(w, "%s: %s\n", T(o.Lang, "evaluator"), rep.Evaluator)
+	}
+	fmt.Fprintln(w)
 }
 
 func legend(w io.Writer, rep *Report) {

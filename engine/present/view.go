@@ -23,6 +23,7 @@ type Report struct {
 	BasisLegend    string // the one-line legend of the bases
 	PolicyRevision string
 	InputDigest    string
+	Evaluator      string // the evaluator that ran: compiled or opa (engine.Result.Evaluator)
 	Criteria       []Criterion
 }
 
@@ -126,6 +127,7 @@ func (p *Presenter) Report(r *engine.Result, lang string) (*Report, error) {
 		AsOf: Date(lang, r.AsOf), AsOfISO: r.AsOf, Overall: r.Overall,
 		OverallLabel: p.OverallLabel(lang, r.Overall), OverallLegend: p.OverallLegend(lang),
 		BasisLegend: BasisLegend(lang), PolicyRevision: r.PolicyRevision, InputDigest: r.InputDigest,
+		Evaluator: r.Evaluator,
 	}
 	for i := range r.Criteria {
 		c, err := p.Criterion(&r.Criteria[i], lang)

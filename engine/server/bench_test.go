@@ -84,7 +84,12 @@ func benchAssess(b *testing.B, body []byte, clients int) {
 			b.Fatalf("warm-up: %d %v", code, err)
 		}
 	}
+	measureLoad(b, clients, post, http.StatusCreated)
+}
 
+// measureLoad runs b.N requests (post) on clients goroutines and reports assessments/s,
+// p50-ms, p99-ms and errors (answers other than want).
+func measureLoad(b *testing.B, clients int, post func() (int, error), want int) {
 	latencies := make([]time.Duration, b.N)
 	var next, errs atomic.Int64
 	var firstErr sync.Once
@@ -103,7 +108,7 @@ func benchAssess(b *testing.B, body []byte, clients int) {
 				t0 := time.Now()
 				code, err := post()
 				latencies[i] = time.Since(t0)
-				if code != http.StatusCreated || err != nil {
+				if code != want || err != nil {
 					errs.Add(1)
 					firstErr.Do(func() { b.Logf("first error: status %d, %v", code, err) })
 				}

@@ -6,10 +6,11 @@
 #   (rego.metadata.chain(), resolved when the policies are compiled). vars holds the raw values
 #   the message needs (numbers, ids, counts, lists of ids), indicators the bundle field paths of
 #   the values used (indices.hdi, memberships.att, embargoes.UN) and evidence the ids of the
-#   evidence items used. No text is built here: the engine renders the rule's message templates
-#   (custom.message.en and custom.message.de, Go text/template over vars, with the functions listed
-#   in engine/render.go) and expands the paths and ids into values with their provenance. An
-#   undeclared code, a path or id the bundle lacks, or a template that fails is a contract error.
+#   evidence items used. No text is built here: the engine checks the reason against its METADATA
+#   and expands the paths and ids into values with their provenance; engine/present renders the
+#   rule's message templates (custom.message.en and custom.message.de, Go text/template over vars,
+#   with the functions listed in engine/present/messages.go). An undeclared code or a path or id
+#   the bundle lacks is a contract error; a template that does not parse stops the command.
 # custom:
 #   basis: published
 package lib.reason

@@ -1,0 +1,91 @@
+package engine
+
+import (
+	"context"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/exportrisk/exportrisk/indicators"
+)
+
+// BenchmarkEvaluate times the policy evaluation alone on the Kazakhstan bundle, input built
+// beforehand: OPA's interpreter (prepared query, AST input) and the compiled evaluator
+// (plan, typed input). make bench prints their ratio beside `opa bench` on the same files.
+func BenchmarkEvaluate(b *testing.B) {
+	ctx := context.Background()
+	e := diffEngine(b)
+	bd, err := indicators.LoadFile("../fixtures/curated/KAZ-2026-06-01.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("evaluator=opa", func(b *testing.B) {
+		input, err := inputValue(bd)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input), rego.EvalGenerateJSON(rawValue))
+			if err != nil || len(rs) != 1 {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("evaluator=compiled", func(b *testing.B) {
+		input, err := planInput(bd)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			v, err := e.program.Eval(ctx, input)
+			if err != nil || v == nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkAssessEvaluators times a whole assessment of the Kazakhstan bundle with each
+// evaluator: "bundle" from the parsed bundle (canonical JSON, digest, input, evaluation,
+// decoding, reasons: assess --bundle); "shipped" from its canonical JSON as the server and
+// the world overview keep it for a shipped bundle (AssessCanonical: digest, input read
+// once and cached by the compiled evaluator, evaluation, decoding, reasons).
+func BenchmarkAssessEvaluators(b *testing.B) {
+	ctx := context.Background()
+	p, err := Embedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	bd, err := indicators.LoadFile("../fixtures/curated/KAZ-2026-06-01.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	canonical, err := bd.CanonicalJSON()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, ev := range []string{EvaluatorOPA, EvaluatorCompiled} {
+		e, err := New(ctx, p, WithEvaluator(ev))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run("evaluator="+ev+"/bundle", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := e.Assess(ctx, bd); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("evaluator="+ev+"/shipped", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := e.AssessCanonical(ctx, canonical); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

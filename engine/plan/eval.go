@@ -1,0 +1,437 @@
+package plan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/ir"
+)
+
+// Error is an evaluation error (a conflict, a builtin error) with the policy location.
+type Error struct {
+	File string
+	Row  int
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.File == "" {
+		return e.Msg
+	}
+	return fmt.Sprintf("%s:%d: %s", e.File, e.Row, e.Msg)
+}
+
+// retSignal is what exec returns when a ReturnLocalStmt ran.
+const retSignal = -1
+
+type state struct {
+	p        *Program
+	ctx      context.Context
+	memo     []Value
+	memoDone []bool
+	slab     []Value
+	sp       int
+	ret      Value
+	results  []Value
+	args     [8]Value
+}
+
+var statePool = sync.Pool{New: func() any { return &state{} }}
+
+// Eval evaluates the query for input and returns the value of the queried rule, or nil
+// when it is undefined.
+func (p *Program) Eval(ctx context.Context, input Value) (Value, error) {
+	s := statePool.Get().(*state)
+	defer func() {
+		clear(s.memo)
+		clear(s.memoDone)
+		clear(s.results)
+		s.ret, s.results, s.ctx, s.p = nil, s.results[:0], nil, nil
+		statePool.Put(s)
+	}()
+	s.p, s.ctx = p, ctx
+	if cap(s.memo) < p.memoSize {
+		s.memo, s.memoDone = make([]Value, p.memoSize), make([]bool, p.memoSize)
+	}
+	s.memo, s.memoDone = s.memo[:p.memoSize], s.memoDone[:p.memoSize]
+	if len(s.slab) < p.stackSize {
+		s.slab, s.sp = make([]Value, p.stackSize), 0
+	}
+	entry := &p.entry[0]
+	frame, m := s.alloc(entry.n)
+	defer s.free(frame, m)
+	frame[ir.Input], frame[ir.Data] = input, p.data
+	for _, b := range entry.blocks {
+		r, err := s.exec(frame, b)
+		if err != nil {
+			return nil, err
+		}
+		if r == retSignal {
+			break
+		}
+	}
+	switch len(s.results) {
+	case 0:
+		return nil, nil
+	case 1:
+		obj, ok := s.results[0].(*Object)
+		if !ok {
+			return nil, errors.New("plan: result is not an object")
+		}
+		return obj.Get(String("result")), nil
+	}
+	return nil, fmt.Errorf("plan: %d results", len(s.results))
+}
+
+// mark is the state of the locals' slab before a frame was allocated.
+type mark struct {
+	slab []Value
+	sp   int
+}
+
+// alloc returns n cleared locals and the mark to free them with.
+func (s *state) alloc(n int) ([]Value, mark) {
+	m := mark{s.slab, s.sp}
+	if s.sp+n > len(s.slab) {
+		// A new slab: frames already handed out keep the old one.
+		s.slab = make([]Value, max(1024, 2*n))
+		s.sp = 0
+	}
+	f := s.slab[s.sp : s.sp+n : s.sp+n]
+	s.sp += n
+	return f, m
+}
+
+// free clears frame f and returns the slab to mark m.
+func (s *state) free(f []Value, m mark) {
+	clear(f)
+	s.slab, s.sp = m.slab, m.sp
+}
+
+func (s *state) errorf(st *stmt, format string, args ...any) error {
+	e := &Error{Msg: fmt.Sprintf(format, args...)}
+	if st.loc != nil {
+		if st.loc.File >= 0 && st.loc.File < len(s.p.fileNames) {
+			e.File = s.p.fileNames[st.loc.File]
+		}
+		e.Row = st.loc.Row
+	}
+	return e
+}
+
+func (s *state) read(f []Value, o operand) Value {
+	if o.konst != nil {
+		return o.konst
+	}
+	return f[o.local]
+}
+
+// exec runs a block: 0 when it ran to its end, k > 0 to leave k enclosing levels (a
+// statement that is undefined leaves 1: its own block), retSignal after a return.
+func (s *state) exec(f []Value, body []stmt) (int, error) {
+	for i := range body {
+		st := &body[i]
+		switch st.op {
+		case opReturn:
+			s.ret = f[st.a.local]
+			return retSignal, nil
+		case opCall:
+			v, err := s.call(f, st)
+			if err != nil {
+				return 0, err
+			}
+			if v == nil {
+				return 1, nil
+			}
+			f[st.target] = v
+		case opCallBuiltin:
+			args := s.args[:0]
+			for _, a := range st.args {
+				v := s.read(f, a)
+				if v == nil {
+					return 0, s.errorf(st, "%s: undefined operand", st.bi.name)
+				}
+				args = append(args, v)
+			}
+			v, err := st.bi.fn(s, args)
+			if err != nil {
+				return 0, s.errorf(st, "%s: %v", st.bi.name, err)
+			}
+			if v == nil {
+				return 1, nil
+			}
+			f[st.target] = v
+		case opBlock:
+			for _, b := range st.blocks {
+				r, err := s.exec(f, b)
+				if err != nil || r == retSignal {
+					return r, err
+				}
+				if r > 1 {
+					return r - 1, nil
+				}
+			}
+		case opBreak:
+			return st.n + 1, nil
+		case opDot:
+			v := dot(s.read(f, st.a), s.read(f, st.b))
+			if v == nil {
+				return 1, nil
+			}
+			f[st.target] = v
+		case opLen:
+			f[st.target] = IntValue(length(s.read(f, st.a)))
+		case opScan:
+			r, err := s.scan(f, st)
+			if err != nil || r != 0 {
+				return r, err
+			}
+		case opNot:
+			r, err := s.exec(f, st.blocks[0])
+			switch {
+			case err != nil || r == retSignal:
+				return r, err
+			case r == 0: // the negated block held
+				return 1, nil
+			case r > 1:
+				return r - 1, nil
+			}
+		case opAssignInt, opAssignVar, opMakeConst:
+			f[st.target] = s.read(f, st.a)
+		case opAssignVarOnce:
+			v := s.read(f, st.a)
+			if old := f[st.target]; old != nil {
+				if Compare(old, v) != 0 {
+					return 0, s.errorf(st, "complete rules must not produce multiple outputs")
+				}
+				continue
+			}
+			f[st.target] = v
+		case opResetLocal:
+			f[st.target] = nil
+		case opMakeArray:
+			f[st.target] = newSmallArray(st.n)
+		case opMakeObject:
+			f[st.target] = newSmallObject()
+		case opMakeSet:
+			f[st.target] = newSmallSet()
+		case opEqual:
+			if Compare(s.read(f, st.a), s.read(f, st.b)) != 0 {
+				return 1, nil
+			}
+		case opNotEqual:
+			if Compare(s.read(f, st.a), s.read(f, st.b)) == 0 {
+				return 1, nil
+			}
+		case opIsArray:
+			if _, ok := s.read(f, st.a).(*Array); !ok {
+				return 1, nil
+			}
+		case opIsObject:
+			if _, ok := s.read(f, st.a).(*Object); !ok {
+				return 1, nil
+			}
+		case opIsSet:
+			if _, ok := s.read(f, st.a).(*Set); !ok {
+				return 1, nil
+			}
+		case opIsDefined:
+			if f[st.a.local] == nil {
+				return 1, nil
+			}
+		case opIsUndefined:
+			if f[st.a.local] != nil {
+				return 1, nil
+			}
+		case opArrayAppend:
+			a, ok := f[st.target].(*Array)
+			if !ok {
+				return 0, s.errorf(st, "append to a non-array")
+			}
+			a.Append(s.read(f, st.a))
+		case opObjectInsert, opObjectInsertOnce:
+			o, ok := f[st.target].(*Object)
+			if !ok {
+				return 0, s.errorf(st, "insert into a non-object")
+			}
+			k, v := s.read(f, st.a), s.read(f, st.b)
+			if st.op == opObjectInsertOnce {
+				if old := o.Get(k); old != nil {
+					if Compare(old, v) != 0 {
+						return 0, s.errorf(st, "object keys must be unique")
+					}
+					continue
+				}
+			}
+			o.Insert(k, v)
+		case opSetAdd:
+			set, ok := f[st.target].(*Set)
+			if !ok {
+				return 0, s.errorf(st, "add to a non-set")
+			}
+			set.Add(s.read(f, st.a))
+		case opResultSetAdd:
+			s.results = append(s.results, f[st.a.local])
+		case opNop:
+		}
+	}
+	return 0, nil
+}
+
+// scan runs the scan's block for every element of its source (none for a scalar). Inside
+// the block, level 1 is the loop (next element) and level 2 the scan (stop scanning).
+func (s *state) scan(f []Value, st *stmt) (int, error) {
+	body := st.blocks[0]
+	step := func(k, v Value) (stop bool, r int, err error) {
+		f[st.key], f[st.val] = k, v
+		r, err = s.exec(f, body)
+		switch {
+		case err != nil || r == retSignal:
+			return true, r, err
+		case r <= 1:
+			return false, 0, nil
+		case r == 2:
+			return true, 0, nil
+		}
+		return true, r - 2, nil
+	}
+	switch x := f[st.a.local].(type) {
+	case *Array:
+		for i := 0; i < len(x.elems); i++ {
+			if stop, r, err := step(IntValue(i), x.elems[i]); stop {
+				return r, err
+			}
+		}
+	case *Object:
+		for i := 0; i < len(x.kvs); i++ {
+			if stop, r, err := step(x.kvs[i].Key, x.kvs[i].Value); stop {
+				return r, err
+			}
+		}
+	case *Set:
+		for i := 0; i < len(x.elems); i++ {
+			if stop, r, err := step(x.elems[i], x.elems[i]); stop {
+				return r, err
+			}
+		}
+	}
+	return 0, nil
+}
+
+func (s *state) call(f []Value, st *stmt) (Value, error) {
+	fn := st.fn
+	if fn.memo >= 0 && s.memoDone[fn.memo] {
+		return s.memo[fn.memo], nil
+	}
+	frame, m := s.alloc(fn.nlocals)
+	for i, p := range fn.params {
+		frame[p] = s.read(f, st.args[i])
+	}
+	var v Value
+	returned := false
+	for _, b := range fn.blocks {
+		r, err := s.exec(frame, b)
+		if err != nil {
+			s.free(frame, m)
+			return nil, err
+		}
+		if r == retSignal {
+			v, returned = s.ret, true
+			break
+		}
+	}
+	if !returned {
+		v = frame[fn.ret]
+	}
+	s.ret = nil
+	s.free(frame, m)
+	if fn.memo >= 0 {
+		s.memo[fn.memo], s.memoDone[fn.memo] = v, true
+	}
+	return v, nil
+}
+
+// dot is source[key]: an object's value, an array's element, a set's member; nil otherwise.
+func dot(src, key Value) Value {
+	switch x := src.(type) {
+	case *Object:
+		return x.Get(key)
+	case *Array:
+		n, ok := key.(Number)
+		if !ok {
+			return nil
+		}
+		i, err := strconv.Atoi(string(n))
+		if err != nil {
+			j, ok := ast.Number(n).Int()
+			if !ok {
+				return nil
+			}
+			i = j
+		}
+		if i < 0 || i >= len(x.elems) {
+			return nil
+		}
+		return x.elems[i]
+	case *Set:
+		if x.Contains(key) {
+			return key
+		}
+	}
+	return nil
+}
+
+func length(v Value) int {
+	switch x := v.(type) {
+	case *Array:
+		return len(x.elems)
+	case *Object:
+		return len(x.kvs)
+	case *Set:
+		return len(x.elems)
+	case String:
+		return len(x)
+	}
+	return 0
+}
+
+// Collections made by the plan start with room for a few elements in the same allocation.
+type smallArray struct {
+	a      Array
+	inline [4]Value
+}
+
+type smallObject struct {
+	o      Object
+	inline [4]KV
+}
+
+type smallSet struct {
+	s      Set
+	inline [4]Value
+}
+
+func newSmallArray(n int) *Array {
+	if n > 4 {
+		return NewArray(n)
+	}
+	x := &smallArray{}
+	x.a.elems = x.inline[:0]
+	return &x.a
+}
+
+func newSmallObject() *Object {
+	x := &smallObject{}
+	x.o.kvs = x.inline[:0]
+	return &x.o
+}
+
+func newSmallSet() *Set {
+	x := &smallSet{}
+	x.s.elems = x.inline[:0]
+	return &x.s
+}

@@ -1,0 +1,234 @@
+package plan
+
+import (
+	"bytes"
+	"strconv"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/valyala/fastjson"
+)
+
+// AppendCanonical appends the canonical JSON of v as package indicators writes it
+// (encoding/json without HTML escaping, object keys sorted, no white space, numbers as
+// they are written). Sets are written as arrays.
+func AppendCanonical(b []byte, v Value) []byte {
+	switch x := v.(type) {
+	case Null:
+		return append(b, "null"...)
+	case Bool:
+		return strconv.AppendBool(b, bool(x))
+	case Number:
+		return append(b, x...)
+	case String:
+		return appendJSONString(b, string(x))
+	case *Array:
+		return appendCanonicalList(b, x.elems)
+	case *Set:
+		return appendCanonicalList(b, x.elems)
+	case *Object:
+		b = append(b, '{')
+		for i, kv := range x.kvs {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			k, ok := kv.Key.(String)
+			if !ok {
+				k = String(AppendCanonical(nil, kv.Key))
+			}
+			b = appendJSONString(b, string(k))
+			b = append(b, ':')
+			b = AppendCanonical(b, kv.Value)
+		}
+		return append(b, '}')
+	}
+	panic("plan: AppendCanonical of an unknown value")
+}
+
+func appendCanonicalList(b []byte, elems []Value) []byte {
+	b = append(b, '[')
+	for i, e := range elems {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = AppendCanonical(b, e)
+	}
+	return append(b, ']')
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString writes s as encoding/json does with HTML escaping off: quotes,
+// backslashes and control characters escaped, U+2028 and U+2029 escaped, invalid UTF-8 as
+// \ufffd.
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '\\', '"':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+var parsers fastjson.ParserPool
+
+var canonicalBuf = sync.Pool{New: func() any { return new([]byte) }}
+
+// ParseCanonical reads canonical JSON (as AppendCanonical writes it) into a value, fast.
+// It reports false for anything else (other key order or spacing, duplicate keys, escapes
+// written differently, invalid UTF-8, numbers outside JSON's grammar): the caller then
+// reads the text the slow way, so that the value is always the one encoding/json decodes.
+func ParseCanonical(data []byte) (Value, bool) {
+	p := parsers.Get()
+	defer parsers.Put(p)
+	fv, err := p.ParseBytes(data)
+	if err != nil {
+		return nil, false
+	}
+	v, ok := fromFast(fv)
+	if !ok {
+		return nil, false
+	}
+	buf := canonicalBuf.Get().(*[]byte)
+	*buf = AppendCanonical((*buf)[:0], v)
+	same := bytes.Equal(*buf, data)
+	canonicalBuf.Put(buf)
+	if !same {
+		return nil, false
+	}
+	return v, true
+}
+
+func fromFast(v *fastjson.Value) (Value, bool) {
+	switch v.Type() {
+	case fastjson.TypeNull:
+		return Null{}, true
+	case fastjson.TypeTrue:
+		return Bool(true), true
+	case fastjson.TypeFalse:
+		return Bool(false), true
+	case fastjson.TypeNumber:
+		raw := v.MarshalTo(nil)
+		if !validNumber(raw) {
+			return nil, false
+		}
+		return Number(raw), true
+	case fastjson.TypeString:
+		s, err := v.StringBytes()
+		if err != nil {
+			return nil, false
+		}
+		return String(s), true
+	case fastjson.TypeArray:
+		items, _ := v.Array()
+		out := NewArray(len(items))
+		for _, it := range items {
+			e, ok := fromFast(it)
+			if !ok {
+				return nil, false
+			}
+			out.elems = append(out.elems, e)
+		}
+		return out, true
+	case fastjson.TypeObject:
+		o, _ := v.Object()
+		kvs := make([]KV, 0, o.Len())
+		ok := true
+		o.Visit(func(k []byte, v *fastjson.Value) {
+			if !ok {
+				return
+			}
+			var e Value
+			if e, ok = fromFast(v); ok {
+				kvs = append(kvs, KV{String(k), e})
+			}
+		})
+		if !ok {
+			return nil, false
+		}
+		return ObjectOf(kvs...), true
+	}
+	return nil, false
+}
+
+// validNumber reports whether s is a number in JSON's grammar.
+func validNumber(s []byte) bool {
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(s) && s[i] == '0':
+		i++
+	case i < len(s) && s[i] >= '1' && s[i] <= '9':
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+	default:
+		return false
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		if i >= len(s) || s[i] < '0' || s[i] > '9' {
+			return false
+		}
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if i >= len(s) || s[i] < '0' || s[i] > '9' {
+			return false
+		}
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+	}
+	return i == len(s)
+}

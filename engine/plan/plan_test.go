@@ -1,0 +1,106 @@
+package plan
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+)
+
+func compileSource(t *testing.T, src string) (*Program, error) {
+	t.Helper()
+	m, err := ast.ParseModuleWithOpts("p.rego", src, ast.ParserOptions{RegoVersion: ast.RegoV1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Compile(context.Background(), "data.p.out", map[string]*ast.Module{"p.rego": m}, map[string]any{"limit": 3}, ast.CapabilitiesForThisVersion())
+}
+
+// TestUnsupported: a policy needing a statement or builtin this package lacks is refused,
+// naming it.
+func TestUnsupported(t *testing.T) {
+	for name, tc := range map[string]struct {
+		src  string
+		want Unsupported
+	}{
+		"builtin": {"package p\nout := upper(input.x)\n", Unsupported{Builtins: []string{"upper"}}},
+		"with":    {"package p\nf := input.x\nout := y if { y := f with input.x as 1 }\n", Unsupported{Statements: []string{"WithStmt"}}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := compileSource(t, tc.src)
+			var u *Unsupported
+			if !errors.As(err, &u) {
+				t.Fatalf("err = %v, want *Unsupported", err)
+			}
+			if diff := cmp.Diff(&tc.want, u); diff != "" {
+				t.Errorf("unsupported (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestEval runs a small policy (iteration, negation, else, sets, objects, data, an
+// undefined term making a rule undefined) on both evaluators.
+func TestEval(t *testing.T) {
+	src := `package p
+
+big contains k if { some k, v in input.xs; v >= data.limit }
+
+label := "many" if { count(big) > 1 } else := "few"
+
+out := {"big": big, "label": label, "none_small": none_small, "keys": sort(object.keys(input.xs))}
+
+none_small if not small
+
+small if { some v in input.xs; v < 1 }
+`
+	p, err := compileSource(t, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, tc := range []struct{ input, want string }{
+		{`{"xs": {"a": 3, "b": 4, "c": 1}}`, `{"big":["a","b"],"keys":["a","b","c"],"label":"many","none_small":true}`},
+		{`{"xs": {"a": 0.5}}`, `undefined`},
+		{`{"xs": {"a": 3.0}}`, `{"big":["a"],"keys":["a"],"label":"few","none_small":true}`},
+	} {
+		in, err := ast.ValueFromReader(strings.NewReader(tc.input))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := FromAST(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := p.Eval(ctx, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gotJSON := "undefined"
+		if got != nil {
+			gotJSON = string(AppendJSON(nil, got))
+		}
+		rs, err := rego.New(rego.Query("data.p.out"), rego.Module("p.rego", src), rego.ParsedInput(in),
+			rego.Store(inmem.NewFromObject(map[string]any{"limit": 3}))).Eval(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opaJSON := "undefined"
+		if len(rs) == 1 {
+			b, err := json.Marshal(rs[0].Expressions[0].Value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opaJSON = string(b)
+		}
+		if gotJSON != tc.want || opaJSON != tc.want {
+			t.Errorf("input %s: compiled %s, OPA %s, want %s", tc.input, gotJSON, opaJSON, tc.want)
+		}
+	}
+}
