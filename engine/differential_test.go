@@ -4,13 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,6 +24,7 @@ import (
 
 	"github.com/exportrisk/exportrisk/engine/enginetest"
 	"github.com/exportrisk/exportrisk/engine/plan"
+	"github.com/exportrisk/exportrisk/fixtures"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
@@ -84,36 +89,44 @@ func rawCompiled(ctx context.Context, e *Engine, input []byte) ([]byte, plan.Val
 // sameResult fails t unless both evaluators agree on input.
 func sameResult(t testing.TB, e *Engine, name string, input []byte) {
 	t.Helper()
+	if err := diffResult(e, name, input); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// diffResult says how the two evaluators' results on input differ, or nil.
+func diffResult(e *Engine, name string, input []byte) error {
 	ctx := context.Background()
 	wantJSON, want, wantErr := rawOPA(ctx, e, input)
 	gotJSON, got, gotErr := rawCompiled(ctx, e, input)
 	switch {
 	case wantErr != nil && gotErr != nil:
-		return
+		return nil
 	case wantErr != nil || gotErr != nil:
-		t.Fatalf("%s: OPA error %v, compiled error %v\ninput: %s", name, wantErr, gotErr, input)
+		return fmt.Errorf("%s: OPA error %v, compiled error %v\ninput: %s", name, wantErr, gotErr, input)
 	}
 	if !bytes.Equal(wantJSON, gotJSON) {
-		t.Fatalf("%s: results differ\n OPA:      %s\n compiled: %s\ninput: %s", name, wantJSON, gotJSON, input)
+		return fmt.Errorf("%s: results differ\n OPA:      %s\n compiled: %s\ninput: %s", name, wantJSON, gotJSON, input)
 	}
 	if (want == nil) != (got == nil) {
-		t.Fatalf("%s: one result is undefined\n OPA:      %v\n compiled: %v", name, want, got)
+		return fmt.Errorf("%s: one result is undefined\n OPA:      %v\n compiled: %v", name, want, got)
 	}
 	if want == nil {
-		return
+		return nil
 	}
 	if ast.Compare(want, plan.ToAST(got)) != 0 {
-		t.Fatalf("%s: results differ in type\n OPA:      %v\n compiled: %v", name, want, plan.ToAST(got))
+		return fmt.Errorf("%s: results differ in type\n OPA:      %v\n compiled: %v", name, want, plan.ToAST(got))
 	}
 	// Both decoders read the same assessment, or fail the same way.
 	wantOut, wantErr := decodeAssessment(want)
 	gotOut, gotErr := decodePlanAssessment(got)
 	if fmt.Sprint(wantErr) != fmt.Sprint(gotErr) {
-		t.Fatalf("%s: decoding: OPA's output %v, compiled output %v", name, wantErr, gotErr)
+		return fmt.Errorf("%s: decoding: OPA's output %v, compiled output %v", name, wantErr, gotErr)
 	}
 	if diff := cmp.Diff(wantOut, gotOut, cmp.AllowUnexported(rawAssessment{}, rawCriterion{}, rawReason{})); diff != "" {
-		t.Fatalf("%s: decoded outputs differ (-OPA +compiled):\n%s", name, diff)
+		return fmt.Errorf("%s: decoded outputs differ (-OPA +compiled):\n%s", name, diff)
 	}
+	return nil
 }
 
 // TestCompiledMatchesOPAOnShippedBundles runs both evaluators on every shipped bundle, and
@@ -123,33 +136,62 @@ func TestCompiledMatchesOPAOnShippedBundles(t *testing.T) {
 		t.Skip("sequential and slow under the race detector; make test runs it")
 	}
 	e := diffEngine(t)
-	bundles := enginetest.Shipped(t)
-	names := slices.Sorted(func(yield func(string) bool) {
-		for k := range bundles {
-			if !yield(k) {
-				return
-			}
+	// Every entry of the shipped library: every country, every year, the curated bundles.
+	lib, err := indicators.OpenLibrary(fixtures.FS, "fixtures")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var entries []indicators.Entry
+	for _, iso := range lib.Countries() {
+		entries = append(entries, lib.Entries(iso)...)
+	}
+	if len(entries) < 190 {
+		t.Fatalf("found %d shipped bundles, want the world", len(entries))
+	}
+	check := func(entry indicators.Entry) error {
+		name := entry.Path + " " + entry.AsOf
+		b, err := lib.Load(entry)
+		if err != nil {
+			return err
 		}
-	})
-	for _, name := range names {
-		b := bundles[name]
 		canonical, err := b.CanonicalJSON()
 		if err != nil {
-			t.Fatal(err)
+			return err
 		}
-		sameResult(t, e, name, canonical)
+		if err := diffResult(e, name, canonical); err != nil {
+			return err
+		}
 		fromBundle, err := planInput(b)
 		if err != nil {
-			t.Fatal(err)
+			return err
 		}
 		fromJSON, err := planInputCanonical(canonical)
 		if err != nil {
-			t.Fatal(err)
+			return err
 		}
 		if plan.Compare(fromBundle, fromJSON) != 0 || !bytes.Equal(plan.AppendJSON(nil, fromBundle), plan.AppendJSON(nil, fromJSON)) {
-			t.Fatalf("%s: compiled input from the bundle differs from its canonical JSON", name)
+			return fmt.Errorf("%s: compiled input from the bundle differs from its canonical JSON", name)
 		}
+		return nil
 	}
+	// On every core: the engine is safe for concurrent use.
+	errs := make([]error, len(entries))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < len(entries); i = int(next.Add(1)) - 1 {
+				errs[i] = check(entries[i])
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d shipped bundles: identical results", len(entries))
 }
 
 // fuzzCases is how many fuzzed inputs make test checks; make fuzz runs FuzzCompiledMatchesOPA.
