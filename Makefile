@@ -14,8 +14,8 @@ GOVULNCHECK_MODULE  := golang.org/x/vuln/cmd/govulncheck@v1.10.0
 VULNDB_VERSION      := v0.0.0-20261105234957-e22db6528018
 VULNDB_DIR          ?= $(CURDIR)/.cache/vulndb
 # Packages with concurrency (server handlers and sessions, audit appends, world and
-# impact workers): tested with the race detector.
-RACE_PKGS := ./engine/ ./engine/audit/ ./engine/server/ ./engine/impact/
+# impact workers, the history service's cache of worlds): tested with the race detector.
+RACE_PKGS := ./engine/ ./engine/audit/ ./engine/server/ ./engine/impact/ ./engine/history/
 # Every fuzz target, as package:Target.
 FUZZ_TARGETS := ./indicators/:FuzzParse ./indicators/:FuzzCanonicalize ./indicators/safetext/:FuzzEscape \
 	./engine/:FuzzCompiledMatchesOPA ./engine/plan/:FuzzAppendJSONString
@@ -90,7 +90,7 @@ ci: test race staticcheck vulncheck ## what CI runs after installing its tools: 
 soak: build ## SOAKTIME (60s) of mixed valid and hostile requests to a recording server on loopback (not in make test)
 	$(GO) test -count=1 -tags soak -run '^TestSoak$$' -timeout 10m -v ./cmd/exportrisk/ -args -soak.bin=$(CURDIR)/$(BIN) -soak.duration=$(SOAKTIME)
 
-bench: ## benchmarks side by side: compiled evaluator vs OPA's interpreter vs upstream opa (installed), with ratios
+bench: ## benchmarks side by side: compiled evaluator vs OPA's interpreter vs upstream opa (installed), with ratios; the world history
 	GOBIN=$(CURDIR)/bin/tools $(GO) install github.com/open-policy-agent/opa@$(OPA_VERSION)
 	@mkdir -p $(BENCH_DIR)
 	$(GO) run ./cmd/benchtable input $(BENCH_DIR)/kaz-input.json
@@ -101,10 +101,12 @@ bench: ## benchmarks side by side: compiled evaluator vs OPA's interpreter vs up
 	$(GO) test -run '^$$' -bench 'BenchmarkReplay/embedded/.*/from-store' -benchtime 3x ./engine/audit/ | tee $(BENCH_DIR)/replay.txt
 	OPA_BIN=$(CURDIR)/$(OPA_BIN) $(GO) test -run '^$$' -bench 'BenchmarkServeAssessments/country/clients=8$$|BenchmarkOPAServer' \
 		-benchtime 5000x ./engine/server/ | tee $(BENCH_DIR)/server.txt
+	$(GO) test -run '^$$' -bench 'BenchmarkBuildHistory|BenchmarkAssessHistory|BenchmarkCountryHistory|BenchmarkDiff' -benchmem \
+		-benchtime 1x ./engine/history/ ./indicators/importers/ | tee $(BENCH_DIR)/history.txt
 	@echo; $(GO) run ./cmd/benchtable table $(BENCH_DIR)/opa.txt $(BENCH_DIR)/engine.txt $(BENCH_DIR)/replay.txt $(BENCH_DIR)/server.txt
 
 bench-all: ## every Go benchmark of the engine packages (audit appends, canonical JSON...)
-	$(GO) test -run '^$$' -bench . -benchmem ./engine/... ./indicators/
+	$(GO) test -run '^$$' -bench . -benchmem ./engine/... ./indicators/ ./indicators/importers/
 
 golden: ## rewrite golden files under testdata/ (review the diff before committing)
 	$(GO) test ./... -update

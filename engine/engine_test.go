@@ -11,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/fixtures"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
@@ -59,9 +60,21 @@ func TestKazakhstanMatchesBICC(t *testing.T) {
 		t.Fatalf("expected.yaml lists %d criteria, want 8", len(want.Criteria))
 	}
 	e := newEngine(t)
-	for _, path := range []string{kazBundle, "../fixtures/world/2023/KAZ-2023-12-31.json"} {
-		t.Run(path, func(t *testing.T) {
-			res, err := e.Assess(context.Background(), load(t, path))
+	lib, err := indicators.OpenLibrary(fixtures.FS, "fixtures")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, asOf := range []string{"2026-06-01", "2023-12-31"} { // the report bundle, the built one
+		t.Run(asOf, func(t *testing.T) {
+			entry, err := lib.Find("KAZ", asOf)
+			if err != nil || entry.AsOf != asOf {
+				t.Fatalf("no KAZ bundle as of %s: %v", asOf, err)
+			}
+			b, err := lib.Load(entry)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := e.Assess(context.Background(), b)
 			if err != nil {
 				t.Fatal(err)
 			}

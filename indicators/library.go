@@ -7,17 +7,28 @@ import (
 	"path"
 	"regexp"
 	"sort"
+	"strings"
+	"sync"
 	"time"
 )
 
 // Library is a set of bundle files indexed by country and as_of date, read from an fs.FS
-// in which bundles are named ISO3-YYYY-MM-DD.yaml, .yml or .json (in any folder). Files
-// are parsed when asked for, so opening a library is cheap.
+// in which bundles are named ISO3-YYYY-MM-DD.yaml, .yml or .json (in any folder), or come
+// from bundle history files ISO3.YYYY-YYYY.history.json (one bundle per year, dated
+// 31 December; see EncodeHistory). Files are parsed when asked for, so opening a library is
+// cheap; a history file is expanded once and kept.
 type Library struct {
 	fsys   fs.FS
 	name   string
 	byISO  map[string][]Entry // sorted by AsOf
 	merger Merger             // nil: bundles as the files hold them
+	cache  *historyCache      // shared by the copies WithEvidence makes
+}
+
+// historyCache holds the expanded history files of a library.
+type historyCache struct {
+	mu    sync.Mutex
+	files map[string]*expandedHistory // by history file path
 }
 
 // Merger adds to a bundle evidence kept outside the bundle files: the evidence register
@@ -33,11 +44,17 @@ func (l *Library) WithEvidence(m Merger) *Library {
 	return &c
 }
 
-// Entry is one bundle file of a library.
+type expandedHistory struct {
+	once sync.Once
+	docs map[string][]byte // as_of -> bundle JSON
+	err  error
+}
+
+// Entry is one bundle of a library.
 type Entry struct {
 	ISO3 string
 	AsOf string
-	Path string // within the library
+	Path string // within the library; a bundle of a history file is FILE#AS_OF
 }
 
 var bundleName = regexp.MustCompile(`^([A-Z]{3})-(\d{4}-\d{2}-\d{2})\.(yaml|yml|json)$`)
@@ -45,14 +62,31 @@ var bundleName = regexp.MustCompile(`^([A-Z]{3})-(\d{4}-\d{2}-\d{2})\.(yaml|yml|
 // OpenLibrary indexes the bundle files of fsys; name says where it is, for messages.
 // Two files for the same country and date are an error: which one counts must be clear.
 func OpenLibrary(fsys fs.FS, name string) (*Library, error) {
-	l := &Library{fsys: fsys, name: name, byISO: map[string][]Entry{}}
+	l := &Library{fsys: fsys, name: name, byISO: map[string][]Entry{}, cache: &historyCache{files: map[string]*expandedHistory{}}}
 	seen := map[string]string{}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
+		if d.IsDir() {
+			return nil
+		}
+		if iso, first, last, ok := parseHistoryName(path.Base(p)); ok {
+			for y := first; y <= last; y++ {
+				asOf := fmt.Sprintf("%04d-12-31", y)
+				key := iso + " " + asOf
+				entry := p + "#" + asOf
+				if prev, dup := seen[key]; dup {
+					return fmt.Errorf("two bundles for %s as of %s: %s and %s", iso, asOf, prev, entry)
+				}
+				seen[key] = entry
+				l.byISO[iso] = append(l.byISO[iso], Entry{ISO3: iso, AsOf: asOf, Path: entry})
+			}
+			l.cache.files[p] = &expandedHistory{}
+			return nil
+		}
 		m := bundleName.FindStringSubmatch(path.Base(p))
-		if d.IsDir() || m == nil {
+		if m == nil {
 			return nil
 		}
 		if _, err := time.Parse(time.DateOnly, m[2]); err != nil {
@@ -122,9 +156,9 @@ var ErrFutureAsOf = errors.New("no bundle can describe it, and the latest one wo
 
 // Load parses and validates a library entry; the bundle must match its file name.
 func (l *Library) Load(e Entry) (*Bundle, error) {
-	data, err := fs.ReadFile(l.fsys, e.Path)
+	data, err := l.read(e)
 	if err != nil {
-		return nil, fmt.Errorf("read bundle: %w", err)
+		return nil, err
 	}
 	name := path.Join(l.name, e.Path)
 	b, err := Parse(name, data)
@@ -142,4 +176,38 @@ func (l *Library) Load(e Entry) (*Bundle, error) {
 		}
 	}
 	return b, nil
+}
+
+// read returns the bytes of an entry: the file, or the expanded year of a history file.
+func (l *Library) read(e Entry) ([]byte, error) {
+	file, asOf, inHistory := strings.Cut(e.Path, "#")
+	if !inHistory {
+		data, err := fs.ReadFile(l.fsys, e.Path)
+		if err != nil {
+			return nil, fmt.Errorf("read bundle: %w", err)
+		}
+		return data, nil
+	}
+	l.cache.mu.Lock()
+	h := l.cache.files[file]
+	l.cache.mu.Unlock()
+	if h == nil {
+		return nil, fmt.Errorf("read bundle: %s is not a history file of %s", file, l.name)
+	}
+	h.once.Do(func() {
+		data, err := fs.ReadFile(l.fsys, file)
+		if err != nil {
+			h.err = fmt.Errorf("read bundle history: %w", err)
+			return
+		}
+		h.docs, h.err = ExpandHistory(path.Join(l.name, file), data)
+	})
+	if h.err != nil {
+		return nil, h.err
+	}
+	doc, ok := h.docs[asOf]
+	if !ok {
+		return nil, fmt.Errorf("read bundle: %s has no bundle as of %s", path.Join(l.name, file), asOf)
+	}
+	return doc, nil
 }

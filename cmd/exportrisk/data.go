@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -16,53 +17,98 @@ import (
 	"github.com/exportrisk/exportrisk/indicators/importers"
 )
 
-const dataBuildHelp = `Reads the public data sets (Freedom House, PTS, QoG, UCDP, Powell & Thyne, SIPRI, UNDP,
-Fraser, FFP, TI, Small Arms Survey and the curated embargo, deployment and treaty tables) and
-writes one indicator bundle per country as of YEAR-12-31: canonical, pretty-printed JSON named
-ISO3-YEAR-12-31.json, each validated before it is written. The same inputs give byte-identical
-files. The files are written to a temporary folder first and swapped in at the end, so a failed
-build leaves the previous bundles untouched.
+const dataBuildHelp = `Reads the public data sets (Freedom House, PTS, WGI, UCDP, Powell & Thyne, SIPRI, UNDP,
+Fraser, FFP, BICC GMI, TI, Small Arms Survey, QoG and the curated embargo, deployment and
+treaty tables) and builds one indicator bundle per country and year, as of 31 December. Each
+value is the latest one published by that date (the publication rule of each source is in
+the README), with its own data year. Every bundle is validated before anything is written; the
+same inputs give byte-identical files. Files go to a temporary folder first and are swapped in
+at the end, so a failed build leaves the previous files untouched.
+
+Without --year it builds the world history, by default every year from 2012 to 2024, and
+writes one bundle history file per country (ISO3.2012-2024.history.json: the first year whole,
+every later year as a JSON Merge Patch against the year before) to fixtures/world/history,
+which the binary embeds. "exportrisk data export ISO3 YEAR" writes one year back as a bundle.
+
+With --year it writes that year's bundles as single files ISO3-YEAR-12-31.json to --out,
+for instance to compare a data update with the shipped year (data diff --to-fixtures DIR).
 
 Rows that cannot be tied to a country code (disputed territories, aggregates, maritime
 operations, list-based embargoes) are reported as warnings on stderr.
 
 Precedence: a hand-curated bundle (fixtures/curated) is a separate bundle with its own date,
 and the library picks the latest bundle on or before the date asked for. So "assess KAZ" rates
-the June 2026 report bundle, "assess KAZ --as-of 2023-12-31" the built one. A curated bundle
-dated exactly YEAR-12-31 replaces the built one (the build skips that country).
+the June 2026 report bundle, "assess KAZ --as-of 2023-12-31" the built one.
 
 The data folder defaults to ../shared/data (relative to the working directory, i.e. the
-repository root) or EXPORTRISK_DATA. The data supports 2013 to 2023 (UCDP/PRIO ACD v24.1 ends
-in 2023); the shipped fixtures are the 2023 build.
+repository root) or EXPORTRISK_DATA.
 
 Examples:
-   exportrisk data build --year 2023
-   exportrisk data build --year 2023 --data /work/shared/data --out /tmp/world-2023`
+   exportrisk data build
+   exportrisk data build --year 2023 --out /tmp/world-2023
+   exportrisk data build --data /work/shared/data --out /tmp/history`
+
+const dataExportHelp = `Writes the shipped bundle of country ISO3 as of YEAR-12-31 as a single bundle file
+(canonical, pretty-printed JSON, as "data build --year" writes it), to stdout or --out FILE.
+"validate" and "assess --bundle" read it.
+
+Examples:
+   exportrisk data export UKR 2022
+   exportrisk data export UKR 2022 --out UKR-2022-12-31.json`
 
 func dataCommand() *cli.Command {
 	build := &cli.Command{
 		Name:        "build",
-		Usage:       "build one bundle per country from the public data sets",
+		Usage:       "build the world history (or one year) from the public data sets",
 		Description: dataBuildHelp,
 		Flags: []cli.Flag{
-			&cli.IntFlag{Name: "year", Usage: "data `YEAR`: bundles are dated YEAR-12-31 (required)"},
+			&cli.IntFlag{Name: "year", Usage: "build only `YEAR` (bundles dated YEAR-12-31) as single files to --out"},
+			&cli.IntFlag{Name: "from", Usage: "first `YEAR` of the history (default 2012)"},
+			&cli.IntFlag{Name: "to", Usage: "last `YEAR` of the history (default: the last the data supports)"},
 			&cli.StringFlag{Name: "data", Usage: "`DIR` with the raw data sets (EXPORTRISK_DATA; default ../shared/data)"},
-			&cli.StringFlag{Name: "out", Usage: "output `DIR` (default fixtures/world/YEAR)"},
+			&cli.StringFlag{Name: "out", Usage: "output `DIR` (default fixtures/world/history; required with --year)"},
 			evidenceFlag, logFlag,
 		},
 		Action:       dataBuild,
 		OnUsageError: onUsageError,
 	}
+	export := &cli.Command{
+		Name:         "export",
+		Usage:        "write one shipped bundle (ISO3 YEAR) as a single bundle file",
+		ArgsUsage:    "ISO3 YEAR",
+		Description:  dataExportHelp,
+		Flags:        []cli.Flag{&cli.StringFlag{Name: "out", Usage: "write to `FILE` instead of stdout"}, fixturesFlag, logFlag},
+		Action:       dataExport,
+		OnUsageError: onUsageError,
+	}
 	return &cli.Command{
 		Name:         "data",
-		Usage:        "build indicator bundles from the public data sets",
-		Subcommands:  []*cli.Command{build},
+		Usage:        "build, export and compare indicator bundles",
+		Subcommands:  []*cli.Command{build, export, dataDiffCommand()},
 		OnUsageError: onUsageError,
 	}
 }
 
 // defaultDataDir is the shared data folder next to the repository.
 const defaultDataDir = "../shared/data"
+
+// defaultHistoryDir is where the shipped world history lives.
+var defaultHistoryDir = filepath.Join("fixtures", "world", "history")
+
+// dataDir returns the raw data folder: --data, EXPORTRISK_DATA or ../shared/data.
+func dataDir(c *cli.Context) (string, error) {
+	dir := c.String("data")
+	if dir == "" {
+		dir = os.Getenv("EXPORTRISK_DATA")
+	}
+	if dir == "" {
+		dir = defaultDataDir
+	}
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		return "", usageErrorf("data: %s is not a directory (run from the repository root, or pass --data DIR)", dir)
+	}
+	return dir, nil
+}
 
 func dataBuild(c *cli.Context) error {
 	cfg, err := loadConfig(c)
@@ -72,25 +118,10 @@ func dataBuild(c *cli.Context) error {
 	if c.NArg() > 0 {
 		return usageErrorf("data build: unexpected argument %q", c.Args().First())
 	}
-	if !c.IsSet("year") {
-		return usageErrorf("data build: --year is required (e.g. --year 2023)")
+	dir, err := dataDir(c)
+	if err != nil {
+		return err
 	}
-	year := c.Int("year")
-	dir := c.String("data")
-	if dir == "" {
-		dir = os.Getenv("EXPORTRISK_DATA")
-	}
-	if dir == "" {
-		dir = defaultDataDir
-	}
-	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
-		return usageErrorf("data: %s is not a directory (run from the repository root, or pass --data DIR)", dir)
-	}
-	out := c.String("out")
-	if out == "" {
-		out = filepath.Join("fixtures", "world", strconv.Itoa(year))
-	}
-
 	curatedFS, err := fs.Sub(fixtures.FS, "curated")
 	if err != nil {
 		return fmt.Errorf("curated fixtures: %w", err)
@@ -99,44 +130,155 @@ func dataBuild(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := importers.Build(os.DirFS(dir), year, importers.Options{Curated: curated})
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return withCode(exitInvalidInput, fmt.Errorf("data build from %s: %w", dir, err))
-		}
-		return withCode(exitInvalidInput, err)
-	}
-	for _, line := range importers.UnmatchedBySource(res.Unmatched) {
-		slog.Warn("rows without a country code", "detail", line)
-	}
-	for _, w := range res.Warnings {
-		slog.Warn("data build", "detail", w)
-	}
-	for _, s := range res.Skipped {
-		slog.Warn("curated bundle takes precedence", "detail", s)
-	}
-
-	// The evidence register: each item joins the country's bundle when dated on or before
-	// its as_of; the bundle records the register revision (evidence.go).
+	opts := importers.Options{Curated: curated}
+	// The evidence register: each item joins its country's bundle of every year dated on or
+	// after the item; the bundle records the register revision (evidence.go).
 	reg, err := openRegister(cfg)
 	if err != nil {
 		return err
 	}
-	files := make(map[string][]byte, len(res.Bundles))
-	for _, b := range res.Bundles {
-		if err := reg.Merge(b); err != nil {
-			return withCode(exitInvalidInput, err)
+	merge := func(res *importers.BuildResult) error {
+		for _, b := range res.Bundles {
+			if err := reg.Merge(b); err != nil {
+				return withCode(exitInvalidInput, err)
+			}
+			if _, err := importers.Encode(b); err != nil { // validates the bundle with its evidence
+				return err
+			}
 		}
-		data, err := importers.Encode(b)
+		return nil
+	}
+	out := c.String("out")
+	if c.IsSet("year") {
+		if c.IsSet("from") || c.IsSet("to") {
+			return usageErrorf("data build: --year and --from/--to exclude each other")
+		}
+		if out == "" {
+			return usageErrorf("data build: --year writes single bundle files and needs --out DIR (the shipped history is built without --year)")
+		}
+		res, err := buildYear(dir, c.Int("year"), opts)
 		if err != nil {
 			return err
 		}
-		files[importers.FileName(b)] = data
+		if err := merge(res); err != nil {
+			return err
+		}
+		files := make(map[string][]byte, len(res.Bundles))
+		for _, b := range res.Bundles {
+			data, err := importers.Encode(b)
+			if err != nil {
+				return err
+			}
+			files[importers.FileName(b)] = data
+		}
+		if err := replaceDir(out, files); err != nil {
+			return fmt.Errorf("write bundles: %w", err)
+		}
+		_, err = fmt.Fprintf(c.App.Writer, "built %d bundles as of %s in %s (data: %s)\n", len(files), res.AsOf, out, dir)
+		return err
+	}
+
+	from, to := importers.FirstYear, 0
+	if c.IsSet("from") {
+		from = c.Int("from")
+	}
+	if c.IsSet("to") {
+		to = c.Int("to")
+	} else if to, err = importers.LastYear(os.DirFS(dir)); err != nil {
+		return withCode(exitInvalidInput, fmt.Errorf("data build from %s: %w", dir, err))
+	}
+	if from > to {
+		return usageErrorf("data build: --from %d is after --to %d", from, to)
+	}
+	if out == "" {
+		out = defaultHistoryDir
+	}
+	byISO := map[string][]*indicators.Bundle{}
+	for year := from; year <= to; year++ {
+		res, err := buildYear(dir, year, opts)
+		if err != nil {
+			return err
+		}
+		if err := merge(res); err != nil {
+			return err
+		}
+		for _, b := range res.Bundles {
+			byISO[b.Country.ISO3] = append(byISO[b.Country.ISO3], b)
+		}
+	}
+	files := make(map[string][]byte, len(byISO))
+	for iso, bundles := range byISO {
+		if len(bundles) != to-from+1 {
+			return withCode(exitInvalidInput, fmt.Errorf("data build: %s has %d bundles for the %d years %d-%d (a curated bundle dated 31 December takes a year's place; the history needs every year)", iso, len(bundles), to-from+1, from, to))
+		}
+		data, err := indicators.EncodeHistory(bundles)
+		if err != nil {
+			return err
+		}
+		files[indicators.HistoryFileName(iso, from, to)] = data
 	}
 	if err := replaceDir(out, files); err != nil {
-		return fmt.Errorf("write bundles: %w", err)
+		return fmt.Errorf("write bundle histories: %w", err)
 	}
-	_, err = fmt.Fprintf(c.App.Writer, "built %d bundles as of %s in %s (data: %s)\n", len(files), res.AsOf, out, dir)
+	_, err = fmt.Fprintf(c.App.Writer, "built %d bundle histories, %d to %d (%d bundles), in %s (data: %s)\n", len(files), from, to, len(files)*(to-from+1), out, dir)
+	return err
+}
+
+// buildYear builds one year and reports what the build could not tie or use on stderr.
+func buildYear(dir string, year int, opts importers.Options) (*importers.BuildResult, error) {
+	res, err := importers.Build(os.DirFS(dir), year, opts)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, withCode(exitInvalidInput, fmt.Errorf("data build from %s: %w", dir, err))
+		}
+		return nil, withCode(exitInvalidInput, err)
+	}
+	for _, line := range importers.UnmatchedBySource(res.Unmatched) {
+		slog.Warn("rows without a country code", "year", year, "detail", line)
+	}
+	for _, w := range res.Warnings {
+		slog.Warn("data build", "year", year, "detail", w)
+	}
+	for _, s := range res.Skipped {
+		slog.Warn("curated bundle takes precedence", "year", year, "detail", s)
+	}
+	return res, nil
+}
+
+func dataExport(c *cli.Context) error {
+	cfg, err := loadConfig(c)
+	if err != nil {
+		return err
+	}
+	if c.NArg() != 2 {
+		return usageErrorf("data export: want ISO3 YEAR (e.g. data export UKR 2022)")
+	}
+	iso := strings.ToUpper(c.Args().Get(0))
+	year, err := strconv.Atoi(c.Args().Get(1))
+	if err != nil || year < 1 || year > 9999 {
+		return usageErrorf("data export: YEAR: want a year such as 2022, got %q", c.Args().Get(1))
+	}
+	lib, err := openLibrary(cfg)
+	if err != nil {
+		return err
+	}
+	asOf := fmt.Sprintf("%04d-12-31", year)
+	entry, err := lib.Find(iso, asOf)
+	if err != nil || entry.AsOf != asOf {
+		return withCode(exitInvalidInput, fmt.Errorf("data export: no bundle for %s as of %s in %s", iso, asOf, lib.Name()))
+	}
+	b, err := lib.Load(entry)
+	if err != nil {
+		return inputError(err)
+	}
+	data, err := importers.Encode(b)
+	if err != nil {
+		return err
+	}
+	if path := c.String("out"); path != "" {
+		return writeFileAtomic(path, data)
+	}
+	_, err = c.App.Writer.Write(data)
 	return err
 }
 

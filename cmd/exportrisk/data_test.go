@@ -1,25 +1,31 @@
 package main
 
 import (
-	"bytes"
+	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/exportrisk/exportrisk/fixtures"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
-// sharedData is the raw data folder next to the repository; tests that need it skip
-// without it.
+// sharedData is the raw data folder next to the repository. Tests that need it skip
+// without it, except in CI (CI=true), where its absence is a failure. (The check that the
+// shipped history is what the data builds is indicators/importers' TestShippedHistoryIsTheBuild.)
 const sharedData = "../../../shared/data"
 
 func needSharedData(t *testing.T) {
 	t.Helper()
 	if _, err := os.Stat(filepath.Join(sharedData, "SOURCES.md")); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("raw data not available at %s, and CI=true: CI checks the shipped history against it", sharedData)
+		}
 		t.Skipf("raw data not available at %s", sharedData)
 	}
 }
@@ -41,41 +47,23 @@ func readDir(t *testing.T, fsys fs.FS) map[string][]byte {
 	return out
 }
 
-// TestDataBuildDeterministic builds the 2023 world twice through the CLI and checks that
-// the files are byte-identical to each other and to the shipped fixtures (so the fixtures
-// are reproducible from shared/data by one command).
-func TestDataBuildDeterministic(t *testing.T) {
+// TestDataBuildYear builds one year as single bundle files: each equals the shipped
+// history's bundle of that year as "data export" writes it.
+func TestDataBuildYear(t *testing.T) {
 	needSharedData(t)
-	dir := t.TempDir()
-	var builds []map[string][]byte
-	for _, name := range []string{"a", "b"} {
-		out := filepath.Join(dir, name)
-		code, stdout, stderr := runCLI(t, nil, "data", "build", "--year", "2023", "--data", sharedData, "--out", out)
+	out := filepath.Join(t.TempDir(), "w2016")
+	code, stdout, stderr := runCLI(t, nil, "data", "build", "--year", "2016", "--data", sharedData, "--out", out)
+	if code != exitOK || !strings.Contains(stdout, "built 197 bundles as of 2016-12-31") {
+		t.Fatalf("exit %d, stdout %q\n%s", code, stdout, stderr)
+	}
+	built := readDir(t, os.DirFS(out))
+	for _, iso := range []string{"UKR", "MLI", "DEU", "KAZ"} {
+		code, exported, stderr := runCLI(t, nil, "data", "export", iso, "2016")
 		if code != exitOK {
-			t.Fatalf("exit %d\n%s", code, stderr)
+			t.Fatalf("export %s: exit %d\n%s", iso, code, stderr)
 		}
-		if !strings.Contains(stdout, "built 197 bundles as of 2023-12-31") {
-			t.Errorf("stdout = %q", stdout)
-		}
-		for _, want := range []string{"Crimea", "Somaliland", "ISIL", "Operation Sea Guardian"} {
-			if !strings.Contains(stderr, want) {
-				t.Errorf("stderr does not report the row without a code %q", want)
-			}
-		}
-		builds = append(builds, readDir(t, os.DirFS(out)))
-	}
-	shipped, err := fs.Sub(fixtures.FS, "world/2023")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for label, other := range map[string]map[string][]byte{"second build": builds[1], "shipped fixtures/world/2023": readDir(t, shipped)} {
-		if len(other) != len(builds[0]) {
-			t.Errorf("%s: %d files, first build %d", label, len(other), len(builds[0]))
-		}
-		for name, data := range builds[0] {
-			if !bytes.Equal(data, other[name]) {
-				t.Errorf("%s: %s differs (rebuild the fixtures with `exportrisk data build --year 2023`)", label, name)
-			}
+		if name := iso + "-2016-12-31.json"; exported != string(built[name]) {
+			t.Errorf("%s: data export differs from data build --year", name)
 		}
 	}
 }
@@ -86,9 +74,14 @@ func TestDataBuildUsage(t *testing.T) {
 		code int
 		err  string
 	}{
-		"no year":          {args: []string{"data", "build"}, code: exitUsage, err: "--year is required"},
+		"year without out": {args: []string{"data", "build", "--year", "2023", "--data", "."}, code: exitUsage, err: "--year writes single bundle files and needs --out DIR"},
+		"year and range":   {args: []string{"data", "build", "--year", "2023", "--from", "2012", "--data", "."}, code: exitUsage, err: "--year and --from/--to exclude each other"},
+		"range reversed":   {args: []string{"data", "build", "--from", "2020", "--to", "2019", "--data", "."}, code: exitUsage, err: "--from 2020 is after --to 2019"},
 		"no data folder":   {args: []string{"data", "build", "--year", "2023", "--data", "testdata/nope"}, code: exitUsage, err: "is not a directory"},
-		"year not covered": {args: []string{"data", "build", "--year", "2024", "--data", sharedData, "--out", "unused"}, code: exitInvalidInput, err: "the data supports 2013 to 2023"},
+		"year not covered": {args: []string{"data", "build", "--year", "2025", "--data", sharedData, "--out", "unused"}, code: exitInvalidInput, err: "the data supports 2012 to 2024"},
+		"export no year":   {args: []string{"data", "export", "UKR"}, code: exitUsage, err: "want ISO3 YEAR"},
+		"export bad year":  {args: []string{"data", "export", "UKR", "twenty"}, code: exitUsage, err: "want a year such as 2022"},
+		"export no bundle": {args: []string{"data", "export", "UKR", "2030"}, code: exitInvalidInput, err: "no bundle for UKR as of 2030-12-31"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -103,9 +96,10 @@ func TestDataBuildUsage(t *testing.T) {
 	}
 }
 
-// TestShippedWorldBundles checks every shipped world bundle: it validates, its file name
-// matches its content, and it is the canonical encoding (sorted keys, two-space indent).
-func TestShippedWorldBundles(t *testing.T) {
+// TestShippedWorldHistory checks the shipped history: 197 countries, every year 2012-2024,
+// every bundle of two sample years valid with every index sourced and dated, and the curated
+// Kazakhstan bundle still the latest of its country.
+func TestShippedWorldHistory(t *testing.T) {
 	world, err := fs.Sub(fixtures.FS, "world")
 	if err != nil {
 		t.Fatal(err)
@@ -119,8 +113,13 @@ func TestShippedWorldBundles(t *testing.T) {
 		t.Errorf("%d countries, want 197", len(countries))
 	}
 	for _, iso := range countries {
-		for _, e := range lib.Entries(iso) {
-			b, err := lib.Load(e) // parses, validates and checks the name
+		es := lib.Entries(iso)
+		if len(es) != 13 || es[0].AsOf != "2012-12-31" || es[12].AsOf != "2024-12-31" {
+			t.Errorf("%s: %d bundles from %s, want 13 from 2012-12-31", iso, len(es), es[0].AsOf)
+			continue
+		}
+		for _, e := range []indicators.Entry{es[0], es[12]} {
+			b, err := lib.Load(e) // expands, parses, validates and checks the name
 			if err != nil {
 				t.Errorf("%s: %v", e.Path, err)
 				continue
@@ -132,10 +131,12 @@ func TestShippedWorldBundles(t *testing.T) {
 				if ix.Source == "" || ix.Year == 0 {
 					t.Errorf("%s: %s without source or year", e.Path, id)
 				}
+				if ix.Year > 2024 || strconv.Itoa(ix.Year) > e.AsOf[:4] {
+					t.Errorf("%s: %s has data year %d, after as_of", e.Path, id, ix.Year)
+				}
 			}
 		}
 	}
-	// The curated Kazakhstan bundle stays the latest: assess KAZ rates the report bundle.
 	all, err := indicators.OpenLibrary(fixtures.FS, "fixtures")
 	if err != nil {
 		t.Fatal(err)
@@ -145,15 +146,78 @@ func TestShippedWorldBundles(t *testing.T) {
 		t.Errorf("latest KAZ = %+v, %v; want the curated report bundle", latest, err)
 	}
 	built, err := all.Find("KAZ", "2023-12-31")
-	if err != nil || built.Path != "world/2023/KAZ-2023-12-31.json" {
+	if err != nil || built.Path != "world/history/KAZ.2012-2024.history.json#2023-12-31" {
 		t.Errorf("KAZ as of 2023-12-31 = %+v, %v", built, err)
 	}
-	var paths []string
-	for _, e := range all.Entries("KAZ") {
-		paths = append(paths, e.Path)
+	if n := len(all.Entries("KAZ")); n != 14 {
+		t.Errorf("KAZ has %d bundles, want 13 built and the curated one", n)
 	}
-	sort.Strings(paths)
-	if len(paths) != 2 {
-		t.Errorf("KAZ bundles = %v", paths)
+}
+
+// TestDataDiffDecisions records the decisions of assess --all --as-of 2022-12-31, then asks
+// data diff --decisions which of them concern a country rated worse in 2023: exactly the
+// countries the diff shows worse on some criterion or overall.
+func TestDataDiffDecisions(t *testing.T) {
+	store := filepath.Join(t.TempDir(), "audit.db")
+	env := map[string]string{"EXPORTRISK_AUDIT_PATH": store}
+	if code, _, stderr := runCLI(t, env, "audit", "init"); code != exitOK {
+		t.Fatalf("audit init: exit %d\n%s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, env, "assess", "--all", "--as-of", "2022-12-31"); code != exitOK {
+		t.Fatalf("assess --all: exit %d\n%s", code, stderr)
+	}
+	code, stdout, stderr := runCLI(t, env, "data", "diff", "--from", "2022", "--to", "2023", "--decisions", "--format", "json")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	var d struct {
+		Criteria []struct {
+			Criterion int `json:"criterion"`
+			Changes   []struct {
+				ISO3      string `json:"iso3"`
+				Direction string `json:"direction"`
+			} `json:"changes"`
+		} `json:"criteria"`
+		Decisions []struct {
+			Decision struct {
+				Country string `json:"country"`
+				AsOf    string `json:"as_of"`
+			} `json:"decision"`
+			Worse []struct {
+				Criterion int    `json:"criterion"`
+				Direction string `json:"direction"`
+			} `json:"worse"`
+		} `json:"decisions"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &d); err != nil {
+		t.Fatal(err)
+	}
+	// Every country that got worse on some criterion from 2022 to 2023 has an alert, and
+	// nothing else does: the decisions were made on the 2022 bundles.
+	worse := map[string]bool{}
+	for _, cr := range d.Criteria {
+		for _, ch := range cr.Changes {
+			if ch.Direction == "worse" {
+				worse[ch.ISO3] = true
+			}
+		}
+	}
+	alerted := map[string]bool{}
+	for _, a := range d.Decisions {
+		alerted[a.Decision.Country] = true
+		if a.Decision.AsOf != "2022-12-31" || len(a.Worse) == 0 {
+			t.Errorf("alert %+v", a)
+		}
+		for _, w := range a.Worse {
+			if w.Direction != "worse" {
+				t.Errorf("%s: criterion %d is %s, not worse", a.Decision.Country, w.Criterion, w.Direction)
+			}
+		}
+	}
+	if len(worse) == 0 {
+		t.Fatal("no country got worse from 2022 to 2023")
+	}
+	if diff := cmp.Diff(worse, alerted); diff != "" {
+		t.Errorf("alerted countries differ from those that got worse (-worse +alerted):\n%s", diff)
 	}
 }

@@ -34,7 +34,7 @@ func TestEvidenceAddThenAssess(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("dry run: exit %d: %s", code, errOut)
 	}
-	for _, want := range []string{"Impact of ury-2022-05-01-torture (torture, May 2022) on the 1 bundle of URY:",
+	for _, want := range []string{"Impact of ury-2022-05-01-torture (torture, May 2022) on the 13 bundles of URY:",
 		"as of 31 December 2023, criterion 2: possibly critical -> critical", "+ C2-TORTURE", "overall: no critical criterion -> light red",
 		"Dry run: nothing written"} {
 		if !strings.Contains(out, want) {

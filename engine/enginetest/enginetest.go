@@ -3,8 +3,6 @@
 package enginetest
 
 import (
-	"io/fs"
-	"path"
 	"strings"
 	"testing"
 
@@ -12,33 +10,36 @@ import (
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
-// Shipped returns the curated and world bundles of the fixtures.
+// Shipped returns the curated bundles of the fixtures and the world bundles of sample years of
+// the shipped history (SampleYears: every year would cost seconds in every test that calls it).
 func Shipped(t testing.TB) map[string]*indicators.Bundle {
 	t.Helper()
-	out := map[string]*indicators.Bundle{}
-	err := fs.WalkDir(fixtures.FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasSuffix(p, ".expected.yaml") || (path.Ext(p) != ".yaml" && path.Ext(p) != ".json") {
-			return err
-		}
-		raw, err := fs.ReadFile(fixtures.FS, p)
-		if err != nil {
-			return err
-		}
-		b, err := indicators.Parse(p, raw)
-		if err != nil {
-			return err
-		}
-		out[p] = b
-		return nil
-	})
+	lib, err := indicators.OpenLibrary(fixtures.FS, "fixtures")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(out) < 190 {
-		t.Fatalf("found %d shipped bundles, want the world", len(out))
+	out := map[string]*indicators.Bundle{}
+	for _, iso := range lib.Countries() {
+		for _, e := range lib.Entries(iso) {
+			if !SampleYears[e.AsOf[:4]] && !strings.HasPrefix(e.Path, "curated/") {
+				continue
+			}
+			b, err := lib.Load(e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[e.Path] = b
+		}
+	}
+	if len(out) < len(SampleYears)*190 {
+		t.Fatalf("found %d shipped bundles, want the world of %d years", len(out), len(SampleYears))
 	}
 	return out
 }
+
+// SampleYears are the years of the shipped history that Shipped returns: the first and the
+// last.
+var SampleYears = map[string]bool{"2012": true, "2024": true}
 
 func idx(v any, year int) indicators.Index {
 	return indicators.Index{Value: v, Year: year, Provenance: indicators.Provenance{Source: "Test index source"}}
@@ -123,7 +124,8 @@ func Synthetic() map[string]*indicators.Bundle {
 		"ucdp_gov_osv_years_5y": idx(3.0, 2025), "ucdp_internal_conflicts": idx(2.0, 2025),
 		"ucdp_nonstate_conflicts": idx(1.0, 2025), "coups_20y": idx(2.0, 2025), "wgi_political_stability": idx(-1.8, 2024),
 		"fsi_total": idx(101.5, 2025), "ucdp_interstate_conflicts": idx(1.0, 2025), "ucdp_international_conflicts_10y": idx(3.0, 2025),
-		"ucdp_neighbour_conflicts": idx(4.0, 2025), "allied_forces_present": idx(true, 2025), "gdi_band": idx("F", 2020),
+		"ucdp_neighbour_conflicts": idx(4.0, 2025), "ucdp_neighbour_nonstate_conflicts": idx(2.0, 2025),
+		"allied_forces_present": idx(true, 2025), "gdi_band": idx("F", 2020),
 		"sats_barometer": idx(2.5, 2022), "att_bap_score": idx(4.0, 2021), "hdi": idx(0.451, 2023), "gmi_rank": idx(7.0, 2024),
 		"milex_gdp": idx(6.5, 2024),
 	}

@@ -65,7 +65,7 @@ func countryHistory(ctx context.Context, s *Service, iso3 string, from, to int) 
 	for i := 1; i < len(c.Years); i++ {
 		a, b := c.Years[i-1], c.Years[i]
 		c.Changes = append(c.Changes, changes(iso3, c.NameEN, c.NameDE,
-			strconv.Itoa(a.Year), a.Result, strconv.Itoa(b.Year), b.Result)...)
+			strconv.Itoa(a.Year), a.Result, strconv.Itoa(b.Year), b.Result, true)...)
 	}
 	return c, nil
 }
@@ -83,11 +83,26 @@ func verdicts(res *engine.Result) []string {
 
 // changes lists what differs between two results of one country: each criterion whose
 // verdict changed, with the reasons that appeared and disappeared, then the overall class.
-func changes(iso3, nameEN, nameDE, fromLabel string, a *engine.Result, toLabel string, b *engine.Result) []Change {
+// With held, a criterion whose verdict held is listed too when one of its reasons appeared
+// or disappeared or a headline event behind it rose (Direction Same, see heldChange).
+func changes(iso3, nameEN, nameDE, fromLabel string, a *engine.Result, toLabel string, b *engine.Result, held bool) []Change {
 	var out []Change
 	for n := 1; n <= 8; n++ {
 		ca, cb := a.Criterion(n), b.Criterion(n)
-		if ca == nil || cb == nil || ca.Verdict == cb.Verdict {
+		if ca == nil || cb == nil {
+			continue
+		}
+		if ca.Verdict == cb.Verdict {
+			if !held {
+				continue
+			}
+			if app, gone := heldChange(ca, cb); len(app)+len(gone) > 0 {
+				out = append(out, Change{
+					ISO3: iso3, NameEN: nameEN, NameDE: nameDE, From: fromLabel, To: toLabel,
+					Criterion: n, Before: ca.Verdict, After: cb.Verdict, Direction: Same,
+					Appeared: app, Disappeared: gone,
+				})
+			}
 			continue
 		}
 		out = append(out, Change{
@@ -107,6 +122,71 @@ func changes(iso3, nameEN, nameDE, fromLabel string, a *engine.Result, toLabel s
 	return out
 }
 
+// headlineEvents are the event counts whose rise a country's history reports even when the
+// verdict held: a new coup attempt, a new war the state is a party to, a new internal
+// armed conflict.
+var headlineEvents = map[string]bool{
+	"indices.coups_20y": true, "indices.ucdp_interstate_conflicts": true, "indices.ucdp_internal_conflicts": true,
+}
+
+// heldChange returns, for a criterion whose verdict held from a to b, the reasons that
+// appeared and disappeared (pass and no-data reasons aside), and the reasons in both years
+// whose headline event count rose (new in b, old in a). Both empty: nothing to report.
+func heldChange(a, b *engine.CriterionResult) (appeared, disappeared []Reason) {
+	appeared, disappeared = []Reason{}, []Reason{}
+	byCode := func(c *engine.CriterionResult) map[string]engine.Reason {
+		m := map[string]engine.Reason{}
+		for _, r := range c.Reasons {
+			if r.Verdict != engine.NotCritical && r.Verdict != engine.InsufficientData {
+				m[r.Code] = r
+			}
+		}
+		return m
+	}
+	ra, rb := byCode(a), byCode(b)
+	for _, r := range b.Reasons {
+		old, had := ra[r.Code]
+		if _, counts := rb[r.Code]; !counts {
+			continue
+		}
+		if !had {
+			appeared = append(appeared, toReason(r))
+			continue
+		}
+		if rose(old, r) {
+			appeared = append(appeared, toReason(r))
+			disappeared = append(disappeared, toReason(old))
+		}
+	}
+	for _, r := range a.Reasons {
+		if _, counts := ra[r.Code]; !counts {
+			continue
+		}
+		if _, still := rb[r.Code]; !still {
+			disappeared = append(disappeared, toReason(r))
+		}
+	}
+	return appeared, disappeared
+}
+
+// rose reports whether a headline event count of r is higher than in old.
+func rose(old, r engine.Reason) bool {
+	before := map[string]float64{}
+	for _, v := range old.Indicators {
+		if f, ok := v.Value.(float64); ok && headlineEvents[v.ID] {
+			before[v.ID] = f
+		}
+	}
+	for _, v := range r.Indicators {
+		if f, ok := v.Value.(float64); ok && headlineEvents[v.ID] && f > before[v.ID] {
+			return true
+		}
+	}
+	return false
+}
+
+func toReason(r engine.Reason) Reason { return r }
+
 // deciding returns the reasons of c that support its verdict and whose code other has not.
 func deciding(c, other *engine.CriterionResult) []Reason {
 	had := map[string]bool{}
@@ -118,7 +198,7 @@ func deciding(c, other *engine.CriterionResult) []Reason {
 		if r.Verdict != c.Verdict || had[r.Code] {
 			continue
 		}
-		out = append(out, r)
+		out = append(out, toReason(r))
 	}
 	return out
 }
@@ -139,7 +219,7 @@ func Compare(fromLabel string, a *engine.World, toLabel string, b *engine.World,
 			continue
 		}
 		d.Countries++
-		cs := changes(ca.Entry.ISO3, ca.Bundle.Country.NameEN, ca.Bundle.Country.NameDE, fromLabel, ca.Result, toLabel, cb.Result)
+		cs := changes(ca.Entry.ISO3, ca.Bundle.Country.NameEN, ca.Bundle.Country.NameDE, fromLabel, ca.Result, toLabel, cb.Result, false)
 		if len(cs) > 0 {
 			d.Changed++
 		}
@@ -166,12 +246,13 @@ func Compare(fromLabel string, a *engine.World, toLabel string, b *engine.World,
 }
 
 // Alerts returns the decisions whose country is rated worse in now than in the decision, on
-// at least one criterion or in the overall class, in the order given.
+// at least one criterion or in the overall class, in the order given. A decision on a bundle
+// newer than the country's bundle in now is not compared (now is not "since" it).
 func Alerts(decisions []Decision, now *engine.World) []Alert {
 	out := []Alert{}
 	for _, dec := range decisions {
 		cur, ok := now.Country(dec.Country)
-		if !ok || len(dec.Verdicts) != 8 {
+		if !ok || len(dec.Verdicts) != 8 || cur.Bundle.AsOf < dec.AsOf {
 			continue
 		}
 		nowVerdicts := verdicts(cur.Result)

@@ -17,9 +17,10 @@
 // never decides a verdict. A Service caches the worlds it has assessed (one per year), so a
 // server can answer many requests from one assessment; it is safe for concurrent use.
 //
-// Reason messages are the engine's rendered English and German. The rendering of histories
-// and diffs for people (table, Markdown, CSV) is in render.go, which holds every word this
-// package prints.
+// Reasons are the engine's reasons (decision data); engine/present words them. The rendering
+// of histories and diffs for people (table, Markdown, CSV) is in render.go: messages, names,
+// values, verdicts and classes come from engine/present, the few words of its own are in one
+// table there.
 package history
 
 import (
@@ -36,6 +37,10 @@ import (
 
 // Overall is the Criterion number of a change of the overall class.
 const Overall = 0
+
+// Same is the Direction of a verdict that held while an event behind it changed (a new
+// coup, a new war): only a country's history lists those.
+const Same = "same"
 
 // ErrNoYear is returned (wrapped) for a year without shipped bundles.
 var ErrNoYear = errors.New("no bundles for this year")
@@ -145,7 +150,8 @@ type Change struct {
 	Criterion int    `json:"criterion"` // 1..8, or Overall (0) for the overall class
 	Before    string `json:"before"`    // verdict or overall class before
 	After     string `json:"after"`
-	// Direction is "worse", "better" or "data" (see the function Direction).
+	// Direction is "worse", "better" or "data" (see the function Direction), or Same when
+	// the verdict held and an event behind one of its reasons changed.
 	Direction   string   `json:"direction"`
 	Appeared    []Reason `json:"appeared"`    // reasons supporting After that Before did not have
 	Disappeared []Reason `json:"disappeared"` // reasons supporting Before that After no longer has
@@ -154,16 +160,20 @@ type Change struct {
 // Country is a country's history: one Year per year with a bundle, and every change from
 // one year to the next.
 type Country struct {
-	ISO3           string   `json:"iso3"`
-	NameEN         string   `json:"name_en"`
-	NameDE         string   `json:"name_de"`
-	PolicyRevision string   `json:"policy_revision"`
-	Years          []Year   `json:"years"`
-	Changes        []Change `json:"changes"` // in year order, criteria 1..8 then the overall class
+	ISO3           string `json:"iso3"`
+	NameEN         string `json:"name_en"`
+	NameDE         string `json:"name_de"`
+	PolicyRevision string `json:"policy_revision"`
+	Years          []Year `json:"years"`
+	// Changes, in year order (criteria 1..8, then the overall class): every verdict that
+	// changed, and every verdict that held while an event behind it changed (Same).
+	Changes []Change `json:"changes"`
 }
 
 // Country assesses iso3's bundle of every year from..to (inclusive; 0 for the first or the
-// last shipped year) and lists the changes between consecutive years with bundles.
+// last shipped year: Years) and lists the changes between consecutive years with bundles.
+// A year's bundle is the country's latest bundle dated in that year (normally 31 December);
+// a year without one is left out, never filled from another year.
 func (s *Service) Country(ctx context.Context, iso3 string, from, to int) (*Country, error) {
 	return countryHistory(ctx, s, iso3, from, to)
 }

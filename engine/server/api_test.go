@@ -43,10 +43,7 @@ func verdictsOf(a AssessmentJSON) []string {
 func TestAssessRecords(t *testing.T) {
 	ts := newTestServer(t, smallLibrary(t), nil)
 	ctx := context.Background()
-	kazJSON, err := fs.ReadFile(fixtures.FS, "world/2023/KAZ-2023-12-31.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	kazJSON := worldBundleJSON(t, "KAZ", "2023-12-31")
 	kazYAML, err := fs.ReadFile(fixtures.FS, "curated/KAZ-2026-06-01.yaml")
 	if err != nil {
 		t.Fatal(err)

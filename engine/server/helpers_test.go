@@ -55,24 +55,47 @@ func embeddedEngine(t testing.TB) *engine.Engine {
 	return sharedEng
 }
 
-// smallLibrary has the curated Kazakhstan bundle and the 2023 bundles of Kazakhstan,
-// Germany and Russia: enough for every route, quick to assess at start.
+// smallLibrary has the curated Kazakhstan bundle, the 2023 bundles of Kazakhstan and
+// Germany and the 2024 bundle of Russia (dark red), as single files
+// world/YEAR/ISO3-YEAR-12-31.json taken from the shipped history: enough for every route,
+// quick to assess at start.
 func smallLibrary(t testing.TB) *indicators.Library {
 	t.Helper()
-	m := fstest.MapFS{}
-	for _, p := range []string{"curated/KAZ-2026-06-01.yaml", "world/2023/KAZ-2023-12-31.json",
-		"world/2023/DEU-2023-12-31.json", "world/2023/RUS-2023-12-31.json"} {
-		b, err := fs.ReadFile(fixtures.FS, p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m[p] = &fstest.MapFile{Data: b}
+	b, err := fs.ReadFile(fixtures.FS, "curated/KAZ-2026-06-01.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := fstest.MapFS{"curated/KAZ-2026-06-01.yaml": &fstest.MapFile{Data: b}}
+	for iso, year := range map[string]string{"KAZ": "2023", "DEU": "2023", "RUS": "2024"} {
+		m["world/"+year+"/"+iso+"-"+year+"-12-31.json"] = &fstest.MapFile{Data: worldBundleJSON(t, iso, year+"-12-31")}
 	}
 	lib, err := indicators.OpenLibrary(m, "fixtures")
 	if err != nil {
 		t.Fatal(err)
 	}
 	return lib
+}
+
+// worldBundleJSON is the shipped bundle of a country as of a date, as JSON.
+func worldBundleJSON(t testing.TB, iso, asOf string) []byte {
+	t.Helper()
+	lib, err := indicators.OpenLibrary(fixtures.FS, "fixtures")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := lib.Find(iso, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := lib.Load(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := b.CanonicalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
 
 func openStore(t testing.TB) *audit.SQLiteStore {

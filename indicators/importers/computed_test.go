@@ -141,7 +141,7 @@ func TestAlliedForces(t *testing.T) {
 		t.Errorf("maritime row should be unmatched: %+v", um)
 	}
 	asOf := time.Date(2023, 12, 31, 0, 0, 0, 0, time.UTC)
-	vals := AlliedForces(deps, asOf, []string{"MLI", "NER", "MOZ", "LVA", "POL", "ISL"})
+	vals := AlliedForces(deps, asOf, []string{"MLI", "NER", "MOZ", "LVA", "POL", "ISL"}, true)
 	tests := map[string]struct {
 		iso  string
 		want bool
@@ -162,11 +162,20 @@ func TestAlliedForces(t *testing.T) {
 			}
 		})
 	}
+	// Before the table is complete, only a presence is a fact: an absence is unknown.
+	partial := AlliedForces(deps, asOf, []string{"MLI", "ISL"}, false)
+	if len(partial) != 1 || partial[0].ISO3 != "MLI" || partial[0].Value != true || !strings.Contains(partial[0].Note, "misses most missions that ended before") {
+		t.Errorf("incomplete table: %+v, want MLI present only", partial)
+	}
 }
 
 func TestResolveMemberships(t *testing.T) {
 	t.Parallel()
-	curated, err := ReadCuratedMemberships(open(t, "memberships.csv"))
+	withdrawals, err := ReadWithdrawals(open(t, "withdrawals.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	curated, err := ReadCuratedMemberships(open(t, "memberships.csv"), withdrawals)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +197,10 @@ func TestResolveMemberships(t *testing.T) {
 		"recent accession (override) before as_of":      {iso: "NGA", id: "ccm", status: "party", year: 2023},
 		"withdrawal notice after as_of: unknown":        {iso: "LTU", id: "ccm", unknownOut: true},
 		"deposit after as_of: not a party then":         {iso: "UKR", id: "rome_statute", status: "not_party", note: "deposited in 2024, after as_of"},
-		"withdrawal after as_of: older list decides":    {iso: "HUN", id: "rome_statute", status: "party", year: 2001, note: "cannot be dated before as_of"},
+		"withdrawal after as_of: older list decides":    {iso: "HUN", id: "rome_statute", status: "party", year: 2001, note: "withdrawal effective 2026-06-02"},
+		"withdrawal before as_of: not a party":          {iso: "PRK", id: "npt", status: "not_party", note: "withdrawal effective 2003-04-10"},
+		"signatory from a second list is ordinary":      {iso: "EGY", id: "bwc", status: "signatory", note: "signed, not a party as of 2025-05-20"},
+		"second signatory from that list":               {iso: "HTI", id: "bwc", status: "signatory"},
 		"recent list not_party":                         {iso: "IND", id: "rome_statute", status: "not_party", note: "not a party as of 2025-03-12"},
 		"summary none is not_party":                     {iso: "IRN", id: "cat", status: "not_party", note: "not a party as of 2021"},
 		"summary unknown stays unknown":                 {iso: "TZA", id: "cat", unknownOut: true},

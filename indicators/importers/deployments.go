@@ -114,7 +114,11 @@ func (d Deployment) present(asOf time.Time) bool {
 // archived page). The table covers UN peacekeeping operations, EU CSDP military missions and
 // operations, and NATO deployments; UN special political missions, civilian CSDP missions
 // and NATO air policing are outside it.
-func AlliedForces(deps []Deployment, asOf time.Time, isos []string) []Value {
+//
+// complete says whether the table can also tell an absence: it is a state of early 2026 that
+// keeps only three of the missions that ended before, so for an earlier as_of only a presence
+// is a fact (a mission listed as under way then); without one the value is left out (unknown).
+func AlliedForces(deps []Deployment, asOf time.Time, isos []string, complete bool) []Value {
 	byHost := map[string][]Deployment{}
 	for _, d := range deps {
 		if d.present(asOf) {
@@ -139,11 +143,17 @@ func AlliedForces(deps []Deployment, asOf time.Time, isos []string) []Value {
 			}
 		}
 		sort.Strings(parts)
+		if len(parts) == 0 && !complete {
+			continue
+		}
 		note := "no UN peacekeeping operation, EU CSDP military mission or NATO deployment in the country or a land neighbour"
 		if len(parts) > 0 {
 			note = "present: " + strings.Join(parts, "; ")
 			if general {
 				note += "; rows marked general_knowledge were not confirmed from an archived page and need checking against the live mission pages"
+			}
+			if !complete {
+				note += "; the table (state early 2026) misses most missions that ended before, so this names what it knows"
 			}
 		}
 		out = append(out, Value{ISO3: iso, ID: "allied_forces_present", Value: len(parts) > 0, Year: asOf.Year(), Provenance: indicators.Provenance{

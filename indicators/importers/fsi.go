@@ -8,9 +8,10 @@ import (
 )
 
 // FSI file name.
-const FSIFile = "fsi/fsi_2023.csv"
+const FSIFile = "fsi/fsi_all_years.csv"
 
-// FSI reads the Fund for Peace Fragile States Index. The file's year column is the edition;
+// FSI reads the Fund for Peace Fragile States Index, editions 2006-2023 (or one edition in
+// the same layout). The file's year column is the edition;
 // an edition rates the previous calendar year (fragilestatesindex.org, "Highlights of the
 // 2023 Index": "In 2022, the aftermath of COVID-19 and the war in Europe ..."), so the value's
 // year is edition - 1 and the source names the edition.
@@ -40,9 +41,9 @@ func FSI(r io.Reader) (*Result, error) {
 			res.unmatched(FSIFile, t.get(rw, "country_fsi"), edition-1, reason)
 			continue
 		}
-		res.add(Value{ISO3: iso, ID: "fsi_total", Value: v, Year: edition - 1, Provenance: indicators.Provenance{
+		res.add(Value{ISO3: iso, ID: "fsi_total", Value: round(v, 1), Year: edition - 1, Provenance: indicators.Provenance{
 			Source: fmt.Sprintf("The Fund for Peace, Fragile States Index %d (rates %d)", edition, edition-1),
-			Note:   "total 0-120, higher = more fragile; values rounded to 1 decimal in shared/data",
+			Note:   "total 0-120, higher = more fragile; rounded to 1 decimal, as FFP publishes it",
 		}})
 	}
 	return res, nil

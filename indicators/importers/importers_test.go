@@ -471,3 +471,115 @@ func shippedUNTCLists(t *testing.T) (sources [][]MembershipRow, unmatched []Unma
 	}
 	return sources, unmatched
 }
+
+func TestWGI(t *testing.T) {
+	t.Parallel()
+	res, err := WGI(open(t, "wgi.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]Value{}
+	for _, v := range res.Values {
+		got[fmt.Sprintf("%s %s %d", v.ISO3, v.ID, v.Year)] = v
+	}
+	for key, want := range map[string]float64{
+		"NOR wgi_voice_accountability 2023": 1.7771, // float32 noise rounded to 4 decimals
+		"SOM wgi_political_stability 2011":  -3.0838,
+		"XKX wgi_rule_of_law 2023":          -0.2,
+	} {
+		if v, ok := got[key]; !ok || v.Value != want || v.Source != wgiSource {
+			t.Errorf("%s = %+v, want %v from %s", key, v, want, wgiSource)
+		}
+	}
+	if _, ok := got["XKX wgi_political_stability 2023"]; ok {
+		t.Error("an empty cell gave a value")
+	}
+	if len(res.Unmatched) != 1 || res.Unmatched[0].Name != "Netherlands Antilles (former)" || res.Unmatched[0].Year != 2013 {
+		t.Errorf("unmatched = %+v, want the one Netherlands Antilles row with a value", res.Unmatched)
+	}
+}
+
+func TestGMI(t *testing.T) {
+	t.Parallel()
+	res, err := GMI(open(t, "gmi.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]any{}
+	for _, v := range res.Values {
+		got[fmt.Sprintf("%s %s %d", v.ISO3, v.ID, v.Year)] = v.Value
+	}
+	want := map[string]any{
+		"UKR gmi_score 2022": 334.71, "UKR gmi_rank 2022": 1.0,
+		"ISR gmi_score 2021": 350.1, "ISR gmi_rank 2021": 1.0,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("values (-want +got):\n%s", diff)
+	}
+	if len(res.Unmatched) != 1 || res.Unmatched[0].Name != "Nowhere" {
+		t.Errorf("unmatched = %+v", res.Unmatched)
+	}
+}
+
+func TestCPISeries(t *testing.T) {
+	t.Parallel()
+	res, err := CPISeries(open(t, "cpi_long.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]any{}
+	for _, v := range res.Values {
+		got[fmt.Sprintf("%s %d %s", v.ISO3, v.Year, v.Source)] = v.Value
+	}
+	want := map[string]any{
+		"DNK 2023 Transparency International, Corruption Perceptions Index 2023": 90.0,
+		"XKX 2023 Transparency International, Corruption Perceptions Index 2023": 41.0,
+		"SOM 2012 Transparency International, Corruption Perceptions Index 2012": 8.0,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("values (-want +got):\n%s", diff)
+	}
+}
+
+// TestNonState counts the non-state dyads of the data year and the year before on the
+// territory, and the land neighbours with a non-state conflict in the data year; a country
+// without a row has no value (unknown), and a neighbour without a row is named as not counted.
+func TestNonState(t *testing.T) {
+	t.Parallel()
+	rows, um, err := ReadNonState(open(t, "ov.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(um) != 1 || um[0].Name != "German Democratic Republic" {
+		t.Errorf("unmatched = %+v", um)
+	}
+	vals := NonStateFacts(rows, 2023, []string{"MLI", "SEN", "GIN", "BFA"}, nil)
+	got := map[string]Value{}
+	for _, v := range vals {
+		got[v.ISO3+" "+v.ID] = v
+	}
+	for key, want := range map[string]float64{
+		"MLI ucdp_nonstate_conflicts":           2, // 12345 (2022 only) and 12346
+		"SEN ucdp_nonstate_conflicts":           0,
+		"GIN ucdp_nonstate_conflicts":           0,
+		"MLI ucdp_neighbour_nonstate_conflicts": 1, // Niger; Senegal and Guinea calm
+		"SEN ucdp_neighbour_nonstate_conflicts": 1, // Mali
+		"GIN ucdp_neighbour_nonstate_conflicts": 1, // Mali
+	} {
+		if v, ok := got[key]; !ok || v.Value != want || v.Year != 2023 {
+			t.Errorf("%s = %+v, want %v (2023)", key, v, want)
+		}
+	}
+	if _, ok := got["BFA ucdp_nonstate_conflicts"]; ok {
+		t.Error("Burkina Faso has no row in the excerpt: its count must be unknown")
+	}
+	if n := got["MLI ucdp_nonstate_conflicts"].Note; !strings.Contains(n, "12345 Dan Na Ambassagou - JNIM; 12346 IS Sahel - JNIM") {
+		t.Errorf("note = %q", n)
+	}
+	if n := got["MLI ucdp_neighbour_nonstate_conflicts"].Note; !strings.Contains(n, ": NER") || !strings.Contains(n, "not in the file (not counted): BFA, CIV, DZA, MRT") {
+		t.Errorf("note = %q", n)
+	}
+	if _, _, err := ReadNonState(strings.NewReader("country_cy,year_cy,ns_dyad_count_cy,ns_dyad_ids_cy,ns_dyad_names_cy\nMali,2023,2,1,a\n")); err == nil || !strings.Contains(err.Error(), "ns_dyad_count_cy 2, but 1 ids") {
+		t.Errorf("count mismatch: err = %v", err)
+	}
+}

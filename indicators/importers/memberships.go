@@ -24,7 +24,8 @@ type MembershipRow struct {
 	Year                     int    // deposit year of the instrument of ratification etc.; 0 = not given
 	ListAsOf                 string // YYYY, YYYY-MM or YYYY-MM-DD
 	SourceURL                string
-	Override                 bool // a later notice that changed the base list's status
+	Override                 bool      // a withdrawal notice that changed the base list's status
+	Effective                time.Time // Override: when the withdrawal took effect
 	Source, CitedSource      string
 	Note                     string
 }
@@ -52,10 +53,60 @@ var curatedMembershipCited = map[string]string{
 	"geneva_conventions_1949": "List of parties to the Geneva Conventions (Wikipedia mirror, 2025 revision)",
 }
 
-// ReadCuratedMemberships reads memberships_curated.csv (15 instruments, 195 states). A row
-// is an override when its source differs from the instrument's base list (the source most
-// rows of the instrument cite): a later notice such as a withdrawal or a recent accession.
-func ReadCuratedMemberships(r io.Reader) ([]MembershipRow, error) {
+// WithdrawalsFile lists the withdrawals recorded in memberships_curated.csv with the date
+// each took effect (curated/README.md).
+const WithdrawalsFile = "curated/withdrawals.csv"
+
+// Withdrawal is one state's withdrawal from an instrument and when it took effect.
+type Withdrawal struct {
+	ISO3, Instrument string
+	Effective        time.Time
+	SourceURL, Note  string
+}
+
+// ReadWithdrawals reads curated/withdrawals.csv: iso3, instrument, effective (YYYY-MM-DD),
+// source_url, note. Keyed "ISO3 instrument".
+func ReadWithdrawals(r io.Reader) (map[string]Withdrawal, error) {
+	t, err := readTable(r, WithdrawalsFile, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.need("iso3", "instrument", "effective", "source_url"); err != nil {
+		return nil, err
+	}
+	out := map[string]Withdrawal{}
+	for _, rw := range t.rows {
+		w := Withdrawal{ISO3: normaliseISO3(t.get(rw, "iso3")), Instrument: t.get(rw, "instrument"),
+			SourceURL: t.get(rw, "source_url"), Note: t.get(rw, "note")}
+		if !knownISO3(w.ISO3) {
+			return nil, fmt.Errorf("%s:%d: iso3: unknown country code %q", t.name, rw.line, w.ISO3)
+		}
+		if !slices.Contains(indicators.Instruments, w.Instrument) {
+			return nil, fmt.Errorf("%s:%d: instrument: %q is not in the catalog", t.name, rw.line, w.Instrument)
+		}
+		d, err := time.Parse(time.DateOnly, t.get(rw, "effective"))
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: effective: want YYYY-MM-DD, got %q", t.name, rw.line, t.get(rw, "effective"))
+		}
+		w.Effective = d
+		key := w.ISO3 + " " + w.Instrument
+		if _, dup := out[key]; dup {
+			return nil, fmt.Errorf("%s:%d: %s listed twice", t.name, rw.line, key)
+		}
+		out[key] = w
+	}
+	return out, nil
+}
+
+// ReadCuratedMemberships reads memberships_curated.csv (15 instruments, 195 states). A
+// row's own URL says nothing about when its status began: rows from a second list (the
+// signatures of EGY, HTI, SOM and SYR to the BWC, recorded by the 2018 UNODA scrape) and
+// accessions with a deposit year are ordinary rows. A row is a later notice (Override) only
+// when it records a withdrawal: a not_party row cited to a notice other than the
+// instrument's base list (the source most of its rows cite). Every such row must be in
+// withdrawals (ReadWithdrawals), which dates it: the withdrawal holds from its effective date
+// on (North Korea and the NPT: 10 Apr 2003), before it the older lists decide.
+func ReadCuratedMemberships(r io.Reader, withdrawals map[string]Withdrawal) ([]MembershipRow, error) {
 	t, err := readTable(r, MembershipsFile, false)
 	if err != nil {
 		return nil, err
@@ -64,6 +115,7 @@ func ReadCuratedMemberships(r io.Reader) ([]MembershipRow, error) {
 		return nil, err
 	}
 	var rows []MembershipRow
+	var lines []int
 	urls := map[string]map[string]int{}
 	for _, rw := range t.rows {
 		m, err := membershipRow(t, rw, t.get(rw, "instrument"))
@@ -77,7 +129,9 @@ func ReadCuratedMemberships(r io.Reader) ([]MembershipRow, error) {
 		}
 		urls[m.Instrument][m.SourceURL]++
 		rows = append(rows, m)
+		lines = append(lines, rw.line)
 	}
+	used := map[string]bool{}
 	for i := range rows {
 		base, n := "", 0
 		for u, c := range urls[rows[i].Instrument] {
@@ -85,10 +139,27 @@ func ReadCuratedMemberships(r io.Reader) ([]MembershipRow, error) {
 				base, n = u, c
 			}
 		}
-		if rows[i].SourceURL != base {
-			rows[i].Override = true
-			rows[i].CitedSource = ""
-			rows[i].Source = fmt.Sprintf("shared/data memberships_curated.csv (%s, later change cited to its own notice)", rows[i].Instrument)
+		if rows[i].SourceURL == base {
+			continue
+		}
+		rows[i].CitedSource = ""
+		rows[i].Source = fmt.Sprintf("shared/data memberships_curated.csv (%s list as of %s, row cited to its own source)", rows[i].Instrument, rows[i].ListAsOf)
+		if rows[i].Status != "not_party" {
+			continue
+		}
+		key := rows[i].ISO3 + " " + rows[i].Instrument
+		w, ok := withdrawals[key]
+		if !ok {
+			return nil, fmt.Errorf("%s:%d: %s not_party cited to %s, not to the instrument's list: a withdrawal without an effective date in %s", t.name, lines[i], key, rows[i].SourceURL, WithdrawalsFile)
+		}
+		used[key] = true
+		rows[i].Override = true
+		rows[i].Effective = w.Effective
+		rows[i].Source = fmt.Sprintf("shared/data memberships_curated.csv (%s, later change: withdrawal effective %s, cited to its own notice)", rows[i].Instrument, w.Effective.Format(time.DateOnly))
+	}
+	for _, key := range slices.Sorted(maps.Keys(withdrawals)) {
+		if !used[key] {
+			return nil, fmt.Errorf("%s: %s has no not_party row of its own in %s", WithdrawalsFile, key, MembershipsFile)
 		}
 	}
 	return rows, nil
@@ -251,8 +322,11 @@ func (m MembershipRow) resolve(asOf time.Time) (indicators.Membership, int) {
 			notes = append(notes, fmt.Sprintf("party in the list as of %s; the list gives no year", m.ListAsOf))
 		}
 	default:
-		if m.Override && listDate.After(asOf) {
+		if m.Override && m.Effective.After(asOf) {
 			return out, overrideLater
+		}
+		if m.Override {
+			notes = append(notes, fmt.Sprintf("withdrawal effective %s", m.Effective.Format(time.DateOnly)))
 		}
 		asOfList := m.ListAsOf
 		if c, ok := listConfirmed[m.Instrument]; ok && !m.Override {
@@ -302,7 +376,7 @@ func ResolveMemberships(sources [][]MembershipRow, asOf time.Time) (out map[stri
 			key := m.ISO3 + " " + m.Instrument
 			switch why {
 			case overrideLater:
-				pending[key] = fmt.Sprintf("%s records %s as of %s (%s), a change that cannot be dated before as_of; the status on as_of comes from an older list", m.Source, m.Status, m.ListAsOf, m.SourceURL)
+				pending[key] = fmt.Sprintf("withdrawal effective %s (%s), after as_of: the status on as_of comes from an older list", m.Effective.Format(time.DateOnly), m.SourceURL)
 				continue
 			case listTooOld:
 				if tooOld[m.Instrument] == nil {

@@ -2,10 +2,18 @@ package importers
 
 import (
 	"bytes"
+	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/exportrisk/exportrisk/fixtures"
+	"github.com/exportrisk/exportrisk/indicators"
+	"github.com/exportrisk/exportrisk/indicators/evidence"
 )
 
 // sharedData is the raw data folder next to the repository; these tests skip without it.
@@ -89,9 +97,121 @@ func TestBuildRealData(t *testing.T) {
 			t.Errorf("%s differs between two builds", name)
 		}
 	}
-	for _, year := range []int{2012, 2024} {
+	for _, year := range []int{2011, 2025} {
 		if _, err := Build(os.DirFS(sharedData), year, Options{}); err == nil {
-			t.Errorf("year %d: want an error (the data supports 2013-2023)", year)
+			t.Errorf("year %d: want an error (the data supports 2012-2024)", year)
+		}
+	}
+}
+
+// TestShippedHistoryIsTheBuild rebuilds the whole world history from shared/data, as
+// "exportrisk data build" does, and checks that every history file is byte-identical to the
+// shipped one (fixtures/world/history): the shipped data is what one command makes of the
+// public data. Without shared/data it skips, except under CI=true, where it fails: CI must
+// check the shipped history against the data.
+func TestShippedHistoryIsTheBuild(t *testing.T) {
+	t.Parallel()
+	if _, err := os.Stat(filepath.Join(sharedData, "SOURCES.md")); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("raw data not available at %s, and CI=true: CI checks the shipped history against it", sharedData)
+		}
+		t.Skip("raw data not available")
+	}
+	fsys := os.DirFS(sharedData)
+	last, err := LastYear(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	curatedFS, err := fs.Sub(fixtures.FS, "curated")
+	if err != nil {
+		t.Fatal(err)
+	}
+	curated, err := indicators.OpenLibrary(curatedFS, "fixtures/curated")
+	if err != nil {
+		t.Fatal(err)
+	}
+	regFS, err := fs.Sub(fixtures.Evidence, "evidence")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := evidence.Load(regFS, "evidence register (built in)", time.Now().UTC())
+	if err != nil {
+		t.Fatal(err)
+	}
+	byISO := map[string][]*indicators.Bundle{}
+	for year := FirstYear; year <= last; year++ {
+		res, err := Build(fsys, year, Options{Curated: curated})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range res.Bundles {
+			if err := reg.Merge(b); err != nil { // as data build does
+				t.Fatal(err)
+			}
+			byISO[b.Country.ISO3] = append(byISO[b.Country.ISO3], b)
+		}
+	}
+	shipped, err := fs.ReadDir(fixtures.FS, "world/history")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(shipped) != len(byISO) || len(byISO) != 197 {
+		t.Errorf("%d history files shipped, %d countries built, want 197", len(shipped), len(byISO))
+	}
+	for iso, bundles := range byISO {
+		built, err := indicators.EncodeHistory(bundles)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := indicators.HistoryFileName(iso, FirstYear, last)
+		data, err := fs.ReadFile(fixtures.FS, "world/history/"+name)
+		if err != nil || !bytes.Equal(built, data) {
+			t.Errorf("%s differs from the build (%v): rebuild the fixtures with `exportrisk data build`", name, err)
+		}
+	}
+}
+
+// TestNothingFromTheFuture builds two years and checks every value against its source's
+// publication rule: a value of a source with lag L in a bundle as of YEAR-12-31 has a data
+// year of at most YEAR-L; the UCDP indicators have data year YEAR-UCDPLag.
+func TestNothingFromTheFuture(t *testing.T) {
+	t.Parallel()
+	if _, err := os.Stat(filepath.Join(sharedData, "SOURCES.md")); err != nil {
+		t.Skip("raw data not available")
+	}
+	readers := map[string]func(io.Reader) (*Result, error){
+		FreedomHouseFile: FreedomHouse, PTSFile: PTS, WGIFile: WGI, SIPRIMilexFile: SIPRIMilex, HDIFile: HDI,
+		EFWFile: EFW, FSIFile: FSI, GMIFile: GMI, CPISeriesFile: CPISeries, GDIFile: GDI, SATSFile: SATS,
+	}
+	lag := map[string]int{} // index id -> lag of its source
+	for file, read := range readers {
+		f, err := os.Open(filepath.Join(sharedData, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := read(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range res.Values {
+			lag[v.ID] = Publications[file].Lag
+		}
+	}
+	for _, year := range []int{2016, 2024} {
+		res, err := Build(os.DirFS(sharedData), year, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range res.Bundles {
+			for id, ix := range b.Indices {
+				switch l, ok := lag[id]; {
+				case ok && ix.Year > year-l:
+					t.Errorf("%s %s: data year %d, but the source publishes data year %d by %s at the latest", b.Country.ISO3, id, ix.Year, year-l, b.AsOf)
+				case strings.HasPrefix(id, "ucdp_") && ix.Year != year-UCDPLag:
+					t.Errorf("%s %s: data year %d, want %d (UCDP)", b.Country.ISO3, id, ix.Year, year-UCDPLag)
+				}
+			}
 		}
 	}
 }
@@ -121,7 +241,16 @@ func TestUNTCScrapeAgrees(t *testing.T) {
 	for _, rows := range lists {
 		older = append(older, rows...)
 	}
-	curated, err := ReadCuratedMemberships(sharedFile(t, MembershipsFile))
+	wf, err := Curated.Open(WithdrawalsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wf.Close()
+	withdrawals, err := ReadWithdrawals(wf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	curated, err := ReadCuratedMemberships(sharedFile(t, MembershipsFile), withdrawals)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,4 +297,29 @@ func TestUNTCScrapeAgrees(t *testing.T) {
 		t.Errorf("only %d party rows compared", compared)
 	}
 	t.Logf("%d party rows of older lists compared", compared)
+}
+
+// BenchmarkBuildHistory builds the whole world history from shared/data, as
+// "exportrisk data build" does before writing: every year 2012-2024, 197 bundles each, every
+// bundle validated. One op = 13 years. Skipped without shared/data.
+func BenchmarkBuildHistory(b *testing.B) {
+	if _, err := os.Stat(filepath.Join(sharedData, "SOURCES.md")); err != nil {
+		b.Skip("raw data not available")
+	}
+	fsys := os.DirFS(sharedData)
+	last, err := LastYear(fsys)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		n := 0
+		for year := FirstYear; year <= last; year++ {
+			res, err := Build(fsys, year, Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			n += len(res.Bundles)
+		}
+		b.ReportMetric(float64(n), "bundles/op")
+	}
 }

@@ -49,14 +49,9 @@ func Universe() []string {
 // codes fighting in Gaza and the West Bank as located in Israel.
 var notInStateSystem = map[string]bool{"PSE": true}
 
-// Windows is how old a value may be, per source, for a bundle of year Y: the latest value
-// from Y-age to Y is taken. Annual series allow a short lag (QoG's cross-section targets a
-// year four years before its edition); the sparse curated editions (GDI, SATS) allow ten
-// years, and the value's year shows how old it is.
-var Windows = map[string]int{
-	FreedomHouseFile: 1, PTSFile: 2, "qog": 4, SIPRIMilexFile: 3, HDIFile: 3, EFWFile: 3,
-	FSIFile: 3, CPIFile: 3, GDIFile: 10, SATSFile: 10,
-}
+// DeploymentsCompleteFrom is the first year for which the deployments table (a state of
+// early 2026) can also say that no mission was under way.
+const DeploymentsCompleteFrom = 2023
 
 // Options tunes Build.
 type Options struct {
@@ -129,9 +124,10 @@ func Build(fsys fs.FS, year int, opts Options) (*BuildResult, error) {
 	for _, c := range conflicts {
 		lastACD = max(lastACD, c.Year)
 	}
-	if year > lastACD || year < 2013 {
-		return nil, fmt.Errorf("year %d: the data supports 2013 to %d (Freedom House from data year 2012, UCDP/PRIO ACD v24.1 to %d)", year, lastACD, lastACD)
+	if year-UCDPLag > lastACD || year < FirstYear {
+		return nil, fmt.Errorf("year %d: the data supports %d to %d (UCDP/PRIO ACD v24.1 ends with data year %d, published in 2024)", year, FirstYear, lastACD+UCDPLag, lastACD)
 	}
+	dataYear := year - UCDPLag // the UCDP data year known on as_of
 	var excl []Exclusion
 	if err := openCurated(ExclusionsFile, func(r io.Reader) (err error) {
 		excl, err = ReadExclusions(r, ExclusionsFile)
@@ -140,17 +136,26 @@ func Build(fsys fs.FS, year int, opts Options) (*BuildResult, error) {
 		return nil, err
 	}
 
-	// Annual and edition values, each source with its own maximum age.
+	// Annual and edition values: per source the latest data year published by as_of
+	// (Publications), carried from at most Window data years before.
 	indices := map[string]map[string]Value{}
-	merge := func(vals []Value, maxAge int) {
-		for iso, byID := range Latest(vals, year-maxAge, year) {
+	merge := func(vals []Value, pub Publication) {
+		newest := year - pub.Lag
+		for iso, byID := range Latest(vals, newest-pub.Window, newest) {
 			if indices[iso] == nil {
 				indices[iso] = map[string]Value{}
 			}
 			for id, v := range byID {
-				if _, taken := indices[iso][id]; !taken {
-					indices[iso][id] = v
+				if _, taken := indices[iso][id]; taken {
+					continue
 				}
+				if v.Year < newest {
+					if v.Note != "" {
+						v.Note += "; "
+					}
+					v.Note += fmt.Sprintf("carried: %d is this country's latest data year in the data set; data year %d was due by as_of (%s)", v.Year, newest, pub.Rule)
+				}
+				indices[iso][id] = v
 			}
 		}
 	}
@@ -158,8 +163,8 @@ func Build(fsys fs.FS, year int, opts Options) (*BuildResult, error) {
 		file string
 		read func(io.Reader) (*Result, error)
 	}{
-		{FreedomHouseFile, FreedomHouse}, {PTSFile, PTS}, {SIPRIMilexFile, SIPRIMilex}, {HDIFile, HDI},
-		{EFWFile, EFW}, {FSIFile, FSI}, {CPIFile, CPI}, {GDIFile, GDI}, {SATSFile, SATS},
+		{FreedomHouseFile, FreedomHouse}, {PTSFile, PTS}, {WGIFile, WGI}, {SIPRIMilexFile, SIPRIMilex}, {HDIFile, HDI},
+		{EFWFile, EFW}, {FSIFile, FSI}, {GMIFile, GMI}, {CPISeriesFile, CPISeries}, {GDIFile, GDI}, {SATSFile, SATS},
 	}
 	for _, s := range simple {
 		if err := open(s.file, func(r io.Reader) error {
@@ -168,31 +173,50 @@ func Build(fsys fs.FS, year int, opts Options) (*BuildResult, error) {
 				return err
 			}
 			keepUnmatched(out.Unmatched)
-			merge(out.Values, Windows[s.file])
+			merge(out.Values, Publications[s.file])
 			return nil
 		}); err != nil {
 			return nil, err
 		}
 	}
-	var qog []Value
+	// QoG: only editions published by as_of, only the ids without a series of their own.
 	for _, ed := range QoGEditions { // Jan25 first: Latest keeps its newer year
+		if QoGPublished[ed.Version] > year {
+			continue
+		}
 		if err := open(ed.File, func(r io.Reader) error {
 			out, err := QoG(r, ed)
 			if err != nil {
 				return err
 			}
 			keepUnmatched(out.Unmatched)
-			qog = append(qog, out.Values...)
+			var keep []Value
+			for _, v := range out.Values {
+				if QoGIndices[v.ID] {
+					keep = append(keep, v)
+				}
+			}
+			merge(keep, Publication{Lag: year - ed.Year, Window: 0, Rule: "QoG " + ed.Version})
 			return nil
 		}); err != nil {
 			return nil, err
 		}
 	}
-	merge(qog, Windows["qog"])
 
 	// Computed indicators.
 	var computed []Value
-	computed = append(computed, ConflictFacts(conflicts, excl, year, isos, notInStateSystem)...)
+	computed = append(computed, ConflictFacts(conflicts, excl, dataYear, isos, notInStateSystem)...)
+	if err := open(OrganizedViolenceFile, func(r io.Reader) error {
+		rows, um, err := ReadNonState(r)
+		if err != nil {
+			return err
+		}
+		keepUnmatched(um)
+		computed = append(computed, NonStateFacts(rows, dataYear, isos, notInStateSystem)...)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
 	if err := open(OneSidedFile, func(r io.Reader) error {
 		rows, um, err := ReadOneSided(r)
 		if err != nil {
@@ -203,11 +227,11 @@ func Build(fsys fs.FS, year int, opts Options) (*BuildResult, error) {
 		for _, o := range rows {
 			last = max(last, o.Year)
 		}
-		if year > last {
+		if dataYear > last {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("%s ends in %d: ucdp_gov_osv_years_5y left out", OneSidedFile, last))
 			return nil
 		}
-		computed = append(computed, GovOSVYears(rows, year, isos, notInStateSystem)...)
+		computed = append(computed, GovOSVYears(rows, dataYear, isos, notInStateSystem)...)
 		return nil
 	}); err != nil {
 		return nil, err
@@ -229,11 +253,11 @@ func Build(fsys fs.FS, year int, opts Options) (*BuildResult, error) {
 			return err
 		}
 		keepUnmatched(um)
-		if year < 2023 {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("%s is a state as of early 2026 that keeps only three ended missions: allied_forces_present left out before 2023", DeploymentsFile))
-			return nil
+		complete := year >= DeploymentsCompleteFrom
+		if !complete {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("%s is a state as of early 2026 that keeps only three ended missions: before %d allied_forces_present is given only where a listed mission was under way", DeploymentsFile, DeploymentsCompleteFrom))
 		}
-		computed = append(computed, AlliedForces(deps, asOf, isos)...)
+		computed = append(computed, AlliedForces(deps, asOf, isos, complete)...)
 		return nil
 	}); err != nil {
 		return nil, err
@@ -247,8 +271,15 @@ func Build(fsys fs.FS, year int, opts Options) (*BuildResult, error) {
 
 	// Memberships, in order of precedence.
 	var sources [][]MembershipRow
+	var withdrawals map[string]Withdrawal
+	if err := openCurated(WithdrawalsFile, func(r io.Reader) (err error) {
+		withdrawals, err = ReadWithdrawals(r)
+		return err
+	}); err != nil {
+		return nil, err
+	}
 	if err := open(MembershipsFile, func(r io.Reader) error {
-		rows, err := ReadCuratedMemberships(r)
+		rows, err := ReadCuratedMemberships(r, withdrawals)
 		sources = append(sources, rows)
 		return err
 	}); err != nil {
@@ -425,4 +456,23 @@ func UnmatchedBySource(um []Unmatched) []string {
 		out = append(out, fmt.Sprintf("%s: %d row name(s) not tied to a country: %s", s, len(list), strings.Join(list, "; ")))
 	}
 	return out
+}
+
+// LastYear is the last year the data in fsys supports: the last data year of the UCDP/PRIO
+// ACD plus its publication lag (UCDPLag).
+func LastYear(fsys fs.FS) (int, error) {
+	f, err := fsys.Open(UCDPConflictFile)
+	if err != nil {
+		return 0, fmt.Errorf("open data file: %w", err)
+	}
+	defer f.Close()
+	conflicts, _, err := ReadConflicts(f)
+	if err != nil {
+		return 0, fmt.Errorf("import %s: %w", UCDPConflictFile, err)
+	}
+	last := 0
+	for _, c := range conflicts {
+		last = max(last, c.Year)
+	}
+	return last + UCDPLag, nil
 }

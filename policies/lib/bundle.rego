@@ -12,11 +12,30 @@ package lib.bundle
 
 # METADATA
 # title: indices
-# description: The bundle's indices (an empty object when the section is absent or null).
-indices := x if {
+# description: >-
+#   The bundle's indices (an empty object when the section is absent or null), without the values
+#   too old to count (too_old): every criterion treats those as missing and lists them as missing.
+indices := {id: v | some id, v in _all_indices; not id in too_old}
+
+_all_indices := x if {
 	x := input.indices
 	is_object(x)
 } else := {}
+
+# METADATA
+# title: too old
+# description: >-
+#   The ids of the bundle's index values that are too old to count (a set): the value's data year
+#   is more than max_years before the year of as_of, for the source that lists the id in
+#   data.thresholds.data_age. A value without a year, or an id no source lists, is never too old.
+too_old contains id if {
+	some id, v in _all_indices
+	some source in object.get(data.thresholds, "data_age", {})
+	id in source.indices
+	_as_of_year - v.year > source.max_years
+}
+
+_as_of_year := to_number(substring(input.as_of, 0, 4))
 
 # METADATA
 # title: memberships

@@ -71,3 +71,32 @@ test_missing_paths if {
 	bundle.missing_memberships({"att", "npt"}) == {"memberships.npt"} with input as _input
 	bundle.missing_memberships(set()) == set() with input as _input
 }
+
+# Data age (td.thresholds.data_age: fsi and wgi may be 3 years older than as_of's year; the
+# test bundles are as of 2026-06-01).
+_aged(year) := td.bundle(
+	{"fsi_total": {"value": 95, "year": year, "source": "s"}, "hdi": {"value": 0.5, "year": 2000, "source": "s"}},
+	{}, [], [],
+)
+
+test_value_at_max_age_counts if {
+	bundle.too_old == set() with input as _aged(2023) with data.thresholds as td.thresholds
+	bundle.index_ids == {"fsi_total", "hdi"} with input as _aged(2023) with data.thresholds as td.thresholds
+}
+
+test_value_one_year_older_is_missing if {
+	bundle.too_old == {"fsi_total"} with input as _aged(2022) with data.thresholds as td.thresholds
+	bundle.index_ids == {"hdi"} with input as _aged(2022) with data.thresholds as td.thresholds
+	bundle.missing_indices({"fsi_total", "hdi"}) == {"indices.fsi_total"}
+		with input as _aged(2022)
+		with data.thresholds as td.thresholds
+}
+
+test_no_data_age_means_no_value_is_too_old if {
+	bundle.too_old == set() with input as _aged(1990) with data.thresholds as {}
+}
+
+test_value_without_year_is_never_too_old if {
+	b := td.bundle({"fsi_total": {"value": 95, "source": "s"}}, {}, [], [])
+	bundle.too_old == set() with input as b with data.thresholds as td.thresholds
+}

@@ -18,6 +18,10 @@ package lib.testdata_test
 #   only together with the tests that sit at its limit.
 thresholds := {
 	"overall": {"dark_red_min_critical": 4, "light_red_min_critical": 1},
+	"data_age": {
+		"fsi": {"max_years": 3, "indices": ["fsi_total"]},
+		"wgi": {"max_years": 3, "indices": ["wgi_voice_accountability", "wgi_rule_of_law", "wgi_political_stability"]},
+	},
 	"c1": {
 		"authorities": ["UN", "EU", "OSCE"],
 		"instruments": ["npt", "bwc", "cwc", "hcoc", "att"],
@@ -53,6 +57,7 @@ thresholds := {
 	"c4": {
 		"interstate_conflicts_min": 1,
 		"neighbour_conflicts_min": 1,
+		"neighbour_nonstate_conflicts_min": 1,
 		"international_conflicts_10y_min": 1,
 		"coups_min": 1,
 		"evidence_window_years": 5,

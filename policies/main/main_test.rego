@@ -196,7 +196,7 @@ test_kazakhstan_missing if {
 			"indices.coups_20y", "indices.fsi_total", "indices.pts", "indices.ucdp_nonstate_conflicts",
 			"indices.wgi_political_stability",
 		],
-		["indices.coups_20y", "indices.ucdp_international_conflicts_10y"],
+		["indices.coups_20y", "indices.ucdp_international_conflicts_10y", "indices.ucdp_neighbour_nonstate_conflicts"],
 		[],
 		[],
 		["indices.att_bap_score", "indices.gdi_band", "indices.sats_barometer", "memberships.wassenaar"],

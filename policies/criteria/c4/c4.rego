@@ -25,7 +25,10 @@ import data.lib.reason
 _t := data.thresholds.c4
 
 # Index ids this criterion reads, and the decisive ones.
-_read := {"ucdp_interstate_conflicts", "ucdp_neighbour_conflicts", "ucdp_international_conflicts_10y", "coups_20y"}
+_read := {
+	"ucdp_interstate_conflicts", "ucdp_neighbour_conflicts", "ucdp_neighbour_nonstate_conflicts",
+	"ucdp_international_conflicts_10y", "coups_20y",
+}
 
 _decisive := {"ucdp_interstate_conflicts", "ucdp_neighbour_conflicts"}
 
@@ -86,6 +89,28 @@ _findings contains r if {
 _findings contains r if {
 	bundle.indices.ucdp_neighbour_conflicts.value >= _t.neighbour_conflicts_min
 	r := reason.make(rego.metadata.chain(), {}, ["indices.ucdp_neighbour_conflicts"], [])
+}
+
+# METADATA
+# title: Non-state conflict in a neighbouring country
+# description: >-
+#   At least one land neighbour has a non-state conflict on its territory (fighting between
+#   organised groups, neither a government, UCDP; our reading of the method's non-state conflicts
+#   for this criterion).
+# custom:
+#   code: C4-NEIGHBOUR-NONSTATE-CONFLICT
+#   verdict: possibly_critical
+#   basis: calibration_default
+#   message:
+#     en: >-
+#       {{with .indices.ucdp_neighbour_nonstate_conflicts}}{{value .}} neighbouring {{plural . "country"
+#       "countries"}} with a non-state conflict on {{plural . "its" "their"}} territory ({{cite .}}){{end}}.
+#     de: >-
+#       {{with .indices.ucdp_neighbour_nonstate_conflicts}}{{value .}} {{plural . "Nachbarland" "Nachbarländer"}}
+#       mit nichtstaatlichem Konflikt im eigenen Staatsgebiet ({{cite .}}){{end}}.
+_findings contains r if {
+	bundle.indices.ucdp_neighbour_nonstate_conflicts.value >= _t.neighbour_nonstate_conflicts_min
+	r := reason.make(rego.metadata.chain(), {}, ["indices.ucdp_neighbour_nonstate_conflicts"], [])
 }
 
 # METADATA

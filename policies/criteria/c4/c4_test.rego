@@ -38,7 +38,7 @@ test_no_data_is_insufficient if {
 	_codes(td.bundle({}, {}, [], [])) == ["C4-NO-DATA"]
 	_missing(td.bundle({}, {}, [], [])) == {
 		"indices.coups_20y", "indices.ucdp_international_conflicts_10y", "indices.ucdp_interstate_conflicts",
-		"indices.ucdp_neighbour_conflicts",
+		"indices.ucdp_neighbour_conflicts", "indices.ucdp_neighbour_nonstate_conflicts",
 	}
 }
 
@@ -85,6 +85,23 @@ test_neighbour_conflict if {
 	_verdict(_calm({"ucdp_neighbour_conflicts": td.index(2)}, [])) == "possibly_critical"
 	two := _calm({"ucdp_neighbour_conflicts": td.index(2)}, [])
 	_eval(two, {"c4": {"neighbour_conflicts_min": 3}}).verdict == "not_critical"
+}
+
+test_neighbour_nonstate_conflict if {
+	one := _calm({"ucdp_neighbour_nonstate_conflicts": td.index(1)}, [])
+	_codes(one) == ["C4-NEIGHBOUR-NONSTATE-CONFLICT"]
+	_verdict(one) == "possibly_critical"
+	some r in _reasons(one)
+	r.indicators == ["indices.ucdp_neighbour_nonstate_conflicts"]
+	_verdict(_calm({"ucdp_neighbour_nonstate_conflicts": td.index(0)}, [])) == "not_critical"
+	two := _calm({"ucdp_neighbour_nonstate_conflicts": td.index(2)}, [])
+	_eval(two, {"c4": {"neighbour_nonstate_conflicts_min": 2}}).verdict == "possibly_critical"
+	_eval(two, {"c4": {"neighbour_nonstate_conflicts_min": 3}}).verdict == "not_critical"
+}
+
+test_neighbour_nonstate_conflict_alone_forces_its_level if {
+	_verdict(td.with_indices({"ucdp_neighbour_nonstate_conflicts": td.index(1)})) == "possibly_critical"
+	_verdict(td.with_indices({"ucdp_neighbour_nonstate_conflicts": td.index(0)})) == "insufficient_data"
 }
 
 test_international_conflict_in_ten_years if {

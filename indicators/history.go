@@ -1,0 +1,147 @@
+package indicators
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"path"
+	"regexp"
+	"strconv"
+
+	jsonpatch "github.com/evanphx/json-patch/v5"
+)
+
+// A bundle history file holds one country's bundles of consecutive years, each dated
+// 31 December, in little space: the first year's bundle whole, every later year as a JSON
+// Merge Patch (RFC 7386) against the year before. It is named ISO3.FIRST-LAST.history.json
+// (UKR.2012-2024.history.json), so that a library can index it without reading it. Each
+// year expands to a bundle that is validated like any bundle file.
+//
+//	{
+//	  "format": "exportrisk bundle history 1",
+//	  "iso3": "UKR",
+//	  "years": [
+//	    {"as_of": "2012-12-31", "bundle": {...}},
+//	    {"as_of": "2013-12-31", "patch": {...}},
+//	    ...
+//	  ]
+//	}
+
+// HistoryFormat is the format tag of a bundle history file.
+const HistoryFormat = "exportrisk bundle history 1"
+
+var historyName = regexp.MustCompile(`^([A-Z]{3})\.(\d{4})-(\d{4})\.history\.json$`)
+
+// HistoryFileName is the file name of iso3's history from year first to year last.
+func HistoryFileName(iso3 string, first, last int) string {
+	return fmt.Sprintf("%s.%04d-%04d.history.json", iso3, first, last)
+}
+
+// parseHistoryName returns the country and the years a history file name covers.
+func parseHistoryName(name string) (iso3 string, first, last int, ok bool) {
+	m := historyName.FindStringSubmatch(name)
+	if m == nil {
+		return "", 0, 0, false
+	}
+	first, _ = strconv.Atoi(m[2])
+	last, _ = strconv.Atoi(m[3])
+	return m[1], first, last, first <= last
+}
+
+type historyFile struct {
+	Format string        `json:"format"`
+	ISO3   string        `json:"iso3"`
+	Years  []historyYear `json:"years"`
+}
+
+type historyYear struct {
+	AsOf   string          `json:"as_of"`
+	Bundle json.RawMessage `json:"bundle,omitempty"`
+	Patch  json.RawMessage `json:"patch,omitempty"`
+}
+
+// EncodeHistory writes the history file of one country from its bundles, oldest first, one
+// per consecutive year, each dated 31 December: pretty-printed JSON with two spaces and a
+// final newline. The same bundles give the same bytes.
+func EncodeHistory(bundles []*Bundle) ([]byte, error) {
+	if len(bundles) == 0 {
+		return nil, fmt.Errorf("bundle history: no bundles")
+	}
+	h := historyFile{Format: HistoryFormat, ISO3: bundles[0].Country.ISO3}
+	var prev []byte
+	for i, b := range bundles {
+		want := fmt.Sprintf("%04d-12-31", firstYear(bundles)+i)
+		if b.Country.ISO3 != h.ISO3 || b.AsOf != want {
+			return nil, fmt.Errorf("bundle history of %s: bundle %d is %s as of %s, want %s as of %s", h.ISO3, i+1, b.Country.ISO3, b.AsOf, h.ISO3, want)
+		}
+		cur, err := b.CanonicalJSON()
+		if err != nil {
+			return nil, err
+		}
+		y := historyYear{AsOf: b.AsOf}
+		if prev == nil {
+			y.Bundle = cur
+		} else if y.Patch, err = jsonpatch.CreateMergePatch(prev, cur); err != nil {
+			return nil, fmt.Errorf("bundle history of %s as of %s: %w", h.ISO3, b.AsOf, err)
+		}
+		h.Years = append(h.Years, y)
+		prev = cur
+	}
+	compact, err := json.Marshal(h)
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, compact, "", "  "); err != nil {
+		return nil, err
+	}
+	out.WriteByte('\n')
+	return out.Bytes(), nil
+}
+
+func firstYear(bundles []*Bundle) int {
+	y, _ := strconv.Atoi(bundles[0].AsOf[:4])
+	return y
+}
+
+// ExpandHistory returns the bundle documents (JSON) of a history file by as_of date. name is
+// the file's name (for messages and the check against its content); the documents are not
+// yet validated (Parse them).
+func ExpandHistory(name string, data []byte) (map[string][]byte, error) {
+	iso3, first, last, ok := parseHistoryName(path.Base(name))
+	if !ok {
+		return nil, fmt.Errorf("%s: not a bundle history file name (want ISO3.YYYY-YYYY.history.json)", name)
+	}
+	var h historyFile
+	if err := json.Unmarshal(data, &h); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if h.Format != HistoryFormat {
+		return nil, fmt.Errorf("%s: format: want %q, got %q", name, HistoryFormat, h.Format)
+	}
+	if h.ISO3 != iso3 || len(h.Years) != last-first+1 {
+		return nil, fmt.Errorf("%s: content is %s with %d years, the file name says %s %d-%d", name, h.ISO3, len(h.Years), iso3, first, last)
+	}
+	out := make(map[string][]byte, len(h.Years))
+	var cur []byte
+	for i, y := range h.Years {
+		want := fmt.Sprintf("%04d-12-31", first+i)
+		if y.AsOf != want {
+			return nil, fmt.Errorf("%s: years[%d].as_of: want %s, got %q", name, i, want, y.AsOf)
+		}
+		switch {
+		case i == 0 && len(y.Bundle) > 0 && len(y.Patch) == 0:
+			cur = y.Bundle
+		case i > 0 && len(y.Patch) > 0 && len(y.Bundle) == 0:
+			next, err := jsonpatch.MergePatch(cur, y.Patch)
+			if err != nil {
+				return nil, fmt.Errorf("%s: years[%d].patch: %w", name, i, err)
+			}
+			cur = next
+		default:
+			return nil, fmt.Errorf("%s: years[%d]: the first year needs a bundle, every later year a patch", name, i)
+		}
+		out[y.AsOf] = cur
+	}
+	return out, nil
+}
