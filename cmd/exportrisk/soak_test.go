@@ -37,9 +37,10 @@ var (
 // Bounds of the soak test: requests are sent for soak.duration by soakClients clients, at
 // most soakMaxRequests in all; the server's resident memory must stay under soakMaxRSS.
 const (
-	soakClients     = 4
-	soakMaxRequests = 200_000
-	soakMaxRSS      = 512 << 20
+	soakClients        = 4
+	soakMaxRequests    = 200_000
+	soakMaxRSS         = 512 << 20
+	soakMemoryLimitMiB = 384
 )
 
 // TestSoak (make soak) serves with the real binary on loopback, recording on, and sends
@@ -58,7 +59,15 @@ func TestSoak(t *testing.T) {
 		{Name: "arthur", Role: server.RoleAuditor, SHA256: server.HashToken(auditor)},
 	})
 	env := append(os.Environ(), "EXPORTRISK_AUDIT_PATH="+store, "EXPORTRISK_SERVER_TOKENS="+string(tokens),
-		"EXPORTRISK_SERVER_ACCESS_LOG=false", "XDG_CONFIG_HOME="+dir, "EXPORTRISK_LOG_LEVEL=warn")
+		"EXPORTRISK_SERVER_ACCESS_LOG=false", "XDG_CONFIG_HOME="+dir, "EXPORTRISK_LOG_LEVEL=warn",
+		// The server's soft memory limit (default 1024 MiB with GOGC 400, gc.go): the soak
+		// sets 384 MiB and checks that hostile requests cannot push it past soakMaxRSS.
+		"EXPORTRISK_SERVER_MEMORY_LIMIT_MIB="+strconv.Itoa(soakMemoryLimitMiB))
+	initStore := exec.Command(*soakBin, "audit", "init")
+	initStore.Env = env
+	if out, err := initStore.CombinedOutput(); err != nil {
+		t.Fatalf("audit init: %v\n%s", err, out)
+	}
 	cmd := exec.Command(*soakBin, "serve", "--addr", "127.0.0.1:0")
 	cmd.Env = env
 	stdout, err := cmd.StdoutPipe()
