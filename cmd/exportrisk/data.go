@@ -40,13 +40,13 @@ Precedence: a hand-curated bundle (fixtures/curated) is a separate bundle with i
 and the library picks the latest bundle on or before the date asked for. So "assess KAZ" rates
 the June 2026 report bundle, "assess KAZ --as-of 2023-12-31" the built one.
 
-The data folder defaults to ../shared/data (relative to the working directory, i.e. the
-repository root) or EXPORTRISK_DATA.
+The data folder (the public data sets, with their SOURCES.md) is given by --data or
+EXPORTRISK_DATA; there is no default, so a build never reads a folder by accident.
 
 Examples:
-   exportrisk data build
-   exportrisk data build --year 2023 --out /tmp/world-2023
-   exportrisk data build --data /work/shared/data --out /tmp/history`
+   exportrisk data build --data /srv/exportrisk-data
+   exportrisk data build --data /srv/exportrisk-data --year 2023 --out /tmp/world-2023
+   exportrisk data build --data /srv/exportrisk-data --out /tmp/history`
 
 const dataExportHelp = `Writes the shipped bundle of country ISO3 as of YEAR-12-31 as a single bundle file
 (canonical, pretty-printed JSON, as "data build --year" writes it), to stdout or --out FILE.
@@ -65,7 +65,7 @@ func dataCommand() *cli.Command {
 			&cli.IntFlag{Name: "year", Usage: "build only `YEAR` (bundles dated YEAR-12-31) as single files to --out"},
 			&cli.IntFlag{Name: "from", Usage: "first `YEAR` of the history (default 2012)"},
 			&cli.IntFlag{Name: "to", Usage: "last `YEAR` of the history (default: the last the data supports)"},
-			&cli.StringFlag{Name: "data", Usage: "`DIR` with the raw data sets (EXPORTRISK_DATA; default ../shared/data)"},
+			&cli.StringFlag{Name: "data", Usage: "`DIR` with the raw data sets (required, or EXPORTRISK_DATA)"},
 			&cli.StringFlag{Name: "out", Usage: "output `DIR` (default fixtures/world/history; required with --year)"},
 			evidenceFlag, logFlag,
 		},
@@ -89,23 +89,20 @@ func dataCommand() *cli.Command {
 	}
 }
 
-// defaultDataDir is the shared data folder next to the repository.
-const defaultDataDir = "../shared/data"
-
 // defaultHistoryDir is where the shipped world history lives.
 var defaultHistoryDir = filepath.Join("fixtures", "world", "history")
 
-// dataDir returns the raw data folder: --data, EXPORTRISK_DATA or ../shared/data.
+// dataDir returns the raw data folder: --data or EXPORTRISK_DATA.
 func dataDir(c *cli.Context) (string, error) {
 	dir := c.String("data")
 	if dir == "" {
 		dir = os.Getenv("EXPORTRISK_DATA")
 	}
 	if dir == "" {
-		dir = defaultDataDir
+		return "", usageErrorf("data: no data folder given: --data DIR or EXPORTRISK_DATA names the public data sets")
 	}
 	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
-		return "", usageErrorf("data: %s is not a directory (run from the repository root, or pass --data DIR)", dir)
+		return "", usageErrorf("data: %s is not a directory (--data DIR or EXPORTRISK_DATA names the public data sets)", dir)
 	}
 	return dir, nil
 }

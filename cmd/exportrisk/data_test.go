@@ -78,6 +78,7 @@ func TestDataBuildUsage(t *testing.T) {
 		"year and range":   {args: []string{"data", "build", "--year", "2023", "--from", "2012", "--data", "."}, code: exitUsage, err: "--year and --from/--to exclude each other"},
 		"range reversed":   {args: []string{"data", "build", "--from", "2020", "--to", "2019", "--data", "."}, code: exitUsage, err: "--from 2020 is after --to 2019"},
 		"no data folder":   {args: []string{"data", "build", "--year", "2023", "--data", "testdata/nope"}, code: exitUsage, err: "is not a directory"},
+		"data not given":   {args: []string{"data", "build", "--year", "2023", "--out", "unused"}, code: exitUsage, err: "no data folder given: --data DIR or EXPORTRISK_DATA"},
 		"year not covered": {args: []string{"data", "build", "--year", "2025", "--data", sharedData, "--out", "unused"}, code: exitInvalidInput, err: "the data supports 2012 to 2024"},
 		"export no year":   {args: []string{"data", "export", "UKR"}, code: exitUsage, err: "want ISO3 YEAR"},
 		"export bad year":  {args: []string{"data", "export", "UKR", "twenty"}, code: exitUsage, err: "want a year such as 2022"},
@@ -88,7 +89,7 @@ func TestDataBuildUsage(t *testing.T) {
 			if strings.Contains(strings.Join(tc.args, " "), sharedData) {
 				needSharedData(t)
 			}
-			code, _, stderr := runCLI(t, nil, tc.args...)
+			code, _, stderr := runCLI(t, map[string]string{"EXPORTRISK_DATA": ""}, tc.args...)
 			if code != tc.code || !strings.Contains(stderr, tc.err) {
 				t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr, tc.code, tc.err)
 			}

@@ -142,6 +142,7 @@ var pageWords = map[string]pair{
 	"older":           {"Older decisions", "Ältere Entscheidungen"},
 	"decisions_intro": {"Newest first. Times are in UTC.", "Neueste zuerst. Zeiten in UTC."},
 	"reasons_error":   {"The reasons of this record cannot be worded with the current policies", "Die Gründe dieses Eintrags lassen sich mit den geltenden Regeln nicht formulieren"},
+	"same_verdict":    {"same verdict, other reasons", "gleiche Bewertung, andere Gründe"},
 	"evidence_nav":    {"Evidence register", "Belegregister"}, // engine/server/evidence.go
 	"role_officer":    {"officer", "Sachbearbeitung"},
 	"role_policy":     {"policy staff", "Grundsatzreferat"},
