@@ -206,28 +206,34 @@ type hashedField struct {
 	value []byte
 }
 
+// digestFields lists, in order, the fields of a version 2 record's hash (and, with the hash
+// itself, of every record's Merkle leaf): the input and the result by their digests.
+func (r *RecordV1) digestFields() []hashedField {
+	return []hashedField{
+		{"record_version", strconv.AppendInt(nil, int64(r.RecordVersion), 10)},
+		{"decision_id", []byte(r.DecisionID)},
+		{"timestamp", []byte(r.Timestamp)},
+		{"requester", []byte(r.Requester)},
+		{"case_ref", []byte(r.CaseRef)},
+		{"country", []byte(r.Country)},
+		{"as_of", []byte(r.AsOf)},
+		{"overall", []byte(r.Overall)},
+		{"verdicts", []byte(r.Verdicts)},
+		{"input_digest", []byte(r.InputDigest)},
+		{"result_digest", []byte(r.ResultDigest)},
+		{"policy_revision", []byte(r.PolicyRevision)},
+		{"engine_version", []byte(r.EngineVersion)},
+		{"eval_time", []byte(r.EvalTime)},
+		{"prev_hash", []byte(r.PrevHash)},
+	}
+}
+
 // hashedFields lists, in order, the fields the hash covers: every field but Seq and
 // Hash itself; version 2 covers the input and the result by their digests. Input and
 // Result are not copied.
 func (r *RecordV1) hashedFields() []hashedField {
 	if r.RecordVersion != 1 {
-		return []hashedField{
-			{"record_version", strconv.AppendInt(nil, int64(r.RecordVersion), 10)},
-			{"decision_id", []byte(r.DecisionID)},
-			{"timestamp", []byte(r.Timestamp)},
-			{"requester", []byte(r.Requester)},
-			{"case_ref", []byte(r.CaseRef)},
-			{"country", []byte(r.Country)},
-			{"as_of", []byte(r.AsOf)},
-			{"overall", []byte(r.Overall)},
-			{"verdicts", []byte(r.Verdicts)},
-			{"input_digest", []byte(r.InputDigest)},
-			{"result_digest", []byte(r.ResultDigest)},
-			{"policy_revision", []byte(r.PolicyRevision)},
-			{"engine_version", []byte(r.EngineVersion)},
-			{"eval_time", []byte(r.EvalTime)},
-			{"prev_hash", []byte(r.PrevHash)},
-		}
+		return r.digestFields()
 	}
 	return []hashedField{
 		{"record_version", strconv.AppendInt(nil, int64(r.RecordVersion), 10)},
@@ -303,24 +309,7 @@ func (r *RecordV1) ComputeHash() string {
 func (r *RecordV1) LeafData() []byte {
 	buf := make([]byte, 0, 1024)
 	buf = append(buf, leafDomain...)
-	for _, f := range []hashedField{
-		{"record_version", strconv.AppendInt(nil, int64(r.RecordVersion), 10)},
-		{"decision_id", []byte(r.DecisionID)},
-		{"timestamp", []byte(r.Timestamp)},
-		{"requester", []byte(r.Requester)},
-		{"case_ref", []byte(r.CaseRef)},
-		{"country", []byte(r.Country)},
-		{"as_of", []byte(r.AsOf)},
-		{"overall", []byte(r.Overall)},
-		{"verdicts", []byte(r.Verdicts)},
-		{"input_digest", []byte(r.InputDigest)},
-		{"result_digest", []byte(r.ResultDigest)},
-		{"policy_revision", []byte(r.PolicyRevision)},
-		{"engine_version", []byte(r.EngineVersion)},
-		{"eval_time", []byte(r.EvalTime)},
-		{"prev_hash", []byte(r.PrevHash)},
-		{"hash", []byte(r.Hash)},
-	} {
+	for _, f := range append(r.digestFields(), hashedField{"hash", []byte(r.Hash)}) {
 		buf = append(buf, f.name...)
 		buf = append(buf, '=')
 		buf = strconv.AppendInt(buf, int64(len(f.value)), 10)

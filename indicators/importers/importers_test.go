@@ -226,7 +226,6 @@ func TestSimpleImporters(t *testing.T) {
 		"HDI column year":         {file: "hdi.csv", read: HDI, iso: "AFG", id: "hdi", year: 2021, want: 0.473, absent: []string{"PRK hdi", "MCO hdi"}, unmatched: []string{"World", "World"}},
 		"EFW verbatim float":      {file: "efw.csv", read: EFW, iso: "AGO", id: "efw_military_interference", year: 2022, want: 3.3333333333333335},
 		"FSI edition rates 2022":  {file: "fsi.csv", read: FSI, iso: "KAZ", id: "fsi_total", year: 2022, want: 60.6},
-		"CPI Kosovo KSV to XKX":   {file: "cpi.csv", read: CPI, iso: "XKX", id: "cpi", year: 2023, want: 41.0},
 		"GDI band":                {file: "gdi.csv", read: GDI, iso: "KAZ", id: "gdi_band", year: 2013, want: "D", absent: []string{"SDN gdi_band"}},
 		"SATS activity year":      {file: "sats.csv", read: SATS, iso: "CHE", id: "sats_barometer", year: 2018, want: 21.75},
 		"SATS unquoted comma row": {file: "sats.csv", read: SATS, iso: "IRN", id: "sats_barometer", year: 2018, want: 0.0},

@@ -12,7 +12,7 @@ import (
 const (
 	WGIFile = "wgi/wgi_estimates_2010_2023_iso3.csv"
 	GMIFile = "gmi/gmi_1990_2022_bicc2023.csv"
-	// CPISeriesFile replaces the single-year CPI file for the world history.
+	// CPISeriesFile is TI's CPI time series, the one CPI file the build reads.
 	CPISeriesFile = "ti_cpi/cpi_2012_2025_long.csv"
 )
 
