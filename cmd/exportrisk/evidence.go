@@ -50,10 +50,7 @@ func serverLibrary(cfg *Config) (*indicators.Library, *server.EvidenceRegister, 
 	if err != nil {
 		return nil, nil, err
 	}
-	ev := &server.EvidenceRegister{Current: evidence.NewCurrent(reg)}
-	if dir := registerDir(cfg); dir != "" {
-		ev.Workflow = &evidence.Workflow{Dir: dir}
-	}
+	ev := &server.EvidenceRegister{Current: evidence.NewCurrent(reg), Dir: registerDir(cfg)}
 	return lib.WithEvidence(ev.Current), ev, nil
 }
 
@@ -330,18 +327,6 @@ func evidenceCheck(c *cli.Context) error {
 	var out bytes.Buffer
 	fmt.Fprintf(&out, "%s: valid (%s for %s)\n", reg.Name, present.Count("en", reg.Len(), "evidence_item"),
 		present.Count("en", len(reg.Countries()), "country"))
-	if dir := registerDir(cfg); dir != "" {
-		wf := &evidence.Workflow{Dir: dir}
-		events, err := wf.Events()
-		if err != nil {
-			return withCode(exitCheckFailed, fmt.Errorf("evidence check: %w", err))
-		}
-		pending, err := wf.Pending()
-		if err != nil {
-			return withCode(exitCheckFailed, fmt.Errorf("evidence check: %w", err))
-		}
-		fmt.Fprintf(&out, "proposals: %d waiting for approval; event log: %s, chain intact\n", len(pending), present.Count("en", len(events), "log_event"))
-	}
 	_, err = c.App.Writer.Write(out.Bytes())
 	return err
 }

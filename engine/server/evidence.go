@@ -17,8 +17,10 @@ import (
 // The evidence register on the server: policy staff propose an item (GET/POST /evidence),
 // a second person — another policy token or an officer, never the proposer — approves it
 // (POST /evidence/proposals/{id}/approve), and only then does it count: the register file
-// is written, the register in force swapped, and the world overview recomputed. Both
-// steps are recorded in the workflow's hash-chained event log and the server log.
+// is written, the register in force swapped, and the world overview recomputed. Every
+// step is an evidence event of the audit log (audit.EvidenceLog: the same Merkle tree and
+// checkpoints as the decisions), which is also where the proposals waiting are read back
+// from when the server starts; and a line of the server log.
 
 // Access to the evidence routes (auth.go's allows knows them).
 const (
@@ -27,11 +29,11 @@ const (
 )
 
 // EvidenceRegister is the register the server's Library merges (Current) and the
-// four-eyes workflow that adds to it (nil: the register is read-only, no proposals).
+// directory approved items are written to ("": the register is read-only, no proposals).
 type EvidenceRegister struct {
-	Current  *evidence.Current
-	Workflow *evidence.Workflow
-	Now      func() time.Time // nil: time.Now
+	Current *evidence.Current
+	Dir     string
+	Now     func() time.Time // nil: time.Now
 }
 
 func init() { pageNames = append(pageNames, "evidence", "evidence_proposal") }
@@ -105,14 +107,10 @@ func (s *Server) evidenceData(rc *reqCtx) (*evidenceData, *APIError) {
 	}
 	reg := ev.Current.Load()
 	d := &evidenceData{L: evidenceTexts[evidenceLang(rc)], Items: reg.Len(), Countries: len(reg.Countries()),
-		ReadOnly: ev.Workflow == nil, CanPropose: ev.Workflow != nil && accessPropose.allows(rc.p.Role),
+		ReadOnly: s.workflow == nil, CanPropose: s.workflow != nil && accessPropose.allows(rc.p.Role),
 		Categories: indicators.EvidenceCategories, Reporters: indicators.Reporters}
-	if ev.Workflow != nil {
-		pending, err := ev.Workflow.Pending()
-		if err != nil {
-			return nil, apiErr(http.StatusInternalServerError, CodeInternal, "%v", err)
-		}
-		d.Pending = pending
+	if s.workflow != nil {
+		d.Pending = s.workflow.Pending()
 	}
 	return d, nil
 }
@@ -156,7 +154,7 @@ func (s *Server) pageEvidencePropose(w http.ResponseWriter, r *http.Request, rc 
 		}
 		s.render(w, http.StatusUnprocessableEntity, pg)
 	}
-	if s.cfg.Evidence.Workflow == nil {
+	if s.workflow == nil {
 		fail(evidence.ErrNotWriteable)
 		return
 	}
@@ -172,7 +170,7 @@ func (s *Server) pageEvidencePropose(w http.ResponseWriter, r *http.Request, rc 
 	e := indicators.Evidence{Date: date, DatePrecision: precision, Category: d.Form.Category, ReportedBy: d.Form.ReportedBy,
 		Summary: d.Form.Summary, SummaryDE: d.Form.SummaryDE, Quote: d.Form.Quote,
 		Provenance: indicators.Provenance{Source: d.Form.Source, URL: d.Form.URL}}
-	p, err := s.cfg.Evidence.Workflow.Propose(s.cfg.Evidence.Current.Load(), d.Form.Country, e, rc.p.Name, string(rc.p.Role), s.now())
+	p, err := s.workflow.Propose(r.Context(), s.cfg.Evidence.Current.Load(), d.Form.Country, e, rc.p.Name, string(rc.p.Role), s.now())
 	if err != nil {
 		fail(err)
 		return
@@ -194,12 +192,12 @@ type proposalData struct {
 // pageEvidenceProposal is GET /evidence/proposals/{id}: the item and which verdicts it
 // would change (impact.Evidence, the machinery of policy impact).
 func (s *Server) pageEvidenceProposal(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
-	ev := s.cfg.Evidence
-	if ev == nil || ev.Workflow == nil {
+	if s.workflow == nil {
 		s.errorPage(w, r, rc, apiErr(http.StatusNotFound, CodeNotFound, "this server takes no evidence proposals"))
 		return
 	}
-	p, err := ev.Workflow.Get(r.PathValue("id"))
+	ev := s.cfg.Evidence
+	p, err := s.workflow.Get(r.PathValue("id"))
 	if err != nil {
 		s.errorPage(w, r, rc, proposalErr(err))
 		return
@@ -239,15 +237,15 @@ func (s *Server) pageEvidenceApprove(w http.ResponseWriter, r *http.Request, rc 
 		s.errorPage(w, r, rc, apiErr(http.StatusForbidden, CodeForbidden, "the form has expired or did not come from this site; reload the page and try again"))
 		return
 	}
-	ev := s.cfg.Evidence
-	if ev == nil || ev.Workflow == nil {
+	if s.workflow == nil {
 		s.errorPage(w, r, rc, apiErr(http.StatusNotFound, CodeNotFound, "this server takes no evidence proposals"))
 		return
 	}
+	ev := s.cfg.Evidence
 	// One approval at a time: the register read here is the one the item is added to.
 	s.reloadMu.Lock()
 	defer s.reloadMu.Unlock()
-	next, p, err := ev.Workflow.Approve(ev.Current.Load(), r.PathValue("id"), rc.p.Name, string(rc.p.Role), s.now())
+	next, p, err := s.workflow.Approve(r.Context(), ev.Current.Load(), r.PathValue("id"), rc.p.Name, string(rc.p.Role), s.now())
 	switch {
 	case errors.Is(err, evidence.ErrSamePerson):
 		s.errorPage(w, r, rc, apiErr(http.StatusForbidden, CodeForbidden, "%v", err))

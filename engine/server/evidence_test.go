@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"os"
@@ -8,13 +9,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/exportrisk/exportrisk/engine/audit"
 	"github.com/exportrisk/exportrisk/indicators/evidence"
 )
 
 // TestEvidenceFourEyes: an item proposed by one policy token does not count until a
 // second person approves it; the proposer cannot approve it, an auditor cannot propose;
-// after approval the country's assessment shows the item, and both steps are in the
-// hash-chained event log.
+// after approval the country's assessment shows the item, and both steps are evidence
+// events of the audit log, which verifies; a proposal waiting survives a restart.
 func TestEvidenceFourEyes(t *testing.T) {
 	dir := t.TempDir()
 	now := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
@@ -22,7 +24,7 @@ func TestEvidenceFourEyes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev := &EvidenceRegister{Current: evidence.NewCurrent(reg), Workflow: &evidence.Workflow{Dir: dir}, Now: func() time.Time { return now }}
+	ev := &EvidenceRegister{Current: evidence.NewCurrent(reg), Dir: dir, Now: func() time.Time { return now }}
 	ts := newTestServer(t, smallLibrary(t).WithEvidence(ev.Current), func(c *Config) { c.Evidence = ev })
 
 	form := url.Values{"country": {"KAZ"}, "category": {"torture"}, "date": {"2023-06"}, "reported_by": {"un_body"},
@@ -97,22 +99,41 @@ func TestEvidenceFourEyes(t *testing.T) {
 	if rec := ts.do(t, "POST", "/evidence/proposals/"+id+"/approve", policyToken, nil); rec.Code != http.StatusNotFound {
 		t.Errorf("second approval: %d", rec.Code)
 	}
-	events, err := ev.Workflow.Events()
+	events, err := (&audit.EvidenceLog{Store: ts.store}).Events(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []string
 	for _, e := range events {
-		got = append(got, e.Kind+" "+e.ItemID+" by "+e.By+" ("+e.Role+")")
+		got = append(got, e.Action+" "+e.ProposalID+" by "+e.By+" ("+e.Role+")")
 	}
 	want := "proposed kaz-2023-06-01-torture by paul (policy); approved kaz-2023-06-01-torture by olivia (officer)"
 	if strings.Join(got, "; ") != want {
 		t.Errorf("events: %q", strings.Join(got, "; "))
 	}
-	// An edited event is detected.
-	log, _ := os.ReadFile(dir + "/proposals/events.jsonl")
-	os.WriteFile(dir+"/proposals/events.jsonl", []byte(strings.Replace(string(log), `"by":"olivia"`, `"by":"paul"`, 1)), 0o644)
-	if _, err := ev.Workflow.Events(); err == nil || !strings.Contains(err.Error(), "events.jsonl:2: hash does not match") {
-		t.Errorf("tampered log: %v", err)
+	if events[1].RegisterBefore != "" || events[1].RegisterAfter != ev.Current.Load().File("KAZ").Revision || events[1].ProposedBy != "paul" {
+		t.Errorf("approval event: %+v", events[1])
+	}
+	// The API lists the events apart from decisions.
+	if body := ts.do(t, "GET", "/v1/decisions?kind=evidence_event", auditorToken, nil).Body.String(); strings.Count(body, `"kind": "evidence_event"`) != 2 {
+		t.Errorf("GET /v1/decisions?kind=evidence_event: %s", body)
+	}
+	if rep, err := audit.Verify(context.Background(), ts.store, audit.VerifyOptions{}); err != nil || !rep.OK() {
+		t.Fatalf("verify: %v %v", err, rep.Problems)
+	}
+
+	// A second proposal waits; a server started again on the same audit log still has it.
+	form.Set("date", "2024")
+	form.Set("quote", "The Committee remains concerned.")
+	if rec := ts.do(t, "POST", "/evidence/proposals", policyToken, strings.NewReader(form.Encode())); rec.Code != http.StatusSeeOther {
+		t.Fatalf("propose: %d %s", rec.Code, rec.Body.String())
+	}
+	again, err := New(context.Background(), Config{Engine: ts.cfg.Engine, Library: ts.cfg.Library, Store: ts.store, EngineVersion: "test",
+		Tokens: testTokens, Evidence: ev, Logger: ts.cfg.Logger, AccessLog: ts.cfg.Logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := again.workflow.Pending(); len(p) != 1 || p[0].Item.ID != "kaz-2024-01-01-torture" || p[0].ProposedBy != "paul" {
+		t.Fatalf("pending after a restart: %+v", p)
 	}
 }
