@@ -75,6 +75,7 @@ func evidenceCommand() *cli.Command {
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "category", Required: true, Usage: strings.Join(indicators.EvidenceCategories, ", ")},
 					&cli.StringFlag{Name: "date", Required: true, Usage: "`DATE` of the finding: YYYY-MM-DD, YYYY-MM (month only) or YYYY (year only)"},
+					&cli.StringFlag{Name: "published", Usage: "`DATE` (YYYY-MM-DD) the source made the finding public, if later than the date: the item enters only bundles as of then"},
 					&cli.StringFlag{Name: "reported-by", Required: true, Usage: strings.Join(indicators.Reporters, ", ")},
 					&cli.StringFlag{Name: "source", Required: true, Usage: "title of the source, as a reader would cite it"},
 					&cli.StringFlag{Name: "url", Required: true, Usage: "URL of the public source"},
@@ -169,7 +170,7 @@ func evidenceAdd(c *cli.Context) error {
 		addedBy = cfg.Requester
 	}
 	e := indicators.Evidence{
-		ID: c.String("id"), Date: date, DatePrecision: precision, Category: c.String("category"),
+		ID: c.String("id"), Date: date, DatePrecision: precision, Published: c.String("published"), Category: c.String("category"),
 		ReportedBy: c.String("reported-by"), Summary: c.String("summary"), SummaryDE: c.String("summary-de"),
 		Quote: c.String("quote"), Counterpart: c.String("counterpart"),
 		AddedBy: addedBy, AddedOn: today().Format(time.DateOnly),

@@ -53,7 +53,7 @@ var evidenceTexts = map[string]map[string]string{
 	"en": {
 		"title": "Evidence register", "pending": "Proposals waiting for a second person", "none_pending": "No proposal is waiting.",
 		"propose": "Propose an item", "propose_note": "An item counts only after a second person (another policy token or an officer) approves it.",
-		"country": "Country (ISO3)", "category": "Category", "date": "Date (YYYY-MM-DD, YYYY-MM or YYYY)", "reported_by": "Reported by",
+		"country": "Country (ISO3)", "category": "Category", "date": "Date (YYYY-MM-DD, YYYY-MM or YYYY)", "published": "Published on (YYYY-MM-DD, if later than the date; optional)", "reported_by": "Reported by",
 		"source": "Source title", "url": "URL of the public source", "quote": "Quote: the sentence the item rests on, verbatim",
 		"summary": "Summary (English)", "summary_de": "Summary (German, optional)", "submit": "Propose",
 		"proposed_by": "proposed by", "items": "items in force for", "countries": "countries", "readonly": "This server's register is read-only: no proposals can be made.",
@@ -65,7 +65,7 @@ var evidenceTexts = map[string]map[string]string{
 	"de": {
 		"title": "Belegregister", "pending": "Vorschläge, die auf eine zweite Person warten", "none_pending": "Kein Vorschlag wartet.",
 		"propose": "Beleg vorschlagen", "propose_note": "Ein Beleg zählt erst, wenn eine zweite Person (ein anderes Policy-Token oder ein Officer) ihn freigibt.",
-		"country": "Land (ISO3)", "category": "Kategorie", "date": "Datum (JJJJ-MM-TT, JJJJ-MM oder JJJJ)", "reported_by": "Berichtet von",
+		"country": "Land (ISO3)", "category": "Kategorie", "date": "Datum (JJJJ-MM-TT, JJJJ-MM oder JJJJ)", "published": "Veröffentlicht am (JJJJ-MM-TT, falls später als das Datum; optional)", "reported_by": "Berichtet von",
 		"source": "Titel der Quelle", "url": "URL der öffentlichen Quelle", "quote": "Zitat: der Satz, auf dem der Beleg beruht, wörtlich",
 		"summary": "Zusammenfassung (Englisch)", "summary_de": "Zusammenfassung (Deutsch, optional)", "submit": "Vorschlagen",
 		"proposed_by": "vorgeschlagen von", "items": "gültige Belege für", "countries": "Länder", "readonly": "Das Register dieses Servers ist schreibgeschützt: Vorschläge sind nicht möglich.",
@@ -77,7 +77,7 @@ var evidenceTexts = map[string]map[string]string{
 }
 
 type evidenceForm struct {
-	Country, Category, Date, ReportedBy, Source, URL, Quote, Summary, SummaryDE string
+	Country, Category, Date, Published, ReportedBy, Source, URL, Quote, Summary, SummaryDE string
 }
 
 type evidenceData struct {
@@ -144,7 +144,7 @@ func (s *Server) pageEvidencePropose(w http.ResponseWriter, r *http.Request, rc 
 		return
 	}
 	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
-	d.Form = evidenceForm{Country: strings.ToUpper(v("country")), Category: v("category"), Date: v("date"), ReportedBy: v("reported_by"),
+	d.Form = evidenceForm{Country: strings.ToUpper(v("country")), Category: v("category"), Date: v("date"), Published: v("published"), ReportedBy: v("reported_by"),
 		Source: v("source"), URL: v("url"), Quote: v("quote"), Summary: v("summary"), SummaryDE: v("summary_de")}
 	fail := func(err error) {
 		d.Err = err.Error()
@@ -167,7 +167,7 @@ func (s *Server) pageEvidencePropose(w http.ResponseWriter, r *http.Request, rc 
 		fail(fmt.Errorf("date: %w", err))
 		return
 	}
-	e := indicators.Evidence{Date: date, DatePrecision: precision, Category: d.Form.Category, ReportedBy: d.Form.ReportedBy,
+	e := indicators.Evidence{Date: date, DatePrecision: precision, Published: d.Form.Published, Category: d.Form.Category, ReportedBy: d.Form.ReportedBy,
 		Summary: d.Form.Summary, SummaryDE: d.Form.SummaryDE, Quote: d.Form.Quote,
 		Provenance: indicators.Provenance{Source: d.Form.Source, URL: d.Form.URL}}
 	p, err := s.workflow.Propose(r.Context(), s.cfg.Evidence.Current.Load(), d.Form.Country, e, rc.p.Name, string(rc.p.Role), s.now())
