@@ -372,7 +372,7 @@ func writeList(w io.Writer, list []audit.Summary) {
 		fmt.Fprintf(w, "%d decision(s)\n", len(list))
 	}
 	if failing > 0 {
-		fmt.Fprintf(w, "WARNING: %d decision(s) fail their own check and may have been altered; run exportrisk audit verify.\n", failing)
+		fmt.Fprintf(w, "WARNING: %d record(s) fail their own check and may have been altered; run exportrisk audit verify.\n", failing)
 	}
 }
 

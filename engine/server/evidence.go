@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/exportrisk/exportrisk/engine/audit"
 	"github.com/exportrisk/exportrisk/engine/impact"
 	"github.com/exportrisk/exportrisk/engine/present"
 	"github.com/exportrisk/exportrisk/indicators"
@@ -45,6 +46,12 @@ func (s *Server) evidenceRoutes() []route {
 		{"POST", "/evidence/proposals", accessPropose, true, s.pageEvidencePropose},
 		{"GET", "/evidence/proposals/{id}", accessRead, true, s.pageEvidenceProposal},
 		{"POST", "/evidence/proposals/{id}/approve", accessApprove, true, s.pageEvidenceApprove},
+		{"POST", "/evidence/proposals/{id}/reject", accessApprove, true, s.pageEvidenceReject},
+		{"GET", "/v1/evidence/proposals", accessRead, false, s.apiProposals},
+		{"POST", "/v1/evidence/proposals", accessPropose, false, s.apiPropose},
+		{"GET", "/v1/evidence/proposals/{id}", accessRead, false, s.apiProposal},
+		{"POST", "/v1/evidence/proposals/{id}/approve", accessApprove, false, s.apiApprove},
+		{"POST", "/v1/evidence/proposals/{id}/reject", accessApprove, false, s.apiReject},
 	}
 }
 
@@ -61,6 +68,7 @@ var evidenceTexts = map[string]map[string]string{
 		"cannot_approve": "Your role cannot approve items.", "impact": "What it would change",
 		"no_change": "No verdict of this country's bundles changes.", "as_of": "as of", "criterion": "criterion", "overall": "overall",
 		"proposal": "Proposal", "back": "All proposals", "not_counted": "Not counted yet: waiting for approval.",
+		"reject": "Reject: the item will not count", "withdraw": "Withdraw the proposal", "reason": "Reason (recorded in the audit log)",
 	},
 	"de": {
 		"title": "Belegregister", "pending": "Vorschläge, die auf eine zweite Person warten", "none_pending": "Kein Vorschlag wartet.",
@@ -73,6 +81,7 @@ var evidenceTexts = map[string]map[string]string{
 		"cannot_approve": "Ihre Rolle kann Belege nicht freigeben.", "impact": "Was er ändern würde",
 		"no_change": "Keine Bewertung der Datensätze dieses Landes ändert sich.", "as_of": "Stand", "criterion": "Kriterium", "overall": "Gesamt",
 		"proposal": "Vorschlag", "back": "Alle Vorschläge", "not_counted": "Zählt noch nicht: wartet auf Freigabe.",
+		"reject": "Ablehnen: der Beleg zählt nicht", "withdraw": "Vorschlag zurückziehen", "reason": "Grund (wird im Prüfprotokoll festgehalten)",
 	},
 }
 
@@ -154,29 +163,118 @@ func (s *Server) pageEvidencePropose(w http.ResponseWriter, r *http.Request, rc 
 		}
 		s.render(w, http.StatusUnprocessableEntity, pg)
 	}
-	if s.workflow == nil {
-		fail(evidence.ErrNotWriteable)
-		return
-	}
-	if !iso3Pattern.MatchString(d.Form.Country) {
-		fail(fmt.Errorf("country: want an ISO 3166-1 alpha-3 code such as EGY (got %q)", d.Form.Country))
-		return
-	}
-	date, precision, err := evidence.ParseDate(d.Form.Date)
-	if err != nil {
-		fail(fmt.Errorf("date: %w", err))
-		return
-	}
-	e := indicators.Evidence{Date: date, DatePrecision: precision, Published: d.Form.Published, Category: d.Form.Category, ReportedBy: d.Form.ReportedBy,
-		Summary: d.Form.Summary, SummaryDE: d.Form.SummaryDE, Quote: d.Form.Quote,
-		Provenance: indicators.Provenance{Source: d.Form.Source, URL: d.Form.URL}}
-	p, err := s.workflow.Propose(r.Context(), s.cfg.Evidence.Current.Load(), d.Form.Country, e, rc.p.Name, string(rc.p.Role), s.now())
+	p, err := s.proposeEvidence(r.Context(), d.Form, rc.p)
 	if err != nil {
 		fail(err)
 		return
 	}
-	s.cfg.Logger.Info("evidence proposed", "item", p.Item.ID, "country", p.Country, "by", rc.p.Name)
 	http.Redirect(w, r, "/evidence/proposals/"+p.Item.ID, http.StatusSeeOther)
+}
+
+// eventLog records the workflow's events in the audit store as decisions are recorded:
+// none once the server has stopped recording (shutdown waits for those under way), and
+// whatever the client does meanwhile.
+type eventLog struct {
+	s   *Server
+	log *audit.EvidenceLog
+}
+
+func (l eventLog) RecordEvent(ctx context.Context, ev evidence.Event) error {
+	l.s.recMu.RLock()
+	defer l.s.recMu.RUnlock()
+	if l.s.recClosed {
+		return errShuttingDown
+	}
+	return l.log.RecordEvent(context.WithoutCancel(ctx), ev)
+}
+
+func (l eventLog) Events(ctx context.Context) ([]evidence.Event, error) { return l.log.Events(ctx) }
+
+// errRequest is a proposal field that cannot be read (the API answers 400; a register
+// validation error is 422).
+type errRequest struct{ error }
+
+// proposeEvidence checks a proposal (from the form or the API) and records it by p.
+func (s *Server) proposeEvidence(ctx context.Context, f evidenceForm, p Principal) (evidence.Proposal, error) {
+	if s.workflow == nil {
+		return evidence.Proposal{}, evidence.ErrNotWriteable
+	}
+	f.Country = strings.ToUpper(strings.TrimSpace(f.Country))
+	if !iso3Pattern.MatchString(f.Country) {
+		return evidence.Proposal{}, errRequest{fmt.Errorf("country: want an ISO 3166-1 alpha-3 code such as EGY (got %q)", f.Country)}
+	}
+	date, precision, err := evidence.ParseDate(f.Date)
+	if err != nil {
+		return evidence.Proposal{}, errRequest{fmt.Errorf("date: %w", err)}
+	}
+	e := indicators.Evidence{Date: date, DatePrecision: precision, Published: f.Published, Category: f.Category, ReportedBy: f.ReportedBy,
+		Summary: f.Summary, SummaryDE: f.SummaryDE, Quote: f.Quote,
+		Provenance: indicators.Provenance{Source: f.Source, URL: f.URL}}
+	prop, err := s.workflow.Propose(ctx, s.cfg.Evidence.Current.Load(), f.Country, e, p.Name, string(p.Role), s.now())
+	if err != nil {
+		return prop, err
+	}
+	s.cfg.Logger.Info("evidence proposed", "item", prop.Item.ID, "country", prop.Country, "by", p.Name)
+	return prop, nil
+}
+
+// approveEvidence approves a proposal as p: the item enters the register, which is swapped;
+// the bundles merged with the old one are dropped and the world overview recomputed.
+func (s *Server) approveEvidence(ctx context.Context, id string, p Principal) (evidence.Proposal, *evidence.Register, error) {
+	if s.workflow == nil {
+		return evidence.Proposal{}, nil, evidence.ErrNoProposal
+	}
+	ev := s.cfg.Evidence
+	// One approval at a time: the register read here is the one the item is added to.
+	s.reloadMu.Lock()
+	defer s.reloadMu.Unlock()
+	next, prop, err := s.workflow.Approve(ctx, ev.Current.Load(), id, p.Name, string(p.Role), s.now())
+	if err != nil {
+		return prop, nil, err
+	}
+	ev.Current.Store(next)
+	s.bundles.Range(func(k, _ any) bool { s.bundles.Delete(k); return true })
+	if err := s.setEngine(ctx, s.Engine()); err != nil {
+		s.cfg.Logger.Error("evidence approved, but the world overview could not be recomputed", "item", prop.Item.ID, "err", err)
+	}
+	s.cfg.Logger.Info("evidence approved", "item", prop.Item.ID, "country", prop.Country, "by", p.Name, "proposed_by", prop.ProposedBy)
+	return prop, next, nil
+}
+
+// rejectEvidence records that p rejected (or, as its proposer, withdrew) a proposal.
+func (s *Server) rejectEvidence(ctx context.Context, id, reason string, p Principal) (evidence.Proposal, error) {
+	if s.workflow == nil {
+		return evidence.Proposal{}, evidence.ErrNoProposal
+	}
+	prop, err := s.workflow.Reject(ctx, s.cfg.Evidence.Current.Load(), id, p.Name, string(p.Role), reason, s.now())
+	if err != nil {
+		return prop, err
+	}
+	s.cfg.Logger.Info("evidence rejected", "item", prop.Item.ID, "country", prop.Country, "by", p.Name, "proposed_by", prop.ProposedBy)
+	return prop, nil
+}
+
+// evidenceErr answers a workflow error.
+func evidenceErr(err error) *APIError {
+	var verr *indicators.ValidationError
+	var rerr errRequest
+	switch {
+	case errors.Is(err, evidence.ErrSamePerson):
+		return apiErr(http.StatusForbidden, CodeForbidden, "%v", err)
+	case errors.Is(err, evidence.ErrNoProposal):
+		return proposalErr(err)
+	case errors.Is(err, evidence.ErrNotWriteable):
+		return apiErr(http.StatusNotFound, CodeNotFound, "this server takes no evidence proposals (its register is read-only)")
+	case errors.Is(err, errShuttingDown):
+		return apiErr(http.StatusServiceUnavailable, CodeShuttingDown, "the server is shutting down; nothing was recorded")
+	case errors.As(err, &rerr):
+		return apiErr(http.StatusBadRequest, CodeInvalidRequest, "%v", err)
+	case errors.As(err, &verr):
+		e := bundleError(err)
+		e.Code, e.Message = CodeInvalidEvidence, "the item fails the register's validation: "+err.Error()
+		return e
+	}
+	return apiErr(http.StatusUnprocessableEntity, CodeInvalidEvidence, "%v", err)
 }
 
 type proposalData struct {
@@ -241,28 +339,28 @@ func (s *Server) pageEvidenceApprove(w http.ResponseWriter, r *http.Request, rc 
 		s.errorPage(w, r, rc, apiErr(http.StatusNotFound, CodeNotFound, "this server takes no evidence proposals"))
 		return
 	}
-	ev := s.cfg.Evidence
-	// One approval at a time: the register read here is the one the item is added to.
-	s.reloadMu.Lock()
-	defer s.reloadMu.Unlock()
-	next, p, err := s.workflow.Approve(r.Context(), ev.Current.Load(), r.PathValue("id"), rc.p.Name, string(rc.p.Role), s.now())
-	switch {
-	case errors.Is(err, evidence.ErrSamePerson):
-		s.errorPage(w, r, rc, apiErr(http.StatusForbidden, CodeForbidden, "%v", err))
-		return
-	case errors.Is(err, evidence.ErrNoProposal):
-		s.errorPage(w, r, rc, proposalErr(err))
-		return
-	case err != nil:
-		s.errorPage(w, r, rc, apiErr(http.StatusUnprocessableEntity, CodeInvalidBundle, "%v", err))
+	p, _, err := s.approveEvidence(r.Context(), r.PathValue("id"), rc.p)
+	if err != nil {
+		s.errorPage(w, r, rc, evidenceErr(err))
 		return
 	}
-	ev.Current.Store(next)
-	// Bundles merged with the old register are dropped; the overview is recomputed.
-	s.bundles.Range(func(k, _ any) bool { s.bundles.Delete(k); return true })
-	if err := s.setEngine(r.Context(), s.Engine()); err != nil {
-		s.cfg.Logger.Error("evidence approved, but the world overview could not be recomputed", "item", p.Item.ID, "err", err)
-	}
-	s.cfg.Logger.Info("evidence approved", "item", p.Item.ID, "country", p.Country, "by", rc.p.Name, "proposed_by", p.ProposedBy)
 	http.Redirect(w, r, "/countries/"+p.Country, http.StatusSeeOther)
+}
+
+// pageEvidenceReject is POST /evidence/proposals/{id}/reject: the proposal is dropped, with
+// the reason given; the item never counts.
+func (s *Server) pageEvidenceReject(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	if !checkCSRF(r, rc.sess) {
+		s.errorPage(w, r, rc, apiErr(http.StatusForbidden, CodeForbidden, "the form has expired or did not come from this site; reload the page and try again"))
+		return
+	}
+	if s.workflow == nil {
+		s.errorPage(w, r, rc, apiErr(http.StatusNotFound, CodeNotFound, "this server takes no evidence proposals"))
+		return
+	}
+	if _, err := s.rejectEvidence(r.Context(), r.PathValue("id"), strings.TrimSpace(r.PostFormValue("reason")), rc.p); err != nil {
+		s.errorPage(w, r, rc, evidenceErr(err))
+		return
+	}
+	http.Redirect(w, r, "/evidence", http.StatusSeeOther)
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/exportrisk/exportrisk/engine/audit"
 	"github.com/exportrisk/exportrisk/indicators/evidence"
 )
@@ -135,5 +137,80 @@ func TestEvidenceFourEyes(t *testing.T) {
 	}
 	if p := again.workflow.Pending(); len(p) != 1 || p[0].Item.ID != "kaz-2024-01-01-torture" || p[0].ProposedBy != "paul" {
 		t.Fatalf("pending after a restart: %+v", p)
+	}
+}
+
+// TestEvidenceAPI: the workflow through the JSON API — propose, list, impact, the proposer
+// cannot approve, a second person does; another proposal is withdrawn by its proposer; a
+// malformed item is refused with every problem; every step is an evidence event.
+func TestEvidenceAPI(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
+	reg, err := evidence.Load(os.DirFS(dir), dir, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := &EvidenceRegister{Current: evidence.NewCurrent(reg), Dir: dir, Now: func() time.Time { return now }}
+	ts := newTestServer(t, smallLibrary(t).WithEvidence(ev.Current), func(c *Config) { c.Evidence = ev })
+	item := `{"country": "kaz", "category": "torture", "date": "2023-06", "reported_by": "un_body",
+		"source": "UN Committee against Torture, test finding", "url": "https://example.org/cat/kaz",
+		"quote": "The Committee is concerned about reports of torture.", "summary": "CAT concerned about torture (test)."}`
+
+	bad := strings.Replace(strings.Replace(item, `"https://example.org/cat/kaz"`, `"ftp://x"`, 1), `"un_body"`, `"blog"`, 1)
+	rec := ts.do(t, "POST", "/v1/evidence/proposals", policyToken, strings.NewReader(bad))
+	if e := decode[ErrorBody](t, rec); rec.Code != http.StatusUnprocessableEntity || e.Error.Code != CodeInvalidEvidence || len(e.Error.Problems) != 2 {
+		t.Fatalf("bad item: %d %s", rec.Code, rec.Body.String())
+	}
+	if rec := ts.do(t, "POST", "/v1/evidence/proposals", policyToken, strings.NewReader(`{"country": "KAZ", "colour": "red"}`)); rec.Code != http.StatusBadRequest ||
+		decode[ErrorBody](t, rec).Error.Code != CodeUnknownField {
+		t.Errorf("unknown field: %d %s", rec.Code, rec.Body.String())
+	}
+	rec = ts.do(t, "POST", "/v1/evidence/proposals", policyToken, strings.NewReader(item))
+	p := decode[ProposalJSON](t, rec)
+	if rec.Code != http.StatusCreated || p.ID != "kaz-2023-06-01-torture" || rec.Header().Get("Location") != "/v1/evidence/proposals/"+p.ID ||
+		p.ProposedBy != "paul" || p.Item.DatePrecision != "month" {
+		t.Fatalf("propose: %d %s", rec.Code, rec.Body.String())
+	}
+	if l := decode[ProposalList](t, ts.do(t, "GET", "/v1/evidence/proposals", auditorToken, nil)); len(l.Proposals) != 1 || l.Proposals[0].ID != p.ID {
+		t.Errorf("list: %+v", l)
+	}
+	one := decode[ProposalJSON](t, ts.do(t, "GET", "/v1/evidence/proposals/"+p.ID, officerToken, nil))
+	if one.Impact == nil || (!one.Impact.Changed() && one.Impact.ReasonsOnly == 0) {
+		t.Errorf("impact: %+v %s", one.Impact, one.ImpactError)
+	}
+	if rec := ts.do(t, "POST", "/v1/evidence/proposals/"+p.ID+"/approve", policyToken, nil); rec.Code != http.StatusForbidden ||
+		!strings.Contains(rec.Body.String(), "second person") {
+		t.Fatalf("proposer approves: %d %s", rec.Code, rec.Body.String())
+	}
+	rec = ts.do(t, "POST", "/v1/evidence/proposals/"+p.ID+"/approve", officerToken, nil)
+	if d := decode[DecisionOnProposal](t, rec); rec.Code != http.StatusOK || d.Action != "approved" || d.By != "olivia" ||
+		d.RegisterRevision != ev.Current.Load().File("KAZ").Revision || d.Proposal.Item.ApprovedBy != "olivia" {
+		t.Fatalf("approve: %d %s", rec.Code, rec.Body.String())
+	}
+	if rec := ts.do(t, "GET", "/v1/evidence/proposals/"+p.ID, officerToken, nil); rec.Code != http.StatusNotFound {
+		t.Errorf("approved proposal still waiting: %d", rec.Code)
+	}
+	// A second proposal, withdrawn by its proposer with a reason.
+	second := strings.Replace(strings.Replace(item, `"2023-06"`, `"2024"`, 1), "reports of torture", "torture in custody", 1)
+	p2 := decode[ProposalJSON](t, ts.do(t, "POST", "/v1/evidence/proposals", policyToken, strings.NewReader(second)))
+	rec = ts.do(t, "POST", "/v1/evidence/proposals/"+p2.ID+"/reject", policyToken, strings.NewReader(`{"reason": "duplicate of an approved item"}`))
+	if d := decode[DecisionOnProposal](t, rec); rec.Code != http.StatusOK || d.Action != "rejected" || d.Reason != "duplicate of an approved item" {
+		t.Fatalf("reject: %d %s", rec.Code, rec.Body.String())
+	}
+	if l := decode[ProposalList](t, ts.do(t, "GET", "/v1/evidence/proposals", auditorToken, nil)); len(l.Proposals) != 0 {
+		t.Errorf("after the rejection: %+v", l)
+	}
+	events, err := (&audit.EvidenceLog{Store: ts.store}).Events(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range events {
+		got = append(got, e.Action+" "+e.ProposalID+" by "+e.By+" "+e.Reason)
+	}
+	want := []string{"proposed kaz-2023-06-01-torture by paul ", "approved kaz-2023-06-01-torture by olivia ",
+		"proposed kaz-2024-01-01-torture by paul ", "rejected kaz-2024-01-01-torture by paul duplicate of an approved item"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
 	}
 }

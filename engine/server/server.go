@@ -172,7 +172,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		s.recorder.Appended = cfg.Checkpointer.Appended
 	}
 	if ev := cfg.Evidence; ev != nil && ev.Dir != "" {
-		log := &audit.EvidenceLog{Store: cfg.Store, EngineVersion: cfg.EngineVersion, Appended: s.recorder.Appended}
+		log := eventLog{s, &audit.EvidenceLog{Store: cfg.Store, EngineVersion: cfg.EngineVersion, Appended: s.recorder.Appended}}
 		if s.workflow, err = evidence.NewWorkflow(ctx, ev.Dir, log); err != nil {
 			return nil, fmt.Errorf("server: %w", err)
 		}
