@@ -1,4 +1,4 @@
-package policycheck
+package check
 
 import (
 	"errors"
@@ -9,7 +9,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
-	"github.com/exportrisk/exportrisk/engine/calibration"
+	"github.com/exportrisk/exportrisk/engine/policy/calibration"
 )
 
 // templateRoots are the template fields the engine provides besides a rule's vars

@@ -183,7 +183,7 @@ func TestReportGolden(t *testing.T) {
 			}
 			want, err := os.ReadFile(path)
 			if err != nil {
-				t.Fatalf("%v (run go test ./engine/impact -update)", err)
+				t.Fatalf("%v (run go test ./engine/policy/impact -update)", err)
 			}
 			if diff := cmp.Diff(string(want), b.String()); diff != "" {
 				t.Errorf("%s differs (-want +got):\n%s", path, diff)

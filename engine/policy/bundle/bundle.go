@@ -1,4 +1,4 @@
-// Package policybundle builds, reads and verifies policy bundles: the evaluated policy
+// Package bundle builds, reads and verifies policy bundles: the evaluated policy
 // files (Rego modules without tests, and the policy data as data.json) packed as an OPA
 // bundle (.tar.gz with a .manifest that names the revision and the roots, and optionally
 // a .signatures.json signed with OPA's bundle signing).
@@ -8,7 +8,7 @@
 // directory, and the audit log archives exactly those files for replay. The manifest
 // records that digest (metadata policy_revision) so that a bundle changed after it was
 // built is refused even when it is not signed.
-package policybundle
+package bundle
 
 import (
 	"archive/tar"

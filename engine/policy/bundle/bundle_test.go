@@ -1,4 +1,4 @@
-package policybundle
+package bundle
 
 import (
 	"bytes"
@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/exportrisk/exportrisk/engine/policybundle/bundletest"
+	"github.com/exportrisk/exportrisk/engine/policy/bundle/bundletest"
 
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/indicators"
@@ -87,7 +87,7 @@ func TestBuildAndLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := indicators.LoadFile("../../fixtures/curated/KAZ-2026-06-01.yaml")
+	b, err := indicators.LoadFile("../../../fixtures/curated/KAZ-2026-06-01.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func TestRefused(t *testing.T) {
 		"unsigned with a key":            {file: unsigned, key: k.RSAPub, want: "is not signed, and a verification key is configured"},
 		"signed without a key":           {file: signed, want: "is signed: configure its verification key"},
 		"unsigned changed after build":   {file: tamper(t, unsigned, "criteria/c2/c2.rego"), want: "the bundle was changed after it was built"},
-		"not a bundle":                   {file: "policybundle.go", want: "not a .tar.gz file"},
+		"not a bundle":                   {file: "bundle.go", want: "not a .tar.gz file"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -24,7 +24,7 @@ import (
 )
 
 // SchemaFile is the JSON Schema of the policy data file, as published in the repository.
-const SchemaFile = "engine/calibration/data.schema.json"
+const SchemaFile = "engine/policy/calibration/data.schema.json"
 
 //go:embed data.schema.json
 var schemaJSON []byte

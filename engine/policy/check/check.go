@@ -1,7 +1,7 @@
-// Package policycheck runs what policy staff run before they ship a rule change: the Rego
+// Package check runs what policy staff run before they ship a rule change: the Rego
 // unit tests through OPA's tester with coverage, the strict compiler, the opa fmt check,
 // the policy data file's validation and the engine's own checks.
-package policycheck
+package check
 
 import (
 	"bytes"
@@ -24,7 +24,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/tester"
 
 	"github.com/exportrisk/exportrisk/engine"
-	"github.com/exportrisk/exportrisk/engine/calibration"
+	"github.com/exportrisk/exportrisk/engine/policy/calibration"
 )
 
 // Policies are the files of a policy directory, tests included.
@@ -274,7 +274,7 @@ func PrepareEngine(ctx context.Context, p *Policies) (*engine.Engine, error) {
 	return engine.New(ctx, ps)
 }
 
-// Data validates the policy data file (see engine/calibration).
+// Data validates the policy data file (see engine/policy/calibration).
 func Data(p *Policies) error {
 	return calibration.CheckFiles(p.Files, p.Name)
 }

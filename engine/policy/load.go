@@ -1,10 +1,10 @@
-// Package policyload loads the policies a user names, the one way every command and the
+// Package policy loads the policies a user names, the one way every command and the
 // server's reload do: the embedded policies, a policy directory, or a policy bundle whose
 // signature is verified; and whichever it is, the policy data file must validate
-// (engine/calibration), so that the engine never runs on thresholds it would refuse.
+// (engine/policy/calibration), so that the engine never runs on thresholds it would refuse.
 //
 // The audit log's archived revisions are not loaded here: they replay exactly as recorded.
-package policyload
+package policy
 
 import (
 	"fmt"
@@ -13,15 +13,15 @@ import (
 	"path/filepath"
 
 	"github.com/exportrisk/exportrisk/engine"
-	"github.com/exportrisk/exportrisk/engine/calibration"
-	"github.com/exportrisk/exportrisk/engine/policybundle"
+	"github.com/exportrisk/exportrisk/engine/policy/bundle"
+	"github.com/exportrisk/exportrisk/engine/policy/calibration"
 )
 
 // Load loads the policies at path and validates their data file:
 //
 //   - "" is the policies embedded in the binary;
-//   - a bundle file (policybundle.IsBundle: .tar.gz, .tgz, or any regular file) is read with
-//     policybundle.Load: with key its signature must verify (an unsigned bundle is refused);
+//   - a bundle file (bundle.IsBundle: .tar.gz, .tgz, or any regular file) is read with
+//     bundle.Load: with key its signature must verify (an unsigned bundle is refused);
 //     without one a signed bundle is refused and an unsigned one used, with a warning;
 //   - anything else is a policy directory.
 //
@@ -29,7 +29,7 @@ import (
 // manifest revision and whether its signature was verified). A data file that does not
 // validate is refused with every problem as file:line: key: message, the file named under
 // path ("policies/data.yaml" for the embedded policies).
-func Load(path string, key *policybundle.Key) (*engine.PolicySet, error) {
+func Load(path string, key *bundle.Key) (*engine.PolicySet, error) {
 	var (
 		ps  *engine.PolicySet
 		err error
@@ -37,7 +37,7 @@ func Load(path string, key *policybundle.Key) (*engine.PolicySet, error) {
 	switch {
 	case path == "":
 		ps, err = engine.Embedded()
-	case policybundle.IsBundle(path):
+	case bundle.IsBundle(path):
 		ps, err = loadBundle(path, key)
 	default:
 		ps, err = engine.LoadPoliciesDir(path)
@@ -80,8 +80,8 @@ func Check(ps *engine.PolicySet, dir string) error {
 
 // loadBundle reads a policy bundle, verifying its signature with key, and logs which
 // release it is.
-func loadBundle(file string, key *policybundle.Key) (*engine.PolicySet, error) {
-	ps, info, err := policybundle.Load(file, key)
+func loadBundle(file string, key *bundle.Key) (*engine.PolicySet, error) {
+	ps, info, err := bundle.Load(file, key)
 	if err != nil {
 		return nil, err
 	}
