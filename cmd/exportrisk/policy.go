@@ -12,6 +12,7 @@ import (
 
 	"github.com/exportrisk/exportrisk/engine/policy/bundle"
 	"github.com/exportrisk/exportrisk/engine/policy/check"
+	"github.com/exportrisk/exportrisk/engine/policy/policyfile"
 	"github.com/exportrisk/exportrisk/policies"
 )
 
@@ -276,7 +277,7 @@ func policyCheck(c *cli.Context) error {
 	}
 	tests := 0
 	for f := range p.Sources {
-		if strings.HasSuffix(f, "_test.rego") {
+		if policyfile.IsTest(f) {
 			tests++
 		}
 	}
@@ -330,7 +331,7 @@ func policyCheck(c *cli.Context) error {
 }
 
 func dataFileName(p *check.Policies) string {
-	for _, n := range []string{"data.yaml", "data.yml", "data.json"} {
+	for _, n := range policyfile.DataNames {
 		if _, ok := p.Files[n]; ok {
 			return filepath.ToSlash(filepath.Join(p.Name, n))
 		}

@@ -126,7 +126,7 @@ func policyBundleBuild(c *cli.Context) error {
 	if _, err := engine.New(c.Context, ps); err != nil {
 		return withCode(exitPolicy, err)
 	}
-	data, info, err := bundle.Build(src.fs(), src.name(), bundle.BuildOptions{
+	data, info, err := bundle.Build(ps.Files, src.name(), bundle.BuildOptions{
 		Revision: c.String("revision"), SigningKey: c.String("signing-key"), SigningAlg: c.String("signing-alg"),
 	})
 	if err != nil {

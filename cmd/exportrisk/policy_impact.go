@@ -141,7 +141,7 @@ func policyImpact(c *cli.Context) error {
 func impactEngine(ctx context.Context, spec string, isBase bool, key *bundle.Key) (*engine.Engine, func(), error) {
 	cleanup := func() {}
 	var (
-		ps  *engine.PolicySet
+		ps  *policy.Set
 		err error
 	)
 	_, statErr := os.Stat(spec)

@@ -41,7 +41,7 @@ func loadEngine(ctx context.Context, cfg *Config, path string) (*engine.Engine, 
 // criteria, serve and its reload, replay --policies): policy.Load, which verifies a
 // bundle's signature with policies_verification_key and validates the data file. Failures
 // are policy errors (exit status 4).
-func loadPolicies(cfg *Config, path string) (*engine.PolicySet, error) {
+func loadPolicies(cfg *Config, path string) (*policy.Set, error) {
 	var key *bundle.Key
 	if cfg.PoliciesVerificationKey != "" && path != "" && bundle.IsBundle(path) {
 		k, err := bundle.LoadVerificationKey(cfg.PoliciesVerificationKey)

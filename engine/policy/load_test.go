@@ -11,7 +11,6 @@ import (
 
 	"github.com/exportrisk/exportrisk/engine/policy/bundle/bundletest"
 
-	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/engine/policy/bundle"
 	"github.com/exportrisk/exportrisk/policies"
@@ -61,7 +60,11 @@ func writeDir(t *testing.T, files fstest.MapFS) string {
 // buildBundle writes a bundle of files, signed with signingKey if given.
 func buildBundle(t *testing.T, files fstest.MapFS, signingKey, name string) string {
 	t.Helper()
-	data, _, err := bundle.Build(files, "test policies", bundle.BuildOptions{Revision: "v2", SigningKey: signingKey})
+	ps, err := policy.New(files, "test policies")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _, err := bundle.Build(ps.Files, "test policies", bundle.BuildOptions{Revision: "v2", SigningKey: signingKey})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +109,7 @@ func TestLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	embedded, err := engine.Embedded()
+	embedded, err := policy.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
