@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/exportrisk/exportrisk/engine/audit"
-	"github.com/exportrisk/exportrisk/engine/impact"
+	"github.com/exportrisk/exportrisk/engine/policy/impact"
 	"github.com/exportrisk/exportrisk/engine/present"
 	"github.com/exportrisk/exportrisk/indicators"
 	"github.com/exportrisk/exportrisk/indicators/evidence"

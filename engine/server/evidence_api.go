@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"net/http"
 
-	"github.com/exportrisk/exportrisk/engine/impact"
+	"github.com/exportrisk/exportrisk/engine/policy/impact"
 	"github.com/exportrisk/exportrisk/indicators"
 	"github.com/exportrisk/exportrisk/indicators/evidence"
 )
