@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/exportrisk/exportrisk/engine/policybundle/bundletest"
+	"github.com/exportrisk/exportrisk/internal/golden"
 )
 
 const syntheticBundles = "../../engine/impact/testdata/bundles"
@@ -131,7 +132,7 @@ func (r policyRun) run(t *testing.T) (string, string) {
 		}
 	}
 	if r.name != "" {
-		golden(t, filepath.Join("testdata", r.name+".golden"), normalizePolicy(stdout+"\n--- stderr ---\n"+stderr, r.paths))
+		golden.Check(t, filepath.Join("testdata", r.name+".golden"), []byte(normalizePolicy(stdout+"\n--- stderr ---\n"+stderr, r.paths)))
 	}
 	return stdout, stderr
 }
