@@ -52,6 +52,7 @@ thresholds := {
 		"coups_min": 1,
 		"wgi_political_stability_max": -0.5,
 		"pts_min": 3,
+		"fsi_very_high_min": 90,
 		"evidence_window_years": 5,
 		"evidence_categories": ["unrest", "state_of_emergency", "lethal_repression"],
 	},

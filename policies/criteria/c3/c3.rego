@@ -26,9 +26,6 @@ import data.lib.reason
 
 _t := data.thresholds.c3
 
-# Very high fragility is defined once, for criterion 5.
-_fsi_very_high_min := data.thresholds.c5.fsi_very_high_min
-
 # Index ids this criterion reads, and the decisive ones.
 _read := {
 	"ucdp_internal_conflicts", "ucdp_nonstate_conflicts", "coups_20y",
@@ -152,7 +149,7 @@ _findings contains r if {
 
 # METADATA
 # title: Very high fragility
-# description: Fragile States Index at or above the very-high threshold of criterion 5.
+# description: Fragile States Index at or above thresholds.c3.fsi_very_high_min.
 # custom:
 #   code: C3-FRAGILITY-VERY-HIGH
 #   verdict: possibly_critical
@@ -165,8 +162,8 @@ _findings contains r if {
 #       Sehr hohe Fragilität: Fragile States Index {{value .indices.fsi_total}} von 120, mindestens {{num
 #       .limit}}.
 _findings contains r if {
-	bundle.indices.fsi_total.value >= _fsi_very_high_min
-	r := reason.make(rego.metadata.chain(), {"limit": _fsi_very_high_min}, ["indices.fsi_total"], [])
+	bundle.indices.fsi_total.value >= _t.fsi_very_high_min
+	r := reason.make(rego.metadata.chain(), {"limit": _t.fsi_very_high_min}, ["indices.fsi_total"], [])
 }
 
 # METADATA

@@ -89,7 +89,7 @@ test_very_high_fragility_uses_criterion_5_threshold if {
 	r.vars == {"limit": 90}
 	r.indicators == ["indices.fsi_total"]
 	td.verdict("c3", _calm({"fsi_total": td.index(89.9)}, [])) == "not_critical"
-	td.criterion("c3", _calm({"fsi_total": td.index(89.9)}, []), {"c5": {"fsi_very_high_min": 85}}).verdict == "possibly_critical"
+	td.criterion("c3", _calm({"fsi_total": td.index(89.9)}, []), {"c3": {"fsi_very_high_min": 85}}).verdict == "possibly_critical"
 }
 
 test_unrest_evidence_window if {
