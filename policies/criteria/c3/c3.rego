@@ -54,7 +54,7 @@ _unrest := evidence.items(_t.evidence_categories, _t.evidence_window_years)
 
 # METADATA
 # title: Internal armed conflict
-# description: At least one ongoing internal armed conflict (UCDP, data year or the year before).
+# description: At least thresholds.c3.internal_conflicts_min ongoing internal armed conflicts (UCDP, data year or the year before).
 # custom:
 #   code: C3-INTERNAL-CONFLICT
 #   verdict: critical
@@ -74,7 +74,7 @@ _findings contains r if {
 
 # METADATA
 # title: Non-state conflict
-# description: At least one non-state conflict on the territory.
+# description: At least thresholds.c3.nonstate_conflicts_min non-state conflicts on the territory.
 # custom:
 #   code: C3-NONSTATE-CONFLICT
 #   verdict: possibly_critical
@@ -93,7 +93,7 @@ _findings contains r if {
 
 # METADATA
 # title: Coup attempt
-# description: At least one coup attempt in the last 20 years.
+# description: At least thresholds.c3.coups_min coup attempts in the last 20 years (indices.coups_20y).
 # custom:
 #   code: C3-COUP
 #   verdict: possibly_critical
@@ -112,7 +112,7 @@ _findings contains r if {
 
 # METADATA
 # title: Low political stability
-# description: WGI Political Stability at or below the threshold.
+# description: WGI Political Stability at or below thresholds.c3.wgi_political_stability_max.
 # custom:
 #   code: C3-POLITICAL-STABILITY-LOW
 #   verdict: possibly_critical
@@ -132,7 +132,7 @@ _findings contains r if {
 
 # METADATA
 # title: Political terror
-# description: Political Terror Scale at or above the threshold.
+# description: Political Terror Scale at or above thresholds.c3.pts_min.
 # custom:
 #   code: C3-PTS
 #   verdict: possibly_critical
@@ -168,7 +168,7 @@ _findings contains r if {
 
 # METADATA
 # title: Unrest evidence
-# description: Evidence of violent unrest, a state of emergency or lethal repression inside the window.
+# description: Evidence of thresholds.c3.evidence_categories within thresholds.c3.evidence_window_years.
 # custom:
 #   code: C3-UNREST
 #   verdict: possibly_critical
