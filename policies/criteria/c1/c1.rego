@@ -20,6 +20,8 @@ import data.lib.bundle
 import data.lib.rating
 import data.lib.reason
 
+# Every threshold, window and list this criterion reads: the section thresholds.c1 of
+# policies/data.yaml (no other criterion's section).
 _t := data.thresholds.c1
 
 _instruments := {id | some id in _t.instruments}

@@ -26,6 +26,8 @@ import data.lib.evidence
 import data.lib.rating
 import data.lib.reason
 
+# Every threshold, window and list this criterion reads: the section thresholds.c2 of
+# policies/data.yaml (no other criterion's section).
 _t := data.thresholds.c2
 
 # Index ids this criterion reads, the decisive ones, and the two WGI indicators.

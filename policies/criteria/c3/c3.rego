@@ -24,6 +24,8 @@ import data.lib.evidence
 import data.lib.rating
 import data.lib.reason
 
+# Every threshold, window and list this criterion reads: the section thresholds.c3 of
+# policies/data.yaml (no other criterion's section).
 _t := data.thresholds.c3
 
 # Index ids this criterion reads, and the decisive ones.

@@ -22,6 +22,8 @@ import data.lib.evidence
 import data.lib.rating
 import data.lib.reason
 
+# Every threshold, window and list this criterion reads: the section thresholds.c4 of
+# policies/data.yaml (no other criterion's section).
 _t := data.thresholds.c4
 
 # Index ids this criterion reads, and the decisive ones.

@@ -22,6 +22,8 @@ import data.lib.bundle
 import data.lib.rating
 import data.lib.reason
 
+# Every threshold, window and list this criterion reads: the section thresholds.c5 of
+# policies/data.yaml (no other criterion's section).
 _t := data.thresholds.c5
 
 # Index ids that grade the criterion when forces are present.

@@ -25,6 +25,8 @@ import data.lib.bundle
 import data.lib.rating
 import data.lib.reason
 
+# Every threshold, window and list this criterion reads: the section thresholds.c6 of
+# policies/data.yaml (no other criterion's section).
 _t := data.thresholds.c6
 
 _conventions := {id | some id in _t.conventions}

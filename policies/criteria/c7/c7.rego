@@ -25,6 +25,8 @@ import data.lib.evidence
 import data.lib.rating
 import data.lib.reason
 
+# Every threshold, window and list this criterion reads: the section thresholds.c7 of
+# policies/data.yaml (no other criterion's section).
 _t := data.thresholds.c7
 
 _regimes := {id | some id in _t.regimes}

@@ -22,6 +22,8 @@ import data.lib.bundle
 import data.lib.rating
 import data.lib.reason
 
+# Every threshold, window and list this criterion reads: the section thresholds.c8 of
+# policies/data.yaml (no other criterion's section).
 _t := data.thresholds.c8
 
 # Index ids this criterion reads.
