@@ -55,7 +55,7 @@ vet:
 	$(GO) vet ./...
 
 policy-test: ## run the Rego unit tests with coverage, strict compile and opa fmt checks
-	$(GO) test -count=1 -v -run 'Rego|Policies|Format|Strict|Metadata' ./policies/
+	$(GO) test -count=1 -v -run 'Rego|Policies|Format|Strict|Metadata|Thresholds' ./policies/
 
 fuzz: ## run every fuzz target for its execution budget (FUZZTIME=30s overrides every budget)
 	@set -e; for t in $(FUZZ_TARGETS); do \
