@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/exportrisk/exportrisk/engine/policybundle/bundletest"
+	"github.com/exportrisk/exportrisk/engine/policy/bundle/bundletest"
 
 	"github.com/exportrisk/exportrisk/engine/server"
 )

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/fixtures"
 	"github.com/exportrisk/exportrisk/indicators"
 	"github.com/exportrisk/exportrisk/internal/golden"
@@ -43,7 +44,7 @@ func policiesWith(t testing.TB, edits map[string]string) *engine.Engine {
 		data = strings.Replace(data, "\n"+old+"\n", "\n"+repl+"\n", 1)
 	}
 	fsys["data.yaml"] = &fstest.MapFile{Data: []byte(data)}
-	ps, err := engine.LoadPolicies(fsys, "edited")
+	ps, err := policy.New(fsys, "edited")
 	if err != nil {
 		t.Fatal(err)
 	}
