@@ -35,11 +35,12 @@ func TestEveryCodeFires(t *testing.T) {
 	}
 	fired := map[string]int{}
 	check := func(name string, b *indicators.Bundle) {
-		res, err := e.Assess(context.Background(), b)
+		a, err := e.Assess(context.Background(), b)
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
 			return
 		}
+		res := a.Result
 		if res.Contract != ResultContract {
 			t.Errorf("%s: contract %d, want %d", name, res.Contract, ResultContract)
 		}

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"sync"
 	"testing/fstest"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -159,30 +158,12 @@ func checkIntact(rec *RecordV1) error {
 	return nil
 }
 
-// evalTimeAssessor is an engine that takes the evaluation time. The engine excludes
-// every builtin that reads the clock, so the time cannot change a result; if the
-// engine ever accepts one, replay passes the recorded time.
-type evalTimeAssessor interface {
-	AssessCanonicalAt(ctx context.Context, canonical []byte, at time.Time) (*engine.Result, error)
-}
-
 func evaluate(ctx context.Context, e *engine.Engine, rec *RecordV1) (*Outcome, error) {
-	var (
-		res *engine.Result
-		err error
-	)
-	if at, ok := any(e).(evalTimeAssessor); ok {
-		t, perr := ParseTime(rec.EvalTime)
-		if perr != nil {
-			return nil, fmt.Errorf("replay decision %s: eval_time: %w", rec.DecisionID, perr)
-		}
-		res, err = at.AssessCanonicalAt(ctx, rec.Input, t)
-	} else {
-		res, err = e.AssessCanonical(ctx, rec.Input)
-	}
+	a, err := e.AssessInput(ctx, engine.ReadInput(rec.Input))
 	if err != nil {
 		return nil, fmt.Errorf("replay decision %s: %w", rec.DecisionID, err)
 	}
+	res := a.Result
 	got, err := indicators.Canonicalize(res)
 	if err != nil {
 		return nil, fmt.Errorf("replay decision %s: %w", rec.DecisionID, err)

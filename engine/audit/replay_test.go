@@ -63,11 +63,11 @@ func assessRecord(t testing.TB, e *engine.Engine, n int) *RecordV1 {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 6, 2, 10, 0, 0, 0, time.UTC)
-	res, err := e.AssessCanonical(context.Background(), input)
+	a, err := e.AssessInput(context.Background(), engine.ReadInput(input))
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := NewRecord(Decision{Input: input, Result: res, Requester: "tester", EngineVersion: "test", EvalTime: at})
+	r, err := NewRecord(Decision{Input: input, Result: a.Result, Requester: "tester", EngineVersion: "test", EvalTime: at})
 	if err != nil {
 		t.Fatal(err)
 	}
