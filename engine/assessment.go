@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -23,7 +24,7 @@ type Input struct {
 // NewInput makes the input of a bundle. Its canonical JSON is written from the same typed
 // value the compiled evaluator reads, in one pass; the tests prove it byte for byte
 // indicators.Canonicalize's for every shipped bundle, every field of the bundle types and
-// fuzzed bundles.
+// fuzzed bundles (canonical_test.go).
 func NewInput(b *indicators.Bundle) (*Input, error) {
 	if b == nil {
 		return nil, fmt.Errorf("input: no bundle")
@@ -33,6 +34,15 @@ func NewInput(b *indicators.Bundle) (*Input, error) {
 		return nil, fmt.Errorf("input of %s: %w", b.Country.ISO3, err)
 	}
 	canonical := plan.AppendCanonical(make([]byte, 0, 8<<10), v)
+	if bytes.Contains(canonical, []byte(`\ufffd`)) {
+		// A string with invalid UTF-8 (or the text \ufffd): indicators.Canonicalize writes
+		// invalid bytes as U+FFFD itself, not escaped. The input is then read from that
+		// canonical JSON, bundle included, exactly as a replay reads it.
+		if canonical, err = indicators.Canonicalize(b); err != nil {
+			return nil, fmt.Errorf("input of %s: %w", b.Country.ISO3, err)
+		}
+		return ReadInput(canonical), nil
+	}
 	return &Input{bundle: b, canonical: canonical, digest: indicators.Digest(canonical), value: v}, nil
 }
 

@@ -166,6 +166,9 @@ func TestCompiledMatchesOPAOnShippedBundles(t *testing.T) {
 		if err := diffResult(e, name, canonical); err != nil {
 			return err
 		}
+		if in, err := NewInput(b); err != nil || !bytes.Equal(in.Canonical(), canonical) {
+			return fmt.Errorf("%s: NewInput's canonical JSON differs from indicators.Canonicalize's (%v)", name, err)
+		}
 		fromBundle, err := planInput(b)
 		if err != nil {
 			return err
