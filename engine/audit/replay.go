@@ -186,15 +186,32 @@ func evaluate(ctx context.Context, e *engine.Engine, rec *RecordV1) (*Outcome, e
 }
 
 // resultContract returns the result contract of a recorded result: its "contract" field, or 1
-// for results recorded before the field existed.
+// for results recorded before the field existed. It reads the top-level keys only up to
+// "contract" (the second key of a canonical result), not the whole result.
 func resultContract(result []byte) int {
-	var head struct {
-		Contract int `json:"contract"`
-	}
-	if json.Unmarshal(result, &head) != nil || head.Contract == 0 {
+	dec := json.NewDecoder(bytes.NewReader(result))
+	dec.UseNumber()
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return 1
 	}
-	return head.Contract
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return 1
+		}
+		if key == "contract" {
+			var n int
+			if dec.Decode(&n) != nil || n == 0 {
+				return 1
+			}
+			return n
+		}
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			return 1
+		}
+	}
+	return 1
 }
 
 // decision is the decision-bearing part of a result, common to result contracts 1 and 2:

@@ -316,3 +316,23 @@ func TestReplayContract1(t *testing.T) {
 		t.Errorf("doctored contract-1 record: match %v, diff:\n%s", out.Match, out.Diff)
 	}
 }
+
+func TestResultContract(t *testing.T) {
+	for _, tc := range []struct {
+		result string
+		want   int
+	}{
+		{`{"as_of":"2026-06-01","contract":2,"country":{"iso3":"KAZ"},"criteria":[]}`, 2},
+		{`{"as_of":"2026-06-01","country":{"iso3":"KAZ"},"criteria":[{"reasons":[{"message":{"en":"x"}}]}]}`, 1},
+		{`{"contract":3}`, 3},
+		{`{"contract":0}`, 1},
+		{`{"contract":"2"}`, 1},
+		{`{"criteria":[{"contract":5}]}`, 1},
+		{`[]`, 1},
+		{`not json`, 1},
+	} {
+		if got := resultContract([]byte(tc.result)); got != tc.want {
+			t.Errorf("resultContract(%s) = %d, want %d", tc.result, got, tc.want)
+		}
+	}
+}
