@@ -103,12 +103,14 @@ bench: ## benchmarks side by side: compiled evaluator vs OPA's interpreter vs up
 		--count 1 'data.main.assessment' | tee $(BENCH_DIR)/opa.txt
 	$(GO) test -run '^$$' -bench 'BenchmarkEvaluate|BenchmarkAssessEvaluators|BenchmarkAssessAll' -benchmem \
 		-benchtime $(BENCHTIME) ./engine/ | tee $(BENCH_DIR)/engine.txt
+	$(GO) test -run '^$$' -bench 'BenchmarkAssessEveryYear' -benchmem -benchtime 1x ./engine/ | tee $(BENCH_DIR)/years.txt
+	$(GO) test -run '^$$' -bench 'BenchmarkImpactEveryYear' -benchmem -benchtime 1x ./engine/impact/ | tee $(BENCH_DIR)/impact.txt
 	$(GO) test -run '^$$' -bench 'BenchmarkReplay/embedded/.*/from-store' -benchtime 3x ./engine/audit/ | tee $(BENCH_DIR)/replay.txt
 	OPA_BIN=$(CURDIR)/$(OPA_BIN) $(GO) test -run '^$$' -bench 'BenchmarkServeAssessments/country/clients=8$$|BenchmarkOPAServer' \
 		-benchtime 5000x ./engine/server/ | tee $(BENCH_DIR)/server.txt
 	$(GO) test -run '^$$' -bench 'BenchmarkBuildHistory|BenchmarkAssessHistory|BenchmarkCountryHistory|BenchmarkDiff' -benchmem \
 		-benchtime 1x ./engine/history/ ./indicators/importers/ | tee $(BENCH_DIR)/history.txt
-	@echo; $(GO) run ./cmd/benchtable table $(BENCH_DIR)/opa.txt $(BENCH_DIR)/engine.txt $(BENCH_DIR)/replay.txt $(BENCH_DIR)/server.txt
+	@echo; $(GO) run ./cmd/benchtable table $(BENCH_DIR)/opa.txt $(BENCH_DIR)/engine.txt $(BENCH_DIR)/years.txt $(BENCH_DIR)/impact.txt $(BENCH_DIR)/replay.txt $(BENCH_DIR)/server.txt
 
 bench-all: ## every Go benchmark of the engine packages (audit appends, canonical JSON...)
 	$(GO) test -run '^$$' -bench . -benchmem ./engine/... ./indicators/ ./indicators/importers/
