@@ -14,7 +14,7 @@ VULNDB_VERSION      := v0.0.0-20261105234957-e22db6528018
 VULNDB_DIR          ?= $(CURDIR)/.cache/vulndb
 # Packages with concurrency (server handlers and sessions, audit appends, world and
 # impact workers, the history service's cache of worlds): tested with the race detector.
-RACE_PKGS := ./engine/ ./engine/audit/ ./engine/server/ ./engine/impact/ ./engine/history/
+RACE_PKGS := ./engine/ ./engine/audit/ ./engine/server/ ./engine/policy/impact/ ./engine/history/
 # Every fuzz target, as package:Target:budget. Budgets are execution counts (about 2-5 s each
 # on a quiet 2-core machine), not durations: a -fuzztime duration races Go's fuzz coordinator
 # at its deadline and fails with "context deadline exceeded" and no crasher on a loaded
@@ -104,7 +104,7 @@ bench: ## benchmarks side by side: compiled evaluator vs OPA's interpreter vs up
 	$(GO) test -run '^$$' -bench 'BenchmarkEvaluate|BenchmarkAssessEvaluators|BenchmarkAssessAll' -benchmem \
 		-benchtime $(BENCHTIME) ./engine/ | tee $(BENCH_DIR)/engine.txt
 	$(GO) test -run '^$$' -bench 'BenchmarkAssessEveryYear' -benchmem -benchtime 1x ./engine/ | tee $(BENCH_DIR)/years.txt
-	$(GO) test -run '^$$' -bench 'BenchmarkImpactEveryYear' -benchmem -benchtime 1x ./engine/impact/ | tee $(BENCH_DIR)/impact.txt
+	$(GO) test -run '^$$' -bench 'BenchmarkImpactEveryYear' -benchmem -benchtime 1x ./engine/policy/impact/ | tee $(BENCH_DIR)/impact.txt
 	$(GO) test -run '^$$' -bench 'BenchmarkReplay/embedded/.*/from-store' -benchtime 3x ./engine/audit/ | tee $(BENCH_DIR)/replay.txt
 	OPA_BIN=$(CURDIR)/$(OPA_BIN) $(GO) test -run '^$$' -bench 'BenchmarkServeAssessments/country/clients=8$$|BenchmarkOPAServer' \
 		-benchtime 5000x ./engine/server/ | tee $(BENCH_DIR)/server.txt

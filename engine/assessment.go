@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/exportrisk/exportrisk/engine/plan"
+	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
@@ -75,7 +76,7 @@ type Assessment struct {
 	Input *Input
 	// Policies are the policies that decided; the revision is Policies.Revision (and
 	// Result.PolicyRevision), the files are archived with a revision's first decision.
-	Policies *PolicySet
+	Policies *policy.Set
 	EvalTime time.Time // when the evaluation ran
 	Result   *Result
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/rego"
 
+	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
@@ -55,7 +56,7 @@ func BenchmarkEvaluate(b *testing.B) {
 // the compiled evaluator's input cached by digest).
 func BenchmarkAssessEvaluators(b *testing.B) {
 	ctx := context.Background()
-	p, err := Embedded()
+	p, err := policy.Embedded()
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/policy"
 )
 
 // Recorder records decisions in a store: it archives the policy files of an engine's
@@ -57,7 +58,7 @@ func (r *Recorder) RecordAll(ctx context.Context, as []*engine.Assessment, reque
 	}
 	now := time.Now()
 	recs := make([]*RecordV1, len(as))
-	var policies []*engine.PolicySet
+	var policies []*policy.Set
 	for i, a := range as {
 		if a == nil || a.Result == nil || a.Input == nil || a.Policies == nil {
 			return nil, errors.New("record decision: incomplete assessment")
@@ -91,7 +92,7 @@ func (r *Recorder) RecordAll(ctx context.Context, as []*engine.Assessment, reque
 
 // archive stores the policy files of p once per Recorder: concurrent first callers
 // wait for one archiving; a failure is not remembered, so the next call tries again.
-func (r *Recorder) archive(ctx context.Context, p *engine.PolicySet) error {
+func (r *Recorder) archive(ctx context.Context, p *policy.Set) error {
 	for {
 		r.mu.Lock()
 		if r.archived == nil {
