@@ -1,6 +1,7 @@
 package importers
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path"
@@ -17,14 +18,37 @@ import (
 )
 
 // TestSourcesAreWiredUp checks that every row of Sources is complete and known to the other
-// places a data source needs (docs/extending.md, "Adding a data source"): each index id is in
-// the catalog (indicators.Indices; TestSchemaUpToDate keeps the schema in step) and in
-// docs/bundle.md; the source has a maximum age in policies/data.yaml (thresholds.data_age,
-// listing exactly its ids) or says why not; an id the policies read has a label in both
-// languages (labels.indices); the README's table of sources names the file's folder and
-// every id.
+// places a data source needs (wiring.check lists them; docs/extending.md, "Adding a data
+// source", walks through them).
 func TestSourcesAreWiredUp(t *testing.T) {
 	t.Parallel()
+	w := readWiring(t)
+	ids, files := map[string]bool{}, map[string]bool{}
+	for _, s := range Sources {
+		if s.ID == "" || ids[s.ID] || s.File == "" || files[s.File] {
+			t.Errorf("source id %q / file %q: each must be set and unique", s.ID, s.File)
+		}
+		ids[s.ID], files[s.File] = true, true
+		for _, p := range w.check(s) {
+			t.Errorf("%s: %s", s.ID, p)
+		}
+	}
+}
+
+// wiring is what the places outside the source table say.
+type wiring struct {
+	dataAge map[string]struct {
+		MaxYears *int     `yaml:"max_years"`
+		Indices  []string `yaml:"indices"`
+	}
+	labels    map[string]map[string]string // index id -> language -> name
+	read      map[string]bool              // index ids the policies read
+	readme    string
+	bundleDoc string
+}
+
+func readWiring(t *testing.T) *wiring {
+	t.Helper()
 	var data struct {
 		Thresholds struct {
 			DataAge map[string]struct {
@@ -43,58 +67,66 @@ func TestSourcesAreWiredUp(t *testing.T) {
 	if err := yaml.Unmarshal(raw, &data); err != nil {
 		t.Fatal(err)
 	}
-	read := indicesReadByPolicies(t)
-	readme := readRepoFile(t, "README.md")
-	bundleDoc := readRepoFile(t, "docs/bundle.md")
-
-	ids, files := map[string]bool{}, map[string]bool{}
-	for _, s := range Sources {
-		t.Run(s.ID, func(t *testing.T) {
-			if s.ID == "" || ids[s.ID] || s.File == "" || files[s.File] {
-				t.Fatalf("id %q / file %q: each must be set and unique", s.ID, s.File)
-			}
-			ids[s.ID], files[s.File] = true, true
-			if s.Name == "" || s.Rule == "" || s.Lag < 0 || s.Window < 0 || s.Code == "" || s.Entity == "" || s.Year == "" || s.Provenance == nil || len(s.Columns) == 0 {
-				t.Errorf("incomplete row: name, publication rule, code, entity, year, provenance and columns are required: %+v", s)
-			}
-			if s.Wide && len(s.Columns) != 1 {
-				t.Errorf("a Wide source gives one index, not %d", len(s.Columns))
-			}
-			var cols []string
-			for _, c := range s.Columns {
-				cols = append(cols, c.ID)
-				if _, ok := indicators.IndexByID(c.ID); !ok {
-					t.Errorf("%s: not in the catalog (indicators.Indices in indicators/catalog.go; then go test ./indicators -update for the schema)", c.ID)
-				}
-				if !strings.Contains(bundleDoc, "| `"+c.ID+"` |") {
-					t.Errorf("%s: no row in docs/bundle.md's index catalog", c.ID)
-				}
-				if !strings.Contains(readme, "`"+c.ID+"`") {
-					t.Errorf("%s: not in the README's table of sources (Where every indicator comes from)", c.ID)
-				}
-				if read[c.ID] && (data.Labels.Indices[c.ID]["en"] == "" || data.Labels.Indices[c.ID]["de"] == "") {
-					t.Errorf("%s: the policies read it, but policies/data.yaml has no label (labels.indices.%s, en and de)", c.ID, c.ID)
-				}
-			}
-			if folder := path.Dir(s.File) + "/"; !strings.Contains(readme, "`"+folder) {
-				t.Errorf("the README's table of sources names no file in %s", folder)
-			}
-			age, hasAge := data.Thresholds.DataAge[s.ID]
-			switch {
-			case s.NoMaxAge == "" && !hasAge:
-				t.Errorf("no maximum age: policies/data.yaml needs thresholds.data_age.%s (max_years, indices), or the row says why not (NoMaxAge)", s.ID)
-			case s.NoMaxAge != "" && hasAge:
-				t.Errorf("thresholds.data_age.%s exists, but the row says there is none: %s", s.ID, s.NoMaxAge)
-			case hasAge:
-				sort.Strings(cols)
-				got := append([]string(nil), age.Indices...)
-				sort.Strings(got)
-				if diff := cmp.Diff(cols, got); diff != "" || age.MaxYears == nil {
-					t.Errorf("thresholds.data_age.%s: want max_years and exactly the source's ids (-source +data.yaml):\n%s", s.ID, diff)
-				}
-			}
-		})
+	if len(data.Thresholds.DataAge) == 0 {
+		t.Fatal("policies/data.yaml: no thresholds.data_age")
 	}
+	return &wiring{
+		dataAge:   data.Thresholds.DataAge,
+		labels:    data.Labels.Indices,
+		read:      indicesReadByPolicies(t),
+		readme:    readRepoFile(t, "README.md"),
+		bundleDoc: readRepoFile(t, "docs/bundle.md"),
+	}
+}
+
+// check returns what a source row lacks, in the order docs/extending.md names the steps:
+// a complete row; each index id in the catalog (indicators.Indices; TestSchemaUpToDate and
+// engine/calibration's TestSchemaEnumsMatchCatalogs keep the two schemas in step) and in
+// docs/bundle.md; a maximum age in policies/data.yaml (thresholds.data_age, listing exactly
+// the source's ids) or a reason why not; a label in both languages for an id the policies
+// read; the file's folder and every id in the README's table of sources.
+func (w *wiring) check(s Source) []string {
+	var out []string
+	if s.Name == "" || s.Rule == "" || s.Lag < 0 || s.Window < 0 || s.Code == "" || s.Entity == "" || s.Year == "" || s.Provenance == nil || len(s.Columns) == 0 {
+		out = append(out, "incomplete row: Name, Publication (Lag, Window, Rule), Code, Entity, Year, Provenance and Columns are required")
+	}
+	if s.Wide && len(s.Columns) != 1 {
+		out = append(out, fmt.Sprintf("a Wide source gives one index, not %d", len(s.Columns)))
+	}
+	var cols []string
+	for _, c := range s.Columns {
+		cols = append(cols, c.ID)
+		if _, ok := indicators.IndexByID(c.ID); !ok {
+			out = append(out, c.ID+": not in the catalog (indicators.Indices)")
+		}
+		if !strings.Contains(w.bundleDoc, "| `"+c.ID+"` |") {
+			out = append(out, c.ID+": no row in docs/bundle.md's index catalog")
+		}
+		if w.read[c.ID] && (w.labels[c.ID]["en"] == "" || w.labels[c.ID]["de"] == "") {
+			out = append(out, c.ID+": the policies read it, but policies/data.yaml has no label labels.indices."+c.ID+" (en and de)")
+		}
+		if !strings.Contains(w.readme, "`"+c.ID+"`") {
+			out = append(out, c.ID+": not in the README's table of sources")
+		}
+	}
+	if folder := path.Dir(s.File) + "/"; !strings.Contains(w.readme, "`"+folder) {
+		out = append(out, "the README's table of sources names no file in "+folder)
+	}
+	age, hasAge := w.dataAge[s.ID]
+	switch {
+	case s.NoMaxAge == "" && !hasAge:
+		out = append(out, "no maximum age: policies/data.yaml has no thresholds.data_age."+s.ID+" (max_years, indices), and the row does not say why (NoMaxAge)")
+	case s.NoMaxAge != "" && hasAge:
+		out = append(out, "thresholds.data_age."+s.ID+" exists, but the row says there is none: "+s.NoMaxAge)
+	case hasAge:
+		sort.Strings(cols)
+		got := append([]string(nil), age.Indices...)
+		sort.Strings(got)
+		if diff := cmp.Diff(cols, got); diff != "" || age.MaxYears == nil {
+			out = append(out, fmt.Sprintf("thresholds.data_age.%s: want max_years and exactly the source's ids (-source +data.yaml):\n%s", s.ID, diff))
+		}
+	}
+	return out
 }
 
 // indicesReadByPolicies are the index ids the shipped rules read (indices.<id> in a Rego
