@@ -163,3 +163,43 @@ func readRepoFile(t *testing.T, name string) string {
 	}
 	return string(data)
 }
+
+// TestImportErrors: bad input in a source's file is an error naming the file, line and column.
+func TestImportErrors(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct{ source, in, want string }{
+		"missing column": {"cpi", "iso3,country,year\nDNK,Denmark,2023\n",
+			"ti_cpi/cpi_2012_2025_long.csv: missing column(s) cpi_score"},
+		"not a number": {"cpi", "iso3,country,year,cpi_score\nDNK,Denmark,2023,high\n",
+			`ti_cpi/cpi_2012_2025_long.csv:2: cpi_score: not a number: "high"`},
+		"no year": {"cpi", "iso3,country,year,cpi_score\nDNK,Denmark,,90\n",
+			"ti_cpi/cpi_2012_2025_long.csv:2: year: want a year"},
+		"no edition": {"fsi", "iso3,country_fsi,year,total\nKAZ,Kazakhstan,,60.6\n",
+			"fsi/fsi_all_years.csv:2: year: want the edition year"},
+		"status outside the list": {"freedom_house", "iso3,data_year,Country/Territory,C/T,Edition,Status,PR,CL,Total\nDEU,2023,Germany,c,2024,X,39,54,93\n",
+			`freedom_house/fiw_2013_2025_all_data.csv:2: Status: want F, PF or NF, got "X"`},
+		"PTS out of range": {"pts", "iso3,Country,Year,PTS_A,PTS_H,PTS_S\nKAZ,Kazakhstan,2022,4,6,4\n",
+			"pts/pts_1976_2023_iso3.csv:2: PTS_H: want 1..5, got 6"},
+		"GDI band": {"gdi", "iso3,year,band,source_url,index_name,band_detail,basis,note\nKAZ,2013,G,,GI2013,,printed,\n",
+			`gdi/gdi_bands.csv:2: band: want A..F, got "G"`},
+		"GMI rank not whole": {"gmi", "iso3,name,year,gmi_score,gmi_rank\nUKR,Ukraine,2022,334.71,1.5\n",
+			"gmi/gmi_1990_2022_bicc2023.csv:2: gmi_rank: want a whole number, got 1.5"},
+		"wide without year columns": {"hdi", "iso3,country,gii_2021\nAFG,Afghanistan,0.6\n",
+			"undp_hdr/HDR23-24_Composite_indices_complete_time_series.csv: no hdi_YYYY columns"},
+		"strict field count": {"efw", "iso3,year,value\nAGO,2022,3,3\n",
+			"efw/efw_military_interference.csv:2: want 3 fields, got 4"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s, ok := SourceByID(tc.source)
+			if !ok {
+				t.Fatalf("no source %q", tc.source)
+			}
+			_, err := s.Import(strings.NewReader(tc.in))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+}

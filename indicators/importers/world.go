@@ -118,22 +118,19 @@ type worldBuild struct {
 
 // open reads a file of the data folder.
 func (w *worldBuild) open(name string, read func(io.Reader) error) error {
-	f, err := w.fsys.Open(name)
-	if err != nil {
-		return fmt.Errorf("open data file: %w", err)
-	}
-	defer f.Close()
-	if err := read(f); err != nil {
-		return fmt.Errorf("import %s: %w", name, err)
-	}
-	return nil
+	return readFrom(w.fsys, "data file", name, read)
 }
 
 // openCurated reads one of this package's curated tables.
 func (w *worldBuild) openCurated(name string, read func(io.Reader) error) error {
-	f, err := Curated.Open(name)
+	return readFrom(Curated, "curated table", name, read)
+}
+
+// readFrom opens a file and reads it, naming the file in an error.
+func readFrom(fsys fs.FS, kind, name string, read func(io.Reader) error) error {
+	f, err := fsys.Open(name)
 	if err != nil {
-		return fmt.Errorf("open curated table: %w", err)
+		return fmt.Errorf("open %s: %w", kind, err)
 	}
 	defer f.Close()
 	if err := read(f); err != nil {
@@ -162,10 +159,7 @@ func (w *worldBuild) readConflicts() error {
 	}); err != nil {
 		return err
 	}
-	lastACD := 0
-	for _, c := range w.conflicts {
-		lastACD = max(lastACD, c.Year)
-	}
+	lastACD := lastDataYear(w.conflicts)
 	if w.year-UCDPLag > lastACD || w.year < FirstYear {
 		return fmt.Errorf("year %d: the data supports %d to %d (UCDP/PRIO ACD v24.1 ends with data year %d, published in 2024)", w.year, FirstYear, lastACD+UCDPLag, lastACD)
 	}
@@ -529,18 +523,23 @@ func UnmatchedBySource(um []Unmatched) []string {
 // LastYear is the last year the data in fsys supports: the last data year of the UCDP/PRIO
 // ACD plus its publication lag (UCDPLag).
 func LastYear(fsys fs.FS) (int, error) {
-	f, err := fsys.Open(UCDPConflictFile)
+	last := 0
+	err := readFrom(fsys, "data file", UCDPConflictFile, func(r io.Reader) error {
+		conflicts, _, err := ReadConflicts(r)
+		last = lastDataYear(conflicts)
+		return err
+	})
 	if err != nil {
-		return 0, fmt.Errorf("open data file: %w", err)
+		return 0, err
 	}
-	defer f.Close()
-	conflicts, _, err := ReadConflicts(f)
-	if err != nil {
-		return 0, fmt.Errorf("import %s: %w", UCDPConflictFile, err)
-	}
+	return last + UCDPLag, nil
+}
+
+// lastDataYear is the last year of the conflicts.
+func lastDataYear(conflicts []Conflict) int {
 	last := 0
 	for _, c := range conflicts {
 		last = max(last, c.Year)
 	}
-	return last + UCDPLag, nil
+	return last
 }
