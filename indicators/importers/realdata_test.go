@@ -332,3 +332,23 @@ func BenchmarkBuildHistory(b *testing.B) {
 		b.ReportMetric(float64(n), "bundles/op")
 	}
 }
+
+// BenchmarkImportSources imports every file of the source table from memory: the cost of
+// Source.Import alone, without the rest of Build. Skipped without shared/data.
+func BenchmarkImportSources(b *testing.B) {
+	data := map[string][]byte{}
+	for _, s := range Sources {
+		d, err := os.ReadFile(filepath.Join(sharedData, s.File))
+		if err != nil {
+			b.Skip("raw data not available")
+		}
+		data[s.File] = d
+	}
+	for b.Loop() {
+		for i := range Sources {
+			if _, err := Sources[i].Import(bytes.NewReader(data[Sources[i].File])); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

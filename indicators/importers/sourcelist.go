@@ -2,6 +2,7 @@ package importers
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/exportrisk/exportrisk/indicators"
@@ -59,13 +60,17 @@ var Sources = []Source{
 		Publication: Publication{Lag: 1, Window: 3,
 			Rule: "the release of year Y (mid-year) covers data years to Y-1 (PTS-2024: 1976-2023)"},
 		Code: "iso3", Entity: "Country", Year: "Year",
-		Columns: []Column{{ID: "pts", Read: func(r Row, _ string) (any, bool, error) {
-			best, _, err := ptsScores(r)
-			return float64(best), best > 0, err
-		}}},
-		Needs: ptsColumns,
+		Columns: []Column{{ID: "pts", Read: ptsHighest}},
+		Needs:   ptsColumns,
 		Provenance: func(r Row) indicators.Provenance {
-			_, parts, _ := ptsScores(r)
+			parts := make([]string, len(ptsColumns))
+			for i, col := range ptsColumns {
+				score := "NA"
+				if v, ok, _ := r.Integer(col); ok { // ptsHighest has read them
+					score = strconv.Itoa(v)
+				}
+				parts[i] = strings.TrimPrefix(col, "PTS_") + " " + score
+			}
 			return indicators.Provenance{
 				Source: "Political Terror Scale, PTS-2024 release (data 1976-2023)",
 				Note:   "highest of the available scores (Amnesty A, Human Rights Watch H, State Department S): " + strings.Join(parts, ", "),
@@ -254,25 +259,20 @@ func wgiColumn(col, id, name string) Column {
 // ptsColumns are the three PTS scores: Amnesty International, Human Rights Watch, State Department.
 var ptsColumns = []string{"PTS_A", "PTS_H", "PTS_S"}
 
-// ptsScores returns the highest of a row's PTS scores (0 when none) and each score for the note.
-func ptsScores(r Row) (best int, parts []string, err error) {
+// ptsHighest reads the highest of a row's PTS scores, each 1..5; a row without any has no value.
+func ptsHighest(r Row, _ string) (any, bool, error) {
+	best := 0
 	for _, col := range ptsColumns {
-		label := strings.TrimPrefix(col, "PTS_")
 		v, ok, err := r.Integer(col)
 		if err != nil {
-			return 0, nil, err
+			return nil, false, err
 		}
-		if !ok {
-			parts = append(parts, label+" NA")
-			continue
+		if ok && (v < 1 || v > 5) {
+			return nil, false, r.Errorf("%s: want 1..5, got %d", col, v)
 		}
-		if v < 1 || v > 5 {
-			return 0, nil, r.Errorf("%s: want 1..5, got %d", col, v)
-		}
-		parts = append(parts, fmt.Sprintf("%s %d", label, v))
 		best = max(best, v)
 	}
-	return best, parts, nil
+	return float64(best), best > 0, nil
 }
 
 // gdiIndexNames are the GI / GDI editions by the file's index_name.

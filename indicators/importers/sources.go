@@ -195,6 +195,7 @@ func (s *Source) Import(r io.Reader) (*Result, error) {
 		}
 	}
 	res := &Result{}
+	var vals []Value // a row's values, reused
 	for _, rw := range t.rows {
 		slots := wide
 		if !s.Wide {
@@ -212,7 +213,7 @@ func (s *Source) Import(r io.Reader) (*Result, error) {
 					return nil, err
 				}
 			}
-			var vals []Value
+			vals = vals[:0]
 			for _, c := range s.Columns {
 				col := c.Col
 				if s.Wide {
