@@ -14,7 +14,7 @@ VULNDB_VERSION      := v0.0.0-20261105234957-e22db6528018
 VULNDB_DIR          ?= $(CURDIR)/.cache/vulndb
 # Packages with concurrency (server handlers and sessions, audit appends, world and
 # impact workers, the history service's cache of worlds): tested with the race detector.
-RACE_PKGS := ./engine/ ./engine/audit/ ./engine/server/ ./engine/impact/ ./engine/history/
+RACE_PKGS := ./engine/ ./engine/audit/ ./engine/server/ ./engine/policy/impact/ ./engine/history/
 # Every fuzz target, as package:Target:budget. Budgets are execution counts (about 2-5 s each
 # on a quiet 2-core machine), not durations: a -fuzztime duration races Go's fuzz coordinator
 # at its deadline and fails with "context deadline exceeded" and no crasher on a loaded

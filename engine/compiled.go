@@ -11,6 +11,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/exportrisk/exportrisk/engine/plan"
+	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
@@ -73,7 +74,7 @@ func (e *Engine) Evaluator() EvaluatorInfo { return e.evaluator }
 
 // compileProgram plans the policies for the compiled evaluator according to the setting:
 // nil when OPA's interpreter is to run.
-func compileProgram(ctx context.Context, p *PolicySet, setting string) (*plan.Program, EvaluatorInfo, error) {
+func compileProgram(ctx context.Context, p *policy.Set, setting string) (*plan.Program, EvaluatorInfo, error) {
 	info := EvaluatorInfo{Name: EvaluatorOPA, Setting: setting}
 	switch setting {
 	case EvaluatorOPA:
@@ -82,7 +83,7 @@ func compileProgram(ctx context.Context, p *PolicySet, setting string) (*plan.Pr
 	default:
 		return nil, info, fmt.Errorf("evaluator %q: want auto, compiled or opa", setting)
 	}
-	prog, err := plan.Compile(ctx, Query, p.modules, p.documents, deterministicCapabilities())
+	prog, err := plan.Compile(ctx, Query, p.Modules(), p.Documents(), deterministicCapabilities())
 	if err != nil {
 		var u *plan.Unsupported
 		if !errors.As(err, &u) {

@@ -8,13 +8,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/policy"
 )
 
 // TestEvaluatorSetting: auto and compiled run the compiled evaluator on the default
 // policies, opa runs OPA's interpreter, and both give the same result.
 func TestEvaluatorSetting(t *testing.T) {
 	ctx := context.Background()
-	p, err := engine.Embedded()
+	p, err := policy.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +51,7 @@ func TestEvaluatorSetting(t *testing.T) {
 // on OPA's interpreter under auto, and say why; compiled refuses them.
 func TestUnsupportedPolicyFallsBack(t *testing.T) {
 	ctx := context.Background()
-	emb, err := engine.Embedded()
+	emb, err := policy.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +65,7 @@ func TestUnsupportedPolicyFallsBack(t *testing.T) {
 		t.Fatal("lib/bundle.rego no longer defines as_of := input.as_of")
 	}
 	files["lib/bundle.rego"] = []byte(changed)
-	p, err := engine.LoadPolicies(mapFS(files), "changed")
+	p, err := policy.New(mapFS(files), "changed")
 	if err != nil {
 		t.Fatal(err)
 	}

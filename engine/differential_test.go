@@ -24,6 +24,7 @@ import (
 
 	"github.com/exportrisk/exportrisk/engine/enginetest"
 	"github.com/exportrisk/exportrisk/engine/plan"
+	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/fixtures"
 	"github.com/exportrisk/exportrisk/indicators"
 )
@@ -36,7 +37,7 @@ import (
 // diffEngine is the engine with both evaluators: the OPA query and the compiled program.
 func diffEngine(t testing.TB) *Engine {
 	t.Helper()
-	p, err := Embedded()
+	p, err := policy.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -331,7 +332,7 @@ func newFuzzer(t testing.TB, e *Engine) *fuzzer {
 			}
 		}
 	}
-	walk("", toJSONNumbers(t, e.policies.documents["thresholds"]))
+	walk("", toJSONNumbers(t, e.policies.Documents()["thresholds"]))
 	for n := range nums {
 		g.numbers = append(g.numbers, json.Number(n))
 	}

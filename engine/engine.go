@@ -16,15 +16,16 @@ import (
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 
 	"github.com/exportrisk/exportrisk/engine/plan"
+	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
 // Query is the policies' entrypoint.
 const Query = "data.main.assessment"
 
-// Engine assesses bundles under one PolicySet. It is safe for concurrent use.
+// Engine assesses bundles under one policy.Set. It is safe for concurrent use.
 type Engine struct {
-	policies *PolicySet
+	policies *policy.Set
 	query    rego.PreparedEvalQuery
 	criteria []CriterionInfo
 	rules    map[string]*Rule
@@ -47,7 +48,7 @@ type CriterionInfo struct {
 // so that a replay of the same input under the same revision gives the same result.
 // By default (EvaluatorAuto) the policies are also planned for the compiled evaluator
 // (package engine/plan), which then runs them; see WithEvaluator.
-func New(ctx context.Context, p *PolicySet, opts ...Option) (*Engine, error) {
+func New(ctx context.Context, p *policy.Set, opts ...Option) (*Engine, error) {
 	o := options{evaluator: EvaluatorAuto}
 	for _, opt := range opts {
 		opt(&o)
@@ -58,7 +59,7 @@ func New(ctx context.Context, p *PolicySet, opts ...Option) (*Engine, error) {
 	compiler := ast.NewCompiler().
 		WithCapabilities(deterministicCapabilities()).
 		WithEnablePrintStatements(false)
-	compiler.Compile(p.modules)
+	compiler.Compile(p.Modules())
 	if compiler.Failed() {
 		return nil, fmt.Errorf("compile policies from %s:\n%s", p.Source, formatErrors(compiler.Errors))
 	}
@@ -73,7 +74,7 @@ func New(ctx context.Context, p *PolicySet, opts ...Option) (*Engine, error) {
 	pq, err := rego.New(
 		rego.Query(Query),
 		rego.Compiler(compiler),
-		rego.Store(inmem.NewFromObjectWithOpts(p.documents, inmem.OptReturnASTValuesOnRead(true))),
+		rego.Store(inmem.NewFromObjectWithOpts(p.Documents(), inmem.OptReturnASTValuesOnRead(true))),
 		rego.StoreReadAST(true),
 		// A builtin error (a type error, a date that does not parse) fails the evaluation
 		// instead of silently leaving a rule undefined, which could drop a reason.
@@ -90,7 +91,7 @@ func New(ctx context.Context, p *PolicySet, opts ...Option) (*Engine, error) {
 }
 
 // Policies returns the policy set the engine evaluates.
-func (e *Engine) Policies() *PolicySet { return e.policies }
+func (e *Engine) Policies() *policy.Set { return e.policies }
 
 // Criteria returns the eight criteria as the policies describe them.
 func (e *Engine) Criteria() []CriterionInfo { return append([]CriterionInfo(nil), e.criteria...) }

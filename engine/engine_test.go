@@ -11,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/fixtures"
 	"github.com/exportrisk/exportrisk/indicators"
 )
@@ -19,7 +20,7 @@ const kazBundle = "../fixtures/curated/KAZ-2026-06-01.yaml"
 
 func newEngine(t testing.TB) *engine.Engine {
 	t.Helper()
-	p, err := engine.Embedded()
+	p, err := policy.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,7 +272,7 @@ func TestBadPolicies(t *testing.T) {
 	}
 	for dir, want := range tests {
 		t.Run(dir, func(t *testing.T) {
-			p, err := engine.LoadPoliciesDir("testdata/" + dir)
+			p, err := policy.NewDir("testdata/" + dir)
 			if err == nil {
 				// wrong-shape compiles; it fails when a result is decoded.
 				e, err2 := engine.New(context.Background(), withCriteria(t, p))
@@ -290,9 +291,9 @@ func TestBadPolicies(t *testing.T) {
 
 // withCriteria adds the embedded criteria packages to a test policy set, so that a test
 // can replace only the entrypoint.
-func withCriteria(t *testing.T, p *engine.PolicySet) *engine.PolicySet {
+func withCriteria(t *testing.T, p *policy.Set) *policy.Set {
 	t.Helper()
-	emb, err := engine.Embedded()
+	emb, err := policy.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +306,7 @@ func withCriteria(t *testing.T, p *engine.PolicySet) *engine.PolicySet {
 	for k, v := range p.Files {
 		files[k] = v
 	}
-	merged, err := engine.LoadPolicies(mapFS(files), p.Source)
+	merged, err := policy.New(mapFS(files), p.Source)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/rego"
 
+	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
@@ -54,7 +55,7 @@ func BenchmarkEvaluate(b *testing.B) {
 // once and cached by the compiled evaluator, evaluation, decoding, reasons).
 func BenchmarkAssessEvaluators(b *testing.B) {
 	ctx := context.Background()
-	p, err := Embedded()
+	p, err := policy.Embedded()
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -9,12 +9,13 @@ import (
 	"testing/fstest"
 
 	"github.com/exportrisk/exportrisk/engine/enginetest"
+	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
 func embeddedEngine(t testing.TB) *Engine {
 	t.Helper()
-	p, err := Embedded()
+	p, err := policy.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +111,7 @@ func TestContractErrors(t *testing.T) {
 // TestNewRejectsBadMetadata: New fails on a duplicate code, an unknown verdict or basis, or a
 // missing message (package present parses the messages).
 func TestNewRejectsBadMetadata(t *testing.T) {
-	p, err := Embedded()
+	p, err := policy.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +133,7 @@ func TestNewRejectsBadMetadata(t *testing.T) {
 			}
 			files["criteria/c8/c8.rego"] = []byte(strings.Replace(c8, tc.old, tc.new, 1))
 			mfs := fstestMap(files)
-			ps, err := LoadPolicies(mfs, "test")
+			ps, err := policy.New(mfs, "test")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -167,7 +168,7 @@ func fstestMap(files map[string][]byte) fstest.MapFS {
 // TestAssessContractErrors: policies whose reasons the engine cannot present, or whose
 // evaluation hits a builtin error, fail the assessment instead of dropping a reason.
 func TestAssessContractErrors(t *testing.T) {
-	p, err := Embedded()
+	p, err := policy.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +206,7 @@ func TestAssessContractErrors(t *testing.T) {
 				files[k] = v
 			}
 			files["criteria/c8/c8.rego"] = []byte(strings.Replace(c8, tc.old, tc.new, 1))
-			ps, err := LoadPolicies(fstestMap(files), "test")
+			ps, err := policy.New(fstestMap(files), "test")
 			if err != nil {
 				t.Fatal(err)
 			}

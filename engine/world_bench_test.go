@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/fixtures"
 	"github.com/exportrisk/exportrisk/indicators"
 )
@@ -25,7 +26,7 @@ func BenchmarkAssessAll(b *testing.B) {
 
 func benchmarkAssessAll(b *testing.B, evaluator string) {
 	ctx := context.Background()
-	p, err := engine.Embedded()
+	p, err := policy.Embedded()
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -23,7 +23,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/tester"
 	"github.com/open-policy-agent/opa/v1/util"
 
-	"github.com/exportrisk/exportrisk/engine/calibration"
+	"github.com/exportrisk/exportrisk/engine/policy/calibration"
 )
 
 // entrypoint is the query that evaluates one bundle (input) against the policies.

@@ -5,13 +5,14 @@ import (
 	"testing"
 
 	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/policy"
 )
 
 // TestMetadataTemplates: the engine parses every reason's message templates (METADATA
 // custom.message.en and .de) with its template functions and rejects duplicate codes; a
 // template that does not parse fails here, where policy staff run the policy tests.
 func TestMetadataTemplates(t *testing.T) {
-	p, err := engine.Embedded()
+	p, err := policy.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}

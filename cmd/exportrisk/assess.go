@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/engine/present"
 	"github.com/exportrisk/exportrisk/indicators"
 )
@@ -93,7 +94,7 @@ func assess(c *cli.Context) error {
 	// Render fully before writing, so a failure leaves no half-written output.
 	var out bytes.Buffer
 	opts := present.Options{Lang: cfg.Lang, Bundle: source}
-	if p := e.Policies(); p.Source != engine.EmbeddedSource {
+	if p := e.Policies(); p.Source != policy.EmbeddedSource {
 		opts.Policies = p.Source
 	}
 	switch {

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/policy"
 )
 
 // auditNormal replaces what changes from run to run in audit output.
@@ -152,7 +153,7 @@ func TestAuditTrail(t *testing.T) {
 
 	t.Run("what-if", func(t *testing.T) {
 		// The embedded policies plus an unrelated module: another revision, same verdicts.
-		p, err := engine.Embedded()
+		p, err := policy.Embedded()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -15,7 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/exportrisk/exportrisk/engine"
-	"github.com/exportrisk/exportrisk/engine/calibration"
+	"github.com/exportrisk/exportrisk/engine/policy/calibration"
 	"github.com/exportrisk/exportrisk/indicators/safetext"
 )
 

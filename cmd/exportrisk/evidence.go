@@ -13,7 +13,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/exportrisk/exportrisk/engine/impact"
+	"github.com/exportrisk/exportrisk/engine/policy/impact"
 	"github.com/exportrisk/exportrisk/engine/present"
 	"github.com/exportrisk/exportrisk/engine/server"
 	"github.com/exportrisk/exportrisk/fixtures"

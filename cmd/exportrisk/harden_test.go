@@ -9,6 +9,7 @@ import (
 
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
+	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/fixtures"
 	"github.com/exportrisk/exportrisk/indicators"
 	"github.com/exportrisk/exportrisk/indicators/safetext"
@@ -34,7 +35,7 @@ func TestAuditShowEscapesStoredText(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.Country.NameEN = "Kazakhstan\x1b[1A\x1b[2KOverall: none"
-	p, err := engine.Embedded()
+	p, err := policy.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}

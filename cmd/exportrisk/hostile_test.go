@@ -22,6 +22,7 @@ import (
 
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
+	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/engine/server"
 	"github.com/exportrisk/exportrisk/fixtures"
 	"github.com/exportrisk/exportrisk/indicators"
@@ -270,7 +271,7 @@ var hostileTokens = map[string]string{"officer": "ert_hostile_officer", "auditor
 func newHostileServer(t *testing.T) *hostileServer {
 	t.Helper()
 	ctx := context.Background()
-	p, err := engine.Embedded()
+	p, err := policy.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}

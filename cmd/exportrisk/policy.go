@@ -10,8 +10,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/exportrisk/exportrisk/engine/policybundle"
-	"github.com/exportrisk/exportrisk/engine/policycheck"
+	"github.com/exportrisk/exportrisk/engine/policy/bundle"
+	"github.com/exportrisk/exportrisk/engine/policy/check"
+	"github.com/exportrisk/exportrisk/engine/policy/policyfile"
 	"github.com/exportrisk/exportrisk/policies"
 )
 
@@ -102,7 +103,7 @@ func workingTree() (string, bool) {
 // sourceFor resolves --policies DIR, else the working tree, else the embedded policies.
 func sourceFor(c *cli.Context) (policySource, error) {
 	if dir := c.String("policies"); dir != "" {
-		if policybundle.IsBundle(dir) {
+		if bundle.IsBundle(dir) {
 			return policySource{}, usageErrorf("policies: %s is a bundle; this command reads a policy directory (bundles hold no tests)", dir)
 		}
 		info, err := os.Stat(dir)
@@ -121,12 +122,12 @@ func sourceFor(c *cli.Context) (policySource, error) {
 }
 
 // loadSource reads and parses the policies of a source, tests included.
-func loadSource(c *cli.Context) (policySource, *policycheck.Policies, error) {
+func loadSource(c *cli.Context) (policySource, *check.Policies, error) {
 	src, err := sourceFor(c)
 	if err != nil {
 		return src, nil, err
 	}
-	p, err := policycheck.Load(src.fs(), src.name())
+	p, err := check.Load(src.fs(), src.name())
 	if err != nil {
 		return src, nil, withCode(exitPolicy, err)
 	}
@@ -179,7 +180,7 @@ func policyTest(c *cli.Context) error {
 	}
 	var out bytes.Buffer
 	fmt.Fprintf(&out, "Policies: %s\n", src.label)
-	rep, err := policycheck.RunTests(c.Context, p, policycheck.TestOptions{Run: c.String("run"), Verbose: c.Bool("verbose")}, &out)
+	rep, err := check.RunTests(c.Context, p, check.TestOptions{Run: c.String("run"), Verbose: c.Bool("verbose")}, &out)
 	if err != nil {
 		if strings.HasPrefix(err.Error(), "run:") {
 			return usageErrorf("run: %v", strings.TrimPrefix(err.Error(), "run: "))
@@ -268,7 +269,7 @@ func policyCheck(c *cli.Context) error {
 			fmt.Fprintf(&out, "      %s\n", strings.TrimSpace(line))
 		}
 	}
-	p, err := policycheck.Load(src.fs(), src.name())
+	p, err := check.Load(src.fs(), src.name())
 	if err != nil {
 		report("parse", err, "")
 		_, _ = c.App.Writer.Write(out.Bytes())
@@ -276,17 +277,17 @@ func policyCheck(c *cli.Context) error {
 	}
 	tests := 0
 	for f := range p.Sources {
-		if strings.HasSuffix(f, "_test.rego") {
+		if policyfile.IsTest(f) {
 			tests++
 		}
 	}
 	report("parse", nil, fmt.Sprintf("%d .rego files (%d of them tests)", len(p.Sources), tests))
 	var strictErr error
-	if errs := policycheck.Strict(p); errs != nil {
-		strictErr = fmt.Errorf("%s", policycheck.FormatErrors(errs))
+	if errs := check.Strict(p); errs != nil {
+		strictErr = fmt.Errorf("%s", check.FormatErrors(errs))
 	}
 	report("strict", strictErr, "compiles with OPA's strict checks, tests included")
-	unformatted, err := policycheck.Format(p)
+	unformatted, err := check.Format(p)
 	if err == nil && len(unformatted) > 0 {
 		names := make([]string, len(unformatted))
 		for i, u := range unformatted {
@@ -295,16 +296,16 @@ func policyCheck(c *cli.Context) error {
 		err = fmt.Errorf("%s\n(exportrisk policy fmt shows the difference, policy fmt --write fixes it)", strings.Join(names, "\n"))
 	}
 	report("opa fmt", err, fmt.Sprintf("%d files formatted", len(p.Sources)))
-	dataErr := policycheck.Data(p)
+	dataErr := check.Data(p)
 	report("data", dataErr, dataFileName(p)+": valid")
-	if crep, err := policycheck.Contract(p); err != nil {
+	if crep, err := check.Contract(p); err != nil {
 		report("rules", err, "")
 	} else {
 		report("rules", nil, fmt.Sprintf("%d message templates match their rules' vars, %d threshold reads exist in the data file, no non-deterministic builtin",
 			crep.Templates, crep.ThresholdReads))
 	}
 	var engineErr error
-	e, err := policycheck.PrepareEngine(c.Context, p)
+	e, err := check.PrepareEngine(c.Context, p)
 	if err != nil {
 		engineErr = err
 	}
@@ -329,8 +330,8 @@ func policyCheck(c *cli.Context) error {
 	return nil
 }
 
-func dataFileName(p *policycheck.Policies) string {
-	for _, n := range []string{"data.yaml", "data.yml", "data.json"} {
+func dataFileName(p *check.Policies) string {
+	for _, n := range policyfile.DataNames {
 		if _, ok := p.Files[n]; ok {
 			return filepath.ToSlash(filepath.Join(p.Name, n))
 		}
@@ -381,7 +382,7 @@ func policyFmt(c *cli.Context) error {
 	if write && src.dir == "" {
 		return usageErrorf("policy fmt --write: the embedded policies cannot be rewritten; run it in a checkout or give --policies DIR")
 	}
-	unformatted, err := policycheck.Format(p)
+	unformatted, err := check.Format(p)
 	if err != nil {
 		return withCode(exitPolicy, err)
 	}

@@ -11,8 +11,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/exportrisk/exportrisk/engine"
-	"github.com/exportrisk/exportrisk/engine/policybundle"
-	"github.com/exportrisk/exportrisk/engine/policyload"
+	"github.com/exportrisk/exportrisk/engine/policy"
+	"github.com/exportrisk/exportrisk/engine/policy/bundle"
 )
 
 // verificationKeyFlag names the key that verifies signed policy bundles; the config key
@@ -22,7 +22,7 @@ var verificationKeyFlag = &cli.StringFlag{Name: "verification-key",
 	Usage: "public key (PEM file) or HMAC secret file that verifies bundle signatures (policies_verification_key, EXPORTRISK_POLICIES_VERIFICATION_KEY)"}
 
 // verificationKey is --verification-key, else the configured key, else nil.
-func verificationKey(c *cli.Context, cfg *Config) (*policybundle.Key, error) {
+func verificationKey(c *cli.Context, cfg *Config) (*bundle.Key, error) {
 	file := cfg.PoliciesVerificationKey
 	if c.IsSet("verification-key") {
 		file = c.String("verification-key")
@@ -30,7 +30,7 @@ func verificationKey(c *cli.Context, cfg *Config) (*policybundle.Key, error) {
 	if file == "" {
 		return nil, nil
 	}
-	k, err := policybundle.LoadVerificationKey(file)
+	k, err := bundle.LoadVerificationKey(file)
 	if err != nil {
 		return nil, withCode(exitUsage, err)
 	}
@@ -119,18 +119,18 @@ func policyBundleBuild(c *cli.Context) error {
 		return err
 	}
 	// Refuse to ship policies the engine would refuse.
-	ps, err := policyload.FS(src.fs(), src.name(), src.name())
+	ps, err := policy.FS(src.fs(), src.name(), src.name())
 	if err != nil {
 		return withCode(exitPolicy, err)
 	}
 	if _, err := engine.New(c.Context, ps); err != nil {
 		return withCode(exitPolicy, err)
 	}
-	data, info, err := policybundle.Build(src.fs(), src.name(), policybundle.BuildOptions{
+	data, info, err := bundle.Build(ps.Files, src.name(), bundle.BuildOptions{
 		Revision: c.String("revision"), SigningKey: c.String("signing-key"), SigningAlg: c.String("signing-alg"),
 	})
 	if err != nil {
-		var kerr *policybundle.KeyError
+		var kerr *bundle.KeyError
 		if errors.As(err, &kerr) {
 			return withCode(exitUsage, err)
 		}
@@ -179,7 +179,7 @@ func writeFileAtomic(path string, data []byte) error {
 	return nil
 }
 
-func describeBundle(b *bytes.Buffer, info *policybundle.Info) {
+func describeBundle(b *bytes.Buffer, info *bundle.Info) {
 	fmt.Fprintf(b, "  manifest revision  %s\n", info.Revision)
 	fmt.Fprintf(b, "  policy revision    %s (what results record)\n", info.PolicyRevision)
 	fmt.Fprintf(b, "  roots              %s\n", strings.Join(info.Roots, ", "))
@@ -200,7 +200,7 @@ func policyBundleInspect(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	info, err := policybundle.ReadFile(file, nil)
+	info, err := bundle.ReadFile(file, nil)
 	if err != nil {
 		return withCode(exitPolicy, err)
 	}
@@ -240,7 +240,7 @@ func policyBundleVerify(c *cli.Context) error {
 	if _, err := os.Stat(file); err != nil {
 		return fmt.Errorf("policy bundle verify: %w", err)
 	}
-	info, err := policybundle.ReadFile(file, key)
+	info, err := bundle.ReadFile(file, key)
 	if err != nil {
 		return withCode(exitCheckFailed, err)
 	}

@@ -17,9 +17,9 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/exportrisk/exportrisk/engine"
-	"github.com/exportrisk/exportrisk/engine/impact"
-	"github.com/exportrisk/exportrisk/engine/policybundle"
-	"github.com/exportrisk/exportrisk/engine/policyload"
+	"github.com/exportrisk/exportrisk/engine/policy"
+	"github.com/exportrisk/exportrisk/engine/policy/bundle"
+	"github.com/exportrisk/exportrisk/engine/policy/impact"
 )
 
 const policyImpactHelp = `Evaluates every country's bundle of the library (the latest of each, or the latest on or
@@ -138,24 +138,24 @@ func policyImpact(c *cli.Context) error {
 // impactEngine prepares the engine for one side of the comparison. spec is a directory,
 // a bundle, "embedded", or (for the base) a git revision; "" is the working tree's
 // policies or the embedded ones. The cleanup removes what a git revision was read into.
-func impactEngine(ctx context.Context, spec string, isBase bool, key *policybundle.Key) (*engine.Engine, func(), error) {
+func impactEngine(ctx context.Context, spec string, isBase bool, key *bundle.Key) (*engine.Engine, func(), error) {
 	cleanup := func() {}
 	var (
-		ps  *engine.PolicySet
+		ps  *policy.Set
 		err error
 	)
 	_, statErr := os.Stat(spec)
 	switch {
 	case spec == "":
 		if dir, ok := workingTree(); ok {
-			ps, err = policyload.FS(os.DirFS(dir), dir+" (working tree)", dir)
+			ps, err = policy.FS(os.DirFS(dir), dir+" (working tree)", dir)
 		} else {
-			ps, err = policyload.Load("", key)
+			ps, err = policy.Load("", key)
 		}
 	case spec == "embedded":
-		ps, err = policyload.Load("", key)
-	case statErr == nil || policybundle.IsBundle(spec): // a directory or a bundle file
-		ps, err = policyload.Load(spec, key)
+		ps, err = policy.Load("", key)
+	case statErr == nil || bundle.IsBundle(spec): // a directory or a bundle file
+		ps, err = policy.Load(spec, key)
 	case !isBase:
 		return nil, cleanup, usageErrorf("head: %s is neither a directory nor a bundle file", spec)
 	default:
@@ -164,7 +164,7 @@ func impactEngine(ctx context.Context, spec string, isBase bool, key *policybund
 		if err != nil {
 			return nil, cleanup, err
 		}
-		ps, err = policyload.FS(os.DirFS(dir), label, "policies@"+spec)
+		ps, err = policy.FS(os.DirFS(dir), label, "policies@"+spec)
 	}
 	if err != nil {
 		return nil, cleanup, withCode(exitPolicy, err)
@@ -262,7 +262,7 @@ func extractTar(data []byte, dir string) error {
 			if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 				return err
 			}
-			b, err := io.ReadAll(io.LimitReader(tr, policybundle.MaxSize))
+			b, err := io.ReadAll(io.LimitReader(tr, bundle.MaxSize))
 			if err != nil {
 				return err
 			}

@@ -12,10 +12,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/exportrisk/exportrisk/engine/policybundle/bundletest"
+	"github.com/exportrisk/exportrisk/engine/policy/bundle/bundletest"
 )
 
-const syntheticBundles = "../../engine/impact/testdata/bundles"
+const syntheticBundles = "../../engine/policy/impact/testdata/bundles"
 
 // copyPolicies copies ../../policies to a temporary directory, replacing whole lines of
 // data.yaml (old -> new; a line that is not there fails the test) and adding files.
@@ -201,7 +201,7 @@ func TestPolicyTestCheckFmt(t *testing.T) {
 }
 
 // TestPolicyImpact compares policy versions over the three synthetic bundles of
-// engine/impact/testdata, where the flips are known by construction.
+// engine/policy/impact/testdata, where the flips are known by construction.
 func TestPolicyImpact(t *testing.T) {
 	base := copyPolicies(t, nil, nil)
 	head := copyPolicies(t, map[string]string{"    critical_hdi_below: 0.55": "    critical_hdi_below: 0.65"}, nil)

@@ -26,7 +26,7 @@ import (
 
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
-	"github.com/exportrisk/exportrisk/engine/policybundle"
+	"github.com/exportrisk/exportrisk/engine/policy/bundle"
 	"github.com/exportrisk/exportrisk/engine/server"
 	"github.com/exportrisk/exportrisk/indicators"
 )
@@ -336,7 +336,7 @@ func reloadOnHUP(ctx context.Context, c *cli.Context, hup <-chan os.Signal, srv 
 // checkRollback refuses going from manifest revision active to an older next unless
 // allowed; a rollback that is allowed is logged.
 func checkRollback(active, next string, allowed bool) error {
-	c, ok := policybundle.CompareRevisions(next, active)
+	c, ok := bundle.CompareRevisions(next, active)
 	if !ok || c >= 0 {
 		return nil
 	}

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/exportrisk/exportrisk/engine/policybundle/bundletest"
+	"github.com/exportrisk/exportrisk/engine/policy/bundle/bundletest"
 
 	"github.com/exportrisk/exportrisk/engine/server"
 )

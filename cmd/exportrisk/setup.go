@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/exportrisk/exportrisk/engine"
-	"github.com/exportrisk/exportrisk/engine/policybundle"
-	"github.com/exportrisk/exportrisk/engine/policyload"
+	"github.com/exportrisk/exportrisk/engine/policy"
+	"github.com/exportrisk/exportrisk/engine/policy/bundle"
 	"github.com/exportrisk/exportrisk/fixtures"
 	"github.com/exportrisk/exportrisk/indicators"
 )
@@ -38,19 +38,19 @@ func loadEngine(ctx context.Context, cfg *Config, path string) (*engine.Engine, 
 }
 
 // loadPolicies is how every command loads policies a user gives for assessing (assess,
-// criteria, serve and its reload, replay --policies): policyload.Load, which verifies a
+// criteria, serve and its reload, replay --policies): policy.Load, which verifies a
 // bundle's signature with policies_verification_key and validates the data file. Failures
 // are policy errors (exit status 4).
-func loadPolicies(cfg *Config, path string) (*engine.PolicySet, error) {
-	var key *policybundle.Key
-	if cfg.PoliciesVerificationKey != "" && path != "" && policybundle.IsBundle(path) {
-		k, err := policybundle.LoadVerificationKey(cfg.PoliciesVerificationKey)
+func loadPolicies(cfg *Config, path string) (*policy.Set, error) {
+	var key *bundle.Key
+	if cfg.PoliciesVerificationKey != "" && path != "" && bundle.IsBundle(path) {
+		k, err := bundle.LoadVerificationKey(cfg.PoliciesVerificationKey)
 		if err != nil {
 			return nil, withCode(exitPolicy, err)
 		}
 		key = k
 	}
-	p, err := policyload.Load(path, key)
+	p, err := policy.Load(path, key)
 	if err != nil {
 		return nil, withCode(exitPolicy, err)
 	}
@@ -60,18 +60,18 @@ func loadPolicies(cfg *Config, path string) (*engine.PolicySet, error) {
 // manifestRevision is the manifest revision of the policy bundle at path (its signature
 // verified as loadPolicies does), or "" for a directory or the embedded policies.
 func manifestRevision(cfg *Config, path string) (string, error) {
-	if path == "" || !policybundle.IsBundle(path) {
+	if path == "" || !bundle.IsBundle(path) {
 		return "", nil
 	}
-	var key *policybundle.Key
+	var key *bundle.Key
 	if cfg.PoliciesVerificationKey != "" {
-		k, err := policybundle.LoadVerificationKey(cfg.PoliciesVerificationKey)
+		k, err := bundle.LoadVerificationKey(cfg.PoliciesVerificationKey)
 		if err != nil {
 			return "", withCode(exitPolicy, err)
 		}
 		key = k
 	}
-	info, err := policybundle.ReadFile(path, key)
+	info, err := bundle.ReadFile(path, key)
 	if err != nil {
 		return "", withCode(exitPolicy, err)
 	}

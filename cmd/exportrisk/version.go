@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/policy"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3".
@@ -44,7 +45,7 @@ func versionCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			p, err := engine.Embedded()
+			p, err := policy.Embedded()
 			if err != nil {
 				return withCode(exitPolicy, err)
 			}

@@ -11,13 +11,14 @@ import (
 	"time"
 
 	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/policy/policyfile"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
 // testPolicies stand in for a policy revision in tests that do not evaluate.
 var (
 	testPolicies = map[string][]byte{"main/main.rego": []byte("package main\n"), "data.yaml": []byte("x: 1\n")}
-	testRevision = engine.Revision(testPolicies)
+	testRevision = policyfile.Revision(testPolicies)
 )
 
 // backend is a Store implementation under test, with raw access for tampering.

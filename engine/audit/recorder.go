@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
@@ -106,7 +107,7 @@ func (r *Recorder) RecordAll(ctx context.Context, e *engine.Engine, as []Assesse
 
 // archive stores the policy files of p once per Recorder: concurrent first callers
 // wait for one archiving; a failure is not remembered, so the next call tries again.
-func (r *Recorder) archive(ctx context.Context, p *engine.PolicySet) error {
+func (r *Recorder) archive(ctx context.Context, p *policy.Set) error {
 	for {
 		r.mu.Lock()
 		if r.archived == nil {

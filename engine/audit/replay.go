@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
@@ -74,7 +75,7 @@ func (rp *Replayer) Engine(ctx context.Context, revision string) (*engine.Engine
 		for p, b := range files {
 			fsys[p] = &fstest.MapFile{Data: b, Mode: 0o444}
 		}
-		ps, err := engine.LoadPolicies(fs.FS(fsys), "archived revision "+revision)
+		ps, err := policy.New(fs.FS(fsys), "archived revision "+revision)
 		if err != nil {
 			pr.err = err
 			return

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
@@ -20,7 +21,7 @@ const kazFixture = "../../fixtures/curated/KAZ-2026-06-01.yaml"
 // preparedEngine prepares an engine once for all tests.
 type preparedEngine struct {
 	once sync.Once
-	load func() (*engine.PolicySet, error)
+	load func() (*policy.Set, error)
 	e    *engine.Engine
 	err  error
 }
@@ -28,7 +29,7 @@ type preparedEngine struct {
 func (p *preparedEngine) get(t testing.TB) *engine.Engine {
 	t.Helper()
 	p.once.Do(func() {
-		var ps *engine.PolicySet
+		var ps *policy.Set
 		if ps, p.err = p.load(); p.err == nil {
 			p.e, p.err = engine.New(context.Background(), ps)
 		}
@@ -40,8 +41,8 @@ func (p *preparedEngine) get(t testing.TB) *engine.Engine {
 }
 
 var (
-	embedded = &preparedEngine{load: engine.Embedded}
-	minimal  = &preparedEngine{load: func() (*engine.PolicySet, error) { return engine.LoadPoliciesDir("testdata/policies") }}
+	embedded = &preparedEngine{load: policy.Embedded}
+	minimal  = &preparedEngine{load: func() (*policy.Set, error) { return policy.NewDir("testdata/policies") }}
 )
 
 // embeddedEngine has the real policies; minimalEngine has testdata/policies, eight
@@ -171,7 +172,7 @@ func TestReplayWithOtherPolicies(t *testing.T) {
 		writeFile(t, filepath.Join(dir, p), b)
 	}
 	writeFile(t, filepath.Join(dir, "extra", "extra.rego"), []byte("package extra\n\nanswer := 42\n"))
-	ps, err := engine.LoadPoliciesDir(dir)
+	ps, err := policy.NewDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
-	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/policy/policyfile"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
@@ -320,7 +320,7 @@ func verifyPolicies(ctx context.Context, s Store, add func(*Problem)) (map[strin
 	out := make(map[string]int, len(files))
 	for rev, fs := range files {
 		out[rev] = len(fs)
-		if got := engine.Revision(fs); got != rev {
+		if got := policyfile.Revision(fs); got != rev {
 			add(&Problem{Revision: rev, Kind: Policy,
 				Detail: fmt.Sprintf("the archived files give revision %s: a file of the archive was changed, added or removed", got)})
 		}

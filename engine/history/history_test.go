@@ -14,6 +14,7 @@ import (
 
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/history"
+	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/fixtures"
 	"github.com/exportrisk/exportrisk/indicators"
 )
@@ -27,7 +28,7 @@ var (
 func newEngine(t testing.TB) *engine.Engine {
 	t.Helper()
 	engOnce.Do(func() {
-		p, err := engine.Embedded()
+		p, err := policy.Embedded()
 		if err != nil {
 			engErr = err
 			return

@@ -16,6 +16,7 @@ import (
 
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/enginetest"
+	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/engine/present"
 	"github.com/exportrisk/exportrisk/indicators"
 )
@@ -32,8 +33,8 @@ var (
 func setup(t testing.TB) (*engine.Engine, *present.Presenter) {
 	t.Helper()
 	once.Do(func() {
-		var p *engine.PolicySet
-		if p, err0 = engine.Embedded(); err0 != nil {
+		var p *policy.Set
+		if p, err0 = policy.Embedded(); err0 != nil {
 			return
 		}
 		if eng, err0 = engine.New(context.Background(), p); err0 != nil {

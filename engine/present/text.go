@@ -14,7 +14,7 @@ import (
 type Options struct {
 	Lang   string // en or de
 	Bundle string // where the bundle came from, shown in the header; may be empty
-	// Policies says where the policies came from (engine.PolicySet.Source), shown in the
+	// Policies says where the policies came from (policy.Set.Source), shown in the
 	// header; empty for the embedded policies, which the policy revision names.
 	Policies string
 }

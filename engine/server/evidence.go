@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/exportrisk/exportrisk/engine/impact"
+	"github.com/exportrisk/exportrisk/engine/policy/impact"
 	"github.com/exportrisk/exportrisk/engine/present"
 	"github.com/exportrisk/exportrisk/indicators"
 	"github.com/exportrisk/exportrisk/indicators/evidence"

@@ -17,6 +17,7 @@ import (
 
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
+	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/fixtures"
 	"github.com/exportrisk/exportrisk/indicators"
 )
@@ -44,8 +45,8 @@ var (
 func embeddedEngine(t testing.TB) *engine.Engine {
 	t.Helper()
 	engineOnce.Do(func() {
-		var p *engine.PolicySet
-		if p, engineErr = engine.Embedded(); engineErr == nil {
+		var p *policy.Set
+		if p, engineErr = policy.Embedded(); engineErr == nil {
 			sharedEng, engineErr = engine.New(context.Background(), p)
 		}
 	})

@@ -81,7 +81,7 @@ func readWiring(t *testing.T) *wiring {
 
 // check returns what a source row lacks, in the order docs/extending.md names the steps:
 // a complete row; each index id in the catalog (indicators.Indices; TestSchemaUpToDate and
-// engine/calibration's TestSchemaEnumsMatchCatalogs keep the two schemas in step) and in
+// engine/policy/calibration's TestSchemaEnumsMatchCatalogs keep the two schemas in step) and in
 // docs/bundle.md; a maximum age in policies/data.yaml (thresholds.data_age, listing exactly
 // the source's ids) or a reason why not; a label in both languages for an id the policies
 // read; the file's folder and every id in the README's table of sources.

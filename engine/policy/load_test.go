@@ -1,4 +1,4 @@
-package policyload_test
+package policy_test
 
 import (
 	"bytes"
@@ -9,11 +9,10 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/exportrisk/exportrisk/engine/policybundle/bundletest"
+	"github.com/exportrisk/exportrisk/engine/policy/bundle/bundletest"
 
-	"github.com/exportrisk/exportrisk/engine"
-	"github.com/exportrisk/exportrisk/engine/policybundle"
-	"github.com/exportrisk/exportrisk/engine/policyload"
+	"github.com/exportrisk/exportrisk/engine/policy"
+	"github.com/exportrisk/exportrisk/engine/policy/bundle"
 	"github.com/exportrisk/exportrisk/policies"
 )
 
@@ -61,7 +60,11 @@ func writeDir(t *testing.T, files fstest.MapFS) string {
 // buildBundle writes a bundle of files, signed with signingKey if given.
 func buildBundle(t *testing.T, files fstest.MapFS, signingKey, name string) string {
 	t.Helper()
-	data, _, err := policybundle.Build(files, "test policies", policybundle.BuildOptions{Revision: "v2", SigningKey: signingKey})
+	ps, err := policy.New(files, "test policies")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _, err := bundle.Build(ps.Files, "test policies", bundle.BuildOptions{Revision: "v2", SigningKey: signingKey})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,15 +101,15 @@ const (
 func TestLoad(t *testing.T) {
 	k := bundletest.Write(t)
 	priv, pub, other := k.RSAPriv, k.RSAPub, k.OtherPub
-	key, err := policybundle.LoadVerificationKey(pub)
+	key, err := bundle.LoadVerificationKey(pub)
 	if err != nil {
 		t.Fatal(err)
 	}
-	otherKey, err := policybundle.LoadVerificationKey(other)
+	otherKey, err := bundle.LoadVerificationKey(other)
 	if err != nil {
 		t.Fatal(err)
 	}
-	embedded, err := engine.Embedded()
+	embedded, err := policy.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +124,7 @@ func TestLoad(t *testing.T) {
 
 	tests := map[string]struct {
 		path     string
-		key      *policybundle.Key
+		key      *bundle.Key
 		source   string // want PolicySet.Source
 		revision string // want this policy revision ("" = not checked)
 		err      []string
@@ -145,7 +148,7 @@ func TestLoad(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			ps, err := policyload.Load(tc.path, tc.key)
+			ps, err := policy.Load(tc.path, tc.key)
 			if len(tc.err) > 0 {
 				if err == nil {
 					t.Fatalf("loaded %s, want an error", ps.Source)
@@ -171,18 +174,18 @@ func TestLoad(t *testing.T) {
 }
 
 func TestFS(t *testing.T) {
-	ps, err := policyload.FS(policyFiles(t, shipped, edited), "policies (working tree)", "policies")
+	ps, err := policy.FS(policyFiles(t, shipped, edited), "policies (working tree)", "policies")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if ps.Source != "policies (working tree)" {
 		t.Errorf("source %q", ps.Source)
 	}
-	_, err = policyload.FS(policyFiles(t, shipped, looser), "policies at git HEAD", "policies@HEAD")
+	_, err = policy.FS(policyFiles(t, shipped, looser), "policies at git HEAD", "policies@HEAD")
 	if err == nil || !strings.Contains(err.Error(), "policies@HEAD/data.yaml:") {
 		t.Errorf("bad data file: %v", err)
 	}
-	_, err = policyload.FS(fstest.MapFS{"x.rego": {Data: []byte("package x\n\ny := 1\n")}}, "no data", "nodata")
+	_, err = policy.FS(fstest.MapFS{"x.rego": {Data: []byte("package x\n\ny := 1\n")}}, "no data", "nodata")
 	if err == nil || !strings.Contains(err.Error(), "nodata: no data file: want data.yaml") {
 		t.Errorf("no data file: %v", err)
 	}

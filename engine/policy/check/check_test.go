@@ -1,4 +1,4 @@
-package policycheck
+package check
 
 import (
 	"bytes"

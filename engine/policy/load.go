@@ -1,46 +1,40 @@
-// Package policyload loads the policies a user names, the one way every command and the
-// server's reload do: the embedded policies, a policy directory, or a policy bundle whose
-// signature is verified; and whichever it is, the policy data file must validate
-// (engine/calibration), so that the engine never runs on thresholds it would refuse.
-//
-// The audit log's archived revisions are not loaded here: they replay exactly as recorded.
-package policyload
+package policy
 
 import (
 	"fmt"
 	"io/fs"
 	"log/slog"
 	"path/filepath"
+	"testing/fstest"
 
-	"github.com/exportrisk/exportrisk/engine"
-	"github.com/exportrisk/exportrisk/engine/calibration"
-	"github.com/exportrisk/exportrisk/engine/policybundle"
+	"github.com/exportrisk/exportrisk/engine/policy/bundle"
+	"github.com/exportrisk/exportrisk/engine/policy/calibration"
 )
 
 // Load loads the policies at path and validates their data file:
 //
 //   - "" is the policies embedded in the binary;
-//   - a bundle file (policybundle.IsBundle: .tar.gz, .tgz, or any regular file) is read with
-//     policybundle.Load: with key its signature must verify (an unsigned bundle is refused);
+//   - a bundle file (bundle.IsBundle: .tar.gz, .tgz, or any regular file) is read with
+//     bundle.Open: with key its signature must verify (an unsigned bundle is refused);
 //     without one a signed bundle is refused and an unsigned one used, with a warning;
 //   - anything else is a policy directory.
 //
-// PolicySet.Source names what was loaded ("embedded", the directory, or the bundle with its
+// Set.Source names what was loaded ("embedded", the directory, or the bundle with its
 // manifest revision and whether its signature was verified). A data file that does not
 // validate is refused with every problem as file:line: key: message, the file named under
 // path ("policies/data.yaml" for the embedded policies).
-func Load(path string, key *policybundle.Key) (*engine.PolicySet, error) {
+func Load(path string, key *bundle.Key) (*Set, error) {
 	var (
-		ps  *engine.PolicySet
+		ps  *Set
 		err error
 	)
 	switch {
 	case path == "":
-		ps, err = engine.Embedded()
-	case policybundle.IsBundle(path):
+		ps, err = Embedded()
+	case bundle.IsBundle(path):
 		ps, err = loadBundle(path, key)
 	default:
-		ps, err = engine.LoadPoliciesDir(path)
+		ps, err = NewDir(path)
 	}
 	if err != nil {
 		return nil, err
@@ -53,10 +47,10 @@ func Load(path string, key *policybundle.Key) (*engine.PolicySet, error) {
 
 // FS loads the policies of fsys and validates their data file, for policies that are not
 // a path a user gave as such (the working tree's policies/, a git revision extracted to a
-// temporary directory). source names them in PolicySet.Source; dir names where they are
+// temporary directory). source names them in Set.Source; dir names where they are
 // in data file messages.
-func FS(fsys fs.FS, source, dir string) (*engine.PolicySet, error) {
-	ps, err := engine.LoadPolicies(fsys, source)
+func FS(fsys fs.FS, source, dir string) (*Set, error) {
+	ps, err := New(fsys, source)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +62,7 @@ func FS(fsys fs.FS, source, dir string) (*engine.PolicySet, error) {
 
 // Check validates the policy data file of a loaded policy set; dir prefixes the file name
 // in messages ("" for the embedded policies, named "policies").
-func Check(ps *engine.PolicySet, dir string) error {
+func Check(ps *Set, dir string) error {
 	if dir == "" {
 		dir = "policies"
 	}
@@ -80,8 +74,12 @@ func Check(ps *engine.PolicySet, dir string) error {
 
 // loadBundle reads a policy bundle, verifying its signature with key, and logs which
 // release it is.
-func loadBundle(file string, key *policybundle.Key) (*engine.PolicySet, error) {
-	ps, info, err := policybundle.Load(file, key)
+func loadBundle(file string, key *bundle.Key) (*Set, error) {
+	files, info, err := bundle.Open(file, key)
+	if err != nil {
+		return nil, err
+	}
+	ps, err := New(mapFS(files), info.Source(file))
 	if err != nil {
 		return nil, err
 	}
@@ -92,4 +90,12 @@ func loadBundle(file string, key *policybundle.Key) (*engine.PolicySet, error) {
 	slog.Info("policies from bundle", "bundle", file, "manifest_revision", info.Revision,
 		"policy_revision", ps.Revision, "signature_verified", info.Verified)
 	return ps, nil
+}
+
+func mapFS(files map[string][]byte) fs.FS {
+	fsys := fstest.MapFS{}
+	for p, b := range files {
+		fsys[p] = &fstest.MapFile{Data: b, Mode: 0o444}
+	}
+	return fsys
 }

@@ -1,14 +1,14 @@
-// Package policybundle builds, reads and verifies policy bundles: the evaluated policy
+// Package bundle builds, reads and verifies policy bundles: the evaluated policy
 // files (Rego modules without tests, and the policy data as data.json) packed as an OPA
 // bundle (.tar.gz with a .manifest that names the revision and the roots, and optionally
 // a .signatures.json signed with OPA's bundle signing).
 //
-// A bundle loads into an engine.PolicySet through engine.LoadPolicies over the bundle's
-// files, so its policy revision is the same digest over the evaluated files as for a
-// directory, and the audit log archives exactly those files for replay. The manifest
+// A bundle loads into a policy.Set (engine/policy.Load) over the bundle's files, so its
+// policy revision is the same digest over the evaluated files (engine/policy/policyfile)
+// as for a directory, and the audit log archives exactly those files for replay. The manifest
 // records that digest (metadata policy_revision) so that a bundle changed after it was
 // built is refused even when it is not signed.
-package policybundle
+package bundle
 
 import (
 	"archive/tar"
@@ -17,18 +17,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path"
 	"sort"
 	"strings"
-	"testing/fstest"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/bundle"
 	"github.com/open-policy-agent/opa/v1/util"
 
-	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/policy/policyfile"
 )
 
 // KeyID is the key id under which bundles are signed and verified.
@@ -77,14 +75,10 @@ type File struct {
 	Size int
 }
 
-// Build packs the evaluated files of the policies in fsys into a bundle. It refuses
-// policies that do not load; tests (*_test.rego) are left out.
-func Build(fsys fs.FS, source string, opts BuildOptions) ([]byte, *Info, error) {
-	ps, err := engine.LoadPolicies(fsys, source)
-	if err != nil {
-		return nil, nil, fmt.Errorf("build bundle: %w", err)
-	}
-	b, err := fromFiles(ps.Files)
+// Build packs the evaluated files of a loaded policy set (policy.Set.Files: no tests) into
+// a bundle; source names the policies in messages.
+func Build(files map[string][]byte, source string, opts BuildOptions) ([]byte, *Info, error) {
+	b, err := fromFiles(files)
 	if err != nil {
 		return nil, nil, fmt.Errorf("build bundle from %s: %w", source, err)
 	}
@@ -94,11 +88,11 @@ func Build(fsys fs.FS, source string, opts BuildOptions) ([]byte, *Info, error) 
 	if err != nil {
 		return nil, nil, fmt.Errorf("build bundle from %s: %w", source, err)
 	}
-	files, _, err := readFiles(draft, "draft bundle", nil)
+	packed, _, err := readFiles(draft, "draft bundle", nil)
 	if err != nil {
 		return nil, nil, fmt.Errorf("build bundle from %s: read back: %w", source, err)
 	}
-	digest, err := policyRevision(files, source)
+	digest, err := policyRevision(packed, source)
 	if err != nil {
 		return nil, nil, fmt.Errorf("build bundle from %s: %w", source, err)
 	}
@@ -313,28 +307,25 @@ func readFiles(data []byte, name string, key *Key) (map[string][]byte, *bundle.B
 	return files, &b, nil
 }
 
-// policyRevision is the digest engine.LoadPolicies gives the files.
+// policyRevision is the digest over the evaluated files of a bundle, as a policy set of
+// them has it.
 func policyRevision(files map[string][]byte, name string) (string, error) {
-	ps, err := engine.LoadPolicies(mapFS(files), name)
-	if err != nil {
-		return "", err
-	}
-	return ps.Revision, nil
-}
-
-func mapFS(files map[string][]byte) fs.FS {
-	fsys := fstest.MapFS{}
+	evaluated := map[string][]byte{}
 	for p, b := range files {
-		fsys[p] = &fstest.MapFile{Data: b, Mode: 0o444}
+		if policyfile.Evaluated(p) {
+			evaluated[p] = b
+		}
 	}
-	return fsys
+	if len(evaluated) == 0 {
+		return "", fmt.Errorf("load policies from %s: no .rego files", name)
+	}
+	return policyfile.Revision(evaluated), nil
 }
 
-// Load reads a bundle file into a policy set: the revision is the digest over the
-// bundle's evaluated files and Source names the file, its manifest revision and whether
-// the signature was verified. With a key the signature must verify; without one a signed
-// bundle is refused (it can only be trusted with its key) and an unsigned one is used.
-func Load(file string, key *Key) (*engine.PolicySet, *Info, error) {
+// Open reads a bundle file: its files by path (evaluated or not) and its description.
+// With a key the signature must verify; without one a signed bundle is refused (it can
+// only be trusted with its key) and an unsigned one is read.
+func Open(file string, key *Key) (map[string][]byte, *Info, error) {
 	data, err := readFile(file)
 	if err != nil {
 		return nil, nil, err
@@ -347,16 +338,17 @@ func Load(file string, key *Key) (*engine.PolicySet, *Info, error) {
 		return nil, nil, fmt.Errorf("policy bundle %s is signed: configure its verification key (policies_verification_key, "+
 			"EXPORTRISK_POLICIES_VERIFICATION_KEY) to use it", file)
 	}
+	return files, info, nil
+}
+
+// Source is how a policy set loaded from the bundle file names where it came from: the
+// file, its manifest revision and whether the signature was verified.
+func (i *Info) Source(file string) string {
 	state := "unsigned"
-	if info.Verified {
+	if i.Verified {
 		state = "signature verified"
 	}
-	source := fmt.Sprintf("bundle %s (manifest revision %s, %s)", file, info.Revision, state)
-	ps, err := engine.LoadPolicies(mapFS(files), source)
-	if err != nil {
-		return nil, nil, err
-	}
-	return ps, info, nil
+	return fmt.Sprintf("bundle %s (manifest revision %s, %s)", file, i.Revision, state)
 }
 
 func readFile(file string) ([]byte, error) {

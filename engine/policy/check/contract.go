@@ -1,4 +1,4 @@
-package policycheck
+package check
 
 import (
 	"errors"
@@ -9,7 +9,8 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
-	"github.com/exportrisk/exportrisk/engine/calibration"
+	"github.com/exportrisk/exportrisk/engine/policy/calibration"
+	"github.com/exportrisk/exportrisk/engine/policy/policyfile"
 )
 
 // templateRoots are the template fields the engine provides besides a rule's vars
@@ -34,7 +35,7 @@ func Contract(p *Policies) (*ContractReport, error) {
 	var problems []string
 	files := make([]string, 0, len(p.Modules))
 	for f := range p.Modules {
-		if !strings.HasSuffix(f, "_test.rego") {
+		if !policyfile.IsTest(f) {
 			files = append(files, f)
 		}
 	}

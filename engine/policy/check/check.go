@@ -1,7 +1,7 @@
-// Package policycheck runs what policy staff run before they ship a rule change: the Rego
+// Package check runs what policy staff run before they ship a rule change: the Rego
 // unit tests through OPA's tester with coverage, the strict compiler, the opa fmt check,
 // the policy data file's validation and the engine's own checks.
-package policycheck
+package check
 
 import (
 	"bytes"
@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"path"
 	"regexp"
 	"sort"
 	"strings"
@@ -24,7 +23,9 @@ import (
 	"github.com/open-policy-agent/opa/v1/tester"
 
 	"github.com/exportrisk/exportrisk/engine"
-	"github.com/exportrisk/exportrisk/engine/calibration"
+	"github.com/exportrisk/exportrisk/engine/policy"
+	"github.com/exportrisk/exportrisk/engine/policy/calibration"
+	"github.com/exportrisk/exportrisk/engine/policy/policyfile"
 )
 
 // Policies are the files of a policy directory, tests included.
@@ -37,25 +38,19 @@ type Policies struct {
 	Files   map[string][]byte      // every data file, by slash path
 }
 
-// policyFile reports whether a path is a Rego file or a data file that policies load.
-func policyFile(p string) bool {
-	base := path.Base(p)
-	return strings.HasSuffix(base, ".rego") || base == "data.yaml" || base == "data.yml" || base == "data.json"
-}
-
 // Load reads and parses the Rego files (tests included) and data files of fsys. Parse
 // errors are returned as ast.Errors, each with file and row.
 func Load(fsys fs.FS, name string) (*Policies, error) {
 	p := &Policies{Name: name, FS: fsys, Sources: map[string][]byte{}, Files: map[string][]byte{}}
 	err := fs.WalkDir(fsys, ".", func(fp string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !policyFile(fp) {
+		if err != nil || d.IsDir() || !policyfile.IsPolicy(fp) {
 			return err
 		}
 		b, err := fs.ReadFile(fsys, fp)
 		if err != nil {
 			return err
 		}
-		if strings.HasSuffix(fp, ".rego") {
+		if policyfile.IsRego(fp) {
 			p.Sources[fp] = b
 		} else {
 			p.Files[fp] = b
@@ -73,7 +68,7 @@ func Load(fsys fs.FS, name string) (*Policies, error) {
 		WithProcessAnnotation(true).
 		WithRegoVersion(ast.RegoV1).
 		Filtered([]string{"."}, func(abspath string, info fs.FileInfo, _ int) bool {
-			return !info.IsDir() && !policyFile(abspath)
+			return !info.IsDir() && !policyfile.IsPolicy(abspath)
 		})
 	if err != nil {
 		var le loader.Errors
@@ -216,7 +211,7 @@ func RunTests(ctx context.Context, p *Policies, opts TestOptions, out io.Writer)
 func coverage(rep *TestReport, report cover.Report) {
 	files := make([]string, 0, len(report.Files))
 	for f := range report.Files {
-		if !strings.HasSuffix(f, "_test.rego") {
+		if !policyfile.IsTest(f) {
 			files = append(files, f)
 		}
 	}
@@ -256,7 +251,7 @@ func Strict(p *Policies) ast.Errors {
 // Engine checks that the engine accepts the policies: the evaluated files compile with
 // the deterministic builtins only, the eight criteria packages carry their METADATA, the
 // entrypoint prepares. It returns the policy set it built.
-func Engine(ctx context.Context, p *Policies) (*engine.PolicySet, error) {
+func Engine(ctx context.Context, p *Policies) (*policy.Set, error) {
 	e, err := PrepareEngine(ctx, p)
 	if err != nil {
 		return nil, err
@@ -267,14 +262,14 @@ func Engine(ctx context.Context, p *Policies) (*engine.PolicySet, error) {
 // PrepareEngine is Engine returning the prepared engine (e.Evaluator() says whether the
 // compiled evaluator supports the policies).
 func PrepareEngine(ctx context.Context, p *Policies) (*engine.Engine, error) {
-	ps, err := engine.LoadPolicies(p.FS, p.Name)
+	ps, err := policy.New(p.FS, p.Name)
 	if err != nil {
 		return nil, err
 	}
 	return engine.New(ctx, ps)
 }
 
-// Data validates the policy data file (see engine/calibration).
+// Data validates the policy data file (see engine/policy/calibration).
 func Data(p *Policies) error {
 	return calibration.CheckFiles(p.Files, p.Name)
 }

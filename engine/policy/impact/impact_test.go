@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/fixtures"
 	"github.com/exportrisk/exportrisk/indicators"
 	"github.com/exportrisk/exportrisk/policies"
@@ -45,7 +46,7 @@ func policiesWith(t testing.TB, edits map[string]string) *engine.Engine {
 		data = strings.Replace(data, "\n"+old+"\n", "\n"+repl+"\n", 1)
 	}
 	fsys["data.yaml"] = &fstest.MapFile{Data: []byte(data)}
-	ps, err := engine.LoadPolicies(fsys, "edited")
+	ps, err := policy.New(fsys, "edited")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +184,7 @@ func TestReportGolden(t *testing.T) {
 			}
 			want, err := os.ReadFile(path)
 			if err != nil {
-				t.Fatalf("%v (run go test ./engine/impact -update)", err)
+				t.Fatalf("%v (run go test ./engine/policy/impact -update)", err)
 			}
 			if diff := cmp.Diff(string(want), b.String()); diff != "" {
 				t.Errorf("%s differs (-want +got):\n%s", path, diff)

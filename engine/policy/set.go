@@ -1,28 +1,24 @@
-package engine
+package policy
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
-	"sort"
-	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/loader"
 
+	"github.com/exportrisk/exportrisk/engine/policy/policyfile"
 	"github.com/exportrisk/exportrisk/policies"
 )
 
 // EmbeddedSource is the Source of the policies embedded in the binary.
 const EmbeddedSource = "embedded"
 
-// PolicySet is a loaded set of Rego policies and their data, identified by a revision.
-type PolicySet struct {
+// Set is a loaded set of Rego policies and their data, identified by a revision.
+type Set struct {
 	// Source says where the policies came from: EmbeddedSource, a directory path, or
-	// whatever LoadPolicies was given (a bundle with its manifest revision, for one).
+	// whatever New was given (a bundle with its manifest revision, for one).
 	Source string
 	// Revision is "sha256:<hex>" over the path and content of every file that takes
 	// part in evaluation (Rego modules other than tests, and data files), in path order.
@@ -35,12 +31,12 @@ type PolicySet struct {
 }
 
 // Embedded returns the default policies compiled into the binary.
-func Embedded() (*PolicySet, error) {
-	return LoadPolicies(policies.FS, EmbeddedSource)
+func Embedded() (*Set, error) {
+	return New(policies.FS, EmbeddedSource)
 }
 
-// LoadPoliciesDir loads the policies of a directory (it replaces the embedded ones).
-func LoadPoliciesDir(dir string) (*PolicySet, error) {
+// NewDir loads the policies of a directory (it replaces the embedded ones).
+func NewDir(dir string) (*Set, error) {
 	info, err := os.Stat(dir)
 	if err != nil {
 		return nil, fmt.Errorf("load policies: %w", err)
@@ -48,17 +44,18 @@ func LoadPoliciesDir(dir string) (*PolicySet, error) {
 	if !info.IsDir() {
 		return nil, fmt.Errorf("load policies: %s is not a directory", dir)
 	}
-	return LoadPolicies(os.DirFS(dir), dir)
+	return New(os.DirFS(dir), dir)
 }
 
-// LoadPolicies loads Rego modules and data files from fsys; test modules are left out.
-func LoadPolicies(fsys fs.FS, source string) (*PolicySet, error) {
+// New loads Rego modules and data files from fsys; test modules are left out. It does not
+// validate the data file (Load and FS do): archived revisions replay exactly as recorded.
+func New(fsys fs.FS, source string) (*Set, error) {
 	files := map[string][]byte{}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() || !evaluated(p) {
+		if d.IsDir() || !policyfile.Evaluated(p) {
 			return nil
 		}
 		b, err := fs.ReadFile(fsys, p)
@@ -79,49 +76,27 @@ func LoadPolicies(fsys fs.FS, source string) (*PolicySet, error) {
 		WithProcessAnnotation(true).
 		WithRegoVersion(ast.RegoV1).
 		Filtered([]string{"."}, func(abspath string, info fs.FileInfo, _ int) bool {
-			return !info.IsDir() && !evaluated(abspath)
+			return !info.IsDir() && !policyfile.Evaluated(abspath)
 		})
 	if err != nil {
 		return nil, fmt.Errorf("load policies from %s: %w", source, err)
 	}
-	return &PolicySet{
+	return &Set{
 		Source:    source,
-		Revision:  revision(files),
+		Revision:  policyfile.Revision(files),
 		Files:     files,
 		modules:   res.ParsedModules(),
 		documents: res.Documents,
 	}, nil
 }
 
-// evaluated reports whether a file takes part in evaluation.
-func evaluated(p string) bool {
-	base := path.Base(p)
-	switch {
-	case strings.HasSuffix(base, "_test.rego"):
-		return false
-	case strings.HasSuffix(base, ".rego"):
-		return true
-	}
-	return base == "data.yaml" || base == "data.yml" || base == "data.json"
-}
-
-// Revision returns the revision of a set of policy files, as LoadPolicies computes it.
-func Revision(files map[string][]byte) string { return revision(files) }
-
-func revision(files map[string][]byte) string {
-	names := make([]string, 0, len(files))
-	for n := range files {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	h := sha256.New()
-	for _, n := range names {
-		fmt.Fprintf(h, "%s\x00%d\x00", n, len(files[n]))
-		h.Write(files[n])
-	}
-	return "sha256:" + hex.EncodeToString(h.Sum(nil))
-}
-
 // Data returns the policy data document under key (e.g. "labels", "thresholds"), as loaded
 // from the data files; nil if there is none. Callers must not modify it.
-func (p *PolicySet) Data(key string) any { return p.documents[key] }
+func (p *Set) Data(key string) any { return p.documents[key] }
+
+// Modules returns the parsed Rego modules by file name, for the evaluators. Callers must
+// not modify them.
+func (p *Set) Modules() map[string]*ast.Module { return p.modules }
+
+// Documents returns the whole data document, for the evaluators. Callers must not modify it.
+func (p *Set) Documents() map[string]any { return p.documents }

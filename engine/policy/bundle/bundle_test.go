@@ -1,4 +1,4 @@
-package policybundle
+package bundle_test
 
 import (
 	"bytes"
@@ -8,16 +8,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/exportrisk/exportrisk/engine/policybundle/bundletest"
-
 	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/policy"
+	"github.com/exportrisk/exportrisk/engine/policy/bundle"
+	"github.com/exportrisk/exportrisk/engine/policy/bundle/bundletest"
 	"github.com/exportrisk/exportrisk/indicators"
-	"github.com/exportrisk/exportrisk/policies"
 )
 
-func build(t *testing.T, opts BuildOptions) string {
+func build(t *testing.T, opts bundle.BuildOptions) string {
 	t.Helper()
-	data, _, err := Build(policies.FS, "embedded", opts)
+	data, _, err := bundle.Build(embeddedFiles(t), "embedded", opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,9 +28,19 @@ func build(t *testing.T, opts BuildOptions) string {
 	return p
 }
 
-func key(t *testing.T, file string) *Key {
+// embeddedFiles are the evaluated files of the embedded policies.
+func embeddedFiles(t *testing.T) map[string][]byte {
 	t.Helper()
-	k, err := LoadVerificationKey(file)
+	ps, err := policy.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ps.Files
+}
+
+func key(t *testing.T, file string) *bundle.Key {
+	t.Helper()
+	k, err := bundle.LoadVerificationKey(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,12 +52,17 @@ func key(t *testing.T, file string) *Key {
 // digest over those files, and the engine assesses with it as with the directory.
 func TestBuildAndLoad(t *testing.T) {
 	k := bundletest.Write(t)
-	file := build(t, BuildOptions{Revision: "2026.07-test", SigningKey: k.RSAPriv})
-	ps, info, err := Load(file, key(t, k.RSAPub))
+	file := build(t, bundle.BuildOptions{Revision: "2026.07-test", SigningKey: k.RSAPriv})
+	vk := key(t, k.RSAPub)
+	ps, err := policy.Load(file, vk)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.Revision != "2026.07-test" || !info.Signed || !info.Verified || info.Algorithm != "RS256" || info.KeyID != KeyID {
+	info, err := bundle.ReadFile(file, vk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Revision != "2026.07-test" || !info.Signed || !info.Verified || info.Algorithm != "RS256" || info.KeyID != bundle.KeyID {
 		t.Errorf("info: %+v", info)
 	}
 	if got, want := strings.Join(info.Roots, ","), "criteria,labels,lib,main,thresholds"; got != want {
@@ -79,7 +94,7 @@ func TestBuildAndLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	embedded, err := engine.Embedded()
+	embedded, err := policy.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +102,7 @@ func TestBuildAndLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := indicators.LoadFile("../../fixtures/curated/KAZ-2026-06-01.yaml")
+	b, err := indicators.LoadFile("../../../fixtures/curated/KAZ-2026-06-01.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,11 +134,11 @@ func verdicts(r *engine.Result) string {
 // TestDefaultRevisionIsDigest: without --revision the manifest revision is the policy
 // revision, and building twice gives the same bytes.
 func TestDefaultRevisionIsDigest(t *testing.T) {
-	a, info, err := Build(policies.FS, "embedded", BuildOptions{})
+	a, info, err := bundle.Build(embeddedFiles(t), "embedded", bundle.BuildOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _, err := Build(policies.FS, "embedded", BuildOptions{})
+	b, _, err := bundle.Build(embeddedFiles(t), "embedded", bundle.BuildOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,8 +154,8 @@ func TestDefaultRevisionIsDigest(t *testing.T) {
 // bundle when a key is configured, a signed bundle without a key.
 func TestRefused(t *testing.T) {
 	k := bundletest.Write(t)
-	signed := build(t, BuildOptions{Revision: "r1", SigningKey: k.RSAPriv})
-	unsigned := build(t, BuildOptions{Revision: "r1"})
+	signed := build(t, bundle.BuildOptions{Revision: "r1", SigningKey: k.RSAPriv})
+	unsigned := build(t, bundle.BuildOptions{Revision: "r1"})
 	tests := map[string]struct {
 		file string
 		key  string
@@ -155,15 +170,15 @@ func TestRefused(t *testing.T) {
 		"unsigned with a key":            {file: unsigned, key: k.RSAPub, want: "is not signed, and a verification key is configured"},
 		"signed without a key":           {file: signed, want: "is signed: configure its verification key"},
 		"unsigned changed after build":   {file: tamper(t, unsigned, "criteria/c2/c2.rego"), want: "the bundle was changed after it was built"},
-		"not a bundle":                   {file: "policybundle.go", want: "not a .tar.gz file"},
+		"not a bundle":                   {file: "bundle.go", want: "not a .tar.gz file"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			var vk *Key
+			var vk *bundle.Key
 			if tc.key != "" {
 				vk = key(t, tc.key)
 			}
-			_, _, err := Load(tc.file, vk)
+			_, err := policy.Load(tc.file, vk)
 			if err == nil {
 				t.Fatal("loaded")
 			}
@@ -180,15 +195,15 @@ func TestAlgorithms(t *testing.T) {
 	tests := map[string]struct{ sign, alg, verify, wantAlg string }{
 		"RS256":            {sign: k.RSAPriv, verify: k.RSAPub, wantAlg: "RS256"},
 		"ES256":            {sign: k.ECPriv, verify: k.ECPub, wantAlg: "ES256"},
-		"HS256":            {sign: HMACPrefix + k.Secret, verify: HMACPrefix + k.Secret, wantAlg: "HS256"},
-		"HS256 by alg":     {sign: k.Secret, alg: "HS256", verify: HMACPrefix + k.Secret, wantAlg: "HS256"},
+		"HS256":            {sign: bundle.HMACPrefix + k.Secret, verify: bundle.HMACPrefix + k.Secret, wantAlg: "HS256"},
+		"HS256 by alg":     {sign: k.Secret, alg: "HS256", verify: bundle.HMACPrefix + k.Secret, wantAlg: "HS256"},
 		"RS256 explicit":   {sign: k.RSAPriv, alg: "RS256", verify: k.RSAPub, wantAlg: "RS256"},
 		"private verifies": {sign: k.ECPriv, verify: k.ECPriv, wantAlg: "ES256"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			file := build(t, BuildOptions{SigningKey: tc.sign, SigningAlg: tc.alg})
-			info, err := ReadFile(file, key(t, tc.verify))
+			file := build(t, bundle.BuildOptions{SigningKey: tc.sign, SigningAlg: tc.alg})
+			info, err := bundle.ReadFile(file, key(t, tc.verify))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -197,12 +212,12 @@ func TestAlgorithms(t *testing.T) {
 			}
 		})
 	}
-	if _, _, err := Build(policies.FS, "embedded", BuildOptions{SigningKey: k.RSAPriv, SigningAlg: "ES256"}); err == nil {
+	if _, _, err := bundle.Build(embeddedFiles(t), "embedded", bundle.BuildOptions{SigningKey: k.RSAPriv, SigningAlg: "ES256"}); err == nil {
 		t.Error("built with ES256 and an RSA key")
 	}
 	// An HMAC secret never verifies an RSA signature (no algorithm confusion).
-	file := build(t, BuildOptions{SigningKey: k.RSAPriv})
-	if _, err := ReadFile(file, key(t, HMACPrefix+k.Secret)); err == nil {
+	file := build(t, bundle.BuildOptions{SigningKey: k.RSAPriv})
+	if _, err := bundle.ReadFile(file, key(t, bundle.HMACPrefix+k.Secret)); err == nil {
 		t.Error("an RSA-signed bundle verified with an HMAC secret")
 	}
 }
@@ -249,19 +264,19 @@ func TestKeyMustFitAlgorithm(t *testing.T) {
 		"OpenSSH public key":    {ssh, "not a PEM key (this is an OpenSSH public key)"},
 		"DER public key":        {der, "not a PEM key (this is binary data (a DER key?))"},
 		"unmarked secret":       {k.Secret, "an HMAC secret is accepted only when marked as one (hmac:FILE)"},
-		"public key as secret":  {HMACPrefix + k.RSAPub, "a public key must never be an HMAC secret"},
-		"OpenSSH key as secret": {HMACPrefix + ssh, "this is an OpenSSH public key, not a secret"},
-		"short secret":          {HMACPrefix + short, "at least 32 characters"},
+		"public key as secret":  {bundle.HMACPrefix + k.RSAPub, "a public key must never be an HMAC secret"},
+		"OpenSSH key as secret": {bundle.HMACPrefix + ssh, "this is an OpenSSH public key, not a secret"},
+		"short secret":          {bundle.HMACPrefix + short, "at least 32 characters"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			_, err := LoadVerificationKey(tc.key)
+			_, err := bundle.LoadVerificationKey(tc.key)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("err = %v, want %q", err, tc.want)
 			}
 		})
 	}
-	if _, _, err := Build(policies.FS, "embedded", BuildOptions{SigningKey: k.RSAPub, SigningAlg: "HS256"}); err == nil {
+	if _, _, err := bundle.Build(embeddedFiles(t), "embedded", bundle.BuildOptions{SigningKey: k.RSAPub, SigningAlg: "HS256"}); err == nil {
 		t.Error("signed HS256 with a public key as the secret")
 	}
 }
@@ -283,9 +298,9 @@ func TestCompareRevisions(t *testing.T) {
 		{"2026.07", "", 0, false},
 	}
 	for _, tt := range tests {
-		got, ok := CompareRevisions(tt.a, tt.b)
+		got, ok := bundle.CompareRevisions(tt.a, tt.b)
 		if got != tt.want || ok != tt.ok {
-			t.Errorf("CompareRevisions(%q, %q) = %d, %v; want %d, %v", tt.a, tt.b, got, ok, tt.want, tt.ok)
+			t.Errorf("bundle.CompareRevisions(%q, %q) = %d, %v; want %d, %v", tt.a, tt.b, got, ok, tt.want, tt.ok)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package policybundle
+package bundle
 
 import (
 	"crypto"

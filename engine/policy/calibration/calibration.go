@@ -20,11 +20,12 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/exportrisk/exportrisk/engine/policy/policyfile"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
 // SchemaFile is the JSON Schema of the policy data file, as published in the repository.
-const SchemaFile = "engine/calibration/data.schema.json"
+const SchemaFile = "engine/policy/calibration/data.schema.json"
 
 //go:embed data.schema.json
 var schemaJSON []byte
@@ -38,15 +39,12 @@ type Problem = indicators.Problem
 // Error lists every problem found in one data file, one "file:line: path: problem" per line.
 type Error = indicators.ValidationError
 
-// DataFiles are the names the root data file may have, in the order they are looked for.
-var DataFiles = []string{"data.yaml", "data.yml", "data.json"}
-
 // RootDataFile returns the name and content of the data file at the top of a policy set's
-// files (keyed by slash-separated path, as engine.PolicySet.Files). There must be exactly
+// files (keyed by slash-separated path, as policy.Set.Files). There must be exactly
 // one: it holds data.thresholds and data.labels.
 func RootDataFile(files map[string][]byte) (string, []byte, error) {
 	var found []string
-	for _, n := range DataFiles {
+	for _, n := range policyfile.DataNames {
 		if _, ok := files[n]; ok {
 			found = append(found, n)
 		}

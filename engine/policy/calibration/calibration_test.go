@@ -69,7 +69,7 @@ func TestInvalid(t *testing.T) {
 			}
 			want, err := os.ReadFile(f + ".err")
 			if err != nil {
-				t.Fatalf("%v (run go test ./engine/calibration -update)", err)
+				t.Fatalf("%v (run go test ./engine/policy/calibration -update)", err)
 			}
 			if diff := cmp.Diff(string(want), got); diff != "" {
 				t.Errorf("messages differ from %s.err (-want +got):\n%s", f, diff)
