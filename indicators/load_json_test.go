@@ -179,3 +179,27 @@ func TestParseJSONEdges(t *testing.T) {
 		})
 	}
 }
+
+// Whatever the fast path takes, the YAML path reads to the same node tree.
+func FuzzReadJSONNodes(f *testing.F) {
+	for _, seed := range []string{
+		`{"a":"\"\\\b\f\n\r\t\u00e9 <\u003c>","b":[1,-0,2.5e-3,true,null,{}]}`,
+		"{\n  \"a\": [\n    1,\n    \"x\"\n  ]\n}\n",
+		`{"a":"x\/y"}`, `{"a":1e400}`, `{"a"  :  "b" , "c":{"d":[]}}`, `{"k":"\u0000"}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		fast, ok := readJSONNodes(doc)
+		if !ok {
+			return
+		}
+		slow, err := ReadText("doc.json", doc)
+		if err != nil {
+			t.Fatalf("the fast path takes what YAML refuses: %v", err)
+		}
+		if err := sameNodes(slow, fast, "doc"); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
