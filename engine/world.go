@@ -125,10 +125,10 @@ func AssessWorld(ctx context.Context, e *Engine, lib *indicators.Library, asOf s
 		cv := CountryVerdicts{
 			ISO3: a.Entry.ISO3, NameEN: a.Bundle.Country.NameEN, NameDE: a.Bundle.Country.NameDE, AsOf: a.Bundle.AsOf,
 			Bundle: a.Source, Overall: res.Overall, CriticalCount: res.CriticalCount,
-			Verdicts: make([]string, 8),
+			Verdicts: make([]string, len(res.Criteria)),
 		}
 		for _, c := range res.Criteria {
-			if c.Criterion < 1 || c.Criterion > 8 {
+			if c.Criterion < 1 || c.Criterion > len(cv.Verdicts) {
 				continue
 			}
 			cv.Verdicts[c.Criterion-1] = c.Verdict

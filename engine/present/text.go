@@ -117,7 +117,7 @@ func appendSources(list []string, r *Reason) []string {
 // sources, once each.
 func (p *Presenter) Explain(w io.Writer, r *engine.Result, n int, o Options) error {
 	if r.Criterion(n) == nil {
-		return fmt.Errorf("explain: no criterion %d (want 1..8)", n)
+		return fmt.Errorf("explain: no criterion %d (want 1..%d)", n, len(r.Criteria))
 	}
 	rep, err := p.Report(r, o.Lang)
 	if err != nil {

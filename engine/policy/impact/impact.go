@@ -34,7 +34,7 @@ type Report struct {
 
 	Changes []Change        `json:"changes"` // criterion verdicts that changed, by country then criterion
 	Overall []OverallChange `json:"overall"` // overall classes that changed, by country
-	Totals  []Total         `json:"totals"`  // one per criterion, 1..8
+	Totals  []Total         `json:"totals"`  // one per criterion the policies declare
 	// ReasonsOnly counts criteria whose verdict stayed but whose reasons (codes) changed.
 	ReasonsOnly int `json:"reasons_only"`
 }
@@ -117,9 +117,13 @@ func Compare(pairs []Pair) (*Report, error) {
 // bundles of the same country and date (evidence added to one of them).
 func compare(pairs []Pair, sameInput bool) (*Report, error) {
 	r := &Report{Changes: []Change{}, Overall: []OverallChange{}, Countries: len(pairs)}
-	totals := map[int]*Total{}
-	for n := 1; n <= 8; n++ {
-		totals[n] = &Total{Criterion: n, Transitions: map[string]int{}}
+	totals := map[int]*Total{} // every criterion the policies declare, changed or not
+	for _, p := range pairs {
+		for _, c := range p.Base.Criteria {
+			if totals[c.Criterion] == nil {
+				totals[c.Criterion] = &Total{Criterion: c.Criterion, Transitions: map[string]int{}}
+			}
+		}
 	}
 	sorted := append([]Pair(nil), pairs...)
 	sort.Slice(sorted, func(i, j int) bool {
@@ -154,10 +158,6 @@ func compare(pairs []Pair, sameInput bool) (*Report, error) {
 				From: bc.Verdict, To: hc.Verdict, Added: added, Removed: removed}
 			r.Changes = append(r.Changes, c)
 			t := totals[bc.Criterion]
-			if t == nil {
-				t = &Total{Criterion: bc.Criterion, Transitions: map[string]int{}}
-				totals[bc.Criterion] = t
-			}
 			t.Changed++
 			t.Transitions[c.From+" -> "+c.To]++
 			switch c.Direction() {
