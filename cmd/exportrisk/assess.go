@@ -92,7 +92,7 @@ func assess(c *cli.Context) error {
 	}
 	// Render fully before writing, so a failure leaves no half-written output.
 	var out bytes.Buffer
-	opts := present.Options{Lang: cfg.Lang, Bundle: source}
+	opts := present.Options{Lang: cfg.Lang, Bundle: source, Explain: "--explain N"}
 	if p := e.Policies(); p.Source != policy.EmbeddedSource {
 		opts.Policies = p.Source
 	}

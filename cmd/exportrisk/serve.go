@@ -26,6 +26,7 @@ import (
 
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
+	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/engine/policy/bundle"
 	"github.com/exportrisk/exportrisk/engine/server"
 	"github.com/exportrisk/exportrisk/indicators"
@@ -232,10 +233,7 @@ func serve(c *cli.Context) error {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	active, err := manifestRevision(cfg, cfg.Policies)
-	if err != nil {
-		return err
-	}
+	active := manifestRevision(e.Policies())
 	go reloadOnHUP(ctx, c, hup, srv, active)
 
 	url := "http://" + displayAddr(ln.Addr().String()) + "/"
@@ -311,16 +309,20 @@ func reloadOnHUP(ctx context.Context, c *cli.Context, hup <-chan os.Signal, srv 
 				err = srv.SetTokens(tokens)
 			}
 		}
-		var next string
+		var (
+			p    *policy.Set
+			next string
+		)
 		if err == nil {
-			next, err = manifestRevision(cfg, cfg.Policies)
+			p, err = loadPolicies(cfg, cfg.Policies)
 		}
 		if err == nil {
+			next = manifestRevision(p)
 			err = checkRollback(active, next, cfg.Server.AllowPolicyRollback)
 		}
 		if err == nil {
 			var e *engine.Engine
-			if e, err = newEngine(ctx, cfg); err == nil {
+			if e, err = prepareEngine(ctx, cfg, p); err == nil {
 				err = srv.Reload(ctx, e)
 			}
 		}
@@ -364,6 +366,9 @@ func loadTokens(cfg *Config) ([]server.Token, error) {
 		}
 	}
 	if err := server.ValidateTokens(tokens); err != nil {
+		if errors.Is(err, server.ErrNoTokens) {
+			err = fmt.Errorf("%w (create one with: exportrisk serve token --name NAME --role officer)", err)
+		}
 		if file != "" {
 			err = fmt.Errorf("%w\n(tokens come from server.tokens and %s)", err, file)
 		}

@@ -3,7 +3,6 @@ package policy
 import (
 	"fmt"
 	"io/fs"
-	"log/slog"
 	"path/filepath"
 	"testing/fstest"
 
@@ -16,7 +15,7 @@ import (
 //   - "" is the policies embedded in the binary;
 //   - a bundle file (bundle.IsBundle: .tar.gz, .tgz, or any regular file) is read with
 //     bundle.Open: with key its signature must verify (an unsigned bundle is refused);
-//     without one a signed bundle is refused and an unsigned one used, with a warning;
+//     without one a signed bundle is refused (*bundle.SignedError) and an unsigned one used;
 //   - anything else is a policy directory.
 //
 // Set.Source names what was loaded ("embedded", the directory, or the bundle with its
@@ -72,8 +71,8 @@ func Check(ps *Set, dir string) error {
 	return nil
 }
 
-// loadBundle reads a policy bundle, verifying its signature with key, and logs which
-// release it is.
+// loadBundle reads a policy bundle, verifying its signature with key; Set.Bundle
+// describes it.
 func loadBundle(file string, key *bundle.Key) (*Set, error) {
 	files, info, err := bundle.Open(file, key)
 	if err != nil {
@@ -83,12 +82,7 @@ func loadBundle(file string, key *bundle.Key) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !info.Signed {
-		slog.Warn("policy bundle is not signed; configure policies_verification_key to accept signed bundles only",
-			"bundle", file, "revision", info.Revision)
-	}
-	slog.Info("policies from bundle", "bundle", file, "manifest_revision", info.Revision,
-		"policy_revision", ps.Revision, "signature_verified", info.Verified)
+	ps.Bundle = info
 	return ps, nil
 }
 
