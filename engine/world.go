@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"runtime"
 	"strconv"
-	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/exportrisk/exportrisk/indicators"
 )
@@ -100,22 +101,15 @@ func AssessWorld(ctx context.Context, e *Engine, lib *indicators.Library, asOf s
 	}
 	outcomes := make([]Assessment, len(entries))
 	errs := make([]error, len(entries))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(len(entries), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				outcomes[i], errs[i] = assessEntry(ctx, e, lib, entries[i])
-			}
-		}()
-	}
+	var g errgroup.Group // every entry is assessed; the first error in entry order is returned
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i := range entries {
-		jobs <- i
+		g.Go(func() error {
+			outcomes[i], errs[i] = assessEntry(ctx, e, lib, entries[i])
+			return nil
+		})
 	}
-	close(jobs)
-	wg.Wait()
+	_ = g.Wait()
 	for i := range entries {
 		if errs[i] != nil {
 			return nil, errs[i]

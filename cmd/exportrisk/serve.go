@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/go-viper/mapstructure/v2"
+	"github.com/google/renameio/v2"
 	"github.com/spf13/viper"
 	"github.com/urfave/cli/v2"
 	"go.yaml.in/yaml/v3"
@@ -486,23 +487,7 @@ func appendToken(file string, t server.Token) error {
 	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
 		return fmt.Errorf("server.tokens_file: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(file), ".tokens-*.yaml")
-	if err != nil {
-		return fmt.Errorf("server.tokens_file: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(old, entry...)); err != nil {
-		tmp.Close()
-		return fmt.Errorf("server.tokens_file: %w", err)
-	}
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("server.tokens_file: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("server.tokens_file: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), file); err != nil {
+	if err := renameio.WriteFile(file, append(old, entry...), 0o600, renameio.WithStaticPermissions(0o600)); err != nil {
 		return fmt.Errorf("server.tokens_file: %w", err)
 	}
 	return nil

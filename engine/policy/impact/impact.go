@@ -11,7 +11,8 @@ import (
 	"fmt"
 	"runtime"
 	"sort"
-	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/present"
@@ -268,25 +269,18 @@ func Run(ctx context.Context, base, head *engine.Engine, lib *indicators.Library
 	}
 	pairs := make([]Pair, len(countries))
 	errs := make([]error, len(countries))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range min(workers, max(len(countries), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				pairs[i], errs[i] = assessBoth(ctx, base, head, lib, countries[i], opts.AsOf)
-			}
-		}()
-	}
+	var g errgroup.Group // errors are kept per country: a country without a bundle is skipped
+	g.SetLimit(workers)
 	for i := range countries {
 		if ctx.Err() != nil {
 			break
 		}
-		jobs <- i
+		g.Go(func() error {
+			pairs[i], errs[i] = assessBoth(ctx, base, head, lib, countries[i], opts.AsOf)
+			return nil
+		})
 	}
-	close(jobs)
-	wg.Wait()
+	_ = g.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
