@@ -55,7 +55,7 @@ vet:
 	$(GO) vet ./...
 
 policy-test: ## run the Rego unit tests with coverage, strict compile and opa fmt checks
-	$(GO) test -count=1 -v -run 'Rego|Policies|Format|Strict|Metadata' ./policies/
+	$(GO) test -count=1 -v -run 'Rego|Policies|Format|Strict|Metadata|Thresholds' ./policies/
 
 fuzz: ## run every fuzz target for its execution budget (FUZZTIME=30s overrides every budget)
 	@set -e; for t in $(FUZZ_TARGETS); do \
@@ -113,8 +113,8 @@ bench: ## benchmarks side by side: compiled evaluator vs OPA's interpreter vs up
 bench-all: ## every Go benchmark of the engine packages (audit appends, canonical JSON...)
 	$(GO) test -run '^$$' -bench . -benchmem ./engine/... ./indicators/ ./indicators/importers/
 
-golden: ## rewrite golden files under testdata/ (review the diff before committing)
-	$(GO) test ./... -update
+golden: ## rewrite every golden file (UPDATE_GOLDEN=1, read by internal/golden); review the diff before committing
+	UPDATE_GOLDEN=1 $(GO) test -count=1 ./...
 
 worldmap: ## rebuild engine/chart/world-110m.json from the npm package world-atlas (needs node and npm; the build and tests do not)
 	@tmp=$$(mktemp -d /tmp/exportrisk-worldmap.XXXXXX) && \

@@ -2,7 +2,6 @@ package indicators
 
 import (
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,9 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/exportrisk/exportrisk/indicators/safetext"
+	"github.com/exportrisk/exportrisk/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 // The tests' today, so that goldens saying "today is" do not change with the date.
 func init() { now = func() time.Time { return time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC) } }
@@ -103,7 +101,7 @@ func TestParseFull(t *testing.T) {
 }
 
 // TestParseInvalid checks each class of bad input against its golden error listing in
-// testdata/invalid/NAME.err (rewrite with go test ./indicators -update; review the diff).
+// testdata/invalid/NAME.err (make golden rewrites it; review the diff).
 func TestParseInvalid(t *testing.T) {
 	files, _ := filepath.Glob("testdata/invalid/*")
 	for _, f := range files {
@@ -123,19 +121,7 @@ func TestParseInvalid(t *testing.T) {
 				t.Fatalf("error is %T, want *ValidationError: %v", err, err)
 			}
 			got := err.Error() + "\n"
-			golden := strings.TrimSuffix(f, filepath.Ext(f)) + filepath.Ext(f) + ".err"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("golden file: %v (run go test ./indicators -update)", err)
-			}
-			if diff := cmp.Diff(string(want), got); diff != "" {
-				t.Errorf("errors mismatch (-want +got):\n%s", diff)
-			}
+			golden.Check(t, f+".err", []byte(got))
 		})
 	}
 }

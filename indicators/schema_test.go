@@ -7,9 +7,10 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/exportrisk/exportrisk/internal/golden"
 )
 
 // TestSchemaUpToDate keeps the published schema in step with the catalog.
@@ -18,19 +19,7 @@ func TestSchemaUpToDate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join("schema", "bundle.schema.json")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./indicators -update)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s is stale (run go test ./indicators -update):\n%s", path, diff)
-	}
+	golden.Check(t, filepath.Join("schema", "bundle.schema.json"), got)
 }
 
 func compileSchema(t *testing.T) *jsonschema.Schema {

@@ -377,6 +377,29 @@ func TestMetadata(t *testing.T) {
 	}
 }
 
+// TestCriterionReadsOwnThresholds: criterion N reads data.thresholds.cN and no other
+// section (shared sections are read by the library: data_age in lib/bundle.rego, overall in
+// main), so policy staff can move one criterion's value without changing another's.
+func TestCriterionReadsOwnThresholds(t *testing.T) {
+	thresholds := ast.MustParseRef("data.thresholds")
+	for file, m := range parse(t, sources(t, false)) {
+		sub := criterionDir.FindStringSubmatch(file)
+		if sub == nil {
+			continue
+		}
+		own := ast.StringTerm("c" + sub[1])
+		ast.WalkRefs(m, func(r ast.Ref) bool {
+			if !r.HasPrefix(thresholds) {
+				return false
+			}
+			if len(r) < 3 || !r[2].Equal(own) {
+				t.Errorf("%s:%d: %s reads %v, not its own section data.thresholds.c%s", file, r[0].Location.Row, m.Package.Path, r, sub[1])
+			}
+			return false
+		})
+	}
+}
+
 func packageAnnotations(m *ast.Module) *ast.Annotations {
 	for _, a := range m.Annotations {
 		if a.Scope == "package" {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/policy"
+	"github.com/exportrisk/exportrisk/internal/golden"
 )
 
 // auditNormal replaces what changes from run to run in audit output.
@@ -53,7 +54,7 @@ func TestAuditTrail(t *testing.T) {
 	}
 	check := func(t *testing.T, name, stdout, stderr string) {
 		t.Helper()
-		golden(t, filepath.Join("testdata", name+".golden"), normalizeAudit(stdout+"\n--- stderr ---\n"+stderr, store))
+		golden.Check(t, filepath.Join("testdata", name+".golden"), []byte(normalizeAudit(stdout+"\n--- stderr ---\n"+stderr, store)))
 	}
 
 	out, _ := cli(t, exitOK, "assess", "KAZ")
@@ -216,7 +217,7 @@ func TestAuditStoreErrors(t *testing.T) {
 			if code != tc.code || stdout != "" {
 				t.Errorf("exit %d, want %d; stdout %q", code, tc.code, stdout)
 			}
-			golden(t, filepath.Join("testdata", name+".golden"), strings.ReplaceAll(stderr, dir, "<dir>"))
+			golden.Check(t, filepath.Join("testdata", name+".golden"), []byte(strings.ReplaceAll(stderr, dir, "<dir>")))
 		})
 	}
 }

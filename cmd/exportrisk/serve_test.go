@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net"
@@ -13,7 +11,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/exportrisk/exportrisk/engine/policy/bundle/bundletest"
 
@@ -106,30 +103,10 @@ func TestServeToken(t *testing.T) {
 	}
 }
 
-// lineWriter passes what serve prints on, line by line.
-type lineWriter struct {
-	mu    chan struct{}
-	buf   bytes.Buffer
-	lines chan string
-}
-
-func (w *lineWriter) Write(p []byte) (int, error) {
-	w.mu <- struct{}{}
-	defer func() { <-w.mu }()
-	w.buf.Write(p)
-	for {
-		line, err := w.buf.ReadString('\n')
-		if err != nil {
-			w.buf.WriteString(line)
-			return len(p), nil
-		}
-		w.lines <- strings.TrimSuffix(line, "\n")
-	}
-}
-
-// TestServeSIGTERM runs exportrisk serve, records a decision through the API, sends the
-// process a real SIGTERM, and checks that serve stops cleanly and the decision is in the
-// audit log (the in-flight case is TestGracefulShutdown in engine/server).
+// TestServeSIGTERM runs exportrisk serve as a child process, records a decision through
+// the API, sends the child a real SIGTERM, and checks that serve stops cleanly and the
+// decision is in the audit log (the in-flight case is TestGracefulShutdown in
+// engine/server).
 func TestServeSIGTERM(t *testing.T) {
 	store := newStore(t)
 	env := map[string]string{
@@ -139,30 +116,12 @@ func TestServeSIGTERM(t *testing.T) {
 		"XDG_CONFIG_HOME":          t.TempDir(),
 		"EXPORTRISK_REQUESTER":     "tester",
 	}
-	for k, v := range env {
-		t.Setenv(k, v)
-	}
-	out := &lineWriter{mu: make(chan struct{}, 1), lines: make(chan string, 100)}
-	var errOut bytes.Buffer
-	exited := make(chan int, 1)
-	go func() {
-		exited <- run(context.Background(), []string{"exportrisk", "serve", "--addr", "127.0.0.1:0"}, out, &errOut)
-	}()
-	var url string
-	select {
-	case line := <-out.lines:
-		m := regexp.MustCompile(`serving on (http://127\.0\.0\.1:\d+/)$`).FindStringSubmatch(line)
-		if m == nil {
-			t.Fatalf("first line: %q", line)
-		}
-		url = m[1]
-	case code := <-exited:
-		t.Fatalf("serve exited with %d: %s", code, errOut.String())
-	}
+	srv := startServe(t, env)
+	url := srv.url(t)
 	req, _ := http.NewRequest("POST", url+"v1/assessments", strings.NewReader(`{"country": "KAZ"}`))
 	req.Header.Set("Authorization", "Bearer secret")
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := httpClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,21 +134,16 @@ func TestServeSIGTERM(t *testing.T) {
 		t.Fatalf("assess: %d %s", resp.StatusCode, body)
 	}
 
-	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
-		t.Fatal(err)
+	srv.signal(t, syscall.SIGTERM)
+	if code := srv.wait(t); code != exitOK {
+		t.Fatalf("serve exited with %d after SIGTERM: %s", code, srv.stderr())
 	}
-	if code := <-exited; code != exitOK {
-		t.Fatalf("serve exited with %d after SIGTERM: %s", code, errOut.String())
+	rest := srv.stdout()
+	if !strings.HasSuffix(rest, "\nexportrisk serve: stopped; every decision answered is recorded.\n") {
+		t.Errorf("serve's output: %q", rest)
 	}
-	var rest []string
-	for len(out.lines) > 0 {
-		rest = append(rest, <-out.lines)
-	}
-	if len(rest) == 0 || rest[len(rest)-1] != "exportrisk serve: stopped; every decision answered is recorded." {
-		t.Errorf("serve's last lines: %q", rest)
-	}
-	if !strings.Contains(errOut.String(), `path=/v1/assessments route="POST /v1/assessments" status=201`) || strings.Contains(errOut.String(), "secret") {
-		t.Errorf("access log:\n%s", errOut.String())
+	if errOut := srv.stderr(); !strings.Contains(errOut, `path=/v1/assessments route="POST /v1/assessments" status=201`) || strings.Contains(errOut, "secret") {
+		t.Errorf("access log:\n%s", errOut)
 	}
 	code, stdout, stderr := runCLI(t, env, "audit", "list")
 	if code != exitOK || !strings.Contains(stdout, a.DecisionID) || !strings.Contains(stdout, "alice") {
@@ -231,51 +185,40 @@ func TestServeReloadRefusesBadPolicies(t *testing.T) {
 		t.Fatalf("build output names no policy revision:\n%s", out)
 	}
 	tampered := tamperBundle(t, signed, "data.json")
-	// Built now: a command run in this process later would take over the default logger.
 	newer, older := filepath.Join(t.TempDir(), "newer.tar.gz"), filepath.Join(t.TempDir(), "older.tar.gz")
 	for file, rev := range map[string]string{newer: "2026.10", older: "2026.9"} {
 		policyRun{args: []string{"policy", "bundle", "build", "--revision", rev, "--signing-key", priv, "-o", file, "--policies", dir}}.run(t)
 	}
 
-	env := map[string]string{
+	// The child reads its config file again on every SIGHUP: the test changes the policies
+	// there.
+	config := filepath.Join(t.TempDir(), "config.yaml")
+	setConfig := func(s string) {
+		t.Helper()
+		if err := os.WriteFile(config, []byte(s), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setConfig("policies: " + dir + "\n")
+	srv := startServe(t, map[string]string{
 		"EXPORTRISK_AUDIT_PATH":    newStore(t),
 		"EXPORTRISK_SERVER_TOKENS": `[{"name": "alice", "role": "officer", "token_sha256": "` + server.HashToken("secret") + `"}]`,
 		"EXPORTRISK_FIXTURES":      "../../fixtures/curated",
-		"EXPORTRISK_POLICIES":      dir,
-		"XDG_CONFIG_HOME":          t.TempDir(),
+		"EXPORTRISK_CONFIG":        config,
 		"EXPORTRISK_REQUESTER":     "tester",
+	})
+	url := srv.url(t)
+	m := regexp.MustCompile(`policy revision (sha256:[0-9a-f]{64})`).FindStringSubmatch(srv.stdout())
+	if m == nil {
+		t.Fatalf("serve names no policy revision:\n%s", srv.stdout())
 	}
-	for k, v := range env {
-		t.Setenv(k, v)
-	}
-	stdout := &lineWriter{mu: make(chan struct{}, 1), lines: make(chan string, 100)}
-	stderr := &lineWriter{mu: make(chan struct{}, 1), lines: make(chan string, 1000)}
-	exited := make(chan int, 1)
-	go func() {
-		exited <- run(context.Background(), []string{"exportrisk", "serve", "--addr", "127.0.0.1:0"}, stdout, stderr)
-	}()
-	var url, revision string
-	for url == "" || revision == "" {
-		select {
-		case line := <-stdout.lines:
-			if m := regexp.MustCompile(`serving on (http://127\.0\.0\.1:\d+/)$`).FindStringSubmatch(line); m != nil {
-				url = m[1]
-			}
-			if m := regexp.MustCompile(`policy revision (sha256:[0-9a-f]{64})`).FindStringSubmatch(line); m != nil {
-				revision = m[1]
-			}
-		case code := <-exited:
-			t.Fatalf("serve exited with %d", code)
-		case <-time.After(time.Minute):
-			t.Fatal("serve did not start")
-		}
-	}
+	revision := m[1]
 	// currentRevision asks the server which policy revision it assesses with.
 	currentRevision := func() string {
 		t.Helper()
 		req, _ := http.NewRequest("GET", url+"v1/countries", nil)
 		req.Header.Set("Authorization", "Bearer secret")
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := httpClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -291,19 +234,8 @@ func TestServeReloadRefusesBadPolicies(t *testing.T) {
 	// hup sends SIGHUP and returns serve's log line about the reload.
 	hup := func() string {
 		t.Helper()
-		if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
-			t.Fatal(err)
-		}
-		for {
-			select {
-			case line := <-stderr.lines:
-				if strings.Contains(line, "SIGHUP") {
-					return line
-				}
-			case <-time.After(time.Minute):
-				t.Fatal("no log line about the reload")
-			}
-		}
+		srv.signal(t, syscall.SIGHUP)
+		return srv.stderrLine(t, "SIGHUP")
 	}
 
 	data := filepath.Join(dir, "data.yaml")
@@ -326,8 +258,8 @@ func TestServeReloadRefusesBadPolicies(t *testing.T) {
 		t.Errorf("after a refused reload the revision is %s, want %s", got, revision)
 	}
 
-	t.Setenv("EXPORTRISK_POLICIES", tampered)
-	t.Setenv("EXPORTRISK_POLICIES_VERIFICATION_KEY", pub)
+	withKey := "policies_verification_key: " + pub + "\n"
+	setConfig("policies: " + tampered + "\n" + withKey)
 	line = hup()
 	for _, want := range []string{"SIGHUP: reload failed", "data.json: digest mismatch", "the bundle was changed after it was signed"} {
 		if !strings.Contains(line, want) {
@@ -338,7 +270,7 @@ func TestServeReloadRefusesBadPolicies(t *testing.T) {
 		t.Errorf("after a refused reload the revision is %s, want %s", got, revision)
 	}
 
-	t.Setenv("EXPORTRISK_POLICIES", signed)
+	setConfig("policies: " + signed + "\n" + withKey)
 	if line = hup(); !strings.Contains(line, "SIGHUP: reloaded") || !strings.Contains(line, bundleRevision[1]) {
 		t.Errorf("signed bundle: %s", line)
 	}
@@ -348,16 +280,16 @@ func TestServeReloadRefusesBadPolicies(t *testing.T) {
 
 	// Rollback protection: after 2026.10, the older (validly signed) 2026.9 is refused
 	// unless server.allow_policy_rollback is set.
-	t.Setenv("EXPORTRISK_POLICIES", newer)
+	setConfig("policies: " + newer + "\n" + withKey)
 	if line = hup(); !strings.Contains(line, "SIGHUP: reloaded") || !strings.Contains(line, "manifest_revision=2026.10") {
 		t.Errorf("newer bundle: %s", line)
 	}
-	t.Setenv("EXPORTRISK_POLICIES", older)
+	setConfig("policies: " + older + "\n" + withKey)
 	if line = hup(); !strings.Contains(line, "SIGHUP: reload failed") ||
 		!strings.Contains(line, "policy bundle manifest revision 2026.9 is older than the active 2026.10: refusing a rollback") {
 		t.Errorf("older bundle: %s", line)
 	}
-	t.Setenv("EXPORTRISK_SERVER_ALLOW_POLICY_ROLLBACK", "true")
+	setConfig("policies: " + older + "\n" + withKey + "server:\n  allow_policy_rollback: true\n")
 	if line = hup(); !strings.Contains(line, "rolling back to an older policy bundle") {
 		t.Errorf("older bundle, rollback allowed: %s", line)
 	}
@@ -365,10 +297,8 @@ func TestServeReloadRefusesBadPolicies(t *testing.T) {
 		t.Errorf("older bundle, rollback allowed: %s", line)
 	}
 
-	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	if code := <-exited; code != exitOK {
-		t.Fatalf("serve exited with %d after SIGTERM", code)
+	srv.signal(t, syscall.SIGTERM)
+	if code := srv.wait(t); code != exitOK {
+		t.Fatalf("serve exited with %d after SIGTERM: %s", code, srv.stderr())
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // child is the body of a re-executed test binary (AUDIT_CHILD=append): it appends
@@ -92,6 +93,9 @@ func openChildStore(ctx context.Context) (Store, error) {
 	return nil, fmt.Errorf("child: no store given")
 }
 
+// childDeadline is how long an appending child may run.
+const childDeadline = 2 * time.Minute
+
 // startChild re-executes the test binary as an appending child.
 func startChild(t *testing.T, b backend, s Store, n, workers int) (*exec.Cmd, *bufio.Scanner) {
 	t.Helper()
@@ -99,7 +103,10 @@ func startChild(t *testing.T, b backend, s Store, n, workers int) (*exec.Cmd, *b
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(exe, "-test.run=^$")
+	// The child is killed if it has not exited within the deadline: nothing here can hang.
+	ctx, cancel := context.WithTimeout(context.Background(), childDeadline)
+	t.Cleanup(cancel)
+	cmd := exec.CommandContext(ctx, exe, "-test.run=^$")
 	cmd.Env = append(os.Environ(), "AUDIT_CHILD=append", fmt.Sprintf("AUDIT_CHILD_N=%d", n),
 		fmt.Sprintf("AUDIT_CHILD_WORKERS=%d", workers))
 	cmd.Env = append(cmd.Env, b.childEnv(s)...)

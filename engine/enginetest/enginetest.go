@@ -3,7 +3,10 @@
 package enginetest
 
 import (
+	"fmt"
+	"maps"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/exportrisk/exportrisk/fixtures"
@@ -12,11 +15,27 @@ import (
 
 // Shipped returns the curated bundles of the fixtures and the world bundles of sample years of
 // the shipped history (SampleYears: every year would cost seconds in every test that calls it).
+// They are loaded once per test binary (several tests of a package call Shipped) and shared:
+// the map is the caller's, the bundles must not be modified.
 func Shipped(t testing.TB) map[string]*indicators.Bundle {
 	t.Helper()
+	shipped.once.Do(func() { shipped.bundles, shipped.err = loadShipped() })
+	if shipped.err != nil {
+		t.Fatal(shipped.err)
+	}
+	return maps.Clone(shipped.bundles)
+}
+
+var shipped struct {
+	once    sync.Once
+	bundles map[string]*indicators.Bundle
+	err     error
+}
+
+func loadShipped() (map[string]*indicators.Bundle, error) {
 	lib, err := indicators.OpenLibrary(fixtures.FS, "fixtures")
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	out := map[string]*indicators.Bundle{}
 	for _, iso := range lib.Countries() {
@@ -26,15 +45,15 @@ func Shipped(t testing.TB) map[string]*indicators.Bundle {
 			}
 			b, err := lib.Load(e)
 			if err != nil {
-				t.Fatal(err)
+				return nil, err
 			}
 			out[e.Path] = b
 		}
 	}
 	if len(out) < len(SampleYears)*190 {
-		t.Fatalf("found %d shipped bundles, want the world of %d years", len(out), len(SampleYears))
+		return nil, fmt.Errorf("found %d shipped bundles, want the world of %d years", len(out), len(SampleYears))
 	}
-	return out
+	return out, nil
 }
 
 // SampleYears are the years of the shipped history that Shipped returns: the first and the

@@ -3,25 +3,20 @@ package present_test
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
-	"os"
 	"regexp"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/enginetest"
 	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/engine/present"
 	"github.com/exportrisk/exportrisk/indicators"
+	"github.com/exportrisk/exportrisk/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 var (
 	once sync.Once
@@ -246,7 +241,7 @@ func TestEveryCountryReadsAsAReport(t *testing.T) {
 }
 
 // TestMessagesGolden pins every message of the synthetic bundles in both languages
-// (testdata/messages.golden; rewrite with -update and read the diff).
+// (testdata/messages.golden; make golden rewrites it: read the diff).
 func TestMessagesGolden(t *testing.T) {
 	e, p := setup(t)
 	bundles := enginetest.Synthetic()
@@ -283,7 +278,7 @@ func TestMessagesGolden(t *testing.T) {
 		}
 		sb.WriteString("\n")
 	}
-	golden(t, "testdata/messages.golden", sb.String())
+	golden.Check(t, "testdata/messages.golden", []byte(sb.String()))
 }
 
 // TestReportsGolden: one reviewed report per format and language (Kazakhstan, the reference).
@@ -309,23 +304,7 @@ func TestReportsGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			// digests change with every policy or fixture edit and say nothing about the wording
-			golden(t, "testdata/kaz-"+format+"-"+lang+".golden", digest.ReplaceAllString(out.String(), "sha256:<digest>"))
+			golden.Check(t, "testdata/kaz-"+format+"-"+lang+".golden", []byte(digest.ReplaceAllString(out.String(), "sha256:<digest>")))
 		}
-	}
-}
-
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./engine/present -update)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s differs (-want +got):\n%s", path, diff)
 	}
 }

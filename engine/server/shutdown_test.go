@@ -22,6 +22,8 @@ func TestGracefulShutdown(t *testing.T) {
 	ts := newTestServer(t, smallLibrary(t), func(c *Config) { c.ShutdownTimeout = time.Minute })
 	reached, release := make(chan struct{}), make(chan struct{})
 	var once sync.Once
+	releaseOnce := sync.OnceFunc(func() { close(release) })
+	defer releaseOnce() // a test that fails early does not leave the request held
 	ts.testHookBeforeRecord = func() {
 		once.Do(func() {
 			close(reached)
@@ -32,6 +34,7 @@ func TestGracefulShutdown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	client := &http.Client{Timeout: testDeadline}
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	ran := make(chan error, 1)
@@ -48,7 +51,7 @@ func TestGracefulShutdown(t *testing.T) {
 		req, _ := http.NewRequest("POST", base+"/v1/assessments", strings.NewReader(`{"country": "KAZ", "case_ref": "in-flight"}`))
 		req.Header.Set("Authorization", "Bearer "+officerToken)
 		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := client.Do(req)
 		if err != nil {
 			answered <- answer{err: err}
 			return
@@ -57,10 +60,14 @@ func TestGracefulShutdown(t *testing.T) {
 		b, err := io.ReadAll(resp.Body)
 		answered <- answer{resp.StatusCode, b, err}
 	}()
-	<-reached // evaluated, not yet recorded
-	stop()    // SIGTERM
-	for !ts.draining.Load() {
-		time.Sleep(time.Millisecond) // waiting for Run to begin the shutdown, not timing it
+	await(t, reached, "the request reaching its recording") // evaluated, not yet recorded
+	stop()                                                  // SIGTERM
+	deadline := time.Now().Add(testDeadline)
+	for !ts.draining.Load() { // waiting for Run to begin the shutdown, not timing it
+		if time.Now().After(deadline) {
+			t.Fatalf("Run did not begin the shutdown within %s", testDeadline)
+		}
+		time.Sleep(time.Millisecond)
 	}
 	if rec := ts.do(t, "GET", "/readyz", "", nil); rec.Code != http.StatusServiceUnavailable {
 		t.Errorf("readyz while shutting down: %d", rec.Code)
@@ -75,8 +82,8 @@ func TestGracefulShutdown(t *testing.T) {
 	default:
 	}
 
-	close(release)
-	a := <-answered
+	releaseOnce()
+	a := await(t, answered, "the answer to the request under way")
 	if a.err != nil || a.status != http.StatusCreated {
 		t.Fatalf("the request under way: %d %v %s", a.status, a.err, a.body)
 	}
@@ -84,7 +91,7 @@ func TestGracefulShutdown(t *testing.T) {
 	if err := json.Unmarshal(a.body, &got); err != nil || !got.Recorded {
 		t.Fatalf("answer: %v %s", err, a.body)
 	}
-	if err := <-ran; err != nil {
+	if err := await(t, ran, "Run to return"); err != nil {
 		t.Fatalf("Run: %v", err)
 	}
 	bg := context.Background()
@@ -95,7 +102,7 @@ func TestGracefulShutdown(t *testing.T) {
 	if rep, err := audit.Verify(bg, ts.store, audit.VerifyOptions{}); err != nil || !rep.OK() || rep.Records != 1 {
 		t.Errorf("verify: %+v %v", rep, err)
 	}
-	if _, err := http.Get(base + "/healthz"); err == nil {
+	if _, err := client.Get(base + "/healthz"); err == nil {
 		t.Error("the server still accepts connections after Run returned")
 	}
 	// After Run the server records nothing more, and says so.
@@ -106,4 +113,20 @@ func TestGracefulShutdown(t *testing.T) {
 	if n, _ := ts.store.Count(bg, audit.Filter{}); n != 1 {
 		t.Errorf("%d records, want 1", n)
 	}
+}
+
+// testDeadline bounds every wait of a test of this package that could otherwise hang.
+const testDeadline = time.Minute
+
+// await returns the next value of ch, failing t if none comes within testDeadline.
+func await[T any](t *testing.T, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(testDeadline):
+		t.Fatalf("waited %s for %s", testDeadline, what)
+	}
+	var zero T
+	return zero
 }

@@ -1,8 +1,9 @@
 # METADATA
 # title: Test bundles and calibration
 # description: >-
-#   Helpers that build small indicator bundles for the policy tests, and the test calibration
-#   the criterion tests run the rules with (no tests of its own).
+#   The helpers of the policy tests (no tests of their own): small indicator bundles, the test
+#   calibration, and the one way a test evaluates a criterion under it (criterion, verdict,
+#   reasons, missing, reason_codes).
 package lib.testdata_test
 
 # METADATA
@@ -51,6 +52,7 @@ thresholds := {
 		"coups_min": 1,
 		"wgi_political_stability_max": -0.5,
 		"pts_min": 3,
+		"fsi_very_high_min": 90,
 		"evidence_window_years": 5,
 		"evidence_categories": ["unrest", "state_of_emergency", "lethal_repression"],
 	},
@@ -162,3 +164,35 @@ with_indices(xs) := bundle(xs, {}, [], [])
 # title: codes
 # description: The codes of a set of reasons, sorted (duplicates kept).
 codes(reasons) := sort([r.code | some r in reasons])
+
+# METADATA
+# title: criterion
+# description: >-
+#   Criterion c's ("c1".."c8") verdict, reasons and missing paths for bundle, evaluated under the
+#   test calibration with overrides merged in (see calibration; {} for none).
+criterion(c, bundle, overrides) := {"verdict": v, "reasons": r, "missing": m} if {
+	t := calibration(overrides)
+	v := data.criteria[c].verdict with input as bundle with data.thresholds as t
+	r := data.criteria[c].reasons with input as bundle with data.thresholds as t
+	m := data.criteria[c].missing with input as bundle with data.thresholds as t
+}
+
+# METADATA
+# title: verdict
+# description: Criterion c's verdict for bundle under the test calibration.
+verdict(c, bundle) := criterion(c, bundle, {}).verdict
+
+# METADATA
+# title: reasons
+# description: Criterion c's reasons for bundle under the test calibration.
+reasons(c, bundle) := criterion(c, bundle, {}).reasons
+
+# METADATA
+# title: missing
+# description: Criterion c's missing paths for bundle under the test calibration.
+missing(c, bundle) := criterion(c, bundle, {}).missing
+
+# METADATA
+# title: reason codes
+# description: The codes of criterion c's reasons for bundle under the test calibration, sorted.
+reason_codes(c, bundle) := codes(reasons(c, bundle))

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -18,10 +17,9 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/exportrisk/exportrisk/indicators"
+	"github.com/exportrisk/exportrisk/internal/golden"
 	"github.com/exportrisk/exportrisk/policies"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 // TestShippedDataValid: the embedded policies' data file and the test base file pass.
 func TestShippedDataValid(t *testing.T) {
@@ -44,7 +42,7 @@ func TestShippedDataValid(t *testing.T) {
 }
 
 // TestInvalid checks the messages for each class of problem against
-// testdata/invalid/NAME.yaml.err (rewritten with -update).
+// testdata/invalid/NAME.yaml.err (make golden rewrites them).
 func TestInvalid(t *testing.T) {
 	files, err := filepath.Glob("testdata/invalid/*.yaml")
 	if err != nil || len(files) == 0 {
@@ -62,18 +60,7 @@ func TestInvalid(t *testing.T) {
 				t.Fatalf("want an *Error, got %v", err)
 			}
 			got := err.Error() + "\n"
-			if *update {
-				if err := os.WriteFile(f+".err", []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(f + ".err")
-			if err != nil {
-				t.Fatalf("%v (run go test ./engine/policy/calibration -update)", err)
-			}
-			if diff := cmp.Diff(string(want), got); diff != "" {
-				t.Errorf("messages differ from %s.err (-want +got):\n%s", f, diff)
-			}
+			golden.Check(t, f+".err", []byte(got))
 		})
 	}
 }

@@ -3,7 +3,6 @@ package impact
 import (
 	"bytes"
 	"context"
-	"flag"
 	"io/fs"
 	"os"
 	"strings"
@@ -16,10 +15,9 @@ import (
 	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/fixtures"
 	"github.com/exportrisk/exportrisk/indicators"
+	"github.com/exportrisk/exportrisk/internal/golden"
 	"github.com/exportrisk/exportrisk/policies"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 // policiesWith returns an engine for the embedded policies with lines of data.yaml
 // replaced (old line -> new line); a line that is not there fails the test, so a
@@ -176,19 +174,7 @@ func TestReportGolden(t *testing.T) {
 			if err := write(&b, r); err != nil {
 				t.Fatal(err)
 			}
-			path := "testdata/" + name + ".golden"
-			if *update {
-				if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./engine/policy/impact -update)", err)
-			}
-			if diff := cmp.Diff(string(want), b.String()); diff != "" {
-				t.Errorf("%s differs (-want +got):\n%s", path, diff)
-			}
+			golden.Check(t, "testdata/"+name+".golden", b.Bytes())
 		})
 	}
 }

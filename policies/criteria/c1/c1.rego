@@ -20,6 +20,8 @@ import data.lib.bundle
 import data.lib.rating
 import data.lib.reason
 
+# Every threshold, window and list this criterion reads: the section thresholds.c1 of
+# policies/data.yaml (no other criterion's section).
 _t := data.thresholds.c1
 
 _instruments := {id | some id in _t.instruments}
@@ -31,7 +33,7 @@ verdict := rating.verdict(_rateable, {f.verdict | some f in _findings})
 
 # METADATA
 # title: missing
-# description: Embargo authorities without a record, and instruments of the five with unknown status.
+# description: Authorities of thresholds.c1.authorities without an embargo record, and instruments of thresholds.c1.instruments with unknown status.
 missing contains concat(".", ["embargoes", authority]) if some authority in _unchecked
 
 missing contains path if some path in bundle.missing_memberships(_instruments)
@@ -100,7 +102,7 @@ _findings contains r if {
 
 # METADATA
 # title: Instrument gaps
-# description: At least three of the five instruments are known not to be joined.
+# description: At least thresholds.c1.possibly_critical_min_gaps of thresholds.c1.instruments are known not to be joined.
 # custom:
 #   code: C1-INSTRUMENT-GAPS
 #   verdict: possibly_critical
@@ -129,7 +131,7 @@ reasons contains r if some r in _findings
 
 # METADATA
 # title: No embargo, instruments joined
-# description: No embargo in force and fewer than three of the five instruments known not joined.
+# description: No embargo in force and fewer than thresholds.c1.possibly_critical_min_gaps of thresholds.c1.instruments known not joined.
 # custom:
 #   code: C1-PASS
 #   verdict: not_critical
@@ -167,7 +169,7 @@ reasons contains r if {
 
 # METADATA
 # title: No decisive indicator
-# description: Neither an embargo record nor the status of any of the five instruments is present.
+# description: Neither an embargo record nor the status of any of thresholds.c1.instruments is present.
 # custom:
 #   code: C1-NO-DATA
 #   verdict: insufficient_data

@@ -3,7 +3,6 @@
 # description: Embargoes, the five instruments, missing data.
 package criteria.c1_test
 
-import data.criteria.c1 as criterion
 import data.lib.testdata_test as td
 
 _five := ["npt", "bwc", "cwc", "hcoc", "att"]
@@ -26,34 +25,17 @@ _input(members, embargoes) := td.bundle({}, members, embargoes, [])
 
 _all_party := td.memberships(_five, "party")
 
-# The criterion's verdict, reasons and missing paths for bundle, evaluated under the test
-# calibration (td.thresholds) with overrides merged in ({} for none).
-_eval(bundle, overrides) := {"verdict": v, "reasons": r, "missing": m} if {
-	t := td.calibration(overrides)
-	v := criterion.verdict with input as bundle with data.thresholds as t
-	r := criterion.reasons with input as bundle with data.thresholds as t
-	m := criterion.missing with input as bundle with data.thresholds as t
-}
-
-_verdict(bundle) := _eval(bundle, {}).verdict
-
-_reasons(bundle) := _eval(bundle, {}).reasons
-
-_missing(bundle) := _eval(bundle, {}).missing
-
-_codes(bundle) := td.codes(_reasons(bundle))
-
 test_no_data_is_insufficient if {
-	_verdict(_input({}, [])) == "insufficient_data"
-	_codes(_input({}, [])) == ["C1-NO-DATA"]
-	_missing(_input({}, [])) == {
+	td.verdict("c1", _input({}, [])) == "insufficient_data"
+	td.reason_codes("c1", _input({}, [])) == ["C1-NO-DATA"]
+	td.missing("c1", _input({}, [])) == {
 		"embargoes.EU", "embargoes.OSCE", "embargoes.UN",
 		"memberships.att", "memberships.bwc", "memberships.cwc", "memberships.hcoc", "memberships.npt",
 	}
 }
 
 test_no_data_reason if {
-	some r in _reasons(_input({}, []))
+	some r in td.reasons("c1", _input({}, []))
 	r == {
 		"code": "C1-NO-DATA",
 		"verdict": "insufficient_data",
@@ -65,8 +47,8 @@ test_no_data_reason if {
 
 test_embargo_against_state_is_critical if {
 	embargoes := array.concat(_no_embargo, [_embargo("EU", "state")])
-	_verdict(_input(_all_party, embargoes)) == "critical"
-	some r in _reasons(_input(_all_party, embargoes))
+	td.verdict("c1", _input(_all_party, embargoes)) == "critical"
+	some r in td.reasons("c1", _input(_all_party, embargoes))
 	r == {
 		"code": "C1-EMBARGO-STATE",
 		"verdict": "critical",
@@ -78,9 +60,9 @@ test_embargo_against_state_is_critical if {
 
 test_embargo_against_non_state_actors_is_possibly_critical if {
 	embargoes := [_embargo("UN", "non_state")]
-	_verdict(_input(_all_party, embargoes)) == "possibly_critical"
-	_codes(_input(_all_party, embargoes)) == ["C1-EMBARGO-NON-STATE"]
-	some r in _reasons(_input(_all_party, embargoes))
+	td.verdict("c1", _input(_all_party, embargoes)) == "possibly_critical"
+	td.reason_codes("c1", _input(_all_party, embargoes)) == ["C1-EMBARGO-NON-STATE"]
+	some r in td.reasons("c1", _input(_all_party, embargoes))
 	r.verdict == "possibly_critical"
 	r.vars == {"authority": "UN", "since": "2011-05-23", "unconfirmed": false}
 	r.indicators == ["embargoes.UN.non_state"]
@@ -88,39 +70,39 @@ test_embargo_against_non_state_actors_is_possibly_critical if {
 
 test_state_and_non_state_embargo_is_critical_with_both_reasons if {
 	embargoes := [_embargo("UN", "non_state"), _embargo("EU", "state")]
-	_verdict(_input({}, embargoes)) == "critical"
-	_codes(_input({}, embargoes)) == ["C1-EMBARGO-NON-STATE", "C1-EMBARGO-STATE"]
+	td.verdict("c1", _input({}, embargoes)) == "critical"
+	td.reason_codes("c1", _input({}, embargoes)) == ["C1-EMBARGO-NON-STATE", "C1-EMBARGO-STATE"]
 }
 
 test_unconfirmed_embargo_is_used_and_marked if {
 	embargoes := [object.union(_embargo("OSCE", "state"), {"unconfirmed": true})]
-	_verdict(_input({}, embargoes)) == "critical"
-	some r in _reasons(_input({}, embargoes))
+	td.verdict("c1", _input({}, embargoes)) == "critical"
+	some r in td.reasons("c1", _input({}, embargoes))
 	r.vars.unconfirmed == true
 	r.indicators == ["embargoes.OSCE.state"]
 }
 
 test_embargo_record_alone_is_decisive if {
-	_verdict(_input({}, _no_embargo)) == "not_critical"
-	_missing(_input({}, _no_embargo)) == {
+	td.verdict("c1", _input({}, _no_embargo)) == "not_critical"
+	td.missing("c1", _input({}, _no_embargo)) == {
 		"memberships.att", "memberships.bwc", "memberships.cwc", "memberships.hcoc", "memberships.npt",
 	}
 }
 
 test_one_instrument_alone_is_decisive if {
-	_verdict(_input({"npt": td.membership("party")}, [])) == "not_critical"
+	td.verdict("c1", _input({"npt": td.membership("party")}, [])) == "not_critical"
 }
 
 test_three_gaps_is_possibly_critical if {
 	members := object.union(td.memberships(["npt", "bwc"], "party"), td.memberships(["cwc", "hcoc", "att"], "not_party"))
-	_verdict(_input(members, _no_embargo)) == "possibly_critical"
-	_codes(_input(members, _no_embargo)) == ["C1-INSTRUMENT-GAPS"]
+	td.verdict("c1", _input(members, _no_embargo)) == "possibly_critical"
+	td.reason_codes("c1", _input(members, _no_embargo)) == ["C1-INSTRUMENT-GAPS"]
 }
 
 test_gaps_reason if {
 	members := object.union(td.memberships(["npt", "bwc"], "party"), td.memberships(["cwc", "hcoc"], "not_party"))
 	with_signatory := object.union(members, {"att": {"status": "signatory", "year": 2014, "source": "UNODA"}})
-	some r in _reasons(_input(with_signatory, _no_embargo))
+	some r in td.reasons("c1", _input(with_signatory, _no_embargo))
 	r == {
 		"code": "C1-INSTRUMENT-GAPS",
 		"verdict": "possibly_critical",
@@ -132,25 +114,25 @@ test_gaps_reason if {
 
 test_two_gaps_is_not_critical if {
 	members := object.union(td.memberships(["npt", "bwc", "cwc"], "party"), td.memberships(["hcoc", "att"], "not_party"))
-	_verdict(_input(members, _no_embargo)) == "not_critical"
-	_codes(_input(members, _no_embargo)) == ["C1-PASS"]
+	td.verdict("c1", _input(members, _no_embargo)) == "not_critical"
+	td.reason_codes("c1", _input(members, _no_embargo)) == ["C1-PASS"]
 }
 
 test_unknown_is_missing_not_a_gap if {
 	members := td.memberships(["cwc", "hcoc"], "not_party")
-	_verdict(_input(members, _no_embargo)) == "not_critical"
-	_missing(_input(members, _no_embargo)) == {"memberships.att", "memberships.bwc", "memberships.npt"}
+	td.verdict("c1", _input(members, _no_embargo)) == "not_critical"
+	td.missing("c1", _input(members, _no_embargo)) == {"memberships.att", "memberships.bwc", "memberships.npt"}
 }
 
 test_gap_threshold_from_data if {
 	members := object.union(td.memberships(["npt", "bwc", "cwc"], "party"), td.memberships(["hcoc", "att"], "not_party"))
-	_eval(_input(members, _no_embargo), {"c1": {"possibly_critical_min_gaps": 2}}).verdict == "possibly_critical"
+	td.criterion("c1", _input(members, _no_embargo), {"c1": {"possibly_critical_min_gaps": 2}}).verdict == "possibly_critical"
 }
 
 test_pass_reason_names_the_checks if {
 	members := object.union(td.memberships(["npt", "bwc", "cwc"], "party"), {"att": td.membership("not_party")})
 	embargoes := [{"authority": "UN", "in_force": false, "source": "UN", "cited_source": "UNSC"}]
-	some r in _reasons(_input(members, embargoes))
+	some r in td.reasons("c1", _input(members, embargoes))
 	r == {
 		"code": "C1-PASS",
 		"verdict": "not_critical",
@@ -161,11 +143,11 @@ test_pass_reason_names_the_checks if {
 		"indicators": ["embargoes.UN", "memberships.att", "memberships.bwc", "memberships.cwc", "memberships.npt"],
 		"evidence": [],
 	}
-	_missing(_input(members, embargoes)) == {"embargoes.EU", "embargoes.OSCE", "memberships.hcoc"}
+	td.missing("c1", _input(members, embargoes)) == {"embargoes.EU", "embargoes.OSCE", "memberships.hcoc"}
 }
 
 test_pass_reason_without_embargo_records if {
-	some r in _reasons(_input(_all_party, []))
+	some r in td.reasons("c1", _input(_all_party, []))
 	r.vars == {
 		"checked": set(), "unchecked": {"EU", "OSCE", "UN"}, "joined": 5, "total": 5,
 		"gaps": set(), "unknown": set(),
@@ -174,7 +156,7 @@ test_pass_reason_without_embargo_records if {
 }
 
 test_pass_reason_lists_every_embargo_record_in_bundle_order if {
-	some r in _reasons(_input(_all_party, _no_embargo))
+	some r in td.reasons("c1", _input(_all_party, _no_embargo))
 	r.code == "C1-PASS"
 	array.slice(r.indicators, 0, 3) == ["embargoes.UN", "embargoes.EU", "embargoes.OSCE"]
 	r.vars.checked == {"EU", "OSCE", "UN"}

@@ -26,6 +26,8 @@ import data.lib.evidence
 import data.lib.rating
 import data.lib.reason
 
+# Every threshold, window and list this criterion reads: the section thresholds.c2 of
+# policies/data.yaml (no other criterion's section).
 _t := data.thresholds.c2
 
 # Index ids this criterion reads, the decisive ones, and the two WGI indicators.
@@ -71,7 +73,7 @@ _findings contains r if some r in _signals
 
 # METADATA
 # title: Government one-sided violence
-# description: UCDP records one-sided violence by the government in at least one of the last five years.
+# description: UCDP records one-sided violence by the government in at least thresholds.c2.gov_osv_min_years of the last five years.
 # custom:
 #   code: C2-GOV-ONE-SIDED-VIOLENCE
 #   verdict: critical
@@ -95,7 +97,7 @@ _findings contains r if {
 
 # METADATA
 # title: Severe and further signals
-# description: At least one severe signal and at least two signals in all.
+# description: At least thresholds.c2.critical_min_severe severe signals and thresholds.c2.critical_min_signals signals in all.
 # custom:
 #   code: C2-SIGNALS-CRITICAL
 #   verdict: critical
@@ -129,7 +131,7 @@ _findings contains r if {
 
 # METADATA
 # title: Not Free
-# description: Freedom House rates the country Not Free.
+# description: The Freedom House status is one of thresholds.c2.fh_severe_status.
 # custom:
 #   code: C2-FH-NOT-FREE
 #   verdict: possibly_critical
@@ -147,7 +149,7 @@ _signals contains r if {
 
 # METADATA
 # title: Partly Free
-# description: Freedom House rates the country Partly Free.
+# description: The Freedom House status is one of thresholds.c2.fh_concern_status (and not severe).
 # custom:
 #   code: C2-FH-PARTLY-FREE
 #   verdict: possibly_critical
@@ -167,7 +169,7 @@ _signals contains r if {
 
 # METADATA
 # title: High political terror
-# description: Political Terror Scale at or above the severe threshold.
+# description: Political Terror Scale at or above thresholds.c2.pts_severe_min.
 # custom:
 #   code: C2-PTS-HIGH
 #   verdict: possibly_critical
@@ -186,7 +188,7 @@ _signals contains r if {
 
 # METADATA
 # title: Elevated political terror
-# description: Political Terror Scale at or above the concern threshold, below the severe one.
+# description: Political Terror Scale at or above thresholds.c2.pts_concern_min, below thresholds.c2.pts_severe_min.
 # custom:
 #   code: C2-PTS-ELEVATED
 #   verdict: possibly_critical
@@ -205,7 +207,7 @@ _signals contains r if {
 
 # METADATA
 # title: Very low WGI score
-# description: WGI Voice and Accountability or Rule of Law at or below the severe threshold (one signal each).
+# description: WGI Voice and Accountability or Rule of Law at or below thresholds.c2.wgi_severe_max (one signal each).
 # custom:
 #   code: C2-WGI-VERY-LOW
 #   verdict: possibly_critical
@@ -227,8 +229,8 @@ _signals contains r if {
 # METADATA
 # title: Low WGI score
 # description: >-
-#   WGI Voice and Accountability or Rule of Law at or below the concern threshold without being
-#   severe (one signal for both).
+#   WGI Voice and Accountability or Rule of Law at or below thresholds.c2.wgi_concern_max without
+#   being severe (one signal for both).
 # custom:
 #   code: C2-WGI-LOW
 #   verdict: possibly_critical
@@ -251,7 +253,7 @@ _signals contains r if {
 
 # METADATA
 # title: Heavy military interference
-# description: Fraser EFW military interference at or below the severe threshold.
+# description: Fraser EFW military interference at or below thresholds.c2.efw_severe_max.
 # custom:
 #   code: C2-EFW-MILITARY-HIGH
 #   verdict: possibly_critical
@@ -271,7 +273,7 @@ _signals contains r if {
 
 # METADATA
 # title: Military interference
-# description: Fraser EFW military interference at or below the concern threshold, above the severe one.
+# description: Fraser EFW military interference at or below thresholds.c2.efw_concern_max, above thresholds.c2.efw_severe_max.
 # custom:
 #   code: C2-EFW-MILITARY-ELEVATED
 #   verdict: possibly_critical
@@ -293,8 +295,8 @@ _signals contains r if {
 # METADATA
 # title: Torture evidence
 # description: >-
-#   Torture or ill-treatment by state agents reported by a credible reporter (UN body, Amnesty
-#   International, Human Rights Watch, national preventive mechanism) inside the window.
+#   Torture or ill-treatment by state agents reported by one of thresholds.c2.torture_reporters
+#   within thresholds.c2.torture_window_years.
 # custom:
 #   code: C2-TORTURE
 #   verdict: possibly_critical
@@ -314,7 +316,7 @@ _signals contains r if {
 
 # METADATA
 # title: Lethal repression evidence
-# description: Lethal force by state forces against protesters or civilians inside the window.
+# description: Lethal force by state forces against protesters or civilians within thresholds.c2.lethal_repression_window_years.
 # custom:
 #   code: C2-LETHAL-REPRESSION
 #   verdict: possibly_critical
@@ -334,7 +336,7 @@ _signals contains r if {
 
 # METADATA
 # title: Core treaty not ratified (severe)
-# description: An instrument of a severe treaty group (default the CAT) is known not to be ratified.
+# description: An instrument of a group of thresholds.c2.severe_treaty_groups is known not to be ratified.
 # custom:
 #   code: C2-TREATY-SEVERE
 #   verdict: possibly_critical
@@ -355,8 +357,8 @@ _signals contains r if {
 # METADATA
 # title: Treaty not ratified (concern)
 # description: >-
-#   An instrument of a concern treaty group is known not to be ratified (default groups: the Rome
-#   Statute; any of ICCPR, ICESCR, CERD, CEDAW, CRC). One signal per group.
+#   An instrument of a group of thresholds.c2.concern_treaty_groups is known not to be ratified.
+#   One signal per group.
 # custom:
 #   code: C2-TREATY-CONCERN
 #   verdict: possibly_critical

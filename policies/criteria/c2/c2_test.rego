@@ -3,37 +3,19 @@
 # description: Government one-sided violence, signal counting at every threshold, evidence windows, missing data.
 package criteria.c2_test
 
-import data.criteria.c2 as criterion
 import data.lib.testdata_test as td
 
 # A bundle with Freedom House "Free" (no signal) plus the given indices.
 _free(indices) := td.with_indices(object.union({"fh_status": td.index("F")}, indices))
 
-# The criterion's verdict, reasons and missing paths for bundle, evaluated under the test
-# calibration (td.thresholds) with overrides merged in ({} for none).
-_eval(bundle, overrides) := {"verdict": v, "reasons": r, "missing": m} if {
-	t := td.calibration(overrides)
-	v := criterion.verdict with input as bundle with data.thresholds as t
-	r := criterion.reasons with input as bundle with data.thresholds as t
-	m := criterion.missing with input as bundle with data.thresholds as t
-}
-
-_verdict(bundle) := _eval(bundle, {}).verdict
-
-_reasons(bundle) := _eval(bundle, {}).reasons
-
-_missing(bundle) := _eval(bundle, {}).missing
-
-_codes(bundle) := td.codes(_reasons(bundle))
-
-_signals(bundle) := _signals_of(_reasons(bundle))
+_signals(bundle) := _signals_of(td.reasons("c2", bundle))
 
 _signals_of(reasons) := sort([[r.code, r.signal] | some r in reasons; r.signal])
 
 _torture(date, reporter) := object.union(td.event("torture-1", date, "torture"), {"reported_by": reporter})
 
 test_no_data_reason if {
-	some r in _reasons(td.bundle({}, {}, [], []))
+	some r in td.reasons("c2", td.bundle({}, {}, [], []))
 	r == {
 		"code": "C2-NO-DATA",
 		"verdict": "insufficient_data",
@@ -44,9 +26,9 @@ test_no_data_reason if {
 }
 
 test_no_data_is_insufficient if {
-	_verdict(td.bundle({}, {}, [], [])) == "insufficient_data"
-	_codes(td.bundle({}, {}, [], [])) == ["C2-NO-DATA"]
-	_missing(td.bundle({}, {}, [], [])) == {
+	td.verdict("c2", td.bundle({}, {}, [], [])) == "insufficient_data"
+	td.reason_codes("c2", td.bundle({}, {}, [], [])) == ["C2-NO-DATA"]
+	td.missing("c2", td.bundle({}, {}, [], [])) == {
 		"indices.efw_military_interference", "indices.fh_status", "indices.pts", "indices.ucdp_gov_osv_years_5y",
 		"indices.wgi_rule_of_law", "indices.wgi_voice_accountability",
 		"memberships.cat", "memberships.cedaw", "memberships.cerd", "memberships.crc", "memberships.iccpr",
@@ -62,19 +44,19 @@ test_non_decisive_signals_force_their_level if {
 		[],
 		[_torture("2015-01-01", "un_body")],
 	)
-	_verdict(bundle) == "critical"
-	_codes(bundle) == ["C2-EFW-MILITARY-HIGH", "C2-SIGNALS-CRITICAL", "C2-TREATY-SEVERE"]
+	td.verdict("c2", bundle) == "critical"
+	td.reason_codes("c2", bundle) == ["C2-EFW-MILITARY-HIGH", "C2-SIGNALS-CRITICAL", "C2-TREATY-SEVERE"]
 	one := td.bundle({"efw_military_interference": td.index(2)}, {}, [], [])
-	_verdict(one) == "possibly_critical"
-	_codes(one) == ["C2-EFW-MILITARY-HIGH"]
+	td.verdict("c2", one) == "possibly_critical"
+	td.reason_codes("c2", one) == ["C2-EFW-MILITARY-HIGH"]
 	none := td.bundle({"efw_military_interference": td.index(9)}, {}, [], [])
-	_verdict(none) == "insufficient_data"
-	_codes(none) == ["C2-NO-DATA"]
+	td.verdict("c2", none) == "insufficient_data"
+	td.reason_codes("c2", none) == ["C2-NO-DATA"]
 }
 
 test_free_and_nothing_else_is_not_critical if {
-	_verdict(_free({})) == "not_critical"
-	_codes(_free({})) == ["C2-PASS"]
+	td.verdict("c2", _free({})) == "not_critical"
+	td.reason_codes("c2", _free({})) == ["C2-PASS"]
 }
 
 test_pass_reason if {
@@ -84,7 +66,7 @@ test_pass_reason if {
 		[],
 		[],
 	)
-	some r in _reasons(bundle)
+	some r in td.reasons("c2", bundle)
 	r == {
 		"code": "C2-PASS",
 		"verdict": "not_critical",
@@ -97,17 +79,17 @@ test_pass_reason if {
 }
 
 test_government_one_sided_violence_is_critical_at_the_limit if {
-	_verdict(_free({"ucdp_gov_osv_years_5y": td.index(1)})) == "critical"
-	_codes(_free({"ucdp_gov_osv_years_5y": td.index(1)})) == ["C2-GOV-ONE-SIDED-VIOLENCE"]
-	_verdict(_free({"ucdp_gov_osv_years_5y": td.index(0)})) == "not_critical"
+	td.verdict("c2", _free({"ucdp_gov_osv_years_5y": td.index(1)})) == "critical"
+	td.reason_codes("c2", _free({"ucdp_gov_osv_years_5y": td.index(1)})) == ["C2-GOV-ONE-SIDED-VIOLENCE"]
+	td.verdict("c2", _free({"ucdp_gov_osv_years_5y": td.index(0)})) == "not_critical"
 }
 
 test_government_one_sided_violence_alone_is_decisive if {
-	_verdict(td.with_indices({"ucdp_gov_osv_years_5y": td.index(0)})) == "not_critical"
+	td.verdict("c2", td.with_indices({"ucdp_gov_osv_years_5y": td.index(0)})) == "not_critical"
 }
 
 test_government_one_sided_violence_reason if {
-	some r in _reasons(_free({"ucdp_gov_osv_years_5y": td.index(2)}))
+	some r in td.reasons("c2", _free({"ucdp_gov_osv_years_5y": td.index(2)}))
 	r == {
 		"code": "C2-GOV-ONE-SIDED-VIOLENCE",
 		"verdict": "critical",
@@ -119,13 +101,13 @@ test_government_one_sided_violence_reason if {
 
 test_not_free_alone_is_one_severe_signal if {
 	bundle := td.with_indices({"fh_status": td.index("NF")})
-	_verdict(bundle) == "possibly_critical"
+	td.verdict("c2", bundle) == "possibly_critical"
 	_signals(bundle) == [["C2-FH-NOT-FREE", "severe"]]
 }
 
 test_not_free_reason if {
 	entry := {"value": "NF", "year": 2026, "source": "BICC report", "cited_source": "Freedom House", "url": "https://x"}
-	some r in _reasons(td.with_indices({"fh_status": entry}))
+	some r in td.reasons("c2", td.with_indices({"fh_status": entry}))
 	r == {
 		"code": "C2-FH-NOT-FREE",
 		"verdict": "possibly_critical",
@@ -138,19 +120,19 @@ test_not_free_reason if {
 
 test_partly_free_is_a_concern_signal if {
 	bundle := td.with_indices({"fh_status": td.index("PF")})
-	_verdict(bundle) == "possibly_critical"
+	td.verdict("c2", bundle) == "possibly_critical"
 	_signals(bundle) == [["C2-FH-PARTLY-FREE", "concern"]]
 }
 
 test_one_severe_and_one_concern_is_critical if {
 	bundle := td.with_indices({"fh_status": td.index("NF"), "pts": td.index(3)})
-	_verdict(bundle) == "critical"
+	td.verdict("c2", bundle) == "critical"
 	_signals(bundle) == [["C2-FH-NOT-FREE", "severe"], ["C2-PTS-ELEVATED", "concern"]]
-	_codes(bundle) == ["C2-FH-NOT-FREE", "C2-PTS-ELEVATED", "C2-SIGNALS-CRITICAL"]
+	td.reason_codes("c2", bundle) == ["C2-FH-NOT-FREE", "C2-PTS-ELEVATED", "C2-SIGNALS-CRITICAL"]
 }
 
 test_signals_critical_reason if {
-	some r in _reasons(td.with_indices({"fh_status": td.index("NF"), "pts": td.index(3)}))
+	some r in td.reasons("c2", td.with_indices({"fh_status": td.index("NF"), "pts": td.index(3)}))
 	r.code == "C2-SIGNALS-CRITICAL"
 	r == {
 		"code": "C2-SIGNALS-CRITICAL",
@@ -166,42 +148,42 @@ test_signals_critical_reason if {
 
 test_two_concern_signals_are_possibly_critical if {
 	bundle := td.with_indices({"fh_status": td.index("PF"), "pts": td.index(3)})
-	_verdict(bundle) == "possibly_critical"
+	td.verdict("c2", bundle) == "possibly_critical"
 	count(_signals(bundle)) == 2
 }
 
 test_signal_count_thresholds_from_data if {
 	bundle := td.with_indices({"fh_status": td.index("NF"), "pts": td.index(3)})
-	_eval(bundle, {"c2": {"critical_min_signals": 3}}).verdict == "possibly_critical"
-	_eval(td.with_indices({"fh_status": td.index("NF")}), {"c2": {"critical_min_signals": 1}}).verdict == "critical"
+	td.criterion("c2", bundle, {"c2": {"critical_min_signals": 3}}).verdict == "possibly_critical"
+	td.criterion("c2", td.with_indices({"fh_status": td.index("NF")}), {"c2": {"critical_min_signals": 1}}).verdict == "critical"
 }
 
 test_pts_thresholds if {
-	some high in _reasons(_free({"pts": td.index(5)}))
+	some high in td.reasons("c2", _free({"pts": td.index(5)}))
 	high.vars == {"limit": 4}
 	high.indicators == ["indices.pts"]
-	some elevated in _reasons(_free({"pts": td.index(3)}))
+	some elevated in td.reasons("c2", _free({"pts": td.index(3)}))
 	elevated.vars == {"limit": 3}
 	_signals(_free({"pts": td.index(5)})) == [["C2-PTS-HIGH", "severe"]]
 	_signals(_free({"pts": td.index(4)})) == [["C2-PTS-HIGH", "severe"]]
 	_signals(_free({"pts": td.index(3)})) == [["C2-PTS-ELEVATED", "concern"]]
 	_signals(_free({"pts": td.index(2)})) == []
-	_verdict(_free({"pts": td.index(2)})) == "not_critical"
+	td.verdict("c2", _free({"pts": td.index(2)})) == "not_critical"
 }
 
 test_pts_alone_is_decisive if {
-	_verdict(td.with_indices({"pts": td.index(1)})) == "not_critical"
+	td.verdict("c2", td.with_indices({"pts": td.index(1)})) == "not_critical"
 }
 
 test_pts_threshold_from_data if {
-	reasons := _eval(_free({"pts": td.index(3)}), {"c2": {"pts_severe_min": 3}}).reasons
+	reasons := td.criterion("c2", _free({"pts": td.index(3)}), {"c2": {"pts_severe_min": 3}}).reasons
 	_signals_of(reasons) == [["C2-PTS-HIGH", "severe"]]
 }
 
 test_wgi_severe_at_the_limit_one_signal_each if {
 	bundle := td.with_indices({"wgi_voice_accountability": td.index(-1), "wgi_rule_of_law": td.index(-1.5)})
 	_signals(bundle) == [["C2-WGI-VERY-LOW", "severe"], ["C2-WGI-VERY-LOW", "severe"]]
-	_verdict(bundle) == "critical"
+	td.verdict("c2", bundle) == "critical"
 }
 
 test_wgi_just_above_severe_is_concern if {
@@ -211,8 +193,8 @@ test_wgi_just_above_severe_is_concern if {
 test_wgi_concern_is_one_signal_for_both if {
 	bundle := td.with_indices({"wgi_voice_accountability": td.index(0), "wgi_rule_of_law": td.index(-0.5)})
 	_signals(bundle) == [["C2-WGI-LOW", "concern"]]
-	_verdict(bundle) == "possibly_critical"
-	some r in _reasons(bundle)
+	td.verdict("c2", bundle) == "possibly_critical"
+	some r in td.reasons("c2", bundle)
 	r.code == "C2-WGI-LOW"
 	r.vars == {"limit": 0}
 	r.indicators == ["indices.wgi_rule_of_law", "indices.wgi_voice_accountability"]
@@ -221,17 +203,17 @@ test_wgi_concern_is_one_signal_for_both if {
 test_wgi_above_zero_is_no_signal if {
 	bundle := td.with_indices({"wgi_voice_accountability": td.index(0.01), "wgi_rule_of_law": td.index(1.2)})
 	_signals(bundle) == []
-	_verdict(bundle) == "not_critical"
+	td.verdict("c2", bundle) == "not_critical"
 }
 
 test_wgi_severe_and_concern_together if {
 	bundle := td.with_indices({"wgi_voice_accountability": td.index(-1.2), "wgi_rule_of_law": td.index(-0.3)})
 	_signals(bundle) == [["C2-WGI-LOW", "concern"], ["C2-WGI-VERY-LOW", "severe"]]
-	_verdict(bundle) == "critical"
+	td.verdict("c2", bundle) == "critical"
 }
 
 test_wgi_severe_reason if {
-	some r in _reasons(td.with_indices({"wgi_rule_of_law": td.index(-1.25)}))
+	some r in td.reasons("c2", td.with_indices({"wgi_rule_of_law": td.index(-1.25)}))
 	r.code == "C2-WGI-VERY-LOW"
 	r.vars == {"limit": -1}
 	r.indicators == ["indices.wgi_rule_of_law"]
@@ -245,11 +227,11 @@ test_efw_thresholds if {
 }
 
 test_efw_reasons if {
-	some high in _reasons(_free({"efw_military_interference": td.index(2.5)}))
+	some high in td.reasons("c2", _free({"efw_military_interference": td.index(2.5)}))
 	high.code == "C2-EFW-MILITARY-HIGH"
 	high.vars == {"limit": 3.3}
 	high.indicators == ["indices.efw_military_interference"]
-	some elevated in _reasons(_free({"efw_military_interference": td.index(5)}))
+	some elevated in td.reasons("c2", _free({"efw_military_interference": td.index(5)}))
 	elevated.code == "C2-EFW-MILITARY-ELEVATED"
 	elevated.vars == {"limit": 6.7}
 	elevated.indicators == ["indices.efw_military_interference"]
@@ -259,7 +241,7 @@ test_torture_by_credible_reporter_within_window if {
 	every reporter in ["un_body", "amnesty_international", "human_rights_watch", "npm"] {
 		bundle := td.bundle({"fh_status": td.index("F")}, {}, [], [_torture("2025-07-01", reporter)])
 		_signals(bundle) == [["C2-TORTURE", "severe"]]
-		_verdict(bundle) == "possibly_critical"
+		td.verdict("c2", bundle) == "possibly_critical"
 	}
 }
 
@@ -281,20 +263,20 @@ test_torture_window_boundary if {
 test_torture_window_from_data if {
 	bundle := td.bundle({"fh_status": td.index("F")}, {}, [], [_torture("2021-06-01", "npm")])
 	_signals(bundle) == []
-	count(_signals_of(_eval(bundle, {"c2": {"torture_window_years": 5}}).reasons)) == 1
+	count(_signals_of(td.criterion("c2", bundle, {"c2": {"torture_window_years": 5}}).reasons)) == 1
 }
 
 test_credible_torture_evidence_alone_is_decisive if {
 	bundle := td.bundle({}, {}, [], [_torture("2025-07-01", "un_body")])
-	_verdict(bundle) == "possibly_critical"
-	_verdict(td.bundle({}, {}, [], [_torture("2025-07-01", "media")])) == "insufficient_data"
-	_verdict(td.bundle({}, {}, [], [_torture("2020-07-01", "un_body")])) == "insufficient_data"
+	td.verdict("c2", bundle) == "possibly_critical"
+	td.verdict("c2", td.bundle({}, {}, [], [_torture("2025-07-01", "media")])) == "insufficient_data"
+	td.verdict("c2", td.bundle({}, {}, [], [_torture("2020-07-01", "un_body")])) == "insufficient_data"
 }
 
 test_torture_reason if {
 	item := object.union(_torture("2025-07-15", "un_body"), {"summary_de": "Testereignis", "cited_source": "HRW"})
 	later := object.union(_torture("2025-08-01", "npm"), {"id": "torture-0"})
-	some r in _reasons(td.bundle({}, {}, [], [later, item]))
+	some r in td.reasons("c2", td.bundle({}, {}, [], [later, item]))
 	r == {
 		"code": "C2-TORTURE",
 		"verdict": "possibly_critical",
@@ -310,12 +292,12 @@ test_lethal_repression_window_boundary if {
 	outside := td.bundle({"fh_status": td.index("F")}, {}, [], [td.event("r", "2021-05-31", "lethal_repression")])
 	_signals(inside) == [["C2-LETHAL-REPRESSION", "severe"]]
 	_signals(outside) == []
-	_verdict(outside) == "not_critical"
+	td.verdict("c2", outside) == "not_critical"
 }
 
 test_lethal_repression_evidence_alone_is_decisive if {
-	_verdict(td.bundle({}, {}, [], [td.event("r", "2025-01-01", "lethal_repression")])) == "possibly_critical"
-	some r in _reasons(td.bundle({}, {}, [], [td.event("r", "2025-01-01", "lethal_repression")]))
+	td.verdict("c2", td.bundle({}, {}, [], [td.event("r", "2025-01-01", "lethal_repression")])) == "possibly_critical"
+	some r in td.reasons("c2", td.bundle({}, {}, [], [td.event("r", "2025-01-01", "lethal_repression")]))
 	r.code == "C2-LETHAL-REPRESSION"
 	r.vars == {"years": 5}
 	r.evidence == ["r"]
@@ -336,7 +318,7 @@ test_cat_not_ratified_is_severe if {
 test_cat_unknown_is_missing_not_a_signal if {
 	bundle := td.bundle({"fh_status": td.index("F")}, {}, [], [])
 	_signals(bundle) == []
-	"memberships.cat" in _missing(bundle)
+	"memberships.cat" in td.missing("c2", bundle)
 }
 
 test_treaty_concern_groups if {
@@ -351,17 +333,17 @@ test_treaty_concern_groups if {
 		[],
 	)
 	_signals(both) == [["C2-TREATY-CONCERN", "concern"], ["C2-TREATY-CONCERN", "concern"]]
-	_verdict(both) == "possibly_critical"
+	td.verdict("c2", both) == "possibly_critical"
 }
 
 test_treaty_reason if {
 	bundle := td.bundle({}, {"cat": {"status": "signatory", "year": 1998, "source": "UN Treaty Collection"}}, [], [])
-	some r in _reasons(bundle)
+	some r in td.reasons("c2", bundle)
 	r.code == "C2-TREATY-SEVERE"
 	r.vars == {}
 	r.indicators == ["memberships.cat"]
 	core := td.bundle({}, td.memberships(["iccpr", "crc", "cedaw"], "not_party"), [], [])
-	some c in _reasons(core)
+	some c in td.reasons("c2", core)
 	c.code == "C2-TREATY-CONCERN"
 	c.indicators == ["memberships.cedaw", "memberships.crc", "memberships.iccpr"]
 }
@@ -373,7 +355,7 @@ test_kazakhstan_like_signals if {
 		[],
 		[_torture("2025-07-01", "un_body"), td.event("r", "2022-01-06", "lethal_repression")],
 	)
-	_verdict(bundle) == "critical"
+	td.verdict("c2", bundle) == "critical"
 	_signals(bundle) == [
 		["C2-FH-NOT-FREE", "severe"], ["C2-LETHAL-REPRESSION", "severe"],
 		["C2-TORTURE", "severe"], ["C2-TREATY-CONCERN", "concern"],

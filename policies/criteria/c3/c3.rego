@@ -24,10 +24,9 @@ import data.lib.evidence
 import data.lib.rating
 import data.lib.reason
 
+# Every threshold, window and list this criterion reads: the section thresholds.c3 of
+# policies/data.yaml (no other criterion's section).
 _t := data.thresholds.c3
-
-# Very high fragility is defined once, for criterion 5.
-_fsi_very_high_min := data.thresholds.c5.fsi_very_high_min
 
 # Index ids this criterion reads, and the decisive ones.
 _read := {
@@ -57,7 +56,7 @@ _unrest := evidence.items(_t.evidence_categories, _t.evidence_window_years)
 
 # METADATA
 # title: Internal armed conflict
-# description: At least one ongoing internal armed conflict (UCDP, data year or the year before).
+# description: At least thresholds.c3.internal_conflicts_min ongoing internal armed conflicts (UCDP, data year or the year before).
 # custom:
 #   code: C3-INTERNAL-CONFLICT
 #   verdict: critical
@@ -77,7 +76,7 @@ _findings contains r if {
 
 # METADATA
 # title: Non-state conflict
-# description: At least one non-state conflict on the territory.
+# description: At least thresholds.c3.nonstate_conflicts_min non-state conflicts on the territory.
 # custom:
 #   code: C3-NONSTATE-CONFLICT
 #   verdict: possibly_critical
@@ -96,7 +95,7 @@ _findings contains r if {
 
 # METADATA
 # title: Coup attempt
-# description: At least one coup attempt in the last 20 years.
+# description: At least thresholds.c3.coups_min coup attempts in the last 20 years (indices.coups_20y).
 # custom:
 #   code: C3-COUP
 #   verdict: possibly_critical
@@ -115,7 +114,7 @@ _findings contains r if {
 
 # METADATA
 # title: Low political stability
-# description: WGI Political Stability at or below the threshold.
+# description: WGI Political Stability at or below thresholds.c3.wgi_political_stability_max.
 # custom:
 #   code: C3-POLITICAL-STABILITY-LOW
 #   verdict: possibly_critical
@@ -135,7 +134,7 @@ _findings contains r if {
 
 # METADATA
 # title: Political terror
-# description: Political Terror Scale at or above the threshold.
+# description: Political Terror Scale at or above thresholds.c3.pts_min.
 # custom:
 #   code: C3-PTS
 #   verdict: possibly_critical
@@ -152,7 +151,7 @@ _findings contains r if {
 
 # METADATA
 # title: Very high fragility
-# description: Fragile States Index at or above the very-high threshold of criterion 5.
+# description: Fragile States Index at or above thresholds.c3.fsi_very_high_min.
 # custom:
 #   code: C3-FRAGILITY-VERY-HIGH
 #   verdict: possibly_critical
@@ -165,13 +164,13 @@ _findings contains r if {
 #       Sehr hohe Fragilität: Fragile States Index {{value .indices.fsi_total}} von 120, mindestens {{num
 #       .limit}}.
 _findings contains r if {
-	bundle.indices.fsi_total.value >= _fsi_very_high_min
-	r := reason.make(rego.metadata.chain(), {"limit": _fsi_very_high_min}, ["indices.fsi_total"], [])
+	bundle.indices.fsi_total.value >= _t.fsi_very_high_min
+	r := reason.make(rego.metadata.chain(), {"limit": _t.fsi_very_high_min}, ["indices.fsi_total"], [])
 }
 
 # METADATA
 # title: Unrest evidence
-# description: Evidence of violent unrest, a state of emergency or lethal repression inside the window.
+# description: Evidence of thresholds.c3.evidence_categories within thresholds.c3.evidence_window_years.
 # custom:
 #   code: C3-UNREST
 #   verdict: possibly_critical

@@ -3,60 +3,42 @@
 # description: Internal conflict, every possibly-critical trigger at its threshold, the evidence window, missing data.
 package criteria.c3_test
 
-import data.criteria.c3 as criterion
 import data.lib.testdata_test as td
 
 # A bundle with no internal conflict (decisive, no finding) plus the given indices and evidence.
 _calm(indices, evidence) := td.bundle(object.union({"ucdp_internal_conflicts": td.index(0)}, indices), {}, [], evidence)
 
-# The criterion's verdict, reasons and missing paths for bundle, evaluated under the test
-# calibration (td.thresholds) with overrides merged in ({} for none).
-_eval(bundle, overrides) := {"verdict": v, "reasons": r, "missing": m} if {
-	t := td.calibration(overrides)
-	v := criterion.verdict with input as bundle with data.thresholds as t
-	r := criterion.reasons with input as bundle with data.thresholds as t
-	m := criterion.missing with input as bundle with data.thresholds as t
-}
-
-_verdict(bundle) := _eval(bundle, {}).verdict
-
-_reasons(bundle) := _eval(bundle, {}).reasons
-
-_missing(bundle) := _eval(bundle, {}).missing
-
-_codes(bundle) := td.codes(_reasons(bundle))
-
 # Missing data never lowers a verdict: findings force their level without a decisive indicator;
 # without a finding and a decisive indicator the criterion is insufficient_data.
 test_no_data_is_insufficient if {
 	bundle := td.bundle({"coups_20y": td.index(2), "fsi_total": td.index(95)}, {}, [], [])
-	_verdict(bundle) == "possibly_critical"
-	_codes(bundle) == ["C3-COUP", "C3-FRAGILITY-VERY-HIGH"]
-	_verdict(td.bundle({"coups_20y": td.index(0)}, {}, [], [])) == "insufficient_data"
-	_codes(td.bundle({"coups_20y": td.index(0)}, {}, [], [])) == ["C3-NO-DATA"]
-	_missing(bundle) == {
+	td.verdict("c3", bundle) == "possibly_critical"
+	td.reason_codes("c3", bundle) == ["C3-COUP", "C3-FRAGILITY-VERY-HIGH"]
+	td.verdict("c3", td.bundle({"coups_20y": td.index(0)}, {}, [], [])) == "insufficient_data"
+	td.reason_codes("c3", td.bundle({"coups_20y": td.index(0)}, {}, [], [])) == ["C3-NO-DATA"]
+	td.missing("c3", bundle) == {
 		"indices.pts", "indices.ucdp_internal_conflicts", "indices.ucdp_nonstate_conflicts",
 		"indices.wgi_political_stability",
 	}
 }
 
 test_no_data_reason if {
-	some r in _reasons(td.bundle({}, {}, [], []))
+	some r in td.reasons("c3", td.bundle({}, {}, [], []))
 	r == {"code": "C3-NO-DATA", "verdict": "insufficient_data", "vars": {"years": 5}, "indicators": [], "evidence": []}
-	_missing(td.bundle({}, {}, [], [])) == {
+	td.missing("c3", td.bundle({}, {}, [], [])) == {
 		"indices.coups_20y", "indices.fsi_total", "indices.pts", "indices.ucdp_internal_conflicts",
 		"indices.ucdp_nonstate_conflicts", "indices.wgi_political_stability",
 	}
 }
 
 test_internal_conflict_is_critical_at_the_limit if {
-	_verdict(td.with_indices({"ucdp_internal_conflicts": td.index(1)})) == "critical"
-	_codes(td.with_indices({"ucdp_internal_conflicts": td.index(1)})) == ["C3-INTERNAL-CONFLICT"]
-	_verdict(td.with_indices({"ucdp_internal_conflicts": td.index(0)})) == "not_critical"
+	td.verdict("c3", td.with_indices({"ucdp_internal_conflicts": td.index(1)})) == "critical"
+	td.reason_codes("c3", td.with_indices({"ucdp_internal_conflicts": td.index(1)})) == ["C3-INTERNAL-CONFLICT"]
+	td.verdict("c3", td.with_indices({"ucdp_internal_conflicts": td.index(0)})) == "not_critical"
 }
 
 test_internal_conflict_reason if {
-	some r in _reasons(td.with_indices({"ucdp_internal_conflicts": td.index(2)}))
+	some r in td.reasons("c3", td.with_indices({"ucdp_internal_conflicts": td.index(2)}))
 	r == {
 		"code": "C3-INTERNAL-CONFLICT",
 		"verdict": "critical",
@@ -67,63 +49,63 @@ test_internal_conflict_reason if {
 }
 
 test_nonstate_conflict if {
-	_codes(_calm({"ucdp_nonstate_conflicts": td.index(1)}, [])) == ["C3-NONSTATE-CONFLICT"]
-	some r in _reasons(_calm({"ucdp_nonstate_conflicts": td.index(1)}, []))
+	td.reason_codes("c3", _calm({"ucdp_nonstate_conflicts": td.index(1)}, [])) == ["C3-NONSTATE-CONFLICT"]
+	some r in td.reasons("c3", _calm({"ucdp_nonstate_conflicts": td.index(1)}, []))
 	r.indicators == ["indices.ucdp_nonstate_conflicts"]
-	_verdict(_calm({"ucdp_nonstate_conflicts": td.index(1)}, [])) == "possibly_critical"
-	_verdict(_calm({"ucdp_nonstate_conflicts": td.index(0)}, [])) == "not_critical"
-	_verdict(td.with_indices({"ucdp_nonstate_conflicts": td.index(0)})) == "not_critical"
+	td.verdict("c3", _calm({"ucdp_nonstate_conflicts": td.index(1)}, [])) == "possibly_critical"
+	td.verdict("c3", _calm({"ucdp_nonstate_conflicts": td.index(0)}, [])) == "not_critical"
+	td.verdict("c3", td.with_indices({"ucdp_nonstate_conflicts": td.index(0)})) == "not_critical"
 }
 
 test_coup if {
-	_codes(_calm({"coups_20y": td.index(1)}, [])) == ["C3-COUP"]
-	some r in _reasons(_calm({"coups_20y": td.index(1)}, []))
+	td.reason_codes("c3", _calm({"coups_20y": td.index(1)}, [])) == ["C3-COUP"]
+	some r in td.reasons("c3", _calm({"coups_20y": td.index(1)}, []))
 	r.indicators == ["indices.coups_20y"]
-	_verdict(_calm({"coups_20y": td.index(0)}, [])) == "not_critical"
+	td.verdict("c3", _calm({"coups_20y": td.index(0)}, [])) == "not_critical"
 }
 
 test_political_stability if {
-	_codes(_calm({"wgi_political_stability": td.index(-0.5)}, [])) == ["C3-POLITICAL-STABILITY-LOW"]
-	_verdict(_calm({"wgi_political_stability": td.index(-0.49)}, [])) == "not_critical"
-	_verdict(td.with_indices({"wgi_political_stability": td.index(0.3)})) == "not_critical"
-	some r in _reasons(_calm({"wgi_political_stability": td.index(-1.1)}, []))
+	td.reason_codes("c3", _calm({"wgi_political_stability": td.index(-0.5)}, [])) == ["C3-POLITICAL-STABILITY-LOW"]
+	td.verdict("c3", _calm({"wgi_political_stability": td.index(-0.49)}, [])) == "not_critical"
+	td.verdict("c3", td.with_indices({"wgi_political_stability": td.index(0.3)})) == "not_critical"
+	some r in td.reasons("c3", _calm({"wgi_political_stability": td.index(-1.1)}, []))
 	r.vars == {"limit": -0.5}
 	r.indicators == ["indices.wgi_political_stability"]
 }
 
 test_pts if {
-	_codes(_calm({"pts": td.index(3)}, [])) == ["C3-PTS"]
-	some r in _reasons(_calm({"pts": td.index(3)}, []))
+	td.reason_codes("c3", _calm({"pts": td.index(3)}, [])) == ["C3-PTS"]
+	some r in td.reasons("c3", _calm({"pts": td.index(3)}, []))
 	r.vars == {"limit": 3}
 	r.indicators == ["indices.pts"]
-	_verdict(_calm({"pts": td.index(2)}, [])) == "not_critical"
-	_verdict(td.with_indices({"pts": td.index(2)})) == "not_critical"
-	td.codes(_eval(_calm({"pts": td.index(3)}, []), {"c3": {"pts_min": 4}}).reasons) == ["C3-PASS"]
+	td.verdict("c3", _calm({"pts": td.index(2)}, [])) == "not_critical"
+	td.verdict("c3", td.with_indices({"pts": td.index(2)})) == "not_critical"
+	td.codes(td.criterion("c3", _calm({"pts": td.index(3)}, []), {"c3": {"pts_min": 4}}).reasons) == ["C3-PASS"]
 }
 
 test_very_high_fragility_uses_criterion_5_threshold if {
-	_codes(_calm({"fsi_total": td.index(90)}, [])) == ["C3-FRAGILITY-VERY-HIGH"]
-	some r in _reasons(_calm({"fsi_total": td.index(90)}, []))
+	td.reason_codes("c3", _calm({"fsi_total": td.index(90)}, [])) == ["C3-FRAGILITY-VERY-HIGH"]
+	some r in td.reasons("c3", _calm({"fsi_total": td.index(90)}, []))
 	r.vars == {"limit": 90}
 	r.indicators == ["indices.fsi_total"]
-	_verdict(_calm({"fsi_total": td.index(89.9)}, [])) == "not_critical"
-	_eval(_calm({"fsi_total": td.index(89.9)}, []), {"c5": {"fsi_very_high_min": 85}}).verdict == "possibly_critical"
+	td.verdict("c3", _calm({"fsi_total": td.index(89.9)}, [])) == "not_critical"
+	td.criterion("c3", _calm({"fsi_total": td.index(89.9)}, []), {"c3": {"fsi_very_high_min": 85}}).verdict == "possibly_critical"
 }
 
 test_unrest_evidence_window if {
 	every category in ["unrest", "state_of_emergency", "lethal_repression"] {
-		_codes(_calm({}, [td.event("e", "2021-06-01", category)])) == ["C3-UNREST"]
-		_verdict(_calm({}, [td.event("e", "2021-05-31", category)])) == "not_critical"
+		td.reason_codes("c3", _calm({}, [td.event("e", "2021-06-01", category)])) == ["C3-UNREST"]
+		td.verdict("c3", _calm({}, [td.event("e", "2021-05-31", category)])) == "not_critical"
 	}
 }
 
 test_other_evidence_does_not_count if {
-	_verdict(_calm({}, [td.event("e", "2025-01-01", "border_clash")])) == "not_critical"
+	td.verdict("c3", _calm({}, [td.event("e", "2025-01-01", "border_clash")])) == "not_critical"
 }
 
 test_unrest_evidence_alone_is_decisive if {
-	_verdict(td.bundle({}, {}, [], [td.event("e", "2025-01-01", "unrest")])) == "possibly_critical"
-	_verdict(td.bundle({}, {}, [], [td.event("e", "2020-01-01", "unrest")])) == "insufficient_data"
+	td.verdict("c3", td.bundle({}, {}, [], [td.event("e", "2025-01-01", "unrest")])) == "possibly_critical"
+	td.verdict("c3", td.bundle({}, {}, [], [td.event("e", "2020-01-01", "unrest")])) == "insufficient_data"
 }
 
 test_unrest_reason_lists_items_in_date_order if {
@@ -133,7 +115,7 @@ test_unrest_reason_lists_items_in_date_order if {
 		td.event("c", "2022-01-05", "unrest"),
 		td.event("old", "2010-01-05", "unrest"),
 	]
-	some r in _reasons(_calm({}, evidence))
+	some r in td.reasons("c3", _calm({}, evidence))
 	r == {
 		"code": "C3-UNREST",
 		"verdict": "possibly_critical",
@@ -145,13 +127,13 @@ test_unrest_reason_lists_items_in_date_order if {
 
 test_critical_and_possibly_critical_together if {
 	bundle := td.with_indices({"ucdp_internal_conflicts": td.index(1), "pts": td.index(4)})
-	_verdict(bundle) == "critical"
-	_codes(bundle) == ["C3-INTERNAL-CONFLICT", "C3-PTS"]
+	td.verdict("c3", bundle) == "critical"
+	td.reason_codes("c3", bundle) == ["C3-INTERNAL-CONFLICT", "C3-PTS"]
 }
 
 test_pass_reason if {
 	bundle := _calm({"pts": td.index(1), "coups_20y": td.index(0)}, [td.event("old", "2015-01-01", "unrest")])
-	some r in _reasons(bundle)
+	some r in td.reasons("c3", bundle)
 	r == {
 		"code": "C3-PASS",
 		"verdict": "not_critical",
@@ -159,7 +141,7 @@ test_pass_reason if {
 		"indicators": ["indices.coups_20y", "indices.pts", "indices.ucdp_internal_conflicts"],
 		"evidence": [],
 	}
-	_missing(bundle) == {
+	td.missing("c3", bundle) == {
 		"indices.fsi_total", "indices.ucdp_nonstate_conflicts", "indices.wgi_political_stability",
 	}
 }

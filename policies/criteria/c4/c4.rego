@@ -22,6 +22,8 @@ import data.lib.evidence
 import data.lib.rating
 import data.lib.reason
 
+# Every threshold, window and list this criterion reads: the section thresholds.c4 of
+# policies/data.yaml (no other criterion's section).
 _t := data.thresholds.c4
 
 # Index ids this criterion reads, and the decisive ones.
@@ -50,7 +52,7 @@ _clashes := evidence.items(_t.evidence_categories, _t.evidence_window_years)
 
 # METADATA
 # title: International armed conflict
-# description: The state is a party to at least one ongoing international armed conflict.
+# description: The state is a party to at least thresholds.c4.interstate_conflicts_min ongoing international armed conflicts.
 # custom:
 #   code: C4-INTERSTATE-CONFLICT
 #   verdict: critical
@@ -74,7 +76,7 @@ _findings contains r if {
 
 # METADATA
 # title: Armed conflict in a neighbouring country
-# description: At least one land neighbour has an active armed conflict.
+# description: At least thresholds.c4.neighbour_conflicts_min land neighbours have an active armed conflict.
 # custom:
 #   code: C4-NEIGHBOUR-CONFLICT
 #   verdict: possibly_critical
@@ -94,9 +96,9 @@ _findings contains r if {
 # METADATA
 # title: Non-state conflict in a neighbouring country
 # description: >-
-#   At least one land neighbour has a non-state conflict on its territory (fighting between
-#   organised groups, neither a government, UCDP; our reading of the method's non-state conflicts
-#   for this criterion).
+#   At least thresholds.c4.neighbour_nonstate_conflicts_min land neighbours have a non-state
+#   conflict on their territory (fighting between organised groups, neither a government, UCDP;
+#   our reading of the method's non-state conflicts for this criterion).
 # custom:
 #   code: C4-NEIGHBOUR-NONSTATE-CONFLICT
 #   verdict: possibly_critical
@@ -115,7 +117,7 @@ _findings contains r if {
 
 # METADATA
 # title: Recent international conflict
-# description: The state was a party to an international armed conflict in the last ten years.
+# description: The state was a party to at least thresholds.c4.international_conflicts_10y_min international armed conflicts in the last ten years.
 # custom:
 #   code: C4-INTERNATIONAL-CONFLICT-10Y
 #   verdict: possibly_critical
@@ -134,7 +136,7 @@ _findings contains r if {
 
 # METADATA
 # title: Coup attempt
-# description: At least one coup attempt in the last 20 years.
+# description: At least thresholds.c4.coups_min coup attempts in the last 20 years (indices.coups_20y).
 # custom:
 #   code: C4-COUP
 #   verdict: possibly_critical
@@ -153,7 +155,7 @@ _findings contains r if {
 
 # METADATA
 # title: Border clashes or territorial claims
-# description: Evidence of armed border clashes or open territorial claims inside the window.
+# description: Evidence of thresholds.c4.evidence_categories within thresholds.c4.evidence_window_years.
 # custom:
 #   code: C4-BORDER-CLASH
 #   verdict: possibly_critical

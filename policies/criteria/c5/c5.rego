@@ -22,6 +22,8 @@ import data.lib.bundle
 import data.lib.rating
 import data.lib.reason
 
+# Every threshold, window and list this criterion reads: the section thresholds.c5 of
+# policies/data.yaml (no other criterion's section).
 _t := data.thresholds.c5
 
 # Index ids that grade the criterion when forces are present.
@@ -61,7 +63,7 @@ _rateable if {
 
 # METADATA
 # title: Forces present, very high fragility
-# description: Allied or UN forces present and the Fragile States Index at or above the very-high threshold.
+# description: Allied or UN forces present and the Fragile States Index at or above thresholds.c5.fsi_very_high_min.
 # custom:
 #   code: C5-FRAGILITY-VERY-HIGH
 #   verdict: critical
@@ -84,7 +86,7 @@ _findings contains r if {
 
 # METADATA
 # title: Forces present, high fragility
-# description: Allied or UN forces present and the Fragile States Index at or above the high threshold.
+# description: Allied or UN forces present and the Fragile States Index at or above thresholds.c5.fsi_high_min (below the very-high one).
 # custom:
 #   code: C5-FRAGILITY-HIGH
 #   verdict: possibly_critical
@@ -108,7 +110,7 @@ _findings contains r if {
 
 # METADATA
 # title: Forces present, very poor defence integrity
-# description: Allied or UN forces present and a Government Defence Integrity band giving critical.
+# description: Allied or UN forces present and a Government Defence Integrity band of thresholds.c5.gdi_critical_bands.
 # custom:
 #   code: C5-DEFENCE-INTEGRITY-CRITICAL
 #   verdict: critical
@@ -133,7 +135,7 @@ _findings contains r if {
 
 # METADATA
 # title: Forces present, poor defence integrity
-# description: Allied or UN forces present and a Government Defence Integrity band giving possibly critical.
+# description: Allied or UN forces present and a Government Defence Integrity band of thresholds.c5.gdi_possibly_critical_bands.
 # custom:
 #   code: C5-DEFENCE-INTEGRITY-POOR
 #   verdict: possibly_critical

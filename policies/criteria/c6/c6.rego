@@ -25,6 +25,8 @@ import data.lib.bundle
 import data.lib.rating
 import data.lib.reason
 
+# Every threshold, window and list this criterion reads: the section thresholds.c6 of
+# policies/data.yaml (no other criterion's section).
 _t := data.thresholds.c6
 
 _conventions := {id | some id in _t.conventions}
@@ -38,7 +40,7 @@ verdict := rating.verdict(_rateable, {f.verdict | some f in _findings})
 
 # METADATA
 # title: missing
-# description: The conventions of the 29 with unknown status.
+# description: The conventions of thresholds.c6.conventions with unknown status.
 missing contains path if some path in bundle.missing_memberships(_conventions)
 
 _gaps := bundle.not_joined(_conventions)
@@ -65,7 +67,7 @@ _gap_reason(chain, gaps, total, limit) := reason.make(
 
 # METADATA
 # title: Many treaty gaps
-# description: At least the critical number of the 29 conventions known not to be joined.
+# description: At least thresholds.c6.critical_min_gaps of thresholds.c6.conventions known not to be joined.
 # custom:
 #   code: C6-GAPS-CRITICAL
 #   verdict: critical
@@ -84,7 +86,7 @@ _findings contains r if {
 
 # METADATA
 # title: Many key treaty gaps
-# description: At least the critical number of the 10 key conventions known not to be joined.
+# description: At least thresholds.c6.critical_min_key_gaps of thresholds.c6.key_conventions known not to be joined.
 # custom:
 #   code: C6-KEY-GAPS-CRITICAL
 #   verdict: critical
@@ -103,7 +105,7 @@ _findings contains r if {
 
 # METADATA
 # title: Treaty gaps
-# description: At least the possibly-critical number of the 29 known not joined, below the critical number.
+# description: At least thresholds.c6.possibly_critical_min_gaps of thresholds.c6.conventions known not joined, below the critical number.
 # custom:
 #   code: C6-GAPS
 #   verdict: possibly_critical
@@ -124,8 +126,8 @@ _findings contains r if {
 # METADATA
 # title: Key treaty gaps
 # description: >-
-#   At least the possibly-critical number of the 10 key conventions known not joined, below the
-#   critical number.
+#   At least thresholds.c6.possibly_critical_min_key_gaps of thresholds.c6.key_conventions known not
+#   joined, below the critical number.
 # custom:
 #   code: C6-KEY-GAPS
 #   verdict: possibly_critical
@@ -150,7 +152,7 @@ reasons contains r if some r in _findings
 
 # METADATA
 # title: Few treaty gaps
-# description: Fewer gaps than the possibly-critical numbers, among the 29 and among the 10.
+# description: Fewer gaps than thresholds.c6.possibly_critical_min_gaps and possibly_critical_min_key_gaps.
 # custom:
 #   code: C6-PASS
 #   verdict: not_critical
@@ -187,7 +189,7 @@ reasons contains r if {
 
 # METADATA
 # title: Too many unknown
-# description: More than half of the 29 conventions have unknown status.
+# description: More than thresholds.c6.max_unknown_share of thresholds.c6.conventions have unknown status.
 # custom:
 #   code: C6-NO-DATA
 #   verdict: insufficient_data

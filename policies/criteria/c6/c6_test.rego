@@ -3,7 +3,6 @@
 # description: Treaty gaps among the 29 and the 10 at every threshold, unknown statuses, missing data.
 package criteria.c6_test
 
-import data.criteria.c6 as criterion
 import data.lib.testdata_test as td
 
 _conventions := td.thresholds.c6.conventions
@@ -22,22 +21,9 @@ _members(gaps, unknown) := {id: td.membership(status) |
 
 _input(gaps, unknown) := td.bundle({}, _members(gaps, unknown), [], [])
 
-# The criterion's verdict, reasons and missing paths for bundle, evaluated under the test
-# calibration (td.thresholds) with overrides merged in ({} for none).
-_eval(bundle, overrides) := {"verdict": v, "reasons": r, "missing": m} if {
-	t := td.calibration(overrides)
-	v := criterion.verdict with input as bundle with data.thresholds as t
-	r := criterion.reasons with input as bundle with data.thresholds as t
-	m := criterion.missing with input as bundle with data.thresholds as t
-}
+_verdict(gaps, unknown) := td.verdict("c6", _input(gaps, unknown))
 
-_reasons(bundle) := _eval(bundle, {}).reasons
-
-_missing(bundle) := _eval(bundle, {}).missing
-
-_verdict(gaps, unknown) := _eval(_input(gaps, unknown), {}).verdict
-
-_codes(gaps, unknown) := td.codes(_reasons(_input(gaps, unknown)))
+_codes(gaps, unknown) := td.reason_codes("c6", _input(gaps, unknown))
 
 # This test checks the shipped policies/data.yaml itself: BICC counts 29 conventions, 10 of
 # them key conventions (the other tests use the test calibration's copy of the lists).
@@ -60,12 +46,12 @@ test_the_lists if {
 test_all_joined_is_not_critical if {
 	_verdict([], []) == "not_critical"
 	_codes([], []) == ["C6-PASS"]
-	_missing(_input([], [])) == set()
+	td.missing("c6", _input([], [])) == set()
 }
 
 test_pass_reason if {
 	gaps := ["ptbt", "seabed", "apmbc", "ccm", "rome_statute"]
-	some r in _reasons(_input(gaps, ["uncac"]))
+	some r in td.reasons("c6", _input(gaps, ["uncac"]))
 	r.code == "C6-PASS"
 	r.verdict == "not_critical"
 	r.vars == {
@@ -80,11 +66,11 @@ test_pass_reason if {
 	}
 	r.indicators == sort([concat(".", ["memberships", id]) | some id in _conventions; id != "uncac"])
 	count(r.indicators) == 28
-	_missing(_input(gaps, ["uncac"])) == {"memberships.uncac"}
+	td.missing("c6", _input(gaps, ["uncac"])) == {"memberships.uncac"}
 }
 
 test_pass_reason_without_gaps if {
-	some r in _reasons(_input([], []))
+	some r in td.reasons("c6", _input([], []))
 	r.vars.gaps == set()
 	r.vars.key_gaps == set()
 	r.vars.unknown == set()
@@ -92,11 +78,11 @@ test_pass_reason_without_gaps if {
 }
 
 test_gaps_among_the_29 if {
-	some r in _reasons(_input(array.slice(_other, 0, 7), []))
+	some r in td.reasons("c6", _input(array.slice(_other, 0, 7), []))
 	r.code == "C6-GAPS"
 	r.vars == {"count": 7, "total": 29, "limit": 7, "gaps": {id | some id in array.slice(_other, 0, 7)}}
 	r.indicators == sort([concat(".", ["memberships", id]) | some id in array.slice(_other, 0, 7)])
-	some c in _reasons(_input(array.slice(_other, 0, 12), []))
+	some c in td.reasons("c6", _input(array.slice(_other, 0, 12), []))
 	c.code == "C6-GAPS-CRITICAL"
 	c.vars.limit == 12
 	count(c.indicators) == 12
@@ -125,12 +111,12 @@ test_both_counts_fire_together if {
 
 test_signatory_counts_as_a_gap if {
 	members := object.union(_members([], []), {id: td.membership("signatory") | some id in array.slice(_key, 0, 3)})
-	_eval(td.bundle({}, members, [], []), {}).verdict == "possibly_critical"
+	td.criterion("c6", td.bundle({}, members, [], []), {}).verdict == "possibly_critical"
 }
 
 test_gap_reason if {
 	gaps := array.slice(_key, 0, 3)
-	some r in _reasons(_input(gaps, []))
+	some r in td.reasons("c6", _input(gaps, []))
 	r == {
 		"code": "C6-KEY-GAPS",
 		"verdict": "possibly_critical",
@@ -138,27 +124,27 @@ test_gap_reason if {
 		"indicators": ["memberships.bwc", "memberships.cwc", "memberships.npt"],
 		"evidence": [],
 	}
-	some c in _reasons(_input(array.slice(_key, 0, 5), []))
+	some c in td.reasons("c6", _input(array.slice(_key, 0, 5), []))
 	c.code == "C6-KEY-GAPS-CRITICAL"
 	c.vars == {"count": 5, "total": 10, "limit": 5, "gaps": {id | some id in array.slice(_key, 0, 5)}}
 }
 
 test_unknown_is_never_a_gap if {
 	_verdict([], array.slice(_key, 0, 5)) == "not_critical"
-	count(_missing(_input([], array.slice(_key, 0, 5)))) == 5
+	count(td.missing("c6", _input([], array.slice(_key, 0, 5)))) == 5
 }
 
 test_more_than_half_unknown_is_insufficient if {
 	_verdict([], array.slice(_conventions, 0, 14)) == "not_critical"
 	_verdict([], array.slice(_conventions, 0, 15)) == "insufficient_data"
 	_codes([], array.slice(_conventions, 0, 15)) == ["C6-NO-DATA"]
-	count(_missing(_input([], array.slice(_conventions, 0, 15)))) == 15
+	count(td.missing("c6", _input([], array.slice(_conventions, 0, 15)))) == 15
 }
 
 test_no_memberships_is_insufficient if {
-	_eval(td.bundle({}, {}, [], []), {}).verdict == "insufficient_data"
-	count(_missing(td.bundle({}, {}, [], []))) == 29
-	some r in _reasons(td.bundle({}, {}, [], []))
+	td.criterion("c6", td.bundle({}, {}, [], []), {}).verdict == "insufficient_data"
+	count(td.missing("c6", td.bundle({}, {}, [], []))) == 29
+	some r in td.reasons("c6", td.bundle({}, {}, [], []))
 	r == {
 		"code": "C6-NO-DATA",
 		"verdict": "insufficient_data",
@@ -188,7 +174,7 @@ test_known_key_gaps_force_their_level_when_too_much_is_unknown if {
 }
 
 test_thresholds_from_data if {
-	_eval(_input(array.slice(_other, 0, 7), []), {"c6": {"critical_min_gaps": 7}}).verdict == "critical"
+	td.criterion("c6", _input(array.slice(_other, 0, 7), []), {"c6": {"critical_min_gaps": 7}}).verdict == "critical"
 	ten_unknown := _input([], array.slice(_conventions, 0, 10))
-	_eval(ten_unknown, {"c6": {"max_unknown_share": 0.3}}).verdict == "insufficient_data"
+	td.criterion("c6", ten_unknown, {"c6": {"max_unknown_share": 0.3}}).verdict == "insufficient_data"
 }

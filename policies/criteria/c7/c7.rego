@@ -25,6 +25,8 @@ import data.lib.evidence
 import data.lib.rating
 import data.lib.reason
 
+# Every threshold, window and list this criterion reads: the section thresholds.c7 of
+# policies/data.yaml (no other criterion's section).
 _t := data.thresholds.c7
 
 _regimes := {id | some id in _t.regimes}
@@ -65,7 +67,7 @@ _diversion := [e |
 
 # METADATA
 # title: Neither ATT nor Wassenaar
-# description: The state is known to be neither an ATT party nor a Wassenaar participating state.
+# description: The state is known to have joined none of thresholds.c7.regimes (ATT, Wassenaar).
 # custom:
 #   code: C7-NO-ATT-NO-WASSENAAR
 #   verdict: critical
@@ -84,7 +86,7 @@ _findings contains r if {
 
 # METADATA
 # title: Very poor transparency and defence integrity
-# description: Transparency barometer and defence-integrity band both very poor.
+# description: Transparency barometer at or below thresholds.c7.very_poor_sats_max and a defence-integrity band of thresholds.c7.very_poor_gdi_bands.
 # custom:
 #   code: C7-VERY-POOR-TRANSPARENCY-INTEGRITY
 #   verdict: critical
@@ -108,7 +110,7 @@ _findings contains r if {
 
 # METADATA
 # title: Poor transparency
-# description: Small Arms Trade Transparency Barometer at or below the poor threshold (unless very poor overall).
+# description: Small Arms Trade Transparency Barometer at or below thresholds.c7.poor_sats_max (unless very poor overall).
 # custom:
 #   code: C7-TRANSPARENCY-POOR
 #   verdict: possibly_critical
@@ -128,7 +130,7 @@ _findings contains r if {
 
 # METADATA
 # title: Poor defence integrity
-# description: Government Defence Integrity band in the poor list (unless very poor overall).
+# description: Government Defence Integrity band of thresholds.c7.poor_gdi_bands (unless very poor overall).
 # custom:
 #   code: C7-DEFENCE-INTEGRITY-POOR
 #   verdict: possibly_critical
@@ -148,7 +150,7 @@ _findings contains r if {
 
 # METADATA
 # title: Few transfer controls
-# description: ATT Baseline Assessment Project transfer-control score below the threshold.
+# description: ATT Baseline Assessment Project transfer-control score below thresholds.c7.few_controls_bap_below.
 # custom:
 #   code: C7-FEW-CONTROLS
 #   verdict: possibly_critical
@@ -167,7 +169,7 @@ _findings contains r if {
 
 # METADATA
 # title: Recent diversion by the state
-# description: Diversion or weapons loss by state organs (by_state true) inside the short window.
+# description: Diversion or weapons loss by state organs (by_state true) within thresholds.c7.state_diversion_window_years.
 # custom:
 #   code: C7-STATE-DIVERSION
 #   verdict: critical
@@ -189,7 +191,7 @@ _findings contains r if {
 
 # METADATA
 # title: Diversion history
-# description: Other diversion or weapons-loss evidence inside the long window.
+# description: Other diversion or weapons-loss evidence within thresholds.c7.diversion_window_years.
 # custom:
 #   code: C7-DIVERSION-HISTORY
 #   verdict: possibly_critical
@@ -237,7 +239,7 @@ reasons contains r if {
 
 # METADATA
 # title: No decisive indicator
-# description: Neither ATT nor Wassenaar status is known.
+# description: The status of none of thresholds.c7.regimes is known.
 # custom:
 #   code: C7-NO-DATA
 #   verdict: insufficient_data

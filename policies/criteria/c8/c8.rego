@@ -22,6 +22,8 @@ import data.lib.bundle
 import data.lib.rating
 import data.lib.reason
 
+# Every threshold, window and list this criterion reads: the section thresholds.c8 of
+# policies/data.yaml (no other criterion's section).
 _t := data.thresholds.c8
 
 # Index ids this criterion reads.
@@ -49,7 +51,7 @@ _very_low_hdi if bundle.indices.hdi.value < _t.critical_hdi_below
 
 # METADATA
 # title: Very low development, heavy militarisation
-# description: HDI below the critical threshold and GMI rank at or above the militarisation threshold.
+# description: HDI below thresholds.c8.critical_hdi_below and GMI rank within the first thresholds.c8.gmi_rank_max.
 # custom:
 #   code: C8-LOW-HDI-MILITARISED
 #   verdict: critical
@@ -74,7 +76,7 @@ _findings contains r if {
 
 # METADATA
 # title: Low development, heavy militarisation
-# description: HDI below the rating threshold (not below the critical one) and GMI rank at or above the threshold.
+# description: HDI below thresholds.c8.hdi_below (not below the critical one) and GMI rank within the first thresholds.c8.gmi_rank_max.
 # custom:
 #   code: C8-MILITARISED
 #   verdict: possibly_critical
@@ -100,7 +102,7 @@ _findings contains r if {
 
 # METADATA
 # title: High military expenditure
-# description: HDI below the rating threshold and military expenditure above the share of GDP.
+# description: HDI below thresholds.c8.hdi_below and military expenditure above thresholds.c8.milex_gdp_above percent of GDP.
 # custom:
 #   code: C8-MILEX-HIGH
 #   verdict: possibly_critical
@@ -130,7 +132,7 @@ reasons contains r if some r in _findings
 
 # METADATA
 # title: High human development
-# description: HDI at or above the threshold below which the criterion is rated.
+# description: HDI at or above thresholds.c8.hdi_below (the criterion is rated below it).
 # custom:
 #   code: C8-HDI-HIGH
 #   verdict: not_critical
@@ -150,7 +152,7 @@ reasons contains r if {
 
 # METADATA
 # title: Capacity compatible
-# description: HDI below the threshold, but neither heavy militarisation nor high military expenditure.
+# description: HDI below thresholds.c8.hdi_below, but neither heavy militarisation nor high military expenditure.
 # custom:
 #   code: C8-PASS
 #   verdict: not_critical

@@ -3,7 +3,6 @@
 # description: Human development, militarisation and military expenditure at every threshold, missing data.
 package criteria.c8_test
 
-import data.criteria.c8 as criterion
 import data.lib.testdata_test as td
 
 _input(hdi, gmi_rank, milex) := td.with_indices({
@@ -12,40 +11,23 @@ _input(hdi, gmi_rank, milex) := td.with_indices({
 	"milex_gdp": td.index(milex),
 })
 
-# The criterion's verdict, reasons and missing paths for bundle, evaluated under the test
-# calibration (td.thresholds) with overrides merged in ({} for none).
-_eval(bundle, overrides) := {"verdict": v, "reasons": r, "missing": m} if {
-	t := td.calibration(overrides)
-	v := criterion.verdict with input as bundle with data.thresholds as t
-	r := criterion.reasons with input as bundle with data.thresholds as t
-	m := criterion.missing with input as bundle with data.thresholds as t
-}
-
-_verdict(bundle) := _eval(bundle, {}).verdict
-
-_reasons(bundle) := _eval(bundle, {}).reasons
-
-_missing(bundle) := _eval(bundle, {}).missing
-
-_codes(bundle) := td.codes(_reasons(bundle))
-
 test_no_hdi_is_insufficient if {
 	bundle := td.with_indices({"gmi_rank": td.index(3), "milex_gdp": td.index(9)})
-	_verdict(bundle) == "insufficient_data"
-	_codes(bundle) == ["C8-NO-DATA"]
-	_missing(bundle) == {"indices.hdi"}
-	some r in _reasons(bundle)
+	td.verdict("c8", bundle) == "insufficient_data"
+	td.reason_codes("c8", bundle) == ["C8-NO-DATA"]
+	td.missing("c8", bundle) == {"indices.hdi"}
+	some r in td.reasons("c8", bundle)
 	r == {"code": "C8-NO-DATA", "verdict": "insufficient_data", "vars": {}, "indicators": [], "evidence": []}
 }
 
 test_high_hdi_is_not_critical_whatever_else if {
-	_verdict(_input(0.8, 1, 20)) == "not_critical"
-	_codes(_input(0.8, 1, 20)) == ["C8-HDI-HIGH"]
+	td.verdict("c8", _input(0.8, 1, 20)) == "not_critical"
+	td.reason_codes("c8", _input(0.8, 1, 20)) == ["C8-HDI-HIGH"]
 }
 
 test_high_hdi_reason if {
 	bundle := td.with_indices({"hdi": {"value": 0.837, "year": 2023, "source": "BICC", "cited_source": "UNDP"}})
-	some r in _reasons(bundle)
+	some r in td.reasons("c8", bundle)
 	r == {
 		"code": "C8-HDI-HIGH",
 		"verdict": "not_critical",
@@ -53,17 +35,17 @@ test_high_hdi_reason if {
 		"indicators": ["indices.hdi"],
 		"evidence": [],
 	}
-	_missing(bundle) == {"indices.gmi_rank", "indices.milex_gdp"}
+	td.missing("c8", bundle) == {"indices.gmi_rank", "indices.milex_gdp"}
 }
 
 test_low_hdi_without_militarisation_is_not_critical if {
-	_verdict(_input(0.799, 51, 4)) == "not_critical"
-	_codes(_input(0.799, 51, 4)) == ["C8-PASS"]
-	_verdict(td.with_indices({"hdi": td.index(0.4)})) == "not_critical"
+	td.verdict("c8", _input(0.799, 51, 4)) == "not_critical"
+	td.reason_codes("c8", _input(0.799, 51, 4)) == ["C8-PASS"]
+	td.verdict("c8", td.with_indices({"hdi": td.index(0.4)})) == "not_critical"
 }
 
 test_pass_reason if {
-	some r in _reasons(_input(0.7, 73, 1.5))
+	some r in td.reasons("c8", _input(0.7, 73, 1.5))
 	r == {
 		"code": "C8-PASS",
 		"verdict": "not_critical",
@@ -74,33 +56,33 @@ test_pass_reason if {
 }
 
 test_militarisation_threshold if {
-	_codes(_input(0.7, 50, 1)) == ["C8-MILITARISED"]
-	some r in _reasons(_input(0.7, 50, 1))
+	td.reason_codes("c8", _input(0.7, 50, 1)) == ["C8-MILITARISED"]
+	some r in td.reasons("c8", _input(0.7, 50, 1))
 	r.vars == {"hdi_limit": 0.8, "rank_limit": 50}
 	r.indicators == ["indices.gmi_rank", "indices.hdi"]
-	_verdict(_input(0.7, 50, 1)) == "possibly_critical"
-	_verdict(_input(0.7, 51, 1)) == "not_critical"
+	td.verdict("c8", _input(0.7, 50, 1)) == "possibly_critical"
+	td.verdict("c8", _input(0.7, 51, 1)) == "not_critical"
 }
 
 test_military_expenditure_threshold if {
-	_codes(_input(0.7, 90, 4.01)) == ["C8-MILEX-HIGH"]
-	_verdict(_input(0.7, 90, 4)) == "not_critical"
-	some r in _reasons(_input(0.7, 90, 6.5))
+	td.reason_codes("c8", _input(0.7, 90, 4.01)) == ["C8-MILEX-HIGH"]
+	td.verdict("c8", _input(0.7, 90, 4)) == "not_critical"
+	some r in td.reasons("c8", _input(0.7, 90, 6.5))
 	r.code == "C8-MILEX-HIGH"
 	r.vars == {"hdi_limit": 0.8, "milex_limit": 4}
 	r.indicators == ["indices.hdi", "indices.milex_gdp"]
 }
 
 test_very_low_hdi_with_militarisation_is_critical if {
-	_codes(_input(0.549, 50, 1)) == ["C8-LOW-HDI-MILITARISED"]
-	_verdict(_input(0.549, 50, 1)) == "critical"
-	_codes(_input(0.55, 50, 1)) == ["C8-MILITARISED"]
-	_verdict(_input(0.549, 51, 1)) == "not_critical"
-	_codes(_input(0.5, 10, 7)) == ["C8-LOW-HDI-MILITARISED", "C8-MILEX-HIGH"]
+	td.reason_codes("c8", _input(0.549, 50, 1)) == ["C8-LOW-HDI-MILITARISED"]
+	td.verdict("c8", _input(0.549, 50, 1)) == "critical"
+	td.reason_codes("c8", _input(0.55, 50, 1)) == ["C8-MILITARISED"]
+	td.verdict("c8", _input(0.549, 51, 1)) == "not_critical"
+	td.reason_codes("c8", _input(0.5, 10, 7)) == ["C8-LOW-HDI-MILITARISED", "C8-MILEX-HIGH"]
 }
 
 test_critical_reason if {
-	some r in _reasons(_input(0.45, 12, 1))
+	some r in td.reasons("c8", _input(0.45, 12, 1))
 	r == {
 		"code": "C8-LOW-HDI-MILITARISED",
 		"verdict": "critical",
@@ -111,6 +93,6 @@ test_critical_reason if {
 }
 
 test_thresholds_from_data if {
-	_eval(_input(0.85, 10, 1), {"c8": {"hdi_below": 0.9}}).verdict == "possibly_critical"
-	_eval(_input(0.7, 60, 1), {"c8": {"gmi_rank_max": 60}}).verdict == "possibly_critical"
+	td.criterion("c8", _input(0.85, 10, 1), {"c8": {"hdi_below": 0.9}}).verdict == "possibly_critical"
+	td.criterion("c8", _input(0.7, 60, 1), {"c8": {"gmi_rank_max": 60}}).verdict == "possibly_critical"
 }
