@@ -76,12 +76,13 @@ func assess(c *cli.Context) error {
 	if n := len(e.Criteria()); c.IsSet("explain") && (explain < 1 || explain > n) { // the criteria the policies declare
 		return usageErrorf("explain: want a criterion 1..%d (got %d)", n, explain)
 	}
-	evalTime := time.Now()
-	res, err := e.Assess(c.Context, b)
+	a, err := e.Assess(c.Context, b)
 	if err != nil {
 		return withCode(exitPolicy, err)
 	}
-	decision, err := recordDecision(c, cfg, e, b, res, evalTime)
+	a.Source = source
+	res := a.Result
+	decision, err := recordDecision(c, cfg, a)
 	if err != nil {
 		return err
 	}
