@@ -63,10 +63,10 @@ func loadPolicies(cfg *Config, path string) (*policy.Set, error) {
 	return p, nil
 }
 
-// openPolicies is policy.Load with what only the command line says: how to use a signed
-// bundle, and which bundle release is in use.
+// openPolicies is policy.Load (Open, then Check) with what only the command line says: how
+// to use a signed bundle, and which bundle release is in use.
 func openPolicies(path string, key *bundle.Key) (*policy.Set, error) {
-	p, err := policy.Load(path, key)
+	p, err := policy.Open(path, key)
 	var serr *bundle.SignedError
 	if errors.As(err, &serr) {
 		return nil, fmt.Errorf("%w: configure its verification key (policies_verification_key, "+
@@ -82,6 +82,9 @@ func openPolicies(path string, key *bundle.Key) (*policy.Set, error) {
 		}
 		slog.Info("policies from bundle", "bundle", path, "manifest_revision", info.Revision,
 			"policy_revision", p.Revision, "signature_verified", info.Verified)
+	}
+	if err := policy.Check(p, path); err != nil {
+		return nil, err
 	}
 	return p, nil
 }

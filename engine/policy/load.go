@@ -23,18 +23,7 @@ import (
 // validate is refused with every problem as file:line: key: message, the file named under
 // path ("policies/data.yaml" for the embedded policies).
 func Load(path string, key *bundle.Key) (*Set, error) {
-	var (
-		ps  *Set
-		err error
-	)
-	switch {
-	case path == "":
-		ps, err = Embedded()
-	case bundle.IsBundle(path):
-		ps, err = loadBundle(path, key)
-	default:
-		ps, err = NewDir(path)
-	}
+	ps, err := Open(path, key)
 	if err != nil {
 		return nil, err
 	}
@@ -42,6 +31,19 @@ func Load(path string, key *bundle.Key) (*Set, error) {
 		return nil, err
 	}
 	return ps, nil
+}
+
+// Open is Load without the data file check (Check): the policies at path as they are, for
+// a caller that reports which bundle it opened before the check.
+func Open(path string, key *bundle.Key) (*Set, error) {
+	switch {
+	case path == "":
+		return Embedded()
+	case bundle.IsBundle(path):
+		return loadBundle(path, key)
+	default:
+		return NewDir(path)
+	}
 }
 
 // FS loads the policies of fsys and validates their data file, for policies that are not
