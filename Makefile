@@ -21,7 +21,7 @@ RACE_PKGS := ./engine/ ./engine/audit/ ./engine/server/ ./engine/policy/impact/ 
 # machine (go.dev/issue/75804, fixed in Go 1.27). FUZZTIME=30s (or 100000x) overrides every budget.
 FUZZ_TARGETS := ./indicators/:FuzzParse:50000x ./indicators/:FuzzCanonicalize:50000x \
 	./indicators/safetext/:FuzzEscape:50000x ./engine/:FuzzCompiledMatchesOPA:300x \
-	./engine/plan/:FuzzAppendJSONString:50000x
+	./engine/plan/:FuzzAppendJSONString:50000x ./engine/:FuzzNewInputCanonical:5000x
 FUZZTIME ?=
 SOAKTIME ?= 60s
 # make bench: benchmark time, where its files go, and the opa CLI of go.mod's OPA version.
@@ -103,12 +103,14 @@ bench: ## benchmarks side by side: compiled evaluator vs OPA's interpreter vs up
 		--count 1 'data.main.assessment' | tee $(BENCH_DIR)/opa.txt
 	$(GO) test -run '^$$' -bench 'BenchmarkEvaluate|BenchmarkAssessEvaluators|BenchmarkAssessAll' -benchmem \
 		-benchtime $(BENCHTIME) ./engine/ | tee $(BENCH_DIR)/engine.txt
+	$(GO) test -run '^$$' -bench 'BenchmarkAssessEveryYear' -benchmem -benchtime 1x ./engine/ | tee $(BENCH_DIR)/years.txt
+	$(GO) test -run '^$$' -bench 'BenchmarkImpactEveryYear' -benchmem -benchtime 1x ./engine/policy/impact/ | tee $(BENCH_DIR)/impact.txt
 	$(GO) test -run '^$$' -bench 'BenchmarkReplay/embedded/.*/from-store' -benchtime 3x ./engine/audit/ | tee $(BENCH_DIR)/replay.txt
 	OPA_BIN=$(CURDIR)/$(OPA_BIN) $(GO) test -run '^$$' -bench 'BenchmarkServeAssessments/country/clients=8$$|BenchmarkOPAServer' \
 		-benchtime 5000x ./engine/server/ | tee $(BENCH_DIR)/server.txt
 	$(GO) test -run '^$$' -bench 'BenchmarkBuildHistory|BenchmarkAssessHistory|BenchmarkCountryHistory|BenchmarkDiff' -benchmem \
 		-benchtime 1x ./engine/history/ ./indicators/importers/ | tee $(BENCH_DIR)/history.txt
-	@echo; $(GO) run ./cmd/benchtable table $(BENCH_DIR)/opa.txt $(BENCH_DIR)/engine.txt $(BENCH_DIR)/replay.txt $(BENCH_DIR)/server.txt
+	@echo; $(GO) run ./cmd/benchtable table $(BENCH_DIR)/opa.txt $(BENCH_DIR)/engine.txt $(BENCH_DIR)/years.txt $(BENCH_DIR)/impact.txt $(BENCH_DIR)/replay.txt $(BENCH_DIR)/server.txt
 
 bench-all: ## every Go benchmark of the engine packages (audit appends, canonical JSON...)
 	$(GO) test -run '^$$' -bench . -benchmem ./engine/... ./indicators/ ./indicators/importers/

@@ -101,25 +101,9 @@ func compileProgram(ctx context.Context, p *policy.Set, setting string) (*plan.P
 	return prog, info, nil
 }
 
-// evalCompiled runs the compiled plan on input and decodes the assessment.
-func (e *Engine) evalCompiled(ctx context.Context, input plan.Value) (*rawAssessment, error) {
-	v, err := e.program.Eval(ctx, input)
-	if err != nil {
-		return nil, fmt.Errorf("evaluate policies: %w", err)
-	}
-	if v == nil {
-		return nil, errUndefined
-	}
-	out, err := decodePlanAssessment(v)
-	if err != nil {
-		return nil, fmt.Errorf("policy output does not match the result contract: %w", err)
-	}
-	return out, nil
-}
-
-// decodeOutput decodes the policies' output (an AST value).
-func decodeOutput(x any) (*rawAssessment, error) {
-	out, err := decodeAssessment(x)
+// decodeOutput decodes the policies' output, whichever evaluator made it.
+func decodeOutput(v plan.Value) (*rawAssessment, error) {
+	out, err := decodeAssessment(v)
 	if err != nil {
 		return nil, fmt.Errorf("policy output does not match the result contract: %w", err)
 	}
@@ -289,7 +273,7 @@ func planInputCanonical(canonical []byte) (plan.Value, error) {
 const maxInputs = 1024
 
 type preparedInput struct {
-	bundle *indicators.Bundle // decoded from the canonical JSON; nil when the caller had the bundle
+	bundle *indicators.Bundle
 	input  plan.Value
 }
 
@@ -310,7 +294,5 @@ func (c *inputCache) put(digest string, p *preparedInput) {
 	if c.m == nil || len(c.m) >= maxInputs {
 		c.m = make(map[string]*preparedInput, maxInputs)
 	}
-	if old := c.m[digest]; old == nil || old.bundle == nil {
-		c.m[digest] = p
-	}
+	c.m[digest] = p
 }

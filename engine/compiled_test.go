@@ -29,10 +29,11 @@ func TestEvaluatorSetting(t *testing.T) {
 		if got := e.Evaluator(); got.Name != want || got.Fallback != "" {
 			t.Errorf("setting %q: evaluator %+v, want %s", setting, got, want)
 		}
-		res, err := e.Assess(ctx, bundle)
+		a, err := e.Assess(ctx, bundle)
 		if err != nil {
 			t.Fatal(err)
 		}
+		res := a.Result
 		if res.Evaluator != want {
 			t.Errorf("setting %q: result names evaluator %q, want %q", setting, res.Evaluator, want)
 		}
@@ -77,10 +78,11 @@ func TestUnsupportedPolicyFallsBack(t *testing.T) {
 	if info.Name != engine.EvaluatorOPA || !strings.Contains(info.Fallback, "builtins lower") {
 		t.Errorf("evaluator %+v, want opa with a fallback naming lower", info)
 	}
-	res, err := e.Assess(ctx, load(t, kazBundle))
+	a, err := e.Assess(ctx, load(t, kazBundle))
 	if err != nil {
 		t.Fatal(err)
 	}
+	res := a.Result
 	if res.Evaluator != engine.EvaluatorOPA {
 		t.Errorf("result names evaluator %q", res.Evaluator)
 	}

@@ -1,14 +1,17 @@
 package engine
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/exportrisk/exportrisk/engine/plan"
 )
 
-// The policies' output, read straight from the AST value of data.main.assessment:
+// The policies' output, read from the value of data.main.assessment (the compiled
+// evaluator's value, or OPA's AST value converted to one):
 //
 //	{"overall": "light_red", "critical_count": 1, "criteria": [
 //	  {"criterion": 1, "verdict": "not_critical", "missing": ["memberships.hcoc"], "reasons": [
@@ -52,13 +55,9 @@ func within(err error, step func() string) error {
 	return err
 }
 
-func decodeAssessment(x any) (*rawAssessment, error) {
-	v, ok := x.(ast.Value)
-	if !ok {
-		return nil, fmt.Errorf("want an AST value, got %T", x)
-	}
+func decodeAssessment(v plan.Value) (*rawAssessment, error) {
 	out := &rawAssessment{}
-	err := fields(v, []string{"overall", "critical_count", "criteria"}, nil, func(key string, v ast.Value) error {
+	err := fields(v, []string{"overall", "critical_count", "criteria"}, nil, func(key string, v plan.Value) error {
 		var err error
 		switch key {
 		case "overall":
@@ -66,7 +65,7 @@ func decodeAssessment(x any) (*rawAssessment, error) {
 		case "critical_count":
 			out.criticalCount, err = integer(v)
 		case "criteria":
-			err = each(v, func(v ast.Value) error {
+			err = each(v, func(v plan.Value) error {
 				c, err := decodeCriterion(v)
 				out.criteria = append(out.criteria, c)
 				return err
@@ -80,9 +79,9 @@ func decodeAssessment(x any) (*rawAssessment, error) {
 	return out, nil
 }
 
-func decodeCriterion(v ast.Value) (rawCriterion, error) {
+func decodeCriterion(v plan.Value) (rawCriterion, error) {
 	var c rawCriterion
-	err := fields(v, []string{"criterion", "verdict", "reasons", "missing"}, nil, func(key string, v ast.Value) error {
+	err := fields(v, []string{"criterion", "verdict", "reasons", "missing"}, nil, func(key string, v plan.Value) error {
 		var err error
 		switch key {
 		case "criterion":
@@ -90,7 +89,7 @@ func decodeCriterion(v ast.Value) (rawCriterion, error) {
 		case "verdict":
 			c.verdict, err = str(v)
 		case "reasons":
-			err = each(v, func(v ast.Value) error {
+			err = each(v, func(v plan.Value) error {
 				r, err := decodeReason(v)
 				c.reasons = append(c.reasons, r)
 				return err
@@ -106,9 +105,9 @@ func decodeCriterion(v ast.Value) (rawCriterion, error) {
 	return c, err
 }
 
-func decodeReason(v ast.Value) (rawReason, error) {
+func decodeReason(v plan.Value) (rawReason, error) {
 	var r rawReason
-	err := fields(v, []string{"code", "verdict", "vars", "indicators", "evidence"}, []string{"signal"}, func(key string, v ast.Value) error {
+	err := fields(v, []string{"code", "verdict", "vars", "indicators", "evidence"}, []string{"signal"}, func(key string, v plan.Value) error {
 		var err error
 		switch key {
 		case "code":
@@ -118,9 +117,9 @@ func decodeReason(v ast.Value) (rawReason, error) {
 		case "signal":
 			r.signal, err = str(v)
 		case "vars":
-			obj, ok := v.(ast.Object)
+			obj, ok := v.(*plan.Object)
 			if !ok {
-				return contractError("want an object, got %s", ast.ValueName(v))
+				return contractError("want an object, got %s", kind(v))
 			}
 			var x any
 			x, err = goValue(obj)
@@ -135,18 +134,37 @@ func decodeReason(v ast.Value) (rawReason, error) {
 	return r, err
 }
 
-// fields calls fn for every key of object v; required keys must be present, and no keys
-// other than required and optional ones are allowed.
-func fields(v ast.Value, required, optional []string, fn func(key string, v ast.Value) error) error {
-	obj, ok := v.(ast.Object)
+// kind names a value's type as ast.ValueName does.
+func kind(v plan.Value) string {
+	switch v.(type) {
+	case plan.Null:
+		return "null"
+	case plan.Bool:
+		return "boolean"
+	case plan.Number:
+		return "number"
+	case plan.String:
+		return "string"
+	case *plan.Array:
+		return "array"
+	case *plan.Object:
+		return "object"
+	case *plan.Set:
+		return "set"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func fields(v plan.Value, required, optional []string, fn func(key string, v plan.Value) error) error {
+	obj, ok := v.(*plan.Object)
 	if !ok {
-		return contractError("want an object, got %s", ast.ValueName(v))
+		return contractError("want an object, got %s", kind(v))
 	}
 	seen := 0
-	err := obj.Iter(func(k, val *ast.Term) error {
-		key, ok := k.Value.(ast.String)
+	for _, kv := range obj.Items() {
+		key, ok := kv.Key.(plan.String)
 		if !ok {
-			return contractError("want string keys, got %s", k)
+			return contractError("want string keys, got %s", plan.AppendJSON(nil, kv.Key))
 		}
 		name := string(key)
 		switch {
@@ -156,14 +174,13 @@ func fields(v ast.Value, required, optional []string, fn func(key string, v ast.
 		default:
 			return contractError("unknown field %q", name)
 		}
-		return within(fn(name, val.Value), func() string { return "." + name })
-	})
-	if err != nil {
-		return err
+		if err := fn(name, kv.Value); err != nil {
+			return within(err, func() string { return "." + name })
+		}
 	}
 	if seen != len(required) {
 		for _, k := range required {
-			if obj.Get(ast.InternedTerm(k)) == nil {
+			if obj.Get(plan.String(k)) == nil {
 				return contractError("missing field %q", k)
 			}
 		}
@@ -171,51 +188,50 @@ func fields(v ast.Value, required, optional []string, fn func(key string, v ast.
 	return nil
 }
 
-// each calls fn for the items of an array, or of a set in sorted order.
-func each(v ast.Value, fn func(v ast.Value) error) error {
-	var xs *ast.Array
+func each(v plan.Value, fn func(v plan.Value) error) error {
+	var xs []plan.Value
 	switch x := v.(type) {
-	case *ast.Array:
-		xs = x
-	case ast.Set:
-		xs = x.Sorted()
+	case *plan.Array:
+		xs = x.Elems()
+	case *plan.Set:
+		xs = x.Elems()
 	default:
-		return contractError("want an array, got %s", ast.ValueName(v))
+		return contractError("want an array, got %s", kind(v))
 	}
-	for i := range xs.Len() {
-		if err := fn(xs.Elem(i).Value); err != nil {
+	for i, x := range xs {
+		if err := fn(x); err != nil {
 			return within(err, func() string { return fmt.Sprintf("[%d]", i) })
 		}
 	}
 	return nil
 }
 
-func str(v ast.Value) (string, error) {
-	s, ok := v.(ast.String)
+func str(v plan.Value) (string, error) {
+	s, ok := v.(plan.String)
 	if !ok {
-		return "", contractError("want a string, got %s", ast.ValueName(v))
+		return "", contractError("want a string, got %s", kind(v))
 	}
 	return string(s), nil
 }
 
-func integer(v ast.Value) (int, error) {
-	n, ok := v.(ast.Number)
+func integer(v plan.Value) (int, error) {
+	n, ok := v.(plan.Number)
 	if !ok {
-		return 0, contractError("want an integer, got %s", ast.ValueName(v))
+		return 0, contractError("want an integer, got %s", kind(v))
 	}
-	i, ok := n.Int()
+	i, ok := ast.Number(n).Int()
 	if !ok {
 		return 0, contractError("want an integer, got %s", n)
 	}
 	return i, nil
 }
 
-func strs(v ast.Value) ([]string, error) {
+func strs(v plan.Value) ([]string, error) {
 	var out []string
-	if a, ok := v.(*ast.Array); ok {
+	if a, ok := v.(*plan.Array); ok {
 		out = make([]string, 0, a.Len())
 	}
-	err := each(v, func(v ast.Value) error {
+	err := each(v, func(v plan.Value) error {
 		s, err := str(v)
 		out = append(out, s)
 		return err
@@ -223,50 +239,52 @@ func strs(v ast.Value) ([]string, error) {
 	return out, err
 }
 
-// goValue converts an AST value for a template: objects to map[string]any, arrays and sets
-// (sorted) to []any, integral numbers to int, other numbers to float64.
-func goValue(v ast.Value) (any, error) {
+// pgoValue converts a value for a template as goValue does.
+func goValue(v plan.Value) (any, error) {
 	switch x := v.(type) {
-	case ast.Null:
+	case plan.Null:
 		return nil, nil
-	case ast.Boolean:
+	case plan.Bool:
 		return bool(x), nil
-	case ast.String:
+	case plan.String:
 		return string(x), nil
-	case ast.Number:
-		if i, ok := x.Int(); ok {
+	case plan.Number:
+		if i, ok := ast.Number(x).Int(); ok {
 			return i, nil
 		}
-		f, err := json.Number(x).Float64()
+		f, err := strconv.ParseFloat(string(x), 64)
 		if err != nil {
 			return nil, contractError("number %s: %v", x, err)
 		}
 		return f, nil
-	case *ast.Array, ast.Set:
-		var out []any
-		if a, ok := x.(*ast.Array); ok {
-			out = make([]any, 0, a.Len())
+	case *plan.Array, *plan.Set:
+		var elems []plan.Value
+		if a, ok := x.(*plan.Array); ok {
+			elems = a.Elems()
 		} else {
-			out = make([]any, 0, x.(ast.Set).Len())
+			elems = x.(*plan.Set).Elems()
 		}
-		err := each(x, func(v ast.Value) error {
+		out := make([]any, 0, len(elems))
+		err := each(x, func(v plan.Value) error {
 			g, err := goValue(v)
 			out = append(out, g)
 			return err
 		})
 		return out, err
-	case ast.Object:
+	case *plan.Object:
 		out := make(map[string]any, x.Len())
-		err := x.Iter(func(k, val *ast.Term) error {
-			key, ok := k.Value.(ast.String)
+		for _, kv := range x.Items() {
+			key, ok := kv.Key.(plan.String)
 			if !ok {
-				return contractError("want string keys, got %s", k)
+				return nil, contractError("want string keys, got %s", plan.AppendJSON(nil, kv.Key))
 			}
-			g, err := goValue(val.Value)
+			g, err := goValue(kv.Value)
 			out[string(key)] = g
-			return within(err, func() string { return "." + string(key) })
-		})
-		return out, err
+			if err != nil {
+				return out, within(err, func() string { return "." + string(key) })
+			}
+		}
+		return out, nil
 	}
-	return nil, contractError("unsupported value %s", ast.ValueName(v))
+	return nil, contractError("unsupported value %s", kind(v))
 }

@@ -118,9 +118,14 @@ func diffResult(e *Engine, name string, input []byte) error {
 	if ast.Compare(want, plan.ToAST(got)) != 0 {
 		return fmt.Errorf("%s: results differ in type\n OPA:      %v\n compiled: %v", name, want, plan.ToAST(got))
 	}
-	// Both decoders read the same assessment, or fail the same way.
-	wantOut, wantErr := decodeAssessment(want)
-	gotOut, gotErr := decodePlanAssessment(got)
+	// The decoder reads the same assessment from both (OPA's converted as the engine
+	// converts it), or fails the same way.
+	wantV, err := plan.FromAST(want)
+	if err != nil {
+		return fmt.Errorf("%s: OPA's output: %v", name, err)
+	}
+	wantOut, wantErr := decodeAssessment(wantV)
+	gotOut, gotErr := decodeAssessment(got)
 	if fmt.Sprint(wantErr) != fmt.Sprint(gotErr) {
 		return fmt.Errorf("%s: decoding: OPA's output %v, compiled output %v", name, wantErr, gotErr)
 	}
@@ -161,6 +166,9 @@ func TestCompiledMatchesOPAOnShippedBundles(t *testing.T) {
 		}
 		if err := diffResult(e, name, canonical); err != nil {
 			return err
+		}
+		if in, err := NewInput(b); err != nil || !bytes.Equal(in.Canonical(), canonical) {
+			return fmt.Errorf("%s: NewInput's canonical JSON differs from indicators.Canonicalize's (%v)", name, err)
 		}
 		fromBundle, err := planInput(b)
 		if err != nil {
@@ -241,13 +249,13 @@ func TestCompiledConcurrent(t *testing.T) {
 		go func() {
 			for k := range 3 * len(inputs) {
 				i := (k + w*7) % len(inputs)
-				res, err := e.AssessCanonical(ctx, inputs[i])
+				a, err := e.AssessInput(ctx, ReadInput(inputs[i]))
 				if err != nil {
 					errs <- err
 					return
 				}
 				j, _, err := rawCompiled(ctx, e, inputs[i])
-				if err != nil || !bytes.Equal(j, want[i]) || res.InputDigest != indicators.Digest(inputs[i]) {
+				if err != nil || !bytes.Equal(j, want[i]) || a.Result.InputDigest != indicators.Digest(inputs[i]) {
 					errs <- fmt.Errorf("input %d: result differs on goroutine %d (%v)", i, w, err)
 					return
 				}

@@ -6,10 +6,10 @@ package engine
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -96,62 +96,69 @@ func (e *Engine) Policies() *policy.Set { return e.policies }
 // Criteria returns the eight criteria as the policies describe them.
 func (e *Engine) Criteria() []CriterionInfo { return append([]CriterionInfo(nil), e.criteria...) }
 
-// Assess evaluates one bundle.
-func (e *Engine) Assess(ctx context.Context, b *indicators.Bundle) (*Result, error) {
-	canonical, err := b.CanonicalJSON()
+// Assess evaluates one bundle: NewInput, then AssessInput.
+func (e *Engine) Assess(ctx context.Context, b *indicators.Bundle) (*Assessment, error) {
+	in, err := NewInput(b)
 	if err != nil {
-		return nil, fmt.Errorf("assess %s: %w", b.Country.ISO3, err)
+		return nil, fmt.Errorf("assess: %w", err)
 	}
-	digest := indicators.Digest(canonical)
-	var input any
-	switch {
-	case e.program == nil:
-		input, err = inputValue(b)
-	default:
-		if c := e.inputs.get(digest); c != nil {
-			input = c.input
-		} else if input, err = planInput(b); err == nil {
-			e.inputs.put(digest, &preparedInput{input: input.(plan.Value)})
-		}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("assess %s: input: %w", b.Country.ISO3, err)
-	}
-	return e.assess(ctx, b, canonical, digest, input)
+	return e.AssessInput(ctx, in)
 }
 
-// AssessCanonical evaluates a bundle given as canonical JSON (as recorded for replay).
-func (e *Engine) AssessCanonical(ctx context.Context, canonical []byte) (*Result, error) {
-	digest := indicators.Digest(canonical)
-	if e.program != nil {
-		if c := e.inputs.get(digest); c != nil && c.bundle != nil {
-			return e.assess(ctx, c.bundle, canonical, digest, c.input)
-		}
-	}
-	b := &indicators.Bundle{}
-	if err := json.Unmarshal(canonical, b); err != nil {
-		return nil, fmt.Errorf("assess: decode input: %w", err)
-	}
+// AssessInput evaluates an input: the one evaluation path of the CLI, the server, the world
+// overview and replay.
+func (e *Engine) AssessInput(ctx context.Context, in *Input) (*Assessment, error) {
+	evalTime := time.Now()
+	b := in.bundle
 	var input any
 	var err error
 	if e.program != nil {
-		var v plan.Value
-		if v, err = planInputCanonical(canonical); err == nil {
-			input = v
-			e.inputs.put(digest, &preparedInput{bundle: b, input: v})
+		v := in.value
+		if v == nil {
+			if c := e.inputs.get(in.digest); c != nil {
+				v = c.input
+				if b == nil {
+					b = c.bundle
+				}
+			}
 		}
+		if v == nil {
+			if b != nil {
+				v, err = planInput(b)
+			} else {
+				v, err = planInputCanonical(in.canonical)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("assess: input: %w", err)
+			}
+		}
+		input = v
+	} else if b != nil {
+		input, err = inputValue(b)
 	} else {
-		input, err = ast.ValueFromReader(bytes.NewReader(canonical))
+		input, err = ast.ValueFromReader(bytes.NewReader(in.canonical))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("assess: input: %w", err)
 	}
-	return e.assess(ctx, b, canonical, digest, input)
+	if b == nil {
+		if b, err = decodeBundle(in.canonical); err != nil {
+			return nil, fmt.Errorf("assess: %w", err)
+		}
+	}
+	if e.program != nil && in.value == nil {
+		e.inputs.put(in.digest, &preparedInput{bundle: b, input: input.(plan.Value)})
+	}
+	res, err := e.assess(ctx, b, in.digest, input)
+	if err != nil {
+		return nil, err
+	}
+	return &Assessment{Bundle: b, Input: in, Policies: e.policies, EvalTime: evalTime, Result: res}, nil
 }
 
-// assess evaluates bundle b, whose canonical JSON is canonical and whose input value is
+// assess evaluates bundle b, whose canonical JSON's digest is digest and whose input value is
 // input (a plan.Value for the compiled evaluator, else an ast.Value).
-func (e *Engine) assess(ctx context.Context, b *indicators.Bundle, canonical []byte, digest string, input any) (*Result, error) {
+func (e *Engine) assess(ctx context.Context, b *indicators.Bundle, digest string, input any) (*Result, error) {
 	out, err := e.evaluate(ctx, input)
 	if err != nil {
 		return nil, fmt.Errorf("assess %s: %w", b.Country.ISO3, err)
@@ -195,7 +202,14 @@ func (e *Engine) assess(ctx context.Context, b *indicators.Bundle, canonical []b
 // evaluate runs the policies on input with the engine's evaluator and decodes the output.
 func (e *Engine) evaluate(ctx context.Context, input any) (*rawAssessment, error) {
 	if e.program != nil {
-		return e.evalCompiled(ctx, input.(plan.Value))
+		v, err := e.program.Eval(ctx, input.(plan.Value))
+		if err != nil {
+			return nil, fmt.Errorf("evaluate policies: %w", err)
+		}
+		if v == nil {
+			return nil, errUndefined
+		}
+		return decodeOutput(v)
 	}
 	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input.(ast.Value)), rego.EvalGenerateJSON(rawValue))
 	if err != nil {
@@ -204,11 +218,15 @@ func (e *Engine) evaluate(ctx context.Context, input any) (*rawAssessment, error
 	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
 		return nil, errUndefined
 	}
-	return decodeOutput(rs[0].Expressions[0].Value)
+	v, err := plan.FromAST(rs[0].Expressions[0].Value.(ast.Value))
+	if err != nil {
+		return nil, fmt.Errorf("evaluate policies: %w", err)
+	}
+	return decodeOutput(v)
 }
 
 // rawValue hands the evaluation result over as the AST value it is, without a conversion
-// to Go values; decodeAssessment reads it.
+// to Go values.
 func rawValue(t *ast.Term, _ *rego.EvalContext) (any, error) { return t.Value, nil }
 
 // check enforces the parts of the contract a decoder cannot: eight criteria in order,

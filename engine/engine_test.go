@@ -75,10 +75,11 @@ func TestKazakhstanMatchesBICC(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := e.Assess(context.Background(), b)
+			a, err := e.Assess(context.Background(), b)
 			if err != nil {
 				t.Fatal(err)
 			}
+			res := a.Result
 			got := map[int]string{}
 			for _, c := range res.Criteria {
 				got[c.Criterion] = c.Verdict
@@ -96,10 +97,11 @@ func TestKazakhstanMatchesBICC(t *testing.T) {
 // TestReasonsCarryProvenance: every value a reason uses names its source, and every
 // indicator value also its year.
 func TestReasonsCarryProvenance(t *testing.T) {
-	res, err := newEngine(t).Assess(context.Background(), load(t, kazBundle))
+	a, err := newEngine(t).Assess(context.Background(), load(t, kazBundle))
 	if err != nil {
 		t.Fatal(err)
 	}
+	res := a.Result
 	for _, c := range res.Criteria {
 		if c.Title.EN == "" || c.Title.DE == "" {
 			t.Errorf("criterion %d has no title in both languages: %+v", c.Criterion, c.Title)
@@ -129,10 +131,11 @@ func TestReasonsCarryProvenance(t *testing.T) {
 // insufficient_data on every criterion, with the missing indicators listed.
 func TestNoDataIsInsufficientNeverNotCritical(t *testing.T) {
 	b := load(t, "../indicators/testdata/valid/minimal.yaml")
-	res, err := newEngine(t).Assess(context.Background(), b)
+	a, err := newEngine(t).Assess(context.Background(), b)
 	if err != nil {
 		t.Fatal(err)
 	}
+	res := a.Result
 	for _, c := range res.Criteria {
 		if c.Verdict != engine.InsufficientData {
 			t.Errorf("criterion %d with no data: verdict %s, want insufficient_data", c.Criterion, c.Verdict)
@@ -182,10 +185,11 @@ func TestDecisiveIndicatorsRemoved(t *testing.T) {
 		t.Run(strings.Repeat("c", 1)+string(rune('0'+n)), func(t *testing.T) {
 			b := load(t, kazBundle)
 			strip(b)
-			res, err := e.Assess(context.Background(), b)
+			a, err := e.Assess(context.Background(), b)
 			if err != nil {
 				t.Fatal(err)
 			}
+			res := a.Result
 			// Missing data never lowers a verdict: without its decisive indicators a criterion is
 			// insufficient_data, unless the facts still known (Kazakhstan's CAT gap and its
 			// governance values for 2, its documented diversions for 7) force a level; then a
@@ -243,10 +247,11 @@ func TestDeterministic(t *testing.T) {
 	}
 	var outs []string
 	for _, in := range []*indicators.Bundle{b, b, fromJSON} {
-		res, err := e.Assess(context.Background(), in)
+		a, err := e.Assess(context.Background(), in)
 		if err != nil {
 			t.Fatal(err)
 		}
+		res := a.Result
 		out, _ := json.Marshal(res)
 		outs = append(outs, string(out))
 	}
@@ -255,7 +260,8 @@ func TestDeterministic(t *testing.T) {
 			t.Errorf("run %d differs:\n%s", i, diff)
 		}
 	}
-	res, _ := e.Assess(context.Background(), b)
+	a, _ := e.Assess(context.Background(), b)
+	res := a.Result
 	if want := indicators.Digest(canonical); res.InputDigest != want {
 		t.Errorf("input digest %s, want %s", res.InputDigest, want)
 	}

@@ -49,10 +49,11 @@ func BenchmarkEvaluate(b *testing.B) {
 }
 
 // BenchmarkAssessEvaluators times a whole assessment of the Kazakhstan bundle with each
-// evaluator: "bundle" from the parsed bundle (canonical JSON, digest, input, evaluation,
-// decoding, reasons: assess --bundle); "shipped" from its canonical JSON as the server and
-// the world overview keep it for a shipped bundle (AssessCanonical: digest, input read
-// once and cached by the compiled evaluator, evaluation, decoding, reasons).
+// evaluator: "bundle" from the parsed bundle (Assess: the input with its canonical JSON and
+// digest, evaluation, decoding, reasons: assess --bundle); "shipped" from the Input the
+// server and the world overview keep per shipped bundle (AssessInput: evaluation, decoding,
+// reasons); "recorded" from recorded canonical JSON as replay reads it (ReadInput: digest;
+// the compiled evaluator's input cached by digest).
 func BenchmarkAssessEvaluators(b *testing.B) {
 	ctx := context.Background()
 	p, err := policy.Embedded()
@@ -63,7 +64,7 @@ func BenchmarkAssessEvaluators(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	canonical, err := bd.CanonicalJSON()
+	in, err := NewInput(bd)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -83,7 +84,15 @@ func BenchmarkAssessEvaluators(b *testing.B) {
 		b.Run("evaluator="+ev+"/shipped", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := e.AssessCanonical(ctx, canonical); err != nil {
+				if _, err := e.AssessInput(ctx, in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("evaluator="+ev+"/recorded", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := e.AssessInput(ctx, ReadInput(in.Canonical())); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -12,7 +12,7 @@ import (
 )
 
 // TestInputValueMatchesCanonicalJSON: the input Assess builds from the bundle struct is the
-// AST value of the bundle's canonical JSON, as AssessCanonical (replay) parses it, for every
+// AST value of the bundle's canonical JSON, as AssessInput of a recorded input (replay) reads it, for every
 // shipped bundle, the test bundles, and bundles with absent sections and unusual values.
 func TestInputValueMatchesCanonicalJSON(t *testing.T) {
 	var bundles []*indicators.Bundle

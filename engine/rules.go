@@ -210,7 +210,7 @@ func (x *bundleIndex) indicator(path string) (IndicatorValue, error) {
 				ref = path
 			}
 			return IndicatorValue{
-				ID: "embargoes." + authority, Ref: ref, Value: e.InForce, Addressee: e.Addressee, Since: e.Since,
+				ID: path[:len("embargoes.")+len(authority)], Ref: ref, Value: e.InForce, Addressee: e.Addressee, Since: e.Since,
 				Unconfirmed: e.Unconfirmed, Provenance: e.Provenance,
 			}, nil
 		}

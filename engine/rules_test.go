@@ -8,6 +8,8 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/exportrisk/exportrisk/engine/enginetest"
 	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/indicators"
@@ -36,11 +38,12 @@ func TestEveryCodeFires(t *testing.T) {
 	}
 	fired := map[string]int{}
 	check := func(name string, b *indicators.Bundle) {
-		res, err := e.Assess(context.Background(), b)
+		a, err := e.Assess(context.Background(), b)
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
 			return
 		}
+		res := a.Result
 		if res.Contract != ResultContract {
 			t.Errorf("%s: contract %d, want %d", name, res.Contract, ResultContract)
 		}
@@ -219,5 +222,40 @@ func TestAssessContractErrors(t *testing.T) {
 				t.Errorf("err = %v, want it to mention %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestIndicatorExpansion: a reason's indicator paths expand to the bundle's values with their
+// provenance.
+func TestIndicatorExpansion(t *testing.T) {
+	prov := indicators.Provenance{Source: "src", URL: "u"}
+	x := &bundleIndex{b: &indicators.Bundle{
+		Indices:     map[string]indicators.Index{"hdi": {Value: 0.8, Year: 2023, Provenance: prov}},
+		Memberships: map[string]indicators.Membership{"att": {Status: "party", Year: 2014, Provenance: prov}},
+		Embargoes: []indicators.Embargo{
+			{Authority: "UN", InForce: false, Provenance: prov},
+			{Authority: "EU", InForce: true, Addressee: "non_state", Since: "2014-07-31", Unconfirmed: true, Provenance: prov},
+		},
+	}}
+	for path, want := range map[string]IndicatorValue{
+		"indices.hdi":            {ID: "indices.hdi", Value: 0.8, Year: 2023, Provenance: prov},
+		"memberships.att":        {ID: "memberships.att", Value: "party", Year: 2014, Provenance: prov},
+		"embargoes.UN":           {ID: "embargoes.UN", Value: false, Provenance: prov},
+		"embargoes.EU":           {ID: "embargoes.EU", Value: true, Addressee: "non_state", Since: "2014-07-31", Unconfirmed: true, Provenance: prov},
+		"embargoes.EU.non_state": {ID: "embargoes.EU", Ref: "embargoes.EU.non_state", Value: true, Addressee: "non_state", Since: "2014-07-31", Unconfirmed: true, Provenance: prov},
+	} {
+		got, err := x.indicator(path)
+		if err != nil {
+			t.Errorf("%s: %v", path, err)
+			continue
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", path, diff)
+		}
+	}
+	for _, path := range []string{"indices.gdp", "embargoes.OSCE", "embargoes.EU.state", "treaties.att"} {
+		if _, err := x.indicator(path); err == nil {
+			t.Errorf("%s: no error", path)
+		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
-	"time"
 
 	"github.com/exportrisk/exportrisk/indicators"
 )
@@ -21,7 +20,7 @@ type World struct {
 	InsufficientData map[string][]string `json:"insufficient_data"` // criterion "1".."8" -> ISO3 codes
 	NoBundle         []string            `json:"no_bundle,omitempty"`
 
-	assessments []Assessment // in the order of Countries
+	assessments []CountryAssessment // in the order of Countries
 	byISO       map[string]int
 }
 
@@ -38,24 +37,21 @@ type CountryVerdicts struct {
 	DecisionID    string   `json:"decision_id,omitempty"` // set by callers that record the assessment
 }
 
-// Assessment is one bundle of a library and its assessment.
-type Assessment struct {
-	Entry    indicators.Entry
-	Source   string // library name / path, as shown to people
-	Bundle   *indicators.Bundle
-	Input    []byte // the bundle's canonical JSON
-	Result   *Result
-	EvalTime time.Time
+// CountryAssessment is the assessment of one bundle of a library (its Source is the library
+// name / path).
+type CountryAssessment struct {
+	Entry indicators.Entry
+	*Assessment
 }
 
 // Assessments returns every country's assessment, in the order of w.Countries.
-func (w *World) Assessments() []Assessment { return w.assessments }
+func (w *World) Assessments() []CountryAssessment { return w.assessments }
 
 // Country returns a country's assessment.
-func (w *World) Country(iso3 string) (Assessment, bool) {
+func (w *World) Country(iso3 string) (CountryAssessment, bool) {
 	i, ok := w.byISO[iso3]
 	if !ok {
-		return Assessment{}, false
+		return CountryAssessment{}, false
 	}
 	return w.assessments[i], true
 }
@@ -98,7 +94,7 @@ func AssessWorld(ctx context.Context, e *Engine, lib *indicators.Library, asOf s
 		}
 		entries = append(entries, entry)
 	}
-	outcomes := make([]Assessment, len(entries))
+	outcomes := make([]CountryAssessment, len(entries))
 	errs := make([]error, len(entries))
 	jobs := make(chan int)
 	var wg sync.WaitGroup
@@ -146,19 +142,19 @@ func AssessWorld(ctx context.Context, e *Engine, lib *indicators.Library, asOf s
 }
 
 // assessEntry loads one library bundle and assesses it.
-func assessEntry(ctx context.Context, e *Engine, lib *indicators.Library, entry indicators.Entry) (Assessment, error) {
-	a := Assessment{Entry: entry, Source: lib.Name() + "/" + entry.Path}
+func assessEntry(ctx context.Context, e *Engine, lib *indicators.Library, entry indicators.Entry) (CountryAssessment, error) {
+	ca := CountryAssessment{Entry: entry}
 	b, err := lib.Load(entry)
 	if err != nil {
-		return a, &WorldError{Path: entry.Path, Err: err}
+		return ca, &WorldError{Path: entry.Path, Err: err}
 	}
-	input, err := b.CanonicalJSON()
+	in, err := NewInput(b)
 	if err != nil {
-		return a, &WorldError{Path: entry.Path, Err: err}
+		return ca, &WorldError{Path: entry.Path, Err: err}
 	}
-	a.Bundle, a.Input, a.EvalTime = b, input, time.Now()
-	if a.Result, err = e.AssessCanonical(ctx, input); err != nil {
-		return a, &WorldError{Path: entry.Path, Assess: true, Err: err}
+	if ca.Assessment, err = e.AssessInput(ctx, in); err != nil {
+		return ca, &WorldError{Path: entry.Path, Assess: true, Err: err}
 	}
-	return a, nil
+	ca.Source = lib.Name() + "/" + entry.Path
+	return ca, nil
 }

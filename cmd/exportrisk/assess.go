@@ -77,12 +77,13 @@ func assess(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	evalTime := time.Now()
-	res, err := e.Assess(c.Context, b)
+	a, err := e.Assess(c.Context, b)
 	if err != nil {
 		return withCode(exitPolicy, err)
 	}
-	decision, err := recordDecision(c, cfg, e, b, res, evalTime)
+	a.Source = source
+	res := a.Result
+	decision, err := recordDecision(c, cfg, a)
 	if err != nil {
 		return err
 	}

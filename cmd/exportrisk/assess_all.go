@@ -75,11 +75,11 @@ func assessAll(c *cli.Context, cfg *Config) error {
 		return err
 	}
 	// Every country's decision is recorded in one append: all of them or none.
-	as := make([]audit.Assessed, 0, len(w.Countries))
+	as := make([]*engine.Assessment, 0, len(w.Countries))
 	for _, a := range w.Assessments() {
-		as = append(as, audit.Assessed{Bundle: a.Bundle, Input: a.Input, Result: a.Result, EvalTime: a.EvalTime})
+		as = append(as, a.Assessment)
 	}
-	recs, err := recordAll(c, cfg, e, as)
+	recs, err := recordAll(c, cfg, as)
 	if err != nil {
 		return err
 	}

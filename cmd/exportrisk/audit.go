@@ -21,7 +21,6 @@ import (
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
 	"github.com/exportrisk/exportrisk/engine/present"
-	"github.com/exportrisk/exportrisk/indicators"
 	"github.com/exportrisk/exportrisk/indicators/safetext"
 )
 
@@ -149,8 +148,8 @@ type recorded struct {
 
 // recordDecision appends the decision to the audit store (archiving the policies of its
 // revision), unless --no-record is given.
-func recordDecision(c *cli.Context, cfg *Config, e *engine.Engine, b *indicators.Bundle, res *engine.Result, evalTime time.Time) (*recorded, error) {
-	recs, err := recordAll(c, cfg, e, []audit.Assessed{{Bundle: b, Result: res, EvalTime: evalTime}})
+func recordDecision(c *cli.Context, cfg *Config, a *engine.Assessment) (*recorded, error) {
+	recs, err := recordAll(c, cfg, []*engine.Assessment{a})
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +161,7 @@ func recordDecision(c *cli.Context, cfg *Config, e *engine.Engine, b *indicators
 
 // recordAll appends the decisions to the audit store in one batch (all or none), unless
 // --no-record is given; then it returns no records.
-func recordAll(c *cli.Context, cfg *Config, e *engine.Engine, as []audit.Assessed) ([]*audit.RecordV1, error) {
+func recordAll(c *cli.Context, cfg *Config, as []*engine.Assessment) ([]*audit.RecordV1, error) {
 	if c.Bool("no-record") {
 		return nil, nil
 	}
@@ -177,7 +176,7 @@ func recordAll(c *cli.Context, cfg *Config, e *engine.Engine, as []audit.Assesse
 		return nil, fmt.Errorf("record decision: %w", err)
 	}
 	defer s.Close()
-	recs, err := (&audit.Recorder{Store: s, EngineVersion: engineVersion()}).RecordAll(c.Context, e, as, cfg.Requester, c.String("case"))
+	recs, err := (&audit.Recorder{Store: s, EngineVersion: engineVersion()}).RecordAll(c.Context, as, cfg.Requester, c.String("case"))
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
@@ -43,7 +42,7 @@ func TestAuditShowEscapesStoredText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := e.Assess(ctx, b)
+	a, err := e.Assess(ctx, b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,8 +50,8 @@ func TestAuditShowEscapesStoredText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs, err := (&audit.Recorder{Store: s, EngineVersion: "test"}).RecordAll(ctx, e,
-		[]audit.Assessed{{Bundle: b, Result: res, EvalTime: time.Now()}}, "mallory\x1b]0;owned\x07", "4711\u202e-cod")
+	recs, err := (&audit.Recorder{Store: s, EngineVersion: "test"}).RecordAll(ctx,
+		[]*engine.Assessment{a}, "mallory\x1b]0;owned\x07", "4711\u202e-cod")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/policy"
-	"github.com/exportrisk/exportrisk/indicators"
 )
 
 // Recorder records decisions in a store: it archives the policy files of an engine's
@@ -33,30 +33,20 @@ type archiveOnce struct {
 	err  error
 }
 
-// Assessed is one assessment to record.
-type Assessed struct {
-	Bundle *indicators.Bundle
-	// Input is the bundle's canonical JSON if the caller has it already; nil means
-	// Bundle.CanonicalJSON().
-	Input    []byte
-	Result   *engine.Result
-	EvalTime time.Time // when the evaluation ran
-}
-
-// Record records one decision: e decided b with res at evalTime, asked by requester
-// (caseRef may be ""). It returns the record once it is durable in the store.
-func (r *Recorder) Record(ctx context.Context, e *engine.Engine, b *indicators.Bundle, res *engine.Result, evalTime time.Time,
-	requester, caseRef string) (*RecordV1, error) {
-	recs, err := r.RecordAll(ctx, e, []Assessed{{Bundle: b, Result: res, EvalTime: evalTime}}, requester, caseRef)
+// Record records one decision, the assessment a, asked by requester (caseRef may be "").
+// It returns the record once it is durable in the store.
+func (r *Recorder) Record(ctx context.Context, a *engine.Assessment, requester, caseRef string) (*RecordV1, error) {
+	recs, err := r.RecordAll(ctx, []*engine.Assessment{a}, requester, caseRef)
 	if err != nil {
 		return nil, err
 	}
 	return recs[0], nil
 }
 
-// RecordAll records several decisions of one engine in one append: all of them are
-// recorded, in the order given, or none is.
-func (r *Recorder) RecordAll(ctx context.Context, e *engine.Engine, as []Assessed, requester, caseRef string) ([]*RecordV1, error) {
+// RecordAll records several decisions in one append: all of them are recorded, in the
+// order given, or none is. The policies of each revision are archived before its first
+// decision is.
+func (r *Recorder) RecordAll(ctx context.Context, as []*engine.Assessment, requester, caseRef string) ([]*RecordV1, error) {
 	if r.Store == nil {
 		return nil, errors.New("record decision: no audit store")
 	}
@@ -66,35 +56,30 @@ func (r *Recorder) RecordAll(ctx context.Context, e *engine.Engine, as []Assesse
 	if requester == "" {
 		return nil, errors.New("record decision: no requester")
 	}
-	revision := e.Policies().Revision
 	now := time.Now()
 	recs := make([]*RecordV1, len(as))
+	var policies []*policy.Set
 	for i, a := range as {
-		if a.Result == nil {
-			return nil, errors.New("record decision: no result")
+		if a == nil || a.Result == nil || a.Input == nil || a.Policies == nil {
+			return nil, errors.New("record decision: incomplete assessment")
 		}
-		if a.Result.PolicyRevision != revision {
-			return nil, fmt.Errorf("record decision: the result was decided under revision %s, not the engine's %s", a.Result.PolicyRevision, revision)
+		if a.Result.PolicyRevision != a.Policies.Revision {
+			return nil, fmt.Errorf("record decision: the result was decided under revision %s, not %s", a.Result.PolicyRevision, a.Policies.Revision)
 		}
-		input := a.Input
-		if input == nil {
-			if a.Bundle == nil {
-				return nil, errors.New("record decision: no input")
-			}
-			var err error
-			if input, err = a.Bundle.CanonicalJSON(); err != nil {
-				return nil, fmt.Errorf("record decision: %w", err)
-			}
+		if !slices.Contains(policies, a.Policies) {
+			policies = append(policies, a.Policies)
 		}
-		rec, err := NewRecord(Decision{Input: input, Result: a.Result, Requester: requester, CaseRef: caseRef,
-			EngineVersion: r.EngineVersion, EvalTime: a.EvalTime, Now: now})
+		rec, err := NewRecord(Decision{Input: a.Input.Canonical(), Result: a.Result,
+			Requester: requester, CaseRef: caseRef, EngineVersion: r.EngineVersion, EvalTime: a.EvalTime, Now: now})
 		if err != nil {
 			return nil, fmt.Errorf("record decision: %w", err)
 		}
 		recs[i] = rec
 	}
-	if err := r.archive(ctx, e.Policies()); err != nil {
-		return nil, fmt.Errorf("record decision: %w", err)
+	for _, p := range policies {
+		if err := r.archive(ctx, p); err != nil {
+			return nil, fmt.Errorf("record decision: %w", err)
+		}
 	}
 	if err := r.Store.Append(ctx, recs...); err != nil {
 		return nil, fmt.Errorf("record decision: %w", err)

@@ -6,8 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
+	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
@@ -50,12 +50,12 @@ func TestRecorderRecordsAndReplays(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			b := kazBundle(t, "case "+string(rune('a'+i)))
-			res, err := e.Assess(ctx, b)
+			a, err := e.Assess(ctx, b)
 			if err != nil {
 				t.Error(err)
 				return
 			}
-			r, err := rec.Record(ctx, e, b, res, time.Now(), "alice", "AG-1")
+			r, err := rec.Record(ctx, a, "alice", "AG-1")
 			if err != nil {
 				t.Error(err)
 				return
@@ -93,16 +93,15 @@ func TestRecorderBatch(t *testing.T) {
 	e := embeddedEngine(t)
 	s := sqliteBackend().open(t)
 	rec := &Recorder{Store: s, EngineVersion: "test"}
-	var batch []Assessed
+	var batch []*engine.Assessment
 	for _, d := range []string{"one", "two", "three"} {
-		b := kazBundle(t, d)
-		res, err := e.Assess(ctx, b)
+		a, err := e.Assess(ctx, kazBundle(t, d))
 		if err != nil {
 			t.Fatal(err)
 		}
-		batch = append(batch, Assessed{Bundle: b, Result: res, EvalTime: time.Now()})
+		batch = append(batch, a)
 	}
-	recs, err := rec.RecordAll(ctx, e, batch, "bob", "")
+	recs, err := rec.RecordAll(ctx, batch, "bob", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,16 +113,18 @@ func TestRecorderBatch(t *testing.T) {
 
 	// All or nothing: a result of another revision fails the whole batch before
 	// anything is appended.
-	other := *batch[0].Result
-	other.PolicyRevision = "sha256:another"
-	bad := append(append([]Assessed(nil), batch...), Assessed{Bundle: batch[0].Bundle, Result: &other, EvalTime: time.Now()})
-	if _, err := rec.RecordAll(ctx, e, bad, "bob", ""); err == nil {
+	other := *batch[0]
+	res := *other.Result
+	res.PolicyRevision = "sha256:another"
+	other.Result = &res
+	bad := append(append([]*engine.Assessment(nil), batch...), &other)
+	if _, err := rec.RecordAll(ctx, bad, "bob", ""); err == nil {
 		t.Fatal("a result of another revision was recorded")
 	}
 	if n, _ := s.Count(ctx, Filter{}); n != 3 {
 		t.Errorf("%d records after a failed batch, want 3", n)
 	}
-	if _, err := rec.RecordAll(ctx, e, batch[:1], "", ""); err == nil {
+	if _, err := rec.RecordAll(ctx, batch[:1], "", ""); err == nil {
 		t.Error("a decision without requester was recorded")
 	}
 }
@@ -134,16 +135,16 @@ func TestRecorderArchiveFailureIsRetried(t *testing.T) {
 	cs := &countingStore{Store: sqliteBackend().open(t)}
 	rec := &Recorder{Store: cs, EngineVersion: "test"}
 	b := kazBundle(t, "x")
-	res, err := e.Assess(ctx, b)
+	a, err := e.Assess(ctx, b)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cs.fail.Store(true)
-	if _, err := rec.Record(ctx, e, b, res, time.Now(), "alice", ""); err == nil {
+	if _, err := rec.Record(ctx, a, "alice", ""); err == nil {
 		t.Fatal("recorded although the policies could not be archived")
 	}
 	cs.fail.Store(false)
-	if _, err := rec.Record(ctx, e, b, res, time.Now(), "alice", ""); err != nil {
+	if _, err := rec.Record(ctx, a, "alice", ""); err != nil {
 		t.Fatalf("second attempt: %v", err)
 	}
 	if n := cs.archives.Load(); n != 2 {

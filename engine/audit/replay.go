@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"sync"
 	"testing/fstest"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -160,30 +159,12 @@ func checkIntact(rec *RecordV1) error {
 	return nil
 }
 
-// evalTimeAssessor is an engine that takes the evaluation time. The engine excludes
-// every builtin that reads the clock, so the time cannot change a result; if the
-// engine ever accepts one, replay passes the recorded time.
-type evalTimeAssessor interface {
-	AssessCanonicalAt(ctx context.Context, canonical []byte, at time.Time) (*engine.Result, error)
-}
-
 func evaluate(ctx context.Context, e *engine.Engine, rec *RecordV1) (*Outcome, error) {
-	var (
-		res *engine.Result
-		err error
-	)
-	if at, ok := any(e).(evalTimeAssessor); ok {
-		t, perr := ParseTime(rec.EvalTime)
-		if perr != nil {
-			return nil, fmt.Errorf("replay decision %s: eval_time: %w", rec.DecisionID, perr)
-		}
-		res, err = at.AssessCanonicalAt(ctx, rec.Input, t)
-	} else {
-		res, err = e.AssessCanonical(ctx, rec.Input)
-	}
+	a, err := e.AssessInput(ctx, engine.ReadInput(rec.Input))
 	if err != nil {
 		return nil, fmt.Errorf("replay decision %s: %w", rec.DecisionID, err)
 	}
+	res := a.Result
 	got, err := indicators.Canonicalize(res)
 	if err != nil {
 		return nil, fmt.Errorf("replay decision %s: %w", rec.DecisionID, err)
@@ -206,15 +187,32 @@ func evaluate(ctx context.Context, e *engine.Engine, rec *RecordV1) (*Outcome, e
 }
 
 // resultContract returns the result contract of a recorded result: its "contract" field, or 1
-// for results recorded before the field existed.
+// for results recorded before the field existed. It reads the top-level keys only up to
+// "contract" (the second key of a canonical result), not the whole result.
 func resultContract(result []byte) int {
-	var head struct {
-		Contract int `json:"contract"`
-	}
-	if json.Unmarshal(result, &head) != nil || head.Contract == 0 {
+	dec := json.NewDecoder(bytes.NewReader(result))
+	dec.UseNumber()
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return 1
 	}
-	return head.Contract
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return 1
+		}
+		if key == "contract" {
+			var n int
+			if dec.Decode(&n) != nil || n == 0 {
+				return 1
+			}
+			return n
+		}
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			return 1
+		}
+	}
+	return 1
 }
 
 // decision is the decision-bearing part of a result, common to result contracts 1 and 2:

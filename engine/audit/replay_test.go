@@ -64,11 +64,11 @@ func assessRecord(t testing.TB, e *engine.Engine, n int) *RecordV1 {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 6, 2, 10, 0, 0, 0, time.UTC)
-	res, err := e.AssessCanonical(context.Background(), input)
+	a, err := e.AssessInput(context.Background(), engine.ReadInput(input))
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := NewRecord(Decision{Input: input, Result: res, Requester: "tester", EngineVersion: "test", EvalTime: at})
+	r, err := NewRecord(Decision{Input: input, Result: a.Result, Requester: "tester", EngineVersion: "test", EvalTime: at})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,5 +315,25 @@ func TestReplayContract1(t *testing.T) {
 	}
 	if out.Match || !strings.Contains(out.Diff, `"insufficient_data"`) || !strings.Contains(out.Diff, `"not_critical"`) {
 		t.Errorf("doctored contract-1 record: match %v, diff:\n%s", out.Match, out.Diff)
+	}
+}
+
+func TestResultContract(t *testing.T) {
+	for _, tc := range []struct {
+		result string
+		want   int
+	}{
+		{`{"as_of":"2026-06-01","contract":2,"country":{"iso3":"KAZ"},"criteria":[]}`, 2},
+		{`{"as_of":"2026-06-01","country":{"iso3":"KAZ"},"criteria":[{"reasons":[{"message":{"en":"x"}}]}]}`, 1},
+		{`{"contract":3}`, 3},
+		{`{"contract":0}`, 1},
+		{`{"contract":"2"}`, 1},
+		{`{"criteria":[{"contract":5}]}`, 1},
+		{`[]`, 1},
+		{`not json`, 1},
+	} {
+		if got := resultContract([]byte(tc.result)); got != tc.want {
+			t.Errorf("resultContract(%s) = %d, want %d", tc.result, got, tc.want)
+		}
 	}
 }

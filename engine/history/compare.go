@@ -49,10 +49,11 @@ func countryHistory(ctx context.Context, s *Service, iso3 string, from, to int) 
 		if err != nil {
 			return nil, err
 		}
-		res, err := s.engine.Assess(ctx, b)
+		a, err := s.engine.Assess(ctx, b)
 		if err != nil {
 			return nil, fmt.Errorf("assess %s/%s: %w", s.lib.Name(), entry.Path, err)
 		}
+		res := a.Result
 		c.NameEN, c.NameDE = b.Country.NameEN, b.Country.NameDE
 		c.Years = append(c.Years, Year{
 			Year: y, AsOf: b.AsOf, Bundle: s.lib.Name() + "/" + entry.Path,
@@ -272,7 +273,7 @@ func Alerts(decisions []Decision, now *engine.World) []Alert {
 	return out
 }
 
-func alertChange(dec Decision, cur engine.Assessment, n int, before, after string) Change {
+func alertChange(dec Decision, cur engine.CountryAssessment, n int, before, after string) Change {
 	c := Change{
 		ISO3: dec.Country, NameEN: cur.Bundle.Country.NameEN, NameDE: cur.Bundle.Country.NameDE,
 		From: dec.AsOf, To: cur.Bundle.AsOf, Criterion: n, Before: before, After: after,

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -50,10 +51,9 @@ func init() {
 		"time.parse_ns":     builtinParseNS,
 		"time.add_date":     builtinAddDate,
 		"time.format":       builtinTimeFormat,
-		// the year of as_of, for the age of index values (policies/lib/bundle.rego): once per
-		// assessment, so OPA's implementation is enough
-		"substring": opaOnly,
-		"to_number": opaOnly,
+		// the year of as_of, for the age of index values (policies/lib/bundle.rego)
+		"substring": builtinSubstring,
+		"to_number": builtinToNumber,
 	}
 	for name, fn := range native {
 		impl := topdown.GetBuiltin(name)
@@ -64,7 +64,7 @@ func init() {
 		b.fn = func(s *state, args []Value) (Value, error) {
 			v, err := fn(s, args)
 			if errors.Is(err, errNotNative) {
-				return viaOPA(s, impl, args)
+				return viaOPA(s, name, impl, args)
 			}
 			return v, err
 		}
@@ -75,11 +75,98 @@ func init() {
 // errNotNative sends a call to OPA's implementation.
 var errNotNative = errors.New("not native")
 
-// opaOnly is a builtin without a native implementation: every call goes to OPA's.
-func opaOnly(*state, []Value) (Value, error) { return nil, errNotNative }
+// builtinSubstring is substring of an ASCII string at a non-negative offset, as OPA's fast
+// path computes it; anything else goes to OPA's implementation.
+func builtinSubstring(_ *state, a []Value) (Value, error) {
+	base, ok := a[0].(String)
+	start, ok1 := smallInt(a[1])
+	n, ok2 := smallInt(a[2])
+	if !ok || !ok1 || !ok2 || start < 0 || base == "" || !isASCII(string(base)) {
+		return nil, errNotNative
+	}
+	if int(start) >= len(base) {
+		return String(""), nil
+	}
+	if n < 0 {
+		return base[start:], nil
+	}
+	return base[start : start+min(n, int64(len(base))-start)], nil
+}
 
-// viaOPA calls OPA's implementation of a builtin.
-func viaOPA(s *state, impl topdown.BuiltinFunc, args []Value) (Value, error) {
+func isASCII(s string) bool {
+	for i := range len(s) {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// builtinToNumber is to_number of a number, or of a string that is an integer written as
+// Go writes it (OPA's answer then has the same text); anything else goes to OPA's
+// implementation.
+func builtinToNumber(_ *state, a []Value) (Value, error) {
+	switch x := a[0].(type) {
+	case Number:
+		return x, nil
+	case String:
+		if i, err := strconv.ParseInt(string(x), 10, 64); err == nil && strconv.FormatInt(i, 10) == string(x) {
+			return Number(x), nil
+		}
+	}
+	return nil, errNotNative
+}
+
+// viaOPA calls OPA's implementation of a builtin. The builtins are deterministic, so
+// results on scalar operands are kept (up to maxMemo of them): the policies call some with
+// the same operands in every evaluation (floor(count(...) * share) on a threshold), and OPA's
+// implementation of arithmetic on non-integers costs dozens of allocations a call.
+func viaOPA(s *state, name string, impl topdown.BuiltinFunc, args []Value) (Value, error) {
+	key, ok := memoKey(name, args)
+	if ok {
+		if v, hit := opaMemo.Load(key); hit {
+			return v.(Value), nil
+		}
+	}
+	v, err := callOPA(s, impl, args)
+	if err == nil && ok && opaMemoSize.Add(1) <= maxMemo {
+		opaMemo.Store(key, v)
+	}
+	return v, err
+}
+
+const maxMemo = 4096
+
+var (
+	opaMemo     sync.Map // memoKey -> Value
+	opaMemoSize atomic.Int64
+)
+
+type memoKeyT struct {
+	name string // the builtin
+	args string // the operands' JSON, NUL-separated
+}
+
+// memoKey identifies a call on short scalar operands; false for any other.
+func memoKey(name string, args []Value) (memoKeyT, bool) {
+	var buf [64]byte
+	b := buf[:0]
+	for _, a := range args {
+		switch a.(type) {
+		case Null, Bool, Number, String:
+		default:
+			return memoKeyT{}, false
+		}
+		b = append(AppendJSON(b, a), 0)
+	}
+	if len(b) > 256 {
+		return memoKeyT{}, false
+	}
+	return memoKeyT{name: name, args: string(b)}, true
+}
+
+// callOPA calls OPA's implementation of a builtin.
+func callOPA(s *state, impl topdown.BuiltinFunc, args []Value) (Value, error) {
 	terms := make([]*ast.Term, len(args))
 	for i, a := range args {
 		terms[i] = ast.NewTerm(ToAST(a))
@@ -344,11 +431,16 @@ func concatJoin(a []Value) (Value, error) {
 func builtinSort(_ *state, a []Value) (Value, error) {
 	switch c := a[0].(type) {
 	case *Array:
+		if slices.IsSortedFunc(c.elems, Compare) {
+			return c, nil // values are never modified
+		}
 		elems := slices.Clone(c.elems)
 		slices.SortStableFunc(elems, Compare)
 		return &Array{elems: elems}, nil
 	case *Set:
-		return &Array{elems: slices.Clone(c.elems)}, nil
+		// The set's sorted elements, shared (values are never modified; the capacity is
+		// cut so that an append copies).
+		return &Array{elems: c.elems[:len(c.elems):len(c.elems)]}, nil
 	}
 	return nil, errNotNative
 }

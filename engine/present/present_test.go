@@ -159,10 +159,11 @@ func TestEveryCountryReadsAsAReport(t *testing.T) {
 	}
 	rendered := map[string]bool{}
 	for name, b := range bundles {
-		res, err := e.Assess(context.Background(), b)
+		a, err := e.Assess(context.Background(), b)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
+		res := a.Result
 		for _, c := range res.Criteria {
 			for _, r := range c.Reasons {
 				rendered[r.Code] = true
@@ -252,10 +253,11 @@ func TestMessagesGolden(t *testing.T) {
 	sort.Strings(names)
 	var sb strings.Builder
 	for _, n := range names {
-		res, err := e.Assess(context.Background(), bundles[n])
+		a, err := e.Assess(context.Background(), bundles[n])
 		if err != nil {
 			t.Fatalf("%s: %v", n, err)
 		}
+		res := a.Result
 		fmt.Fprintf(&sb, "## %s\n", n)
 		for _, c := range res.Criteria {
 			fmt.Fprintf(&sb, "\n%d. %s / %s: %s (%s)\n", c.Criterion, c.Title.EN, c.Title.DE, c.Verdict, c.Basis)
@@ -288,10 +290,11 @@ func TestReportsGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := e.Assess(context.Background(), b)
+	a, err := e.Assess(context.Background(), b)
 	if err != nil {
 		t.Fatal(err)
 	}
+	res := a.Result
 	for _, lang := range present.Languages {
 		o := present.Options{Lang: lang, Bundle: "fixtures/curated/KAZ-2026-06-01.yaml"}
 		for format, write := range map[string]func(*bytes.Buffer) error{

@@ -38,10 +38,10 @@ type AssessmentJSON struct {
 	Recorded   bool   `json:"recorded"`
 }
 
-// cachedBundle is a parsed library bundle and its canonical JSON.
+// cachedBundle is a library bundle's input (parsed, with its canonical JSON) and where it
+// came from.
 type cachedBundle struct {
-	b      *indicators.Bundle
-	input  []byte
+	in     *engine.Input
 	source string
 }
 
@@ -54,23 +54,23 @@ var errShuttingDown = errors.New("the server is shutting down")
 // shipped bundle. The decision is recorded before the answer is written; if it cannot
 // be recorded, no result is returned.
 func (s *Server) apiAssess(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
-	in, aerr := s.readAssessRequest(w, r)
+	req, aerr := s.readAssessRequest(w, r)
 	if aerr != nil {
 		writeError(w, aerr)
 		return
 	}
 	st := s.state.Load()
-	evalTime := time.Now()
-	res, err := st.e.AssessCanonical(r.Context(), in.input)
+	a, err := st.e.AssessInput(r.Context(), req.in)
 	if err != nil {
 		writeError(w, apiErr(http.StatusInternalServerError, CodePolicyError, "the policies failed on the bundle: %v", err))
 		return
 	}
-	s.metrics.assessed.WithLabelValues(in.kind).Inc()
+	a.Source = req.source
+	s.metrics.assessed.WithLabelValues(req.kind).Inc()
 	if s.testHookBeforeRecord != nil {
 		s.testHookBeforeRecord()
 	}
-	rec, err := s.record(r.Context(), st.e, in, res, evalTime, rc.p.Name)
+	rec, err := s.record(r.Context(), a, rc.p.Name, req.caseRef)
 	if err != nil {
 		s.metrics.recordErr.Inc()
 		if errors.Is(err, errShuttingDown) {
@@ -82,7 +82,7 @@ func (s *Server) apiAssess(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 		return
 	}
 	w.Header().Set("Location", "/v1/decisions/"+rec.DecisionID)
-	writeRawJSON(w, http.StatusCreated, recordedAssessment(rec, in.source))
+	writeRawJSON(w, http.StatusCreated, recordedAssessment(rec, a.Source))
 }
 
 // recordedAssessment is the answer to a recorded assessment: the result exactly as
@@ -103,19 +103,18 @@ func recordedAssessment(rec *audit.RecordV1, source string) []byte {
 // record records a decision unless the server has stopped recording (Run, at shutdown,
 // waits for every recording under way, then refuses new ones). A client that goes away
 // does not cancel a recording.
-func (s *Server) record(ctx context.Context, e *engine.Engine, in *assessInput, res *engine.Result, evalTime time.Time, requester string) (*audit.RecordV1, error) {
+func (s *Server) record(ctx context.Context, a *engine.Assessment, requester, caseRef string) (*audit.RecordV1, error) {
 	s.recMu.RLock()
 	defer s.recMu.RUnlock()
 	if s.recClosed {
 		return nil, errShuttingDown
 	}
-	rec, err := s.recorder.RecordAll(context.WithoutCancel(ctx), e,
-		[]audit.Assessed{{Bundle: in.bundle, Input: in.input, Result: res, EvalTime: evalTime}}, requester, in.caseRef)
+	rec, err := s.recorder.Record(context.WithoutCancel(ctx), a, requester, caseRef)
 	if err != nil {
 		return nil, err
 	}
-	s.metrics.decided(res)
-	return rec[0], nil
+	s.metrics.decided(a.Result)
+	return rec, nil
 }
 
 // stopRecording waits for the recordings under way and refuses new ones.
@@ -125,10 +124,9 @@ func (s *Server) stopRecording() {
 	s.recMu.Unlock()
 }
 
-// assessInput is a validated assessment request.
-type assessInput struct {
-	bundle  *indicators.Bundle
-	input   []byte // canonical JSON
+// assessRequest is a validated assessment request.
+type assessRequest struct {
+	in      *engine.Input
 	source  string // library path, or "request body"
 	kind    string // library or bundle
 	caseRef string
@@ -141,7 +139,7 @@ type assessByCountry struct {
 	CaseRef string `json:"case_ref"`
 }
 
-func (s *Server) readAssessRequest(w http.ResponseWriter, r *http.Request) (*assessInput, *APIError) {
+func (s *Server) readAssessRequest(w http.ResponseWriter, r *http.Request) (*assessRequest, *APIError) {
 	if aerr := checkQuery(r, "case_ref"); aerr != nil {
 		return nil, aerr
 	}
@@ -167,31 +165,31 @@ func (s *Server) readAssessRequest(w http.ResponseWriter, r *http.Request) (*ass
 		return nil, apiErr(http.StatusBadRequest, CodeInvalidRequest, `empty body: send a bundle, or {"country": "KAZ"} for a shipped one`)
 	}
 	caseRef := r.URL.Query().Get("case_ref")
-	in := &assessInput{}
+	req := &assessRequest{}
 	if !isYAML {
 		var top map[string]json.RawMessage
 		if err := json.Unmarshal(body, &top); err != nil {
 			return nil, jsonError(body, err, `want a JSON object: a bundle, or {"country": "KAZ", "as_of": "2026-06-01"}`)
 		}
 		if c := top["country"]; len(c) > 0 && c[0] == '"' {
-			var req assessByCountry
-			if aerr := decodeStrict(body, &req, "a request for a shipped bundle has the fields country, as_of and case_ref"); aerr != nil {
+			var byCountry assessByCountry
+			if aerr := decodeStrict(body, &byCountry, "a request for a shipped bundle has the fields country, as_of and case_ref"); aerr != nil {
 				return nil, aerr
 			}
-			cb, aerr := s.libraryBundle(req.Country, req.AsOf)
+			cb, aerr := s.libraryBundle(byCountry.Country, byCountry.AsOf)
 			if aerr != nil {
 				return nil, aerr
 			}
-			if req.CaseRef != "" && caseRef != "" && req.CaseRef != caseRef {
-				return nil, apiErr(http.StatusBadRequest, CodeInvalidRequest, "case_ref %q in the body and %q in the query differ", req.CaseRef, caseRef)
+			if byCountry.CaseRef != "" && caseRef != "" && byCountry.CaseRef != caseRef {
+				return nil, apiErr(http.StatusBadRequest, CodeInvalidRequest, "case_ref %q in the body and %q in the query differ", byCountry.CaseRef, caseRef)
 			}
-			if req.CaseRef != "" {
-				caseRef = req.CaseRef
+			if byCountry.CaseRef != "" {
+				caseRef = byCountry.CaseRef
 			}
-			in = &assessInput{bundle: cb.b, input: cb.input, source: cb.source, kind: "library"}
+			req = &assessRequest{in: cb.in, source: cb.source, kind: "library"}
 		}
 	}
-	if in.bundle == nil {
+	if req.in == nil {
 		select {
 		case s.parsing <- struct{}{}:
 			defer func() { <-s.parsing }()
@@ -202,17 +200,17 @@ func (s *Server) readAssessRequest(w http.ResponseWriter, r *http.Request) (*ass
 		if err != nil {
 			return nil, bundleError(err)
 		}
-		input, err := b.CanonicalJSON()
+		in, err := engine.NewInput(b)
 		if err != nil {
-			return nil, apiErr(http.StatusInternalServerError, CodeInternal, "canonical JSON of the bundle: %v", err)
+			return nil, apiErr(http.StatusInternalServerError, CodeInternal, "the bundle's input: %v", err)
 		}
-		in = &assessInput{bundle: b, input: input, source: "request body", kind: "bundle"}
+		req = &assessRequest{in: in, source: "request body", kind: "bundle"}
 	}
 	if aerr := checkCaseRef(caseRef); aerr != nil {
 		return nil, aerr
 	}
-	in.caseRef = caseRef
-	return in, nil
+	req.caseRef = caseRef
+	return req, nil
 }
 
 // readBody reads the request body up to server.max_body_bytes.
@@ -377,11 +375,11 @@ func (s *Server) libraryBundle(iso3, asOf string) (*cachedBundle, *APIError) {
 	if err != nil {
 		return nil, apiErr(http.StatusInternalServerError, CodeInternal, "shipped bundle %s: %v", entry.Path, err)
 	}
-	input, err := b.CanonicalJSON()
+	in, err := engine.NewInput(b)
 	if err != nil {
 		return nil, apiErr(http.StatusInternalServerError, CodeInternal, "shipped bundle %s: %v", entry.Path, err)
 	}
-	cb, _ := s.bundles.LoadOrStore(entry.Path, &cachedBundle{b: b, input: input, source: lib.Name() + "/" + entry.Path})
+	cb, _ := s.bundles.LoadOrStore(entry.Path, &cachedBundle{in: in, source: lib.Name() + "/" + entry.Path})
 	return cb.(*cachedBundle), nil
 }
 
@@ -412,23 +410,23 @@ func (s *Server) apiCountry(w http.ResponseWriter, r *http.Request, _ *reqCtx) {
 
 // countryAssessment returns the assessment of a country's latest bundle on or before
 // asOf: from the world overview when asOf is "", else evaluated now.
-func (s *Server) countryAssessment(ctx context.Context, iso3, asOf string) (engine.Assessment, *APIError) {
+func (s *Server) countryAssessment(ctx context.Context, iso3, asOf string) (*engine.Assessment, *APIError) {
 	st := s.state.Load()
 	if asOf == "" && iso3Pattern.MatchString(iso3) {
-		if a, ok := st.world.Country(strings.ToUpper(iso3)); ok {
-			return a, nil
+		if ca, ok := st.world.Country(strings.ToUpper(iso3)); ok {
+			return ca.Assessment, nil
 		}
 	}
 	cb, aerr := s.libraryBundle(iso3, asOf)
 	if aerr != nil {
-		return engine.Assessment{}, aerr
+		return nil, aerr
 	}
-	at := time.Now()
-	res, err := st.e.AssessCanonical(ctx, cb.input)
+	a, err := st.e.AssessInput(ctx, cb.in)
 	if err != nil {
-		return engine.Assessment{}, apiErr(http.StatusInternalServerError, CodePolicyError, "the policies failed on %s: %v", cb.source, err)
+		return nil, apiErr(http.StatusInternalServerError, CodePolicyError, "the policies failed on %s: %v", cb.source, err)
 	}
-	return engine.Assessment{Source: cb.source, Bundle: cb.b, Input: cb.input, Result: res, EvalTime: at}, nil
+	a.Source = cb.source
+	return a, nil
 }
 
 // DecisionList is the answer of GET /v1/decisions.

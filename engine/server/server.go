@@ -190,7 +190,7 @@ func (s *Server) setEngine(ctx context.Context, e *engine.Engine) error {
 		return fmt.Errorf("server: world overview: %w", err)
 	}
 	for _, a := range w.Assessments() {
-		s.bundles.Store(a.Entry.Path, &cachedBundle{b: a.Bundle, input: a.Input, source: a.Source})
+		s.bundles.Store(a.Entry.Path, &cachedBundle{in: a.Input, source: a.Source})
 	}
 	s.state.Store(&state{e: e, words: words, world: w, hist: history.New(e, s.cfg.Library)})
 	s.metrics.setPolicy(e.Policies().Revision)

@@ -15,7 +15,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
@@ -356,7 +355,7 @@ type missingView struct {
 }
 
 type countryData struct {
-	A            engine.Assessment
+	A            *engine.Assessment
 	R            *engine.Result
 	Criteria     []criterionView
 	Indices      []valueView
@@ -535,15 +534,14 @@ func (s *Server) pageAssess(w http.ResponseWriter, r *http.Request, rc *reqCtx) 
 		return
 	}
 	st := s.state.Load()
-	in := &assessInput{bundle: cb.b, input: cb.input, source: cb.source, kind: "library", caseRef: caseRef}
-	at := time.Now()
-	res, err := st.e.AssessCanonical(r.Context(), in.input)
+	a, err := st.e.AssessInput(r.Context(), cb.in)
 	if err != nil {
 		s.errorPage(w, r, rc, apiErr(http.StatusInternalServerError, CodePolicyError, "the policies failed on the bundle: %v", err))
 		return
 	}
-	s.metrics.assessed.WithLabelValues(in.kind).Inc()
-	rec, err := s.record(r.Context(), st.e, in, res, at, rc.p.Name)
+	a.Source = cb.source
+	s.metrics.assessed.WithLabelValues("library").Inc()
+	rec, err := s.record(r.Context(), a, rc.p.Name, caseRef)
 	if err != nil {
 		s.metrics.recordErr.Inc()
 		s.cfg.Logger.Error("decision not recorded", "err", err)

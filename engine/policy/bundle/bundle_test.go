@@ -106,14 +106,16 @@ func TestBuildAndLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r1, err := e.Assess(context.Background(), b)
+	r1A, err := e.Assess(context.Background(), b)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r0, err := e0.Assess(context.Background(), b)
+	r1 := r1A.Result
+	r0A, err := e0.Assess(context.Background(), b)
 	if err != nil {
 		t.Fatal(err)
 	}
+	r0 := r0A.Result
 	if r1.PolicyRevision != ps.Revision {
 		t.Errorf("result revision %s, want the bundle's %s", r1.PolicyRevision, ps.Revision)
 	}

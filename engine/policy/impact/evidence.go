@@ -24,11 +24,11 @@ func Evidence(ctx context.Context, e *engine.Engine, lib *indicators.Library, is
 			if err != nil {
 				return nil, &BundleError{err}
 			}
-			res, err := e.Assess(ctx, b)
+			a, err := e.Assess(ctx, b)
 			if err != nil {
 				return nil, fmt.Errorf("%s as of %s: %w", iso3, entry.AsOf, err)
 			}
-			*side.out = res
+			*side.out = a.Result
 		}
 		pairs = append(pairs, p)
 	}

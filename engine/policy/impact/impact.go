@@ -328,13 +328,17 @@ func assessBoth(ctx context.Context, base, head *engine.Engine, lib *indicators.
 	if err != nil {
 		return Pair{}, &BundleError{err}
 	}
-	rb, err := base.Assess(ctx, b)
+	in, err := engine.NewInput(b) // one input, assessed under both revisions
+	if err != nil {
+		return Pair{}, &BundleError{err}
+	}
+	rb, err := base.AssessInput(ctx, in)
 	if err != nil {
 		return Pair{}, fmt.Errorf("base policies: %w", err)
 	}
-	rh, err := head.Assess(ctx, b)
+	rh, err := head.AssessInput(ctx, in)
 	if err != nil {
 		return Pair{}, fmt.Errorf("head policies: %w", err)
 	}
-	return Pair{Base: rb, Head: rh}, nil
+	return Pair{Base: rb.Result, Head: rh.Result}, nil
 }

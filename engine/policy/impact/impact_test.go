@@ -22,7 +22,7 @@ import (
 // policiesWith returns an engine for the embedded policies with lines of data.yaml
 // replaced (old line -> new line); a line that is not there fails the test, so a
 // changed data file cannot make a test pass vacuously.
-func policiesWith(t testing.TB, edits map[string]string) *engine.Engine {
+func policiesWith(t testing.TB, edits map[string]string, opts ...engine.Option) *engine.Engine {
 	t.Helper()
 	fsys := fstest.MapFS{}
 	err := fs.WalkDir(policies.FS, ".", func(p string, d fs.DirEntry, err error) error {
@@ -48,7 +48,7 @@ func policiesWith(t testing.TB, edits map[string]string) *engine.Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := engine.New(context.Background(), ps)
+	e, err := engine.New(context.Background(), ps, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
