@@ -177,6 +177,7 @@ func planInput(b *indicators.Bundle) (plan.Value, error) {
 			x := &b.Evidence[i]
 			e := []plan.KV{pstr("id", x.ID), pstr("date", x.Date), pstr("category", x.Category), pstr("summary", x.Summary)}
 			e = poptStr(e, "date_precision", x.DatePrecision)
+			e = poptStr(e, "published", x.Published)
 			e = poptStr(e, "summary_de", x.SummaryDE)
 			e = poptStr(e, "reported_by", x.ReportedBy)
 			if x.ByState != nil {

@@ -86,6 +86,7 @@ func inputValue(b *indicators.Bundle) (ast.Value, error) {
 			x := &b.Evidence[i]
 			e := ast.NewObject(kv("id", x.ID), kv("date", x.Date), kv("category", x.Category), kv("summary", x.Summary))
 			optKV(e, "date_precision", x.DatePrecision)
+			optKV(e, "published", x.Published)
 			optKV(e, "summary_de", x.SummaryDE)
 			optKV(e, "reported_by", x.ReportedBy)
 			if x.ByState != nil {

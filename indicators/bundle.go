@@ -76,14 +76,18 @@ type Evidence struct {
 	// DatePrecision says how much of Date the source gives: "month" (the day is a placeholder,
 	// the first) or "year" (month and day are placeholders); empty for a full date. Reports
 	// show the date at this precision ("January 2022", "2016").
-	DatePrecision string         `json:"date_precision,omitempty"`
-	Category      string         `json:"category"`
-	Summary       string         `json:"summary"`
-	SummaryDE     string         `json:"summary_de,omitempty"`
-	ReportedBy    string         `json:"reported_by,omitempty"`
-	ByState       *bool          `json:"by_state,omitempty"`
-	Counterpart   string         `json:"counterpart,omitempty"`
-	Figures       map[string]int `json:"figures,omitempty"`
+	DatePrecision string `json:"date_precision,omitempty"`
+	// Published (YYYY-MM-DD), if given, is when the source made the finding public: an item
+	// enters only bundles whose as_of is on or after it, so that a bundle never holds what
+	// could not be known on its date (an item is dated by the event it describes).
+	Published   string         `json:"published,omitempty"`
+	Category    string         `json:"category"`
+	Summary     string         `json:"summary"`
+	SummaryDE   string         `json:"summary_de,omitempty"`
+	ReportedBy  string         `json:"reported_by,omitempty"`
+	ByState     *bool          `json:"by_state,omitempty"`
+	Counterpart string         `json:"counterpart,omitempty"`
+	Figures     map[string]int `json:"figures,omitempty"`
 	// Quote is the sentence of the source the item rests on, verbatim.
 	Quote string `json:"quote,omitempty"`
 	// AddedBy and AddedOn (YYYY-MM-DD) say who put the item in the register and when;

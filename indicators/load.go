@@ -708,6 +708,8 @@ func (d *decoder) evidence(n *yaml.Node, path string) []Evidence {
 				e.SummaryDE = d.prose(fv, fp)
 			case "date_precision":
 				e.DatePrecision = d.oneOf(fv, fp, DatePrecisions)
+			case "published":
+				e.Published = d.date(fv, fp, true)
 			case "reported_by":
 				e.ReportedBy = d.oneOf(fv, fp, Reporters)
 			case "by_state":
@@ -735,6 +737,9 @@ func (d *decoder) evidence(n *yaml.Node, path string) []Evidence {
 			d.fail(v, join(p, "date_precision"), "month: a date known to the month is written as its first day (YYYY-MM-01), got %s", e.Date)
 		case e.DatePrecision == "year" && !strings.HasSuffix(e.Date, "-01-01"):
 			d.fail(v, join(p, "date_precision"), "year: a date known to the year is written as YYYY-01-01, got %s", e.Date)
+		}
+		if e.Published != "" && e.Date != "" && e.Published < e.Date {
+			d.fail(v, join(p, "published"), "%s is before the item's date %s: a finding is published after the event", e.Published, e.Date)
 		}
 		if e.Category == "torture" && e.ReportedBy == "" && v.Kind == yaml.MappingNode {
 			d.fail(v, join(p, "reported_by"), "required for category torture (who reported it decides whether it counts)")

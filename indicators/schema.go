@@ -77,7 +77,7 @@ func JSONSchema() ([]byte, error) {
 	})
 	evidence := object([]string{"id", "date", "category", "summary", "source"}, with(provenance, obj{
 		"id": obj{"type": "string", "pattern": evidenceID.String()}, "date": date, "category": enum(EvidenceCategories),
-		"summary": str, "summary_de": str, "date_precision": enum(DatePrecisions), "reported_by": enum(Reporters), "by_state": obj{"type": "boolean"},
+		"summary": str, "summary_de": str, "date_precision": enum(DatePrecisions), "published": date, "reported_by": enum(Reporters), "by_state": obj{"type": "boolean"},
 		"counterpart": obj{"type": "string", "pattern": "^[A-Z]{3}$"},
 		"figures":     object(nil, figures, nil),
 		"quote":       str, "added_by": str, "added_on": date, "approved_by": str,

@@ -300,8 +300,9 @@ func withStore(c *cli.Context, fn func(cfg *Config, s audit.Store) error) error 
 func auditListCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "list",
-		Usage: "list recorded decisions, oldest first",
+		Usage: "list recorded decisions and evidence events, oldest first",
 		Flags: append(filterFlags(),
+			&cli.StringFlag{Name: "kind", Usage: "only records of this `KIND`: decision or evidence_event (proposals and approvals of evidence items)"},
 			&cli.IntFlag{Name: "limit", Usage: "list at most `N` decisions"},
 			&cli.StringFlag{Name: "format", Usage: "table or json"}, logFlag),
 		Action: func(c *cli.Context) error {
@@ -316,7 +317,10 @@ func auditListCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			f.Limit = c.Int("limit")
+			f.Limit, f.Kind = c.Int("limit"), c.String("kind")
+			if err := f.Validate(); err != nil {
+				return withCode(exitUsage, err)
+			}
 			return withStore(c, func(_ *Config, s audit.Store) error {
 				list, err := s.List(c.Context, f)
 				if err != nil {
@@ -347,19 +351,27 @@ func writeList(w io.Writer, list []audit.Summary) {
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "SEQ\tDECISION ID\tRECORDED (UTC)\tCOUNTRY\tAS OF\tOVERALL\tREQUESTER\tCASE")
-	failing := 0
+	failing, events := 0, 0
 	for _, s := range list {
 		mark := ""
 		if len(s.Problems) > 0 {
 			mark, failing = "\tFAILS ITS HASH", failing+1
 		}
+		overall, requester := dash(present.ClassLabel("en", s.Overall)), s.Requester
+		if s.Kind == audit.KindEvidenceEvent { // OVERALL: the step; CASE: the proposal
+			overall, requester, events = "evidence "+s.Overall, s.Requester+" ("+s.Verdicts+")", events+1
+		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s%s\n", s.Seq, s.DecisionID, shortTime(s.Timestamp), s.Country, s.AsOf,
-			dash(present.ClassLabel("en", s.Overall)), s.Requester, dash(s.CaseRef), mark)
+			overall, requester, dash(s.CaseRef), mark)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "%d decision(s)\n", len(list))
+	if events > 0 {
+		fmt.Fprintf(w, "%d decision(s), %s\n", len(list)-events, present.Count("en", events, "evidence_event"))
+	} else {
+		fmt.Fprintf(w, "%d decision(s)\n", len(list))
+	}
 	if failing > 0 {
-		fmt.Fprintf(w, "WARNING: %d decision(s) fail their own check and may have been altered; run exportrisk audit verify.\n", failing)
+		fmt.Fprintf(w, "WARNING: %d record(s) fail their own check and may have been altered; run exportrisk audit verify.\n", failing)
 	}
 }
 
@@ -414,6 +426,62 @@ func auditShowCommand() *cli.Command {
 	}
 }
 
+// recordIntegrity says whether a record passes its own check (audit.RecordProblems).
+func recordIntegrity(ctx context.Context, s audit.Store, r *audit.RecordV1) (string, error) {
+	problems, err := audit.RecordProblems(ctx, s, r)
+	if err != nil {
+		return "", err
+	}
+	if len(problems) > 0 {
+		return "FAILS ITS CHECK, may have been altered: " + strings.Join(problems, "; "), nil
+	}
+	return "intact (content matches its hash, documents their digests, the tree its leaf)", nil
+}
+
+// writeEvidenceEvent shows an evidence event: the step, who took it, and the item.
+func writeEvidenceEvent(ctx context.Context, w io.Writer, s audit.Store, r *audit.RecordV1) error {
+	ev, err := r.EvidenceEvent()
+	if err != nil {
+		return err
+	}
+	integrity, err := recordIntegrity(ctx, s, r)
+	if err != nil {
+		return err
+	}
+	rows := [][2]string{
+		{"Evidence event", r.DecisionID},
+		{"Sequence", fmt.Sprint(r.Seq)},
+		{"Recorded", r.Timestamp},
+		{"Step", fmt.Sprintf("%s by %s (%s)", ev.Action, ev.By, ev.Role)},
+	}
+	if ev.ProposedBy != "" {
+		rows = append(rows, [2]string{"Proposed by", ev.ProposedBy})
+	}
+	if ev.Reason != "" {
+		rows = append(rows, [2]string{"Reason", ev.Reason})
+	}
+	it := ev.Item
+	rows = append(rows, [][2]string{
+		{"Proposal", ev.ProposalID},
+		{"Country", r.Country},
+		{"Item", fmt.Sprintf("%s, %s, reported by %s", displayDate(it), it.Category, it.ReportedBy)},
+		{"Summary", it.Summary},
+		{"Source", it.Source + " — " + it.URL},
+		{"Quote", "“" + it.Quote + "”"},
+		{"Item digest", ev.ItemDigest},
+		{"Register", fmt.Sprintf("%s -> %s", dash(ev.RegisterBefore), dash(ev.RegisterAfter))},
+		{"Engine", r.EngineVersion},
+		{"Prev hash", r.PrevHash},
+		{"Hash", r.Hash},
+		{"Integrity", integrity},
+	}...)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, kv := range rows {
+		fmt.Fprintf(tw, "%s\t%s\n", kv[0], kv[1])
+	}
+	return tw.Flush()
+}
+
 // getRecord reads a record; an unknown id is invalid input.
 func getRecord(ctx context.Context, s audit.Store, id string) (*audit.RecordV1, error) {
 	rec, err := s.Get(ctx, id)
@@ -424,6 +492,9 @@ func getRecord(ctx context.Context, s audit.Store, id string) (*audit.RecordV1, 
 }
 
 func writeRecord(ctx context.Context, w io.Writer, s audit.Store, r *audit.RecordV1) error {
+	if r.Kind() == audit.KindEvidenceEvent {
+		return writeEvidenceEvent(ctx, w, s, r)
+	}
 	res, err := r.DecodeResult()
 	if err != nil {
 		return err
@@ -432,13 +503,9 @@ func writeRecord(ctx context.Context, w io.Writer, s audit.Store, r *audit.Recor
 	if p, err := s.Policies(ctx, r.PolicyRevision); err == nil {
 		files = fmt.Sprintf("%d files archived", len(p))
 	}
-	problems, err := audit.RecordProblems(ctx, s, r)
+	integrity, err := recordIntegrity(ctx, s, r)
 	if err != nil {
 		return err
-	}
-	integrity := "intact (content matches its hash, documents their digests, the tree its leaf)"
-	if len(problems) > 0 {
-		integrity = "FAILS ITS CHECK, may have been altered: " + strings.Join(problems, "; ")
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, kv := range [][2]string{

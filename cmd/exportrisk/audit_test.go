@@ -186,7 +186,7 @@ func TestAuditTrail(t *testing.T) {
 			t.Errorf("verify does not name the changed record:\n%s", stderr)
 		}
 		check(t, "audit-verify-tampered", stdout, stderr)
-		if stdout, _ := cli(t, exitOK, "audit", "list"); !strings.Contains(stdout, "FAILS ITS HASH") || !strings.Contains(stdout, "WARNING: 1 decision(s)") {
+		if stdout, _ := cli(t, exitOK, "audit", "list"); !strings.Contains(stdout, "FAILS ITS HASH") || !strings.Contains(stdout, "WARNING: 1 record(s)") {
 			t.Errorf("audit list does not mark the changed record:\n%s", stdout)
 		}
 		if stdout, _ := cli(t, exitOK, "audit", "show", second.DecisionID); !strings.Contains(stdout, "FAILS ITS CHECK") {

@@ -50,10 +50,7 @@ func serverLibrary(cfg *Config) (*indicators.Library, *server.EvidenceRegister, 
 	if err != nil {
 		return nil, nil, err
 	}
-	ev := &server.EvidenceRegister{Current: evidence.NewCurrent(reg)}
-	if dir := registerDir(cfg); dir != "" {
-		ev.Workflow = &evidence.Workflow{Dir: dir}
-	}
+	ev := &server.EvidenceRegister{Current: evidence.NewCurrent(reg), Dir: registerDir(cfg)}
 	return lib.WithEvidence(ev.Current), ev, nil
 }
 
@@ -78,6 +75,7 @@ func evidenceCommand() *cli.Command {
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "category", Required: true, Usage: strings.Join(indicators.EvidenceCategories, ", ")},
 					&cli.StringFlag{Name: "date", Required: true, Usage: "`DATE` of the finding: YYYY-MM-DD, YYYY-MM (month only) or YYYY (year only)"},
+					&cli.StringFlag{Name: "published", Usage: "`DATE` (YYYY-MM-DD) the source made the finding public, if later than the date: the item enters only bundles as of then"},
 					&cli.StringFlag{Name: "reported-by", Required: true, Usage: strings.Join(indicators.Reporters, ", ")},
 					&cli.StringFlag{Name: "source", Required: true, Usage: "title of the source, as a reader would cite it"},
 					&cli.StringFlag{Name: "url", Required: true, Usage: "URL of the public source"},
@@ -172,7 +170,7 @@ func evidenceAdd(c *cli.Context) error {
 		addedBy = cfg.Requester
 	}
 	e := indicators.Evidence{
-		ID: c.String("id"), Date: date, DatePrecision: precision, Category: c.String("category"),
+		ID: c.String("id"), Date: date, DatePrecision: precision, Published: c.String("published"), Category: c.String("category"),
 		ReportedBy: c.String("reported-by"), Summary: c.String("summary"), SummaryDE: c.String("summary-de"),
 		Quote: c.String("quote"), Counterpart: c.String("counterpart"),
 		AddedBy: addedBy, AddedOn: today().Format(time.DateOnly),
@@ -330,18 +328,6 @@ func evidenceCheck(c *cli.Context) error {
 	var out bytes.Buffer
 	fmt.Fprintf(&out, "%s: valid (%s for %s)\n", reg.Name, present.Count("en", reg.Len(), "evidence_item"),
 		present.Count("en", len(reg.Countries()), "country"))
-	if dir := registerDir(cfg); dir != "" {
-		wf := &evidence.Workflow{Dir: dir}
-		events, err := wf.Events()
-		if err != nil {
-			return withCode(exitCheckFailed, fmt.Errorf("evidence check: %w", err))
-		}
-		pending, err := wf.Pending()
-		if err != nil {
-			return withCode(exitCheckFailed, fmt.Errorf("evidence check: %w", err))
-		}
-		fmt.Fprintf(&out, "proposals: %d waiting for approval; event log: %s, chain intact\n", len(pending), present.Count("en", len(events), "log_event"))
-	}
 	_, err = c.App.Writer.Write(out.Bytes())
 	return err
 }

@@ -1,11 +1,17 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/exportrisk/exportrisk/engine/audit"
+	"github.com/exportrisk/exportrisk/indicators"
+	"github.com/exportrisk/exportrisk/indicators/evidence"
 )
 
 // catArgs add a UN CAT finding on Uruguay (dated within the torture window of the 2023
@@ -111,5 +117,57 @@ items:
 	if code, _, errOut := runCLI(t, nil, "evidence", "add", "URY", "--category", "torture", "--date", "2022-13", "--reported-by", "un_body",
 		"--source", "s", "--url", "https://x.org", "--quote", "q", "--summary", "s", "--dry-run"); code != exitUsage || !strings.Contains(errOut, `date: "2022-13" is not a calendar date`) {
 		t.Errorf("bad date: exit %d %s", code, errOut)
+	}
+}
+
+// TestAuditEvidenceEvents: the evidence events of the audit log are listed beside the
+// decisions and apart from them, shown with the item, skipped (and counted) by replay,
+// and covered by audit verify.
+func TestAuditEvidenceEvents(t *testing.T) {
+	store := newStore(t)
+	env := map[string]string{"EXPORTRISK_AUDIT_PATH": store}
+	if code, _, errOut := runCLI(t, env, "assess", "KAZ"); code != exitOK {
+		t.Fatalf("assess: %d %s", code, errOut)
+	}
+	s, err := audit.OpenSQLite(context.Background(), store, audit.SQLiteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	item := indicators.Evidence{ID: "kaz-2023-06-01-torture", Date: "2023-06-01", DatePrecision: "month", Category: "torture",
+		ReportedBy: "un_body", Summary: "CAT concerned (test).", Quote: "The Committee is concerned.", AddedBy: "paul", AddedOn: "2026-12-06",
+		Provenance: indicators.Provenance{Source: "UN CAT (test)", URL: "https://example.org/cat"}}
+	c, _ := indicators.Canonicalize(item)
+	log := &audit.EvidenceLog{Store: s, EngineVersion: "test"}
+	ev := evidence.Event{Version: evidence.EventVersion, Action: evidence.ActionProposed, ProposalID: item.ID, Country: "KAZ",
+		By: "paul", Role: "policy", ItemDigest: indicators.Digest(c), Item: item}
+	if err := log.RecordEvent(context.Background(), ev); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	_, out, _ := runCLI(t, env, "audit", "list")
+	if !strings.Contains(out, "evidence proposed  paul (policy)  kaz-2023-06-01-torture") || !strings.HasSuffix(out, "1 decision(s), 1 evidence event\n") {
+		t.Errorf("audit list:\n%s", out)
+	}
+	_, out, _ = runCLI(t, env, "audit", "list", "--kind", "evidence_event", "--format", "json")
+	var list []audit.Summary
+	if err := json.Unmarshal([]byte(out), &list); err != nil || len(list) != 1 || list[0].Kind != audit.KindEvidenceEvent {
+		t.Fatalf("audit list --kind evidence_event: %v\n%s", err, out)
+	}
+	id := list[0].DecisionID
+	_, out, _ = runCLI(t, env, "audit", "show", id)
+	for _, want := range []string{"Evidence event  " + id, "Step            proposed by paul (policy)", "Quote           “The Committee is concerned.”", "Integrity       intact"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("audit show lacks %q:\n%s", want, out)
+		}
+	}
+	if code, out, _ := runCLI(t, env, "replay", "--all"); code != exitOK || !strings.Contains(out, "Replayed 1 decision(s): 1 matched, 0 differed, 0 failed. Skipped 1 evidence event (nothing to replay).") {
+		t.Errorf("replay --all: %d\n%s", code, out)
+	}
+	if code, _, errOut := runCLI(t, env, "replay", id); code != exitUsage || !strings.Contains(errOut, "is an evidence event, not a decision") {
+		t.Errorf("replay of an event: %d %s", code, errOut)
+	}
+	if code, out, _ := runCLI(t, env, "audit", "verify"); code != exitOK {
+		t.Errorf("audit verify: %d\n%s", code, out)
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
+	"github.com/exportrisk/exportrisk/engine/present"
 )
 
 const replayHelp = `Re-evaluates a recorded decision with the policy files archived for its revision, its
@@ -75,6 +76,10 @@ func replay(c *cli.Context) error {
 		rec, err := getRecord(c.Context, s, c.Args().First())
 		if err != nil {
 			return err
+		}
+		if rec.Kind() == audit.KindEvidenceEvent {
+			return usageErrorf("replay: %s (seq %d) is an evidence event, not a decision: there is nothing to replay; exportrisk audit show %s shows it",
+				rec.DecisionID, rec.Seq, rec.DecisionID)
 		}
 		if c.IsSet("policies") {
 			return whatIf(c, cfg, rec, c.String("policies"))
@@ -180,8 +185,15 @@ func writeVerdictChanges(w io.Writer, rec *audit.RecordV1, out *audit.Outcome) {
 	}
 }
 
-// replayAll replays the selected decisions on every CPU, with progress on stderr.
+// replayAll replays the selected decisions on every CPU, with progress on stderr; the
+// evidence events among the records selected are counted, not replayed.
 func replayAll(c *cli.Context, cfg *Config, s audit.Store, f audit.Filter) error {
+	f.Kind = audit.KindEvidenceEvent
+	events, err := s.Count(c.Context, f)
+	if err != nil {
+		return err
+	}
+	f.Kind = audit.KindDecision
 	total, err := s.Count(c.Context, f)
 	if err != nil {
 		return err
@@ -217,7 +229,11 @@ func replayAll(c *cli.Context, cfg *Config, s audit.Store, f audit.Filter) error
 	for _, x := range bads {
 		fmt.Fprintln(&b, x.line)
 	}
-	fmt.Fprintf(&b, "Replayed %d decision(s): %d matched, %d differed, %d failed.\n", matched+differed+failed, matched, differed, failed)
+	fmt.Fprintf(&b, "Replayed %d decision(s): %d matched, %d differed, %d failed.", matched+differed+failed, matched, differed, failed)
+	if events > 0 {
+		fmt.Fprintf(&b, " Skipped %s (nothing to replay).", present.Count("en", int(events), "evidence_event"))
+	}
+	fmt.Fprintln(&b)
 	if _, err := c.App.Writer.Write(b.Bytes()); err != nil {
 		return err
 	}

@@ -44,13 +44,20 @@ type BundleInfo struct {
 // DecisionPath is the policy path every decision evaluates, as OPA writes it.
 const DecisionPath = "main/assessment"
 
+// EvidenceEventPath is the path of an evidence event in an export (it evaluates no policy).
+const EvidenceEventPath = "evidence/event"
+
 // BundleName is the name the policies go by in Event.Bundles.
 const BundleName = "exportrisk"
 
 // Event returns the record as an export event.
 func (r *RecordV1) Event() Event {
+	path := DecisionPath
+	if r.RecordVersion == EvidenceEventVersion {
+		path = EvidenceEventPath
+	}
 	return Event{
-		DecisionID: r.DecisionID, Timestamp: r.Timestamp, Path: DecisionPath, Input: r.Input, Result: r.Result,
+		DecisionID: r.DecisionID, Timestamp: r.Timestamp, Path: path, Input: r.Input, Result: r.Result,
 		Bundles:       map[string]BundleInfo{BundleName: {Revision: r.PolicyRevision}},
 		RequestedBy:   r.Requester,
 		Labels:        map[string]string{"app": "exportrisk", "version": r.EngineVersion},

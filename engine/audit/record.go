@@ -35,7 +35,9 @@ import (
 const RecordVersion = 2
 
 // knownVersions are the record versions this build reads.
-var knownVersions = map[int]string{1: "exportrisk/audit/record/v1\n", 2: "exportrisk/audit/record/v2\n"}
+// Version 3 is not a decision but an evidence event (EvidenceEventVersion).
+var knownVersions = map[int]string{1: "exportrisk/audit/record/v1\n", 2: "exportrisk/audit/record/v2\n",
+	EvidenceEventVersion: "exportrisk/audit/evidence-event/v1\n"}
 
 // TimeLayout is how record times are written: RFC 3339, UTC, always nine fractional
 // digits, so that the text sorts in time order.
@@ -151,7 +153,7 @@ func ParseTime(s string) (time.Time, error) { return time.Parse(time.RFC3339Nano
 // that do not match the result.
 func (r *RecordV1) Check() error {
 	if _, ok := knownVersions[r.RecordVersion]; !ok {
-		return fmt.Errorf("record_version: want 1 or 2 (got %d)", r.RecordVersion)
+		return fmt.Errorf("record_version: want 1, 2 or 3 (got %d)", r.RecordVersion)
 	}
 	if _, err := uuid.Parse(r.DecisionID); err != nil || len(r.DecisionID) != 36 {
 		return fmt.Errorf("decision_id: want a UUID (got %q)", r.DecisionID)
@@ -162,11 +164,16 @@ func (r *RecordV1) Check() error {
 			return fmt.Errorf("%s: want UTC time as %s (got %q)", name, TimeLayout, v)
 		}
 	}
-	for name, v := range map[string]string{"requester": r.Requester, "policy_revision": r.PolicyRevision,
-		"engine_version": r.EngineVersion, "country": r.Country} {
+	for name, v := range map[string]string{"requester": r.Requester, "engine_version": r.EngineVersion, "country": r.Country} {
 		if v == "" {
 			return fmt.Errorf("%s: missing", name)
 		}
+	}
+	if r.RecordVersion == EvidenceEventVersion {
+		return r.checkEvent()
+	}
+	if r.PolicyRevision == "" {
+		return errors.New("policy_revision: missing")
 	}
 	if got := indicators.Digest(r.Input); got != r.InputDigest {
 		return fmt.Errorf("input_digest: %s does not match the input (%s)", r.InputDigest, got)
@@ -338,7 +345,10 @@ func (r *RecordV1) DecodeResult() (*engine.Result, error) {
 
 // Summary is a record without its input and result, as List returns it.
 type Summary struct {
-	Seq            int64  `json:"seq"`
+	Seq int64 `json:"seq"`
+	// Kind is KindEvidenceEvent for an evidence event (see EvidenceEventVersion for what
+	// its other fields hold), empty for a decision.
+	Kind           string `json:"kind,omitempty"`
 	DecisionID     string `json:"decision_id"`
 	Timestamp      string `json:"timestamp"`
 	Requester      string `json:"requester"`
@@ -358,7 +368,15 @@ type Summary struct {
 
 // Summary returns the record's summary.
 func (r *RecordV1) Summary() Summary {
-	return Summary{Seq: r.Seq, DecisionID: r.DecisionID, Timestamp: r.Timestamp, Requester: r.Requester,
+	return Summary{Seq: r.Seq, Kind: summaryKind(r.RecordVersion), DecisionID: r.DecisionID, Timestamp: r.Timestamp, Requester: r.Requester,
 		CaseRef: r.CaseRef, Country: r.Country, AsOf: r.AsOf, Overall: r.Overall, Verdicts: r.Verdicts,
 		InputDigest: r.InputDigest, PolicyRevision: r.PolicyRevision, EngineVersion: r.EngineVersion, Hash: r.Hash}
+}
+
+// summaryKind is a Summary's Kind for a record version.
+func summaryKind(recordVersion int) string {
+	if recordVersion == EvidenceEventVersion {
+		return KindEvidenceEvent
+	}
+	return ""
 }

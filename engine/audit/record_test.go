@@ -185,7 +185,7 @@ func TestRecordCheck(t *testing.T) {
 		want   string
 	}{
 		"ok":                 {change: func(*RecordV1) {}},
-		"version":            {change: func(r *RecordV1) { r.RecordVersion = 3 }, want: "record_version"},
+		"version":            {change: func(r *RecordV1) { r.RecordVersion = 4 }, want: "record_version"},
 		"id":                 {change: func(r *RecordV1) { r.DecisionID = "4711" }, want: "decision_id"},
 		"local time":         {change: func(r *RecordV1) { r.Timestamp = "2026-06-02T02:00:00.000000000+02:00" }, want: "timestamp"},
 		"short time":         {change: func(r *RecordV1) { r.EvalTime = "2026-06-02T00:00:00Z" }, want: "eval_time"},

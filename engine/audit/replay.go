@@ -147,6 +147,9 @@ func ReplayWith(ctx context.Context, e *engine.Engine, rec *RecordV1) (*Outcome,
 }
 
 func checkIntact(rec *RecordV1) error {
+	if rec.RecordVersion == EvidenceEventVersion {
+		return fmt.Errorf("replay %s: it is an evidence event, not a decision: there is nothing to replay", rec.DecisionID)
+	}
 	if h := rec.ComputeHash(); h != rec.Hash {
 		return fmt.Errorf("replay decision %s: the record no longer matches its hash", rec.DecisionID)
 	}

@@ -32,7 +32,7 @@ const selectLight = `SELECT r.seq, r.record_version, r.decision_id, r.timestamp,
 	FROM records r`
 
 // summaryColumns are the columns scanSummary reads.
-const summaryColumns = `seq, decision_id, timestamp, requester, case_ref, country, as_of, overall, verdicts,
+const summaryColumns = `seq, record_version, decision_id, timestamp, requester, case_ref, country, as_of, overall, verdicts,
 	input_digest, policy_revision, engine_version, hash`
 
 // insertRecord inserts a record (recordArgs) with ? placeholders.
@@ -67,8 +67,10 @@ func scanRecord(row scanner) (*RecordV1, error) {
 
 func scanSummary(row scanner) (Summary, error) {
 	var s Summary
-	err := row.Scan(&s.Seq, &s.DecisionID, &s.Timestamp, &s.Requester, &s.CaseRef, &s.Country, &s.AsOf,
+	var version int
+	err := row.Scan(&s.Seq, &version, &s.DecisionID, &s.Timestamp, &s.Requester, &s.CaseRef, &s.Country, &s.AsOf,
 		&s.Overall, &s.Verdicts, &s.InputDigest, &s.PolicyRevision, &s.EngineVersion, &s.Hash)
+	s.Kind = summaryKind(version)
 	return s, err
 }
 
@@ -96,6 +98,12 @@ func (f Filter) where(ph func(int) string, textCmp func(string) string) (string,
 		} else {
 			add("(' ' || verdicts || ' ') LIKE %s", "% "+f.Verdict+" %")
 		}
+	}
+	switch f.Kind {
+	case KindDecision:
+		add("record_version <> %s", EvidenceEventVersion)
+	case KindEvidenceEvent:
+		add("record_version = %s", EvidenceEventVersion)
 	}
 	if f.Requester != "" {
 		add("requester = %s", f.Requester)

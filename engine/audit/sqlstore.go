@@ -215,7 +215,7 @@ func (s *sqlStore) commitGroup(group []*appendReq) {
 		h := head
 		var added []int64
 		for _, r := range req.recs {
-			if !archived[r.PolicyRevision] {
+			if r.RecordVersion != EvidenceEventVersion && !archived[r.PolicyRevision] {
 				var one int
 				err := tx.QueryRowContext(ctx, s.q(`SELECT 1 FROM policy_revisions WHERE revision = ? LIMIT 1`), r.PolicyRevision).Scan(&one)
 				if errors.Is(err, sql.ErrNoRows) {

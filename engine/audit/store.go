@@ -71,9 +71,10 @@ type Filter struct {
 	Until     time.Time // timestamp <= Until
 	Verdict   string    // the overall class, or a verdict any criterion has
 	Requester string
-	FromSeq   int64 // seq >= FromSeq
-	ToSeq     int64 // seq <= ToSeq
-	Limit     int   // at most this many (List and Walk)
+	Kind      string // KindDecision or KindEvidenceEvent; "" selects both
+	FromSeq   int64  // seq >= FromSeq
+	ToSeq     int64  // seq <= ToSeq
+	Limit     int    // at most this many (List and Walk)
 	// Light makes Walk leave Input and Result empty for records whose hash covers
 	// them by digest (record_version 2 and later), as Verify needs them.
 	Light bool
@@ -90,6 +91,9 @@ func (f Filter) Validate() error {
 	if f.Verdict != "" && !slices.Contains(OverallClasses, f.Verdict) && !slices.Contains(Verdicts, f.Verdict) {
 		return fmt.Errorf("verdict: want an overall class (%s) or a criterion verdict (%s) (got %q)",
 			strings.Join(OverallClasses, ", "), strings.Join(Verdicts, ", "), f.Verdict)
+	}
+	if f.Kind != "" && f.Kind != KindDecision && f.Kind != KindEvidenceEvent {
+		return fmt.Errorf("kind: want %s or %s (got %q)", KindDecision, KindEvidenceEvent, f.Kind)
 	}
 	if !f.Since.IsZero() && !f.Until.IsZero() && f.Until.Before(f.Since) {
 		return fmt.Errorf("until %s is before since %s", FormatTime(f.Until), FormatTime(f.Since))

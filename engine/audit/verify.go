@@ -157,7 +157,11 @@ func Verify(ctx context.Context, s Store, opts VerifyOptions) (*VerifyReport, er
 	check := func(r *RecordV1) error {
 		seqs = append(seqs, r.Seq)
 		digests = append(digests, r.InputDigest, r.ResultDigest)
-		revisions = append(revisions, r.PolicyRevision)
+		if r.RecordVersion == EvidenceEventVersion {
+			revisions = append(revisions, noRevision)
+		} else {
+			revisions = append(revisions, r.PolicyRevision)
+		}
 		if p := checkLink(r, prev, prevID); p != nil {
 			add(p)
 			if p.Kind == Reordered {
@@ -239,7 +243,7 @@ func Verify(ctx context.Context, s Store, opts VerifyOptions) (*VerifyReport, er
 		rep.PolicyFiles += n
 	}
 	for i, rev := range revisions {
-		if _, ok := archived[rev]; !ok {
+		if _, ok := archived[rev]; !ok && rev != noRevision {
 			add(&Problem{Seq: seqs[i], DecisionID: idAt(ids, seqs[i]), Kind: Policy, Detail: fmt.Sprintf("its policy revision %s is not archived", rev)})
 		}
 	}
@@ -280,6 +284,9 @@ func Verify(ctx context.Context, s Store, opts VerifyOptions) (*VerifyReport, er
 	sort.SliceStable(rep.Problems, func(i, j int) bool { return order(rep.Problems[i]) < order(rep.Problems[j]) })
 	return rep, nil
 }
+
+// noRevision stands for the policy revision of an evidence event, which has none.
+const noRevision = "\x00"
 
 // order sorts problems: records by seq first, then policies, then the rest.
 func order(p *Problem) int64 {

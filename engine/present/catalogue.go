@@ -152,7 +152,7 @@ var plurals = map[string][2]pair{
 	"event":              {{"documented event", "documented events"}, {"belegtes Ereignis", "belegte Ereignisse"}},
 	"bundle":             {{"bundle", "bundles"}, {"Datensatz", "Datensätze"}},
 	"evidence_item":      {{"item", "items"}, {"Beleg", "Belege"}},
-	"log_event":          {{"event", "events"}, {"Ereignis", "Ereignisse"}},
+	"evidence_event":     {{"evidence event", "evidence events"}, {"Belegereignis", "Belegereignisse"}},
 }
 
 // Noun returns the counted noun key in the form for n: one for n == 1, else other (both

@@ -442,9 +442,10 @@ const (
 )
 
 // decisionFilter reads the filters of audit list from a query: country, since, until,
-// verdict, requester, limit, and from_seq for paging.
+// verdict, requester, kind, limit, and from_seq for paging.
 func decisionFilter(q url.Values, defaultLimit int) (audit.Filter, *APIError) {
-	f := audit.Filter{Country: strings.ToUpper(q.Get("country")), Verdict: q.Get("verdict"), Requester: q.Get("requester"), Limit: defaultLimit}
+	f := audit.Filter{Country: strings.ToUpper(q.Get("country")), Verdict: q.Get("verdict"), Requester: q.Get("requester"),
+		Kind: q.Get("kind"), Limit: defaultLimit}
 	bad := func(format string, args ...any) (audit.Filter, *APIError) {
 		return f, apiErr(http.StatusBadRequest, CodeInvalidFilter, format, args...)
 	}
@@ -478,7 +479,7 @@ func decisionFilter(q url.Values, defaultLimit int) (audit.Filter, *APIError) {
 	return f, nil
 }
 
-var filterParams = []string{"country", "since", "until", "verdict", "requester", "limit", "from_seq"}
+var filterParams = []string{"country", "since", "until", "verdict", "requester", "kind", "limit", "from_seq"}
 
 // apiDecisions is GET /v1/decisions: recorded decisions, oldest first, a page at a time.
 func (s *Server) apiDecisions(w http.ResponseWriter, r *http.Request, _ *reqCtx) {

@@ -61,6 +61,13 @@ var expectedAccess = map[string][]Role{ // pattern -> roles; nil = public
 	"POST /evidence/proposals":              {RolePolicy},
 	"GET /evidence/proposals/{id}":          {RoleOfficer, RolePolicy, RoleAuditor},
 	"POST /evidence/proposals/{id}/approve": {RoleOfficer, RolePolicy},
+	"POST /evidence/proposals/{id}/reject":  {RoleOfficer, RolePolicy},
+	// evidence_api.go
+	"GET /v1/evidence/proposals":               {RoleOfficer, RolePolicy, RoleAuditor},
+	"POST /v1/evidence/proposals":              {RolePolicy},
+	"GET /v1/evidence/proposals/{id}":          {RoleOfficer, RolePolicy, RoleAuditor},
+	"POST /v1/evidence/proposals/{id}/approve": {RoleOfficer, RolePolicy},
+	"POST /v1/evidence/proposals/{id}/reject":  {RoleOfficer, RolePolicy},
 }
 
 // TestAccess tries every route with every role, without a token and with a bad one:

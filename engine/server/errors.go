@@ -33,6 +33,7 @@ const (
 	CodeStoreUnavailable     = "store_unavailable"      // 503: the audit store cannot be read or written
 	CodeShuttingDown         = "shutting_down"          // 503: the server is stopping
 	CodeInternal             = "internal"               // 500
+	CodeInvalidEvidence      = "invalid_evidence"       // 422: an evidence item fails the register's validation; see problems
 )
 
 // ErrorBody is the JSON body of every API error.

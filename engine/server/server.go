@@ -24,6 +24,7 @@ import (
 	"github.com/exportrisk/exportrisk/engine/history"
 	"github.com/exportrisk/exportrisk/engine/present"
 	"github.com/exportrisk/exportrisk/indicators"
+	"github.com/exportrisk/exportrisk/indicators/evidence"
 )
 
 // Defaults of Config fields left zero.
@@ -81,6 +82,7 @@ type Server struct {
 	state    atomic.Pointer[state]
 	recorder *audit.Recorder
 	replayer *audit.Replayer
+	workflow *evidence.Workflow // the evidence register's four-eyes workflow; nil: read-only (evidence.go)
 	tokens   atomic.Pointer[tokenSet]
 	sessions *sessions
 	metrics  *metrics
@@ -168,6 +170,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	if cfg.Checkpointer != nil {
 		s.recorder.Appended = cfg.Checkpointer.Appended
+	}
+	if ev := cfg.Evidence; ev != nil && ev.Dir != "" {
+		log := eventLog{s, &audit.EvidenceLog{Store: cfg.Store, EngineVersion: cfg.EngineVersion, Appended: s.recorder.Appended}}
+		if s.workflow, err = evidence.NewWorkflow(ctx, ev.Dir, log); err != nil {
+			return nil, fmt.Errorf("server: %w", err)
+		}
 	}
 	s.tokens.Store(tokens)
 	if err := s.setEngine(ctx, cfg.Engine); err != nil {

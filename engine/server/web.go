@@ -582,6 +582,9 @@ func (s *Server) pageReplay(w http.ResponseWriter, r *http.Request, rc *reqCtx) 
 
 func (s *Server) decisionPage(w http.ResponseWriter, r *http.Request, rc *reqCtx, replay bool) {
 	rec, aerr := s.getRecord(r.Context(), r.PathValue("id"))
+	if aerr == nil && rec.Kind() == audit.KindEvidenceEvent {
+		aerr = apiErr(http.StatusNotFound, CodeUnknownDecision, "%s is an evidence event, not a decision (GET /v1/decisions/%s shows its record)", rec.DecisionID, rec.DecisionID)
+	}
 	if aerr != nil {
 		s.errorPage(w, r, rc, aerr)
 		return
@@ -636,6 +639,7 @@ func (s *Server) pageDecisions(w http.ResponseWriter, r *http.Request, rc *reqCt
 		Since: q.Get("since"), Until: q.Get("until"),
 		Verdicts: append(append([]string(nil), audit.OverallClasses...), audit.Verdicts...)}
 	f, aerr := decisionFilter(q, defaultListLimit)
+	f.Kind = audit.KindDecision // evidence events: GET /v1/decisions?kind=evidence_event, audit list
 	var toSeq int64
 	if aerr == nil && before != "" {
 		n, err := strconv.ParseInt(before, 10, 64)

@@ -263,7 +263,8 @@ func (r *Register) Len() int {
 	return n
 }
 
-// Merge adds to b the register items of its country dated on or before its as_of, and
+// Merge adds to b the register items of its country that could be known on its as_of —
+// dated on or before it, and published on or before it if the item says when — and
 // records the country's register revision and the ids taken in b.EvidenceRegister. Items
 // a previous merge added (listed in b.EvidenceRegister) are removed first, so merging a
 // bundle again, with this or another revision of the register, gives the same bundle as
@@ -280,7 +281,7 @@ func (r *Register) Merge(b *indicators.Bundle) error {
 	}
 	ref := &indicators.RegisterRef{Revision: f.Revision, Items: []string{}}
 	for _, e := range f.Items {
-		if e.Date > b.AsOf {
+		if e.Date > b.AsOf || e.Published > b.AsOf {
 			continue
 		}
 		if slices.ContainsFunc(b.Evidence, func(x indicators.Evidence) bool { return x.ID == e.ID }) {

@@ -54,6 +54,14 @@ func TestParseProblems(t *testing.T) {
 			text: header + strings.Replace(item, "added_on: 2026-12-01", "added_on: 2026-12-07", 1),
 			want: []string{"EGY.yaml:13: items[0].added_on: date 2026-12-07 is after today 2026-12-06"},
 		},
+		"published before the date": {
+			text: header + strings.Replace(item, "    category: torture\n", "    published: 2023-11-01\n    category: torture\n", 1),
+			want: []string{"EGY.yaml:4: items[0].published: 2023-11-01 is before the item's date 2023-11-24: a finding is published after the event"},
+		},
+		"published after today": {
+			text: header + strings.Replace(item, "    category: torture\n", "    published: 2026-12-07\n    category: torture\n", 1),
+			want: []string{"EGY.yaml:6: items[0].published: date 2026-12-07 is after today 2026-12-06"},
+		},
 		"not a URL": {
 			text: header + strings.Replace(item, `"https://example.org/cat"`, `"example.org/cat"`, 1),
 			want: []string{`EGY.yaml:10: items[0].url: want an http(s) URL of the public source, got "example.org/cat"`},
@@ -176,6 +184,20 @@ func TestMerge(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"own"}, ids(b)); diff != "" {
 		t.Errorf("unmerged ids (-want +got):\n%s", diff)
+	}
+	// An item published after the event enters only bundles as of its publication.
+	late, err := Load(fstest.MapFS{"EGY.yaml": {Data: []byte(header + strings.Replace(item, "    category: torture\n", "    published: 2024-02-15\n    category: torture\n", 1))}}, "reg", today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for asOf, want := range map[string][]string{"2023-12-31": {"own"}, "2024-02-14": {"own"}, "2024-02-15": {"own", "egy-2023-11-24-torture"}} {
+		b := bundle(asOf)
+		if err := late.Merge(b); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, ids(b)); diff != "" {
+			t.Errorf("published 2024-02-15, as of %s (-want +got):\n%s", asOf, diff)
+		}
 	}
 	// An id the bundle uses already is refused.
 	clash := bundle("2024-01-01")

@@ -89,7 +89,7 @@ func writeFile(file string, data []byte) error {
 }
 
 // itemFields is the order in which ItemYAML writes an item's fields.
-var itemFields = []string{"id", "date", "date_precision", "category", "reported_by", "summary", "summary_de",
+var itemFields = []string{"id", "date", "date_precision", "published", "category", "reported_by", "summary", "summary_de",
 	"source", "cited_source", "url", "quote", "by_state", "counterpart", "figures", "note", "added_by", "added_on", "approved_by"}
 
 // ItemYAML writes an item as one entry of a register file's items list ("  - id: ...").
@@ -108,6 +108,7 @@ func ItemYAML(e indicators.Evidence) ([]byte, error) {
 	str("id", e.ID, false)
 	str("date", e.Date, false)
 	str("date_precision", e.DatePrecision, false)
+	str("published", e.Published, false)
 	str("category", e.Category, false)
 	str("reported_by", e.ReportedBy, false)
 	str("summary", e.Summary, true)
@@ -121,7 +122,7 @@ func ItemYAML(e indicators.Evidence) ([]byte, error) {
 	str("added_by", e.AddedBy, true)
 	str("added_on", e.AddedOn, false)
 	str("approved_by", e.ApprovedBy, true)
-	for _, k := range []string{"date", "added_on"} { // dates as dates, not strings
+	for _, k := range []string{"date", "published", "added_on"} { // dates as dates, not strings
 		if n := fields[k]; n != nil {
 			n.Tag = "!!timestamp"
 		}

@@ -2,9 +2,10 @@
 # title: Evidence windows
 # description: >-
 #   Selects evidence items inside a time window that counts back whole years from the bundle's
-#   as_of date (YYYY-MM-DD). An item dated exactly N years before as_of is inside an N-year window.
-#   Dates are compared as YYYY-MM-DD strings, so an item's date is never parsed; the window start
-#   is computed once per window. Criteria call these functions from rules, so that each window is
+#   as_of date (YYYY-MM-DD). An item dated exactly N years before as_of is inside an N-year window;
+#   an item known to the month or the year only (date_precision) stays inside until the end of its
+#   period. Dates are compared as strings, so an item's date is never parsed; the window start is
+#   computed once per window. Criteria call these functions from rules, so that each window is
 #   evaluated once per bundle.
 # custom:
 #   basis: published
@@ -33,8 +34,26 @@ items(categories, years) := [] if {
 	start := window_start(years)
 	some e in bundle.evidence
 	e.category in categories
-	e.date >= start
+	in_window(e, start)
 ]
+
+# METADATA
+# title: in window
+# description: >-
+#   Whether item e counts in a window that starts on start (YYYY-MM-DD): while its period ends on or
+#   after start. A full date is its own period; an item dated to the month or the year only (its date
+#   is the first day of that period) counts until the last day of the month or year, so that its
+#   precision never makes it leave a window early. Compared as the first 7 (month) or 4 (year)
+#   characters of both dates.
+in_window(e, start) if {
+	n := object.get(_period_length, object.get(e, "date_precision", "day"), 10)
+	substring(e.date, 0, n) >= substring(start, 0, n)
+}
+
+# METADATA
+# title: period length
+# description: The characters of a YYYY-MM-DD date that name the period of each date precision.
+_period_length := {"day": 10, "month": 7, "year": 4}
 
 # METADATA
 # title: ids

@@ -31,6 +31,31 @@ test_items_boundary if {
 	[e.id | some e in evidence.items({"unrest"}, 5)] == ["late", "in"] with input as _input(items)
 }
 
+test_items_month_and_year_precision_stay_until_the_end_of_their_period if {
+	# The window of 5 years from 2026-06-01 starts on 2021-06-01.
+	items := [
+		object.union(td.event("may", "2021-05-01", "unrest"), {"date_precision": "month"}),
+		object.union(td.event("june", "2021-06-01", "unrest"), {"date_precision": "month"}),
+		object.union(td.event("y2021", "2021-01-01", "unrest"), {"date_precision": "year"}),
+		object.union(td.event("y2020", "2020-01-01", "unrest"), {"date_precision": "year"}),
+		td.event("day", "2021-05-31", "unrest"),
+	]
+	[e.id | some e in evidence.items({"unrest"}, 5)] == ["june", "y2021"] with input as _input(items)
+}
+
+test_in_window_boundaries if {
+	# Month: counts through the last day of its month; year: through 31 December.
+	evidence.in_window({"date": "2021-05-01", "date_precision": "month"}, "2021-05-31")
+	not evidence.in_window({"date": "2021-05-01", "date_precision": "month"}, "2021-06-01")
+	evidence.in_window({"date": "2020-01-01", "date_precision": "year"}, "2020-12-31")
+	not evidence.in_window({"date": "2020-01-01", "date_precision": "year"}, "2021-01-01")
+	evidence.in_window({"date": "2021-05-31"}, "2021-05-31")
+	not evidence.in_window({"date": "2021-05-30"}, "2021-05-31")
+
+	# An unknown precision is read as a full date (validation refuses it anyway).
+	not evidence.in_window({"date": "2021-05-01", "date_precision": "week"}, "2021-05-02")
+}
+
 test_items_filter_categories_in_bundle_order if {
 	items := [
 		td.event("a", "2022-01-01", "unrest"),
