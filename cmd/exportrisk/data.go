@@ -14,6 +14,7 @@ import (
 
 	"github.com/exportrisk/exportrisk/fixtures"
 	"github.com/exportrisk/exportrisk/indicators"
+	"github.com/exportrisk/exportrisk/indicators/countries"
 	"github.com/exportrisk/exportrisk/indicators/importers"
 )
 
@@ -127,7 +128,7 @@ func dataBuild(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	opts := importers.Options{Curated: curated}
+	opts := importers.Options{Curated: curated, Description: builtDescription}
 	// The evidence register: each item joins its country's bundle of every year dated on or
 	// after the item; the bundle records the register revision (evidence.go).
 	reg, err := openRegister(cfg)
@@ -219,6 +220,12 @@ func dataBuild(c *cli.Context) error {
 	}
 	_, err = fmt.Fprintf(c.App.Writer, "built %d bundle histories, %d to %d (%d bundles), in %s (data: %s)\n", len(files), from, to, len(files)*(to-from+1), out, dir)
 	return err
+}
+
+// builtDescription is the description of a built bundle: how it was made.
+func builtDescription(year int) string {
+	return fmt.Sprintf("Built by `exportrisk data build --year %d` from the public data sets in shared/data (README, section Rating the whole world from public data): every value names its source and its own reference year. %s.",
+		year, countries.Attribution)
 }
 
 // buildYear builds one year and reports what the build could not tie or use on stderr.

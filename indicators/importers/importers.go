@@ -3,10 +3,13 @@
 // embargo, deployment and treaty tables) as they are, and turns them into indicator values
 // that carry their source, the data set's version and the real reference year.
 //
-// One file per source. Each importer parses everything it is given; Build picks, for one
-// as_of year, the values a bundle needs and assembles one bundle per country (world.go).
-// Rows without a country code (disputed territories, historical states, aggregates) are
-// returned as Unmatched, never dropped silently.
+// The annual data sets are rows of one source table (Sources, sourcelist.go), each read by
+// Source.Import (sources.go); the dated and computed data (UCDP conflicts, one-sided violence
+// and non-state conflicts, coups, deployments, memberships, embargoes) have a reader each.
+// Every reader parses everything it is given; Build picks, for one as_of year, the values a
+// bundle needs and assembles one bundle per country (world.go). Rows without a country code
+// (disputed territories, historical states, aggregates) are returned as Unmatched, never
+// dropped silently.
 package importers
 
 import (

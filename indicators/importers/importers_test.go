@@ -35,6 +35,16 @@ func pick(t *testing.T, vals []Value, iso, id string, year int) Value {
 	return Value{}
 }
 
+// importFile imports a test excerpt with a row of Sources.
+func importFile(t *testing.T, id, name string) (*Result, error) {
+	t.Helper()
+	s, ok := SourceByID(id)
+	if !ok {
+		t.Fatalf("no source %q", id)
+	}
+	return s.Import(open(t, name))
+}
+
 func has(vals []Value, iso, id string) bool {
 	for _, v := range vals {
 		if v.ISO3 == iso && v.ID == id {
@@ -106,7 +116,7 @@ func TestReadTableBOMAndSurplusFields(t *testing.T) {
 
 func TestFreedomHouse(t *testing.T) {
 	t.Parallel()
-	res, err := FreedomHouse(open(t, "fh.csv")) // starts with a UTF-8 BOM
+	res, err := importFile(t, "freedom_house", "fh.csv") // starts with a UTF-8 BOM
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,14 +148,14 @@ func TestFreedomHouse(t *testing.T) {
 	if diff := cmp.Diff([]string{"Crimea"}, names(res.Unmatched)); diff != "" {
 		t.Errorf("unmatched (-want +got):\n%s", diff)
 	}
-	if _, err := FreedomHouse(open(t, "fh_bad_edition.csv")); err == nil || !strings.Contains(err.Error(), "edition 2023 does not rate data year 2023") {
+	if _, err := importFile(t, "freedom_house", "fh_bad_edition.csv"); err == nil || !strings.Contains(err.Error(), "edition 2023 does not rate data year 2023") {
 		t.Errorf("edition check: err = %v", err)
 	}
 }
 
 func TestPTS(t *testing.T) {
 	t.Parallel()
-	res, err := PTS(open(t, "pts.csv"))
+	res, err := importFile(t, "pts", "pts.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,26 +224,26 @@ func TestSimpleImporters(t *testing.T) {
 	t.Parallel()
 	tests := map[string]struct {
 		file      string
-		read      func(io.Reader) (*Result, error)
+		source    string // the id of its row of Sources
 		iso, id   string
 		year      int
 		want      any
 		absent    []string // "ISO3 id" that must not be imported
 		unmatched []string
 	}{
-		"SIPRI share of GDP":      {file: "sipri.csv", read: SIPRIMilex, iso: "DZA", id: "milex_gdp", year: 2023, want: 8.1717, absent: []string{"AFG milex_gdp", "AFG milex_usd_m"}, unmatched: []string{"Yugoslavia"}},
-		"SIPRI constant US$":      {file: "sipri.csv", read: SIPRIMilex, iso: "DEU", id: "milex_usd_m", year: 2023, want: 61187.425},
-		"HDI column year":         {file: "hdi.csv", read: HDI, iso: "AFG", id: "hdi", year: 2021, want: 0.473, absent: []string{"PRK hdi", "MCO hdi"}, unmatched: []string{"World", "World"}},
-		"EFW verbatim float":      {file: "efw.csv", read: EFW, iso: "AGO", id: "efw_military_interference", year: 2022, want: 3.3333333333333335},
-		"FSI edition rates 2022":  {file: "fsi.csv", read: FSI, iso: "KAZ", id: "fsi_total", year: 2022, want: 60.6},
-		"GDI band":                {file: "gdi.csv", read: GDI, iso: "KAZ", id: "gdi_band", year: 2013, want: "D", absent: []string{"SDN gdi_band"}},
-		"SATS activity year":      {file: "sats.csv", read: SATS, iso: "CHE", id: "sats_barometer", year: 2018, want: 21.75},
-		"SATS unquoted comma row": {file: "sats.csv", read: SATS, iso: "IRN", id: "sats_barometer", year: 2018, want: 0.0},
+		"SIPRI share of GDP":      {file: "sipri.csv", source: "sipri_milex", iso: "DZA", id: "milex_gdp", year: 2023, want: 8.1717, absent: []string{"AFG milex_gdp", "AFG milex_usd_m"}, unmatched: []string{"Yugoslavia"}},
+		"SIPRI constant US$":      {file: "sipri.csv", source: "sipri_milex", iso: "DEU", id: "milex_usd_m", year: 2023, want: 61187.425},
+		"HDI column year":         {file: "hdi.csv", source: "hdi", iso: "AFG", id: "hdi", year: 2021, want: 0.473, absent: []string{"PRK hdi", "MCO hdi"}, unmatched: []string{"World", "World"}},
+		"EFW verbatim float":      {file: "efw.csv", source: "efw", iso: "AGO", id: "efw_military_interference", year: 2022, want: 3.3333333333333335},
+		"FSI edition rates 2022":  {file: "fsi.csv", source: "fsi", iso: "KAZ", id: "fsi_total", year: 2022, want: 60.6},
+		"GDI band":                {file: "gdi.csv", source: "gdi", iso: "KAZ", id: "gdi_band", year: 2013, want: "D", absent: []string{"SDN gdi_band"}},
+		"SATS activity year":      {file: "sats.csv", source: "sats", iso: "CHE", id: "sats_barometer", year: 2018, want: 21.75},
+		"SATS unquoted comma row": {file: "sats.csv", source: "sats", iso: "IRN", id: "sats_barometer", year: 2018, want: 0.0},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			res, err := tc.read(open(t, tc.file))
+			res, err := importFile(t, tc.source, tc.file)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -261,7 +271,7 @@ func TestSimpleImporters(t *testing.T) {
 
 func TestSATSNotes(t *testing.T) {
 	t.Parallel()
-	res, err := SATS(open(t, "sats.csv"))
+	res, err := importFile(t, "sats", "sats.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -473,7 +483,7 @@ func shippedUNTCLists(t *testing.T) (sources [][]MembershipRow, unmatched []Unma
 
 func TestWGI(t *testing.T) {
 	t.Parallel()
-	res, err := WGI(open(t, "wgi.csv"))
+	res, err := importFile(t, "wgi", "wgi.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -500,7 +510,7 @@ func TestWGI(t *testing.T) {
 
 func TestGMI(t *testing.T) {
 	t.Parallel()
-	res, err := GMI(open(t, "gmi.csv"))
+	res, err := importFile(t, "gmi", "gmi.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -522,7 +532,7 @@ func TestGMI(t *testing.T) {
 
 func TestCPISeries(t *testing.T) {
 	t.Parallel()
-	res, err := CPISeries(open(t, "cpi_long.csv"))
+	res, err := importFile(t, "cpi", "cpi_long.csv")
 	if err != nil {
 		t.Fatal(err)
 	}

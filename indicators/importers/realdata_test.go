@@ -2,7 +2,7 @@ package importers
 
 import (
 	"bytes"
-	"io"
+	"fmt"
 	"io/fs"
 	"math"
 	"os"
@@ -33,7 +33,8 @@ func sharedFile(t *testing.T, name string) *os.File {
 // equals UNDP's hdi_2021 for every country that has both.
 func TestQoGJan25TargetYear(t *testing.T) {
 	t.Parallel()
-	hdi, err := HDI(sharedFile(t, HDIFile))
+	hdiSource, _ := SourceByID("hdi")
+	hdi, err := hdiSource.Import(sharedFile(t, hdiSource.File))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,9 +139,30 @@ func TestShippedHistoryIsTheBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The description says how the bundles were built; the command line is cmd's to know, so
+	// it is taken from the shipped bundles here (cmd's TestDataBuildYear checks it).
+	world, err := fs.Sub(fixtures.FS, "world")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shippedLib, err := indicators.OpenLibrary(world, "fixtures/world")
+	if err != nil {
+		t.Fatal(err)
+	}
+	describe := func(year int) string {
+		e, err := shippedLib.Find("UKR", fmt.Sprintf("%d-12-31", year))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := shippedLib.Load(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b.Description
+	}
 	byISO := map[string][]*indicators.Bundle{}
 	for year := FirstYear; year <= last; year++ {
-		res, err := Build(fsys, year, Options{Curated: curated})
+		res, err := Build(fsys, year, Options{Curated: curated, Description: describe})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -179,23 +201,10 @@ func TestNothingFromTheFuture(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(sharedData, "SOURCES.md")); err != nil {
 		t.Skip("raw data not available")
 	}
-	readers := map[string]func(io.Reader) (*Result, error){
-		FreedomHouseFile: FreedomHouse, PTSFile: PTS, WGIFile: WGI, SIPRIMilexFile: SIPRIMilex, HDIFile: HDI,
-		EFWFile: EFW, FSIFile: FSI, GMIFile: GMI, CPISeriesFile: CPISeries, GDIFile: GDI, SATSFile: SATS,
-	}
 	lag := map[string]int{} // index id -> lag of its source
-	for file, read := range readers {
-		f, err := os.Open(filepath.Join(sharedData, file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := read(f)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, v := range res.Values {
-			lag[v.ID] = Publications[file].Lag
+	for _, s := range Sources {
+		for _, c := range s.Columns {
+			lag[c.ID] = s.Lag
 		}
 	}
 	for _, year := range []int{2016, 2024} {
@@ -321,5 +330,25 @@ func BenchmarkBuildHistory(b *testing.B) {
 			n += len(res.Bundles)
 		}
 		b.ReportMetric(float64(n), "bundles/op")
+	}
+}
+
+// BenchmarkImportSources imports every file of the source table from memory: the cost of
+// Source.Import alone, without the rest of Build. Skipped without shared/data.
+func BenchmarkImportSources(b *testing.B) {
+	data := map[string][]byte{}
+	for _, s := range Sources {
+		d, err := os.ReadFile(filepath.Join(sharedData, s.File))
+		if err != nil {
+			b.Skip("raw data not available")
+		}
+		data[s.File] = d
+	}
+	for b.Loop() {
+		for i := range Sources {
+			if _, err := Sources[i].Import(bytes.NewReader(data[Sources[i].File])); err != nil {
+				b.Fatal(err)
+			}
+		}
 	}
 }
