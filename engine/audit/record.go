@@ -9,6 +9,9 @@
 // removal or rewind of a checkpointed record makes the tree inconsistent with the
 // checkpoint. Records also form a hash chain: each record's hash covers its content and
 // the previous record's hash (see RecordV1.ComputeHash), a second check Verify runs.
+//
+// The log also holds evidence events (record_version 3, EvidenceEventVersion): the steps of
+// the evidence register's four-eyes workflow, in the same chain and tree as the decisions.
 package audit
 
 import (

@@ -269,9 +269,15 @@ func evidenceErr(err error) *APIError {
 		return apiErr(http.StatusServiceUnavailable, CodeShuttingDown, "the server is shutting down; nothing was recorded")
 	case errors.As(err, &rerr):
 		return apiErr(http.StatusBadRequest, CodeInvalidRequest, "%v", err)
-	case errors.As(err, &verr):
-		e := bundleError(err)
-		e.Code, e.Message = CodeInvalidEvidence, "the item fails the register's validation: "+err.Error()
+	case errors.As(err, &verr) && len(verr.Problems) > 0:
+		// Paths, not lines: the lines are those of the server's register file with the item
+		// appended, which the client has not seen (and whose location is not its business).
+		e := &APIError{Status: http.StatusUnprocessableEntity, Code: CodeInvalidEvidence}
+		for _, p := range verr.Problems {
+			e.Problems = append(e.Problems, Problem{Path: p.Path, Message: p.Message})
+		}
+		e.Message = fmt.Sprintf("the item fails the register's validation: %d problem(s), the first: %s: %s",
+			len(verr.Problems), verr.Problems[0].Path, verr.Problems[0].Message)
 		return e
 	}
 	return apiErr(http.StatusUnprocessableEntity, CodeInvalidEvidence, "%v", err)

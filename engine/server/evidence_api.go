@@ -54,6 +54,22 @@ type DecisionOnProposal struct {
 	Reason           string `json:"reason,omitempty"`
 }
 
+// readJSON reads a JSON object body into v, refusing fields v does not have (fields says
+// which it has); an empty body is refused unless optional.
+func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any, optional bool, fields string) *APIError {
+	body, aerr := s.readBody(w, r)
+	if aerr != nil {
+		return aerr
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		if optional {
+			return nil
+		}
+		return apiErr(http.StatusBadRequest, CodeInvalidRequest, "empty body: send a JSON object (%s)", fields)
+	}
+	return decodeStrict(body, v, fields)
+}
+
 func proposalJSON(p evidence.Proposal) ProposalJSON {
 	return ProposalJSON{ID: p.Item.ID, Country: p.Country, Item: p.Item, ProposedBy: p.ProposedBy, ProposedAt: p.ProposedAt}
 }
@@ -81,17 +97,8 @@ func (s *Server) apiPropose(w http.ResponseWriter, r *http.Request, rc *reqCtx) 
 		writeError(w, aerr)
 		return
 	}
-	body, aerr := s.readBody(w, r)
-	if aerr != nil {
-		writeError(w, aerr)
-		return
-	}
 	var req ProposalRequest
-	if len(bytes.TrimSpace(body)) == 0 {
-		writeError(w, apiErr(http.StatusBadRequest, CodeInvalidRequest, "empty body: send the item as JSON"))
-		return
-	}
-	if aerr := decodeStrict(body, &req, "a proposal has the fields country, category, date, published, reported_by, source, url, quote, summary and summary_de"); aerr != nil {
+	if aerr := s.readJSON(w, r, &req, false, "a proposal has the fields country, category, date, published, reported_by, source, url, quote, summary and summary_de"); aerr != nil {
 		writeError(w, aerr)
 		return
 	}
@@ -163,17 +170,10 @@ func (s *Server) apiReject(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
 		writeError(w, aerr)
 		return
 	}
-	body, aerr := s.readBody(w, r)
-	if aerr != nil {
+	var req RejectRequest
+	if aerr := s.readJSON(w, r, &req, true, "a rejection has the field reason"); aerr != nil {
 		writeError(w, aerr)
 		return
-	}
-	var req RejectRequest
-	if len(bytes.TrimSpace(body)) > 0 {
-		if aerr := decodeStrict(body, &req, "a rejection has the field reason"); aerr != nil {
-			writeError(w, aerr)
-			return
-		}
 	}
 	p, err := s.rejectEvidence(r.Context(), r.PathValue("id"), req.Reason, rc.p)
 	if err != nil {

@@ -15,11 +15,10 @@ import (
 	"github.com/exportrisk/exportrisk/indicators/evidence"
 )
 
-// TestEvidenceFourEyes: an item proposed by one policy token does not count until a
-// second person approves it; the proposer cannot approve it, an auditor cannot propose;
-// after approval the country's assessment shows the item, and both steps are evidence
-// events of the audit log, which verifies; a proposal waiting survives a restart.
-func TestEvidenceFourEyes(t *testing.T) {
+// evidenceServer is a test server whose evidence register is an empty directory (returned),
+// on 6 December 2026.
+func evidenceServer(t *testing.T) (*testServer, *EvidenceRegister, string) {
+	t.Helper()
 	dir := t.TempDir()
 	now := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
 	reg, err := evidence.Load(os.DirFS(dir), dir, now)
@@ -27,7 +26,15 @@ func TestEvidenceFourEyes(t *testing.T) {
 		t.Fatal(err)
 	}
 	ev := &EvidenceRegister{Current: evidence.NewCurrent(reg), Dir: dir, Now: func() time.Time { return now }}
-	ts := newTestServer(t, smallLibrary(t).WithEvidence(ev.Current), func(c *Config) { c.Evidence = ev })
+	return newTestServer(t, smallLibrary(t).WithEvidence(ev.Current), func(c *Config) { c.Evidence = ev }), ev, dir
+}
+
+// TestEvidenceFourEyes: an item proposed by one policy token does not count until a
+// second person approves it; the proposer cannot approve it, an auditor cannot propose;
+// after approval the country's assessment shows the item, and both steps are evidence
+// events of the audit log, which verifies; a proposal waiting survives a restart.
+func TestEvidenceFourEyes(t *testing.T) {
+	ts, ev, dir := evidenceServer(t)
 
 	form := url.Values{"country": {"KAZ"}, "category": {"torture"}, "date": {"2023-06"}, "reported_by": {"un_body"},
 		"source": {"UN Committee against Torture, test finding"}, "url": {"https://example.org/cat/kaz"},
@@ -144,14 +151,7 @@ func TestEvidenceFourEyes(t *testing.T) {
 // cannot approve, a second person does; another proposal is withdrawn by its proposer; a
 // malformed item is refused with every problem; every step is an evidence event.
 func TestEvidenceAPI(t *testing.T) {
-	dir := t.TempDir()
-	now := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
-	reg, err := evidence.Load(os.DirFS(dir), dir, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ev := &EvidenceRegister{Current: evidence.NewCurrent(reg), Dir: dir, Now: func() time.Time { return now }}
-	ts := newTestServer(t, smallLibrary(t).WithEvidence(ev.Current), func(c *Config) { c.Evidence = ev })
+	ts, ev, _ := evidenceServer(t)
 	item := `{"country": "kaz", "category": "torture", "date": "2023-06", "reported_by": "un_body",
 		"source": "UN Committee against Torture, test finding", "url": "https://example.org/cat/kaz",
 		"quote": "The Committee is concerned about reports of torture.", "summary": "CAT concerned about torture (test)."}`
