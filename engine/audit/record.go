@@ -89,6 +89,7 @@ type RecordV1 struct {
 // Decision is what NewRecord needs to know about one assessment.
 type Decision struct {
 	Input         []byte // canonical JSON of the bundle
+	InputDigest   string // indicators.Digest(Input) where the caller has it (engine.Input.Digest); "" = computed here
 	Result        *engine.Result
 	Requester     string
 	CaseRef       string
@@ -98,7 +99,9 @@ type Decision struct {
 }
 
 // NewRecord builds an unchained record (no Seq, PrevHash or Hash: the store sets them
-// when it appends the record) with a new decision id.
+// when it appends the record) with a new decision id. It checks the fields the caller
+// gives; the digests and the listing fields, computed here, are checked with the whole
+// record (Check) when a store appends it.
 func NewRecord(d Decision) (*RecordV1, error) {
 	if d.Result == nil {
 		return nil, errors.New("new record: no result")
@@ -122,15 +125,18 @@ func NewRecord(d Decision) (*RecordV1, error) {
 		Requester:      d.Requester,
 		CaseRef:        d.CaseRef,
 		Input:          json.RawMessage(d.Input),
-		InputDigest:    indicators.Digest(d.Input),
+		InputDigest:    d.InputDigest,
 		PolicyRevision: d.Result.PolicyRevision,
 		EngineVersion:  d.EngineVersion,
 		EvalTime:       FormatTime(d.EvalTime),
 		Result:         result,
 		ResultDigest:   indicators.Digest(result),
 	}
+	if r.InputDigest == "" {
+		r.InputDigest = indicators.Digest(d.Input)
+	}
 	r.Country, r.AsOf, r.Overall, r.Verdicts = Summarize(d.Result)
-	if err := r.Check(); err != nil {
+	if err := r.checkFields(); err != nil {
 		return nil, fmt.Errorf("new record: %w", err)
 	}
 	return r, nil
@@ -155,6 +161,18 @@ func ParseTime(s string) (time.Time, error) { return time.Parse(time.RFC3339Nano
 // malformed id or time, an input that does not match its digest, or listing fields
 // that do not match the result.
 func (r *RecordV1) Check() error {
+	if err := r.checkFields(); err != nil {
+		return err
+	}
+	if r.RecordVersion == EvidenceEventVersion {
+		return r.checkEvent()
+	}
+	return r.checkContent()
+}
+
+// checkFields is Check but for the digests and the result: the version, the id, the
+// times, the fields that must not be empty.
+func (r *RecordV1) checkFields() error {
 	if _, ok := knownVersions[r.RecordVersion]; !ok {
 		return fmt.Errorf("record_version: want 1, 2 or 3 (got %d)", r.RecordVersion)
 	}
@@ -172,12 +190,15 @@ func (r *RecordV1) Check() error {
 			return fmt.Errorf("%s: missing", name)
 		}
 	}
-	if r.RecordVersion == EvidenceEventVersion {
-		return r.checkEvent()
-	}
-	if r.PolicyRevision == "" {
+	if r.RecordVersion != EvidenceEventVersion && r.PolicyRevision == "" {
 		return errors.New("policy_revision: missing")
 	}
+	return nil
+}
+
+// checkContent is the rest of Check for a decision: the input and the result match their
+// digests, and the result the record's listing fields.
+func (r *RecordV1) checkContent() error {
 	if got := indicators.Digest(r.Input); got != r.InputDigest {
 		return fmt.Errorf("input_digest: %s does not match the input (%s)", r.InputDigest, got)
 	}

@@ -69,7 +69,7 @@ func (r *Recorder) RecordAll(ctx context.Context, as []*engine.Assessment, reque
 		if !slices.Contains(policies, a.Policies) {
 			policies = append(policies, a.Policies)
 		}
-		rec, err := NewRecord(Decision{Input: a.Input.Canonical(), Result: a.Result,
+		rec, err := NewRecord(Decision{Input: a.Input.Canonical(), InputDigest: a.Input.Digest(), Result: a.Result,
 			Requester: requester, CaseRef: caseRef, EngineVersion: r.EngineVersion, EvalTime: a.EvalTime, Now: now})
 		if err != nil {
 			return nil, fmt.Errorf("record decision: %w", err)
