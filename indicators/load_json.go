@@ -55,7 +55,7 @@ func (s *jsonScanner) space() {
 	}
 }
 
-// maxJSONKey bounds the bytes from the end of the previous token to the end of a key: the
+// maxJSONKey bounds the bytes from the end of the previous token to the ':' after a key: the
 // YAML scanner takes a key as a simple key only if its ':' follows within 1024 bytes.
 const maxJSONKey = 1000
 
@@ -72,11 +72,11 @@ func (s *jsonScanner) value() (*yaml.Node, bool) {
 				return n, true
 			}
 			key, ok := s.value()
-			if !ok || s.i-start > maxJSONKey || !colonOnSameLine(s.data[s.i:]) {
+			colon := colonOnSameLine(s.data[s.i:])
+			if !ok || colon < 0 || s.i+colon-start > maxJSONKey {
 				return nil, false
 			}
-			s.space()
-			s.i++ // ':'
+			s.i += colon + 1
 			s.space()
 			v, ok := s.value()
 			if !ok {
@@ -143,18 +143,19 @@ func (s *jsonScanner) value() (*yaml.Node, bool) {
 	}
 }
 
-// colonOnSameLine reports whether the text after a key is spaces and then ':'.
-func colonOnSameLine(rest []byte) bool {
-	for _, c := range rest {
+// colonOnSameLine returns the offset of the ':' after a key if only spaces come before it,
+// else -1.
+func colonOnSameLine(rest []byte) int {
+	for i, c := range rest {
 		switch c {
 		case ' ':
 		case ':':
-			return true
+			return i
 		default:
-			return false
+			return -1
 		}
 	}
-	return false
+	return -1
 }
 
 // yamlNumberTag is the tag the YAML parser resolves a JSON number to, as its resolver does

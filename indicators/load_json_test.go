@@ -135,6 +135,8 @@ func TestParseJSONEdges(t *testing.T) {
 		{"invalid UTF-8", []byte("{\"a\": \"\xff\"}"), true},
 		{"key then newline", []byte("{\"a\"\n: 1}"), true},
 		{"long key", []byte(`{"` + strings.Repeat("k", 1100) + `":1}`), true},
+		{"colon far after the key", []byte(`{"k"` + strings.Repeat(" ", 1100) + `:1}`), true},
+		{"colon after spaces", []byte(`{"k"   :1}`), false},
 		{"top-level list", []byte(`[1]`), true},
 		{"two values", []byte(`{"a":1} {"b":2}`), true},
 		{"truncated", good[:len(good)/2], true},
