@@ -81,12 +81,6 @@ func (r Row) Errorf(format string, args ...any) error {
 	return fmt.Errorf("%s:%d: %s", r.t.name, r.r.line, fmt.Sprintf(format, args...))
 }
 
-// number is a Column's default Read.
-func number(r Row, col string) (any, bool, error) {
-	v, ok, err := r.Number(col)
-	return v, ok, err
-}
-
 // whole reads a whole number (a rank) as a number value.
 func whole(r Row, col string) (any, bool, error) {
 	v, ok, err := r.Integer(col)
