@@ -268,8 +268,8 @@ func criteriaInfo(c *ast.Compiler) ([]CriterionInfo, error) {
 		out = append(out, CriterionInfo{Number: n, Package: pkg, Title: Text{EN: a.Title, DE: de}, Description: a.Description})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Number < out[j].Number })
-	if len(out) != 8 {
-		return nil, fmt.Errorf("want METADATA on eight packages criteria.c1..c8, found %d", len(out))
+	if len(out) == 0 {
+		return nil, fmt.Errorf("want METADATA on the criteria packages criteria.c1..cN, found none")
 	}
 	for i, ci := range out {
 		if ci.Number != i+1 {

@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"runtime"
 	"strconv"
-	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/exportrisk/exportrisk/indicators"
 )
@@ -96,22 +97,15 @@ func AssessWorld(ctx context.Context, e *Engine, lib *indicators.Library, asOf s
 	}
 	outcomes := make([]CountryAssessment, len(entries))
 	errs := make([]error, len(entries))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(len(entries), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				outcomes[i], errs[i] = assessEntry(ctx, e, lib, entries[i])
-			}
-		}()
-	}
+	var g errgroup.Group // every entry is assessed; the first error in entry order is returned
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i := range entries {
-		jobs <- i
+		g.Go(func() error {
+			outcomes[i], errs[i] = assessEntry(ctx, e, lib, entries[i])
+			return nil
+		})
 	}
-	close(jobs)
-	wg.Wait()
+	_ = g.Wait()
 	for i := range entries {
 		if errs[i] != nil {
 			return nil, errs[i]
@@ -121,10 +115,10 @@ func AssessWorld(ctx context.Context, e *Engine, lib *indicators.Library, asOf s
 		cv := CountryVerdicts{
 			ISO3: a.Entry.ISO3, NameEN: a.Bundle.Country.NameEN, NameDE: a.Bundle.Country.NameDE, AsOf: a.Bundle.AsOf,
 			Bundle: a.Source, Overall: res.Overall, CriticalCount: res.CriticalCount,
-			Verdicts: make([]string, 8),
+			Verdicts: make([]string, len(res.Criteria)),
 		}
 		for _, c := range res.Criteria {
-			if c.Criterion < 1 || c.Criterion > 8 {
+			if c.Criterion < 1 || c.Criterion > len(cv.Verdicts) {
 				continue
 			}
 			cv.Verdicts[c.Criterion-1] = c.Verdict

@@ -64,11 +64,6 @@ func assess(c *cli.Context) error {
 	case file != "" && c.IsSet("as-of"):
 		return usageErrorf("assess: --as-of picks a shipped bundle; it cannot be used with --bundle")
 	}
-	explain := c.Int("explain")
-	if c.IsSet("explain") && (explain < 1 || explain > 8) {
-		return usageErrorf("explain: want a criterion 1..8 (got %d)", explain)
-	}
-
 	b, source, err := loadBundle(c, cfg, file)
 	if err != nil {
 		return err
@@ -76,6 +71,10 @@ func assess(c *cli.Context) error {
 	e, err := newEngine(c.Context, cfg)
 	if err != nil {
 		return err
+	}
+	explain := c.Int("explain")
+	if n := len(e.Criteria()); c.IsSet("explain") && (explain < 1 || explain > n) { // the criteria the policies declare
+		return usageErrorf("explain: want a criterion 1..%d (got %d)", n, explain)
 	}
 	a, err := e.Assess(c.Context, b)
 	if err != nil {
@@ -94,7 +93,7 @@ func assess(c *cli.Context) error {
 	}
 	// Render fully before writing, so a failure leaves no half-written output.
 	var out bytes.Buffer
-	opts := present.Options{Lang: cfg.Lang, Bundle: source}
+	opts := present.Options{Lang: cfg.Lang, Bundle: source, Explain: "--explain N"}
 	if p := e.Policies(); p.Source != policy.EmbeddedSource {
 		opts.Policies = p.Source
 	}

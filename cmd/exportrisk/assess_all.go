@@ -91,9 +91,9 @@ func assessAll(c *cli.Context, cfg *Config) error {
 	case "json":
 		err = writeJSON(&out, worldOutput{World: w, Recorded: !c.Bool("no-record")})
 	case "csv":
-		err = writeWorldCSV(&out, w)
+		err = writeWorldCSV(&out, w, len(e.Criteria()))
 	default:
-		err = writeWorldTable(&out, w, cfg.Lang)
+		err = writeWorldTable(&out, w, len(e.Criteria()), cfg.Lang)
 		if err == nil {
 			writeWorldRecorded(&out, recs, c.Bool("no-record"), cfg.Lang)
 		}
@@ -110,9 +110,14 @@ var shortVerdicts = map[string]string{
 	engine.Critical: "CRIT", engine.PossiblyCritical: "poss", engine.NotCritical: "-", engine.InsufficientData: "n/d",
 }
 
-func writeWorldTable(out io.Writer, w *engine.World, lang string) error {
+// writeWorldTable writes the world as a table, one column per criterion (criteria of them).
+func writeWorldTable(out io.Writer, w *engine.World, criteria int, lang string) error {
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "ISO3\t%s\t%s\t1\t2\t3\t4\t5\t6\t7\t8\t%s\n", present.T(lang, "country"), present.T(lang, "as_of_col"), present.T(lang, "overall"))
+	fmt.Fprintf(tw, "ISO3\t%s\t%s\t", present.T(lang, "country"), present.T(lang, "as_of_col"))
+	for n := 1; n <= criteria; n++ {
+		fmt.Fprintf(tw, "%d\t", n)
+	}
+	fmt.Fprintf(tw, "%s\n", present.T(lang, "overall"))
 	for _, cv := range w.Countries {
 		name := cv.NameEN
 		if lang == "de" {
@@ -137,7 +142,7 @@ func writeWorldTable(out io.Writer, w *engine.World, lang string) error {
 		w.Classes[engine.DarkRed], present.ClassLabel(lang, engine.DarkRed),
 		w.Classes[engine.LightRed], present.ClassLabel(lang, engine.LightRed),
 		w.Classes[engine.None], present.T(lang, "without_critical"))
-	for n := 1; n <= 8; n++ {
+	for n := 1; n <= criteria; n++ {
 		if isos := w.InsufficientData[strconv.Itoa(n)]; len(isos) > 0 {
 			fmt.Fprintf(out, "%s %d (%s): %s\n", present.T(lang, "insufficient_on"), n, present.Count(lang, len(isos), "country"), strings.Join(isos, " "))
 		}
@@ -149,10 +154,10 @@ func writeWorldTable(out io.Writer, w *engine.World, lang string) error {
 	return nil
 }
 
-func writeWorldCSV(out io.Writer, w *engine.World) error {
+func writeWorldCSV(out io.Writer, w *engine.World, criteria int) error {
 	cw := csv.NewWriter(out)
 	header := []string{"iso3", "name_en", "name_de", "as_of", "bundle"}
-	for n := 1; n <= 8; n++ {
+	for n := 1; n <= criteria; n++ {
 		header = append(header, "c"+strconv.Itoa(n))
 	}
 	header = append(header, "overall", "critical_count", "decision_id")

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/google/renameio/v2"
 	"github.com/urfave/cli/v2"
 
 	"github.com/exportrisk/exportrisk/fixtures"
@@ -280,7 +281,7 @@ func dataExport(c *cli.Context) error {
 		return err
 	}
 	if path := c.String("out"); path != "" {
-		return writeFileAtomic(path, data)
+		return renameio.WriteFile(path, data, 0o644)
 	}
 	_, err = c.App.Writer.Write(data)
 	return err

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
+	"github.com/google/renameio/v2"
 	"github.com/urfave/cli/v2"
 
 	"github.com/exportrisk/exportrisk/engine"
@@ -137,7 +137,7 @@ func policyBundleBuild(c *cli.Context) error {
 		return withCode(exitPolicy, err)
 	}
 	out := c.String("output")
-	if err := writeFileAtomic(out, data); err != nil {
+	if err := renameio.WriteFile(out, data, 0o644); err != nil {
 		return fmt.Errorf("policy bundle build: %w", err)
 	}
 	var b bytes.Buffer
@@ -150,33 +150,6 @@ func policyBundleBuild(c *cli.Context) error {
 	}
 	_, err = c.App.Writer.Write(b.Bytes())
 	return err
-}
-
-// writeFileAtomic writes data to a temporary file next to path and renames it.
-func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".bundle-*.tmp")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Chmod(tmp, 0o644); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return nil
 }
 
 func describeBundle(b *bytes.Buffer, info *bundle.Info) {

@@ -150,12 +150,12 @@ func impactEngine(ctx context.Context, spec string, isBase bool, key *bundle.Key
 		if dir, ok := workingTree(); ok {
 			ps, err = policy.FS(os.DirFS(dir), dir+" (working tree)", dir)
 		} else {
-			ps, err = policy.Load("", key)
+			ps, err = openPolicies("", key)
 		}
 	case spec == "embedded":
-		ps, err = policy.Load("", key)
+		ps, err = openPolicies("", key)
 	case statErr == nil || bundle.IsBundle(spec): // a directory or a bundle file
-		ps, err = policy.Load(spec, key)
+		ps, err = openPolicies(spec, key)
 	case !isBase:
 		return nil, cleanup, usageErrorf("head: %s is neither a directory nor a bundle file", spec)
 	default:

@@ -20,12 +20,14 @@ import (
 	"time"
 
 	"github.com/go-viper/mapstructure/v2"
+	"github.com/google/renameio/v2"
 	"github.com/spf13/viper"
 	"github.com/urfave/cli/v2"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
+	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/engine/policy/bundle"
 	"github.com/exportrisk/exportrisk/engine/server"
 	"github.com/exportrisk/exportrisk/indicators"
@@ -232,10 +234,7 @@ func serve(c *cli.Context) error {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	active, err := manifestRevision(cfg, cfg.Policies)
-	if err != nil {
-		return err
-	}
+	active := manifestRevision(e.Policies())
 	go reloadOnHUP(ctx, c, hup, srv, active)
 
 	url := "http://" + displayAddr(ln.Addr().String()) + "/"
@@ -311,16 +310,20 @@ func reloadOnHUP(ctx context.Context, c *cli.Context, hup <-chan os.Signal, srv 
 				err = srv.SetTokens(tokens)
 			}
 		}
-		var next string
+		var (
+			p    *policy.Set
+			next string
+		)
 		if err == nil {
-			next, err = manifestRevision(cfg, cfg.Policies)
+			p, err = loadPolicies(cfg, cfg.Policies)
 		}
 		if err == nil {
+			next = manifestRevision(p)
 			err = checkRollback(active, next, cfg.Server.AllowPolicyRollback)
 		}
 		if err == nil {
 			var e *engine.Engine
-			if e, err = newEngine(ctx, cfg); err == nil {
+			if e, err = prepareEngine(ctx, cfg, p); err == nil {
 				err = srv.Reload(ctx, e)
 			}
 		}
@@ -364,6 +367,9 @@ func loadTokens(cfg *Config) ([]server.Token, error) {
 		}
 	}
 	if err := server.ValidateTokens(tokens); err != nil {
+		if errors.Is(err, server.ErrNoTokens) {
+			err = fmt.Errorf("%w (create one with: exportrisk serve token --name NAME --role officer)", err)
+		}
 		if file != "" {
 			err = fmt.Errorf("%w\n(tokens come from server.tokens and %s)", err, file)
 		}
@@ -481,23 +487,7 @@ func appendToken(file string, t server.Token) error {
 	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
 		return fmt.Errorf("server.tokens_file: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(file), ".tokens-*.yaml")
-	if err != nil {
-		return fmt.Errorf("server.tokens_file: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(old, entry...)); err != nil {
-		tmp.Close()
-		return fmt.Errorf("server.tokens_file: %w", err)
-	}
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("server.tokens_file: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("server.tokens_file: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), file); err != nil {
+	if err := renameio.WriteFile(file, append(old, entry...), 0o600, renameio.WithStaticPermissions(0o600)); err != nil {
 		return fmt.Errorf("server.tokens_file: %w", err)
 	}
 	return nil

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"time"
@@ -24,11 +25,16 @@ func newEngine(ctx context.Context, cfg *Config) (*engine.Engine, error) {
 // loadEngine loads the policies at path ("" for the embedded ones) with loadPolicies and
 // prepares the engine.
 func loadEngine(ctx context.Context, cfg *Config, path string) (*engine.Engine, error) {
-	start := time.Now()
 	p, err := loadPolicies(cfg, path)
 	if err != nil {
 		return nil, err
 	}
+	return prepareEngine(ctx, cfg, p)
+}
+
+// prepareEngine prepares the engine for a loaded policy set, with the configured evaluator.
+func prepareEngine(ctx context.Context, cfg *Config, p *policy.Set) (*engine.Engine, error) {
+	start := time.Now()
 	e, err := engine.New(ctx, p, engine.WithEvaluator(cfg.Evaluator))
 	if err != nil {
 		return nil, withCode(exitPolicy, err)
@@ -50,32 +56,46 @@ func loadPolicies(cfg *Config, path string) (*policy.Set, error) {
 		}
 		key = k
 	}
-	p, err := policy.Load(path, key)
+	p, err := openPolicies(path, key)
 	if err != nil {
 		return nil, withCode(exitPolicy, err)
 	}
 	return p, nil
 }
 
-// manifestRevision is the manifest revision of the policy bundle at path (its signature
-// verified as loadPolicies does), or "" for a directory or the embedded policies.
-func manifestRevision(cfg *Config, path string) (string, error) {
-	if path == "" || !bundle.IsBundle(path) {
-		return "", nil
+// openPolicies is policy.Load (Open, then Check) with what only the command line says: how
+// to use a signed bundle, and which bundle release is in use.
+func openPolicies(path string, key *bundle.Key) (*policy.Set, error) {
+	p, err := policy.Open(path, key)
+	var serr *bundle.SignedError
+	if errors.As(err, &serr) {
+		return nil, fmt.Errorf("%w: configure its verification key (policies_verification_key, "+
+			"EXPORTRISK_POLICIES_VERIFICATION_KEY) to use it", err)
 	}
-	var key *bundle.Key
-	if cfg.PoliciesVerificationKey != "" {
-		k, err := bundle.LoadVerificationKey(cfg.PoliciesVerificationKey)
-		if err != nil {
-			return "", withCode(exitPolicy, err)
-		}
-		key = k
-	}
-	info, err := bundle.ReadFile(path, key)
 	if err != nil {
-		return "", withCode(exitPolicy, err)
+		return nil, err
 	}
-	return info.Revision, nil
+	if info := p.Bundle; info != nil {
+		if !info.Signed {
+			slog.Warn("policy bundle is not signed; configure policies_verification_key to accept signed bundles only",
+				"bundle", path, "revision", info.Revision)
+		}
+		slog.Info("policies from bundle", "bundle", path, "manifest_revision", info.Revision,
+			"policy_revision", p.Revision, "signature_verified", info.Verified)
+	}
+	if err := policy.Check(p, path); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// manifestRevision is the manifest revision of the policy bundle a policy set was loaded
+// from, or "" for a directory or the embedded policies.
+func manifestRevision(p *policy.Set) string {
+	if p.Bundle == nil {
+		return ""
+	}
+	return p.Bundle.Revision
 }
 
 // openLibrary opens the configured bundle library (the shipped fixtures by default) with

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/google/renameio/v2"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -323,31 +324,13 @@ func writeWitness(ctx context.Context, s Store, dir string, signed []byte, cp Ch
 	return nil
 }
 
-// writeFileAtomic writes a file through a temporary file and a rename, and syncs it.
+// writeFileAtomic writes a file (and its directory) so that a reader sees the old content
+// or the new, never part of it: renameio writes a synced temporary file and renames it.
 func writeFileAtomic(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return os.Rename(tmp, path)
+	return renameio.WriteFile(path, data, 0o644)
 }
 
 // dirTiles reads the tiles of a witness directory (tlog.TileReader).

@@ -71,11 +71,12 @@ func countryHistory(ctx context.Context, s *Service, iso3 string, from, to int) 
 	return c, nil
 }
 
-// verdicts returns a result's eight verdicts in criterion order.
+// verdicts returns a result's verdicts in criterion order (criteria 1..n, as the policies
+// declare them).
 func verdicts(res *engine.Result) []string {
-	out := make([]string, 8)
+	out := make([]string, len(res.Criteria))
 	for _, c := range res.Criteria {
-		if c.Criterion >= 1 && c.Criterion <= 8 {
+		if c.Criterion >= 1 && c.Criterion <= len(out) {
 			out[c.Criterion-1] = c.Verdict
 		}
 	}
@@ -88,7 +89,7 @@ func verdicts(res *engine.Result) []string {
 // or disappeared or a headline event behind it rose (Direction Same, see heldChange).
 func changes(iso3, nameEN, nameDE, fromLabel string, a *engine.Result, toLabel string, b *engine.Result, held bool) []Change {
 	var out []Change
-	for n := 1; n <= 8; n++ {
+	for n := 1; n <= max(len(a.Criteria), len(b.Criteria)); n++ {
 		ca, cb := a.Criterion(n), b.Criterion(n)
 		if ca == nil || cb == nil {
 			continue
@@ -237,7 +238,11 @@ func Compare(fromLabel string, a *engine.World, toLabel string, b *engine.World,
 	for _, c := range criteria {
 		titles[c.Number] = c.Title
 	}
-	for _, n := range []int{1, 2, 3, 4, 5, 6, 7, 8, Overall} {
+	order := make([]int, 0, len(criteria)+1)
+	for _, c := range criteria {
+		order = append(order, c.Number)
+	}
+	for _, n := range append(order, Overall) {
 		if cs := byCriterion[n]; len(cs) > 0 {
 			sort.SliceStable(cs, func(i, j int) bool { return cs[i].ISO3 < cs[j].ISO3 })
 			d.Criteria = append(d.Criteria, Criterion{Criterion: n, Title: titles[n], Changes: cs})
@@ -253,12 +258,15 @@ func Alerts(decisions []Decision, now *engine.World) []Alert {
 	out := []Alert{}
 	for _, dec := range decisions {
 		cur, ok := now.Country(dec.Country)
-		if !ok || len(dec.Verdicts) != 8 || cur.Bundle.AsOf < dec.AsOf {
+		if !ok || cur.Bundle.AsOf < dec.AsOf {
 			continue
 		}
 		nowVerdicts := verdicts(cur.Result)
+		if len(dec.Verdicts) != len(nowVerdicts) {
+			continue
+		}
 		var worse []Change
-		for i := range 8 {
+		for i := range nowVerdicts {
 			if Direction(dec.Verdicts[i], nowVerdicts[i]) == "worse" {
 				worse = append(worse, alertChange(dec, cur, i+1, dec.Verdicts[i], nowVerdicts[i]))
 			}

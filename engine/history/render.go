@@ -208,7 +208,11 @@ func WriteCountryMarkdown(w io.Writer, lang string, c *Country, l Words) error {
 		name = c.NameDE
 	}
 	fmt.Fprintf(&buf, "# %s (%s), %d %s %d\n\n%s: `%s`\n\n", name, c.ISO3, c.Years[0].Year, word(lang, "to"), c.Years[len(c.Years)-1].Year, word(lang, "policy"), c.PolicyRevision)
-	fmt.Fprintf(&buf, "| %s | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | %s |\n|---|---|---|---|---|---|---|---|---|---|\n", word(lang, "year"), word(lang, "overall"))
+	head, rule := "| "+word(lang, "year")+" |", "|---|"
+	for n := range c.Years[0].Verdicts {
+		head, rule = head+" "+strconv.Itoa(n+1)+" |", rule+"---|"
+	}
+	fmt.Fprintf(&buf, "%s %s |\n%s---|\n", head, word(lang, "overall"), rule)
 	for i, y := range c.Years {
 		cells := []string{strconv.Itoa(y.Year)}
 		for n, v := range y.Verdicts {
@@ -259,11 +263,16 @@ func writeChangeMarkdown(w io.Writer, lang string, ch Change, l Words) {
 	}
 }
 
-// WriteCountryCSV writes one row per year: year, as_of, c1..c8, overall, changed (the
-// criteria that changed from the year before, "overall" for the class), bundle.
+// WriteCountryCSV writes one row per year: year, as_of, c1..cN (the criteria the policies
+// declare), overall, changed (the criteria that changed from the year before, "overall" for
+// the class), bundle.
 func WriteCountryCSV(w io.Writer, c *Country) error {
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"iso3", "year", "as_of", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "overall", "critical_count", "changed", "bundle"})
+	header := []string{"iso3", "year", "as_of"}
+	for n := range c.Years[0].Verdicts {
+		header = append(header, "c"+strconv.Itoa(n+1))
+	}
+	_ = cw.Write(append(header, "overall", "critical_count", "changed", "bundle"))
 	for i, y := range c.Years {
 		var changed []string
 		if i > 0 {

@@ -3,7 +3,6 @@ package policy
 import (
 	"fmt"
 	"io/fs"
-	"log/slog"
 	"path/filepath"
 	"testing/fstest"
 
@@ -16,7 +15,7 @@ import (
 //   - "" is the policies embedded in the binary;
 //   - a bundle file (bundle.IsBundle: .tar.gz, .tgz, or any regular file) is read with
 //     bundle.Open: with key its signature must verify (an unsigned bundle is refused);
-//     without one a signed bundle is refused and an unsigned one used, with a warning;
+//     without one a signed bundle is refused (*bundle.SignedError) and an unsigned one used;
 //   - anything else is a policy directory.
 //
 // Set.Source names what was loaded ("embedded", the directory, or the bundle with its
@@ -24,18 +23,7 @@ import (
 // validate is refused with every problem as file:line: key: message, the file named under
 // path ("policies/data.yaml" for the embedded policies).
 func Load(path string, key *bundle.Key) (*Set, error) {
-	var (
-		ps  *Set
-		err error
-	)
-	switch {
-	case path == "":
-		ps, err = Embedded()
-	case bundle.IsBundle(path):
-		ps, err = loadBundle(path, key)
-	default:
-		ps, err = NewDir(path)
-	}
+	ps, err := Open(path, key)
 	if err != nil {
 		return nil, err
 	}
@@ -43,6 +31,19 @@ func Load(path string, key *bundle.Key) (*Set, error) {
 		return nil, err
 	}
 	return ps, nil
+}
+
+// Open is Load without the data file check (Check): the policies at path as they are, for
+// a caller that reports which bundle it opened before the check.
+func Open(path string, key *bundle.Key) (*Set, error) {
+	switch {
+	case path == "":
+		return Embedded()
+	case bundle.IsBundle(path):
+		return loadBundle(path, key)
+	default:
+		return NewDir(path)
+	}
 }
 
 // FS loads the policies of fsys and validates their data file, for policies that are not
@@ -72,8 +73,8 @@ func Check(ps *Set, dir string) error {
 	return nil
 }
 
-// loadBundle reads a policy bundle, verifying its signature with key, and logs which
-// release it is.
+// loadBundle reads a policy bundle, verifying its signature with key; Set.Bundle
+// describes it.
 func loadBundle(file string, key *bundle.Key) (*Set, error) {
 	files, info, err := bundle.Open(file, key)
 	if err != nil {
@@ -83,12 +84,7 @@ func loadBundle(file string, key *bundle.Key) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !info.Signed {
-		slog.Warn("policy bundle is not signed; configure policies_verification_key to accept signed bundles only",
-			"bundle", file, "revision", info.Revision)
-	}
-	slog.Info("policies from bundle", "bundle", file, "manifest_revision", info.Revision,
-		"policy_revision", ps.Revision, "signature_verified", info.Verified)
+	ps.Bundle = info
 	return ps, nil
 }
 

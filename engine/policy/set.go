@@ -8,6 +8,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/loader"
 
+	"github.com/exportrisk/exportrisk/engine/policy/bundle"
 	"github.com/exportrisk/exportrisk/engine/policy/policyfile"
 	"github.com/exportrisk/exportrisk/policies"
 )
@@ -25,6 +26,8 @@ type Set struct {
 	Revision string
 	// Files holds those files by slash-separated path, for archiving and replay.
 	Files map[string][]byte
+	// Bundle describes the policy bundle the set was loaded from (Load); nil otherwise.
+	Bundle *bundle.Info
 
 	modules   map[string]*ast.Module
 	documents map[string]any

@@ -51,7 +51,7 @@ var words = map[string]pair{
 	"none":          {"none", "keine"},
 	"unconfirmed":   {"unconfirmed", "unbestätigt"},
 	"since":         {"since", "seit"},
-	"explain_hint":  {"Run with --explain N for every reason of criterion N with values and sources.", "Mit --explain N werden alle Gründe zu Kriterium N mit Werten und Quellen gezeigt."},
+	"explain_hint":  {"Run with %s for every reason of criterion N with values and sources.", "Mit %s werden alle Gründe zu Kriterium N mit Werten und Quellen gezeigt."},
 	"method":        {"Method: docs/methodology.md (the published rules, our calibration defaults, what counts as missing).", "Methode: docs/methodology.md (die veröffentlichten Regeln, unsere Kalibrierungsannahmen, was als fehlend gilt)."},
 	"attributed":    {"Sources as given in the bundle; verdicts from the rules at the policy revision above.", "Quellen wie im Datensatz angegeben; Bewertungen nach den Regeln des oben genannten Regelstands."},
 	"supports":      {"supports", "stützt"},

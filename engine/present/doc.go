@@ -12,7 +12,7 @@
 //
 //	p, err := present.New(e)                 // e *engine.Engine; fails on a message template that does not parse
 //	rep, err := p.Report(res, "de")          // res *engine.Result -> a Report view, all text in German
-//	err = p.Table(w, res, present.Options{Lang: "en", Bundle: src})
+//	err = p.Table(w, res, present.Options{Lang: "en", Bundle: src, Explain: "--explain N"})
 //	err = p.Explain(w, res, 6, opts)         // every reason of criterion 6
 //	err = p.Markdown(w, res, opts)
 //	doc, err := p.Document(res)              // the JSON document: ids kept, names, messages, basis added

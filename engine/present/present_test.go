@@ -296,7 +296,7 @@ func TestReportsGolden(t *testing.T) {
 	}
 	res := a.Result
 	for _, lang := range present.Languages {
-		o := present.Options{Lang: lang, Bundle: "fixtures/curated/KAZ-2026-06-01.yaml"}
+		o := present.Options{Lang: lang, Bundle: "fixtures/curated/KAZ-2026-06-01.yaml", Explain: "--explain N"}
 		for format, write := range map[string]func(*bytes.Buffer) error{
 			"table":     func(w *bytes.Buffer) error { return p.Table(w, res, o) },
 			"explain-2": func(w *bytes.Buffer) error { return p.Explain(w, res, 2, o) },

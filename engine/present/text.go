@@ -17,6 +17,9 @@ type Options struct {
 	// Policies says where the policies came from (policy.Set.Source), shown in the
 	// header; empty for the embedded policies, which the policy revision names.
 	Policies string
+	// Explain is how the reader asks for every reason of criterion N (the command line's
+	// "--explain N"); the table ends with a hint naming it. Empty: no hint.
+	Explain string
 }
 
 // LineWidth is where text reports break lines.
@@ -58,7 +61,9 @@ func (p *Presenter) Table(w io.Writer, r *engine.Result, o Options) error {
 	}
 	fmt.Fprintln(ew)
 	legend(ew, rep)
-	fmt.Fprintf(ew, "%s\n", T(o.Lang, "explain_hint"))
+	if o.Explain != "" {
+		fmt.Fprintf(ew, T(o.Lang, "explain_hint")+"\n", o.Explain)
+	}
 	return ew.err
 }
 
@@ -117,7 +122,7 @@ func appendSources(list []string, r *Reason) []string {
 // sources, once each.
 func (p *Presenter) Explain(w io.Writer, r *engine.Result, n int, o Options) error {
 	if r.Criterion(n) == nil {
-		return fmt.Errorf("explain: no criterion %d (want 1..8)", n)
+		return fmt.Errorf("explain: no criterion %d (want 1..%d)", n, len(r.Criteria))
 	}
 	rep, err := p.Report(r, o.Lang)
 	if err != nil {

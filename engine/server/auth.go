@@ -108,6 +108,9 @@ type tokenEntry struct {
 
 type tokenSet struct{ entries []tokenEntry }
 
+// ErrNoTokens is a token list without any token: nobody could use the server.
+var ErrNoTokens = errors.New("server.tokens: no token configured")
+
 // ValidateTokens checks a token list as New does; errors name the entry and field.
 func ValidateTokens(ts []Token) error {
 	_, err := newTokenSet(ts)
@@ -116,7 +119,7 @@ func ValidateTokens(ts []Token) error {
 
 func newTokenSet(ts []Token) (*tokenSet, error) {
 	if len(ts) == 0 {
-		return nil, errors.New("server.tokens: no token configured (create one with: exportrisk serve token --name NAME --role officer)")
+		return nil, ErrNoTokens
 	}
 	set := &tokenSet{}
 	names, hashes := map[string]bool{}, map[string]bool{}

@@ -248,8 +248,9 @@ func (s *Server) pageOverview(w http.ResponseWriter, r *http.Request, rc *reqCtx
 		Year: year, Years: st.hist.Years(), YearLink: yearQuery(year),
 		Verdicts: []string{engine.Critical, engine.PossiblyCritical, engine.NotCritical, engine.InsufficientData},
 		Q:        strings.TrimSpace(q.Get("q")), Class: q.Get("class"), Sort: q.Get("sort"), CritVerdict: q.Get("cv")}
+	criteria := len(d.Criteria) // as the policies declare them
 	d.Crit, _ = strconv.Atoi(q.Get("crit"))
-	if d.Crit < 1 || d.Crit > 8 {
+	if d.Crit < 1 || d.Crit > criteria {
 		d.Crit = 0
 	}
 	if _, ok := classOrder[d.Class]; !ok {
@@ -260,7 +261,7 @@ func (s *Server) pageOverview(w http.ResponseWriter, r *http.Request, rc *reqCtx
 	}
 	p := s.newPage(r, rc, "overview", present.Words(rc.lang)["overview"], d)
 	d.MapBy, _ = strconv.Atoi(q.Get("map"))
-	if d.MapBy < 1 || d.MapBy > 8 {
+	if d.MapBy < 1 || d.MapBy > criteria {
 		d.MapBy = 0
 	}
 	if m, err := p.worldMap(world, year, d.MapBy, d.Criteria); err != nil {
@@ -287,10 +288,16 @@ func (s *Server) pageOverview(w http.ResponseWriter, r *http.Request, rc *reqCtx
 		d.Rows = append(d.Rows, overviewRow{ISO3: c.ISO3, Name: name, AsOf: c.AsOf, Verdicts: c.Verdicts, Overall: c.Overall, Critical: c.CriticalCount})
 	}
 	d.SortOptions = [][2]string{{"name", p.T["sort_name"]}, {"iso3", p.T["sort_iso3"]}, {"overall", p.T["sort_overall"]}, {"critical", p.T["sort_critical"]}}
-	for n := 1; n <= 8; n++ {
+	for n := 1; n <= criteria; n++ {
 		d.SortOptions = append(d.SortOptions, [2]string{"c" + strconv.Itoa(n), p.T["sort_criterion"] + " " + strconv.Itoa(n)})
 	}
 	byName := func(a, b overviewRow) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) }
+	sortBy := 0 // a criterion, for sort=cN
+	if n, ok := strings.CutPrefix(d.Sort, "c"); ok {
+		if sortBy, _ = strconv.Atoi(n); sortBy < 1 || sortBy > criteria || "c"+strconv.Itoa(sortBy) != d.Sort {
+			sortBy = 0
+		}
+	}
 	switch {
 	case d.Sort == "iso3":
 		slices.SortStableFunc(d.Rows, func(a, b overviewRow) int { return strings.Compare(a.ISO3, b.ISO3) })
@@ -311,8 +318,8 @@ func (s *Server) pageOverview(w http.ResponseWriter, r *http.Request, rc *reqCtx
 			}
 			return byName(a, b)
 		})
-	case len(d.Sort) == 2 && d.Sort[0] == 'c' && d.Sort[1] >= '1' && d.Sort[1] <= '8':
-		n := int(d.Sort[1] - '1')
+	case sortBy > 0:
+		n := sortBy - 1
 		slices.SortStableFunc(d.Rows, func(a, b overviewRow) int {
 			if c := severity[a.Verdicts[n]] - severity[b.Verdicts[n]]; c != 0 {
 				return c

@@ -63,6 +63,12 @@ type Info struct {
 	Verified       bool     // the signature was verified with a key
 }
 
+// SignedError is a signed bundle read without a verification key: it is refused, since
+// it can only be trusted with its key.
+type SignedError struct{ File string }
+
+func (e *SignedError) Error() string { return fmt.Sprintf("policy bundle %s is signed", e.File) }
+
 // KeyError is a signing key that cannot be read or does not fit the algorithm.
 type KeyError struct{ Err error }
 
@@ -335,8 +341,7 @@ func Open(file string, key *Key) (map[string][]byte, *Info, error) {
 		return nil, nil, err
 	}
 	if info.Signed && key == nil {
-		return nil, nil, fmt.Errorf("policy bundle %s is signed: configure its verification key (policies_verification_key, "+
-			"EXPORTRISK_POLICIES_VERIFICATION_KEY) to use it", file)
+		return nil, nil, &SignedError{File: file}
 	}
 	return files, info, nil
 }

@@ -11,7 +11,8 @@ import (
 	"fmt"
 	"runtime"
 	"sort"
-	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/present"
@@ -34,7 +35,7 @@ type Report struct {
 
 	Changes []Change        `json:"changes"` // criterion verdicts that changed, by country then criterion
 	Overall []OverallChange `json:"overall"` // overall classes that changed, by country
-	Totals  []Total         `json:"totals"`  // one per criterion, 1..8
+	Totals  []Total         `json:"totals"`  // one per criterion the policies declare
 	// ReasonsOnly counts criteria whose verdict stayed but whose reasons (codes) changed.
 	ReasonsOnly int `json:"reasons_only"`
 }
@@ -117,9 +118,13 @@ func Compare(pairs []Pair) (*Report, error) {
 // bundles of the same country and date (evidence added to one of them).
 func compare(pairs []Pair, sameInput bool) (*Report, error) {
 	r := &Report{Changes: []Change{}, Overall: []OverallChange{}, Countries: len(pairs)}
-	totals := map[int]*Total{}
-	for n := 1; n <= 8; n++ {
-		totals[n] = &Total{Criterion: n, Transitions: map[string]int{}}
+	totals := map[int]*Total{} // every criterion the policies declare, changed or not
+	for _, p := range pairs {
+		for _, c := range p.Base.Criteria {
+			if totals[c.Criterion] == nil {
+				totals[c.Criterion] = &Total{Criterion: c.Criterion, Transitions: map[string]int{}}
+			}
+		}
 	}
 	sorted := append([]Pair(nil), pairs...)
 	sort.Slice(sorted, func(i, j int) bool {
@@ -154,10 +159,6 @@ func compare(pairs []Pair, sameInput bool) (*Report, error) {
 				From: bc.Verdict, To: hc.Verdict, Added: added, Removed: removed}
 			r.Changes = append(r.Changes, c)
 			t := totals[bc.Criterion]
-			if t == nil {
-				t = &Total{Criterion: bc.Criterion, Transitions: map[string]int{}}
-				totals[bc.Criterion] = t
-			}
 			t.Changed++
 			t.Transitions[c.From+" -> "+c.To]++
 			switch c.Direction() {
@@ -268,25 +269,18 @@ func Run(ctx context.Context, base, head *engine.Engine, lib *indicators.Library
 	}
 	pairs := make([]Pair, len(countries))
 	errs := make([]error, len(countries))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range min(workers, max(len(countries), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				pairs[i], errs[i] = assessBoth(ctx, base, head, lib, countries[i], opts.AsOf)
-			}
-		}()
-	}
+	var g errgroup.Group // errors are kept per country: a country without a bundle is skipped
+	g.SetLimit(workers)
 	for i := range countries {
 		if ctx.Err() != nil {
 			break
 		}
-		jobs <- i
+		g.Go(func() error {
+			pairs[i], errs[i] = assessBoth(ctx, base, head, lib, countries[i], opts.AsOf)
+			return nil
+		})
 	}
-	close(jobs)
-	wg.Wait()
+	_ = g.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
