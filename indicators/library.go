@@ -161,7 +161,11 @@ func (l *Library) Load(e Entry) (*Bundle, error) {
 		return nil, err
 	}
 	name := path.Join(l.name, e.Path)
-	b, err := Parse(name, data)
+	parse := Parse
+	if strings.Contains(e.Path, "#") {
+		parse = parseJSON // a year of a history file: JSON written by ExpandHistory
+	}
+	b, err := parse(name, data)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/policy"
@@ -299,10 +300,10 @@ func (rp *Replayer) ReplayAll(ctx context.Context, f Filter, workers int, report
 	defer cancel()
 	todo := make(chan *RecordV1, 2*workers)
 	results := make(chan done, 2*workers)
-	walkErr := make(chan error, 1)
-	go func() {
+	var g errgroup.Group // the walk that feeds the workers, and the workers
+	g.Go(func() error {
 		defer close(todo)
-		walkErr <- rp.store.Walk(ctx, f, func(r *RecordV1) error {
+		return rp.store.Walk(ctx, f, func(r *RecordV1) error {
 			select {
 			case todo <- r:
 				return nil
@@ -310,24 +311,23 @@ func (rp *Replayer) ReplayAll(ctx context.Context, f Filter, workers int, report
 				return ctx.Err()
 			}
 		})
-	}()
-	var wg sync.WaitGroup
+	})
 	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		g.Go(func() error {
 			for r := range todo {
 				out, err := rp.Replay(ctx, r)
 				results <- done{rec: r, out: out, err: err}
 			}
-		}()
+			return nil // a record that cannot be replayed is reported, not fatal
+		})
 	}
-	go func() { wg.Wait(); close(results) }()
+	var walkErr error
+	go func() { walkErr = g.Wait(); close(results) }()
 	for d := range results {
 		report(d.rec, d.out, d.err)
 	}
-	if err := <-walkErr; err != nil {
-		return fmt.Errorf("replay: %w", err)
+	if walkErr != nil {
+		return fmt.Errorf("replay: %w", walkErr)
 	}
 	return ctx.Err()
 }
