@@ -58,28 +58,13 @@ func copyPolicies(t *testing.T, edits map[string]string, add map[string]string) 
 	if err := os.WriteFile(filepath.Join(dir, "data.yaml"), []byte(s), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for name, content := range add {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, dir, add)
 	return dir
 }
 
-// smallPolicies writes a policy directory of one rule reading its data file, and its
-// tests, and returns its path.
-func smallPolicies(t *testing.T) string {
+// writeFiles writes files (slash-separated path under dir -> content), making directories.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
 	t.Helper()
-	dir := filepath.Join(t.TempDir(), "small-policies")
-	files := map[string]string{
-		"data.yaml":             "thresholds:\n  small:\n    critical_min: 3\n",
-		"small/small.rego":      "package small\n\ncritical(n) if n >= data.thresholds.small.critical_min\n",
-		"small/small_test.rego": "package small_test\n\nimport data.small\n\ntest_3_is_critical if small.critical(3)\n\ntest_2_is_not if not small.critical(2)\n",
-	}
 	for name, content := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -89,6 +74,18 @@ func smallPolicies(t *testing.T) string {
 			t.Fatal(err)
 		}
 	}
+}
+
+// smallPolicies writes a policy directory of one rule reading its data file, and its
+// tests, and returns its path.
+func smallPolicies(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "small-policies")
+	writeFiles(t, dir, map[string]string{
+		"data.yaml":             "thresholds:\n  small:\n    critical_min: 3\n",
+		"small/small.rego":      "package small\n\ncritical(n) if n >= data.thresholds.small.critical_min\n",
+		"small/small_test.rego": "package small_test\n\nimport data.small\n\ntest_3_is_critical if small.critical(3)\n\ntest_2_is_not if not small.critical(2)\n",
+	})
 	return dir
 }
 
