@@ -4,13 +4,16 @@ package enginetest
 
 import (
 	"fmt"
+	"io/fs"
 	"maps"
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 
 	"github.com/exportrisk/exportrisk/fixtures"
 	"github.com/exportrisk/exportrisk/indicators"
+	"github.com/exportrisk/exportrisk/policies"
 )
 
 // Shipped returns the curated bundles of the fixtures and the world bundles of sample years of
@@ -199,4 +202,23 @@ func Synthetic() map[string]*indicators.Bundle {
 	quiet.Indices = map[string]indicators.Index{"allied_forces_present": idx(false, 2025)}
 
 	return map[string]*indicators.Bundle{"empty": empty, "hot": hot, "warm": warm, "calm": calm, "graded": graded, "quiet": quiet}
+}
+
+// Policies returns a copy of the embedded policies (tests included) as a MapFS, for tests
+// that change some of their files before loading them.
+func Policies(t testing.TB) fstest.MapFS {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	err := fs.WalkDir(policies.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(policies.FS, p)
+		fsys[p] = &fstest.MapFile{Data: b}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fsys
 }

@@ -8,24 +8,14 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/exportrisk/exportrisk/engine/enginetest"
 	"github.com/exportrisk/exportrisk/policies"
 )
 
 // copyPolicies returns the embedded policies as a MapFS with some files replaced.
 func copyPolicies(t *testing.T, replace map[string]string) fstest.MapFS {
 	t.Helper()
-	fsys := fstest.MapFS{}
-	err := fs.WalkDir(policies.FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(policies.FS, p)
-		fsys[p] = &fstest.MapFile{Data: b}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fsys := enginetest.Policies(t)
 	for p, s := range replace {
 		fsys[p] = &fstest.MapFile{Data: []byte(s)}
 	}

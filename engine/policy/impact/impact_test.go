@@ -3,7 +3,6 @@ package impact
 import (
 	"bytes"
 	"context"
-	"io/fs"
 	"os"
 	"strings"
 	"testing"
@@ -12,11 +11,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/exportrisk/exportrisk/engine"
+	"github.com/exportrisk/exportrisk/engine/enginetest"
 	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/fixtures"
 	"github.com/exportrisk/exportrisk/indicators"
 	"github.com/exportrisk/exportrisk/internal/golden"
-	"github.com/exportrisk/exportrisk/policies"
 )
 
 // policiesWith returns an engine for the embedded policies with lines of data.yaml
@@ -24,18 +23,7 @@ import (
 // changed data file cannot make a test pass vacuously.
 func policiesWith(t testing.TB, edits map[string]string, opts ...engine.Option) *engine.Engine {
 	t.Helper()
-	fsys := fstest.MapFS{}
-	err := fs.WalkDir(policies.FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(policies.FS, p)
-		fsys[p] = &fstest.MapFile{Data: b}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fsys := enginetest.Policies(t)
 	data := string(fsys["data.yaml"].Data)
 	for old, repl := range edits {
 		if strings.Count(data, "\n"+old+"\n") != 1 {
