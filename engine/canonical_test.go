@@ -83,7 +83,7 @@ func randomFill(r *rand.Rand, v reflect.Value, extra string) {
 		}
 		v.Set(m)
 	case reflect.Interface: // an index value: what a bundle file decodes to
-		vals := []any{nil, true, false, 0.0, -0.0, 1.5, 1e-7, 1e21, 1e300, -3.25, math.SmallestNonzeroFloat64, 42, pick()}
+		vals := []any{nil, true, false, 0.0, math.Copysign(0, -1), 1.5, 1e-7, 1e21, 1e300, -3.25, math.SmallestNonzeroFloat64, 42, pick()}
 		if x := vals[r.IntN(len(vals))]; x != nil {
 			v.Set(reflect.ValueOf(x))
 		}
