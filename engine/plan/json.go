@@ -2,6 +2,8 @@ package plan
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"strconv"
 	"sync"
 	"unicode/utf8"
@@ -12,7 +14,17 @@ import (
 // AppendCanonical appends the canonical JSON of v as package indicators writes it
 // (encoding/json without HTML escaping, object keys sorted, no white space, numbers as
 // they are written). Sets are written as arrays.
-func AppendCanonical(b []byte, v Value) []byte {
+func AppendCanonical(b []byte, v Value) []byte { return appendValue(b, v, false) }
+
+// AppendJSON appends the JSON text of v as encoding/json writes it (HTML escaping on):
+// object keys and set elements in sorted order (sets as arrays), numbers as they are
+// written. Object keys that are not strings are written as their JSON text in a string, as
+// ast.JSON does for them.
+func AppendJSON(b []byte, v Value) []byte { return appendValue(b, v, true) }
+
+// appendValue writes v for AppendCanonical (html false) and AppendJSON (html true): the two
+// differ only in how strings are escaped.
+func appendValue(b []byte, v Value, html bool) []byte {
 	switch x := v.(type) {
 	case Null:
 		return append(b, "null"...)
@@ -21,11 +33,11 @@ func AppendCanonical(b []byte, v Value) []byte {
 	case Number:
 		return append(b, x...)
 	case String:
-		return appendJSONString(b, string(x))
+		return appendStringAs(b, string(x), html)
 	case *Array:
-		return appendCanonicalList(b, x.elems)
+		return appendListAs(b, x.elems, html)
 	case *Set:
-		return appendCanonicalList(b, x.elems)
+		return appendListAs(b, x.elems, html)
 	case *Object:
 		b = append(b, '{')
 		for i, kv := range x.kvs {
@@ -34,26 +46,36 @@ func AppendCanonical(b []byte, v Value) []byte {
 			}
 			k, ok := kv.Key.(String)
 			if !ok {
-				k = String(AppendCanonical(nil, kv.Key))
+				k = String(appendValue(nil, kv.Key, html))
 			}
-			b = appendJSONString(b, string(k))
+			b = appendStringAs(b, string(k), html)
 			b = append(b, ':')
-			b = AppendCanonical(b, kv.Value)
+			b = appendValue(b, kv.Value, html)
 		}
 		return append(b, '}')
 	}
-	panic("plan: AppendCanonical of an unknown value")
+	panic(fmt.Sprintf("plan: JSON of %T", v))
 }
 
-func appendCanonicalList(b []byte, elems []Value) []byte {
+func appendListAs(b []byte, elems []Value, html bool) []byte {
 	b = append(b, '[')
 	for i, e := range elems {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = AppendCanonical(b, e)
+		b = appendValue(b, e, html)
 	}
 	return append(b, ']')
+}
+
+// appendStringAs writes s as a JSON string: with HTML escaping as encoding/json's Marshal
+// does, or without (appendJSONString).
+func appendStringAs(b []byte, s string, html bool) []byte {
+	if !html {
+		return appendJSONString(b, s)
+	}
+	q, _ := json.Marshal(s)
+	return append(b, q...)
 }
 
 const hexDigits = "0123456789abcdef"

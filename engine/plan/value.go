@@ -2,7 +2,6 @@ package plan
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -293,57 +292,4 @@ func ToAST(v Value) ast.Value {
 		return o
 	}
 	panic(fmt.Sprintf("plan: ToAST %T", v))
-}
-
-// AppendJSON appends the JSON text of v: object keys and set elements in sorted order (sets
-// as arrays), numbers as they are written. Object keys that are not strings are written as
-// their JSON text in a string, as ast.JSON does for them.
-func AppendJSON(b []byte, v Value) []byte {
-	switch x := v.(type) {
-	case Null:
-		return append(b, "null"...)
-	case Bool:
-		return strconv.AppendBool(b, bool(x))
-	case Number:
-		return append(b, x...)
-	case String:
-		return appendString(b, string(x))
-	case *Array:
-		return appendList(b, x.elems)
-	case *Set:
-		return appendList(b, x.elems)
-	case *Object:
-		b = append(b, '{')
-		for i, kv := range x.kvs {
-			k := kv.Key
-			if i > 0 {
-				b = append(b, ',')
-			}
-			if s, ok := k.(String); ok {
-				b = appendString(b, string(s))
-			} else {
-				b = appendString(b, string(AppendJSON(nil, k)))
-			}
-			b = append(b, ':')
-			b = AppendJSON(b, kv.Value)
-		}
-		return append(b, '}')
-	}
-	panic(fmt.Sprintf("plan: AppendJSON %T", v))
-}
-
-func appendList(b []byte, elems []Value) []byte {
-	b = append(b, '[')
-	for i, e := range elems {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = AppendJSON(b, e)
-	}
-	return append(b, ']')
-}
-
-func appendString(b []byte, s string) []byte {
-	q, _ := json.Marshal(s)
-	return append(b, q...)
 }
