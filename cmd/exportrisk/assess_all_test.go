@@ -9,7 +9,6 @@ import (
 
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
-	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/fixtures"
 	"github.com/exportrisk/exportrisk/indicators"
 )
@@ -17,14 +16,7 @@ import (
 func world(t *testing.T, asOf string) (*engine.World, *indicators.Library) {
 	t.Helper()
 	ctx := context.Background()
-	p, err := policy.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := engine.New(ctx, p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := embeddedEngine(t)
 	lib, err := indicators.OpenLibrary(fixtures.FS, "fixtures")
 	if err != nil {
 		t.Fatal(err)

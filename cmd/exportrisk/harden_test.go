@@ -8,7 +8,6 @@ import (
 
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
-	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/fixtures"
 	"github.com/exportrisk/exportrisk/indicators"
 	"github.com/exportrisk/exportrisk/indicators/safetext"
@@ -34,14 +33,7 @@ func TestAuditShowEscapesStoredText(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.Country.NameEN = "Kazakhstan\x1b[1A\x1b[2KOverall: none"
-	p, err := policy.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := engine.New(ctx, p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := embeddedEngine(t)
 	a, err := e.Assess(ctx, b)
 	if err != nil {
 		t.Fatal(err)

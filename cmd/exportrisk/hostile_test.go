@@ -20,9 +20,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
-	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/engine/server"
 	"github.com/exportrisk/exportrisk/fixtures"
 	"github.com/exportrisk/exportrisk/indicators"
@@ -271,14 +269,7 @@ var hostileTokens = map[string]string{"officer": "ert_hostile_officer", "auditor
 func newHostileServer(t *testing.T) *hostileServer {
 	t.Helper()
 	ctx := context.Background()
-	p, err := policy.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := engine.New(ctx, p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := embeddedEngine(t)
 	lib, err := indicators.OpenLibrary(fixtures.FS, "fixtures")
 	if err != nil {
 		t.Fatal(err)

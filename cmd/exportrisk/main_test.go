@@ -8,11 +8,14 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
+	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/internal/golden"
 )
 
@@ -182,3 +185,22 @@ func TestAssessKazakhstanJSON(t *testing.T) {
 			got.Country.ISO3, got.AsOf, got.Overall, got.Bundle, got.PolicyRevision, got.InputDigest)
 	}
 }
+
+// embeddedEngine returns an engine for the embedded policies, compiled once per test binary
+// (an engine is safe for concurrent use and keeps no per-test state).
+func embeddedEngine(t testing.TB) *engine.Engine {
+	t.Helper()
+	e, err := sharedEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+var sharedEngine = sync.OnceValues(func() (*engine.Engine, error) {
+	p, err := policy.Embedded()
+	if err != nil {
+		return nil, err
+	}
+	return engine.New(context.Background(), p)
+})
