@@ -123,7 +123,7 @@ func ExpandHistory(name string, data []byte) (map[string][]byte, error) {
 		return nil, fmt.Errorf("%s: content is %s with %d years, the file name says %s %d-%d", name, h.ISO3, len(h.Years), iso3, first, last)
 	}
 	out := make(map[string][]byte, len(h.Years))
-	var cur []byte
+	var cur *mergeValue
 	for i, y := range h.Years {
 		want := fmt.Sprintf("%04d-12-31", first+i)
 		if y.AsOf != want {
@@ -131,17 +131,27 @@ func ExpandHistory(name string, data []byte) (map[string][]byte, error) {
 		}
 		switch {
 		case i == 0 && len(y.Bundle) > 0 && len(y.Patch) == 0:
-			cur = y.Bundle
+			text, err := compactText(y.Bundle)
+			if err != nil {
+				return nil, fmt.Errorf("%s: years[0].bundle: %w", name, err)
+			}
+			cur = textValue(text)
+			out[y.AsOf] = y.Bundle
+			continue
 		case i > 0 && len(y.Patch) > 0 && len(y.Bundle) == 0:
-			next, err := jsonpatch.MergePatch(cur, y.Patch)
+			text, err := compactText(y.Patch)
+			if err == nil {
+				cur, err = mergePatch(cur, textValue(text))
+			}
 			if err != nil {
 				return nil, fmt.Errorf("%s: years[%d].patch: %w", name, i, err)
 			}
-			cur = next
 		default:
 			return nil, fmt.Errorf("%s: years[%d]: the first year needs a bundle, every later year a patch", name, i)
 		}
-		out[y.AsOf] = cur
+		var doc bytes.Buffer
+		cur.write(&doc)
+		out[y.AsOf] = doc.Bytes()
 	}
 	return out, nil
 }
