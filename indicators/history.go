@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
+	"go.yaml.in/yaml/v3"
 )
 
 // A bundle history file holds one country's bundles of consecutive years, each dated
@@ -108,6 +109,25 @@ func firstYear(bundles []*Bundle) int {
 // the file's name (for messages and the check against its content); the documents are not
 // yet validated (Parse them).
 func ExpandHistory(name string, data []byte) (map[string][]byte, error) {
+	years, err := expandHistory(name, data)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]byte, len(years))
+	for asOf, y := range years {
+		out[asOf] = y.doc
+	}
+	return out, nil
+}
+
+// expandedYear is a year of a history file: its document, and the node tree readJSONNodes
+// reads it into (nil where it refuses the document, and for the first year: read it then).
+type expandedYear struct {
+	doc  []byte
+	node *yaml.Node
+}
+
+func expandHistory(name string, data []byte) (map[string]expandedYear, error) {
 	iso3, first, last, ok := parseHistoryName(path.Base(name))
 	if !ok {
 		return nil, fmt.Errorf("%s: not a bundle history file name (want ISO3.YYYY-YYYY.history.json)", name)
@@ -122,7 +142,7 @@ func ExpandHistory(name string, data []byte) (map[string][]byte, error) {
 	if h.ISO3 != iso3 || len(h.Years) != last-first+1 {
 		return nil, fmt.Errorf("%s: content is %s with %d years, the file name says %s %d-%d", name, h.ISO3, len(h.Years), iso3, first, last)
 	}
-	out := make(map[string][]byte, len(h.Years))
+	out := make(map[string]expandedYear, len(h.Years))
 	var cur *mergeValue
 	for i, y := range h.Years {
 		want := fmt.Sprintf("%04d-12-31", first+i)
@@ -136,7 +156,7 @@ func ExpandHistory(name string, data []byte) (map[string][]byte, error) {
 				return nil, fmt.Errorf("%s: years[0].bundle: %w", name, err)
 			}
 			cur = textValue(text)
-			out[y.AsOf] = y.Bundle
+			out[y.AsOf] = expandedYear{doc: y.Bundle}
 			continue
 		case i > 0 && len(y.Patch) > 0 && len(y.Bundle) == 0:
 			text, err := compactText(y.Patch)
@@ -151,7 +171,11 @@ func ExpandHistory(name string, data []byte) (map[string][]byte, error) {
 		}
 		var doc bytes.Buffer
 		cur.write(&doc)
-		out[y.AsOf] = doc.Bytes()
+		year := expandedYear{doc: doc.Bytes()}
+		if n, ok := cur.yamlNode(); ok && n.Kind == yaml.MappingNode && doc.Len() <= MaxBundleSize {
+			year.node = n // what readJSONNodes reads the document into
+		}
+		out[y.AsOf] = year
 	}
 	return out, nil
 }

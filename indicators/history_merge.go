@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // Expanding a history applies each year's JSON Merge Patch (RFC 7386) to the year before,
@@ -28,6 +30,12 @@ type mergeValue struct {
 	text    []byte // nil for an opened object
 	keys    []string
 	members []*mergeValue
+
+	// The node tree readJSONNodes would read the value into (see yamlNode), kept for the
+	// value's text and for the keys of an opened object: the years share what they share.
+	node     *yaml.Node
+	refused  bool
+	keyNodes []*yaml.Node
 }
 
 // compactText returns JSON text compact and escaped as jsonpatch writes it.
@@ -65,7 +73,7 @@ func (v *mergeValue) isObject() (bool, error) {
 		}
 		v.keys[i], v.members[i] = key, textValue(members[i])
 	}
-	v.text = nil
+	v.text, v.node, v.keyNodes = nil, nil, make([]*yaml.Node, len(keys))
 	return true, nil
 }
 
@@ -153,6 +161,7 @@ func mergePatch(target, patch *mergeValue) (*mergeValue, error) {
 		case p == nil && at >= 0:
 			target.keys = slices.Delete(target.keys, at, at+1)
 			target.members = slices.Delete(target.members, at, at+1)
+			target.keyNodes = slices.Delete(target.keyNodes, at, at+1)
 		case p == nil:
 		case at < 0:
 			m, err := withoutNulls(p)
@@ -161,6 +170,7 @@ func mergePatch(target, patch *mergeValue) (*mergeValue, error) {
 			}
 			target.keys = append(target.keys, key)
 			target.members = append(target.members, m)
+			target.keyNodes = append(target.keyNodes, nil)
 		default:
 			m, err := mergePatch(target.members[at], p)
 			if err != nil {
@@ -271,4 +281,51 @@ func (v *mergeValue) write(out *bytes.Buffer) {
 		}
 		out.WriteByte('}')
 	}
+}
+
+// yamlNode returns the node tree readJSONNodes reads the value's text into, or false where
+// it would refuse the text. The text of a year is the values' texts and the opened
+// objects' keys joined by JSON's punctuation, and readJSONNodes checks each token alone
+// (plain JSON text, a key's length up to its colon, a number YAML reads as one), so the
+// parts give the whole: the years share the nodes of the values they share. Nodes are
+// read, never changed.
+func (v *mergeValue) yamlNode() (*yaml.Node, bool) {
+	switch {
+	case v == nil:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}, true
+	case v.text != nil:
+		if v.node == nil && !v.refused {
+			v.node, v.refused = readJSONToken(v.text)
+		}
+		return v.node, !v.refused
+	}
+	n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: make([]*yaml.Node, 0, 2*len(v.keys))}
+	for i, key := range v.keys {
+		if v.keyNodes[i] == nil {
+			var text bytes.Buffer
+			writeKey(&text, key)
+			k, refused := readJSONToken(text.Bytes())
+			if refused || text.Len() > maxJSONKey {
+				return nil, false
+			}
+			v.keyNodes[i] = k
+		}
+		m, ok := v.members[i].yamlNode()
+		if !ok {
+			return nil, false
+		}
+		n.Content = append(n.Content, v.keyNodes[i], m)
+	}
+	return n, true
+}
+
+// readJSONToken reads one compact JSON value as readJSONNodes reads it inside a document
+// (refused: readJSONNodes would refuse a document with it).
+func readJSONToken(text []byte) (n *yaml.Node, refused bool) {
+	if !plainJSONText(text) {
+		return nil, true
+	}
+	s := &jsonScanner{data: text}
+	n, ok := s.value()
+	return n, !ok || s.i != len(text)
 }
