@@ -144,6 +144,7 @@ func expandHistory(name string, data []byte) (map[string]expandedYear, error) {
 	}
 	out := make(map[string]expandedYear, len(h.Years))
 	var cur *mergeValue
+	size := 0 // of the year before's document
 	for i, y := range h.Years {
 		want := fmt.Sprintf("%04d-12-31", first+i)
 		if y.AsOf != want {
@@ -155,7 +156,7 @@ func expandHistory(name string, data []byte) (map[string]expandedYear, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s: years[0].bundle: %w", name, err)
 			}
-			cur = textValue(text)
+			cur, size = textValue(text), len(text)
 			out[y.AsOf] = expandedYear{doc: y.Bundle}
 			continue
 		case i > 0 && len(y.Patch) > 0 && len(y.Bundle) == 0:
@@ -170,7 +171,9 @@ func expandHistory(name string, data []byte) (map[string]expandedYear, error) {
 			return nil, fmt.Errorf("%s: years[%d]: the first year needs a bundle, every later year a patch", name, i)
 		}
 		var doc bytes.Buffer
+		doc.Grow(size + size/8) // about the year before's size: one allocation
 		cur.write(&doc)
+		size = doc.Len()
 		year := expandedYear{doc: doc.Bytes()}
 		if n, ok := cur.yamlNode(); ok && n.Kind == yaml.MappingNode && doc.Len() <= MaxBundleSize {
 			year.node = n // what readJSONNodes reads the document into
