@@ -11,7 +11,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"net"
 	"net/http"
@@ -23,6 +22,7 @@ import (
 	"github.com/exportrisk/exportrisk/engine/audit"
 	"github.com/exportrisk/exportrisk/engine/history"
 	"github.com/exportrisk/exportrisk/engine/present"
+	"github.com/exportrisk/exportrisk/engine/server/web"
 	"github.com/exportrisk/exportrisk/indicators"
 	"github.com/exportrisk/exportrisk/indicators/evidence"
 )
@@ -87,7 +87,7 @@ type Server struct {
 	sessions *sessions
 	metrics  *metrics
 	bundles  sync.Map // library entry path -> *cachedBundle
-	pages    map[string]*template.Template
+	pages    *web.Pages
 	handler  http.Handler
 	routes   []route
 	draining atomic.Bool
@@ -154,17 +154,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("server.public_url: %w", err)
 		}
 	}
-	pages, err := parsePages()
-	if err != nil {
-		return nil, err
-	}
 	s := &Server{
 		cfg:      cfg,
 		recorder: &audit.Recorder{Store: cfg.Store, EngineVersion: cfg.EngineVersion},
 		replayer: audit.NewReplayer(cfg.Store),
 		sessions: newSessions(cfg.SessionTTL),
 		metrics:  newMetrics(),
-		pages:    pages,
 		origin:   origin,
 		parsing:  make(chan struct{}, MaxParallelBundles),
 	}
@@ -178,6 +173,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		}
 	}
 	s.tokens.Store(tokens)
+	pages := pagesBackend{s}
+	if s.pages, err = web.New(web.Config{Assessor: pages, Decisions: pages, Evidence: pages,
+		EngineVersion: cfg.EngineVersion, Logger: cfg.Logger}); err != nil {
+		return nil, err
+	}
 	if err := s.setEngine(ctx, cfg.Engine); err != nil {
 		return nil, err
 	}
