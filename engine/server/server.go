@@ -1,7 +1,8 @@
 // Package server makes the engine a service: a JSON API for case-management systems
-// (POST /v1/assessments records every decision in the audit store) and server-rendered
-// web pages for licensing officers, policy staff and auditors (world overview, country
-// report, decision page with replay), behind role-based API tokens.
+// (POST /v1/assessments records every decision in the audit store) and the web pages of
+// engine/server/web for licensing officers, policy staff and auditors (world overview,
+// country report, decision page with replay), behind role-based API tokens and browser
+// sessions.
 //
 // One engine is prepared and the world overview computed when the server is made (and
 // again by Reload); requests only evaluate the bundle they ask about.
@@ -76,7 +77,7 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// Server is the HTTP API and the web pages. It is an http.Handler.
+// Server is the HTTP API and the web pages' server. It is an http.Handler.
 type Server struct {
 	cfg      Config
 	state    atomic.Pointer[state]
