@@ -59,7 +59,7 @@ vet:
 	$(GO) vet ./...
 
 regal: ## Regal, the Rego linter (pinned in tools/regal/go.mod), over policies/ with .regal/config.yaml
-	$(REGAL) lint policies
+	$(REGAL) lint --no-color policies
 
 policy-test: ## run the Rego unit tests with coverage, strict compile and opa fmt checks
 	$(GO) test -count=1 -v -run 'Rego|Policies|Format|Strict|Metadata|Thresholds' ./policies/
