@@ -156,10 +156,10 @@ func expandHistory(name string, data []byte, docs bool) (map[string]expandedYear
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 	}
-	// A year's document is at most the file's compact text, its keys written again (\b in a
-	// key becomes \u0008): three times that is under MaxBundleSize, or the documents are
-	// written and measured.
-	small := 3*len(compact) <= MaxBundleSize
+	// A year's document is at most the file's compact text with its keys written again (a
+	// byte of invalid UTF-8 in a key becomes \ufffd, six bytes): six times that is under
+	// MaxBundleSize, or the documents are written and measured.
+	small := 6*len(compact) <= MaxBundleSize
 	out := make(map[string]expandedYear, len(h.Years))
 	var cur *mergeValue
 	size := 0 // of the year before's document
