@@ -142,6 +142,67 @@ func TestCite(t *testing.T) {
 	}
 }
 
+// TestSourcesNamedOnce: every criterion of every shipped bundle (197 countries and the
+// Kazakhstan reference) names each publication once in both languages, with every locator its
+// values cite kept ("Tabelle 11" and "Tabelle 11 mit Kommentar" of one publication: one entry).
+func TestSourcesNamedOnce(t *testing.T) {
+	e, p := setup(t)
+	bundles := enginetest.Shipped(t)
+	if _, ok := bundles["curated/KAZ-2026-06-01.yaml"]; !ok || len(bundles) < 197 {
+		t.Fatalf("want the 197 countries and the KAZ reference, got %d bundles", len(bundles))
+	}
+	merged := 0
+	for name, b := range bundles {
+		a, err := e.Assess(context.Background(), b)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, lang := range present.Languages {
+			rep, err := p.Report(a.Result, lang)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, c := range rep.Criteria {
+				pubs := map[string]bool{}
+				var provs []indicators.Provenance
+				for _, r := range a.Result.Criteria[i].Reasons {
+					for _, v := range r.Indicators {
+						provs = append(provs, v.Provenance)
+					}
+					for _, ev := range r.Evidence {
+						provs = append(provs, ev.Provenance)
+					}
+				}
+				for _, pv := range provs {
+					pubs[present.Publication(pv)] = true
+				}
+				if len(c.Sources) != len(pubs) {
+					t.Errorf("%s %s criterion %d: %d publications cited, %d sources listed:\n%s", name, lang, c.Number, len(pubs), len(c.Sources), strings.Join(c.Sources, "\n"))
+				}
+				merged += len(provs) - len(c.Sources)
+				for j, s := range c.Sources {
+					for k, o := range c.Sources {
+						if j != k && strings.HasPrefix(o, strings.TrimSuffix(s, ")")) {
+							t.Errorf("%s %s criterion %d: source named twice:\n  %s\n  %s", name, lang, c.Number, s, o)
+						}
+					}
+				}
+				all := strings.Join(c.Sources, "\n")
+				for _, pv := range provs {
+					for _, l := range present.Locators(pv) {
+						if !strings.Contains(all, l) {
+							t.Errorf("%s %s criterion %d: locator %q of %q lost", name, lang, c.Number, l, present.Cite(pv))
+						}
+					}
+				}
+			}
+		}
+	}
+	if merged == 0 {
+		t.Error("no citation was merged: the test would pass without merging")
+	}
+}
+
 var digest = regexp.MustCompile(`sha256:[0-9a-f]{64}`)
 
 // internal matches what no human output may contain: bundle field paths and our file paths.

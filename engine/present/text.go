@@ -42,7 +42,7 @@ func (p *Presenter) Table(w io.Writer, r *engine.Result, o Options) error {
 		h := heading(&c)
 		pad := strings.Repeat(" ", width-utf8.RuneCountInString(h))
 		fmt.Fprintf(ew, "%s%s  %s (%s)\n", h, pad, strings.ToUpper(c.VerdictLabel), c.BasisLabel)
-		var srcs []string
+		var srcs []citation
 		for _, rs := range c.Decided {
 			Wrap(ew, "  - ", "    ", rs.Text)
 			details(ew, o.Lang, "    · ", "      ", &rs)
@@ -53,7 +53,7 @@ func (p *Presenter) Table(w io.Writer, r *engine.Result, o Options) error {
 			srcs = appendSources(srcs, &rs)
 		}
 		if len(srcs) > 0 {
-			Wrap(ew, "    ", "      ", T(o.Lang, "sources")+": "+strings.Join(srcs, "; "))
+			Wrap(ew, "    ", "      ", T(o.Lang, "sources")+": "+strings.Join(mergeCitations(srcs), "; "))
 		}
 		if len(c.Missing) > 0 {
 			Wrap(ew, "  ", "    ", c.MissingLabel+": "+names(c.Missing))
@@ -95,21 +95,14 @@ func details(w io.Writer, lang, first, rest string, r *Reason) {
 	}
 }
 
-// appendSources adds the sources of a reason and its parts that list does not have yet.
-func appendSources(list []string, r *Reason) []string {
-	add := func(s string) {
-		for _, x := range list {
-			if x == s {
-				return
-			}
-		}
-		list = append(list, s)
-	}
+// appendSources adds the citations of a reason and its parts to list (mergeCitations names
+// each publication once).
+func appendSources(list []citation, r *Reason) []citation {
 	for _, v := range r.Values {
-		add(v.Source)
+		list = append(list, v.cite)
 	}
 	for _, e := range r.Evidence {
-		add(e.Source)
+		list = append(list, e.cite)
 	}
 	for i := range r.Parts {
 		list = appendSources(list, &r.Parts[i])
