@@ -43,6 +43,7 @@ var words = map[string]pair{
 	"evidence":      {"Evidence", "Belege"},
 	"sources":       {"Sources", "Quellen"},
 	"note":          {"note", "Anmerkung"},
+	"note_english":  {"note (English)", "Anmerkung (englisch)"},
 	"quote":         {"quote", "Zitat"},
 	"from_register": {"from the evidence register", "aus dem Belegregister"},
 	"missing":       {"Missing", "Fehlende Angaben"},

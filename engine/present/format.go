@@ -271,6 +271,39 @@ func Note(s string) string {
 	return noteDataDir.ReplaceAllString(s, "the published data set")
 }
 
+// NoteIn returns the note on a value for a reader of lang (without our file paths, see Note):
+// in German the German note (note_de) where the value has one; otherwise the note as given,
+// and english says it is an English note in a German output, which must be marked as such.
+func NoteIn(lang string, p indicators.Provenance) (note string, english bool) {
+	if de(lang) {
+		if p.NoteDE != "" {
+			return Note(p.NoteDE), false
+		}
+		return Note(p.Note), p.Note != ""
+	}
+	return Note(p.Note), false
+}
+
+// NoteLabel is the label of a note: "note" / "Anmerkung", "Anmerkung (englisch)" for an English
+// note in a German output.
+func NoteLabel(lang string, english bool) string {
+	if english {
+		return T(lang, "note_english")
+	}
+	return T(lang, "note")
+}
+
+// MarkedNote is the note on a value where it is shown without a label (a table cell, a list
+// in parentheses): the note in lang (NoteIn), an English note in a German output prefixed
+// "Anmerkung (englisch): ". Empty without a note.
+func MarkedNote(lang string, p indicators.Provenance) string {
+	n, english := NoteIn(lang, p)
+	if english {
+		return NoteLabel(lang, true) + ": " + n
+	}
+	return n
+}
+
 // Name returns the display name of an indicator, by its id (pts, att, UN) with its section
 // (indices, memberships, embargoes) as a bundle field path (indices.pts, memberships.att,
 // embargoes.UN, embargoes.EU.non_state). Without a label the id is returned.

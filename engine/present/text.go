@@ -76,7 +76,7 @@ func details(w io.Writer, lang, first, rest string, r *Reason) {
 			line += " (" + v.Year + ")"
 		}
 		if v.Note != "" {
-			line += "; " + T(lang, "note") + ": " + v.Note
+			line += "; " + v.NoteLabel + ": " + v.Note
 		}
 		Wrap(w, first, rest, line)
 	}
@@ -86,7 +86,7 @@ func details(w io.Writer, lang, first, rest string, r *Reason) {
 	for _, e := range r.Evidence {
 		line := e.Date + ": " + e.Summary
 		if e.Note != "" {
-			line += "; " + T(lang, "note") + ": " + e.Note
+			line += "; " + e.NoteLabel + ": " + e.Note
 		}
 		Wrap(w, first, rest, line)
 		if e.Quote != "" {
@@ -217,7 +217,7 @@ func markdownReason(w io.Writer, lang, indent string, r *Reason) {
 			line += " (" + v.Year + ")"
 		}
 		if v.Note != "" {
-			line += "; " + T(lang, "note") + ": " + MD(v.Note)
+			line += "; " + v.NoteLabel + ": " + MD(v.Note)
 		}
 		fmt.Fprintf(w, "%s- %s\n", in, line)
 	}
@@ -227,7 +227,7 @@ func markdownReason(w io.Writer, lang, indent string, r *Reason) {
 	for _, e := range r.Evidence {
 		line := e.Date + ": " + MD(e.Summary)
 		if e.Note != "" {
-			line += "; " + T(lang, "note") + ": " + MD(e.Note)
+			line += "; " + e.NoteLabel + ": " + MD(e.Note)
 		}
 		if e.Quote != "" {
 			line += "; " + T(lang, "quote") + ": “" + MD(e.Quote) + "”" + MD(quoteURL(e))

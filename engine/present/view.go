@@ -87,26 +87,30 @@ type Reason struct {
 
 // Value is an indicator value a reason used.
 type Value struct {
-	ID     string // bundle field path: indices.pts
-	Name   string // display name: Political Terror Scale
-	Value  string // as a reader reads it: "Not Free", "0.837", "in force since 14 October 2006 (state as a whole)"
-	Year   string // the year the value describes, "" if none
-	Note   string // the source's or the compiler's note on the value
-	Source string // as a reader cites it
-	cite   citation
+	ID    string // bundle field path: indices.pts
+	Name  string // display name: Political Terror Scale
+	Value string // as a reader reads it: "Not Free", "0.837", "in force since 14 October 2006 (state as a whole)"
+	Year  string // the year the value describes, "" if none
+	Note  string // the source's or the compiler's note on the value, in the report's language where the value has one (NoteIn)
+	// NoteLabel heads the note: "note", "Anmerkung", "Anmerkung (englisch)" for a German
+	// report showing a note the value has only in English.
+	NoteLabel string
+	Source    string // as a reader cites it
+	cite      citation
 }
 
 // Event is an evidence item a reason used.
 type Event struct {
-	ID       string
-	Date     string // formatted at its precision
-	Category string
-	Summary  string
-	Source   string
-	Note     string
-	Quote    string // the sentence of the source the item rests on (evidence register)
-	URL      string // where the source is
-	cite     citation
+	ID        string
+	Date      string // formatted at its precision
+	Category  string
+	Summary   string
+	Source    string
+	Note      string // as Value.Note
+	NoteLabel string // as Value.NoteLabel
+	Quote     string // the sentence of the source the item rests on (evidence register)
+	URL       string // where the source is
+	cite      citation
 }
 
 // Group is a labelled list of display names.
@@ -261,9 +265,10 @@ func (p *Presenter) reason(r *engine.Reason, lang string, unknown map[string]boo
 	for i := range r.Evidence {
 		e := &r.Evidence[i]
 		c := cite(e.Provenance)
+		note, english := NoteIn(lang, e.Provenance)
 		out.Evidence = append(out.Evidence, Event{
 			ID: e.ID, Date: DateAt(lang, e.Date, e.DatePrecision), Category: e.Category, Summary: summary(lang, e),
-			Source: c.String(), Note: Note(e.Note), Quote: e.Quote, URL: e.URL, cite: c,
+			Source: c.String(), Note: note, NoteLabel: NoteLabel(lang, english), Quote: e.Quote, URL: e.URL, cite: c,
 		})
 	}
 	return out, nil
@@ -271,7 +276,9 @@ func (p *Presenter) reason(r *engine.Reason, lang string, unknown map[string]boo
 
 func (p *Presenter) value(lang string, v engine.IndicatorValue) Value {
 	c := cite(v.Provenance)
-	out := Value{ID: v.ID, Name: p.ValueName(lang, v.ID), Value: p.Value(lang, v), Note: Note(v.Note), Source: c.String(), cite: c}
+	note, english := NoteIn(lang, v.Provenance)
+	out := Value{ID: v.ID, Name: p.ValueName(lang, v.ID), Value: p.Value(lang, v), Note: note,
+		NoteLabel: NoteLabel(lang, english), Source: c.String(), cite: c}
 	if v.Ref != "" {
 		out.ID = v.Ref
 	}
@@ -291,8 +298,8 @@ func (p *Presenter) groups(r *engine.Reason, lang string, unknown map[string]boo
 			joined = append(joined, name)
 		} else {
 			detail := p.Value(lang, v)
-			if v.Note != "" {
-				detail += "; " + Note(v.Note)
+			if n := MarkedNote(lang, v.Provenance); n != "" {
+				detail += "; " + n
 			}
 			gaps = append(gaps, name+" ("+detail+")")
 		}
