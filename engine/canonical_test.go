@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/exportrisk/exportrisk/indicators"
 )
@@ -24,13 +25,20 @@ var canonicalStrings = []string{
 }
 
 // randomFill sets every field of the value v points to, recursively: at random empty (nil,
-// zero: omitempty's case) or filled, with strings from canonicalStrings or extra.
+// zero: omitempty's case) or filled, with strings from canonicalStrings (rarely one with
+// invalid UTF-8) or extra.
 func randomFill(r *rand.Rand, v reflect.Value, extra string) {
 	pick := func() string {
 		if extra != "" && r.IntN(4) == 0 {
 			return extra
 		}
-		return canonicalStrings[r.IntN(len(canonicalStrings))]
+		s := canonicalStrings[r.IntN(len(canonicalStrings))]
+		if !utf8.ValidString(s) && r.IntN(500) != 0 {
+			// Rarely: a document holds a few hundred strings, and one with invalid
+			// UTF-8 sends it all to Canonicalize (NewInput, Result.CanonicalJSON).
+			return "plain"
+		}
+		return s
 	}
 	switch v.Kind() {
 	case reflect.String:
@@ -114,10 +122,18 @@ func sameCanonicalJSON(t testing.TB, b *indicators.Bundle) {
 
 func TestNewInputCanonicalOnEveryField(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
+	written := 0
 	for range 3000 {
 		b := &indicators.Bundle{}
 		randomFill(r, reflect.ValueOf(b).Elem(), "")
 		sameCanonicalJSON(t, b)
+		if in, _ := NewInput(b); in.value != nil {
+			written++
+		}
+	}
+	// Most bundles must be written by NewInput itself, not by Canonicalize (invalid UTF-8).
+	if written < 2000 {
+		t.Fatalf("NewInput wrote %d of 3000 bundles itself, want most", written)
 	}
 }
 

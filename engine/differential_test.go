@@ -136,7 +136,8 @@ func diffResult(e *Engine, name string, input []byte) error {
 }
 
 // TestCompiledMatchesOPAOnShippedBundles runs both evaluators on every shipped bundle, and
-// checks that the compiled evaluator's input built from the bundle is the canonical JSON's.
+// checks that the compiled evaluator's input built from the bundle is the canonical JSON's
+// and that the result's canonical JSON is indicators.Canonicalize's.
 func TestCompiledMatchesOPAOnShippedBundles(t *testing.T) {
 	if raceEnabled {
 		t.Skip("sequential and slow under the race detector; make test runs it")
@@ -167,8 +168,16 @@ func TestCompiledMatchesOPAOnShippedBundles(t *testing.T) {
 		if err := diffResult(e, name, canonical); err != nil {
 			return err
 		}
-		if in, err := NewInput(b); err != nil || !bytes.Equal(in.Canonical(), canonical) {
+		in, err := NewInput(b)
+		if err != nil || !bytes.Equal(in.Canonical(), canonical) {
 			return fmt.Errorf("%s: NewInput's canonical JSON differs from indicators.Canonicalize's (%v)", name, err)
+		}
+		a, err := e.AssessInput(context.Background(), in)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if err := sameResultJSON(a.Result); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
 		}
 		fromBundle, err := planInput(b)
 		if err != nil {

@@ -106,7 +106,7 @@ func NewRecord(d Decision) (*RecordV1, error) {
 	if d.Result == nil {
 		return nil, errors.New("new record: no result")
 	}
-	result, err := indicators.Canonicalize(d.Result)
+	result, err := d.Result.CanonicalJSON()
 	if err != nil {
 		return nil, fmt.Errorf("new record: %w", err)
 	}

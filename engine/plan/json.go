@@ -68,6 +68,10 @@ func appendListAs(b []byte, elems []Value, html bool) []byte {
 	return append(b, ']')
 }
 
+// AppendString appends s as a JSON string as AppendCanonical writes strings (encoding/json
+// without HTML escaping; invalid UTF-8 as \ufffd).
+func AppendString(b []byte, s string) []byte { return appendJSONString(b, s) }
+
 // appendStringAs writes s as a JSON string: with HTML escaping as encoding/json's Marshal
 // does, or without (appendJSONString).
 func appendStringAs(b []byte, s string, html bool) []byte {
