@@ -95,22 +95,26 @@ type Value struct {
 	// NoteLabel heads the note: "note", "Anmerkung", "Anmerkung (englisch)" for a German
 	// report showing a note the value has only in English.
 	NoteLabel string
-	Source    string // as a reader cites it
-	cite      citation
+	// NoteEnglish says the note is English in a German report (the value has no note_de):
+	// where a note is shown without its label (a table cell), it is marked with NoteLabel.
+	NoteEnglish bool
+	Source      string // as a reader cites it
+	cite        citation
 }
 
 // Event is an evidence item a reason used.
 type Event struct {
-	ID        string
-	Date      string // formatted at its precision
-	Category  string
-	Summary   string
-	Source    string
-	Note      string // as Value.Note
-	NoteLabel string // as Value.NoteLabel
-	Quote     string // the sentence of the source the item rests on (evidence register)
-	URL       string // where the source is
-	cite      citation
+	ID          string
+	Date        string // formatted at its precision
+	Category    string
+	Summary     string
+	Source      string
+	Note        string // as Value.Note
+	NoteLabel   string // as Value.NoteLabel
+	NoteEnglish bool   // as Value.NoteEnglish
+	Quote       string // the sentence of the source the item rests on (evidence register)
+	URL         string // where the source is
+	cite        citation
 }
 
 // Group is a labelled list of display names.
@@ -268,7 +272,7 @@ func (p *Presenter) reason(r *engine.Reason, lang string, unknown map[string]boo
 		note, english := NoteIn(lang, e.Provenance)
 		out.Evidence = append(out.Evidence, Event{
 			ID: e.ID, Date: DateAt(lang, e.Date, e.DatePrecision), Category: e.Category, Summary: summary(lang, e),
-			Source: c.String(), Note: note, NoteLabel: NoteLabel(lang, english), Quote: e.Quote, URL: e.URL, cite: c,
+			Source: c.String(), Note: note, NoteLabel: NoteLabel(lang, english), NoteEnglish: english, Quote: e.Quote, URL: e.URL, cite: c,
 		})
 	}
 	return out, nil
@@ -278,7 +282,7 @@ func (p *Presenter) value(lang string, v engine.IndicatorValue) Value {
 	c := cite(v.Provenance)
 	note, english := NoteIn(lang, v.Provenance)
 	out := Value{ID: v.ID, Name: p.ValueName(lang, v.ID), Value: p.Value(lang, v), Note: note,
-		NoteLabel: NoteLabel(lang, english), Source: c.String(), cite: c}
+		NoteLabel: NoteLabel(lang, english), NoteEnglish: english, Source: c.String(), cite: c}
 	if v.Ref != "" {
 		out.ID = v.Ref
 	}
