@@ -239,6 +239,23 @@ func markdownReason(w io.Writer, lang, indent string, r *Reason) {
 	}
 }
 
+// DecisionLine is the line that ends a report: the decision id it was recorded under in the
+// audit log, or that it was not recorded (a dry run, id empty); in Markdown in italics with the
+// id as code.
+func DecisionLine(lang, id string, markdown bool) string {
+	var line string
+	switch {
+	case id == "":
+		line = T(lang, "not_recorded_dry")
+	default:
+		line = fmt.Sprintf(T(lang, "decision_recorded"), id)
+	}
+	if markdown {
+		line = "_" + strings.Replace(line, id, "`"+id+"`", 1) + "_"
+	}
+	return line
+}
+
 func header(w io.Writer, rep *Report, o Options) {
 	fmt.Fprintf(w, "%s (%s), %s %s\n", rep.Country, rep.ISO3, T(o.Lang, "as_of"), rep.AsOf)
 	fmt.Fprintf(w, "%s: %s\n", T(o.Lang, "overall"), strings.ToUpper(rep.OverallLabel))
