@@ -23,7 +23,7 @@ FUZZ_TARGETS := ./indicators/:FuzzParse:50000x ./indicators/:FuzzCanonicalize:50
 	./indicators/safetext/:FuzzEscape:50000x ./engine/:FuzzCompiledMatchesOPA:300x \
 	./engine/plan/:FuzzAppendJSONString:50000x ./engine/:FuzzNewInputCanonical:5000x \
 	./engine/:FuzzResultCanonical:5000x \
-	./indicators/:FuzzReadJSONNodes:20000x
+	./indicators/:FuzzReadJSONNodes:20000x ./indicators/:FuzzMergePatch:20000x
 FUZZTIME ?=
 SOAKTIME ?= 60s
 # make bench: benchmark time, where its files go, and the opa CLI of go.mod's OPA version.
