@@ -23,7 +23,7 @@ FUZZ_TARGETS := ./indicators/:FuzzParse:50000x ./indicators/:FuzzCanonicalize:50
 	./indicators/safetext/:FuzzEscape:50000x ./engine/:FuzzCompiledMatchesOPA:300x \
 	./engine/plan/:FuzzAppendJSONString:50000x ./engine/:FuzzNewInputCanonical:5000x \
 	./engine/:FuzzResultCanonical:5000x \
-	./indicators/:FuzzReadJSONNodes:20000x
+	./indicators/:FuzzReadJSONNodes:20000x ./indicators/:FuzzMergePatch:20000x
 FUZZTIME ?=
 SOAKTIME ?= 60s
 # make bench: benchmark time, where its files go, and the opa CLI of go.mod's OPA version.
@@ -31,8 +31,11 @@ BENCHTIME ?= 2s
 BENCH_DIR := bin/bench
 OPA_BIN  := bin/tools/opa
 OPA_VERSION = $(shell $(GO) list -m -f '{{.Version}}' github.com/open-policy-agent/opa)
+# Regal, the Rego linter, pinned in its own module (tools/regal/go.mod, a tool directive) so
+# that its OPA never enters the project's go.mod; go tool builds it once into the build cache.
+REGAL := $(GO) tool -modfile=tools/regal/go.mod regal
 
-.PHONY: all build run test lint fmt-check vet policy-test fuzz fuzz-compiled bench bench-all golden worldmap help race staticcheck vulndb vulncheck ci-tools ci soak
+.PHONY: all build run test lint fmt-check vet regal policy-test fuzz fuzz-compiled bench bench-all golden worldmap help race staticcheck vulndb vulncheck ci-tools ci soak
 
 all: lint build test ## lint, build and test everything
 
@@ -47,7 +50,7 @@ test: lint ## run every test: Go, Rego (with coverage >= 90 %), golden files, a 
 	$(GO) test -count=1 ./...
 	$(MAKE) fuzz
 
-lint: fmt-check vet ## gofmt and go vet (opa fmt and opa check --strict run in the policies tests)
+lint: fmt-check vet regal ## gofmt, go vet and Regal (opa fmt and opa check --strict run in the policies tests)
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -55,6 +58,9 @@ fmt-check:
 
 vet:
 	$(GO) vet ./...
+
+regal: ## Regal, the Rego linter (pinned in tools/regal/go.mod), over policies/ with .regal/config.yaml
+	$(REGAL) lint --no-color policies
 
 policy-test: ## run the Rego unit tests with coverage, strict compile and opa fmt checks
 	$(GO) test -count=1 -v -run 'Rego|Policies|Format|Strict|Metadata|Thresholds' ./policies/

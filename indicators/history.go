@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
+	"go.yaml.in/yaml/v3"
 )
 
 // A bundle history file holds one country's bundles of consecutive years, each dated
@@ -108,6 +109,25 @@ func firstYear(bundles []*Bundle) int {
 // the file's name (for messages and the check against its content); the documents are not
 // yet validated (Parse them).
 func ExpandHistory(name string, data []byte) (map[string][]byte, error) {
+	years, err := expandHistory(name, data)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]byte, len(years))
+	for asOf, y := range years {
+		out[asOf] = y.doc
+	}
+	return out, nil
+}
+
+// expandedYear is a year of a history file: its document, and the node tree readJSONNodes
+// reads it into (nil where it refuses the document, and for the first year: read it then).
+type expandedYear struct {
+	doc  []byte
+	node *yaml.Node
+}
+
+func expandHistory(name string, data []byte) (map[string]expandedYear, error) {
 	iso3, first, last, ok := parseHistoryName(path.Base(name))
 	if !ok {
 		return nil, fmt.Errorf("%s: not a bundle history file name (want ISO3.YYYY-YYYY.history.json)", name)
@@ -122,8 +142,8 @@ func ExpandHistory(name string, data []byte) (map[string][]byte, error) {
 	if h.ISO3 != iso3 || len(h.Years) != last-first+1 {
 		return nil, fmt.Errorf("%s: content is %s with %d years, the file name says %s %d-%d", name, h.ISO3, len(h.Years), iso3, first, last)
 	}
-	out := make(map[string][]byte, len(h.Years))
-	var cur []byte
+	out := make(map[string]expandedYear, len(h.Years))
+	var cur *mergeValue
 	for i, y := range h.Years {
 		want := fmt.Sprintf("%04d-12-31", first+i)
 		if y.AsOf != want {
@@ -131,17 +151,31 @@ func ExpandHistory(name string, data []byte) (map[string][]byte, error) {
 		}
 		switch {
 		case i == 0 && len(y.Bundle) > 0 && len(y.Patch) == 0:
-			cur = y.Bundle
+			text, err := compactText(y.Bundle)
+			if err != nil {
+				return nil, fmt.Errorf("%s: years[0].bundle: %w", name, err)
+			}
+			cur = textValue(text)
+			out[y.AsOf] = expandedYear{doc: y.Bundle}
+			continue
 		case i > 0 && len(y.Patch) > 0 && len(y.Bundle) == 0:
-			next, err := jsonpatch.MergePatch(cur, y.Patch)
+			text, err := compactText(y.Patch)
+			if err == nil {
+				cur, err = mergePatch(cur, textValue(text))
+			}
 			if err != nil {
 				return nil, fmt.Errorf("%s: years[%d].patch: %w", name, i, err)
 			}
-			cur = next
 		default:
 			return nil, fmt.Errorf("%s: years[%d]: the first year needs a bundle, every later year a patch", name, i)
 		}
-		out[y.AsOf] = cur
+		var doc bytes.Buffer
+		cur.write(&doc)
+		year := expandedYear{doc: doc.Bytes()}
+		if n, ok := cur.yamlNode(); ok && n.Kind == yaml.MappingNode && doc.Len() <= MaxBundleSize {
+			year.node = n // what readJSONNodes reads the document into
+		}
+		out[y.AsOf] = year
 	}
 	return out, nil
 }

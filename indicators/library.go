@@ -45,9 +45,9 @@ func (l *Library) WithEvidence(m Merger) *Library {
 }
 
 type expandedHistory struct {
-	once sync.Once
-	docs map[string][]byte // as_of -> bundle JSON
-	err  error
+	once  sync.Once
+	years map[string]expandedYear // by as_of
+	err   error
 }
 
 // Entry is one bundle of a library.
@@ -156,16 +156,23 @@ var ErrFutureAsOf = errors.New("no bundle can describe it, and the latest one wo
 
 // Load parses and validates a library entry; the bundle must match its file name.
 func (l *Library) Load(e Entry) (*Bundle, error) {
-	data, err := l.read(e)
+	y, err := l.read(e)
 	if err != nil {
 		return nil, err
 	}
 	name := path.Join(l.name, e.Path)
-	parse := Parse
-	if strings.Contains(e.Path, "#") {
-		parse = parseJSON // a year of a history file: JSON written by ExpandHistory
+	var b *Bundle
+	switch {
+	case y.node != nil: // a year of a history file, read into nodes when it was expanded
+		d := &decoder{}
+		if b = d.bundle(y.node); len(d.problems) > 0 {
+			b, err = Parse(name, y.doc) // the problems as Parse reports them
+		}
+	case strings.Contains(e.Path, "#"):
+		b, err = parseJSON(name, y.doc) // a year of a history file: JSON written by ExpandHistory
+	default:
+		b, err = Parse(name, y.doc)
 	}
-	b, err := parse(name, data)
 	if err != nil {
 		return nil, err
 	}
@@ -182,21 +189,21 @@ func (l *Library) Load(e Entry) (*Bundle, error) {
 	return b, nil
 }
 
-// read returns the bytes of an entry: the file, or the expanded year of a history file.
-func (l *Library) read(e Entry) ([]byte, error) {
+// read returns an entry: the file, or the expanded year of a history file.
+func (l *Library) read(e Entry) (expandedYear, error) {
 	file, asOf, inHistory := strings.Cut(e.Path, "#")
 	if !inHistory {
 		data, err := fs.ReadFile(l.fsys, e.Path)
 		if err != nil {
-			return nil, fmt.Errorf("read bundle: %w", err)
+			return expandedYear{}, fmt.Errorf("read bundle: %w", err)
 		}
-		return data, nil
+		return expandedYear{doc: data}, nil
 	}
 	l.cache.mu.Lock()
 	h := l.cache.files[file]
 	l.cache.mu.Unlock()
 	if h == nil {
-		return nil, fmt.Errorf("read bundle: %s is not a history file of %s", file, l.name)
+		return expandedYear{}, fmt.Errorf("read bundle: %s is not a history file of %s", file, l.name)
 	}
 	h.once.Do(func() {
 		data, err := fs.ReadFile(l.fsys, file)
@@ -204,14 +211,14 @@ func (l *Library) read(e Entry) ([]byte, error) {
 			h.err = fmt.Errorf("read bundle history: %w", err)
 			return
 		}
-		h.docs, h.err = ExpandHistory(path.Join(l.name, file), data)
+		h.years, h.err = expandHistory(path.Join(l.name, file), data)
 	})
 	if h.err != nil {
-		return nil, h.err
+		return expandedYear{}, h.err
 	}
-	doc, ok := h.docs[asOf]
+	y, ok := h.years[asOf]
 	if !ok {
-		return nil, fmt.Errorf("read bundle: %s has no bundle as of %s", path.Join(l.name, file), asOf)
+		return expandedYear{}, fmt.Errorf("read bundle: %s has no bundle as of %s", path.Join(l.name, file), asOf)
 	}
-	return doc, nil
+	return y, nil
 }

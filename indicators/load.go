@@ -275,7 +275,12 @@ func (d *decoder) fields(n *yaml.Node, path string, required []string, fn func(k
 // join appends a key to a field path; the key is escaped (safetext.Escape), since paths
 // appear in messages.
 func join(path, key string) string {
-	key = safetext.Escape(key)
+	for i := 0; i < len(key); i++ {
+		if key[i] < 0x20 || key[i] >= 0x7f { // printable ASCII is its own escape
+			key = safetext.Escape(key)
+			break
+		}
+	}
 	if path == "" {
 		return key
 	}

@@ -30,8 +30,8 @@ func sameNodes(a, b *yaml.Node, at string) error {
 }
 
 // Every year of every shipped history reads through the fast path to the node tree the
-// YAML path gives (the decoder reads nothing else but lines for messages), and the latest
-// year of each country to the same bundle.
+// YAML path gives (the decoder reads nothing else but lines for messages), so do the nodes
+// its expansion made, and the latest year of each country to the same bundle.
 func TestParseJSONShippedHistory(t *testing.T) {
 	lib, err := OpenLibrary(fixtures.FS, "fixtures")
 	if err != nil {
@@ -53,11 +53,11 @@ func TestParseJSONShippedHistory(t *testing.T) {
 				if !strings.Contains(e.Path, "#") {
 					continue
 				}
-				data, err := lib.read(e)
+				y, err := lib.read(e)
 				if err != nil {
 					t.Fatal(err)
 				}
-				name := path.Join("fixtures", e.Path)
+				data, name := y.doc, path.Join("fixtures", e.Path)
 				fast, ok := readJSONNodes(data)
 				if !ok {
 					t.Fatalf("%s: the fast path refuses a shipped history year", name)
@@ -68,6 +68,16 @@ func TestParseJSONShippedHistory(t *testing.T) {
 				}
 				if err := sameNodes(slow, fast, name); err != nil {
 					t.Fatal(err)
+				}
+				// The nodes the expansion made from its tree (every year but the first,
+				// which is read from its text) are those nodes too.
+				if e.AsOf != lib.Entries(iso)[0].AsOf || y.node != nil {
+					if y.node == nil {
+						t.Fatalf("%s: no nodes from the expansion", name)
+					}
+					if err := sameNodes(slow, y.node, name+" (expansion)"); err != nil {
+						t.Fatal(err)
+					}
 				}
 				last, lastData, lastName = slow, data, name
 				years.Add(1)
@@ -102,10 +112,11 @@ func TestParseJSONEdges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	good, err := lib.read(e)
+	y, err := lib.read(e)
 	if err != nil {
 		t.Fatal(err)
 	}
+	good := y.doc
 	edit := func(old, new string) []byte {
 		if !bytes.Contains(good, []byte(old)) {
 			t.Fatalf("%q not in the KAZ bundle", old)

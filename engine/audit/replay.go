@@ -99,14 +99,15 @@ func (rp *Replayer) Engine(ctx context.Context, revision string) (*engine.Engine
 // recorded evaluation time, and compares the result with the recorded one. It refuses
 // a record whose content no longer matches its hash.
 func (rp *Replayer) Replay(ctx context.Context, rec *RecordV1) (*Outcome, error) {
-	if err := checkIntact(rec); err != nil {
+	in, err := checkIntact(rec)
+	if err != nil {
 		return nil, err
 	}
 	e, files, err := rp.Engine(ctx, rec.PolicyRevision)
 	if err != nil {
 		return nil, fmt.Errorf("replay decision %s: %w", rec.DecisionID, err)
 	}
-	out, err := evaluate(ctx, e, rec)
+	out, err := evaluate(ctx, e, rec, in)
 	if err != nil {
 		return nil, err
 	}
@@ -118,10 +119,11 @@ func (rp *Replayer) Replay(ctx context.Context, rec *RecordV1) (*Outcome, error)
 // decide the same case. It is not a replay of the record; the policy revision in the
 // result differs and Match compares everything else.
 func ReplayWith(ctx context.Context, e *engine.Engine, rec *RecordV1) (*Outcome, error) {
-	if err := checkIntact(rec); err != nil {
+	in, err := checkIntact(rec)
+	if err != nil {
 		return nil, err
 	}
-	out, err := evaluate(ctx, e, rec)
+	out, err := evaluate(ctx, e, rec, in)
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +133,7 @@ func ReplayWith(ctx context.Context, e *engine.Engine, rec *RecordV1) (*Outcome,
 	}
 	same := *out.Replayed
 	same.PolicyRevision = rec.PolicyRevision // the revision differs by design
-	got, err := indicators.Canonicalize(&same)
+	got, err := same.CanonicalJSON()
 	if err != nil {
 		return nil, err
 	}
@@ -147,29 +149,31 @@ func ReplayWith(ctx context.Context, e *engine.Engine, rec *RecordV1) (*Outcome,
 	return out, nil
 }
 
-func checkIntact(rec *RecordV1) error {
+// checkIntact checks a record against its hash and digests and returns its input.
+func checkIntact(rec *RecordV1) (*engine.Input, error) {
 	if rec.RecordVersion == EvidenceEventVersion {
-		return fmt.Errorf("replay %s: it is an evidence event, not a decision: there is nothing to replay", rec.DecisionID)
+		return nil, fmt.Errorf("replay %s: it is an evidence event, not a decision: there is nothing to replay", rec.DecisionID)
 	}
 	if h := rec.ComputeHash(); h != rec.Hash {
-		return fmt.Errorf("replay decision %s: the record no longer matches its hash", rec.DecisionID)
+		return nil, fmt.Errorf("replay decision %s: the record no longer matches its hash", rec.DecisionID)
 	}
-	if indicators.Digest(rec.Input) != rec.InputDigest {
-		return fmt.Errorf("replay decision %s: the input no longer matches its digest", rec.DecisionID)
+	in := engine.ReadInput(rec.Input) // computes the digest
+	if in.Digest() != rec.InputDigest {
+		return nil, fmt.Errorf("replay decision %s: the input no longer matches its digest", rec.DecisionID)
 	}
 	if indicators.Digest(rec.Result) != rec.ResultDigest {
-		return fmt.Errorf("replay decision %s: the result no longer matches its digest", rec.DecisionID)
+		return nil, fmt.Errorf("replay decision %s: the result no longer matches its digest", rec.DecisionID)
 	}
-	return nil
+	return in, nil
 }
 
-func evaluate(ctx context.Context, e *engine.Engine, rec *RecordV1) (*Outcome, error) {
-	a, err := e.AssessInput(ctx, engine.ReadInput(rec.Input))
+func evaluate(ctx context.Context, e *engine.Engine, rec *RecordV1, in *engine.Input) (*Outcome, error) {
+	a, err := e.AssessInput(ctx, in)
 	if err != nil {
 		return nil, fmt.Errorf("replay decision %s: %w", rec.DecisionID, err)
 	}
 	res := a.Result
-	got, err := indicators.Canonicalize(res)
+	got, err := res.CanonicalJSON()
 	if err != nil {
 		return nil, fmt.Errorf("replay decision %s: %w", rec.DecisionID, err)
 	}

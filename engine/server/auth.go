@@ -179,7 +179,6 @@ func (t *tokenSet) lookup(token string) (Principal, bool) {
 // the token. A restart ends every session.
 const (
 	sessionCookie = "exportrisk_session"
-	langCookie    = "exportrisk_lang"
 	// MaxSessionsPerToken is how many browser sessions one token holder may have; signing
 	// in once more ends that holder's oldest session, never another holder's.
 	MaxSessionsPerToken = 32
@@ -276,6 +275,14 @@ func (s *sessions) delete(id string) {
 	s.mu.Lock()
 	delete(s.m, sha256.Sum256([]byte(id)))
 	s.mu.Unlock()
+}
+
+// secure reports whether cookies should be marked Secure.
+func (s *Server) secure(r *http.Request) bool { return s.cfg.SecureCookies || r.TLS != nil }
+
+func clearCookie(w http.ResponseWriter, r *http.Request, secure bool, name string) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(0, 0),
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: secure || r.TLS != nil})
 }
 
 // authResult is the outcome of looking at a request's credentials.

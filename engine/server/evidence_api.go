@@ -5,12 +5,13 @@ import (
 	"net/http"
 
 	"github.com/exportrisk/exportrisk/engine/policy/impact"
+	"github.com/exportrisk/exportrisk/engine/server/web"
 	"github.com/exportrisk/exportrisk/indicators"
 	"github.com/exportrisk/exportrisk/indicators/evidence"
 )
 
-// The evidence register's four-eyes workflow as JSON (the web pages of evidence.go do the
-// same through forms): list, propose, show with impact, approve, reject.
+// The evidence register's four-eyes workflow as JSON (the web pages of engine/server/web do
+// the same through forms): list, propose, show with impact, approve, reject.
 
 // ProposalRequest is the body of POST /v1/evidence/proposals: the fields of the form.
 type ProposalRequest struct {
@@ -102,7 +103,7 @@ func (s *Server) apiPropose(w http.ResponseWriter, r *http.Request, rc *reqCtx) 
 		writeError(w, aerr)
 		return
 	}
-	p, err := s.proposeEvidence(r.Context(), evidenceForm(req), rc.p)
+	p, err := s.proposeEvidence(r.Context(), web.EvidenceForm(req), rc.p)
 	if err != nil {
 		writeError(w, evidenceErr(err))
 		return
@@ -127,10 +128,7 @@ func (s *Server) apiProposal(w http.ResponseWriter, r *http.Request, _ *reqCtx) 
 		return
 	}
 	out := proposalJSON(p)
-	reg := s.cfg.Evidence.Current.Load()
-	if next, _, err := reg.Add(p.Country, p.Item, s.now()); err != nil {
-		out.ImpactError = err.Error()
-	} else if rep, err := s.evidenceImpact(r.Context(), p.Country, reg, next); err != nil {
+	if rep, err := s.proposalImpact(r.Context(), p); err != nil {
 		out.ImpactError = err.Error()
 	} else {
 		out.Impact = rep

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/exportrisk/exportrisk/engine/server/web"
 )
 
 // route is one method and path pattern of http.ServeMux, who may use it, and whether it
@@ -50,17 +52,17 @@ func (s *Server) routeTable() []route {
 		{"GET", "/healthz", public, false, s.healthz},
 		{"GET", "/readyz", public, false, s.readyz},
 		{"GET", "/metrics", accessRead, false, s.metricsHandler},
-		// Web pages
-		{"GET", "/{$}", accessRead, true, s.pageOverview},
-		{"GET", "/countries/{iso3}", accessRead, true, s.pageCountry},
-		{"POST", "/countries/{iso3}/assess", accessAssess, true, s.pageAssess},
-		{"GET", "/decisions", accessRead, true, s.pageDecisions},
-		{"GET", "/decisions/{id}", accessRead, true, s.pageDecision},
-		{"POST", "/decisions/{id}/replay", accessReplay, true, s.pageReplay},
+		// Web pages (engine/server/web; signing in and out: signin.go)
+		{"GET", "/{$}", accessRead, true, s.page(s.pages.Overview)},
+		{"GET", "/countries/{iso3}", accessRead, true, s.page(s.pages.Country)},
+		{"POST", "/countries/{iso3}/assess", accessAssess, true, s.page(s.pages.Assess)},
+		{"GET", "/decisions", accessRead, true, s.page(s.pages.Decisions)},
+		{"GET", "/decisions/{id}", accessRead, true, s.page(s.pages.Decision)},
+		{"POST", "/decisions/{id}/replay", accessReplay, true, s.page(s.pages.Replay)},
 		{"GET", "/login", public, true, s.pageLogin},
 		{"POST", "/login", public, true, s.pageLoginPost},
 		{"POST", "/logout", public, true, s.pageLogout},
-		{"GET", "/static/{file}", public, true, s.static},
+		{"GET", "/static/{file}", public, true, s.page(s.pages.Static)},
 	}, s.evidenceRoutes()...) // evidence.go
 }
 
@@ -102,7 +104,8 @@ func (s *Server) buildHandler() http.Handler {
 }
 
 // wrap adds to a route: metrics and the access log, security headers, recovery from
-// panics, authentication and the role check.
+// panics, authentication, the role check, and for the forms of the web pages the CSRF
+// check.
 func (s *Server) wrap(rt route) http.Handler {
 	label := rt.pattern()
 	if rt.method == "" {
@@ -149,7 +152,7 @@ func (s *Server) wrap(rt route) http.Handler {
 			}
 			h.Set("X-Frame-Options", "DENY")
 			h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-			rc.lang = s.lang(sw, r)
+			rc.lang = web.Lang(sw, r, s.secure(r))
 			if s.origin != "" {
 				r = r.WithContext(context.WithValue(r.Context(), originKey{}, s.origin))
 			}
@@ -180,6 +183,11 @@ func (s *Server) wrap(rt route) http.Handler {
 						"%s has the role %s; %s needs %s", p.Name, p.Role, label, rt.access.roles()))
 					return
 				}
+				if rt.web && rt.method == http.MethodPost && !checkCSRF(r, rc.sess) {
+					s.fail(sw, r, rc, true, apiErr(http.StatusForbidden, CodeForbidden,
+						"the form has expired or did not come from this site; reload the page and try again"))
+					return
+				}
 			}
 		}
 		rt.h(sw, r, rc)
@@ -206,7 +214,7 @@ func (s *Server) unauthorized(w http.ResponseWriter, r *http.Request, rc *reqCtx
 		if r.Method != http.MethodGet { // after signing in, go back to the page of the form
 			next = strings.TrimSuffix(strings.TrimSuffix(r.URL.Path, "/assess"), "/replay")
 		}
-		s.loginPage(w, r, rc, http.StatusUnauthorized, "", next)
+		s.signIn(w, r, rc, http.StatusUnauthorized, "", next)
 		return
 	}
 	writeError(w, apiErr(http.StatusUnauthorized, CodeUnauthorized, "%s", msg))

@@ -1,7 +1,8 @@
 // Package server makes the engine a service: a JSON API for case-management systems
-// (POST /v1/assessments records every decision in the audit store) and server-rendered
-// web pages for licensing officers, policy staff and auditors (world overview, country
-// report, decision page with replay), behind role-based API tokens.
+// (POST /v1/assessments records every decision in the audit store) and the web pages of
+// engine/server/web for licensing officers, policy staff and auditors (world overview,
+// country report, decision page with replay), behind role-based API tokens and browser
+// sessions.
 //
 // One engine is prepared and the world overview computed when the server is made (and
 // again by Reload); requests only evaluate the bundle they ask about.
@@ -11,7 +12,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html/template"
 	"log/slog"
 	"net"
 	"net/http"
@@ -23,6 +23,7 @@ import (
 	"github.com/exportrisk/exportrisk/engine/audit"
 	"github.com/exportrisk/exportrisk/engine/history"
 	"github.com/exportrisk/exportrisk/engine/present"
+	"github.com/exportrisk/exportrisk/engine/server/web"
 	"github.com/exportrisk/exportrisk/indicators"
 	"github.com/exportrisk/exportrisk/indicators/evidence"
 )
@@ -76,7 +77,7 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// Server is the HTTP API and the web pages. It is an http.Handler.
+// Server is the HTTP API and the web pages' server. It is an http.Handler.
 type Server struct {
 	cfg      Config
 	state    atomic.Pointer[state]
@@ -87,7 +88,7 @@ type Server struct {
 	sessions *sessions
 	metrics  *metrics
 	bundles  sync.Map // library entry path -> *cachedBundle
-	pages    map[string]*template.Template
+	pages    *web.Pages
 	handler  http.Handler
 	routes   []route
 	draining atomic.Bool
@@ -154,17 +155,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("server.public_url: %w", err)
 		}
 	}
-	pages, err := parsePages()
-	if err != nil {
-		return nil, err
-	}
 	s := &Server{
 		cfg:      cfg,
 		recorder: &audit.Recorder{Store: cfg.Store, EngineVersion: cfg.EngineVersion},
 		replayer: audit.NewReplayer(cfg.Store),
 		sessions: newSessions(cfg.SessionTTL),
 		metrics:  newMetrics(),
-		pages:    pages,
 		origin:   origin,
 		parsing:  make(chan struct{}, MaxParallelBundles),
 	}
@@ -178,6 +174,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		}
 	}
 	s.tokens.Store(tokens)
+	pages := pagesBackend{s}
+	if s.pages, err = web.New(web.Config{Assessor: pages, Decisions: pages, Evidence: pages,
+		EngineVersion: cfg.EngineVersion, Logger: cfg.Logger}); err != nil {
+		return nil, err
+	}
 	if err := s.setEngine(ctx, cfg.Engine); err != nil {
 		return nil, err
 	}

@@ -15,12 +15,17 @@ package lib.bundle
 # description: >-
 #   The bundle's indices (an empty object when the section is absent or null), without the values
 #   too old to count (too_old): every criterion treats those as missing and lists them as missing.
-indices := {id: v | some id, v in _all_indices; not id in too_old}
+indices[id] := v if {
+	some id, v in _all_indices
+	not id in too_old
+}
+
+default _all_indices := {}
 
 _all_indices := x if {
 	x := input.indices
 	is_object(x)
-} else := {}
+}
 
 # METADATA
 # title: too old
@@ -40,26 +45,35 @@ _as_of_year := to_number(substring(input.as_of, 0, 4))
 # METADATA
 # title: memberships
 # description: The bundle's memberships (an empty object when the section is absent or null).
+# scope: document
+default memberships := {}
+
 memberships := x if {
 	x := input.memberships
 	is_object(x)
-} else := {}
+}
 
 # METADATA
 # title: embargoes
 # description: The bundle's embargo records (an empty array when the section is absent or null).
+# scope: document
+default embargoes := []
+
 embargoes := x if {
 	x := input.embargoes
 	is_array(x)
-} else := []
+}
 
 # METADATA
 # title: evidence
 # description: The bundle's evidence items (an empty array when the section is absent or null).
+# scope: document
+default evidence := []
+
 evidence := x if {
 	x := input.evidence
 	is_array(x)
-} else := []
+}
 
 # METADATA
 # title: as_of
@@ -79,7 +93,10 @@ known := object.keys(memberships)
 # METADATA
 # title: party
 # description: The instruments whose status in the bundle is party (a set).
-party := {id | some id, m in memberships; m.status == "party"}
+party contains id if {
+	some id, m in memberships
+	m.status == "party"
+}
 
 # METADATA
 # title: known not joined
@@ -108,6 +125,7 @@ membership_paths(ids) := [concat(".", ["memberships", id]) | some id in sort(ids
 # description: >-
 #   The field path of an embargo record: embargoes.<authority> for a record without addressee,
 #   embargoes.<authority>.<addressee> for one with (an authority may have one record per addressee).
+# scope: document
 embargo_path(record) := concat(".", ["embargoes", record.authority, record.addressee])
 
 embargo_path(record) := concat(".", ["embargoes", record.authority]) if not record.addressee

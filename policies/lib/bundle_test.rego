@@ -63,7 +63,8 @@ test_paths_in_id_order_of_present_values if {
 
 test_embargo_path if {
 	bundle.embargo_path({"authority": "UN", "in_force": false, "source": "s"}) == "embargoes.UN"
-	bundle.embargo_path({"authority": "EU", "in_force": true, "addressee": "non_state", "since": "2011-05-23"}) == "embargoes.EU.non_state"
+	record := {"authority": "EU", "in_force": true, "addressee": "non_state", "since": "2011-05-23"}
+	bundle.embargo_path(record) == "embargoes.EU.non_state"
 }
 
 test_missing_paths if {

@@ -56,8 +56,10 @@ _criterion(n, verdict, reasons, missing) := {
 
 _critical_count := count([c | some c in _criteria; c.verdict == "critical"])
 
+default _overall := "none"
+
 _overall := "dark_red" if {
 	_critical_count >= _t.dark_red_min_critical
 } else := "light_red" if {
 	_critical_count >= _t.light_red_min_critical
-} else := "none"
+}

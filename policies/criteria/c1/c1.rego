@@ -33,12 +33,15 @@ verdict := rating.verdict(_rateable, {f.verdict | some f in _findings})
 
 # METADATA
 # title: missing
-# description: Authorities of thresholds.c1.authorities without an embargo record, and instruments of thresholds.c1.instruments with unknown status.
+# description: >-
+#   Authorities of thresholds.c1.authorities without an embargo record, and instruments of
+#   thresholds.c1.instruments with unknown status.
+# scope: document
 missing contains concat(".", ["embargoes", authority]) if some authority in _unchecked
 
 missing contains path if some path in bundle.missing_memberships(_instruments)
 
-_checked := {record.authority | some record in bundle.embargoes}
+_checked contains record.authority if some record in bundle.embargoes
 
 _unchecked := {a | some a in _t.authorities} - _checked
 
@@ -102,7 +105,9 @@ _findings contains r if {
 
 # METADATA
 # title: Instrument gaps
-# description: At least thresholds.c1.possibly_critical_min_gaps of thresholds.c1.instruments are known not to be joined.
+# description: >-
+#   At least thresholds.c1.possibly_critical_min_gaps of thresholds.c1.instruments are known not to
+#   be joined.
 # custom:
 #   code: C1-INSTRUMENT-GAPS
 #   verdict: possibly_critical
@@ -131,7 +136,9 @@ reasons contains r if some r in _findings
 
 # METADATA
 # title: No embargo, instruments joined
-# description: No embargo in force and fewer than thresholds.c1.possibly_critical_min_gaps of thresholds.c1.instruments known not joined.
+# description: >-
+#   No embargo in force and fewer than thresholds.c1.possibly_critical_min_gaps of
+#   thresholds.c1.instruments known not joined.
 # custom:
 #   code: C1-PASS
 #   verdict: not_critical

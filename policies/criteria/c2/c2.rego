@@ -40,7 +40,10 @@ _decisive := {"fh_status", "pts", "wgi_voice_accountability", "wgi_rule_of_law",
 
 _wgi := {"wgi_voice_accountability", "wgi_rule_of_law"}
 
-_treaties := {id | some group in array.concat(_t.severe_treaty_groups, _t.concern_treaty_groups); some id in group}
+_treaties contains id if {
+	some group in array.concat(_t.severe_treaty_groups, _t.concern_treaty_groups)
+	some id in group
+}
 
 # METADATA
 # title: verdict
@@ -50,6 +53,7 @@ verdict := rating.verdict(_rateable, {f.verdict | some f in _findings})
 # METADATA
 # title: missing
 # description: Absent indices this criterion reads and human-rights treaties with unknown status.
+# scope: document
 missing contains path if some path in bundle.missing_indices(_read)
 
 missing contains path if some path in bundle.missing_memberships(_treaties)
@@ -73,7 +77,9 @@ _findings contains r if some r in _signals
 
 # METADATA
 # title: Government one-sided violence
-# description: UCDP records one-sided violence by the government in at least thresholds.c2.gov_osv_min_years of the last five years.
+# description: >-
+#   UCDP records one-sided violence by the government in at least thresholds.c2.gov_osv_min_years of
+#   the last five years.
 # custom:
 #   code: C2-GOV-ONE-SIDED-VIOLENCE
 #   verdict: critical
@@ -97,7 +103,9 @@ _findings contains r if {
 
 # METADATA
 # title: Severe and further signals
-# description: At least thresholds.c2.critical_min_severe severe signals and thresholds.c2.critical_min_signals signals in all.
+# description: >-
+#   At least thresholds.c2.critical_min_severe severe signals and thresholds.c2.critical_min_signals
+#   signals in all.
 # custom:
 #   code: C2-SIGNALS-CRITICAL
 #   verdict: critical
@@ -161,8 +169,8 @@ _signals contains r if {
 #     de: >-
 #       Bedenkliches Signal: Freedom House stuft das Land als „{{value .indices.fh_status}}“ ein.
 _signals contains r if {
-	some status in _t.fh_concern_status
-	bundle.indices.fh_status.value == status
+	status := bundle.indices.fh_status.value
+	status in _t.fh_concern_status
 	not status in _t.fh_severe_status
 	r := reason.make(rego.metadata.chain(), {}, ["indices.fh_status"], [])
 }
@@ -273,7 +281,9 @@ _signals contains r if {
 
 # METADATA
 # title: Military interference
-# description: Fraser EFW military interference at or below thresholds.c2.efw_concern_max, above thresholds.c2.efw_severe_max.
+# description: >-
+#   Fraser EFW military interference at or below thresholds.c2.efw_concern_max, above
+#   thresholds.c2.efw_severe_max.
 # custom:
 #   code: C2-EFW-MILITARY-ELEVATED
 #   verdict: possibly_critical
@@ -316,7 +326,9 @@ _signals contains r if {
 
 # METADATA
 # title: Lethal repression evidence
-# description: Lethal force by state forces against protesters or civilians within thresholds.c2.lethal_repression_window_years.
+# description: >-
+#   Lethal force by state forces against protesters or civilians within
+#   thresholds.c2.lethal_repression_window_years.
 # custom:
 #   code: C2-LETHAL-REPRESSION
 #   verdict: possibly_critical

@@ -155,20 +155,21 @@ test_two_concern_signals_are_possibly_critical if {
 test_signal_count_thresholds_from_data if {
 	bundle := td.with_indices({"fh_status": td.index("NF"), "pts": td.index(3)})
 	td.criterion("c2", bundle, {"c2": {"critical_min_signals": 3}}).verdict == "possibly_critical"
-	td.criterion("c2", td.with_indices({"fh_status": td.index("NF")}), {"c2": {"critical_min_signals": 1}}).verdict == "critical"
+	not_free := td.with_indices({"fh_status": td.index("NF")})
+	td.criterion("c2", not_free, {"c2": {"critical_min_signals": 1}}).verdict == "critical"
 }
 
 test_pts_thresholds if {
-	some high in td.reasons("c2", _free({"pts": td.index(5)}))
-	high.vars == {"limit": 4}
-	high.indicators == ["indices.pts"]
-	some elevated in td.reasons("c2", _free({"pts": td.index(3)}))
-	elevated.vars == {"limit": 3}
 	_signals(_free({"pts": td.index(5)})) == [["C2-PTS-HIGH", "severe"]]
 	_signals(_free({"pts": td.index(4)})) == [["C2-PTS-HIGH", "severe"]]
 	_signals(_free({"pts": td.index(3)})) == [["C2-PTS-ELEVATED", "concern"]]
 	_signals(_free({"pts": td.index(2)})) == []
 	td.verdict("c2", _free({"pts": td.index(2)})) == "not_critical"
+	some high in td.reasons("c2", _free({"pts": td.index(5)}))
+	high.vars == {"limit": 4}
+	high.indicators == ["indices.pts"]
+	some elevated in td.reasons("c2", _free({"pts": td.index(3)}))
+	elevated.vars == {"limit": 3}
 }
 
 test_pts_alone_is_decisive if {
@@ -255,8 +256,8 @@ test_torture_by_other_reporter_does_not_count if {
 test_torture_window_boundary if {
 	# as_of 2026-06-01, three years: 2023-06-01 is inside, 2023-05-31 outside.
 	inside := td.bundle({"fh_status": td.index("F")}, {}, [], [_torture("2023-06-01", "npm")])
-	outside := td.bundle({"fh_status": td.index("F")}, {}, [], [_torture("2023-05-31", "npm")])
 	_signals(inside) == [["C2-TORTURE", "severe"]]
+	outside := td.bundle({"fh_status": td.index("F")}, {}, [], [_torture("2023-05-31", "npm")])
 	_signals(outside) == []
 }
 
@@ -289,8 +290,8 @@ test_torture_reason if {
 
 test_lethal_repression_window_boundary if {
 	inside := td.bundle({"fh_status": td.index("F")}, {}, [], [td.event("r", "2021-06-01", "lethal_repression")])
-	outside := td.bundle({"fh_status": td.index("F")}, {}, [], [td.event("r", "2021-05-31", "lethal_repression")])
 	_signals(inside) == [["C2-LETHAL-REPRESSION", "severe"]]
+	outside := td.bundle({"fh_status": td.index("F")}, {}, [], [td.event("r", "2021-05-31", "lethal_repression")])
 	_signals(outside) == []
 	td.verdict("c2", outside) == "not_critical"
 }
@@ -338,11 +339,11 @@ test_treaty_concern_groups if {
 
 test_treaty_reason if {
 	bundle := td.bundle({}, {"cat": {"status": "signatory", "year": 1998, "source": "UN Treaty Collection"}}, [], [])
+	core := td.bundle({}, td.memberships(["iccpr", "crc", "cedaw"], "not_party"), [], [])
 	some r in td.reasons("c2", bundle)
 	r.code == "C2-TREATY-SEVERE"
 	r.vars == {}
 	r.indicators == ["memberships.cat"]
-	core := td.bundle({}, td.memberships(["iccpr", "crc", "cedaw"], "not_party"), [], [])
 	some c in td.reasons("c2", core)
 	c.code == "C2-TREATY-CONCERN"
 	c.indicators == ["memberships.cedaw", "memberships.crc", "memberships.iccpr"]

@@ -56,7 +56,9 @@ _unrest := evidence.items(_t.evidence_categories, _t.evidence_window_years)
 
 # METADATA
 # title: Internal armed conflict
-# description: At least thresholds.c3.internal_conflicts_min ongoing internal armed conflicts (UCDP, data year or the year before).
+# description: >-
+#   At least thresholds.c3.internal_conflicts_min ongoing internal armed conflicts (UCDP, data year
+#   or the year before).
 # custom:
 #   code: C3-INTERNAL-CONFLICT
 #   verdict: critical

@@ -23,12 +23,12 @@ test_no_data_is_insufficient if {
 }
 
 test_no_data_reason if {
-	some r in td.reasons("c3", td.bundle({}, {}, [], []))
-	r == {"code": "C3-NO-DATA", "verdict": "insufficient_data", "vars": {"years": 5}, "indicators": [], "evidence": []}
 	td.missing("c3", td.bundle({}, {}, [], [])) == {
 		"indices.coups_20y", "indices.fsi_total", "indices.pts", "indices.ucdp_internal_conflicts",
 		"indices.ucdp_nonstate_conflicts", "indices.wgi_political_stability",
 	}
+	some r in td.reasons("c3", td.bundle({}, {}, [], []))
+	r == {"code": "C3-NO-DATA", "verdict": "insufficient_data", "vars": {"years": 5}, "indicators": [], "evidence": []}
 }
 
 test_internal_conflict_is_critical_at_the_limit if {
@@ -50,18 +50,18 @@ test_internal_conflict_reason if {
 
 test_nonstate_conflict if {
 	td.reason_codes("c3", _calm({"ucdp_nonstate_conflicts": td.index(1)}, [])) == ["C3-NONSTATE-CONFLICT"]
-	some r in td.reasons("c3", _calm({"ucdp_nonstate_conflicts": td.index(1)}, []))
-	r.indicators == ["indices.ucdp_nonstate_conflicts"]
 	td.verdict("c3", _calm({"ucdp_nonstate_conflicts": td.index(1)}, [])) == "possibly_critical"
 	td.verdict("c3", _calm({"ucdp_nonstate_conflicts": td.index(0)}, [])) == "not_critical"
 	td.verdict("c3", td.with_indices({"ucdp_nonstate_conflicts": td.index(0)})) == "not_critical"
+	some r in td.reasons("c3", _calm({"ucdp_nonstate_conflicts": td.index(1)}, []))
+	r.indicators == ["indices.ucdp_nonstate_conflicts"]
 }
 
 test_coup if {
 	td.reason_codes("c3", _calm({"coups_20y": td.index(1)}, [])) == ["C3-COUP"]
+	td.verdict("c3", _calm({"coups_20y": td.index(0)}, [])) == "not_critical"
 	some r in td.reasons("c3", _calm({"coups_20y": td.index(1)}, []))
 	r.indicators == ["indices.coups_20y"]
-	td.verdict("c3", _calm({"coups_20y": td.index(0)}, [])) == "not_critical"
 }
 
 test_political_stability if {
@@ -75,21 +75,22 @@ test_political_stability if {
 
 test_pts if {
 	td.reason_codes("c3", _calm({"pts": td.index(3)}, [])) == ["C3-PTS"]
-	some r in td.reasons("c3", _calm({"pts": td.index(3)}, []))
-	r.vars == {"limit": 3}
-	r.indicators == ["indices.pts"]
 	td.verdict("c3", _calm({"pts": td.index(2)}, [])) == "not_critical"
 	td.verdict("c3", td.with_indices({"pts": td.index(2)})) == "not_critical"
 	td.codes(td.criterion("c3", _calm({"pts": td.index(3)}, []), {"c3": {"pts_min": 4}}).reasons) == ["C3-PASS"]
+	some r in td.reasons("c3", _calm({"pts": td.index(3)}, []))
+	r.vars == {"limit": 3}
+	r.indicators == ["indices.pts"]
 }
 
 test_very_high_fragility_uses_criterion_5_threshold if {
 	td.reason_codes("c3", _calm({"fsi_total": td.index(90)}, [])) == ["C3-FRAGILITY-VERY-HIGH"]
+	td.verdict("c3", _calm({"fsi_total": td.index(89.9)}, [])) == "not_critical"
+	below := _calm({"fsi_total": td.index(89.9)}, [])
+	td.criterion("c3", below, {"c3": {"fsi_very_high_min": 85}}).verdict == "possibly_critical"
 	some r in td.reasons("c3", _calm({"fsi_total": td.index(90)}, []))
 	r.vars == {"limit": 90}
 	r.indicators == ["indices.fsi_total"]
-	td.verdict("c3", _calm({"fsi_total": td.index(89.9)}, [])) == "not_critical"
-	td.criterion("c3", _calm({"fsi_total": td.index(89.9)}, []), {"c3": {"fsi_very_high_min": 85}}).verdict == "possibly_critical"
 }
 
 test_unrest_evidence_window if {
@@ -133,6 +134,9 @@ test_critical_and_possibly_critical_together if {
 
 test_pass_reason if {
 	bundle := _calm({"pts": td.index(1), "coups_20y": td.index(0)}, [td.event("old", "2015-01-01", "unrest")])
+	td.missing("c3", bundle) == {
+		"indices.fsi_total", "indices.ucdp_nonstate_conflicts", "indices.wgi_political_stability",
+	}
 	some r in td.reasons("c3", bundle)
 	r == {
 		"code": "C3-PASS",
@@ -140,8 +144,5 @@ test_pass_reason if {
 		"vars": {"years": 5},
 		"indicators": ["indices.coups_20y", "indices.pts", "indices.ucdp_internal_conflicts"],
 		"evidence": [],
-	}
-	td.missing("c3", bundle) == {
-		"indices.fsi_total", "indices.ucdp_nonstate_conflicts", "indices.wgi_political_stability",
 	}
 }

@@ -52,7 +52,9 @@ _clashes := evidence.items(_t.evidence_categories, _t.evidence_window_years)
 
 # METADATA
 # title: International armed conflict
-# description: The state is a party to at least thresholds.c4.interstate_conflicts_min ongoing international armed conflicts.
+# description: >-
+#   The state is a party to at least thresholds.c4.interstate_conflicts_min ongoing international
+#   armed conflicts.
 # custom:
 #   code: C4-INTERSTATE-CONFLICT
 #   verdict: critical
@@ -117,7 +119,9 @@ _findings contains r if {
 
 # METADATA
 # title: Recent international conflict
-# description: The state was a party to at least thresholds.c4.international_conflicts_10y_min international armed conflicts in the last ten years.
+# description: >-
+#   The state was a party to at least thresholds.c4.international_conflicts_10y_min international
+#   armed conflicts in the last ten years.
 # custom:
 #   code: C4-INTERNATIONAL-CONFLICT-10Y
 #   verdict: possibly_critical

@@ -62,23 +62,23 @@ test_interstate_conflict_reason if {
 
 test_neighbour_conflict if {
 	td.reason_codes("c4", _calm({"ucdp_neighbour_conflicts": td.index(1)}, [])) == ["C4-NEIGHBOUR-CONFLICT"]
-	some r in td.reasons("c4", _calm({"ucdp_neighbour_conflicts": td.index(1)}, []))
-	r.indicators == ["indices.ucdp_neighbour_conflicts"]
 	td.verdict("c4", _calm({"ucdp_neighbour_conflicts": td.index(2)}, [])) == "possibly_critical"
 	two := _calm({"ucdp_neighbour_conflicts": td.index(2)}, [])
 	td.criterion("c4", two, {"c4": {"neighbour_conflicts_min": 3}}).verdict == "not_critical"
+	some r in td.reasons("c4", _calm({"ucdp_neighbour_conflicts": td.index(1)}, []))
+	r.indicators == ["indices.ucdp_neighbour_conflicts"]
 }
 
 test_neighbour_nonstate_conflict if {
 	one := _calm({"ucdp_neighbour_nonstate_conflicts": td.index(1)}, [])
 	td.reason_codes("c4", one) == ["C4-NEIGHBOUR-NONSTATE-CONFLICT"]
 	td.verdict("c4", one) == "possibly_critical"
-	some r in td.reasons("c4", one)
-	r.indicators == ["indices.ucdp_neighbour_nonstate_conflicts"]
 	td.verdict("c4", _calm({"ucdp_neighbour_nonstate_conflicts": td.index(0)}, [])) == "not_critical"
 	two := _calm({"ucdp_neighbour_nonstate_conflicts": td.index(2)}, [])
 	td.criterion("c4", two, {"c4": {"neighbour_nonstate_conflicts_min": 2}}).verdict == "possibly_critical"
 	td.criterion("c4", two, {"c4": {"neighbour_nonstate_conflicts_min": 3}}).verdict == "not_critical"
+	some r in td.reasons("c4", one)
+	r.indicators == ["indices.ucdp_neighbour_nonstate_conflicts"]
 }
 
 test_neighbour_nonstate_conflict_alone_forces_its_level if {
@@ -87,17 +87,18 @@ test_neighbour_nonstate_conflict_alone_forces_its_level if {
 }
 
 test_international_conflict_in_ten_years if {
-	td.reason_codes("c4", _calm({"ucdp_international_conflicts_10y": td.index(1)}, [])) == ["C4-INTERNATIONAL-CONFLICT-10Y"]
-	some r in td.reasons("c4", _calm({"ucdp_international_conflicts_10y": td.index(1)}, []))
-	r.indicators == ["indices.ucdp_international_conflicts_10y"]
+	one := _calm({"ucdp_international_conflicts_10y": td.index(1)}, [])
+	td.reason_codes("c4", one) == ["C4-INTERNATIONAL-CONFLICT-10Y"]
 	td.verdict("c4", _calm({"ucdp_international_conflicts_10y": td.index(0)}, [])) == "not_critical"
+	some r in td.reasons("c4", one)
+	r.indicators == ["indices.ucdp_international_conflicts_10y"]
 }
 
 test_coup if {
 	td.reason_codes("c4", _calm({"coups_20y": td.index(1)}, [])) == ["C4-COUP"]
+	td.verdict("c4", _calm({"coups_20y": td.index(0)}, [])) == "not_critical"
 	some r in td.reasons("c4", _calm({"coups_20y": td.index(1)}, []))
 	r.indicators == ["indices.coups_20y"]
-	td.verdict("c4", _calm({"coups_20y": td.index(0)}, [])) == "not_critical"
 }
 
 test_border_evidence_window if {
@@ -114,7 +115,10 @@ test_border_reason if {
 		{"counterpart": "KGZ", "summary_de": "Grenzgefecht"},
 	)
 	some r in td.reasons("c4", _calm({}, [item]))
-	r == {"code": "C4-BORDER-CLASH", "verdict": "possibly_critical", "vars": {"years": 5}, "indicators": [], "evidence": ["kgz"]}
+	r == {
+		"code": "C4-BORDER-CLASH", "verdict": "possibly_critical", "vars": {"years": 5},
+		"indicators": [], "evidence": ["kgz"],
+	}
 }
 
 test_pass_reason if {

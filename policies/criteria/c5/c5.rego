@@ -39,6 +39,7 @@ verdict := rating.verdict(_rateable, {f.verdict | some f in _findings})
 # description: >-
 #   The forces indicator when absent; the grading indices when absent and forces are present or
 #   unknown.
+# scope: document
 missing contains path if some path in bundle.missing_indices({"allied_forces_present"})
 
 missing contains path if {
@@ -86,7 +87,9 @@ _findings contains r if {
 
 # METADATA
 # title: Forces present, high fragility
-# description: Allied or UN forces present and the Fragile States Index at or above thresholds.c5.fsi_high_min (below the very-high one).
+# description: >-
+#   Allied or UN forces present and the Fragile States Index at or above thresholds.c5.fsi_high_min
+#   (below the very-high one).
 # custom:
 #   code: C5-FRAGILITY-HIGH
 #   verdict: possibly_critical
@@ -135,7 +138,9 @@ _findings contains r if {
 
 # METADATA
 # title: Forces present, poor defence integrity
-# description: Allied or UN forces present and a Government Defence Integrity band of thresholds.c5.gdi_possibly_critical_bands.
+# description: >-
+#   Allied or UN forces present and a Government Defence Integrity band of
+#   thresholds.c5.gdi_possibly_critical_bands.
 # custom:
 #   code: C5-DEFENCE-INTEGRITY-POOR
 #   verdict: possibly_critical
@@ -149,8 +154,8 @@ _findings contains r if {
 #       Verteidigungssektor ist gering: Government-Defence-Integrity-Stufe {{value .indices.gdi_band}}.
 _findings contains r if {
 	_forces
-	some band in _t.gdi_possibly_critical_bands
-	bundle.indices.gdi_band.value == band
+	band := bundle.indices.gdi_band.value
+	band in _t.gdi_possibly_critical_bands
 	not band in _t.gdi_critical_bands
 	r := reason.make(rego.metadata.chain(), {}, ["indices.allied_forces_present", "indices.gdi_band"], [])
 }

@@ -59,7 +59,8 @@ test_fragility_thresholds if {
 }
 
 test_fragility_threshold_from_data if {
-	td.criterion("c5", _forces(true, {"fsi_total": td.index(79.9)}), {"c5": {"fsi_high_min": 75}}).verdict == "possibly_critical"
+	forces := _forces(true, {"fsi_total": td.index(79.9)})
+	td.criterion("c5", forces, {"c5": {"fsi_high_min": 75}}).verdict == "possibly_critical"
 }
 
 test_defence_integrity_bands if {

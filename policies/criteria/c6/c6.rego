@@ -105,7 +105,9 @@ _findings contains r if {
 
 # METADATA
 # title: Treaty gaps
-# description: At least thresholds.c6.possibly_critical_min_gaps of thresholds.c6.conventions known not joined, below the critical number.
+# description: >-
+#   At least thresholds.c6.possibly_critical_min_gaps of thresholds.c6.conventions known not joined,
+#   below the critical number.
 # custom:
 #   code: C6-GAPS
 #   verdict: possibly_critical

@@ -42,6 +42,7 @@ verdict := rating.verdict(_rateable, {f.verdict | some f in _findings})
 # METADATA
 # title: missing
 # description: ATT or Wassenaar with unknown status, and absent indices this criterion reads.
+# scope: document
 missing contains path if some path in bundle.missing_memberships(_regimes)
 
 missing contains path if some path in bundle.missing_indices(_read)
@@ -86,7 +87,9 @@ _findings contains r if {
 
 # METADATA
 # title: Very poor transparency and defence integrity
-# description: Transparency barometer at or below thresholds.c7.very_poor_sats_max and a defence-integrity band of thresholds.c7.very_poor_gdi_bands.
+# description: >-
+#   Transparency barometer at or below thresholds.c7.very_poor_sats_max and a defence-integrity band
+#   of thresholds.c7.very_poor_gdi_bands.
 # custom:
 #   code: C7-VERY-POOR-TRANSPARENCY-INTEGRITY
 #   verdict: critical
@@ -110,7 +113,9 @@ _findings contains r if {
 
 # METADATA
 # title: Poor transparency
-# description: Small Arms Trade Transparency Barometer at or below thresholds.c7.poor_sats_max (unless very poor overall).
+# description: >-
+#   Small Arms Trade Transparency Barometer at or below thresholds.c7.poor_sats_max (unless very
+#   poor overall).
 # custom:
 #   code: C7-TRANSPARENCY-POOR
 #   verdict: possibly_critical
@@ -169,7 +174,9 @@ _findings contains r if {
 
 # METADATA
 # title: Recent diversion by the state
-# description: Diversion or weapons loss by state organs (by_state true) within thresholds.c7.state_diversion_window_years.
+# description: >-
+#   Diversion or weapons loss by state organs (by_state true) within
+#   thresholds.c7.state_diversion_window_years.
 # custom:
 #   code: C7-STATE-DIVERSION
 #   verdict: critical

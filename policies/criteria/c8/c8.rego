@@ -76,7 +76,9 @@ _findings contains r if {
 
 # METADATA
 # title: Low development, heavy militarisation
-# description: HDI below thresholds.c8.hdi_below (not below the critical one) and GMI rank within the first thresholds.c8.gmi_rank_max.
+# description: >-
+#   HDI below thresholds.c8.hdi_below (not below the critical one) and GMI rank within the first
+#   thresholds.c8.gmi_rank_max.
 # custom:
 #   code: C8-MILITARISED
 #   verdict: possibly_critical
@@ -102,7 +104,9 @@ _findings contains r if {
 
 # METADATA
 # title: High military expenditure
-# description: HDI below thresholds.c8.hdi_below and military expenditure above thresholds.c8.milex_gdp_above percent of GDP.
+# description: >-
+#   HDI below thresholds.c8.hdi_below and military expenditure above thresholds.c8.milex_gdp_above
+#   percent of GDP.
 # custom:
 #   code: C8-MILEX-HIGH
 #   verdict: possibly_critical

@@ -1,20 +1,22 @@
-package server
+package web
 
 import (
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/exportrisk/exportrisk/engine/present"
 	"github.com/exportrisk/exportrisk/indicators/countries"
 )
 
-// lang picks the page language: ?lang=en|de (remembered in a cookie for a year), else
-// the cookie, else the browser's Accept-Language, else English.
-func (s *Server) lang(w http.ResponseWriter, r *http.Request) string {
+// langCookie remembers the language a visitor picked.
+const langCookie = "exportrisk_lang"
+
+// Lang picks the page language: ?lang=en|de (remembered in a cookie for a year, Secure if
+// secure), else the cookie, else the browser's Accept-Language, else English.
+func Lang(w http.ResponseWriter, r *http.Request, secure bool) string {
 	if l := r.URL.Query().Get("lang"); l == "en" || l == "de" {
 		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
-			SameSite: http.SameSiteLaxMode, HttpOnly: true, Secure: s.secure(r)})
+			SameSite: http.SameSiteLaxMode, HttpOnly: true, Secure: secure})
 		return l
 	}
 	if c, err := r.Cookie(langCookie); err == nil && (c.Value == "en" || c.Value == "de") {
@@ -32,14 +34,6 @@ func (s *Server) lang(w http.ResponseWriter, r *http.Request) string {
 	return "en"
 }
 
-// secure reports whether cookies should be marked Secure.
-func (s *Server) secure(r *http.Request) bool { return s.cfg.SecureCookies || r.TLS != nil }
-
-func clearCookie(w http.ResponseWriter, r *http.Request, secure bool, name string) {
-	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(0, 0),
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: secure || r.TLS != nil})
-}
-
 // Time writes a recorded timestamp for people ("6 December 2026, 10:51 UTC").
 func (p *page) Time(ts string) string { return present.Time(p.Lang, ts) }
 
@@ -50,7 +44,7 @@ func (p *page) Count(n int, key string) string { return present.Count(p.Lang, n,
 func (p *page) SignalNoun(kind string) string { return present.Noun(p.Lang, 1, kind+"_signal") }
 
 // RoleName is a role in the page's language.
-func (p *page) RoleName(role Role) string { return present.Role(p.Lang, string(role)) }
+func (p *page) RoleName(role string) string { return present.Role(p.Lang, role) }
 
 // CountryByISO names a country by its ISO3 code in the page's language (the code if unknown).
 func (p *page) CountryByISO(iso3 string) string {

@@ -1,4 +1,14 @@
-package server
+// Package web is the server's web pages for licensing officers, policy staff and auditors:
+// the world overview with its map, the country report with its timeline, the decision
+// page with replay, the list of decisions, the evidence register's pages, the sign-in
+// form and the error page, in English and German, from the templates and static files
+// embedded here.
+//
+// The pages read the server through three small interfaces (Assessor, Decisions,
+// Evidence) and learn who asks from a Viewer; engine/server implements them, routes the
+// pages, authenticates the requests (tokens, sessions, CSRF) and answers every failure
+// with Pages.Error or, without credentials, Pages.SignIn.
+package web
 
 import (
 	"bytes"
@@ -8,6 +18,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"path"
@@ -23,17 +34,110 @@ import (
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
-//go:embed web/templates/*.html web/static/*
-var webFS embed.FS
+//go:embed templates/*.html static/*
+var files embed.FS
 
-// pageNames are the pages; each is web/templates/NAME.html with layout.html.
-var pageNames = []string{"overview", "country", "decision", "decisions", "login", "error"}
+// State is the engine the server assesses with and what was computed with it. A reload
+// replaces them together; a page takes them once.
+type State struct {
+	Engine  *engine.Engine
+	Words   *present.Presenter // words Engine's results
+	World   *engine.World      // every country's latest bundle, assessed
+	History *history.Service   // the shipped years
+}
+
+// Assessor is what the pages need to show and make assessments.
+type Assessor interface {
+	State() State
+	// ParseYear reads a ?year= parameter ("" gives 0).
+	ParseYear(v string) (int, *Error)
+	// World returns the world of a year (0: the latest shipped year) and that year.
+	World(ctx context.Context, year int) (int, *engine.World, *Error)
+	// Country assesses a country's latest library bundle on or before asOf ("": the latest).
+	Country(ctx context.Context, iso3, asOf string) (*engine.Assessment, *Error)
+	// Assess assesses the country's library bundle on or before asOf again and records the
+	// decision for requester with the case reference; it returns the decision's id.
+	Assess(ctx context.Context, iso3, asOf, requester, caseRef string) (string, *Error)
+}
+
+// Decisions is what the pages read of the audit log.
+type Decisions interface {
+	// Filter reads the filters of audit list from a page's query.
+	Filter(q url.Values) (audit.Filter, *Error)
+	// Newest returns the f.Limit newest decisions matching f with seq <= toSeq (0: up to the
+	// newest), newest first, and whether older ones may match.
+	Newest(ctx context.Context, f audit.Filter, toSeq int64) ([]audit.Summary, bool, error)
+	// Decision reads the decision with an id (an evidence event is not one) and its result.
+	Decision(ctx context.Context, id string) (*audit.RecordV1, *engine.Result, *Error)
+	// PolicyFiles is how many policy files the store archived for a revision (0: unknown).
+	PolicyFiles(ctx context.Context, revision string) int
+	// Replay replays a record; the outcome is the API's answer (its fields Match, Changes,
+	// Diff, PolicyRevision, PolicyFiles and ReplayedWith are shown).
+	Replay(ctx context.Context, rec *audit.RecordV1) (any, *Error)
+}
+
+// Config is what New needs.
+type Config struct {
+	Assessor      Assessor
+	Decisions     Decisions
+	Evidence      Evidence
+	EngineVersion string       // shown in every page's footer
+	Logger        *slog.Logger // receives template failures
+}
+
+// Pages are the web pages. Their handlers take the request's Viewer.
+type Pages struct {
+	cfg       Config
+	templates map[string]*template.Template
+}
+
+// Viewer is who asks for a page, as the server found out: the signed-in user (nil
+// without credentials), the CSRF token of the session's forms ("" with a bearer token)
+// and the page language (en or de).
+type Viewer struct {
+	User *User
+	CSRF string
+	Lang string
+}
+
+// User is a signed-in token holder: the name recorded as requester, the role and what it
+// allows.
+type User struct {
+	Name, Role                                   string
+	CanAssess, CanReplay, CanPropose, CanApprove bool
+}
+
+func (v *Viewer) name() string {
+	if v.User == nil {
+		return ""
+	}
+	return v.User.Name
+}
+
+// Error is a failure shown as the error page: the HTTP status, the error code (one of
+// the API's, engine/server's errors.go) and the message.
+type Error struct {
+	Status        int
+	Code, Message string
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// policyError is the API's code of a failure of the policies (engine/server's
+// CodePolicyError): the one the pages report themselves.
+const policyError = "policy_error"
+
+// pageNames are the pages; each is templates/NAME.html with layout.html.
+var pageNames = []string{"overview", "country", "decision", "decisions", "login", "error", "evidence", "evidence_proposal"}
 
 // partials.html holds the pieces several pages share (sources, reasons, the criteria).
 
-// parsePages parses each page (web/templates/NAME.html, which defines "content") with
-// the layout (layout.html, which defines "layout").
-func parsePages() (map[string]*template.Template, error) {
+// New parses the templates: each page (templates/NAME.html, which defines "content")
+// with the layout (layout.html, which defines "layout").
+func New(cfg Config) (*Pages, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
 	base, err := template.New("").Funcs(template.FuncMap{
 		"inc":  func(i int) int { return i + 1 },
 		"join": strings.Join,
@@ -45,20 +149,20 @@ func parsePages() (map[string]*template.Template, error) {
 			}
 			return m
 		},
-	}).ParseFS(webFS, "web/templates/layout.html", "web/templates/partials.html")
+	}).ParseFS(files, "templates/layout.html", "templates/partials.html")
 	if err != nil {
 		return nil, fmt.Errorf("server: page layout: %w", err)
 	}
-	pages := map[string]*template.Template{}
+	pages := &Pages{cfg: cfg, templates: map[string]*template.Template{}}
 	for _, name := range pageNames {
 		t, err := base.Clone()
 		if err == nil {
-			_, err = t.ParseFS(webFS, "web/templates/"+name+".html")
+			_, err = t.ParseFS(files, "templates/"+name+".html")
 		}
 		if err != nil {
 			return nil, fmt.Errorf("server: page %s: %w", name, err)
 		}
-		pages[name] = t
+		pages.templates[name] = t
 	}
 	return pages, nil
 }
@@ -69,7 +173,7 @@ type page struct {
 	Lang      string
 	T         map[string]string
 	Title     string
-	User      *Principal
+	User      *User
 	CSRF      string // the session's CSRF token for forms; "" with a bearer token
 	LangURL   map[string]string
 	Revision  string
@@ -142,22 +246,19 @@ func (p *page) CountryName(c indicators.Country) string {
 }
 
 // newPage fills what every page shows.
-func (s *Server) newPage(r *http.Request, rc *reqCtx, name, title string, data any) *page {
-	lang := rc.lang
+func (ps *Pages) newPage(r *http.Request, v *Viewer, name, title string, data any) *page {
+	lang := v.Lang
 	if lang == "" {
 		lang = "en"
 	}
 	p := &page{Name: name, Lang: lang, T: present.Words(lang), Title: title, Data: data,
-		Revision: s.state.Load().e.Policies().Revision, Version: s.cfg.EngineVersion}
-	if rc.p.Name != "" {
-		u := rc.p
-		p.User = &u
-		p.CanAssess = accessAssess.allows(u.Role)
-		p.CanReplay = accessReplay.allows(u.Role)
+		Revision: ps.cfg.Assessor.State().Engine.Policies().Revision, Version: ps.cfg.EngineVersion}
+	if v.User != nil {
+		p.User = v.User
+		p.CanAssess = v.User.CanAssess
+		p.CanReplay = v.User.CanReplay
 	}
-	if rc.sess != nil {
-		p.CSRF = rc.sess.csrf
-	}
+	p.CSRF = v.CSRF
 	p.LangURL = map[string]string{}
 	for _, l := range []string{"en", "de"} {
 		q := r.URL.Query()
@@ -176,10 +277,10 @@ func (s *Server) newPage(r *http.Request, rc *reqCtx, name, title string, data a
 
 // render executes a page into a buffer first, so that a failing template does not leave
 // half a page.
-func (s *Server) render(w http.ResponseWriter, status int, p *page) {
+func (ps *Pages) render(w http.ResponseWriter, status int, p *page) {
 	var buf bytes.Buffer
-	if err := s.pages[p.Name].ExecuteTemplate(&buf, "layout", p); err != nil {
-		s.cfg.Logger.Error("render page", "page", p.Name, "err", err)
+	if err := ps.templates[p.Name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		ps.cfg.Logger.Error("render page", "page", p.Name, "err", err)
 		http.Error(w, "internal error: the page cannot be shown", http.StatusInternalServerError)
 		return
 	}
@@ -191,9 +292,9 @@ func (s *Server) render(w http.ResponseWriter, status int, p *page) {
 	w.Write(buf.Bytes())
 }
 
-// errorPage shows an API error as a page.
-func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, rc *reqCtx, e *APIError) {
-	s.render(w, e.Status, s.newPage(r, rc, "error", fmt.Sprintf("%d %s", e.Status, http.StatusText(e.Status)), e))
+// Error shows a failure as the error page.
+func (ps *Pages) Error(w http.ResponseWriter, r *http.Request, v *Viewer, e *Error) {
+	ps.render(w, e.Status, ps.newPage(r, v, "error", fmt.Sprintf("%d %s", e.Status, http.StatusText(e.Status)), e))
 }
 
 // --- world overview ---
@@ -230,22 +331,22 @@ type overviewData struct {
 var severity = map[string]int{engine.Critical: 0, engine.PossiblyCritical: 1, engine.InsufficientData: 2, engine.NotCritical: 3}
 var classOrder = map[string]int{engine.DarkRed: 0, engine.LightRed: 1, engine.None: 2}
 
-// pageOverview is GET /: every country × the eight criteria, filtered and sorted on the
+// Overview is GET /: every country × the eight criteria, filtered and sorted on the
 // server (?q= ?class= ?crit=N&cv=VERDICT ?sort=), so it works without JavaScript.
-func (s *Server) pageOverview(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
-	st := s.state.Load()
+func (ps *Pages) Overview(w http.ResponseWriter, r *http.Request, v *Viewer) {
+	st := ps.cfg.Assessor.State()
 	q := r.URL.Query()
-	year, aerr := parseYear("year", q.Get("year"))
-	world := st.world
+	year, aerr := ps.cfg.Assessor.ParseYear(q.Get("year"))
+	world := st.World
 	if aerr == nil && year != 0 {
-		year, world, aerr = s.yearWorld(r.Context(), year)
+		year, world, aerr = ps.cfg.Assessor.World(r.Context(), year)
 	}
 	if aerr != nil {
-		s.errorPage(w, r, rc, aerr)
+		ps.Error(w, r, v, aerr)
 		return
 	}
-	d := &overviewData{Total: len(world.Countries), Classes: world.Classes, Criteria: st.e.Criteria(),
-		Year: year, Years: st.hist.Years(), YearLink: yearQuery(year),
+	d := &overviewData{Total: len(world.Countries), Classes: world.Classes, Criteria: st.Engine.Criteria(),
+		Year: year, Years: st.History.Years(), YearLink: yearQuery(year),
 		Verdicts: []string{engine.Critical, engine.PossiblyCritical, engine.NotCritical, engine.InsufficientData},
 		Q:        strings.TrimSpace(q.Get("q")), Class: q.Get("class"), Sort: q.Get("sort"), CritVerdict: q.Get("cv")}
 	criteria := len(d.Criteria) // as the policies declare them
@@ -259,7 +360,7 @@ func (s *Server) pageOverview(w http.ResponseWriter, r *http.Request, rc *reqCtx
 	if _, ok := severity[d.CritVerdict]; !ok {
 		d.CritVerdict = ""
 	}
-	p := s.newPage(r, rc, "overview", present.Words(rc.lang)["overview"], d)
+	p := ps.newPage(r, v, "overview", present.Words(v.Lang)["overview"], d)
 	d.MapBy, _ = strconv.Atoi(q.Get("map"))
 	if d.MapBy < 1 || d.MapBy > criteria {
 		d.MapBy = 0
@@ -272,7 +373,7 @@ func (s *Server) pageOverview(w http.ResponseWriter, r *http.Request, rc *reqCtx
 	needle := strings.ToLower(d.Q)
 	for _, c := range world.Countries {
 		name := c.NameEN
-		if rc.lang == "de" {
+		if v.Lang == "de" {
 			name = c.NameDE
 		}
 		if needle != "" && !strings.Contains(strings.ToLower(c.ISO3), needle) &&
@@ -330,7 +431,7 @@ func (s *Server) pageOverview(w http.ResponseWriter, r *http.Request, rc *reqCtx
 		d.Sort = "name"
 		slices.SortStableFunc(d.Rows, byName)
 	}
-	s.render(w, http.StatusOK, p)
+	ps.render(w, http.StatusOK, p)
 }
 
 // --- country page ---
@@ -382,39 +483,39 @@ type embargoView struct {
 	Authority, Value, Source, URL, Note string
 }
 
-// pageCountry is GET /countries/{iso3}: the eight criteria with verdicts and reasons,
+// Country is GET /countries/{iso3}: the eight criteria with verdicts and reasons,
 // the indicator tables with values, years and sources, what is missing, and the
 // decisions recorded for the country. ?as_of= assesses an older bundle.
-func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+func (ps *Pages) Country(w http.ResponseWriter, r *http.Request, v *Viewer) {
 	asOf := r.URL.Query().Get("as_of")
-	year, aerr := parseYear("year", r.URL.Query().Get("year"))
+	year, aerr := ps.cfg.Assessor.ParseYear(r.URL.Query().Get("year"))
 	if aerr != nil {
-		s.errorPage(w, r, rc, aerr)
+		ps.Error(w, r, v, aerr)
 		return
 	}
 	if asOf == "" && year != 0 {
 		asOf = history.AsOf(year)
 	}
-	a, aerr := s.countryAssessment(r.Context(), r.PathValue("iso3"), asOf)
+	a, aerr := ps.cfg.Assessor.Country(r.Context(), r.PathValue("iso3"), asOf)
 	if aerr != nil {
-		s.errorPage(w, r, rc, aerr)
+		ps.Error(w, r, v, aerr)
 		return
 	}
-	p := s.newPage(r, rc, "country", "", nil)
+	p := ps.newPage(r, v, "country", "", nil)
 	p.Title = p.CountryName(a.Result.Country) + " (" + a.Result.Country.ISO3 + ")"
 	p.PrintFoot = []string{p.Title + ", " + p.T["as_of"] + " " + a.Result.AsOf, p.T["revision"] + " " + a.Result.PolicyRevision, p.T["input"] + " " + a.Result.InputDigest}
-	st := s.state.Load()
-	d := &countryData{A: a, R: a.Result, AsOfParam: asOf, Year: year, Years: st.hist.Years()}
-	if hc, err := st.hist.Country(r.Context(), a.Result.Country.ISO3, 0, 0); err == nil {
-		hv := p.countryHistory(st.words, hc, st.e.Criteria())
+	st := ps.cfg.Assessor.State()
+	d := &countryData{A: a, R: a.Result, AsOfParam: asOf, Year: year, Years: st.History.Years()}
+	if hc, err := st.History.Country(r.Context(), a.Result.Country.ISO3, 0, 0); err == nil {
+		hv := p.countryHistory(st.Words, hc, st.Engine.Criteria())
 		d.History = &hv
 	} else if !errors.Is(err, history.ErrNoCountry) && !errors.Is(err, history.ErrNoYear) {
 		d.History = &historyView{Err: err.Error()}
 	}
 	var err error
-	d.Criteria, d.Missing, err = criteriaViews(p, st.words, a.Result)
+	d.Criteria, d.Missing, err = criteriaViews(p, st.Words, a.Result)
 	if err != nil {
-		s.errorPage(w, r, rc, apiErr(http.StatusInternalServerError, CodePolicyError, "the reasons cannot be worded: %v", err))
+		ps.Error(w, r, v, &Error{Status: http.StatusInternalServerError, Code: policyError, Message: fmt.Sprintf("the reasons cannot be worded: %v", err)})
 		return
 	}
 	b := a.Bundle
@@ -424,8 +525,8 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request, rc *reqCtx)
 			continue
 		}
 		id := "indices." + spec.ID
-		d.Indices = append(d.Indices, valueView{ID: id, Name: st.words.Name(p.Lang, id),
-			Value: st.words.Value(p.Lang, engine.IndicatorValue{ID: id, Value: ix.Value, Year: ix.Year}), Year: ix.Year,
+		d.Indices = append(d.Indices, valueView{ID: id, Name: st.Words.Name(p.Lang, id),
+			Value: st.Words.Value(p.Lang, engine.IndicatorValue{ID: id, Value: ix.Value, Year: ix.Year}), Year: ix.Year,
 			Source: present.Cite(ix.Provenance), URL: safeURL(ix.URL), Note: spec.Meaning + noteSep(ix.Note) + present.Note(ix.Note)})
 	}
 	for _, mid := range indicators.Instruments {
@@ -434,26 +535,26 @@ func (s *Server) pageCountry(w http.ResponseWriter, r *http.Request, rc *reqCtx)
 			continue
 		}
 		id := "memberships." + mid
-		d.Memberships = append(d.Memberships, valueView{ID: id, Name: st.words.Name(p.Lang, id),
-			Value: st.words.Value(p.Lang, engine.IndicatorValue{ID: id, Value: m.Status, Year: m.Year}), Year: m.Year,
+		d.Memberships = append(d.Memberships, valueView{ID: id, Name: st.Words.Name(p.Lang, id),
+			Value: st.Words.Value(p.Lang, engine.IndicatorValue{ID: id, Value: m.Status, Year: m.Year}), Year: m.Year,
 			Source: present.Cite(m.Provenance), URL: safeURL(m.URL), Note: present.Note(m.Note)})
 	}
 	for _, e := range b.Embargoes {
 		id := "embargoes." + e.Authority
-		d.Embargoes = append(d.Embargoes, embargoView{Authority: st.words.Name(p.Lang, id),
-			Value:  st.words.Value(p.Lang, engine.IndicatorValue{ID: id, Value: e.InForce, Addressee: e.Addressee, Since: e.Since, Unconfirmed: e.Unconfirmed}),
+		d.Embargoes = append(d.Embargoes, embargoView{Authority: st.Words.Name(p.Lang, id),
+			Value:  st.Words.Value(p.Lang, engine.IndicatorValue{ID: id, Value: e.InForce, Addressee: e.Addressee, Since: e.Since, Unconfirmed: e.Unconfirmed}),
 			Source: present.Cite(e.Provenance), URL: safeURL(e.URL), Note: present.Note(e.Note)})
 	}
 	for _, e := range b.Evidence {
 		d.Evidence = append(d.Evidence, evidenceFor(e, p.Lang))
 	}
-	list, _, err := s.newestDecisions(r.Context(), audit.Filter{Country: a.Result.Country.ISO3, Limit: 10}, 0)
+	list, _, err := ps.cfg.Decisions.Newest(r.Context(), audit.Filter{Country: a.Result.Country.ISO3, Limit: 10}, 0)
 	if err != nil {
 		d.DecisionsErr = err.Error()
 	}
 	d.Decisions = list
 	p.Data = d
-	s.render(w, http.StatusOK, p)
+	ps.render(w, http.StatusOK, p)
 }
 
 // criteriaViews are the criteria of a result worded by engine/present (the deciding
@@ -523,39 +624,16 @@ func safeURL(u string) string {
 	return ""
 }
 
-// pageAssess is POST /countries/{iso3}/assess: evaluate the country's bundle again,
-// record the decision under the signed-in name, and show the decision.
-func (s *Server) pageAssess(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
-	if !checkCSRF(r, rc.sess) {
-		s.errorPage(w, r, rc, apiErr(http.StatusForbidden, CodeForbidden, "the form has expired or did not come from this site; reload the page and try again"))
-		return
-	}
+// Assess is POST /countries/{iso3}/assess: evaluate the country's bundle again, record
+// the decision under the signed-in name, and show the decision.
+func (ps *Pages) Assess(w http.ResponseWriter, r *http.Request, v *Viewer) {
 	caseRef := strings.TrimSpace(r.PostFormValue("case_ref"))
-	if aerr := checkCaseRef(caseRef); aerr != nil {
-		s.errorPage(w, r, rc, aerr)
-		return
-	}
-	cb, aerr := s.libraryBundle(r.PathValue("iso3"), r.PostFormValue("as_of"))
+	id, aerr := ps.cfg.Assessor.Assess(r.Context(), r.PathValue("iso3"), r.PostFormValue("as_of"), v.name(), caseRef)
 	if aerr != nil {
-		s.errorPage(w, r, rc, aerr)
+		ps.Error(w, r, v, aerr)
 		return
 	}
-	st := s.state.Load()
-	a, err := st.e.AssessInput(r.Context(), cb.in)
-	if err != nil {
-		s.errorPage(w, r, rc, apiErr(http.StatusInternalServerError, CodePolicyError, "the policies failed on the bundle: %v", err))
-		return
-	}
-	a.Source = cb.source
-	s.metrics.assessed.WithLabelValues("library").Inc()
-	rec, err := s.record(r.Context(), a, rc.p.Name, caseRef)
-	if err != nil {
-		s.metrics.recordErr.Inc()
-		s.cfg.Logger.Error("decision not recorded", "err", err)
-		s.errorPage(w, r, rc, apiErr(http.StatusServiceUnavailable, CodeStoreUnavailable, "the decision could not be recorded"))
-		return
-	}
-	http.Redirect(w, r, "/decisions/"+rec.DecisionID, http.StatusSeeOther)
+	http.Redirect(w, r, "/decisions/"+id, http.StatusSeeOther)
 }
 
 // --- decisions ---
@@ -568,59 +646,47 @@ type decisionData struct {
 	Recorded   string // the record's time, for people
 	Files      int    // policy files archived for the revision; 0 if unknown
 	InputSize  int
-	Replay     *ReplayJSON
+	Replay     any // the API's answer (Decisions.Replay)
 	ReplayErr  string
 }
 
-// pageDecision is GET /decisions/{id}: the record, its verdicts, and (for auditors) the
+// Decision is GET /decisions/{id}: the record, its verdicts, and (for auditors) the
 // replay button.
-func (s *Server) pageDecision(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
-	s.decisionPage(w, r, rc, false)
+func (ps *Pages) Decision(w http.ResponseWriter, r *http.Request, v *Viewer) {
+	ps.decisionPage(w, r, v, false)
 }
 
-// pageReplay is POST /decisions/{id}/replay: the decision page with the replay's outcome.
-func (s *Server) pageReplay(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
-	if !checkCSRF(r, rc.sess) {
-		s.errorPage(w, r, rc, apiErr(http.StatusForbidden, CodeForbidden, "the form has expired or did not come from this site; reload the page and try again"))
-		return
-	}
-	s.decisionPage(w, r, rc, true)
+// Replay is POST /decisions/{id}/replay: the decision page with the replay's outcome.
+func (ps *Pages) Replay(w http.ResponseWriter, r *http.Request, v *Viewer) {
+	ps.decisionPage(w, r, v, true)
 }
 
-func (s *Server) decisionPage(w http.ResponseWriter, r *http.Request, rc *reqCtx, replay bool) {
-	rec, aerr := s.getRecord(r.Context(), r.PathValue("id"))
-	if aerr == nil && rec.Kind() == audit.KindEvidenceEvent {
-		aerr = apiErr(http.StatusNotFound, CodeUnknownDecision, "%s is an evidence event, not a decision (GET /v1/decisions/%s shows its record)", rec.DecisionID, rec.DecisionID)
-	}
+func (ps *Pages) decisionPage(w http.ResponseWriter, r *http.Request, v *Viewer, replay bool) {
+	rec, res, aerr := ps.cfg.Decisions.Decision(r.Context(), r.PathValue("id"))
 	if aerr != nil {
-		s.errorPage(w, r, rc, aerr)
-		return
-	}
-	res, err := rec.DecodeResult()
-	if err != nil {
-		s.errorPage(w, r, rc, apiErr(http.StatusInternalServerError, CodeInternal, "%v", err))
+		ps.Error(w, r, v, aerr)
 		return
 	}
 	d := &decisionData{Rec: rec, R: res, InputSize: len(rec.Input)}
-	p := s.newPage(r, rc, "decision", "", d)
-	if d.Criteria, _, err = criteriaViews(p, s.state.Load().words, res); err != nil {
+	p := ps.newPage(r, v, "decision", "", d)
+	var err error
+	if d.Criteria, _, err = criteriaViews(p, ps.cfg.Assessor.State().Words, res); err != nil {
 		// A record made under other policies may have reasons the current ones cannot word.
 		d.ReasonsErr = err.Error()
 	}
 	d.Recorded = p.Time(rec.Timestamp)
-	if files, err := s.cfg.Store.Policies(r.Context(), rec.PolicyRevision); err == nil {
-		d.Files = len(files)
-	}
+	d.Files = ps.cfg.Decisions.PolicyFiles(r.Context(), rec.PolicyRevision)
 	if replay {
-		rj, aerr := s.replay(r.Context(), rec)
+		out, aerr := ps.cfg.Decisions.Replay(r.Context(), rec)
 		if aerr != nil {
 			d.ReplayErr = aerr.Message
+		} else {
+			d.Replay = out
 		}
-		d.Replay = rj
 	}
 	p.Title = present.Words(p.Lang)["decision"] + " " + rec.DecisionID
 	p.PrintFoot = []string{p.T["decision"] + " " + rec.DecisionID, p.T["revision"] + " " + rec.PolicyRevision, p.T["input"] + " " + rec.InputDigest}
-	s.render(w, http.StatusOK, p)
+	ps.render(w, http.StatusOK, p)
 }
 
 type decisionsData struct {
@@ -631,9 +697,9 @@ type decisionsData struct {
 	Verdicts                           []string
 }
 
-// pageDecisions is GET /decisions: recorded decisions with the filters of audit list,
+// Decisions is GET /decisions: recorded decisions with the filters of audit list,
 // newest first, a page at a time (?before=SEQ: the page of decisions before SEQ).
-func (s *Server) pageDecisions(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+func (ps *Pages) Decisions(w http.ResponseWriter, r *http.Request, v *Viewer) {
 	q := r.URL.Query()
 	for k := range q { // empty form fields are no filter
 		if q.Get(k) == "" || k == "lang" {
@@ -645,20 +711,20 @@ func (s *Server) pageDecisions(w http.ResponseWriter, r *http.Request, rc *reqCt
 	d := &decisionsData{Country: q.Get("country"), Requester: q.Get("requester"), Verdict: q.Get("verdict"),
 		Since: q.Get("since"), Until: q.Get("until"),
 		Verdicts: append(append([]string(nil), audit.OverallClasses...), audit.Verdicts...)}
-	f, aerr := decisionFilter(q, defaultListLimit)
+	f, aerr := ps.cfg.Decisions.Filter(q)
 	f.Kind = audit.KindDecision // evidence events: GET /v1/decisions?kind=evidence_event, audit list
 	var toSeq int64
-	if aerr == nil && before != "" {
+	if aerr != nil {
+		d.Err = aerr.Message
+	} else if before != "" {
 		n, err := strconv.ParseInt(before, 10, 64)
 		if err != nil || n < 2 {
-			aerr = apiErr(http.StatusBadRequest, CodeInvalidFilter, "before: want a sequence number 2, 3, ... (got %q)", before)
+			d.Err = fmt.Sprintf("before: want a sequence number 2, 3, ... (got %q)", before)
 		}
 		toSeq = n - 1
 	}
-	if aerr != nil {
-		d.Err = aerr.Message
-	} else {
-		list, more, err := s.newestDecisions(r.Context(), f, toSeq)
+	if d.Err == "" {
+		list, more, err := ps.cfg.Decisions.Newest(r.Context(), f, toSeq)
 		if err != nil {
 			d.Err = err.Error()
 		}
@@ -668,44 +734,8 @@ func (s *Server) pageDecisions(w http.ResponseWriter, r *http.Request, rc *reqCt
 			d.Next = "/decisions?" + q.Encode()
 		}
 	}
-	p := s.newPage(r, rc, "decisions", present.Words(rc.lang)["decisions"], d)
-	s.render(w, http.StatusOK, p)
-}
-
-// newestDecisions returns the f.Limit newest decisions matching f with seq <= toSeq (0: up
-// to the newest), newest first, and whether older ones may match. The store lists oldest
-// first, so it reads windows of sequence numbers backwards from the head, each twice as
-// large as the one before, until the page is full.
-func (s *Server) newestDecisions(ctx context.Context, f audit.Filter, toSeq int64) ([]audit.Summary, bool, error) {
-	limit := f.Limit
-	if toSeq == 0 {
-		head, err := s.cfg.Store.Head(ctx)
-		if err != nil {
-			return nil, false, err
-		}
-		toSeq = head.Seq
-	}
-	var out []audit.Summary
-	window := int64(limit)
-	for toSeq >= 1 {
-		f.FromSeq, f.ToSeq, f.Limit = max(1, toSeq-window+1), toSeq, 0
-		list, err := s.cfg.Store.List(ctx, f)
-		if err != nil {
-			return nil, false, err
-		}
-		for i := len(list) - 1; i >= 0; i-- {
-			if len(out) == limit {
-				return out, true, nil // older ones in this window match
-			}
-			out = append(out, list[i])
-		}
-		toSeq = f.FromSeq - 1
-		if len(out) == limit {
-			break
-		}
-		window *= 2
-	}
-	return out, toSeq >= 1, nil
+	p := ps.newPage(r, v, "decisions", present.Words(v.Lang)["decisions"], d)
+	ps.render(w, http.StatusOK, p)
 }
 
 // --- signing in ---
@@ -717,67 +747,22 @@ type loginData struct {
 	Message string
 }
 
-func (s *Server) pageLogin(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
-	s.loginPage(w, r, rc, http.StatusOK, "", r.URL.Query().Get("next"))
-}
-
-// loginPage shows the sign-in form; next is where to go after signing in.
-func (s *Server) loginPage(w http.ResponseWriter, r *http.Request, rc *reqCtx, status int, msg, next string) {
-	d := &loginData{Next: localPath(next), Failed: msg != "", Needed: status == http.StatusUnauthorized && msg == "", Message: msg}
-	p := s.newPage(r, rc, "login", present.Words(rc.lang)["sign_in"], d)
+// SignIn shows the sign-in form with the status (401 when credentials are needed or
+// failed, with msg saying why it failed); next is where to go after signing in, a path on
+// this site.
+func (ps *Pages) SignIn(w http.ResponseWriter, r *http.Request, v *Viewer, status int, msg, next string) {
+	d := &loginData{Next: next, Failed: msg != "", Needed: status == http.StatusUnauthorized && msg == "", Message: msg}
+	p := ps.newPage(r, v, "login", present.Words(v.Lang)["sign_in"], d)
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="exportrisk"`)
 	}
-	s.render(w, status, p)
+	ps.render(w, status, p)
 }
 
-// localPath keeps a "next" target on this site: a path, never another host.
-func localPath(next string) string { return safeRedirect(next) }
-
-// pageLoginPost is POST /login: a valid token starts a session (HttpOnly, SameSite=Strict
-// cookie holding a random id); an invalid one shows the form again with 401.
-func (s *Server) pageLoginPost(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if !sameOrigin(r) {
-		s.errorPage(w, r, rc, apiErr(http.StatusForbidden, CodeForbidden, "the sign-in form did not come from this site"))
-		return
-	}
-	token := strings.TrimSpace(r.PostFormValue("token"))
-	next := localPath(r.PostFormValue("next"))
-	p, ok := s.tokens.Load().lookup(token)
-	if token == "" || !ok {
-		s.loginPage(w, r, rc, http.StatusUnauthorized, present.Words(rc.lang)["login_failed"], next)
-		return
-	}
-	if c, err := r.Cookie(sessionCookie); err == nil { // a new session replaces the old
-		s.sessions.delete(c.Value)
-	}
-	id, _ := s.sessions.create(p)
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", MaxAge: int(s.cfg.SessionTTL.Seconds()),
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.secure(r)})
-	rc.p = p
-	http.Redirect(w, r, next, http.StatusSeeOther)
-}
-
-// pageLogout is POST /logout: ends the session.
-func (s *Server) pageLogout(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
-	if c, err := r.Cookie(sessionCookie); err == nil {
-		if sess, ok := s.sessions.get(c.Value); ok {
-			if !checkCSRF(r, sess) {
-				s.errorPage(w, r, rc, apiErr(http.StatusForbidden, CodeForbidden, "the form has expired or did not come from this site"))
-				return
-			}
-			s.sessions.delete(c.Value)
-		}
-	}
-	clearCookie(w, r, s.cfg.SecureCookies, sessionCookie)
-	http.Redirect(w, r, "/login", http.StatusSeeOther)
-}
-
-// static serves the embedded style sheet and script.
-func (s *Server) static(w http.ResponseWriter, r *http.Request, _ *reqCtx) {
+// Static is GET /static/{file}: the embedded style sheet and script.
+func (ps *Pages) Static(w http.ResponseWriter, r *http.Request, _ *Viewer) {
 	name := path.Base(r.PathValue("file"))
-	b, err := fs.ReadFile(webFS, "web/static/"+name)
+	b, err := fs.ReadFile(files, "static/"+name)
 	if err != nil {
 		http.NotFound(w, r)
 		return

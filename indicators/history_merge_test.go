@@ -1,0 +1,307 @@
+package indicators
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"strings"
+	"testing"
+
+	jsonpatch "github.com/evanphx/json-patch/v5"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/exportrisk/exportrisk/fixtures"
+)
+
+// jsonTree reads valid compact JSON text into a tree to compare: objects as maps by the
+// text of their keys (so their order does not count), arrays as slices, every other value
+// as its text, byte for byte. It returns the tree and the rest of the text.
+func jsonTree(text []byte) (any, []byte, error) {
+	switch text[0] {
+	case '{', '[':
+		obj, arr := map[string]any{}, []any{}
+		rest := text[1:]
+		for rest[0] != '}' && rest[0] != ']' {
+			var key string
+			if text[0] == '{' {
+				k, after, err := jsonTree(rest)
+				if err != nil {
+					return nil, nil, err
+				}
+				key = k.(string) // as written, escapes and all
+				if _, dup := obj[key]; dup {
+					return nil, nil, fmt.Errorf("key %q twice", key)
+				}
+				rest = after[1:] // ':'
+			}
+			v, after, err := jsonTree(rest)
+			if err != nil {
+				return nil, nil, err
+			}
+			if text[0] == '{' {
+				obj[key] = v
+			} else {
+				arr = append(arr, v)
+			}
+			if rest = after; rest[0] == ',' {
+				rest = rest[1:]
+			}
+		}
+		if text[0] == '{' {
+			return obj, rest[1:], nil
+		}
+		return arr, rest[1:], nil
+	case '"':
+		i := 1
+		for ; text[i] != '"'; i++ {
+			if text[i] == '\\' {
+				i++
+			}
+		}
+		return string(text[:i+1]), text[i+1:], nil
+	default:
+		i := 0
+		for i < len(text) && !bytes.ContainsRune([]byte(",]}"), rune(text[i])) {
+			i++
+		}
+		return string(text[:i]), text[i:], nil
+	}
+}
+
+// sameJSON says how two compact JSON texts differ ("" if not) but for the order of keys:
+// the same keys and scalars, each with the same text.
+func sameJSON(t *testing.T, want, got []byte) string {
+	t.Helper()
+	var trees [2]any
+	for i, text := range [][]byte{want, got} {
+		var c bytes.Buffer
+		if err := json.Compact(&c, text); err != nil || !bytes.Equal(c.Bytes(), text) {
+			t.Fatalf("not compact JSON (%v): %s", err, text)
+		}
+		tree, rest, err := jsonTree(text)
+		if err != nil || len(rest) > 0 {
+			t.Fatalf("%v (%d bytes after the value): %s", err, len(rest), text)
+		}
+		trees[i] = tree
+	}
+	return cmp.Diff(trees[0], trees[1])
+}
+
+// referenceExpand expands a history file as ExpandHistory did before the tree: every
+// year's patch applied by jsonpatch.MergePatch to the bytes of the year before.
+func referenceExpand(t *testing.T, data []byte) []historyYear {
+	t.Helper()
+	var h historyFile
+	if err := json.Unmarshal(data, &h); err != nil {
+		t.Fatal(err)
+	}
+	var cur []byte
+	for i, y := range h.Years {
+		if i == 0 {
+			cur = y.Bundle
+		} else {
+			next, err := jsonpatch.MergePatch(cur, y.Patch)
+			if err != nil {
+				t.Fatalf("years[%d]: %v", i, err)
+			}
+			cur = next
+		}
+		h.Years[i].Bundle = cur
+	}
+	return h.Years
+}
+
+// Every year of every shipped history expands to the document jsonpatch.MergePatch gives:
+// the first year byte for byte, every later one compact, with every key and every value's
+// text the same (jsonpatch puts the keys a patch adds in random order: two of its own
+// expansions differ); and the same document every time.
+func TestExpandHistoryShipped(t *testing.T) {
+	files, err := fs.Glob(fixtures.FS, "world/history/*.history.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	years := 0
+	for _, file := range files {
+		data, err := fs.ReadFile(fixtures.FS, file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs, err := ExpandHistory(file, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := ExpandHistory(file, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, y := range referenceExpand(t, data) {
+			got := docs[y.AsOf]
+			if !bytes.Equal(got, again[y.AsOf]) {
+				t.Fatalf("%s as of %s: two expansions differ", file, y.AsOf)
+			}
+			if i == 0 {
+				if !bytes.Equal(got, y.Bundle) {
+					t.Fatalf("%s as of %s: the first year is not the file's bundle", file, y.AsOf)
+				}
+			} else if d := sameJSON(t, y.Bundle, got); d != "" {
+				t.Fatalf("%s as of %s differs from jsonpatch's (-jsonpatch +tree):\n%s", file, y.AsOf, d)
+			}
+			years++
+		}
+	}
+	if years < 2000 {
+		t.Errorf("%d history years compared, want every shipped one", years)
+	}
+}
+
+// The merge on trees against jsonpatch.MergePatch on bytes, on the cases RFC 7386 names
+// and where jsonpatch goes its own way (nulls removed inside arrays of a new value, not
+// inside a value that replaces an object), each applied as the second year of a history
+// and again as the third (the tree is changed in place).
+func TestMergePatchMatchesJSONPatch(t *testing.T) {
+	tests := []struct{ name, doc, patch string }{
+		{"replace", `{"a":"b"}`, `{"a":"c"}`},
+		{"add", `{"a":"b"}`, `{"b":"c"}`},
+		{"remove", `{"a":"b","b":"c"}`, `{"a":null}`},
+		{"remove absent", `{"a":"b"}`, `{"x":null}`},
+		{"array replaced", `{"a":["b"]}`, `{"a":["c","d"]}`},
+		{"object by scalar", `{"a":{"b":"c"}}`, `{"a":1}`},
+		{"scalar by object, nulls removed", `{"a":1}`, `{"a":{"b":null,"c":{"d":null,"e":2}}}`},
+		{"new value, nulls removed in arrays", `{"a":1}`, `{"n":[{"x":null,"y":1},null,[{"z":null}]]}`},
+		{"array on array, nulls removed", `{"a":[1]}`, `{"a":[{"x":null,"y":1},null]}`},
+		{"array by object's place, nulls kept", `{"a":{"b":1}}`, `{"a":[{"x":null}]}`},
+		{"null member replaced", `{"a":null}`, `{"a":{"b":null,"c":1}}`},
+		{"nested", `{"a":{"b":{"c":1,"d":2},"e":3},"f":4}`, `{"a":{"b":{"c":null,"g":5},"h":{"i":null}},"f":null}`},
+		{"new keys in order", `{"a":1}`, `{"z":1,"b":2,"y":3}`},
+		{"escapes", `{"a<b":"x&y\u2028","k\u00e9":{"s":"<"}}`, `{"k\u00e9":{"t":"a>b"},"new\u0026":"\u00e9"}`},
+		{"new value, its keys written again", `{"a":1}`, `{"n":{"k\u00e9":{"x\u003c":1}},"m":[{"\u00e9":2}]}`},
+		{"numbers kept as written", `{"a":1.0e+2,"b":{"c":-0}}`, `{"b":{"d":1E5,"e":0.10}}`},
+		{"white space", "{\n  \"a\" : { \"b\" : [ 1 , 2 ] }\n}", "{ \"a\" : { \"c\" : { \"d\" : null , \"e\" : true } } }"},
+		{"empty", `{}`, `{}`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			// Each patch is applied twice: the second time to the result of the first.
+			file := fmt.Sprintf(`{"format":%q,"iso3":"UKR","years":[{"as_of":"2021-12-31","bundle":%s},{"as_of":"2022-12-31","patch":%s},{"as_of":"2023-12-31","patch":%s}]}`,
+				HistoryFormat, tc.doc, tc.patch, tc.patch)
+			docs, err := ExpandHistory("UKR.2021-2023.history.json", []byte(file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, y := range referenceExpand(t, []byte(file))[1:] {
+				if d := sameJSON(t, y.Bundle, docs[y.AsOf]); d != "" {
+					t.Errorf("%s (-jsonpatch +tree):\n%s", y.AsOf, d)
+				}
+			}
+		})
+	}
+	// Keys an object has keep their place; new ones follow in the patch's order.
+	file := fmt.Sprintf(`{"format":%q,"iso3":"UKR","years":[{"as_of":"2021-12-31","bundle":{"m":1,"a":{"q":1,"p":2}}},{"as_of":"2022-12-31","patch":{"z":1,"a":{"q":3,"c":4,"b":5},"m":null,"b":2}}]}`, HistoryFormat)
+	docs, err := ExpandHistory("UKR.2021-2022.history.json", []byte(file))
+	if want := `{"a":{"q":3,"p":2,"c":4,"b":5},"z":1,"b":2}`; err != nil || string(docs["2022-12-31"]) != want {
+		t.Errorf("got %s (%v), want %s", docs["2022-12-31"], err, want)
+	}
+}
+
+// A key twice in an object a patch reaches is an error naming the year (which one counts
+// would not be clear; the bundle's YAML reading refuses such a document too).
+func TestExpandHistoryDuplicateKey(t *testing.T) {
+	file := fmt.Sprintf(`{"format":%q,"iso3":"UKR","years":[{"as_of":"2021-12-31","bundle":{"a":{"b":1,"b":2}}},{"as_of":"2022-12-31","patch":{"a":{"c":1}}}]}`, HistoryFormat)
+	_, err := ExpandHistory("x/UKR.2021-2022.history.json", []byte(file))
+	if err == nil || !strings.Contains(err.Error(), `x/UKR.2021-2022.history.json: years[1].patch: key "b" twice in an object`) {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// BenchmarkExpandHistory expands every shipped history file (197 countries, about 2,560
+// years): what opening the shipped library costs before any bundle is parsed. The
+// reference is jsonpatch.MergePatch applied to the bytes of each year before.
+func BenchmarkExpandHistory(b *testing.B) {
+	files, err := fs.Glob(fixtures.FS, "world/history/*.history.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	data := make([][]byte, len(files))
+	for i, f := range files {
+		if data[i], err = fs.ReadFile(fixtures.FS, f); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("tree", func(b *testing.B) {
+		for b.Loop() {
+			for i, f := range files {
+				if _, err := ExpandHistory(f, data[i]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+	b.Run("jsonpatch", func(b *testing.B) {
+		for b.Loop() {
+			for i := range files {
+				var h historyFile
+				if err := json.Unmarshal(data[i], &h); err != nil {
+					b.Fatal(err)
+				}
+				cur := []byte(h.Years[0].Bundle)
+				for _, y := range h.Years[1:] {
+					if cur, err = jsonpatch.MergePatch(cur, y.Patch); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		}
+	})
+}
+
+// Whatever object and patch: the second and third year of a history made of them expand to
+// what jsonpatch.MergePatch gives, but for the order of the keys a patch adds; or both
+// refuse.
+func FuzzMergePatch(f *testing.F) {
+	for _, seed := range [][2]string{
+		{`{"a":{"b":1,"c":[{"d":null}]},"e":"<&>"}`, `{"a":{"b":null,"f":{"g":null,"h":2}},"e":{"i":[null,{"j":null}]}}`},
+		{`{"k\u00e9":{"x":1}}`, `{"k\u00e9":{"y":{"\u00e9":"\u2028"}},"z":null}`},
+		{"{\n \"a\" : 1.50 }", `{"a":{"b":-0}}`},
+	} {
+		f.Add([]byte(seed[0]), []byte(seed[1]))
+	}
+	f.Fuzz(func(t *testing.T, doc, patch []byte) {
+		for _, d := range [][]byte{doc, patch} {
+			if !json.Valid(d) || len(bytes.TrimSpace(d)) == 0 || bytes.TrimSpace(d)[0] != '{' {
+				return
+			}
+		}
+		file := fmt.Sprintf(`{"format":%q,"iso3":"UKR","years":[{"as_of":"2021-12-31","bundle":%s},{"as_of":"2022-12-31","patch":%s},{"as_of":"2023-12-31","patch":%s}]}`,
+			HistoryFormat, doc, patch, patch)
+		docs, err := ExpandHistory("UKR.2021-2023.history.json", []byte(file))
+		var h historyFile
+		if json.Unmarshal([]byte(file), &h) != nil {
+			return
+		}
+		cur := []byte(h.Years[0].Bundle)
+		for _, y := range h.Years[1:] {
+			next, refErr := jsonpatch.MergePatch(cur, y.Patch)
+			if refErr != nil || hasDuplicateKey(cur) || hasDuplicateKey(y.Patch) {
+				return // a key twice: ExpandHistory refuses it where a patch reaches it
+			}
+			if err != nil {
+				t.Fatalf("ExpandHistory: %v; jsonpatch takes it", err)
+			}
+			if d := sameJSON(t, next, docs[y.AsOf]); d != "" {
+				t.Fatalf("%s (-jsonpatch +tree):\n%s", y.AsOf, d)
+			}
+			cur = next
+		}
+	})
+}
+
+// hasDuplicateKey reports whether an object of JSON text has a key twice.
+func hasDuplicateKey(text []byte) bool {
+	var c bytes.Buffer
+	if json.Compact(&c, text) != nil {
+		return true
+	}
+	_, _, err := jsonTree(c.Bytes())
+	return err != nil
+}
