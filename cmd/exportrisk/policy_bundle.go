@@ -21,20 +21,25 @@ import (
 var verificationKeyFlag = &cli.StringFlag{Name: "verification-key",
 	Usage: "public key (PEM file) or HMAC secret file that verifies bundle signatures (policies_verification_key, EXPORTRISK_POLICIES_VERIFICATION_KEY)"}
 
-// verificationKey is --verification-key, else the configured key, else nil.
+// verificationKey is the key of --verification-key, else of policies_verification_key,
+// else nil. A key that cannot be read is a usage error here, where the command line
+// names it (loadPolicies, for policies_verification_key alone, makes it a policy error).
 func verificationKey(c *cli.Context, cfg *Config) (*bundle.Key, error) {
 	file := cfg.PoliciesVerificationKey
 	if c.IsSet("verification-key") {
 		file = c.String("verification-key")
 	}
+	k, err := readVerificationKey(file)
+	return k, withCode(exitUsage, err)
+}
+
+// readVerificationKey reads the key that verifies signed policy bundles from a file (or
+// PEM text); nil for "". Every command reads the key here.
+func readVerificationKey(file string) (*bundle.Key, error) {
 	if file == "" {
 		return nil, nil
 	}
-	k, err := bundle.LoadVerificationKey(file)
-	if err != nil {
-		return nil, withCode(exitUsage, err)
-	}
-	return k, nil
+	return bundle.LoadVerificationKey(file)
 }
 
 const policyBundleHelp = `Policy bundles are the policies as officers' installations use them: an OPA bundle

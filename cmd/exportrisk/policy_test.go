@@ -409,6 +409,11 @@ func TestPolicyBundle(t *testing.T) {
 		policyRun{args: []string{"assess", "KAZ", "--policies", signed, "--no-record", "--format", "markdown"}, env: withKey,
 			out: []string{"\n- Policies: `" + source + "`\n- Policy revision: `" + revision[1] + "`\n"}}.run(t)
 	})
+	// A configured key is read only when a bundle needs it.
+	t.Run("key read only for a bundle", func(t *testing.T) {
+		policyRun{args: []string{"assess", "KAZ", "--no-record"}, env: map[string]string{"EXPORTRISK_POLICIES_VERIFICATION_KEY": "nope.pem"},
+			out: []string{"Overall: LIGHT RED"}}.run(t)
+	})
 	// An unsigned bundle is used (with a warning) when no key is configured.
 	policyRun{args: []string{"assess", "KAZ", "--policies", unsigned, "--no-record"}, err: []string{"policy bundle is not signed"}}.run(t)
 
@@ -431,6 +436,13 @@ func TestPolicyBundle(t *testing.T) {
 			err: []string{"give --verification-key FILE (or set policies_verification_key)"}},
 		"verify unsigned": {args: []string{"policy", "bundle", "verify", unsigned, "--verification-key", pub}, code: exitCheckFailed,
 			err: []string{"refusing an unsigned bundle"}},
+		// The key is read in one place (readVerificationKey); one that cannot be read is a
+		// policy error where policies are loaded, a usage error where the command line names it.
+		"unreadable key": {args: []string{"assess", "KAZ", "--policies", signed, "--no-record"},
+			env: map[string]string{"EXPORTRISK_POLICIES_VERIFICATION_KEY": "nope.pem"}, code: exitPolicy,
+			err: []string{"verification key: open nope.pem"}},
+		"verify with an unreadable key": {args: []string{"policy", "bundle", "verify", signed, "--verification-key", "nope.pem"},
+			code: exitUsage, err: []string{"verification key: open nope.pem"}},
 		"inspect not a bundle": {args: []string{"policy", "bundle", "inspect", "policy.go"}, code: exitPolicy, err: []string{"not a .tar.gz file"}},
 		"build with a bad key": {args: []string{"policy", "bundle", "build", "--signing-key", "nope.pem", "-o", filepath.Join(dir, "x.tar.gz")},
 			code: exitUsage, err: []string{"signing key: open nope.pem"}},

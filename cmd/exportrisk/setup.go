@@ -49,8 +49,8 @@ func prepareEngine(ctx context.Context, cfg *Config, p *policy.Set) (*engine.Eng
 // are policy errors (exit status 4).
 func loadPolicies(cfg *Config, path string) (*policy.Set, error) {
 	var key *bundle.Key
-	if cfg.PoliciesVerificationKey != "" && path != "" && bundle.IsBundle(path) {
-		k, err := bundle.LoadVerificationKey(cfg.PoliciesVerificationKey)
+	if path != "" && bundle.IsBundle(path) {
+		k, err := readVerificationKey(cfg.PoliciesVerificationKey)
 		if err != nil {
 			return nil, withCode(exitPolicy, err)
 		}

@@ -151,7 +151,7 @@ func New(cfg Config) (*Pages, error) {
 		},
 	}).ParseFS(files, "templates/layout.html", "templates/partials.html")
 	if err != nil {
-		return nil, fmt.Errorf("server: page layout: %w", err)
+		return nil, fmt.Errorf("web: page layout: %w", err)
 	}
 	pages := &Pages{cfg: cfg, templates: map[string]*template.Template{}}
 	for _, name := range pageNames {
@@ -160,7 +160,7 @@ func New(cfg Config) (*Pages, error) {
 			_, err = t.ParseFS(files, "templates/"+name+".html")
 		}
 		if err != nil {
-			return nil, fmt.Errorf("server: page %s: %w", name, err)
+			return nil, fmt.Errorf("web: page %s: %w", name, err)
 		}
 		pages.templates[name] = t
 	}
