@@ -229,7 +229,8 @@ func pprovenance(kvs []plan.KV, p *indicators.Provenance) []plan.KV {
 	kvs = append(kvs, pstr("source", p.Source))
 	kvs = poptStr(kvs, "cited_source", p.CitedSource)
 	kvs = poptStr(kvs, "url", p.URL)
-	return poptStr(kvs, "note", p.Note)
+	kvs = poptStr(kvs, "note", p.Note)
+	return poptStr(kvs, "note_de", p.NoteDE)
 }
 
 // planScalar converts an index value as scalar does.

@@ -145,6 +145,7 @@ func provenance(o ast.Object, p *indicators.Provenance) {
 	optKV(o, "cited_source", p.CitedSource)
 	optKV(o, "url", p.URL)
 	optKV(o, "note", p.Note)
+	optKV(o, "note_de", p.NoteDE)
 }
 
 // scalar converts an index value (float64, string, bool; int from hand-built bundles).

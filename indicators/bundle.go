@@ -43,6 +43,9 @@ type Provenance struct {
 	CitedSource string `json:"cited_source,omitempty"` // the original source a compilation cites
 	URL         string `json:"url,omitempty"`
 	Note        string `json:"note,omitempty"`
+	// NoteDE is the note in German, for German reports; a German report shows a note without
+	// it marked as English.
+	NoteDE string `json:"note_de,omitempty"`
 }
 
 // Index is one indicator value: a float64, a string (enum) or a bool.

@@ -397,6 +397,8 @@ func (d *decoder) provenance(p *Provenance, key string, v *yaml.Node, path strin
 		p.URL = d.str(v, path)
 	case "note":
 		p.Note = d.prose(v, path)
+	case "note_de":
+		p.NoteDE = d.prose(v, path)
 	default:
 		return false
 	}

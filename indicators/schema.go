@@ -17,7 +17,7 @@ func JSONSchema() ([]byte, error) {
 	date := obj{"type": "string", "pattern": `^\d{4}-\d{2}-\d{2}$`}
 	year := obj{"type": "integer", "minimum": 1900, "maximum": 2100}
 	enum := func(v []string) obj { return obj{"type": "string", "enum": v} }
-	provenance := obj{"source": str, "cited_source": str, "url": str, "note": str}
+	provenance := obj{"source": str, "cited_source": str, "url": str, "note": str, "note_de": str}
 	object := func(required []string, props obj, extra obj) obj {
 		o := obj{"type": "object", "additionalProperties": false, "properties": props}
 		if len(required) > 0 {

@@ -108,7 +108,7 @@ func assess(c *cli.Context) error {
 	case cfg.Format == "json":
 		var doc *present.Document
 		if doc, err = pr.Document(res); err == nil {
-			err = writeJSON(&out, assessment{Document: doc, Bundle: source, Evaluator: res.Evaluator, DecisionID: decision.id, Recorded: !decision.dryRun})
+			err = writeJSON(&out, present.Assessment{Document: doc, Bundle: source, Evaluator: res.Evaluator, DecisionID: decision.id, Recorded: !decision.dryRun})
 		}
 	case cfg.Format == "markdown":
 		err = pr.Markdown(&out, res, opts)
@@ -123,16 +123,6 @@ func assess(c *cli.Context) error {
 	}
 	_, err = c.App.Writer.Write(out.Bytes())
 	return err
-}
-
-// assessment is the JSON output of assess: the result as present.Document words it, and where
-// its bundle came from.
-type assessment struct {
-	*present.Document
-	Bundle     string `json:"bundle"`
-	Evaluator  string `json:"evaluator"`             // compiled or opa: which evaluator ran (not part of the recorded result)
-	DecisionID string `json:"decision_id,omitempty"` // the audit record's id; empty with --no-record
-	Recorded   bool   `json:"recorded"`
 }
 
 func loadBundle(c *cli.Context, cfg *Config, file string) (*indicators.Bundle, string, error) {

@@ -188,21 +188,11 @@ func recordAll(c *cli.Context, cfg *Config, as []*engine.Assessment) ([]*audit.R
 
 // footer writes the decision id (or that it was a dry run) under a text report.
 func (r *recorded) footer(w io.Writer, lang string, markdown bool) {
-	var line string
-	switch {
-	case r.dryRun && lang == "de":
-		line = "Nicht aufgezeichnet (Probelauf)."
-	case r.dryRun:
-		line = "Not recorded (dry run)."
-	case lang == "de":
-		line = "Entscheidungs-ID: " + r.id + " (im Prüfprotokoll aufgezeichnet)"
-	default:
-		line = "Decision ID: " + r.id + " (recorded in the audit log)"
+	id := r.id
+	if r.dryRun {
+		id = ""
 	}
-	if markdown {
-		line = "_" + strings.Replace(line, r.id, "`"+r.id+"`", 1) + "_"
-	}
-	fmt.Fprintf(w, "\n%s\n", line)
+	fmt.Fprintf(w, "\n%s\n", present.DecisionLine(lang, id, markdown))
 }
 
 const auditHelp = `Every assessment is recorded in the audit log: the input bundle, the policy revision

@@ -189,20 +189,26 @@ func rose(old, r engine.Reason) bool {
 
 func toReason(r engine.Reason) Reason { return r }
 
-// deciding returns the reasons of c that support its verdict and whose code other has not.
+// deciding returns the reasons of c that support its verdict, then its signals (criterion 2:
+// the findings a count reason adds up, whatever level each supports), whose code other has
+// not. So a change of the count ("1 severe signal and 4 concern signals") comes with the
+// signals that appeared or disappeared, which are what changed.
 func deciding(c, other *engine.CriterionResult) []Reason {
 	had := map[string]bool{}
 	for _, r := range other.Reasons {
 		had[r.Code] = true
 	}
-	out := []Reason{}
+	out, signals := []Reason{}, []Reason{}
 	for _, r := range c.Reasons {
-		if r.Verdict != c.Verdict || had[r.Code] {
-			continue
+		switch {
+		case had[r.Code]:
+		case r.Signal != "":
+			signals = append(signals, toReason(r))
+		case r.Verdict == c.Verdict:
+			out = append(out, toReason(r))
 		}
-		out = append(out, toReason(r))
 	}
-	return out
+	return append(out, signals...)
 }
 
 // Compare lists every verdict that differs between two worlds, grouped by criterion (1..8,

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -267,6 +268,22 @@ func TestShippedHistory(t *testing.T) {
 	}
 	if len(coups) != 2 || !strings.Contains(coups[0], "2020-08-18") || !strings.Contains(coups[1], "2021-05-21") {
 		t.Errorf("Mali's coups: %q", coups)
+	}
+
+	// Criterion 2 turns critical by a count of signals: the change names the signals that
+	// appeared and disappeared (PTS 3 -> 4: a severe signal for a concern one), not only the count.
+	idn, err := svc.Country(context.Background(), "IDN", 2022, 2023)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c2 []string
+	for _, ch := range idn.Changes {
+		if ch.Criterion == 2 {
+			c2 = append(c2, summary(ch))
+		}
+	}
+	if want := []string{"2022→2023 C2 possibly_critical→critical worse +C2-SIGNALS-CRITICAL +C2-PTS-HIGH -C2-PTS-ELEVATED"}; !slices.Equal(c2, want) {
+		t.Errorf("IDN 2022→2023 criterion 2:\n got %q\nwant %q", c2, want)
 	}
 }
 

@@ -98,7 +98,7 @@ func indicatorLine(lang string, l Words, v engine.IndicatorValue) string {
 	if c := present.Cite(v.Provenance); c != "" {
 		paren = append(paren, c)
 	}
-	if n := present.Note(v.Note); n != "" {
+	if n := present.MarkedNote(lang, v.Provenance); n != "" {
 		paren = append(paren, n)
 	}
 	if len(paren) > 0 {

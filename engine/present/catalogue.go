@@ -43,6 +43,7 @@ var words = map[string]pair{
 	"evidence":      {"Evidence", "Belege"},
 	"sources":       {"Sources", "Quellen"},
 	"note":          {"note", "Anmerkung"},
+	"note_english":  {"note (English)", "Anmerkung (englisch)"},
 	"quote":         {"quote", "Zitat"},
 	"from_register": {"from the evidence register", "aus dem Belegregister"},
 	"missing":       {"Missing", "Fehlende Angaben"},
@@ -55,7 +56,10 @@ var words = map[string]pair{
 	"method":        {"Method: docs/methodology.md (the published rules, our calibration defaults, what counts as missing).", "Methode: docs/methodology.md (die veröffentlichten Regeln, unsere Kalibrierungsannahmen, was als fehlend gilt)."},
 	"attributed":    {"Sources as given in the bundle; verdicts from the rules at the policy revision above.", "Quellen wie im Datensatz angegeben; Bewertungen nach den Regeln des oben genannten Regelstands."},
 	"supports":      {"supports", "stützt"},
-	"signal":        {"signal", "Signal"},
+	// the line that ends a report (DecisionLine)
+	"decision_recorded": {"Decision ID: %s (recorded in the audit log)", "Entscheidungs-ID: %s (im Prüfprotokoll aufgezeichnet)"},
+	"not_recorded_dry":  {"Not recorded (dry run).", "Nicht aufgezeichnet (Probelauf)."},
+	"signal":            {"signal", "Signal"},
 	// membership groups of long lists
 	"joined":     {"joined", "beigetreten"},
 	"not_joined": {"known not joined", "nachweislich nicht beigetreten"},

@@ -47,7 +47,9 @@
 //     precision (indicators.Decimals).
 //   - Cite(p): the source of a value as a reader cites it ("Freedom House, Freedom in the World
 //     2024 (data year 2023), ...", "UN Treaty Collection, status of IV-4 (list of 2026)"),
-//     never one of our file paths. Note(s): a value's note without our file paths.
+//     never one of our file paths. Note(s): a value's note without our file paths. A
+//     criterion's Sources name each publication once, the places cited in it (tables, sections,
+//     status lists) merged: "SIPRI Jahrbuch (bicc, …, Tabelle 11 mit Kommentar; Abschnitt …)".
 //   - Presenter.ValueName(lang, id): the name a value is listed under ("UN arms embargo").
 //
 // Reason messages are Go text/template in each rule's METADATA (custom.message.en/de); New

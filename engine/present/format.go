@@ -5,6 +5,7 @@ import (
 	"math"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -116,7 +117,30 @@ var publishers = map[string]string{
 // source a compilation cites, and never one of our file paths. A source that names one of our
 // compilation files is replaced by the publisher it copies ("UN Treaty Collection, status of
 // IV-4 (list of 2026)").
-func Cite(p indicators.Provenance) string {
+func Cite(p indicators.Provenance) string { return cite(p).String() }
+
+// citation is a reader's citation split into the publication and its locators (a table, box,
+// section or status list), so that the citations of one criterion can name each publication
+// once (Sources). It reads pre + open + locators joined by "; " + close + post; without
+// locators, pre + post.
+type citation struct {
+	pre, open, close, post string
+	locs                   []string
+}
+
+func (c citation) String() string {
+	if len(c.locs) == 0 {
+		return c.pre + c.post
+	}
+	return c.pre + c.open + strings.Join(c.locs, "; ") + c.close + c.post
+}
+
+// publication is what citations of the same publication share.
+func (c citation) publication() string {
+	return c.pre + "\x00" + c.open + "\x00" + c.close + "\x00" + c.post
+}
+
+func cite(p indicators.Provenance) citation {
 	src := p.Source
 	rest, internal := "", false
 	for _, pre := range internalPrefixes {
@@ -126,10 +150,11 @@ func Cite(p indicators.Provenance) string {
 		}
 	}
 	if !internal {
+		head, locs := splitSource(src)
 		if p.CitedSource == "" {
-			return src
+			return citation{pre: head, open: ", ", locs: locs}
 		}
-		return p.CitedSource + " (" + src + ")"
+		return citation{pre: p.CitedSource + " (" + head, open: ", ", locs: locs, post: ")"}
 	}
 	file, detail := rest, ""
 	if m := trailingDetail.FindStringSubmatchIndex(rest); m != nil {
@@ -137,7 +162,7 @@ func Cite(p indicators.Provenance) string {
 	}
 	file = path.Base(strings.TrimSpace(file))
 	if m := untc.FindStringSubmatch(detail); m != nil {
-		return "UN Treaty Collection, status of " + m[1] + " (" + m[3] + ")"
+		return citation{pre: "UN Treaty Collection", open: ", ", locs: []string{"status of " + m[1] + " (" + m[3] + ")"}}
 	}
 	for _, re := range []*regexp.Regexp{listOf, laterChange, rowAsOf} {
 		if m := re.FindStringSubmatch(detail); m != nil {
@@ -152,10 +177,86 @@ func Cite(p indicators.Provenance) string {
 	if publisher == "" {
 		publisher = "exportrisk compilation"
 	}
-	if detail == "" {
-		return publisher
+	c := citation{pre: publisher, open: " (", close: ")"}
+	if detail != "" {
+		c.locs = []string{detail}
 	}
-	return publisher + " (" + detail + ")"
+	return c
+}
+
+// splitSource splits a source string into the publication and its locators where it reads
+// "Publisher, Title (date), locator; locator" (the publication ends at the first closing
+// parenthesis followed by a comma, outside any parenthesis); otherwise it is all publication.
+func splitSource(s string) (head string, locs []string) {
+	depth := 0
+	for i, r := range s {
+		switch r {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 && strings.HasPrefix(s[i+1:], ", ") && i+3 < len(s) {
+				return s[:i+1], splitTop(s[i+3:], "; ")
+			}
+		}
+	}
+	return s, nil
+}
+
+// splitTop splits s at sep outside parentheses.
+func splitTop(s, sep string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '(':
+			depth++
+		case s[i] == ')':
+			depth--
+		case depth == 0 && strings.HasPrefix(s[i:], sep):
+			out = append(out, s[start:i])
+			start = i + len(sep)
+			i += len(sep) - 1
+		}
+	}
+	return append(out, s[start:])
+}
+
+// mergeCitations names each publication once, in the order first cited: the citations of one
+// publication become one, its locators merged in order without repeats; a locator another one
+// extends ("Tabelle 11" beside "Tabelle 11 mit Kommentar") is left out.
+func mergeCitations(cs []citation) []string {
+	var order []string
+	byPub := map[string]*citation{}
+	for _, c := range cs {
+		if c.String() == "" {
+			continue
+		}
+		k := c.publication()
+		m, ok := byPub[k]
+		if !ok {
+			m = &citation{pre: c.pre, open: c.open, close: c.close, post: c.post}
+			byPub[k] = m
+			order = append(order, k)
+		}
+		for _, l := range c.locs {
+			if !slices.Contains(m.locs, l) {
+				m.locs = append(m.locs, l)
+			}
+		}
+	}
+	out := make([]string, len(order))
+	for i, k := range order {
+		m := byPub[k]
+		all := slices.Clone(m.locs)
+		m.locs = slices.DeleteFunc(m.locs, func(l string) bool {
+			return slices.ContainsFunc(all, func(o string) bool {
+				return strings.HasPrefix(o, l+" ") || strings.HasPrefix(o, l+",")
+			})
+		})
+		out[i] = m.String()
+	}
+	return out
 }
 
 var (
@@ -168,6 +269,39 @@ var (
 func Note(s string) string {
 	s = notePath.ReplaceAllString(s, "")
 	return noteDataDir.ReplaceAllString(s, "the published data set")
+}
+
+// NoteIn returns the note on a value for a reader of lang (without our file paths, see Note):
+// in German the German note (note_de) where the value has one; otherwise the note as given,
+// and english says it is an English note in a German output, which must be marked as such.
+func NoteIn(lang string, p indicators.Provenance) (note string, english bool) {
+	if de(lang) {
+		if p.NoteDE != "" {
+			return Note(p.NoteDE), false
+		}
+		return Note(p.Note), p.Note != ""
+	}
+	return Note(p.Note), false
+}
+
+// NoteLabel is the label of a note: "note" / "Anmerkung", "Anmerkung (englisch)" for an English
+// note in a German output.
+func NoteLabel(lang string, english bool) string {
+	if english {
+		return T(lang, "note_english")
+	}
+	return T(lang, "note")
+}
+
+// MarkedNote is the note on a value where it is shown without a label (a table cell, a list
+// in parentheses): the note in lang (NoteIn), an English note in a German output prefixed
+// "Anmerkung (englisch): ". Empty without a note.
+func MarkedNote(lang string, p indicators.Provenance) string {
+	n, english := NoteIn(lang, p)
+	if english {
+		return NoteLabel(lang, true) + ": " + n
+	}
+	return n
 }
 
 // Name returns the display name of an indicator, by its id (pts, att, UN) with its section

@@ -115,3 +115,15 @@ func role(criterion, reason string) string {
 func (p *Presenter) both(f func(lang string) string) engine.Text {
 	return engine.Text{EN: f("en"), DE: f("de")}
 }
+
+// Assessment is the JSON output of an assessment (assess --format json, and GET
+// /v1/decisions/{id}/report for a recorded one): the Document, where its bundle came from,
+// the evaluator that ran and the decision it was recorded as. Bundle and Evaluator are left
+// out where they are not known (a recorded decision keeps neither).
+type Assessment struct {
+	*Document
+	Bundle     string `json:"bundle,omitempty"`
+	Evaluator  string `json:"evaluator,omitempty"`   // compiled or opa (not part of the recorded result)
+	DecisionID string `json:"decision_id,omitempty"` // the audit record's id; empty when not recorded
+	Recorded   bool   `json:"recorded"`
+}

@@ -261,13 +261,13 @@ func eachIndicator(fn string, x any, each func(v *engine.IndicatorValue)) error 
 }
 
 func sources(x any) (string, error) {
-	var all []string
-	err := eachIndicator("sources", x, func(v *engine.IndicatorValue) { all = append(all, Cite(v.Provenance)) })
+	var all []citation
+	err := eachIndicator("sources", x, func(v *engine.IndicatorValue) { all = append(all, cite(v.Provenance)) })
 	if err != nil {
 		return "", err
 	}
-	sort.Strings(all)
-	return strings.Join(slices.Compact(all), "; "), nil
+	slices.SortStableFunc(all, func(a, b citation) int { return strings.Compare(a.String(), b.String()) })
+	return strings.Join(mergeCitations(all), "; "), nil
 }
 
 func (f *funcs) values(x any) (string, error) {

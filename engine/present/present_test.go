@@ -142,6 +142,149 @@ func TestCite(t *testing.T) {
 	}
 }
 
+// TestGermanNotes: the Kazakhstan reference has a German note wherever it has a note, and its
+// German report shows them and no English one; a German report of a bundle whose notes are
+// only in English marks each as English ("Anmerkung (englisch): …"), never as a plain
+// "Anmerkung"; the English report is unchanged by note_de.
+func TestGermanNotes(t *testing.T) {
+	e, p := setup(t)
+	kaz, err := indicators.LoadFile("../../fixtures/curated/KAZ-2026-06-01.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var provs []indicators.Provenance
+	for id, v := range kaz.Indices {
+		provs = append(provs, v.Provenance)
+		if v.Note != "" && v.NoteDE == "" {
+			t.Errorf("KAZ fixture: indices.%s has a note but no note_de", id)
+		}
+	}
+	for id, v := range kaz.Memberships {
+		provs = append(provs, v.Provenance)
+		if v.Note != "" && v.NoteDE == "" {
+			t.Errorf("KAZ fixture: memberships.%s has a note but no note_de", id)
+		}
+	}
+	for _, v := range kaz.Embargoes {
+		if v.Note != "" && v.NoteDE == "" {
+			t.Errorf("KAZ fixture: embargo %s has a note but no note_de", v.Authority)
+		}
+	}
+	for _, v := range kaz.Evidence {
+		if v.Note != "" && v.NoteDE == "" {
+			t.Errorf("KAZ fixture: evidence %s has a note but no note_de", v.ID)
+		}
+	}
+	render := func(b *indicators.Bundle, lang string) string {
+		a, err := e.Assess(context.Background(), b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		if err := p.Markdown(&out, a.Result, present.Options{Lang: lang}); err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(strings.Fields(out.String()), " ")
+	}
+	de := render(kaz, "de")
+	if strings.Contains(de, "englisch") {
+		t.Error("KAZ German report shows a note marked English")
+	}
+	shown := 0
+	for _, pv := range provs {
+		if pv.Note == "" {
+			continue
+		}
+		if strings.Contains(de, strings.Join(strings.Fields(present.MD(pv.NoteDE)), " ")) {
+			shown++
+		}
+		if strings.Contains(de, strings.Join(strings.Fields(present.MD(pv.Note)), " ")) && pv.Note != pv.NoteDE {
+			t.Errorf("KAZ German report shows the English note %q", pv.Note)
+		}
+	}
+	if shown == 0 {
+		t.Error("KAZ German report shows no German note")
+	}
+	english := *kaz
+	english.Indices = map[string]indicators.Index{}
+	for id, v := range kaz.Indices {
+		v.NoteDE = ""
+		english.Indices[id] = v
+	}
+	if en, en2 := render(kaz, "en"), render(&english, "en"); digest.ReplaceAllString(en, "") != digest.ReplaceAllString(en2, "") {
+		t.Error("note_de changes the English report")
+	}
+	de = render(&english, "de")
+	hdi := english.Indices["hdi"].Note
+	if !strings.Contains(de, "Anmerkung (englisch): "+present.MD(hdi)) {
+		t.Errorf("an English-only note in a German report is not marked as English: want %q in the report", "Anmerkung (englisch): "+hdi)
+	}
+	if strings.Contains(de, "Anmerkung: "+present.MD(hdi)) {
+		t.Error("an English-only note in a German report is shown as a German one")
+	}
+}
+
+// TestSourcesNamedOnce: every criterion of every shipped bundle (197 countries and the
+// Kazakhstan reference) names each publication once in both languages, with every locator its
+// values cite kept ("Tabelle 11" and "Tabelle 11 mit Kommentar" of one publication: one entry).
+func TestSourcesNamedOnce(t *testing.T) {
+	e, p := setup(t)
+	bundles := enginetest.Shipped(t)
+	if _, ok := bundles["curated/KAZ-2026-06-01.yaml"]; !ok || len(bundles) < 197 {
+		t.Fatalf("want the 197 countries and the KAZ reference, got %d bundles", len(bundles))
+	}
+	merged := 0
+	for name, b := range bundles {
+		a, err := e.Assess(context.Background(), b)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, lang := range present.Languages {
+			rep, err := p.Report(a.Result, lang)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, c := range rep.Criteria {
+				pubs := map[string]bool{}
+				var provs []indicators.Provenance
+				for _, r := range a.Result.Criteria[i].Reasons {
+					for _, v := range r.Indicators {
+						provs = append(provs, v.Provenance)
+					}
+					for _, ev := range r.Evidence {
+						provs = append(provs, ev.Provenance)
+					}
+				}
+				for _, pv := range provs {
+					pubs[present.Publication(pv)] = true
+				}
+				if len(c.Sources) != len(pubs) {
+					t.Errorf("%s %s criterion %d: %d publications cited, %d sources listed:\n%s", name, lang, c.Number, len(pubs), len(c.Sources), strings.Join(c.Sources, "\n"))
+				}
+				merged += len(provs) - len(c.Sources)
+				for j, s := range c.Sources {
+					for k, o := range c.Sources {
+						if j != k && strings.HasPrefix(o, strings.TrimSuffix(s, ")")) {
+							t.Errorf("%s %s criterion %d: source named twice:\n  %s\n  %s", name, lang, c.Number, s, o)
+						}
+					}
+				}
+				all := strings.Join(c.Sources, "\n")
+				for _, pv := range provs {
+					for _, l := range present.Locators(pv) {
+						if !strings.Contains(all, l) {
+							t.Errorf("%s %s criterion %d: locator %q of %q lost", name, lang, c.Number, l, present.Cite(pv))
+						}
+					}
+				}
+			}
+		}
+	}
+	if merged == 0 {
+		t.Error("no citation was merged: the test would pass without merging")
+	}
+}
+
 var digest = regexp.MustCompile(`sha256:[0-9a-f]{64}`)
 
 // internal matches what no human output may contain: bundle field paths and our file paths.
@@ -221,9 +364,10 @@ func TestEveryCountryReadsAsAReport(t *testing.T) {
 						if len(r.Indicators) > 8 && v.Value == "party" {
 							continue
 						}
-						note := present.MD(present.Note(v.Note))
-						if v.Note != "" && !strings.Contains(flat, strings.Join(strings.Fields(note), " ")) {
-							t.Errorf("%s %s: note of %s not shown: %q", name, lang, v.ID, v.Note)
+						n, _ := present.NoteIn(lang, v.Provenance)
+						note := present.MD(n)
+						if n != "" && !strings.Contains(flat, strings.Join(strings.Fields(note), " ")) {
+							t.Errorf("%s %s: note of %s not shown: %q", name, lang, v.ID, n)
 						}
 					}
 				}

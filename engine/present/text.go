@@ -42,7 +42,7 @@ func (p *Presenter) Table(w io.Writer, r *engine.Result, o Options) error {
 		h := heading(&c)
 		pad := strings.Repeat(" ", width-utf8.RuneCountInString(h))
 		fmt.Fprintf(ew, "%s%s  %s (%s)\n", h, pad, strings.ToUpper(c.VerdictLabel), c.BasisLabel)
-		var srcs []string
+		var srcs []citation
 		for _, rs := range c.Decided {
 			Wrap(ew, "  - ", "    ", rs.Text)
 			details(ew, o.Lang, "    · ", "      ", &rs)
@@ -53,7 +53,7 @@ func (p *Presenter) Table(w io.Writer, r *engine.Result, o Options) error {
 			srcs = appendSources(srcs, &rs)
 		}
 		if len(srcs) > 0 {
-			Wrap(ew, "    ", "      ", T(o.Lang, "sources")+": "+strings.Join(srcs, "; "))
+			Wrap(ew, "    ", "      ", T(o.Lang, "sources")+": "+strings.Join(mergeCitations(srcs), "; "))
 		}
 		if len(c.Missing) > 0 {
 			Wrap(ew, "  ", "    ", c.MissingLabel+": "+names(c.Missing))
@@ -76,7 +76,7 @@ func details(w io.Writer, lang, first, rest string, r *Reason) {
 			line += " (" + v.Year + ")"
 		}
 		if v.Note != "" {
-			line += "; " + T(lang, "note") + ": " + v.Note
+			line += "; " + v.NoteLabel + ": " + v.Note
 		}
 		Wrap(w, first, rest, line)
 	}
@@ -86,7 +86,7 @@ func details(w io.Writer, lang, first, rest string, r *Reason) {
 	for _, e := range r.Evidence {
 		line := e.Date + ": " + e.Summary
 		if e.Note != "" {
-			line += "; " + T(lang, "note") + ": " + e.Note
+			line += "; " + e.NoteLabel + ": " + e.Note
 		}
 		Wrap(w, first, rest, line)
 		if e.Quote != "" {
@@ -95,21 +95,14 @@ func details(w io.Writer, lang, first, rest string, r *Reason) {
 	}
 }
 
-// appendSources adds the sources of a reason and its parts that list does not have yet.
-func appendSources(list []string, r *Reason) []string {
-	add := func(s string) {
-		for _, x := range list {
-			if x == s {
-				return
-			}
-		}
-		list = append(list, s)
-	}
+// appendSources adds the citations of a reason and its parts to list (mergeCitations names
+// each publication once).
+func appendSources(list []citation, r *Reason) []citation {
 	for _, v := range r.Values {
-		add(v.Source)
+		list = append(list, v.cite)
 	}
 	for _, e := range r.Evidence {
-		add(e.Source)
+		list = append(list, e.cite)
 	}
 	for i := range r.Parts {
 		list = appendSources(list, &r.Parts[i])
@@ -224,7 +217,7 @@ func markdownReason(w io.Writer, lang, indent string, r *Reason) {
 			line += " (" + v.Year + ")"
 		}
 		if v.Note != "" {
-			line += "; " + T(lang, "note") + ": " + MD(v.Note)
+			line += "; " + v.NoteLabel + ": " + MD(v.Note)
 		}
 		fmt.Fprintf(w, "%s- %s\n", in, line)
 	}
@@ -234,7 +227,7 @@ func markdownReason(w io.Writer, lang, indent string, r *Reason) {
 	for _, e := range r.Evidence {
 		line := e.Date + ": " + MD(e.Summary)
 		if e.Note != "" {
-			line += "; " + T(lang, "note") + ": " + MD(e.Note)
+			line += "; " + e.NoteLabel + ": " + MD(e.Note)
 		}
 		if e.Quote != "" {
 			line += "; " + T(lang, "quote") + ": “" + MD(e.Quote) + "”" + MD(quoteURL(e))
@@ -244,6 +237,23 @@ func markdownReason(w io.Writer, lang, indent string, r *Reason) {
 	for i := range r.Parts {
 		markdownReason(w, lang, in, &r.Parts[i])
 	}
+}
+
+// DecisionLine is the line that ends a report: the decision id it was recorded under in the
+// audit log, or that it was not recorded (a dry run, id empty); in Markdown in italics with the
+// id as code.
+func DecisionLine(lang, id string, markdown bool) string {
+	var line string
+	switch {
+	case id == "":
+		line = T(lang, "not_recorded_dry")
+	default:
+		line = fmt.Sprintf(T(lang, "decision_recorded"), id)
+	}
+	if markdown {
+		line = "_" + strings.Replace(line, id, "`"+id+"`", 1) + "_"
+	}
+	return line
 }
 
 func header(w io.Writer, rep *Report, o Options) {

@@ -44,7 +44,9 @@ type Criterion struct {
 	// MissingLabel heads the missing list and says what it could do: "Missing (could still
 	// raise the verdict)", or that nothing can change a critical verdict.
 	MissingLabel string
-	Sources      []string // every source the reasons used, as a reader cites it, once each
+	// Sources are the publications the reasons used, as a reader cites them, each named once
+	// with its locators (tables, sections, lists) merged.
+	Sources []string
 }
 
 // Section is a labelled group of a criterion's reasons.
@@ -85,24 +87,34 @@ type Reason struct {
 
 // Value is an indicator value a reason used.
 type Value struct {
-	ID     string // bundle field path: indices.pts
-	Name   string // display name: Political Terror Scale
-	Value  string // as a reader reads it: "Not Free", "0.837", "in force since 14 October 2006 (state as a whole)"
-	Year   string // the year the value describes, "" if none
-	Note   string // the source's or the compiler's note on the value
-	Source string // as a reader cites it
+	ID    string // bundle field path: indices.pts
+	Name  string // display name: Political Terror Scale
+	Value string // as a reader reads it: "Not Free", "0.837", "in force since 14 October 2006 (state as a whole)"
+	Year  string // the year the value describes, "" if none
+	Note  string // the source's or the compiler's note on the value, in the report's language where the value has one (NoteIn)
+	// NoteLabel heads the note: "note", "Anmerkung", "Anmerkung (englisch)" for a German
+	// report showing a note the value has only in English.
+	NoteLabel string
+	// NoteEnglish says the note is English in a German report (the value has no note_de):
+	// where a note is shown without its label (a table cell), it is marked with NoteLabel.
+	NoteEnglish bool
+	Source      string // as a reader cites it
+	cite        citation
 }
 
 // Event is an evidence item a reason used.
 type Event struct {
-	ID       string
-	Date     string // formatted at its precision
-	Category string
-	Summary  string
-	Source   string
-	Note     string
-	Quote    string // the sentence of the source the item rests on (evidence register)
-	URL      string // where the source is
+	ID          string
+	Date        string // formatted at its precision
+	Category    string
+	Summary     string
+	Source      string
+	Note        string // as Value.Note
+	NoteLabel   string // as Value.NoteLabel
+	NoteEnglish bool   // as Value.NoteEnglish
+	Quote       string // the sentence of the source the item rests on (evidence register)
+	URL         string // where the source is
+	cite        citation
 }
 
 // Group is a labelled list of display names.
@@ -184,14 +196,14 @@ func (p *Presenter) Criterion(c *engine.CriterionResult, lang string) (*Criterio
 			break
 		}
 	}
-	seen := map[string]bool{}
+	var cites []citation
 	for i := range order {
 		rs := &order[i]
 		for _, v := range rs.Indicators {
-			addSource(&out.Sources, seen, Cite(v.Provenance))
+			cites = append(cites, cite(v.Provenance))
 		}
 		for _, e := range rs.Evidence {
-			addSource(&out.Sources, seen, Cite(e.Provenance))
+			cites = append(cites, cite(e.Provenance))
 		}
 		if slices.Contains(summarised, i) {
 			continue
@@ -218,6 +230,7 @@ func (p *Presenter) Criterion(c *engine.CriterionResult, lang string) (*Criterio
 			out.Checked = append(out.Checked, *v)
 		}
 	}
+	out.Sources = mergeCitations(cites)
 	switch {
 	case len(out.Missing) == 0:
 		out.MissingLabel = T(lang, "missing")
@@ -227,13 +240,6 @@ func (p *Presenter) Criterion(c *engine.CriterionResult, lang string) (*Criterio
 		out.MissingLabel = T(lang, "missing_raise")
 	}
 	return out, nil
-}
-
-func addSource(list *[]string, seen map[string]bool, s string) {
-	if s != "" && !seen[s] {
-		seen[s] = true
-		*list = append(*list, s)
-	}
 }
 
 // reason words one reason. unknown holds the criterion's missing field paths.
@@ -262,16 +268,21 @@ func (p *Presenter) reason(r *engine.Reason, lang string, unknown map[string]boo
 	}
 	for i := range r.Evidence {
 		e := &r.Evidence[i]
+		c := cite(e.Provenance)
+		note, english := NoteIn(lang, e.Provenance)
 		out.Evidence = append(out.Evidence, Event{
 			ID: e.ID, Date: DateAt(lang, e.Date, e.DatePrecision), Category: e.Category, Summary: summary(lang, e),
-			Source: Cite(e.Provenance), Note: Note(e.Note), Quote: e.Quote, URL: e.URL,
+			Source: c.String(), Note: note, NoteLabel: NoteLabel(lang, english), NoteEnglish: english, Quote: e.Quote, URL: e.URL, cite: c,
 		})
 	}
 	return out, nil
 }
 
 func (p *Presenter) value(lang string, v engine.IndicatorValue) Value {
-	out := Value{ID: v.ID, Name: p.ValueName(lang, v.ID), Value: p.Value(lang, v), Note: Note(v.Note), Source: Cite(v.Provenance)}
+	c := cite(v.Provenance)
+	note, english := NoteIn(lang, v.Provenance)
+	out := Value{ID: v.ID, Name: p.ValueName(lang, v.ID), Value: p.Value(lang, v), Note: note,
+		NoteLabel: NoteLabel(lang, english), NoteEnglish: english, Source: c.String(), cite: c}
 	if v.Ref != "" {
 		out.ID = v.Ref
 	}
@@ -291,8 +302,8 @@ func (p *Presenter) groups(r *engine.Reason, lang string, unknown map[string]boo
 			joined = append(joined, name)
 		} else {
 			detail := p.Value(lang, v)
-			if v.Note != "" {
-				detail += "; " + Note(v.Note)
+			if n := MarkedNote(lang, v.Provenance); n != "" {
+				detail += "; " + n
 			}
 			gaps = append(gaps, name+" ("+detail+")")
 		}

@@ -38,6 +38,7 @@ var expectedAccess = map[string][]Role{ // pattern -> roles; nil = public
 	"GET /v1/diff":                     {RoleOfficer, RolePolicy, RoleAuditor},
 	"GET /v1/decisions":                {RoleOfficer, RolePolicy, RoleAuditor},
 	"GET /v1/decisions/{id}":           {RoleOfficer, RolePolicy, RoleAuditor},
+	"GET /v1/decisions/{id}/report":    {RoleOfficer, RolePolicy, RoleAuditor},
 	"POST /v1/decisions/{id}/replay":   {RoleAuditor},
 	"GET /v1/audit/verify":             {RoleAuditor},
 	"GET /v1/decisions/{id}/proof":     {RoleAuditor},

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // Error codes of the API. They are stable: clients may rely on them; messages may change.
@@ -29,6 +30,7 @@ const (
 	CodeNoBundle             = "no_bundle"              // 404: no bundle of the country on or before as_of
 	CodeUnknownDecision      = "unknown_decision"       // 404: no decision with this id
 	CodeReplayFailed         = "replay_failed"          // 409: the record cannot be replayed (tampered, not archived)
+	CodeReportUnavailable    = "report_unavailable"     // 409: the record's reasons cannot be worded with the server's policies
 	CodePolicyError          = "policy_error"           // 500: the policies failed on the bundle
 	CodeStoreUnavailable     = "store_unavailable"      // 503: the audit store cannot be read or written
 	CodeShuttingDown         = "shutting_down"          // 503: the server is stopping
@@ -58,6 +60,20 @@ type Problem struct {
 }
 
 func (e *APIError) Error() string { return e.Code + ": " + e.Message }
+
+// Text is the error for a reader: its message, then every problem beyond the first, one per line.
+func (e *APIError) Text() string {
+	var b strings.Builder
+	b.WriteString(e.Message)
+	for _, p := range e.Problems[min(1, len(e.Problems)):] {
+		b.WriteString("\n")
+		if p.Path != "" {
+			b.WriteString(p.Path + ": ")
+		}
+		b.WriteString(p.Message)
+	}
+	return b.String()
+}
 
 func apiErr(status int, code, format string, args ...any) *APIError {
 	return &APIError{Status: status, Code: code, Message: fmt.Sprintf(format, args...)}

@@ -54,6 +54,10 @@ func TestEvidenceFourEyes(t *testing.T) {
 	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "items[0].url: want an http(s) URL") {
 		t.Fatalf("bad item: %d %s", rec.Code, rec.Body.String())
 	}
+	// Described as the API describes it: by field path, not by the server's register file.
+	if body := rec.Body.String(); strings.Contains(body, dir) || strings.Contains(body, "KAZ.yaml") {
+		t.Fatalf("the refusal shows the server's register file: %s", body)
+	}
 	// paul (policy) proposes.
 	rec = ts.do(t, "POST", "/evidence/proposals", policyToken, strings.NewReader(form.Encode()))
 	if rec.Code != http.StatusSeeOther {

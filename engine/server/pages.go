@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 
@@ -179,8 +180,14 @@ func (b pagesBackend) Proposal(ctx context.Context, id string) (evidence.Proposa
 	return p, rep, "", nil
 }
 
+// Propose answers as the API does: a refused item is described by field paths, never by the
+// server's register file and its lines, which the proposer has not seen.
 func (b pagesBackend) Propose(ctx context.Context, f web.EvidenceForm, by *web.User) (evidence.Proposal, error) {
-	return b.s.proposeEvidence(ctx, f, principal(by))
+	p, err := b.s.proposeEvidence(ctx, f, principal(by))
+	if err != nil {
+		return p, errors.New(evidenceErr(err).Text())
+	}
+	return p, nil
 }
 
 func (b pagesBackend) Approve(ctx context.Context, id string, by *web.User) (evidence.Proposal, *web.Error) {

@@ -44,6 +44,7 @@ func (s *Server) routeTable() []route {
 		{"GET", "/v1/diff", accessRead, false, s.apiDiff},
 		{"GET", "/v1/decisions", accessRead, false, s.apiDecisions},
 		{"GET", "/v1/decisions/{id}", accessRead, false, s.apiDecision},
+		{"GET", "/v1/decisions/{id}/report", accessRead, false, s.apiDecisionReport}, // report.go
 		{"POST", "/v1/decisions/{id}/replay", accessReplay, false, s.apiReplay},
 		{"GET", "/v1/decisions/{id}/proof", accessVerify, false, s.apiProof},
 		{"GET", "/v1/audit/verify", accessVerify, false, s.apiVerify},

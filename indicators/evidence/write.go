@@ -90,7 +90,7 @@ func writeFile(file string, data []byte) error {
 
 // itemFields is the order in which ItemYAML writes an item's fields.
 var itemFields = []string{"id", "date", "date_precision", "published", "category", "reported_by", "summary", "summary_de",
-	"source", "cited_source", "url", "quote", "by_state", "counterpart", "figures", "note", "added_by", "added_on", "approved_by"}
+	"source", "cited_source", "url", "quote", "by_state", "counterpart", "figures", "note", "note_de", "added_by", "added_on", "approved_by"}
 
 // ItemYAML writes an item as one entry of a register file's items list ("  - id: ...").
 func ItemYAML(e indicators.Evidence) ([]byte, error) {
@@ -119,6 +119,7 @@ func ItemYAML(e indicators.Evidence) ([]byte, error) {
 	str("quote", e.Quote, true)
 	str("counterpart", e.Counterpart, false)
 	str("note", e.Note, true)
+	str("note_de", e.NoteDE, true)
 	str("added_by", e.AddedBy, true)
 	str("added_on", e.AddedOn, false)
 	str("approved_by", e.ApprovedBy, true)

@@ -76,21 +76,22 @@ func Coups20y(coups []Coup, asOf time.Time, isos []string, skip map[string]bool)
 		}
 		cs := by[iso]
 		sort.Slice(cs, func(i, j int) bool { return cs[i].Date.Before(cs[j].Date) })
-		note := fmt.Sprintf("coup attempts from %s to %s", from.AddDate(0, 0, 1).Format(time.DateOnly), asOf.Format(time.DateOnly))
+		p := indicators.Provenance{Source: coupsSource}
+		addNote(&p, "", fmt.Sprintf("coup attempts from %s to %s", from.AddDate(0, 0, 1).Format(time.DateOnly), asOf.Format(time.DateOnly)),
+			fmt.Sprintf("Putschversuche vom %s bis %s", dateDE(from.AddDate(0, 0, 1)), dateDE(asOf)))
 		if len(cs) > 0 {
-			parts := make([]string, len(cs))
+			parts, partsDE := make([]string, len(cs)), make([]string, len(cs))
 			for i, c := range cs {
-				kind := "failed"
+				kind, kindDE := "failed", "gescheitert"
 				if c.Successful {
-					kind = "successful"
+					kind, kindDE = "successful", "erfolgreich"
 				}
 				parts[i] = c.Date.Format(time.DateOnly) + " " + kind
+				partsDE[i] = dateDE(c.Date) + " " + kindDE
 			}
-			note += ": " + strings.Join(parts, ", ")
+			addNote(&p, ": ", strings.Join(parts, ", "), strings.Join(partsDE, ", "))
 		}
-		out = append(out, Value{ISO3: iso, ID: "coups_20y", Value: float64(len(cs)), Year: asOf.Year(), Provenance: indicators.Provenance{
-			Source: coupsSource, Note: note,
-		}})
+		out = append(out, Value{ISO3: iso, ID: "coups_20y", Value: float64(len(cs)), Year: asOf.Year(), Provenance: p})
 	}
 	return out
 }

@@ -147,7 +147,9 @@ func AlliedForces(deps []Deployment, asOf time.Time, isos []string, complete boo
 			continue
 		}
 		note := "no UN peacekeeping operation, EU CSDP military mission or NATO deployment in the country or a land neighbour"
+		noteDE := "keine UN-Friedensmission, keine militärische GSVP-Mission der EU und kein NATO-Einsatz im Land oder in einem Nachbarland mit Landgrenze"
 		if len(parts) > 0 {
+			noteDE = "" // the rows' texts are English
 			note = "present: " + strings.Join(parts, "; ")
 			if general {
 				note += "; rows marked general_knowledge were not confirmed from an archived page and need checking against the live mission pages"
@@ -157,7 +159,7 @@ func AlliedForces(deps []Deployment, asOf time.Time, isos []string, complete boo
 			}
 		}
 		out = append(out, Value{ISO3: iso, ID: "allied_forces_present", Value: len(parts) > 0, Year: asOf.Year(), Provenance: indicators.Provenance{
-			Source: deploymentsSource, CitedSource: "UN Department of Peace Operations, EEAS, NATO/SHAPE public pages", Note: note,
+			Source: deploymentsSource, CitedSource: "UN Department of Peace Operations, EEAS, NATO/SHAPE public pages", Note: note, NoteDE: noteDE,
 		}})
 	}
 	return out

@@ -261,7 +261,9 @@ func ResolveEmbargoes(rows, history []EmbargoRow, asOf time.Time, isos []string)
 				// the table is not a complete list for this date
 			default:
 				note := fmt.Sprintf("no %s arms embargo on this country in the table", auth)
+				noteDE := fmt.Sprintf("kein %s-Waffenembargo gegen dieses Land in der Tabelle", authorityDE(auth))
 				if len(ds) > 0 {
+					noteDE = "" // the rows' scope texts are English
 					var parts []string
 					for _, d := range ds {
 						p := d.row.Addressee + " measure not in force on " + asOf.Format(time.DateOnly)
@@ -275,8 +277,10 @@ func ResolveEmbargoes(rows, history []EmbargoRow, asOf time.Time, isos []string)
 					}
 					note = fmt.Sprintf("%s %s", auth, strings.Join(parts, "; "))
 				}
-				note += "; the table lists every UN, EU and OSCE arms embargo in force or changed since 2020 (EMBARGOES.md)"
-				rec := indicators.Embargo{Authority: auth, InForce: false, Provenance: indicators.Provenance{Source: embargoesSource, Note: note}}
+				rec := indicators.Embargo{Authority: auth, InForce: false, Provenance: indicators.Provenance{Source: embargoesSource}}
+				addNote(&rec.Provenance, "", note, noteDE)
+				addNote(&rec.Provenance, "; ", "the table lists every UN, EU and OSCE arms embargo in force or changed since 2020 (EMBARGOES.md)",
+					"die Tabelle führt jedes Waffenembargo von UN, EU und OSZE, das seit 2020 in Kraft war oder geändert wurde (EMBARGOES.md)")
 				if len(ds) > 0 {
 					rec.URL = ds[0].row.SourceURL
 					if ds[0].row.History {
@@ -290,6 +294,14 @@ func ResolveEmbargoes(rows, history []EmbargoRow, asOf time.Time, isos []string)
 	}
 	sort.Strings(warnings)
 	return out, warnings
+}
+
+// authorityDE names an embargo authority in German (OSCE is OSZE).
+func authorityDE(auth string) string {
+	if auth == "OSCE" {
+		return "OSZE"
+	}
+	return auth
 }
 
 func embargoRecord(d determination, auth string) indicators.Embargo {

@@ -13,7 +13,10 @@
 package importers
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/exportrisk/exportrisk/indicators"
 	"github.com/exportrisk/exportrisk/indicators/countries"
@@ -96,4 +99,40 @@ func Latest(values []Value, minYear, maxYear int) map[string]map[string]Value {
 		}
 	}
 	return out
+}
+
+// addNote adds a part to a value's note, after sep: in English, and in German where the part
+// has a German version (de != ""). A note with any part that has no German version gets no
+// German note, so that a German report shows the English note marked as such, never a mix.
+func addNote(p *indicators.Provenance, sep, en, de string) {
+	if p.Note == "" {
+		p.Note, p.NoteDE = en, de
+		return
+	}
+	p.Note += sep + en
+	if p.NoteDE != "" && de != "" {
+		p.NoteDE += sep + de
+	} else {
+		p.NoteDE = ""
+	}
+}
+
+// monthsDE are the month names of dateDE.
+var monthsDE = [12]string{"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"}
+
+// dateDE writes a date as a German note gives it: "1. Januar 2004".
+func dateDE(t time.Time) string {
+	return fmt.Sprintf("%d. %s %d", t.Day(), monthsDE[t.Month()-1], t.Year())
+}
+
+// partialDateDE writes a date of a list (YYYY, YYYY-MM or YYYY-MM-DD) as a German note gives
+// it: "2026", "August 2022", "12. März 2025"; anything else unchanged.
+func partialDateDE(s string) string {
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return dateDE(t)
+	}
+	if t, err := time.Parse("2006-01", s); err == nil {
+		return monthsDE[t.Month()-1] + " " + strconv.Itoa(t.Year())
+	}
+	return s
 }

@@ -306,46 +306,47 @@ func (m MembershipRow) resolve(asOf time.Time) (indicators.Membership, int) {
 	out := indicators.Membership{Status: m.Status, Provenance: indicators.Provenance{
 		Source: m.Source, CitedSource: m.CitedSource, URL: m.SourceURL,
 	}}
-	var notes []string
+	note := func(en, de string) { addNote(&out.Provenance, "; ", en, de) }
 	if m.Note != "" {
-		notes = append(notes, m.Note)
+		note(m.Note, "") // the table's own note is English
 	}
 	switch m.Status {
 	case "party":
 		if m.Year > asOf.Year() {
 			out.Status = "not_party"
-			notes = append(notes, fmt.Sprintf("instrument deposited in %d, after as_of: not a party on %s (a signature before then is not recorded in the list)", m.Year, asOf.Format(time.DateOnly)))
+			note(fmt.Sprintf("instrument deposited in %d, after as_of: not a party on %s (a signature before then is not recorded in the list)", m.Year, asOf.Format(time.DateOnly)),
+				fmt.Sprintf("Urkunde %d hinterlegt, nach dem Stichtag: am %s keine Vertragspartei (eine Unterzeichnung davor verzeichnet die Liste nicht)", m.Year, dateDE(asOf)))
 			break
 		}
 		out.Year = m.Year
 		if m.Year == 0 && listDate.After(asOf) {
-			notes = append(notes, fmt.Sprintf("party in the list as of %s; the list gives no year", m.ListAsOf))
+			note(fmt.Sprintf("party in the list as of %s; the list gives no year", m.ListAsOf),
+				fmt.Sprintf("Vertragspartei in der Liste mit Stand %s; die Liste nennt kein Jahr", partialDateDE(m.ListAsOf)))
 		}
 	default:
 		if m.Override && m.Effective.After(asOf) {
 			return out, overrideLater
 		}
 		if m.Override {
-			notes = append(notes, fmt.Sprintf("withdrawal effective %s", m.Effective.Format(time.DateOnly)))
+			note(fmt.Sprintf("withdrawal effective %s", m.Effective.Format(time.DateOnly)), fmt.Sprintf("Austritt wirksam zum %s", dateDE(m.Effective)))
 		}
 		asOfList := m.ListAsOf
 		if c, ok := listConfirmed[m.Instrument]; ok && !m.Override {
 			if d, err := partialDate(c.date); err == nil && d.After(listDate) {
 				listDate = d
 				asOfList = c.date
-				notes = append(notes, fmt.Sprintf("list of %s still complete in %s: %s", m.ListAsOf, c.date, c.why))
+				note(fmt.Sprintf("list of %s still complete in %s: %s", m.ListAsOf, c.date, c.why), "") // why: English
 			}
 		}
 		if listDate.Before(asOf.AddDate(-NonPartyMaxAge, 0, 0)) {
 			return out, listTooOld
 		}
-		what := "not a party"
+		what, whatDE := "not a party", "keine Vertragspartei"
 		if m.Status == "signatory" {
-			what = "signed, not a party"
+			what, whatDE = "signed, not a party", "unterzeichnet, keine Vertragspartei"
 		}
-		notes = append(notes, fmt.Sprintf("%s as of %s", what, asOfList))
+		note(fmt.Sprintf("%s as of %s", what, asOfList), fmt.Sprintf("%s, Stand %s", whatDE, partialDateDE(asOfList)))
 	}
-	out.Note = strings.Join(notes, "; ")
 	return out, rowSays
 }
 
@@ -357,7 +358,7 @@ func (m MembershipRow) resolve(asOf time.Time) (indicators.Membership, int) {
 // states were left unknown because their only non-party row came from a list too old for asOf.
 func ResolveMemberships(sources [][]MembershipRow, asOf time.Time) (out map[string]map[string]indicators.Membership, unknown []string) {
 	out = map[string]map[string]indicators.Membership{}
-	pending := map[string]string{}           // "ISO3 instrument" -> why an earlier source could not say
+	pending := map[string][2]string{}        // "ISO3 instrument" -> why an earlier source could not say (en, de)
 	tooOld := map[string]map[string]string{} // instrument -> ISO3 -> list date
 	for _, rows := range sources {
 		// stable order within a source
@@ -376,7 +377,10 @@ func ResolveMemberships(sources [][]MembershipRow, asOf time.Time) (out map[stri
 			key := m.ISO3 + " " + m.Instrument
 			switch why {
 			case overrideLater:
-				pending[key] = fmt.Sprintf("withdrawal effective %s (%s), after as_of: the status on as_of comes from an older list", m.Effective.Format(time.DateOnly), m.SourceURL)
+				pending[key] = [2]string{
+					fmt.Sprintf("withdrawal effective %s (%s), after as_of: the status on as_of comes from an older list", m.Effective.Format(time.DateOnly), m.SourceURL),
+					fmt.Sprintf("Austritt wirksam zum %s (%s), nach dem Stichtag: der Stand am Stichtag stammt aus einer älteren Liste", dateDE(m.Effective), m.SourceURL),
+				}
 				continue
 			case listTooOld:
 				if tooOld[m.Instrument] == nil {
@@ -386,10 +390,7 @@ func ResolveMemberships(sources [][]MembershipRow, asOf time.Time) (out map[stri
 				continue
 			}
 			if why, ok := pending[key]; ok {
-				if ms.Note != "" {
-					ms.Note += "; "
-				}
-				ms.Note += why
+				addNote(&ms.Provenance, "; ", why[0], why[1])
 			}
 			if out[m.ISO3] == nil {
 				out[m.ISO3] = map[string]indicators.Membership{}

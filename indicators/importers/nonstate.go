@@ -122,15 +122,16 @@ func NonStateFacts(rows []NonStateYear, year int, isos []string, skip map[string
 			ids = append(ids, id)
 		}
 		sort.Slice(ids, func(i, j int) bool { return conflictLess(ids[i], ids[j]) })
-		note := fmt.Sprintf("non-state conflicts (dyads of organised groups, at least 25 battle deaths a year) located in the country in %d or %d", year-1, year)
+		prov := indicators.Provenance{Source: ucdpOVSource}
+		addNote(&prov, "", fmt.Sprintf("non-state conflicts (dyads of organised groups, at least 25 battle deaths a year) located in the country in %d or %d", year-1, year),
+			fmt.Sprintf("nichtstaatliche Konflikte (Dyaden organisierter Gruppen, mindestens 25 Kampftote im Jahr) auf dem Gebiet des Landes, %d oder %d", year-1, year))
 		if len(ids) > 0 {
 			parts := make([]string, len(ids))
 			for i, id := range ids {
 				parts[i] = id + " " + dyads[iso][id]
 			}
-			note += ": " + strings.Join(parts, "; ")
+			addNote(&prov, ": ", strings.Join(parts, "; "), strings.Join(parts, "; "))
 		}
-		prov := indicators.Provenance{Source: ucdpOVSource, Note: note}
 		out = append(out, Value{ISO3: iso, ID: "ucdp_nonstate_conflicts", Value: float64(len(ids)), Year: year, Provenance: prov})
 
 		var hot, unknown []string
@@ -142,15 +143,16 @@ func NonStateFacts(rows []NonStateYear, year int, isos []string, skip map[string
 				unknown = append(unknown, nb)
 			}
 		}
-		note = fmt.Sprintf("land neighbours (mledoze/countries borders, ODbL 1.0) with a non-state conflict located on their territory in %d", year)
+		nb := indicators.Provenance{Source: ucdpOVSource}
+		addNote(&nb, "", fmt.Sprintf("land neighbours (mledoze/countries borders, ODbL 1.0) with a non-state conflict located on their territory in %d", year),
+			fmt.Sprintf("Nachbarländer mit Landgrenze (Grenzen nach mledoze/countries, ODbL 1.0) mit einem nichtstaatlichen Konflikt auf ihrem Gebiet, %d", year))
 		if len(hot) > 0 {
-			note += ": " + strings.Join(hot, ", ")
+			addNote(&nb, ": ", strings.Join(hot, ", "), strings.Join(hot, ", "))
 		}
 		if len(unknown) > 0 {
-			note += "; not in the file (not counted): " + strings.Join(unknown, ", ")
+			addNote(&nb, "; ", "not in the file (not counted): "+strings.Join(unknown, ", "), "nicht in der Datei (nicht gezählt): "+strings.Join(unknown, ", "))
 		}
-		out = append(out, Value{ISO3: iso, ID: "ucdp_neighbour_nonstate_conflicts", Value: float64(len(hot)), Year: year,
-			Provenance: indicators.Provenance{Source: ucdpOVSource, Note: note}})
+		out = append(out, Value{ISO3: iso, ID: "ucdp_neighbour_nonstate_conflicts", Value: float64(len(hot)), Year: year, Provenance: nb})
 	}
 	return out
 }

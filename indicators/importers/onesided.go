@@ -83,7 +83,9 @@ func GovOSVYears(rows []OneSidedYear, year int, isos []string, skip map[string]b
 			continue
 		}
 		ys := years[iso]
-		note := fmt.Sprintf("years %d-%d with government one-sided violence (UCDP threshold: 25 deaths per actor-year)", year-4, year)
+		p := indicators.Provenance{Source: oneSidedSource}
+		addNote(&p, "", fmt.Sprintf("years %d-%d with government one-sided violence (UCDP threshold: 25 deaths per actor-year)", year-4, year),
+			fmt.Sprintf("Jahre %d–%d mit einseitiger Gewalt der Regierung (UCDP-Schwelle: 25 Tote je Akteur und Jahr)", year-4, year))
 		if len(ys) > 0 {
 			keys := make([]int, 0, len(ys))
 			for y := range ys {
@@ -94,11 +96,9 @@ func GovOSVYears(rows []OneSidedYear, year int, isos []string, skip map[string]b
 			for i, y := range keys {
 				parts[i] = fmt.Sprintf("%d: %s", y, strings.Join(ys[y], "; "))
 			}
-			note += ": " + strings.Join(parts, "; ")
+			addNote(&p, ": ", strings.Join(parts, "; "), strings.Join(parts, "; "))
 		}
-		out = append(out, Value{ISO3: iso, ID: "ucdp_gov_osv_years_5y", Value: float64(len(ys)), Year: year, Provenance: indicators.Provenance{
-			Source: oneSidedSource, Note: note,
-		}})
+		out = append(out, Value{ISO3: iso, ID: "ucdp_gov_osv_years_5y", Value: float64(len(ys)), Year: year, Provenance: p})
 	}
 	return out
 }

@@ -11,6 +11,7 @@ type Publication struct {
 	Lag    int    // data year D is known on 31 December of D+Lag
 	Window int    // how many data years before the latest published one a value may be carried from
 	Rule   string // the edition dates behind Lag
+	RuleDE string // Rule in German, for the German note of a carried value ("" = none)
 }
 
 // UCDPLag is the publication lag of the UCDP data sets (ACD, one-sided violence, Organized

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 
 	"github.com/exportrisk/exportrisk/indicators"
 )
@@ -65,6 +66,7 @@ func QoG(r io.Reader, ed QoGEdition) (*Result, error) {
 	res := &Result{}
 	source := fmt.Sprintf("QoG Standard Dataset, cross-section, version %s (Teorell et al.)", ed.Version)
 	yearNote := fmt.Sprintf("QoG cross-section %s: value for %d or, where missing, the nearest year within ±3; the exact year is not in the file", ed.Version, ed.Year)
+	yearNoteDE := fmt.Sprintf("QoG-Querschnitt %s: Wert für %d oder, wo er fehlt, das nächste Jahr innerhalb von ±3; welches Jahr, steht nicht in der Datei", ed.Version, ed.Year)
 	type gmi struct {
 		iso   string
 		score float64
@@ -85,7 +87,7 @@ func QoG(r io.Reader, ed QoGEdition) (*Result, error) {
 				continue
 			}
 			res.add(Value{ISO3: iso, ID: v.id, Value: f, Year: ed.Year, Provenance: indicators.Provenance{
-				Source: source, CitedSource: v.cited, Note: yearNote,
+				Source: source, CitedSource: v.cited, Note: yearNote, NoteDE: yearNoteDE,
 			}})
 			if v.id == "gmi_score" {
 				gmis = append(gmis, gmi{iso, f})
@@ -103,6 +105,8 @@ func QoG(r io.Reader, ed QoGEdition) (*Result, error) {
 			CitedSource: "BICC, Global Militarisation Index",
 			Note: fmt.Sprintf("rank derived by exportrisk: position of the GMI score %.2f among the %d countries with a score in QoG %s (1 = most militarised); BICC's published rank may differ; %s",
 				g.score, len(gmis), ed.Version, yearNote),
+			NoteDE: fmt.Sprintf("Rang von exportrisk abgeleitet: Stelle des GMI-Werts %s unter den %d Ländern mit einem Wert in QoG %s (1 = am stärksten militarisiert); der von BICC veröffentlichte Rang kann abweichen; %s",
+				strings.Replace(fmt.Sprintf("%.2f", g.score), ".", ",", 1), len(gmis), ed.Version, yearNoteDE),
 		}})
 	}
 	return res, nil

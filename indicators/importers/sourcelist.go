@@ -26,7 +26,8 @@ var Sources = []Source{
 		ID: "freedom_house", Name: "Freedom House, Freedom in the World",
 		File: "freedom_house/fiw_2013_2025_all_data.csv",
 		Publication: Publication{Lag: 1, Window: 2,
-			Rule: "edition Y appears in February or March of Y and rates Y-1"},
+			Rule:   "edition Y appears in February or March of Y and rates Y-1",
+			RuleDE: "Ausgabe Y erscheint im Februar oder März von Y und bewertet Y-1"},
 		Code: "iso3", Entity: "Country/Territory", Year: "data_year",
 		Columns: []Column{
 			{ID: "fh_status", Col: "Status", Read: oneOf("F", "PF", "NF")},
@@ -58,7 +59,8 @@ var Sources = []Source{
 		ID: "pts", Name: "Political Terror Scale",
 		File: "pts/pts_1976_2023_iso3.csv",
 		Publication: Publication{Lag: 1, Window: 3,
-			Rule: "the release of year Y (mid-year) covers data years to Y-1 (PTS-2024: 1976-2023)"},
+			Rule:   "the release of year Y (mid-year) covers data years to Y-1 (PTS-2024: 1976-2023)",
+			RuleDE: "die Veröffentlichung des Jahres Y (Jahresmitte) reicht bis Datenjahr Y-1 (PTS-2024: 1976–2023)"},
 		Code: "iso3", Entity: "Country", Year: "Year",
 		Columns: []Column{{ID: "pts", Read: ptsHighest}},
 		Needs:   ptsColumns,
@@ -74,6 +76,7 @@ var Sources = []Source{
 			return indicators.Provenance{
 				Source: "Political Terror Scale, PTS-2024 release (data 1976-2023)",
 				Note:   "highest of the available scores (Amnesty A, Human Rights Watch H, State Department S): " + strings.Join(parts, ", "),
+				NoteDE: "höchster der verfügbaren Werte (Amnesty A, Human Rights Watch H, State Department S): " + strings.Join(parts, ", "),
 			}
 		},
 	},
@@ -84,12 +87,13 @@ var Sources = []Source{
 		ID: "wgi", Name: "World Bank, Worldwide Governance Indicators",
 		File: "wgi/wgi_estimates_2010_2023_iso3.csv",
 		Publication: Publication{Lag: 1, Window: 3,
-			Rule: "the update of year Y appears in September or October and covers data years to Y-1 (2024 update: 27 Sep 2024, to 2023)"},
+			Rule:   "the update of year Y appears in September or October and covers data years to Y-1 (2024 update: 27 Sep 2024, to 2023)",
+			RuleDE: "das Update des Jahres Y erscheint im September oder Oktober und reicht bis Datenjahr Y-1 (Update 2024: 27. September 2024, bis 2023)"},
 		Code: "iso3", Entity: "country", Year: "year",
 		Columns: []Column{
-			wgiColumn("va_est", "wgi_voice_accountability", "Voice and Accountability"),
-			wgiColumn("rl_est", "wgi_rule_of_law", "Rule of Law"),
-			wgiColumn("pv_est", "wgi_political_stability", "Political Stability and Absence of Violence/Terrorism"),
+			wgiColumn("va_est", "wgi_voice_accountability", "Voice and Accountability", "Mitspracherecht und Rechenschaftspflicht"),
+			wgiColumn("rl_est", "wgi_rule_of_law", "Rule of Law", "Rechtsstaatlichkeit"),
+			wgiColumn("pv_est", "wgi_political_stability", "Political Stability and Absence of Violence/Terrorism", "Politische Stabilität und Abwesenheit von Gewalt/Terrorismus"),
 		},
 		Provenance: func(Row) indicators.Provenance {
 			return indicators.Provenance{Source: wgiSource}
@@ -103,11 +107,14 @@ var Sources = []Source{
 		ID: "sipri_milex", Name: "SIPRI Military Expenditure Database",
 		File: "sipri_milex/sipri_milex_2000_2023_long.csv",
 		Publication: Publication{Lag: 1, Window: 3,
-			Rule: "data year Y appears in April of Y+1"},
+			Rule:   "data year Y appears in April of Y+1",
+			RuleDE: "Datenjahr Y erscheint im April von Y+1"},
 		Code: "iso3", Entity: "sipri_country", Year: "year",
 		Columns: []Column{
-			{ID: "milex_gdp", Col: "milex_share_of_gdp_pct", Note: "military expenditure as a share of GDP, in percent"},
-			{ID: "milex_usd_m", Col: "milex_constant_2022_usd_millions", Note: "constant (2022) US$ millions"},
+			{ID: "milex_gdp", Col: "milex_share_of_gdp_pct", Note: "military expenditure as a share of GDP, in percent",
+				NoteDE: "Militärausgaben als Anteil am BIP, in Prozent"},
+			{ID: "milex_usd_m", Col: "milex_constant_2022_usd_millions", Note: "constant (2022) US$ millions",
+				NoteDE: "Millionen US$ zu konstanten Preisen (2022)"},
 		},
 		Provenance: func(Row) indicators.Provenance {
 			return indicators.Provenance{Source: "SIPRI Military Expenditure Database (2024 release, data 1948-2023)"}
@@ -120,7 +127,8 @@ var Sources = []Source{
 		ID: "hdi", Name: "UNDP, Human Development Report composite indices",
 		File: "undp_hdr/HDR23-24_Composite_indices_complete_time_series.csv",
 		Publication: Publication{Lag: 2, Window: 3,
-			Rule: "the report of year Y covers data years to Y-2 (HDR 2023/24, March 2024: to 2022); HDR 2021/22 (Sep 2022) reached Y-1, the rule takes the later"},
+			Rule:   "the report of year Y covers data years to Y-2 (HDR 2023/24, March 2024: to 2022); HDR 2021/22 (Sep 2022) reached Y-1, the rule takes the later",
+			RuleDE: "der Bericht des Jahres Y reicht bis Datenjahr Y-2 (HDR 2023/24, März 2024: bis 2022); HDR 2021/22 (September 2022) reichte bis Y-1, die Regel nimmt das spätere"},
 		Code: "iso3", Entity: "country", Year: "hdi_", Wide: true,
 		Columns: []Column{{ID: "hdi"}},
 		Provenance: func(Row) indicators.Provenance {
@@ -133,7 +141,8 @@ var Sources = []Source{
 		ID: "efw", Name: "Fraser Institute, Economic Freedom of the World",
 		File: "efw/efw_military_interference.csv",
 		Publication: Publication{Lag: 2, Window: 3,
-			Rule: "the report of year Y appears in September and covers data years to Y-2 (2025 report: to 2023)"},
+			Rule:   "the report of year Y appears in September and covers data years to Y-2 (2025 report: to 2023)",
+			RuleDE: "der Bericht des Jahres Y erscheint im September und reicht bis Datenjahr Y-2 (Bericht 2025: bis 2023)"},
 		Code: "iso3", Entity: "iso3", Year: "year",
 		Columns: []Column{{ID: "efw_military_interference", Col: "value"}},
 		Provenance: func(Row) indicators.Provenance {
@@ -151,10 +160,12 @@ var Sources = []Source{
 		ID: "fsi", Name: "Fund for Peace, Fragile States Index",
 		File: "fsi/fsi_all_years.csv",
 		Publication: Publication{Lag: 1, Window: 3,
-			Rule: "edition Y rates Y-1 and appeared during Y up to the 2023 edition (FSI 2024 appeared in February 2025)"},
+			Rule:   "edition Y rates Y-1 and appeared during Y up to the 2023 edition (FSI 2024 appeared in February 2025)",
+			RuleDE: "Ausgabe Y bewertet Y-1 und erschien bis zur Ausgabe 2023 im Lauf von Y (FSI 2024 erschien im Februar 2025)"},
 		Code: "iso3", Entity: "country_fsi", Year: "year", Edition: true, YearDiff: -1,
 		Columns: []Column{{ID: "fsi_total", Col: "total", Decimals: 1,
-			Note: "total 0-120, higher = more fragile; rounded to 1 decimal, as FFP publishes it"}},
+			Note:   "total 0-120, higher = more fragile; rounded to 1 decimal, as FFP publishes it",
+			NoteDE: "Gesamtwert 0–120, höher = fragiler; auf 1 Nachkommastelle gerundet, wie FFP ihn veröffentlicht"}},
 		Provenance: func(r Row) indicators.Provenance {
 			return indicators.Provenance{Source: fmt.Sprintf("The Fund for Peace, Fragile States Index %d (rates %d)", r.Year+1, r.Year)}
 		},
@@ -164,11 +175,14 @@ var Sources = []Source{
 		ID: "gmi", Name: "BICC, Global Militarisation Index",
 		File: "gmi/gmi_1990_2022_bicc2023.csv",
 		Publication: Publication{Lag: 2, Window: 3,
-			Rule: "edition Y covers data year Y-1 and appears around the turn of the year Y/Y+1; taken as known at the end of Y+1"},
+			Rule:   "edition Y covers data year Y-1 and appears around the turn of the year Y/Y+1; taken as known at the end of Y+1",
+			RuleDE: "Ausgabe Y umfasst Datenjahr Y-1 und erscheint um den Jahreswechsel Y/Y+1; als bekannt angenommen Ende Y+1"},
 		Code: "iso3", Entity: "name", Year: "year",
 		Columns: []Column{
-			{ID: "gmi_score", Col: "gmi_score", Decimals: 2, Note: "score rounded to 2 decimals; higher = more militarised"},
-			{ID: "gmi_rank", Col: "gmi_rank", Read: whole, Note: "BICC's rank among the countries scored that year (1 = most militarised)"},
+			{ID: "gmi_score", Col: "gmi_score", Decimals: 2, Note: "score rounded to 2 decimals; higher = more militarised",
+				NoteDE: "Wert auf 2 Nachkommastellen gerundet; höher = stärker militarisiert"},
+			{ID: "gmi_rank", Col: "gmi_rank", Read: whole, Note: "BICC's rank among the countries scored that year (1 = most militarised)",
+				NoteDE: "Rang bei BICC unter den in diesem Jahr bewerteten Ländern (1 = am stärksten militarisiert)"},
 		},
 		Provenance: func(Row) indicators.Provenance {
 			return indicators.Provenance{Source: "BICC, Global Militarisation Index, 2023 edition (data years 1990-2022)"}
@@ -179,7 +193,8 @@ var Sources = []Source{
 		ID: "cpi", Name: "Transparency International, Corruption Perceptions Index",
 		File: "ti_cpi/cpi_2012_2025_long.csv",
 		Publication: Publication{Lag: 1, Window: 3,
-			Rule: "CPI Y appears in late January or February of Y+1"},
+			Rule:   "CPI Y appears in late January or February of Y+1",
+			RuleDE: "der CPI Y erscheint Ende Januar oder im Februar von Y+1"},
 		Code: "iso3", Entity: "country", Year: "year",
 		Columns: []Column{{ID: "cpi", Col: "cpi_score"}},
 		Provenance: func(r Row) indicators.Provenance {
@@ -194,7 +209,8 @@ var Sources = []Source{
 		ID: "gdi", Name: "Transparency International Defence & Security, GI / GDI",
 		File: "gdi/gdi_bands.csv",
 		Publication: Publication{Lag: 0, Window: 10,
-			Rule: "the value's year is the edition year, the year of publication (GI 2013: Jan 2013; GI 2015: Oct 2015; GDI 2020: Nov 2020)"},
+			Rule:   "the value's year is the edition year, the year of publication (GI 2013: Jan 2013; GI 2015: Oct 2015; GDI 2020: Nov 2020)",
+			RuleDE: "das Jahr des Werts ist das Jahr der Ausgabe, ihrer Veröffentlichung (GI 2013: Januar 2013; GI 2015: Oktober 2015; GDI 2020: November 2020)"},
 		NoMaxAge: "editions years apart (GI 2013, GI 2015, GDI 2020): the build carries a band at most Window (10) years",
 		Code:     "iso3", Entity: "iso3", Year: "year", Edition: true,
 		Columns: []Column{{ID: "gdi_band", Col: "band", Read: gdiBand}},
@@ -223,7 +239,8 @@ var Sources = []Source{
 		ID: "sats", Name: "Small Arms Trade Transparency Barometer",
 		File: "sats/transparency_barometer.csv",
 		Publication: Publication{Lag: 3, Window: 10,
-			Rule: "the value's year is the activity year, three years before the edition, which appears in the edition year"},
+			Rule:   "the value's year is the activity year, three years before the edition, which appears in the edition year",
+			RuleDE: "das Jahr des Werts ist das bewertete Tätigkeitsjahr, drei Jahre vor der Ausgabe, die im Ausgabejahr erscheint"},
 		NoMaxAge: "editions years apart (2018, 2020, 2021): the build carries a score at most Window (10) years",
 		Code:     "iso3", Entity: "iso3", Year: "activity_year", Tolerant: true,
 		Columns: []Column{{ID: "sats_barometer", Col: "score"}},
@@ -251,9 +268,10 @@ var Sources = []Source{
 const wgiSource = "World Bank, Worldwide Governance Indicators, 2024 update (Kaufmann & Kraay)"
 
 // wgiColumn is one WGI estimate column, rounded to 4 decimals.
-func wgiColumn(col, id, name string) Column {
+func wgiColumn(col, id, name, nameDE string) Column {
 	return Column{ID: id, Col: col, Decimals: 4,
-		Note: fmt.Sprintf("%s, estimate (about -2.5 to 2.5, higher is better), rounded to 4 decimals; the 2024 update revised the back series", name)}
+		Note:   fmt.Sprintf("%s, estimate (about -2.5 to 2.5, higher is better), rounded to 4 decimals; the 2024 update revised the back series", name),
+		NoteDE: fmt.Sprintf("%s, Schätzwert (etwa −2,5 bis 2,5, höher ist besser), auf 4 Nachkommastellen gerundet; das Update 2024 hat die zurückliegende Reihe revidiert", nameDE)}
 }
 
 // ptsColumns are the three PTS scores: Amnesty International, Human Rights Watch, State Department.

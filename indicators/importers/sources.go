@@ -55,6 +55,7 @@ type Column struct {
 	Read     func(r Row, col string) (v any, ok bool, err error)
 	Decimals int
 	Note     string // the value's note, replacing the one Provenance gives
+	NoteDE   string // Note in German
 }
 
 // Row is one row of a source's file, for Check, Provenance and a Column's Read.
@@ -218,7 +219,7 @@ func (s *Source) Import(r io.Reader) (*Result, error) {
 					return nil, err
 				}
 				if ok {
-					vals = append(vals, Value{ISO3: iso, ID: c.ID, Value: v, Year: sl.year, Provenance: indicators.Provenance{Note: c.Note}})
+					vals = append(vals, Value{ISO3: iso, ID: c.ID, Value: v, Year: sl.year, Provenance: indicators.Provenance{Note: c.Note, NoteDE: c.NoteDE}})
 				}
 			}
 			if len(vals) == 0 {
@@ -232,7 +233,7 @@ func (s *Source) Import(r io.Reader) (*Result, error) {
 			for _, v := range vals {
 				p := prov
 				if v.Note != "" {
-					p.Note = v.Note
+					p.Note, p.NoteDE = v.Note, v.NoteDE
 				}
 				v.Provenance = p
 				res.add(v)

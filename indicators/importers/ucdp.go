@@ -28,6 +28,12 @@ const (
 
 var conflictTypeNames = map[int]string{1: "extrasystemic", 2: "interstate", 3: "intrastate", 4: "internationalised intrastate"}
 
+// conflictTypeNamesDE are conflictTypeNames in German, for the German notes.
+var conflictTypeNamesDE = map[int]string{1: "extrasystemisch", 2: "zwischenstaatlich", 3: "innerstaatlich", 4: "internationalisiert innerstaatlich"}
+
+// partyRolesDE are the roles of a party to a conflict in German.
+var partyRolesDE = map[string]string{"primary": "Hauptpartei", "secondary": "Nebenpartei"}
+
 // Conflict is one conflict-year of the ACD with its parties resolved to ISO3 codes. Only
 // governments are kept on each side; rebel groups carry no country code.
 type Conflict struct {
@@ -223,7 +229,7 @@ func involvement(c Conflict, excl []Exclusion) (roles map[string]string, dropped
 // state system (Palestine) get no values; pass them in skip.
 func ConflictFacts(conflicts []Conflict, excl []Exclusion, year int, isos []string, skip map[string]bool) []Value {
 	type hit struct {
-		id, text string
+		id, text, de string // de: text in German
 	}
 	internal := map[string]map[string]hit{}
 	intl := map[string]map[string]hit{}
@@ -244,15 +250,16 @@ func ConflictFacts(conflicts []Conflict, excl []Exclusion, year int, isos []stri
 			continue
 		}
 		desc := fmt.Sprintf("%s %s (%s)", c.ID, c.Label, conflictTypeNames[c.Type])
+		descDE := fmt.Sprintf("%s %s (%s)", c.ID, c.Label, conflictTypeNamesDE[c.Type])
 		if (c.Type == typeIntrastate || c.Type == typeInternational4) && c.Year >= year-1 {
 			for _, iso := range c.Location {
-				add(internal, iso, hit{c.ID, desc})
+				add(internal, iso, hit{c.ID, desc, descDE})
 			}
 		}
 		roles, out := involvement(c, excl)
 		for _, iso := range out {
 			e, _ := excluded(c, iso, excl)
-			h := hit{c.ID, fmt.Sprintf("%s %s (%s)", c.ID, c.Label, e.Mission)}
+			h := hit{c.ID, fmt.Sprintf("%s %s (%s)", c.ID, c.Label, e.Mission), fmt.Sprintf("%s %s (%s)", c.ID, c.Label, e.Mission)}
 			if c.Year == year {
 				add(dropped, iso, h)
 			} else {
@@ -260,7 +267,7 @@ func ConflictFacts(conflicts []Conflict, excl []Exclusion, year int, isos []stri
 			}
 		}
 		for iso, role := range roles {
-			h := hit{c.ID, fmt.Sprintf("%s, %s party", desc, role)}
+			h := hit{c.ID, fmt.Sprintf("%s, %s party", desc, role), fmt.Sprintf("%s, %s", descDE, partyRolesDE[role])}
 			if c.Year == year {
 				add(intl, iso, h)
 			} else {
@@ -278,53 +285,64 @@ func ConflictFacts(conflicts []Conflict, excl []Exclusion, year int, isos []stri
 			}
 		}
 	}
-	list := func(m map[string]hit) string {
+	list := func(m map[string]hit) (en, de string) {
 		ids := make([]string, 0, len(m))
 		for id := range m {
 			ids = append(ids, id)
 		}
 		sort.Slice(ids, func(i, j int) bool { return conflictLess(ids[i], ids[j]) })
-		parts := make([]string, len(ids))
+		parts, partsDE := make([]string, len(ids)), make([]string, len(ids))
 		for i, id := range ids {
-			parts[i] = m[id].text
+			parts[i], partsDE[i] = m[id].text, m[id].de
 		}
-		return strings.Join(parts, "; ")
+		return strings.Join(parts, "; "), strings.Join(partsDE, "; ")
 	}
 	unsc := "UN Security Council mandated participation is not counted (indicators/importers/curated/unsc_mandated.csv)"
+	unscDE := "vom UN-Sicherheitsrat mandatierte Beteiligung wird nicht gezählt (indicators/importers/curated/unsc_mandated.csv)"
 	var out []Value
 	for _, iso := range isos {
 		if skip[iso] {
 			continue
 		}
-		prov := func(note string) indicators.Provenance {
-			return indicators.Provenance{Source: ucdpACDSource, Note: note}
+		var p indicators.Provenance
+		note := func(en, de string) {
+			p = indicators.Provenance{Source: ucdpACDSource}
+			addNote(&p, "", en, de)
 		}
 		n := len(internal[iso])
-		note := fmt.Sprintf("conflicts located on the territory, active in %d or %d", year-1, year)
+		note(fmt.Sprintf("conflicts located on the territory, active in %d or %d", year-1, year),
+			fmt.Sprintf("Konflikte auf dem Gebiet des Landes, aktiv %d oder %d", year-1, year))
 		if n > 0 {
-			note += ": " + list(internal[iso])
+			en, de := list(internal[iso])
+			addNote(&p, ": ", en, de)
 		}
-		out = append(out, Value{ISO3: iso, ID: "ucdp_internal_conflicts", Value: float64(n), Year: year, Provenance: prov(note)})
+		out = append(out, Value{ISO3: iso, ID: "ucdp_internal_conflicts", Value: float64(n), Year: year, Provenance: p})
 
 		n = len(intl[iso])
-		note = fmt.Sprintf("international armed conflicts active in %d with the state as a primary or secondary party; %s", year, unsc)
+		note(fmt.Sprintf("international armed conflicts active in %d with the state as a primary or secondary party; %s", year, unsc),
+			fmt.Sprintf("internationale bewaffnete Konflikte, aktiv %d, mit dem Staat als Haupt- oder Nebenpartei; %s", year, unscDE))
 		if n > 0 {
-			note += ": " + list(intl[iso])
+			en, de := list(intl[iso])
+			addNote(&p, ": ", en, de)
 		}
 		if len(dropped[iso]) > 0 {
-			note += "; not counted (UN mandated): " + list(dropped[iso])
+			en, de := list(dropped[iso])
+			addNote(&p, "; ", "not counted (UN mandated): "+en, "nicht gezählt (UN-Mandat): "+de)
 		}
-		out = append(out, Value{ISO3: iso, ID: "ucdp_interstate_conflicts", Value: float64(n), Year: year, Provenance: prov(note)})
+		out = append(out, Value{ISO3: iso, ID: "ucdp_interstate_conflicts", Value: float64(n), Year: year, Provenance: p})
 
 		n = len(intl10[iso])
-		note = fmt.Sprintf("international armed conflicts with the state as a party, active in %d-%d; %s", year-10, year-1, unsc)
+		note(fmt.Sprintf("international armed conflicts with the state as a party, active in %d-%d; %s", year-10, year-1, unsc),
+			fmt.Sprintf("internationale bewaffnete Konflikte mit dem Staat als Partei, aktiv %d–%d; %s", year-10, year-1, unscDE))
 		if n > 0 {
-			note += ": " + list(intl10[iso])
+			en, de := list(intl10[iso])
+			addNote(&p, ": ", en, de)
 		}
 		if len(dropped10[iso]) > 0 {
-			note += "; not counted (UN mandated): " + list(dropped10[iso])
+			en, de := list(dropped10[iso])
+			addNote(&p, "; ", "not counted (UN mandated): "+en, "nicht gezählt (UN-Mandat): "+de)
 		}
-		out = append(out, Value{ISO3: iso, ID: "ucdp_international_conflicts_10y", Value: float64(n), Year: year, Provenance: prov(note)})
+		out = append(out, Value{ISO3: iso, ID: "ucdp_international_conflicts_10y", Value: float64(n), Year: year, Provenance: p})
 
 		var hot []string
 		for _, nb := range LandNeighbours(iso) {
@@ -332,11 +350,12 @@ func ConflictFacts(conflicts []Conflict, excl []Exclusion, year int, isos []stri
 				hot = append(hot, nb)
 			}
 		}
-		note = fmt.Sprintf("land neighbours (mledoze/countries borders, ODbL 1.0) with an armed conflict on their territory, or primary party to an interstate armed conflict, in %d", year)
+		note(fmt.Sprintf("land neighbours (mledoze/countries borders, ODbL 1.0) with an armed conflict on their territory, or primary party to an interstate armed conflict, in %d", year),
+			fmt.Sprintf("Nachbarländer mit Landgrenze (Grenzen nach mledoze/countries, ODbL 1.0) mit einem bewaffneten Konflikt auf ihrem Gebiet oder als Hauptpartei eines zwischenstaatlichen Konflikts, %d", year))
 		if len(hot) > 0 {
-			note += ": " + strings.Join(hot, ", ")
+			addNote(&p, ": ", strings.Join(hot, ", "), strings.Join(hot, ", "))
 		}
-		out = append(out, Value{ISO3: iso, ID: "ucdp_neighbour_conflicts", Value: float64(len(hot)), Year: year, Provenance: prov(note)})
+		out = append(out, Value{ISO3: iso, ID: "ucdp_neighbour_conflicts", Value: float64(len(hot)), Year: year, Provenance: p})
 	}
 	return out
 }

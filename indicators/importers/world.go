@@ -181,10 +181,11 @@ func (w *worldBuild) merge(vals []Value, pub Publication) {
 				continue
 			}
 			if v.Year < newest {
-				if v.Note != "" {
-					v.Note += "; "
+				de := ""
+				if pub.RuleDE != "" {
+					de = fmt.Sprintf("fortgeschrieben: %d ist das neueste Datenjahr dieses Landes im Datensatz; Datenjahr %d war zum Stichtag fällig (%s)", v.Year, newest, pub.RuleDE)
 				}
-				v.Note += fmt.Sprintf("carried: %d is this country's latest data year in the data set; data year %d was due by as_of (%s)", v.Year, newest, pub.Rule)
+				addNote(&v.Provenance, "; ", fmt.Sprintf("carried: %d is this country's latest data year in the data set; data year %d was due by as_of (%s)", v.Year, newest, pub.Rule), de)
 			}
 			w.indices[iso][id] = v
 		}

@@ -527,7 +527,7 @@ func (ps *Pages) Country(w http.ResponseWriter, r *http.Request, v *Viewer) {
 		id := "indices." + spec.ID
 		d.Indices = append(d.Indices, valueView{ID: id, Name: st.Words.Name(p.Lang, id),
 			Value: st.Words.Value(p.Lang, engine.IndicatorValue{ID: id, Value: ix.Value, Year: ix.Year}), Year: ix.Year,
-			Source: present.Cite(ix.Provenance), URL: safeURL(ix.URL), Note: spec.Meaning + noteSep(ix.Note) + present.Note(ix.Note)})
+			Source: present.Cite(ix.Provenance), URL: safeURL(ix.URL), Note: spec.Meaning + noteSep(ix.Note) + present.MarkedNote(p.Lang, ix.Provenance)})
 	}
 	for _, mid := range indicators.Instruments {
 		m, ok := b.Memberships[mid]
@@ -537,13 +537,13 @@ func (ps *Pages) Country(w http.ResponseWriter, r *http.Request, v *Viewer) {
 		id := "memberships." + mid
 		d.Memberships = append(d.Memberships, valueView{ID: id, Name: st.Words.Name(p.Lang, id),
 			Value: st.Words.Value(p.Lang, engine.IndicatorValue{ID: id, Value: m.Status, Year: m.Year}), Year: m.Year,
-			Source: present.Cite(m.Provenance), URL: safeURL(m.URL), Note: present.Note(m.Note)})
+			Source: present.Cite(m.Provenance), URL: safeURL(m.URL), Note: present.MarkedNote(p.Lang, m.Provenance)})
 	}
 	for _, e := range b.Embargoes {
 		id := "embargoes." + e.Authority
 		d.Embargoes = append(d.Embargoes, embargoView{Authority: st.Words.Name(p.Lang, id),
 			Value:  st.Words.Value(p.Lang, engine.IndicatorValue{ID: id, Value: e.InForce, Addressee: e.Addressee, Since: e.Since, Unconfirmed: e.Unconfirmed}),
-			Source: present.Cite(e.Provenance), URL: safeURL(e.URL), Note: present.Note(e.Note)})
+			Source: present.Cite(e.Provenance), URL: safeURL(e.URL), Note: present.MarkedNote(p.Lang, e.Provenance)})
 	}
 	for _, e := range b.Evidence {
 		d.Evidence = append(d.Evidence, evidenceFor(e, p.Lang))
