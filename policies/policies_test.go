@@ -347,6 +347,9 @@ func TestMetadata(t *testing.T) {
 			if len(pkg.RelatedResources) == 0 {
 				t.Errorf("%s: package METADATA needs related_resources", file)
 			}
+			if got, want := fmt.Sprint(pkg.Custom["thresholds"]), "thresholds.c"+sub[1]; got != want {
+				t.Errorf("%s: package custom.thresholds = %s, want %s (the section of data.yaml it reads)", file, got, want)
+			}
 			for _, rule := range []string{"verdict", "reasons", "missing"} {
 				if len(m.RuleSet(ast.Var(rule))) == 0 {
 					t.Errorf("%s: criterion has no %s rule", file, rule)
@@ -397,6 +400,35 @@ func TestCriterionReadsOwnThresholds(t *testing.T) {
 			}
 			return false
 		})
+	}
+}
+
+var thresholdKey = regexp.MustCompile(`\bthresholds(\.[a-z0-9_]+)+`)
+
+// TestDescriptionsNameExistingKeys: every data key a METADATA description names
+// (thresholds.c2.pts_severe_min, thresholds.c6) is in data.yaml, so that a renamed key
+// cannot leave a description pointing nowhere. Descriptions name keys, not their values.
+func TestDescriptionsNameExistingKeys(t *testing.T) {
+	data := shippedData(t)
+	named := 0
+	for file, m := range parse(t, sources(t, false)) {
+		for _, a := range m.Annotations {
+			text := a.Description + " " + fmt.Sprint(a.Custom["thresholds"])
+			for _, key := range thresholdKey.FindAllString(text, -1) {
+				named++
+				var v any = data
+				for _, k := range strings.Split(key, ".") {
+					obj, _ := v.(map[string]any)
+					if v = obj[k]; v == nil {
+						t.Errorf("%s:%d: METADATA names %s, which data.yaml does not have", file, a.Location.Row, key)
+						break
+					}
+				}
+			}
+		}
+	}
+	if named < 100 {
+		t.Errorf("descriptions name %d data keys, want at least 100", named)
 	}
 }
 

@@ -301,19 +301,19 @@ func TestPolicyImpactGit(t *testing.T) {
 		err: []string{`base: "no-such-branch" is not a directory, a bundle or a git revision of`}}.run(t)
 }
 
-// tamperBundle copies a bundle with "0.55" in one file changed to "0.56".
-func tamperBundle(t *testing.T, file, name string) string {
+// tamperBundle copies a bundle with the first old in one file changed to new.
+func tamperBundle(t *testing.T, file, name, old, new string) string {
 	t.Helper()
 	changed := false
 	out := bundletest.Rewrite(t, file, func(path string, b []byte) []byte {
 		if path != name {
 			return b
 		}
-		if !bytes.Contains(b, []byte("0.55")) {
-			t.Fatalf("%s has no 0.55 to change", name)
+		if !bytes.Contains(b, []byte(old)) {
+			t.Fatalf("%s has no %s to change", name, old)
 		}
 		changed = true
-		return bytes.Replace(b, []byte("0.55"), []byte("0.56"), 1)
+		return bytes.Replace(b, []byte(old), []byte(new), 1)
 	}, nil)
 	if !changed {
 		t.Fatalf("no %s in the bundle", name)
@@ -387,7 +387,7 @@ func TestPolicyBundle(t *testing.T) {
 			"signed bundle": {args: []string{"replay", id, "--policies", signed}, env: withStoreAndKey,
 				out: []string{"WHAT-IF, NOT A REPLAY: the policies in " + signed, "these policies are revision " + revision[1],
 					"SAME RESULT: these policies decide the case as recorded"}},
-			"tampered bundle": {args: []string{"replay", id, "--policies", tamperBundle(t, signed, "data.json")}, env: withStoreAndKey,
+			"tampered bundle": {args: []string{"replay", id, "--policies", tamperBundle(t, signed, "data.json", "0.55", "0.56")}, env: withStoreAndKey,
 				code: exitPolicy, err: []string{"data.json: digest mismatch", "the bundle was changed after it was signed"}},
 			"signed bundle without its key": {args: []string{"replay", id, "--policies", signed}, env: store,
 				code: exitPolicy, err: []string{"is signed: configure its verification key"}},
@@ -417,11 +417,11 @@ func TestPolicyBundle(t *testing.T) {
 	// An unsigned bundle is used (with a warning) when no key is configured.
 	policyRun{args: []string{"assess", "KAZ", "--policies", unsigned, "--no-record"}, err: []string{"policy bundle is not signed"}}.run(t)
 
-	tamperedData := tamperBundle(t, signed, "data.json")
+	tamperedData := tamperBundle(t, signed, "data.json", "0.55", "0.56")
 	refused := map[string]policyRun{
 		"tampered data": {name: "policy-bundle-tampered", args: []string{"assess", "KAZ", "--policies", tamperedData, "--no-record"},
 			env: withKey, code: exitPolicy, paths: map[string]string{tamperedData: "<tampered.tar.gz>", pub: "<signing.pub.pem>"}},
-		"tampered rego": {args: []string{"assess", "KAZ", "--policies", tamperBundle(t, signed, "criteria/c8/c8.rego"), "--no-record"},
+		"tampered rego": {args: []string{"assess", "KAZ", "--policies", tamperBundle(t, signed, "criteria/c8/c8.rego", "critical_hdi_below", "critical_hdi_bel0w"), "--no-record"},
 			env: withKey, code: exitPolicy, err: []string{"criteria/c8/c8.rego: digest mismatch", "the bundle was changed after it was signed"}},
 		"wrong key": {args: []string{"assess", "KAZ", "--policies", signed, "--no-record"},
 			env: map[string]string{"EXPORTRISK_POLICIES_VERIFICATION_KEY": other}, code: exitPolicy,
@@ -430,7 +430,7 @@ func TestPolicyBundle(t *testing.T) {
 			err: []string{"is not signed, and a verification key is configured: refusing an unsigned bundle"}},
 		"signed without a key": {args: []string{"criteria", "--policies", signed}, code: exitPolicy,
 			err: []string{"is signed: configure its verification key"}},
-		"verify tampered": {args: []string{"policy", "bundle", "verify", tamperBundle(t, signed, "data.json"), "--verification-key", pub},
+		"verify tampered": {args: []string{"policy", "bundle", "verify", tamperBundle(t, signed, "data.json", "0.55", "0.56"), "--verification-key", pub},
 			code: exitCheckFailed, err: []string{"data.json: digest mismatch"}},
 		"verify without a key": {args: []string{"policy", "bundle", "verify", signed}, code: exitUsage,
 			err: []string{"give --verification-key FILE (or set policies_verification_key)"}},

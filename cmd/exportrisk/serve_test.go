@@ -184,7 +184,7 @@ func TestServeReloadRefusesBadPolicies(t *testing.T) {
 	if bundleRevision == nil {
 		t.Fatalf("build output names no policy revision:\n%s", out)
 	}
-	tampered := tamperBundle(t, signed, "data.json")
+	tampered := tamperBundle(t, signed, "data.json", "0.55", "0.56")
 	newer, older := filepath.Join(t.TempDir(), "newer.tar.gz"), filepath.Join(t.TempDir(), "older.tar.gz")
 	for file, rev := range map[string]string{newer: "2026.10", older: "2026.9"} {
 		policyRun{args: []string{"policy", "bundle", "build", "--revision", rev, "--signing-key", priv, "-o", file, "--policies", dir}}.run(t)

@@ -154,6 +154,8 @@ type txHashes struct {
 	tx    *sql.Tx
 	s     *sqlStore
 	added map[int64]tlog.Hash
+	// insert stores one tree hash in the transaction.
+	insert func(id int64, hash []byte) error
 }
 
 func (h *txHashes) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
@@ -181,7 +183,7 @@ func (h *txHashes) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 }
 
 // addLeaf writes the tree hashes of record r (leaf r.Seq-1) and returns their indexes.
-func (h *txHashes) addLeaf(r *RecordV1, insert string) ([]int64, error) {
+func (h *txHashes) addLeaf(r *RecordV1) ([]int64, error) {
 	n := r.Seq - 1
 	hs, err := tlog.StoredHashes(n, r.LeafData(), h)
 	if err != nil {
@@ -191,7 +193,7 @@ func (h *txHashes) addLeaf(r *RecordV1, insert string) ([]int64, error) {
 	idx := make([]int64, len(hs))
 	for i, v := range hs {
 		idx[i] = first + int64(i)
-		if _, err := h.tx.ExecContext(h.ctx, insert, idx[i], v[:]); err != nil {
+		if err := h.insert(idx[i], v[:]); err != nil {
 			return idx[:i], err
 		}
 		h.added[idx[i]] = v

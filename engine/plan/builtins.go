@@ -87,6 +87,9 @@ func builtinSubstring(_ *state, a []Value) (Value, error) {
 	if int(start) >= len(base) {
 		return String(""), nil
 	}
+	if start == 0 && (n < 0 || n >= int64(len(base))) {
+		return a[0], nil // the whole string: no new value
+	}
 	if n < 0 {
 		return base[start:], nil
 	}

@@ -178,11 +178,11 @@ func TestContract(t *testing.T) {
 		want           string
 	}{
 		"template variable typo": {"criteria/c2/c2.rego", "{{num .limit}} or more make", "{{num .limt}} or more make",
-			"criteria/c2/c2.rego:78: C2-GOV-ONE-SIDED-VIOLENCE: custom.message.en uses .limt, which the rule does not pass to reason.make (it passes limit) (did you mean .limit?)"},
+			"criteria/c2/c2.rego:81: C2-GOV-ONE-SIDED-VIOLENCE: custom.message.en uses .limt, which the rule does not pass to reason.make (it passes limit) (did you mean .limit?)"},
 		"threshold key typo": {"criteria/c2/c2.rego", "_t.gov_osv_min_years", "_t.gov_osv_min_yaers",
-			"criteria/c2/c2.rego:97: data.thresholds.c2.gov_osv_min_yaers: the rule reads a threshold the data file does not have, so the rule would never fire (did you mean data.thresholds.c2.gov_osv_min_years?)"},
+			"criteria/c2/c2.rego:100: data.thresholds.c2.gov_osv_min_yaers: the rule reads a threshold the data file does not have, so the rule would never fire (did you mean data.thresholds.c2.gov_osv_min_years?)"},
 		"non-deterministic builtin": {"criteria/c8/c8.rego", "import data.lib.reason\n", "import data.lib.reason\n\n_now := time.now_ns()\n",
-			"criteria/c8/c8.rego:25: time.now_ns: not allowed: non-deterministic, replays would differ"},
+			"criteria/c8/c8.rego:27: time.now_ns: not allowed: non-deterministic, replays would differ"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

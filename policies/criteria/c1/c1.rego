@@ -1,12 +1,13 @@
 # METADATA
 # title: International obligations and commitments
 # description: >-
-#   Respect for the international obligations and commitments of Member States, in particular
-#   arms embargoes, and membership in the five instruments the EU User's Guide names (NPT, BWC,
-#   CWC, Hague Code of Conduct, Arms Trade Treaty). Published BICC rule: critical with an
-#   embargo against the whole state; possibly critical with an embargo against non-state actors
-#   only or with three or more of the five known not joined; otherwise not critical.
-#   Decisive: any embargo record or the status of any of the five instruments.
+#   Respect for the international obligations and commitments of Member States, in particular arms
+#   embargoes, and membership in the instruments the EU User's Guide names
+#   (thresholds.c1.instruments). Published BICC rule: critical with an embargo against the whole
+#   state; possibly critical with an embargo against non-state actors only or with at least
+#   thresholds.c1.possibly_critical_min_gaps of those instruments known not joined; otherwise not
+#   critical. Decisive: any embargo record (authorities: thresholds.c1.authorities) or the status of
+#   any of the instruments.
 # related_resources:
 #   - ref: https://eur-lex.europa.eu/eli/compos/2008/944/oj
 #     description: Council Common Position 2008/944/CFSP, Article 2, Criterion One
@@ -14,6 +15,7 @@
 #   criterion: 1
 #   title_de: Einhaltung internationaler Verpflichtungen
 #   basis: published
+#   thresholds: thresholds.c1
 package criteria.c1
 
 import data.lib.bundle

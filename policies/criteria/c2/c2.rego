@@ -2,16 +2,18 @@
 # title: Respect for human rights and international humanitarian law
 # description: >-
 #   Respect for human rights in the country of final destination and respect by that country of
-#   international humanitarian law. Published BICC rule: critical whenever the government
-#   committed one-sided violence against civilians (UCDP) in the last five years. Otherwise
-#   (calibration default) signals are counted: severe and concern signals from Freedom House,
-#   the Political Terror Scale, WGI, Fraser EFW, credible torture evidence, lethal repression
-#   evidence and treaty gaps; critical with at least one severe signal and two signals in all,
-#   possibly critical with at least one signal, not critical with none. Decisive: Freedom House
-#   status, PTS, WGI Voice and Accountability or Rule of Law, UCDP government one-sided violence,
-#   or torture / lethal-repression evidence that counts (inside its window; torture from a
-#   credible reporter). Our reading: evidence outside its window is not a current indicator and
-#   is neither a signal nor decisive.
+#   international humanitarian law. Published BICC rule: critical whenever the government committed
+#   one-sided violence against civilians (UCDP) in at least thresholds.c2.gov_osv_min_years of the
+#   last five years. Otherwise (calibration default) signals are counted: severe and concern signals
+#   from Freedom House, the Political Terror Scale, WGI, Fraser EFW, credible torture evidence,
+#   lethal repression evidence and treaty gaps; critical with at least
+#   thresholds.c2.critical_min_severe severe signals and thresholds.c2.critical_min_signals signals
+#   in all, possibly critical with at least one signal, not critical with none. Decisive: Freedom
+#   House status, PTS, WGI Voice and Accountability or Rule of Law, UCDP government one-sided
+#   violence, or torture / lethal-repression evidence that counts (inside its window,
+#   thresholds.c2.torture_window_years or thresholds.c2.lethal_repression_window_years; torture from
+#   a reporter of thresholds.c2.torture_reporters). Our reading: evidence outside its window is not
+#   a current indicator and is neither a signal nor decisive.
 # related_resources:
 #   - ref: https://eur-lex.europa.eu/eli/compos/2008/944/oj
 #     description: Council Common Position 2008/944/CFSP, Article 2, Criterion Two
@@ -19,6 +21,7 @@
 #   criterion: 2
 #   title_de: Achtung der Menschenrechte im Empfängerland
 #   basis: published
+#   thresholds: thresholds.c2
 package criteria.c2
 
 import data.lib.bundle

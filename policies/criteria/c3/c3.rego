@@ -2,14 +2,17 @@
 # title: Internal situation (tensions or armed conflicts)
 # description: >-
 #   Internal situation in the country of final destination, as a function of the existence of
-#   tensions or armed conflicts. Published BICC rule: critical with frequent, organised use of
-#   force within the state, operationally at least one ongoing internal armed conflict (UCDP,
-#   current or previous year). Possibly critical (calibration default) with a non-state conflict,
-#   a coup attempt in the last 20 years, low WGI Political Stability, a Political Terror Scale of
-#   3 or more, very high fragility (Fragile States Index, as criterion 5) or evidence of violent
-#   unrest, a state of emergency or lethal repression inside the window. Decisive: the UCDP
-#   conflict counts, WGI Political Stability, PTS, or such evidence inside the window (our reading:
-#   evidence outside the window is not a current indicator).
+#   tensions or armed conflicts. Published BICC rule: critical with frequent, organised use of force
+#   within the state, operationally at least thresholds.c3.internal_conflicts_min ongoing internal
+#   armed conflicts (UCDP, current or previous year). Possibly critical (calibration default) with
+#   at least thresholds.c3.nonstate_conflicts_min non-state conflicts, at least
+#   thresholds.c3.coups_min coup attempts in the last 20 years, WGI Political Stability at or below
+#   thresholds.c3.wgi_political_stability_max, a Political Terror Scale at or above
+#   thresholds.c3.pts_min, very high fragility (Fragile States Index at or above
+#   thresholds.c3.fsi_very_high_min) or evidence of thresholds.c3.evidence_categories (unrest,
+#   states of emergency, lethal repression) within thresholds.c3.evidence_window_years. Decisive:
+#   the UCDP conflict counts, WGI Political Stability, PTS, or such evidence inside the window (our
+#   reading: evidence outside the window is not a current indicator).
 # related_resources:
 #   - ref: https://eur-lex.europa.eu/eli/compos/2008/944/oj
 #     description: Council Common Position 2008/944/CFSP, Article 2, Criterion Three
@@ -17,6 +20,7 @@
 #   criterion: 3
 #   title_de: Innere Lage im Empfängerland
 #   basis: published
+#   thresholds: thresholds.c3
 package criteria.c3
 
 import data.lib.bundle

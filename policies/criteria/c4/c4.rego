@@ -1,13 +1,17 @@
 # METADATA
 # title: Preservation of regional peace, security and stability
 # description: >-
-#   Preservation of regional peace, security and stability. Published BICC rule: critical only
-#   when the state is a party (primary or secondary) to an ongoing international armed conflict;
-#   UN Security Council mandated operations do not count. Possibly critical (calibration default)
-#   with an armed conflict in a neighbouring country, an international conflict in the last ten
-#   years, a coup attempt in the last 20 years, or evidence of armed border clashes or open
-#   territorial claims inside the window. Decisive: conflict involvement
-#   (ucdp_interstate_conflicts) and neighbour-conflict information (ucdp_neighbour_conflicts).
+#   Preservation of regional peace, security and stability. Published BICC rule: critical only when
+#   the state is a party (primary or secondary) to at least thresholds.c4.interstate_conflicts_min
+#   ongoing international armed conflicts; UN Security Council mandated operations do not count.
+#   Possibly critical (calibration default) with armed conflicts in at least
+#   thresholds.c4.neighbour_conflicts_min neighbouring countries (or non-state conflicts in
+#   thresholds.c4.neighbour_nonstate_conflicts_min), at least
+#   thresholds.c4.international_conflicts_10y_min international conflicts in the last ten years, at
+#   least thresholds.c4.coups_min coup attempts in the last 20 years, or evidence of
+#   thresholds.c4.evidence_categories (border clashes, territorial claims) within
+#   thresholds.c4.evidence_window_years. Decisive: conflict involvement (ucdp_interstate_conflicts)
+#   and neighbour-conflict information (ucdp_neighbour_conflicts).
 # related_resources:
 #   - ref: https://eur-lex.europa.eu/eli/compos/2008/944/oj
 #     description: Council Common Position 2008/944/CFSP, Article 2, Criterion Four
@@ -15,6 +19,7 @@
 #   criterion: 4
 #   title_de: Erhalt von Frieden, Sicherheit und Stabilität in der Region
 #   basis: published
+#   thresholds: thresholds.c4
 package criteria.c4
 
 import data.lib.bundle

@@ -1,14 +1,16 @@
 # METADATA
 # title: National security of member states and allies
 # description: >-
-#   National security of the Member States and of friendly and allied countries. BICC's proxy is
-#   the presence of EU, NATO or UN peacekeeping forces in the country or a neighbouring country.
+#   National security of the Member States and of friendly and allied countries. BICC's proxy is the
+#   presence of EU, NATO or UN peacekeeping forces in the country or a neighbouring country.
 #   Published BICC rule: without such forces the criterion is not critical. With forces present
-#   (calibration default): critical with very high fragility (Fragile States Index) or a
-#   Government Defence Integrity band E or F; possibly critical with high fragility or band D;
-#   otherwise not critical. Decisive: the presence of allied / UN forces. Our reading: when forces
-#   are present but neither the Fragile States Index nor the defence-integrity band is known, the
-#   criterion cannot be graded and is insufficient_data.
+#   (calibration default): critical with very high fragility (Fragile States Index at or above
+#   thresholds.c5.fsi_very_high_min) or a Government Defence Integrity band of
+#   thresholds.c5.gdi_critical_bands; possibly critical with high fragility (at or above
+#   thresholds.c5.fsi_high_min) or a band of thresholds.c5.gdi_possibly_critical_bands; otherwise
+#   not critical. Decisive: the presence of allied / UN forces. Our reading: when forces are present
+#   but neither the Fragile States Index nor the defence-integrity band is known, the criterion
+#   cannot be graded and is insufficient_data.
 # related_resources:
 #   - ref: https://eur-lex.europa.eu/eli/compos/2008/944/oj
 #     description: Council Common Position 2008/944/CFSP, Article 2, Criterion Five
@@ -16,6 +18,7 @@
 #   criterion: 5
 #   title_de: Bedrohung von Alliierten (Nationale Sicherheit der Mitgliedstaaten und Verbündeter)
 #   basis: published
+#   thresholds: thresholds.c5
 package criteria.c5
 
 import data.lib.bundle

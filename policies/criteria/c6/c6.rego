@@ -2,16 +2,18 @@
 # title: Behaviour towards the international community
 # description: >-
 #   Behaviour of the buyer country with regard to the international community, in particular its
-#   attitude to terrorism, the nature of its alliances and respect for international law.
-#   Published BICC rule: ratification of 29 conventions on arms control, terrorism, organised
-#   crime and humanitarian law, 10 of them of particular relevance; critical with fewer than 18
-#   of 29 or 6 of the 10, possibly critical with fewer than 23 of 29 or 8 of the 10. Counted as
-#   treaty gaps (known not joined: signatory or not_party) so that an unknown status is never
-#   mistaken for "not joined": critical at 12 or more gaps (5 or more of the 10), possibly
-#   critical at 7 or more (3 or more of the 10). Conventions with unknown status are listed as
-#   missing; with more than half of the 29 unknown the criterion is insufficient_data unless the
-#   known gaps already reach a threshold (missing data never lowers a verdict).
-#   Decisive: the membership list.
+#   attitude to terrorism, the nature of its alliances and respect for international law. Published
+#   BICC rule: ratification of the conventions on arms control, terrorism, organised crime and
+#   humanitarian law of thresholds.c6.conventions, those of thresholds.c6.key_conventions of
+#   particular relevance; critical or possibly critical when too few of all or of the key ones are
+#   ratified. Counted as treaty gaps (known not joined: signatory or not_party) so that an unknown
+#   status is never mistaken for "not joined": critical at thresholds.c6.critical_min_gaps or more
+#   gaps (or thresholds.c6.critical_min_key_gaps of the key ones), possibly critical at
+#   thresholds.c6.possibly_critical_min_gaps or more (or
+#   thresholds.c6.possibly_critical_min_key_gaps of the key ones). Conventions with unknown status
+#   are listed as missing; with more than thresholds.c6.max_unknown_share of them unknown the
+#   criterion is insufficient_data unless the known gaps already reach a threshold (missing data
+#   never lowers a verdict). Decisive: the membership list.
 # related_resources:
 #   - ref: https://eur-lex.europa.eu/eli/compos/2008/944/oj
 #     description: Council Common Position 2008/944/CFSP, Article 2, Criterion Six
@@ -19,6 +21,7 @@
 #   criterion: 6
 #   title_de: Verhalten in der internationalen Gemeinschaft
 #   basis: published
+#   thresholds: thresholds.c6
 package criteria.c6
 
 import data.lib.bundle

@@ -1,16 +1,19 @@
 # METADATA
 # title: Risk of diversion or re-export under undesirable conditions
 # description: >-
-#   Existence of a risk that the military technology or equipment will be diverted within the
-#   buyer country or re-exported under undesirable conditions. Published BICC rule: critical if
-#   the state is neither an ATT party nor a Wassenaar participating state (both known), or
-#   performs very poorly on both transparency (Small Arms Trade Transparency Barometer) and
-#   defence integrity (Government Defence Integrity band); possibly critical with poor performance
-#   on those or few national transfer controls (ATT-BAP score). The values are calibration
-#   defaults, as is the diversion history: a documented diversion or re-export in breach of an
-#   embargo, or state weapons lost or looted and not recovered, within 30 years gives at least
-#   possibly critical; within 5 years with by_state true, critical. Decisive: ATT and Wassenaar
-#   status.
+#   Existence of a risk that the military technology or equipment will be diverted within the buyer
+#   country or re-exported under undesirable conditions. Published BICC rule: critical if the state
+#   has joined none of thresholds.c7.regimes (the status of each known), or performs very poorly on
+#   both transparency (Small Arms Trade Transparency Barometer at or below
+#   thresholds.c7.very_poor_sats_max) and defence integrity (Government Defence Integrity band of
+#   thresholds.c7.very_poor_gdi_bands); possibly critical with poor performance on those
+#   (thresholds.c7.poor_sats_max, thresholds.c7.poor_gdi_bands) or few national transfer controls
+#   (ATT-BAP score below thresholds.c7.few_controls_bap_below). The values are calibration defaults,
+#   as is the diversion history: a documented diversion or re-export in breach of an embargo, or
+#   state weapons lost or looted and not recovered (thresholds.c7.diversion_categories), within
+#   thresholds.c7.diversion_window_years gives at least possibly critical; within
+#   thresholds.c7.state_diversion_window_years with by_state true, critical. Decisive: ATT and
+#   Wassenaar status.
 # related_resources:
 #   - ref: https://eur-lex.europa.eu/eli/compos/2008/944/oj
 #     description: Council Common Position 2008/944/CFSP, Article 2, Criterion Seven
@@ -18,6 +21,7 @@
 #   criterion: 7
 #   title_de: Unerlaubte Wiederausfuhr
 #   basis: published
+#   thresholds: thresholds.c7
 package criteria.c7
 
 import data.lib.bundle

@@ -1,14 +1,15 @@
 # METADATA
 # title: Compatibility with the technical and economic capacity of the recipient
 # description: >-
-#   Compatibility of the exports with the technical and economic capacity of the recipient
-#   country, taking into account that states should meet their legitimate security and defence
-#   needs with the least diversion of human and economic resources for armaments. BICC reads low
-#   human development (UNDP HDI) together with heavy militarisation (BICC Global Militarisation
-#   Index). Calibration defaults: rated only when the HDI is below 0.800; critical if the HDI is
-#   below 0.550 and the GMI rank is 50 or better (more militarised); possibly critical if the GMI
-#   rank is 50 or better or military expenditure exceeds 4 % of GDP; otherwise not critical.
-#   Decisive: HDI.
+#   Compatibility of the exports with the technical and economic capacity of the recipient country,
+#   taking into account that states should meet their legitimate security and defence needs with the
+#   least diversion of human and economic resources for armaments. BICC reads low human development
+#   (UNDP HDI) together with heavy militarisation (BICC Global Militarisation Index). Calibration
+#   defaults: rated only when the HDI is below thresholds.c8.hdi_below; critical if the HDI is below
+#   thresholds.c8.critical_hdi_below and the GMI rank is within the first thresholds.c8.gmi_rank_max
+#   (more militarised); possibly critical if the GMI rank is within the first
+#   thresholds.c8.gmi_rank_max or military expenditure exceeds thresholds.c8.milex_gdp_above percent
+#   of GDP; otherwise not critical. Decisive: HDI.
 # related_resources:
 #   - ref: https://eur-lex.europa.eu/eli/compos/2008/944/oj
 #     description: Council Common Position 2008/944/CFSP, Article 2, Criterion Eight
@@ -16,6 +17,7 @@
 #   criterion: 8
 #   title_de: Wirtschaftliche und technische Kapazitäten des Landes
 #   basis: published
+#   thresholds: thresholds.c8
 package criteria.c8
 
 import data.lib.bundle
