@@ -30,6 +30,18 @@ func sameNodes(a, b *yaml.Node, at string) error {
 	return nil
 }
 
+// shippedYearCount counts the history years a test compares; the test fails at its end
+// if that is fewer than the shipped ones (over 2,000).
+func shippedYearCount(t *testing.T) *atomic.Int64 {
+	var years atomic.Int64
+	t.Cleanup(func() {
+		if n := years.Load(); !t.Failed() && n < 2000 {
+			t.Errorf("%d history years compared, want every shipped one", n)
+		}
+	})
+	return &years
+}
+
 // Every year of every shipped history reads through the fast path to the node tree the
 // YAML path gives (the decoder reads nothing else but lines for messages), so do the nodes
 // its expansion made, and the latest year of each country to the same bundle.
@@ -38,12 +50,7 @@ func TestParseJSONShippedHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var years atomic.Int64
-	t.Cleanup(func() {
-		if n := years.Load(); !t.Failed() && n < 2000 {
-			t.Errorf("%d history years compared, want every shipped one", n)
-		}
-	})
+	years := shippedYearCount(t)
 	for _, iso := range lib.Countries() {
 		t.Run(iso, func(t *testing.T) {
 			t.Parallel()
