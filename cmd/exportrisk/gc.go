@@ -46,3 +46,16 @@ func applyGC(s ServerConfig) {
 	}
 	slog.Info("garbage collector", "gc_percent", gc, "memory_limit", limit)
 }
+
+// applyBatchGC sets the server's default collector for a command that assesses thousands of
+// bundles in one run (replay --all, policy impact), for the same reason: a small live heap
+// and much short-lived garbage (GOGC 400 takes a fifth to a third less CPU there). GOGC and
+// GOMEMLIMIT in the environment win. It logs nothing: the command's output is its own.
+func applyBatchGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(defaultGCPercent)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(defaultMemoryLimitMiB << 20)
+	}
+}

@@ -97,6 +97,7 @@ func policyImpact(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	applyBatchGC()
 	start := time.Now()
 	r, err := impact.Run(c.Context, base, head, lib, impact.Options{AsOf: asOf})
 	if err != nil {

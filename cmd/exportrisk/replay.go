@@ -188,6 +188,7 @@ func writeVerdictChanges(w io.Writer, rec *audit.RecordV1, out *audit.Outcome) {
 // replayAll replays the selected decisions on every CPU, with progress on stderr; the
 // evidence events among the records selected are counted, not replayed.
 func replayAll(c *cli.Context, cfg *Config, s audit.Store, f audit.Filter) error {
+	applyBatchGC()
 	f.Kind = audit.KindEvidenceEvent
 	events, err := s.Count(c.Context, f)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -162,6 +163,14 @@ func benchmarkReplay(b *testing.B, e *engine.Engine, opts ...engine.Option) {
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "replays/s")
 	})
 	b.Run("from-store", func(b *testing.B) {
+		// The collector as replay --all sets it (cmd/exportrisk/gc.go, applyBatchGC): GOGC 400
+		// and a soft limit of 1 GiB, unless GOGC or GOMEMLIMIT is set.
+		if os.Getenv("GOGC") == "" {
+			defer debug.SetGCPercent(debug.SetGCPercent(400))
+		}
+		if os.Getenv("GOMEMLIMIT") == "" {
+			defer debug.SetMemoryLimit(debug.SetMemoryLimit(1 << 30))
+		}
 		// The revision's engine is prepared (the policies planned) once per run of replay
 		// --all: before the loop, timed alone and added once to "s/10k" (three ops of 500
 		// would count it three times per 1,500).

@@ -2,6 +2,8 @@ package impact
 
 import (
 	"context"
+	"os"
+	"runtime/debug"
 	"strconv"
 	"testing"
 	"time"
@@ -16,10 +18,18 @@ import (
 // the same policies with the critical HDI bound of criterion 8 raised from 0.55 to 0.65, every
 // country's bundle of the year assessed under both (on GOMAXPROCS workers) and compared. The
 // library is opened afresh every op, so one op also expands the history files and parses and
-// validates every bundle, as the command does. Each runs with the compiled evaluator and with
-// OPA's interpreter.
+// validates every bundle, as the command does, with the command's garbage collector setting.
+// Each runs with the compiled evaluator and with OPA's interpreter.
 func BenchmarkImpactEveryYear(b *testing.B) {
 	ctx := context.Background()
+	// The collector as the command sets it (cmd/exportrisk/gc.go, applyBatchGC): GOGC 400 and
+	// a soft limit of 1 GiB, unless GOGC or GOMEMLIMIT is set.
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(1 << 30))
+	}
 	edit := map[string]string{"    critical_hdi_below: 0.55": "    critical_hdi_below: 0.65"}
 	years := shippedYears(b)
 	for _, ev := range []string{engine.EvaluatorCompiled, engine.EvaluatorOPA} {
