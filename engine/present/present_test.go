@@ -94,6 +94,22 @@ func TestNumbersAndDates(t *testing.T) {
 	}
 }
 
+// TestDecisionLine: the line that ends a report, recorded or not, in text and Markdown.
+func TestDecisionLine(t *testing.T) {
+	id := "01a209df-94c4-7b86-87e3-843313333a42"
+	tests := []struct{ got, want string }{
+		{present.DecisionLine("en", id, false), "Decision ID: " + id + " (recorded in the audit log)"},
+		{present.DecisionLine("de", id, true), "_Entscheidungs-ID: `" + id + "` (im Prüfprotokoll aufgezeichnet)_"},
+		{present.DecisionLine("en", "", false), "Not recorded (dry run)."},
+		{present.DecisionLine("de", "", true), "_Nicht aufgezeichnet (Probelauf)._"},
+	}
+	for i, tc := range tests {
+		if tc.got != tc.want {
+			t.Errorf("%d: got %q, want %q", i, tc.got, tc.want)
+		}
+	}
+}
+
 func TestValuesTranslated(t *testing.T) {
 	_, p := setup(t)
 	tests := []struct {

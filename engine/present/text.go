@@ -250,8 +250,11 @@ func DecisionLine(lang, id string, markdown bool) string {
 	default:
 		line = fmt.Sprintf(T(lang, "decision_recorded"), id)
 	}
+	if markdown && id != "" {
+		line = strings.Replace(line, id, "`"+id+"`", 1)
+	}
 	if markdown {
-		line = "_" + strings.Replace(line, id, "`"+id+"`", 1) + "_"
+		line = "_" + line + "_"
 	}
 	return line
 }
