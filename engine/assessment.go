@@ -34,7 +34,7 @@ func NewInput(b *indicators.Bundle) (*Input, error) {
 	if err != nil {
 		return nil, fmt.Errorf("input of %s: %w", b.Country.ISO3, err)
 	}
-	canonical := plan.AppendCanonical(make([]byte, 0, 8<<10), v)
+	canonical := plan.AppendCanonical(make([]byte, 0, 32<<10), v) // a world bundle is 20-30 KB
 	if bytes.Contains(canonical, []byte(`\ufffd`)) {
 		// A string with invalid UTF-8 (or the text \ufffd): indicators.Canonicalize writes
 		// invalid bytes as U+FFFD itself, not escaped. The input is then read from that

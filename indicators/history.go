@@ -109,7 +109,7 @@ func firstYear(bundles []*Bundle) int {
 // the file's name (for messages and the check against its content); the documents are not
 // yet validated (Parse them).
 func ExpandHistory(name string, data []byte) (map[string][]byte, error) {
-	years, err := expandHistory(name, data)
+	years, err := expandHistory(name, data, true)
 	if err != nil {
 		return nil, err
 	}
@@ -120,20 +120,28 @@ func ExpandHistory(name string, data []byte) (map[string][]byte, error) {
 	return out, nil
 }
 
-// expandedYear is a year of a history file: its document, and the node tree readJSONNodes
-// reads it into (nil where it refuses the document, and for the first year: read it then).
+// expandedYear is a year of a history file: the node tree readJSONNodes reads its document
+// into (nil where it would refuse the document), and the document if it was asked for.
 type expandedYear struct {
-	doc  []byte
 	node *yaml.Node
+	doc  []byte
 }
 
-func expandHistory(name string, data []byte) (map[string]expandedYear, error) {
+// expandHistory expands a history file: every year's nodes, and with docs every year's
+// document (the first year's as the file has it, the others as the tree writes them).
+func expandHistory(name string, data []byte, docs bool) (map[string]expandedYear, error) {
 	iso3, first, last, ok := parseHistoryName(path.Base(name))
 	if !ok {
 		return nil, fmt.Errorf("%s: not a bundle history file name (want ISO3.YYYY-YYYY.history.json)", name)
 	}
+	// The file compacted (and escaped as jsonpatch writes): its bundle and patches are then
+	// compact text as the tree holds values.
+	compact, err := compactText(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	var h historyFile
-	if err := json.Unmarshal(data, &h); err != nil {
+	if err := json.Unmarshal(compact, &h); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if h.Format != HistoryFormat {
@@ -142,38 +150,49 @@ func expandHistory(name string, data []byte) (map[string]expandedYear, error) {
 	if h.ISO3 != iso3 || len(h.Years) != last-first+1 {
 		return nil, fmt.Errorf("%s: content is %s with %d years, the file name says %s %d-%d", name, h.ISO3, len(h.Years), iso3, first, last)
 	}
+	var original historyFile // for the first year's document as the file has it
+	if docs {
+		if err := json.Unmarshal(data, &original); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	// A year's document is at most the file's compact text with its keys written again (a
+	// byte of invalid UTF-8 in a key becomes \ufffd, six bytes): six times that is under
+	// MaxBundleSize, or the documents are written and measured.
+	small := 6*len(compact) <= MaxBundleSize
 	out := make(map[string]expandedYear, len(h.Years))
 	var cur *mergeValue
+	size := 0 // of the year before's document
 	for i, y := range h.Years {
 		want := fmt.Sprintf("%04d-12-31", first+i)
 		if y.AsOf != want {
 			return nil, fmt.Errorf("%s: years[%d].as_of: want %s, got %q", name, i, want, y.AsOf)
 		}
+		var year expandedYear
 		switch {
 		case i == 0 && len(y.Bundle) > 0 && len(y.Patch) == 0:
-			text, err := compactText(y.Bundle)
-			if err != nil {
-				return nil, fmt.Errorf("%s: years[0].bundle: %w", name, err)
+			cur, size = textValue(y.Bundle), len(y.Bundle)
+			if docs || !small {
+				year.doc = original.Years[0].Bundle
 			}
-			cur = textValue(text)
-			out[y.AsOf] = expandedYear{doc: y.Bundle}
-			continue
 		case i > 0 && len(y.Patch) > 0 && len(y.Bundle) == 0:
-			text, err := compactText(y.Patch)
-			if err == nil {
-				cur, err = mergePatch(cur, textValue(text))
-			}
-			if err != nil {
+			if cur, err = mergePatch(cur, textValue(y.Patch)); err != nil {
 				return nil, fmt.Errorf("%s: years[%d].patch: %w", name, i, err)
+			}
+			if docs || !small {
+				var doc bytes.Buffer
+				doc.Grow(size + size/8) // about the year before's size: one allocation
+				cur.write(&doc)
+				year.doc, size = doc.Bytes(), doc.Len()
 			}
 		default:
 			return nil, fmt.Errorf("%s: years[%d]: the first year needs a bundle, every later year a patch", name, i)
 		}
-		var doc bytes.Buffer
-		cur.write(&doc)
-		year := expandedYear{doc: doc.Bytes()}
-		if n, ok := cur.yamlNode(); ok && n.Kind == yaml.MappingNode && doc.Len() <= MaxBundleSize {
-			year.node = n // what readJSONNodes reads the document into
+		if n, ok := cur.yamlNode(); ok && n.Kind == yaml.MappingNode && (small || len(year.doc) <= MaxBundleSize) {
+			year.node = n // what readJSONNodes reads the year's document into
+		}
+		if !docs {
+			year.doc = nil
 		}
 		out[y.AsOf] = year
 	}

@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"path"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"testing/fstest"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
 	"github.com/google/go-cmp/cmp"
@@ -121,37 +124,42 @@ func TestExpandHistoryShipped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	years := 0
+	var years atomic.Int64
+	t.Cleanup(func() {
+		if n := years.Load(); !t.Failed() && n < 2000 {
+			t.Errorf("%d history years compared, want every shipped one", n)
+		}
+	})
 	for _, file := range files {
-		data, err := fs.ReadFile(fixtures.FS, file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		docs, err := ExpandHistory(file, data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		again, err := ExpandHistory(file, data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i, y := range referenceExpand(t, data) {
-			got := docs[y.AsOf]
-			if !bytes.Equal(got, again[y.AsOf]) {
-				t.Fatalf("%s as of %s: two expansions differ", file, y.AsOf)
+		t.Run(path.Base(file), func(t *testing.T) {
+			t.Parallel()
+			data, err := fs.ReadFile(fixtures.FS, file)
+			if err != nil {
+				t.Fatal(err)
 			}
-			if i == 0 {
-				if !bytes.Equal(got, y.Bundle) {
-					t.Fatalf("%s as of %s: the first year is not the file's bundle", file, y.AsOf)
+			docs, err := ExpandHistory(file, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, err := ExpandHistory(file, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, y := range referenceExpand(t, data) {
+				got := docs[y.AsOf]
+				if !bytes.Equal(got, again[y.AsOf]) {
+					t.Fatalf("%s as of %s: two expansions differ", file, y.AsOf)
 				}
-			} else if d := sameJSON(t, y.Bundle, got); d != "" {
-				t.Fatalf("%s as of %s differs from jsonpatch's (-jsonpatch +tree):\n%s", file, y.AsOf, d)
+				if i == 0 {
+					if !bytes.Equal(got, y.Bundle) {
+						t.Fatalf("%s as of %s: the first year is not the file's bundle", file, y.AsOf)
+					}
+				} else if d := sameJSON(t, y.Bundle, got); d != "" {
+					t.Fatalf("%s as of %s differs from jsonpatch's (-jsonpatch +tree):\n%s", file, y.AsOf, d)
+				}
+				years.Add(1)
 			}
-			years++
-		}
-	}
-	if years < 2000 {
-		t.Errorf("%d history years compared, want every shipped one", years)
+		})
 	}
 }
 
@@ -211,6 +219,59 @@ func TestExpandHistoryDuplicateKey(t *testing.T) {
 	_, err := ExpandHistory("x/UKR.2021-2022.history.json", []byte(file))
 	if err == nil || !strings.Contains(err.Error(), `x/UKR.2021-2022.history.json: years[1].patch: key "b" twice in an object`) {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// A history year with a problem is reported as Parse reports its document (lines, paths,
+// messages); a year the fast path refuses (an escape YAML lacks) goes to Parse too.
+func TestLoadHistoryYearFallback(t *testing.T) {
+	good, err := EncodeHistory([]*Bundle{historyBundle(t, "2021-12-31", 3, "a"), historyBundle(t, "2022-12-31", 4, "b"), historyBundle(t, "2023-12-31", 5, "c")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, old, new string
+		refused        bool
+	}{
+		{"good", "", "", false},
+		{"value out of range", `"value": 4`, `"value": -99999`, false},
+		{"unknown field", `"value": 4`, `"value": 4, "bogus": 1`, false},
+		{"refused by the fast path", `"note": "b"`, `"note": "x\/y"`, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if !bytes.Contains(good, []byte(tc.old)) {
+				t.Fatalf("%s not in the history", tc.old)
+			}
+			data := bytes.Replace(good, []byte(tc.old), []byte(tc.new), 1)
+			const file = "UKR.2021-2023.history.json"
+			docs, err := ExpandHistory(file, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lib, err := OpenLibrary(fstest.MapFS{file: {Data: data}}, "lib")
+			if err != nil {
+				t.Fatal(err)
+			}
+			e, err := lib.Find("UKR", "2022-12-31")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, wantErr := Parse("lib/"+e.Path, docs["2022-12-31"])
+			got, gotErr := lib.Load(e)
+			if fmt.Sprint(wantErr) != fmt.Sprint(gotErr) {
+				t.Fatalf("Load: %v\nParse: %v", gotErr, wantErr)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("(-Parse +Load):\n%s", diff)
+			}
+			if (wantErr == nil) != (tc.old == "") {
+				t.Errorf("Parse: %v", wantErr)
+			}
+			h, asOf, err := lib.history(e)
+			if err != nil || (h.years[asOf].node == nil) != tc.refused {
+				t.Errorf("nodes of the year: %v (%v), want refused %v", h.years[asOf].node, err, tc.refused)
+			}
+		})
 	}
 }
 

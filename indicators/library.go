@@ -46,7 +46,8 @@ func (l *Library) WithEvidence(m Merger) *Library {
 
 type expandedHistory struct {
 	once  sync.Once
-	years map[string]expandedYear // by as_of
+	data  []byte                  // the file, for a year's document when one is needed
+	years map[string]expandedYear // by as_of, without the documents
 	err   error
 }
 
@@ -156,23 +157,8 @@ var ErrFutureAsOf = errors.New("no bundle can describe it, and the latest one wo
 
 // Load parses and validates a library entry; the bundle must match its file name.
 func (l *Library) Load(e Entry) (*Bundle, error) {
-	y, err := l.read(e)
-	if err != nil {
-		return nil, err
-	}
 	name := path.Join(l.name, e.Path)
-	var b *Bundle
-	switch {
-	case y.node != nil: // a year of a history file, read into nodes when it was expanded
-		d := &decoder{}
-		if b = d.bundle(y.node); len(d.problems) > 0 {
-			b, err = Parse(name, y.doc) // the problems as Parse reports them
-		}
-	case strings.Contains(e.Path, "#"):
-		b, err = parseJSON(name, y.doc) // a year of a history file: JSON written by ExpandHistory
-	default:
-		b, err = Parse(name, y.doc)
-	}
+	b, err := l.decode(e, name)
 	if err != nil {
 		return nil, err
 	}
@@ -189,36 +175,76 @@ func (l *Library) Load(e Entry) (*Bundle, error) {
 	return b, nil
 }
 
-// read returns an entry: the file, or the expanded year of a history file.
-func (l *Library) read(e Entry) (expandedYear, error) {
-	file, asOf, inHistory := strings.Cut(e.Path, "#")
-	if !inHistory {
+// decode reads and validates an entry. A year of a history file comes as the nodes its
+// expansion made; its document is written (expanded again) only to report its problems as
+// Parse does, or where the fast path refused it.
+func (l *Library) decode(e Entry, name string) (*Bundle, error) {
+	if !strings.Contains(e.Path, "#") {
+		data, err := l.document(e)
+		if err != nil {
+			return nil, err
+		}
+		return Parse(name, data)
+	}
+	h, asOf, err := l.history(e)
+	if err != nil {
+		return nil, err
+	}
+	if n := h.years[asOf].node; n != nil {
+		d := &decoder{}
+		if b := d.bundle(n); len(d.problems) == 0 {
+			return b, nil
+		}
+	}
+	data, err := l.document(e)
+	if err != nil {
+		return nil, err
+	}
+	return parseJSON(name, data)
+}
+
+// document returns the bytes of an entry: the file, or the document of a history year.
+func (l *Library) document(e Entry) ([]byte, error) {
+	if !strings.Contains(e.Path, "#") {
 		data, err := fs.ReadFile(l.fsys, e.Path)
 		if err != nil {
-			return expandedYear{}, fmt.Errorf("read bundle: %w", err)
+			return nil, fmt.Errorf("read bundle: %w", err)
 		}
-		return expandedYear{doc: data}, nil
+		return data, nil
 	}
+	h, asOf, err := l.history(e)
+	if err != nil {
+		return nil, err
+	}
+	file, _, _ := strings.Cut(e.Path, "#")
+	years, err := expandHistory(path.Join(l.name, file), h.data, true)
+	if err != nil {
+		return nil, fmt.Errorf("read bundle history: %w", err)
+	}
+	return years[asOf].doc, nil
+}
+
+// history returns the expanded history file of an entry and the entry's as_of.
+func (l *Library) history(e Entry) (*expandedHistory, string, error) {
+	file, asOf, _ := strings.Cut(e.Path, "#")
 	l.cache.mu.Lock()
 	h := l.cache.files[file]
 	l.cache.mu.Unlock()
 	if h == nil {
-		return expandedYear{}, fmt.Errorf("read bundle: %s is not a history file of %s", file, l.name)
+		return nil, "", fmt.Errorf("read bundle: %s is not a history file of %s", file, l.name)
 	}
 	h.once.Do(func() {
-		data, err := fs.ReadFile(l.fsys, file)
-		if err != nil {
-			h.err = fmt.Errorf("read bundle history: %w", err)
+		if h.data, h.err = fs.ReadFile(l.fsys, file); h.err != nil {
+			h.err = fmt.Errorf("read bundle history: %w", h.err)
 			return
 		}
-		h.years, h.err = expandHistory(path.Join(l.name, file), data)
+		h.years, h.err = expandHistory(path.Join(l.name, file), h.data, false)
 	})
 	if h.err != nil {
-		return expandedYear{}, h.err
+		return nil, "", h.err
 	}
-	y, ok := h.years[asOf]
-	if !ok {
-		return expandedYear{}, fmt.Errorf("read bundle: %s has no bundle as of %s", path.Join(l.name, file), asOf)
+	if _, ok := h.years[asOf]; !ok {
+		return nil, "", fmt.Errorf("read bundle: %s has no bundle as of %s", path.Join(l.name, file), asOf)
 	}
-	return y, nil
+	return h, asOf, nil
 }
