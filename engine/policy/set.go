@@ -6,7 +6,6 @@ import (
 	"os"
 
 	"github.com/open-policy-agent/opa/v1/ast"
-	"github.com/open-policy-agent/opa/v1/loader"
 
 	"github.com/exportrisk/exportrisk/engine/policy/bundle"
 	"github.com/exportrisk/exportrisk/engine/policy/policyfile"
@@ -53,43 +52,19 @@ func NewDir(dir string) (*Set, error) {
 // New loads Rego modules and data files from fsys; test modules are left out. It does not
 // validate the data file (Load and FS do): archived revisions replay exactly as recorded.
 func New(fsys fs.FS, source string) (*Set, error) {
-	files := map[string][]byte{}
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() || !policyfile.Evaluated(p) {
-			return nil
-		}
-		b, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		files[p] = b
-		return nil
-	})
+	f, err := ReadFiles(fsys, policyfile.Evaluated)
 	if err != nil {
 		return nil, fmt.Errorf("load policies from %s: %w", source, err)
 	}
-	if len(files) == 0 {
+	if len(f.Bytes) == 0 {
 		return nil, fmt.Errorf("load policies from %s: no .rego files", source)
-	}
-	res, err := loader.NewFileLoader().
-		WithFS(fsys).
-		WithProcessAnnotation(true).
-		WithRegoVersion(ast.RegoV1).
-		Filtered([]string{"."}, func(abspath string, info fs.FileInfo, _ int) bool {
-			return !info.IsDir() && !policyfile.Evaluated(abspath)
-		})
-	if err != nil {
-		return nil, fmt.Errorf("load policies from %s: %w", source, err)
 	}
 	return &Set{
 		Source:    source,
-		Revision:  policyfile.Revision(files),
-		Files:     files,
-		modules:   res.ParsedModules(),
-		documents: res.Documents,
+		Revision:  policyfile.Revision(f.Bytes),
+		Files:     f.Bytes,
+		modules:   f.Modules,
+		documents: f.Documents,
 	}, nil
 }
 

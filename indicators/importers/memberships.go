@@ -289,8 +289,9 @@ const NonPartyMaxAge = 5
 
 // listConfirmed moves an instrument's list date later where an independent count check shows
 // that the list was still complete then (the method of MEMBERSHIPS.md, "Per instrument").
-var listConfirmed = map[string]struct{ date, why string }{
-	"wassenaar": {"2025", "NTI Education Center (nti.org/education-center/treaties-and-regimes/wassenaar-arrangement/) counts 42 participating states, the 41 of the list plus India (2017); MEMBERSHIPS.md classes the list as current"},
+var listConfirmed = map[string]struct{ date, why, whyDE string }{
+	"wassenaar": {"2025", "NTI Education Center (nti.org/education-center/treaties-and-regimes/wassenaar-arrangement/) counts 42 participating states, the 41 of the list plus India (2017); MEMBERSHIPS.md classes the list as current",
+		"das NTI Education Center (nti.org/education-center/treaties-and-regimes/wassenaar-arrangement/) zählt 42 Teilnehmerstaaten, die 41 der Liste und Indien (2017); MEMBERSHIPS.md stuft die Liste als aktuell ein"},
 }
 
 // Why a row cannot say the status at as_of.
@@ -335,7 +336,8 @@ func (m MembershipRow) resolve(asOf time.Time) (indicators.Membership, int) {
 			if d, err := partialDate(c.date); err == nil && d.After(listDate) {
 				listDate = d
 				asOfList = c.date
-				note(fmt.Sprintf("list of %s still complete in %s: %s", m.ListAsOf, c.date, c.why), "") // why: English
+				note(fmt.Sprintf("list of %s still complete in %s: %s", m.ListAsOf, c.date, c.why),
+					fmt.Sprintf("Liste vom %s auch %s noch vollständig: %s", partialDateDE(m.ListAsOf), partialDateDE(c.date), c.whyDE))
 			}
 		}
 		if listDate.Before(asOf.AddDate(-NonPartyMaxAge, 0, 0)) {

@@ -41,44 +41,26 @@ type Policies struct {
 // Load reads and parses the Rego files (tests included) and data files of fsys. Parse
 // errors are returned as ast.Errors, each with file and row.
 func Load(fsys fs.FS, name string) (*Policies, error) {
-	p := &Policies{Name: name, FS: fsys, Sources: map[string][]byte{}, Files: map[string][]byte{}}
-	err := fs.WalkDir(fsys, ".", func(fp string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !policyfile.IsPolicy(fp) {
-			return err
-		}
-		b, err := fs.ReadFile(fsys, fp)
-		if err != nil {
-			return err
-		}
-		if policyfile.IsRego(fp) {
-			p.Sources[fp] = b
-		} else {
-			p.Files[fp] = b
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read policies from %s: %w", name, err)
-	}
-	if len(p.Sources) == 0 {
-		return nil, fmt.Errorf("read policies from %s: no .rego files", name)
-	}
-	res, err := loader.NewFileLoader().
-		WithFS(fsys).
-		WithProcessAnnotation(true).
-		WithRegoVersion(ast.RegoV1).
-		Filtered([]string{"."}, func(abspath string, info fs.FileInfo, _ int) bool {
-			return !info.IsDir() && !policyfile.IsPolicy(abspath)
-		})
+	f, err := policy.ReadFiles(fsys, policyfile.IsPolicy)
 	if err != nil {
 		var le loader.Errors
 		if errors.As(err, &le) {
 			return nil, &LoadError{Name: name, Errs: le}
 		}
-		return nil, fmt.Errorf("load policies from %s: %w", name, err)
+		return nil, fmt.Errorf("read policies from %s: %w", name, err)
 	}
-	p.Modules = res.ParsedModules()
-	p.Data = res.Documents
+	p := &Policies{Name: name, FS: fsys, Sources: map[string][]byte{}, Files: map[string][]byte{},
+		Modules: f.Modules, Data: f.Documents}
+	for fp, b := range f.Bytes {
+		if policyfile.IsRego(fp) {
+			p.Sources[fp] = b
+		} else {
+			p.Files[fp] = b
+		}
+	}
+	if len(p.Sources) == 0 {
+		return nil, fmt.Errorf("read policies from %s: no .rego files", name)
+	}
 	return p, nil
 }
 
