@@ -30,7 +30,7 @@ const (
 	CodeNoBundle             = "no_bundle"              // 404: no bundle of the country on or before as_of
 	CodeUnknownDecision      = "unknown_decision"       // 404: no decision with this id
 	CodeReplayFailed         = "replay_failed"          // 409: the record cannot be replayed (tampered, not archived)
-	CodeReportUnavailable    = "report_unavailable"     // 409: the record's reasons cannot be worded with the server's policies
+	CodeReportUnavailable    = "report_unavailable"     // 409: the record's reasons cannot be worded with the policies it was decided under
 	CodePolicyError          = "policy_error"           // 500: the policies failed on the bundle
 	CodeStoreUnavailable     = "store_unavailable"      // 503: the audit store cannot be read or written
 	CodeShuttingDown         = "shutting_down"          // 503: the server is stopping

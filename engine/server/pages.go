@@ -9,6 +9,7 @@ import (
 	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
 	"github.com/exportrisk/exportrisk/engine/policy/impact"
+	"github.com/exportrisk/exportrisk/engine/present"
 	"github.com/exportrisk/exportrisk/engine/server/web"
 	"github.com/exportrisk/exportrisk/indicators/evidence"
 )
@@ -118,18 +119,16 @@ func (b pagesBackend) Newest(ctx context.Context, f audit.Filter, toSeq int64) (
 
 // Decision reads a decision's record and result; an evidence event is not a decision.
 func (b pagesBackend) Decision(ctx context.Context, id string) (*audit.RecordV1, *engine.Result, *web.Error) {
-	rec, aerr := b.s.getRecord(ctx, id)
-	if aerr == nil && rec.Kind() == audit.KindEvidenceEvent {
-		aerr = apiErr(http.StatusNotFound, CodeUnknownDecision, "%s is an evidence event, not a decision (GET /v1/decisions/%s shows its record)", rec.DecisionID, rec.DecisionID)
-	}
+	rec, res, aerr := b.s.decision(ctx, id)
 	if aerr != nil {
 		return nil, nil, pageError(aerr)
 	}
-	res, err := rec.DecodeResult()
-	if err != nil {
-		return nil, nil, pageError(apiErr(http.StatusInternalServerError, CodeInternal, "%v", err))
-	}
 	return rec, res, nil
+}
+
+// Words words results of the policies of a revision (the archived ones for an earlier revision).
+func (b pagesBackend) Words(ctx context.Context, revision string) (*present.Presenter, error) {
+	return b.s.wordsFor(ctx, revision)
 }
 
 func (b pagesBackend) PolicyFiles(ctx context.Context, revision string) int {

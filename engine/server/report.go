@@ -2,11 +2,13 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 
+	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
 	"github.com/exportrisk/exportrisk/engine/present"
 )
@@ -40,25 +42,19 @@ func (s *Server) apiDecisionReport(w http.ResponseWriter, r *http.Request, _ *re
 		writeError(w, apiErr(http.StatusBadRequest, CodeInvalidRequest, "lang: want %s (got %q)", strings.Join(present.Languages, " or "), lang))
 		return
 	}
-	rec, aerr := s.getRecord(r.Context(), r.PathValue("id"))
-	if aerr == nil && rec.Kind() == audit.KindEvidenceEvent {
-		aerr = apiErr(http.StatusNotFound, CodeUnknownDecision, "%s is an evidence event, not a decision (GET /v1/decisions/%s shows its record)", rec.DecisionID, rec.DecisionID)
-	}
+	rec, res, aerr := s.decision(r.Context(), r.PathValue("id"))
 	if aerr != nil {
 		writeError(w, aerr)
 		return
 	}
-	res, err := rec.DecodeResult()
-	if err != nil {
-		writeError(w, apiErr(http.StatusInternalServerError, CodeInternal, "decision %s: %v", rec.DecisionID, err))
-		return
-	}
-	words := s.state.Load().words
 	unworded := func(err error) {
-		// A record made under other policies may have reasons the current ones cannot word;
-		// GET /v1/decisions/{id} still gives the record.
-		writeError(w, apiErr(http.StatusConflict, CodeReportUnavailable, "decision %s cannot be worded with the server's policies (revision %s; the record's is %s): %v",
-			rec.DecisionID, s.state.Load().e.Policies().Revision, rec.PolicyRevision, err))
+		writeError(w, apiErr(http.StatusConflict, CodeReportUnavailable, "decision %s cannot be worded with the policies it was decided under (revision %s): %v",
+			rec.DecisionID, rec.PolicyRevision, err))
+	}
+	words, err := s.wordsFor(r.Context(), rec.PolicyRevision)
+	if err != nil {
+		unworded(err)
+		return
 	}
 	if format == "json" {
 		doc, err := words.Document(res)
@@ -80,4 +76,34 @@ func (s *Server) apiDecisionReport(w http.ResponseWriter, r *http.Request, _ *re
 	w.Header().Set("Cache-Control", "no-store") // as every API answer: a decision is not for shared caches
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(out.Bytes())
+}
+
+// decision reads the decision with an id and its recorded result; an evidence event is not one.
+func (s *Server) decision(ctx context.Context, id string) (*audit.RecordV1, *engine.Result, *APIError) {
+	rec, aerr := s.getRecord(ctx, id)
+	if aerr == nil && rec.Kind() == audit.KindEvidenceEvent {
+		aerr = apiErr(http.StatusNotFound, CodeUnknownDecision, "%s is an evidence event, not a decision (GET /v1/decisions/%s shows its record)", rec.DecisionID, rec.DecisionID)
+	}
+	if aerr != nil {
+		return nil, nil, aerr
+	}
+	res, err := rec.DecodeResult()
+	if err != nil {
+		return nil, nil, apiErr(http.StatusInternalServerError, CodeInternal, "decision %s: %v", rec.DecisionID, err)
+	}
+	return rec, res, nil
+}
+
+// wordsFor words results of the policies of a revision: the server's for its own revision,
+// the archived ones (prepared once by the replayer) for a decision made under others, so
+// that an earlier decision reads as its rules worded it.
+func (s *Server) wordsFor(ctx context.Context, revision string) (*present.Presenter, error) {
+	if st := s.state.Load(); st.e.Policies().Revision == revision {
+		return st.words, nil
+	}
+	e, _, err := s.replayer.Engine(ctx, revision)
+	if err != nil {
+		return nil, err
+	}
+	return present.New(e)
 }

@@ -2,13 +2,19 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"html"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/audit"
+	"github.com/exportrisk/exportrisk/engine/enginetest"
+	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/engine/present"
 )
 
@@ -92,6 +98,51 @@ func TestDecisionReport(t *testing.T) {
 		rec := ts.do(t, "GET", tc.target, tc.token, nil)
 		if e := decode[ErrorBody](t, rec).Error; rec.Code != tc.status || e.Code != tc.code {
 			t.Errorf("%s: %d %s (%s), want %d %s", tc.target, rec.Code, e.Code, e.Message, tc.status, tc.code)
+		}
+	}
+}
+
+// TestDecisionWordedByItsPolicies: after the server switches to policies that word a reason
+// differently, a decision made before is still worded as its own (archived) policies word
+// it, in the API report and on the decision page; a new decision has the new words.
+func TestDecisionWordedByItsPolicies(t *testing.T) {
+	ts := newTestServer(t, smallLibrary(t), nil)
+	assess := func() string {
+		rec := ts.do(t, "POST", "/v1/assessments", officerToken, strings.NewReader(`{"country": "KAZ"}`))
+		if rec.Code != 201 {
+			t.Fatalf("assess: %d %s", rec.Code, rec.Body.String())
+		}
+		return decode[AssessmentJSON](t, rec).DecisionID
+	}
+	const before, after = `Severe signal: Freedom House rates`, `Severe signal (reworded): Freedom House rates`
+	old := assess()
+
+	fsys := enginetest.Policies(t)
+	c2 := string(fsys["criteria/c2/c2.rego"].Data)
+	if !strings.Contains(c2, before) {
+		t.Fatalf("c2.rego has no %q", before)
+	}
+	fsys["criteria/c2/c2.rego"].Data = []byte(strings.Replace(c2, before, after, 1))
+	ps, err := policy.New(fsys, "reworded")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := engine.New(context.Background(), ps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.Reload(context.Background(), e); err != nil {
+		t.Fatal(err)
+	}
+	current := assess()
+
+	for _, tc := range []struct{ id, want, not string }{{old, before, after}, {current, after, before}} {
+		report := ts.do(t, "GET", "/v1/decisions/"+tc.id+"/report?format=markdown", auditorToken, nil)
+		page := ts.do(t, "GET", "/decisions/"+tc.id, auditorToken, nil)
+		for _, got := range []*httptest.ResponseRecorder{report, page} {
+			if body := html.UnescapeString(got.Body.String()); got.Code != 200 || !strings.Contains(body, tc.want) || strings.Contains(body, tc.not) {
+				t.Errorf("decision %s: %d, want %q and not %q in:\n%.400s", tc.id, got.Code, tc.want, tc.not, body)
+			}
 		}
 	}
 }

@@ -71,6 +71,9 @@ type Decisions interface {
 	Decision(ctx context.Context, id string) (*audit.RecordV1, *engine.Result, *Error)
 	// PolicyFiles is how many policy files the store archived for a revision (0: unknown).
 	PolicyFiles(ctx context.Context, revision string) int
+	// Words words results of the policies of a revision (a decision is worded by the
+	// policies it was decided under).
+	Words(ctx context.Context, revision string) (*present.Presenter, error)
 	// Replay replays a record; the outcome is the API's answer (its fields Match, Changes,
 	// Diff, PolicyRevision, PolicyFiles and ReplayedWith are shown).
 	Replay(ctx context.Context, rec *audit.RecordV1) (any, *Error)
@@ -669,9 +672,11 @@ func (ps *Pages) decisionPage(w http.ResponseWriter, r *http.Request, v *Viewer,
 	}
 	d := &decisionData{Rec: rec, R: res, InputSize: len(rec.Input)}
 	p := ps.newPage(r, v, "decision", "", d)
-	var err error
-	if d.Criteria, _, err = criteriaViews(p, ps.cfg.Assessor.State().Words, res); err != nil {
-		// A record made under other policies may have reasons the current ones cannot word.
+	words, err := ps.cfg.Decisions.Words(r.Context(), rec.PolicyRevision)
+	if err == nil {
+		d.Criteria, _, err = criteriaViews(p, words, res)
+	}
+	if err != nil {
 		d.ReasonsErr = err.Error()
 	}
 	d.Recorded = p.Time(rec.Timestamp)

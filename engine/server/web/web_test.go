@@ -17,6 +17,7 @@ import (
 	"github.com/exportrisk/exportrisk/engine/audit"
 	"github.com/exportrisk/exportrisk/engine/policy"
 	"github.com/exportrisk/exportrisk/engine/policy/impact"
+	"github.com/exportrisk/exportrisk/engine/present"
 	"github.com/exportrisk/exportrisk/indicators"
 	"github.com/exportrisk/exportrisk/indicators/evidence"
 )
@@ -90,6 +91,10 @@ func (f *fakeServer) Decision(context.Context, string) (*audit.RecordV1, *engine
 }
 
 func (f *fakeServer) PolicyFiles(context.Context, string) int { return 0 }
+
+func (f *fakeServer) Words(context.Context, string) (*present.Presenter, error) {
+	return present.New(f.e)
+}
 
 func (f *fakeServer) Replay(context.Context, *audit.RecordV1) (any, *Error) { return nil, f.fail }
 
