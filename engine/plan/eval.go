@@ -210,7 +210,7 @@ func (s *state) exec(f []Value, body []stmt) (int, error) {
 		case opAssignVarOnce:
 			v := s.read(f, st.a)
 			if old := f[st.target]; old != nil {
-				if Compare(old, v) != 0 {
+				if !equal(old, v) {
 					return 0, s.errorf(st, "complete rules must not produce multiple outputs")
 				}
 				continue
@@ -225,11 +225,11 @@ func (s *state) exec(f []Value, body []stmt) (int, error) {
 		case opMakeSet:
 			f[st.target] = s.newSet()
 		case opEqual:
-			if Compare(s.read(f, st.a), s.read(f, st.b)) != 0 {
+			if !equal(s.read(f, st.a), s.read(f, st.b)) {
 				return 1, nil
 			}
 		case opNotEqual:
-			if Compare(s.read(f, st.a), s.read(f, st.b)) == 0 {
+			if equal(s.read(f, st.a), s.read(f, st.b)) {
 				return 1, nil
 			}
 		case opIsArray:
@@ -266,7 +266,7 @@ func (s *state) exec(f []Value, body []stmt) (int, error) {
 			k, v := s.read(f, st.a), s.read(f, st.b)
 			if st.op == opObjectInsertOnce {
 				if old := o.Get(k); old != nil {
-					if Compare(old, v) != 0 {
+					if !equal(old, v) {
 						return 0, s.errorf(st, "object keys must be unique")
 					}
 					continue
