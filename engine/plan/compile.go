@@ -56,6 +56,7 @@ type Stats struct {
 	Functions  int
 	Statements int
 	Folded     int // statements folded into constants at link time
+	Copies     int // copies elided at link time
 	Builtins   []string
 }
 
@@ -201,6 +202,7 @@ type linker struct {
 	nstmts      int
 	memo        int
 	folded      int
+	copies      int
 }
 
 func link(policy *ir.Policy, data Value) (*Program, error) {
@@ -248,6 +250,7 @@ func link(policy *ir.Policy, data Value) (*Program, error) {
 		var n int
 		fn.blocks, n = foldFunction(fn.blocks)
 		l.folded += n
+		l.copies += elideCopies(fn.blocks, fn.ret)
 	}
 	plan := policy.Plans.Plans[0]
 	maxLocal := 1
@@ -264,7 +267,7 @@ func link(policy *ir.Policy, data Value) (*Program, error) {
 		sort.Strings(u.Statements)
 		return nil, u
 	}
-	p.stats = Stats{Functions: len(funcs), Statements: l.nstmts, Folded: l.folded}
+	p.stats = Stats{Functions: len(funcs), Statements: l.nstmts, Folded: l.folded, Copies: l.copies}
 	for name := range l.builtins {
 		p.stats.Builtins = append(p.stats.Builtins, name)
 	}
