@@ -34,7 +34,7 @@ func listing(body []stmt) []string {
 	return out
 }
 
-func loc(l int32) operand { return operand{local: l} }
+func loc(l int32) operand   { return operand{local: l} }
 func konst(v Value) operand { return operand{konst: v} }
 
 // TestElideCopies: a copy goes when its local has no other reader, and stays when one
