@@ -15,7 +15,9 @@ import "slices"
 //	                                                    written in between)
 //
 // In all three the one read of t gets the value it got before, and no other statement
-// reads t, so the values left in t do not matter.
+// reads t, so the values left in t do not matter. It also removes the statements that only
+// write a local nothing reads, and lets a scan write its key and value straight into the
+// locals its block first copies them to.
 
 // elideCopies rewrites the blocks of a function with the given return local and returns
 // the number of statements removed.
@@ -58,6 +60,13 @@ func (c *copies) body(body []stmt) []stmt {
 	out := body[:0]
 	for i := 0; i < len(body); i++ {
 		st := body[i]
+		if alwaysWrites(st.op) && c.uses[st.target] == 0 {
+			c.removed++ // a local nothing reads
+			continue
+		}
+		if st.op == opScan {
+			c.scanCopies(&st)
+		}
 		if st.op == opAssignVar && st.a.konst == nil && len(out) > 0 {
 			prev := &out[len(out)-1]
 			if writesOnlyTarget(prev.op) && prev.target == st.a.local && c.single(st.a.local) {
@@ -82,6 +91,27 @@ func (c *copies) body(body []stmt) []stmt {
 		out = append(out, st)
 	}
 	return out
+}
+
+// scanCopies lets a scan write its key and value straight into the locals its block first
+// copies them to: `Scan k=K v=V { AssignVar K -> k; AssignVar V -> v; ... }`.
+func (c *copies) scanCopies(st *stmt) {
+	body := st.blocks[0]
+	for len(body) > 0 && body[0].op == opAssignVar && body[0].a.konst == nil && c.single(body[0].a.local) {
+		from, to := body[0].a.local, body[0].target
+		switch {
+		case from == st.key && to != st.val:
+			st.key = to
+		case from == st.val && to != st.key:
+			st.val = to
+		default:
+			st.blocks[0] = body
+			return
+		}
+		body = body[1:]
+		c.removed++
+	}
+	st.blocks[0] = body
 }
 
 // substitute replaces the read of local t by constant k in the first statement of body that
@@ -110,6 +140,16 @@ func (c *copies) substitute(body []stmt, t int32, k operand) bool {
 func writesOnlyTarget(op opcode) bool {
 	switch op {
 	case opCall, opCallBuiltin, opDot, opLen, opMakeConst, opAssignInt, opAssignVar:
+		return true
+	}
+	return false
+}
+
+// alwaysWrites reports whether a statement of op writes its target, does nothing else, and is
+// never undefined (unlike calls and dots, which may leave their block).
+func alwaysWrites(op opcode) bool {
+	switch op {
+	case opLen, opMakeConst, opAssignInt, opAssignVar, opResetLocal, opMakeArray, opMakeObject, opMakeSet:
 		return true
 	}
 	return false

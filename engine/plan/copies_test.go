@@ -24,6 +24,9 @@ func listing(body []stmt) []string {
 			b.WriteString(" " + opd(o))
 		}
 		fmt.Fprintf(&b, " -> L%d", st.target)
+		if st.op == opScan {
+			fmt.Fprintf(&b, " key L%d value L%d", st.key, st.val)
+		}
 		out = append(out, b.String())
 		for _, nested := range st.blocks {
 			for _, l := range listing(nested) {
@@ -99,8 +102,30 @@ func TestElideCopies(t *testing.T) {
 			want: []stmt{mk(Null{}, 8), {op: opIsDefined, a: loc(8)}, ret},
 		},
 		"returned local": {
-			in:   []stmt{dot(loc(0), "a", 5), assign(loc(5), 3)},
-			want: []stmt{dot(loc(0), "a", 5), assign(loc(5), 3)},
+			in:   []stmt{dot(loc(0), "a", 5), assign(loc(5), 3), {op: opReturn, a: loc(3)}},
+			want: []stmt{dot(loc(0), "a", 5), assign(loc(5), 3), {op: opReturn, a: loc(3)}},
+		},
+		"unread locals": {
+			in:      []stmt{mk(IntValue(1), 9), {op: opResetLocal, target: 9}, assign(loc(0), 9), {op: opLen, a: loc(0), target: 9}, ret},
+			want:    []stmt{ret},
+			removed: 4,
+		},
+		"unread dot": { // may be undefined: stays
+			in:   []stmt{dot(loc(0), "a", 9), ret},
+			want: []stmt{dot(loc(0), "a", 9), ret},
+		},
+		"scan copies": { // the value's copy goes to its reader first
+			in: []stmt{{op: opScan, a: loc(0), key: 5, val: 6, blocks: [][]stmt{{
+				assign(loc(5), 7), assign(loc(6), 8), dot(loc(8), "x", 9), {op: opObjectInsert, a: loc(7), b: loc(9), target: 2}}}}, ret},
+			want: []stmt{{op: opScan, a: loc(0), key: 7, val: 6, blocks: [][]stmt{{
+				dot(loc(6), "x", 9), {op: opObjectInsert, a: loc(7), b: loc(9), target: 2}}}}, ret},
+			removed: 2,
+		},
+		"scan key read again": {
+			in: []stmt{{op: opScan, a: loc(0), key: 5, val: 6, blocks: [][]stmt{{
+				assign(loc(5), 7), dot(loc(6), "x", 9), {op: opObjectInsert, a: loc(7), b: loc(5), target: 2}}}}, ret},
+			want: []stmt{{op: opScan, a: loc(0), key: 5, val: 6, blocks: [][]stmt{{
+				assign(loc(5), 7), dot(loc(6), "x", 9), {op: opObjectInsert, a: loc(7), b: loc(5), target: 2}}}}, ret},
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
