@@ -119,7 +119,7 @@ type stmt struct {
 	target int32
 	key    int32
 	val    int32
-	n      int // break index, array capacity
+	n      int // break index, array or object capacity
 	args   []operand
 	fn     *function
 	bi     *builtin
@@ -250,7 +250,10 @@ func link(policy *ir.Policy, data Value) (*Program, error) {
 		var n int
 		fn.blocks, n = foldFunction(fn.blocks)
 		l.folded += n
-		l.copies += elideCopies(fn.blocks, fn.ret)
+		l.copies += elideCopies(fn.blocks, fn.ret, fn.nlocals)
+		for _, b := range fn.blocks {
+			sizeObjects(b)
+		}
 	}
 	plan := policy.Plans.Plans[0]
 	maxLocal := 1
@@ -275,6 +278,26 @@ func link(policy *ir.Policy, data Value) (*Program, error) {
 	p.memoSize = l.memo
 	p.stackSize = stackSize(p.entry, p.entry[0].n, map[*function]int{})
 	return p, nil
+}
+
+// sizeObjects sets the capacity of every object a block makes to the number of inserts into
+// it that follow in the block: an object literal is made with room for all its keys.
+func sizeObjects(body []stmt) {
+	for i := range body {
+		for _, b := range body[i].blocks {
+			sizeObjects(b)
+		}
+		if body[i].op != opMakeObject {
+			continue
+		}
+		t, n := body[i].target, 0
+		for _, st := range body[i+1:] {
+			if (st.op == opObjectInsert || st.op == opObjectInsertOnce) && st.target == t {
+				n++
+			}
+		}
+		body[i].n = n
+	}
 }
 
 // stackSize is the number of locals a call of body (with own locals) needs at most,

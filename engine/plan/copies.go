@@ -1,103 +1,134 @@
 package plan
 
-import "slices"
-
 // Copy elimination. The planner moves almost every value through a fresh local before its
 // one use: a call's result is copied into the rule's variable, a constant is made into a
 // local and passed on (`MakeNumberInt 0 -> L8; gt(L7, L8)`), a variable is copied once more
-// into the rule's result. A third of the statements one assessment runs are such copies.
-// elideCopies removes a copy whose local is read by no other statement of the function (the
-// planner reuses local numbers across rule bodies, so a local may be written in several):
+// into the rule's result. A third of the statements one assessment ran were such copies.
+// elideCopies removes, where the local t is dead afterwards (liveness.go; the planner reuses
+// local numbers across rule bodies, so uses alone say little):
 //
-//	X -> t; AssignVar t -> u    becomes  X -> u        (X a statement that only writes t)
-//	AssignVar s -> t; Y(t)      becomes  Y(s)          (Y reading t as an operand)
-//	MakeConst c -> t; ...; Y(t) becomes  ...; Y(c)     (Y later in the same block, t not
-//	                                                    written in between)
+//	X -> t; AssignVar t -> u    becomes  X -> u     (X a statement that only writes t)
+//	AssignVar s -> t; Y(t)      becomes  Y(s)       (Y reading t once, as an operand)
+//	MakeConst c -> t; ...; Y(t) becomes  ...; Y(c)  (Y later in the same block, t neither
+//	                                                 accessed nor live where a statement
+//	                                                 in between may go)
+//	X -> t                      goes                (X only writes t and is never undefined)
+//	Scan k=K { AssignVar K -> u; ... } becomes Scan k=u { ... } (also for the value)
 //
-// In all three the one read of t gets the value it got before, and no other statement
-// reads t, so the values left in t do not matter. It also removes the statements that only
-// write a local nothing reads, and lets a scan write its key and value straight into the
-// locals its block first copies them to.
+// In each, every read of t that remains gets the value it got before.
 
-// elideCopies rewrites the blocks of a function with the given return local and returns
-// the number of statements removed.
-func elideCopies(blocks [][]stmt, ret int32) int {
-	c := &copies{uses: map[int32]int{}}
-	c.uses[ret]++ // read by the caller
-	for _, b := range blocks {
-		walkStmts(b, func(st *stmt) {
-			reads, _, mut := st.access()
-			for _, l := range reads {
-				c.uses[l]++
-			}
-			if mut >= 0 || st.op == opAssignVarOnce || st.op == opObjectInsertOnce {
-				// Mutated, or read as the previous value: more than a plain write.
-				c.uses[st.target]++
-			}
-		})
+// elideCopies rewrites the blocks of a function with the given return local and number of
+// locals, and returns the number of statements removed.
+func elideCopies(blocks [][]stmt, ret int32, nlocals int) int {
+	removed := 0
+	for range 8 { // a rewrite can make another possible
+		c := &copies{lv: analyze(blocks, ret, nlocals)}
+		for i := range blocks {
+			blocks[i] = c.body(blocks[i])
+		}
+		removed += c.removed
+		if c.removed == 0 {
+			break
+		}
 	}
-	for i := range blocks {
-		blocks[i] = c.body(blocks[i])
-	}
-	return c.removed
+	return removed
 }
 
 type copies struct {
-	uses    map[int32]int // reads of each local in the function
+	lv      *liveness // of the statements as they were before this pass
 	removed int
 }
 
-// single reports whether local t is read once in the function.
-func (c *copies) single(t int32) bool { return c.uses[t] == 1 }
-
-// body rewrites one block and its nested blocks.
+// body rewrites one block and its nested blocks. The statements it looks up in c.lv keep
+// their addresses until the pass ends: the rewritten block is a new slice.
 func (c *copies) body(body []stmt) []stmt {
+	out := make([]stmt, 0, len(body))
 	for i := range body {
-		for j := range body[i].blocks {
-			body[i].blocks[j] = c.body(body[i].blocks[j])
-		}
-	}
-	out := body[:0]
-	for i := 0; i < len(body); i++ {
-		st := body[i]
-		if alwaysWrites(st.op) && c.uses[st.target] == 0 {
-			c.removed++ // a local nothing reads
-			continue
-		}
+		st := &body[i]
 		if st.op == opScan {
-			c.scanCopies(&st)
+			c.scanCopies(st)
 		}
-		if st.op == opAssignVar && st.a.konst == nil && len(out) > 0 {
-			prev := &out[len(out)-1]
-			if writesOnlyTarget(prev.op) && prev.target == st.a.local && c.single(st.a.local) {
+		for j := range st.blocks {
+			st.blocks[j] = c.body(st.blocks[j])
+		}
+		switch {
+		case alwaysWrites(st.op) && !c.lv.after[st].has(st.target):
+			c.removed++ // X -> t, t dead
+			continue
+		case st.op == opAssignVar && st.a.konst == nil && len(out) > 0 && !c.lv.after[st].has(st.a.local):
+			if prev := &out[len(out)-1]; writesOnlyTarget(prev.op) && prev.target == st.a.local {
 				prev.target = st.target // X -> t; AssignVar t -> u
 				c.removed++
 				continue
 			}
 		}
-		if st.op == opAssignVar && st.a.konst == nil && i+1 < len(body) && c.single(st.target) {
-			if o := operandReading(&body[i+1], st.target); o != nil {
+		if st.op == opAssignVar && st.a.konst == nil && i+1 < len(body) {
+			if o := c.soleRead(&body[i+1], st.target); o != nil {
 				*o = st.a // AssignVar s -> t; Y(t)
 				c.removed++
 				continue
 			}
 		}
-		if (st.op == opMakeConst || st.op == opAssignInt || st.op == opAssignVar) && st.a.konst != nil && c.single(st.target) {
-			if c.substitute(body[i+1:], st.target, st.a) {
-				c.removed++ // MakeConst c -> t; ...; Y(c)
-				continue
-			}
+		if (st.op == opMakeConst || st.op == opAssignInt || st.op == opAssignVar) && st.a.konst != nil && c.substitute(body[i+1:], st.target, st.a) {
+			c.removed++ // MakeConst c -> t; ...; Y(c)
+			continue
 		}
-		out = append(out, st)
+		out = append(out, *st)
 	}
 	return out
+}
+
+// soleRead returns the operand of st that is its only access to local t, if t is dead after
+// st; nil otherwise.
+func (c *copies) soleRead(st *stmt, t int32) *operand {
+	o := operandReading(st, t)
+	if o == nil || c.lv.liveAfter(st, t) {
+		return nil
+	}
+	reads, writes, mut := st.access()
+	n := 0
+	for _, l := range append(reads, writes...) {
+		if l == t {
+			n++
+		}
+	}
+	if n != 1 || mut == t || ((st.op == opAssignVarOnce || st.op == opObjectInsertOnce) && st.target == t) {
+		return nil
+	}
+	return o
+}
+
+// substitute replaces the read of local t by constant k in the first statement of body that
+// reads it, if no statement before that one accesses t, has nested blocks, breaks or returns,
+// or may go where t is live. It reports whether it did.
+func (c *copies) substitute(body []stmt, t int32, k operand) bool {
+	for i := range body {
+		st := &body[i]
+		if o := c.soleRead(st, t); o != nil {
+			*o = k
+			return true
+		}
+		if len(st.blocks) > 0 || st.op == opBreak || st.op == opReturn || c.lv.liveIfUndefined(st, t) {
+			return false
+		}
+		reads, writes, mut := st.access()
+		for _, l := range append(reads, writes...) {
+			if l == t {
+				return false
+			}
+		}
+		if mut == t || st.target == t && (st.op == opAssignVarOnce || st.op == opObjectInsertOnce) {
+			return false
+		}
+	}
+	return false
 }
 
 // scanCopies lets a scan write its key and value straight into the locals its block first
 // copies them to: `Scan k=K v=V { AssignVar K -> k; AssignVar V -> v; ... }`.
 func (c *copies) scanCopies(st *stmt) {
 	body := st.blocks[0]
-	for len(body) > 0 && body[0].op == opAssignVar && body[0].a.konst == nil && c.single(body[0].a.local) {
+	for len(body) > 0 && body[0].op == opAssignVar && body[0].a.konst == nil && !c.lv.after[&body[0]].has(body[0].a.local) {
 		from, to := body[0].a.local, body[0].target
 		switch {
 		case from == st.key && to != st.val:
@@ -112,27 +143,6 @@ func (c *copies) scanCopies(st *stmt) {
 		c.removed++
 	}
 	st.blocks[0] = body
-}
-
-// substitute replaces the read of local t by constant k in the first statement of body that
-// reads t as an operand, if no statement before it reads or writes t (also in a nested
-// block). It reports whether it did.
-func (c *copies) substitute(body []stmt, t int32, k operand) bool {
-	for i := range body {
-		if o := operandReading(&body[i], t); o != nil {
-			*o = k
-			return true
-		}
-		touched := false
-		walkStmts(body[i:i+1], func(n *stmt) {
-			reads, writes, mut := n.access()
-			touched = touched || slices.Contains(reads, t) || slices.Contains(writes, t) || mut == t
-		})
-		if touched {
-			return false
-		}
-	}
-	return false
 }
 
 // writesOnlyTarget reports whether a statement of op computes a value into its target and

@@ -82,6 +82,18 @@ func TestElideCopies(t *testing.T) {
 			want:    []stmt{dot(loc(0), "a", 2), ret},
 			removed: 1,
 		},
+		"copy read where its reader goes when undefined": {
+			in: []stmt{{op: opBlock, blocks: [][]stmt{{assign(loc(0), 5), dot(loc(5), "a", 6), {op: opResetLocal, target: 5}, assign(loc(6), 2)}}},
+				{op: opIsDefined, a: loc(5)}, ret},
+			want: []stmt{{op: opBlock, blocks: [][]stmt{{assign(loc(0), 5), dot(loc(5), "a", 6), {op: opResetLocal, target: 5}, assign(loc(6), 2)}}},
+				{op: opIsDefined, a: loc(5)}, ret},
+		},
+		"constant read where a statement between goes when undefined": {
+			in: []stmt{{op: opBlock, blocks: [][]stmt{{mk(IntValue(0), 8), dot(loc(0), "a", 7), gt(loc(7), loc(8), 2), {op: opResetLocal, target: 8}}}},
+				{op: opIsDefined, a: loc(8)}, ret},
+			want: []stmt{{op: opBlock, blocks: [][]stmt{{mk(IntValue(0), 8), dot(loc(0), "a", 7), gt(loc(7), loc(8), 2), {op: opResetLocal, target: 8}}}},
+				{op: opIsDefined, a: loc(8)}, ret},
+		},
 		"copy mutated": {
 			in:   []stmt{assign(loc(0), 5), {op: opSetAdd, a: konst(String("x")), target: 5}, ret},
 			want: []stmt{assign(loc(0), 5), {op: opSetAdd, a: konst(String("x")), target: 5}, ret},
@@ -101,9 +113,15 @@ func TestElideCopies(t *testing.T) {
 			in:   []stmt{mk(Null{}, 8), {op: opIsDefined, a: loc(8)}, ret},
 			want: []stmt{mk(Null{}, 8), {op: opIsDefined, a: loc(8)}, ret},
 		},
-		"returned local": {
-			in:   []stmt{dot(loc(0), "a", 5), assign(loc(5), 3), {op: opReturn, a: loc(3)}},
-			want: []stmt{dot(loc(0), "a", 5), assign(loc(5), 3), {op: opReturn, a: loc(3)}},
+		"returned local": { // read by the caller (ret = L5)
+			in:      []stmt{dot(loc(0), "a", 5), assign(loc(5), 3)},
+			want:    []stmt{dot(loc(0), "a", 5)},
+			removed: 1,
+		},
+		"return": {
+			in:      []stmt{dot(loc(0), "a", 5), assign(loc(5), 3), {op: opReturn, a: loc(3)}},
+			want:    []stmt{dot(loc(0), "a", 3), {op: opReturn, a: loc(3)}},
+			removed: 1,
 		},
 		"unread locals": {
 			in:      []stmt{mk(IntValue(1), 9), {op: opResetLocal, target: 9}, assign(loc(0), 9), {op: opLen, a: loc(0), target: 9}, ret},
@@ -114,11 +132,11 @@ func TestElideCopies(t *testing.T) {
 			in:   []stmt{dot(loc(0), "a", 9), ret},
 			want: []stmt{dot(loc(0), "a", 9), ret},
 		},
-		"scan copies": { // the value's copy goes to its reader first
+		"scan copies": {
 			in: []stmt{{op: opScan, a: loc(0), key: 5, val: 6, blocks: [][]stmt{{
 				assign(loc(5), 7), assign(loc(6), 8), dot(loc(8), "x", 9), {op: opObjectInsert, a: loc(7), b: loc(9), target: 2}}}}, ret},
-			want: []stmt{{op: opScan, a: loc(0), key: 7, val: 6, blocks: [][]stmt{{
-				dot(loc(6), "x", 9), {op: opObjectInsert, a: loc(7), b: loc(9), target: 2}}}}, ret},
+			want: []stmt{{op: opScan, a: loc(0), key: 7, val: 8, blocks: [][]stmt{{
+				dot(loc(8), "x", 9), {op: opObjectInsert, a: loc(7), b: loc(9), target: 2}}}}, ret},
 			removed: 2,
 		},
 		"scan key read again": {
@@ -134,7 +152,7 @@ func TestElideCopies(t *testing.T) {
 			if name != "returned local" {
 				ret = 2
 			}
-			removed := elideCopies(blocks, ret)
+			removed := elideCopies(blocks, ret, 16)
 			if diff := cmp.Diff(listing(tc.want), listing(blocks[0])); diff != "" {
 				t.Errorf("statements (-want +got):\n%s", diff)
 			}

@@ -221,7 +221,7 @@ func (s *state) exec(f []Value, body []stmt) (int, error) {
 		case opMakeArray:
 			f[st.target] = s.newArray(st.n)
 		case opMakeObject:
-			f[st.target] = s.newObject()
+			f[st.target] = s.newObject(st.n)
 		case opMakeSet:
 			f[st.target] = s.newSet()
 		case opEqual:
@@ -435,7 +435,7 @@ func next[T any](chunk *[]T) *T {
 }
 
 func (s *state) newArray(n int) *Array {
-	if n > 4 {
+	if n > len(smallArray{}.inline) {
 		return NewArray(n)
 	}
 	x := next(&s.arrays)
@@ -443,7 +443,10 @@ func (s *state) newArray(n int) *Array {
 	return &x.a
 }
 
-func (s *state) newObject() *Object {
+func (s *state) newObject(n int) *Object {
+	if n > len(smallObject{}.inline) {
+		return NewObject(n)
+	}
 	x := next(&s.objects)
 	x.o.kvs = x.inline[:0]
 	return &x.o
