@@ -44,6 +44,9 @@ func compactText(text []byte) ([]byte, error) {
 	if err := json.Compact(&c, text); err != nil {
 		return nil, err
 	}
+	if !bytes.ContainsAny(c.Bytes(), "<>&") && !bytes.Contains(c.Bytes(), []byte("\u2028")) && !bytes.Contains(c.Bytes(), []byte("\u2029")) {
+		return c.Bytes(), nil // nothing HTMLEscape would escape
+	}
 	json.HTMLEscape(&out, c.Bytes())
 	return out.Bytes(), nil
 }

@@ -206,6 +206,80 @@ func TestMergePatchMatchesJSONPatch(t *testing.T) {
 	}
 }
 
+// A history file is read as json.Unmarshal reads it: every shipped file split where it
+// stands, and files of any other shape (keys in another order or case, more keys, escapes,
+// a bundle that is not an object) through json.Unmarshal.
+func TestReadHistoryFile(t *testing.T) {
+	files, err := fs.Glob(fixtures.FS, "world/history/*.history.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, file := range files {
+		data, err := fs.ReadFile(fixtures.FS, file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, string(data))
+	}
+	shipped := len(texts)
+	const year = `{"as_of":"2021-12-31","bundle":{"a":1}}`
+	for _, y := range []string{
+		year,
+		`{"as_of":"2021-12-31","patch":{"a":1}}`,
+		`{"bundle":{"a":1},"as_of":"2021-12-31"}`,
+		`{"as_of":"2021-12-31","Bundle":{"a":1}}`,
+		`{"As_Of":"2021-12-31","bundle":{"a":1}}`,
+		`{"as_of":"2021-12-31","bundle":{"a":1},"patch":{"b":2}}`,
+		`{"as_of":"2021-12-31","bundle":{"a":1},"other":3}`,
+		`{"as_of":"2021-12-31","bundle":null}`,
+		`{"as_of":"2021-12-31","bundle":"x"}`,
+		`{"as_of":"2021-12-31","bundle":[1]}`,
+		`{"as_of":"2021\u002d12-31","bundle":{"a":1}}`,
+		`{"as_of":"2021-12-31\u00e9","bundle":{"a":1}}`,
+		`{"as_of":"2021-12-31"}`,
+		`{}`,
+		`null`,
+		`"x"`,
+	} {
+		texts = append(texts, `{"format":"f","iso3":"UKR","years":[`+year+`,`+y+`]}`)
+	}
+	const noYears = `{"format":"f","iso3":"UKR","years":[]}`
+	texts = append(texts,
+		noYears,
+		`{"iso3":"UKR","format":"f","years":[`+year+`]}`,
+		`{"FORMAT":"f","iso3":"UKR","years":[`+year+`]}`,
+		`{"format":"f","iso3":"UKR","years":[`+year+`],"more":1}`,
+		`{"format":"f","iso3":"UKR","years":[`+year+`],"years":[]}`,
+		`{"format":"f","iso3":"UK\u0052","years":[`+year+`]}`,
+		`{"format":"fé","iso3":"UKR","years":[`+year+`]}`,
+		`{"format":1,"iso3":"UKR","years":[`+year+`]}`,
+		`{"format":"f","iso3":"UKR","years":{}}`,
+		`{"format":"f","iso3":"UKR","years":null}`,
+		`{"format":"f","iso3":"UKR"}`,
+		`[]`,
+	)
+	for i, text := range texts {
+		compact, err := compactText([]byte(text))
+		if err != nil {
+			t.Fatalf("%s: %v", text, err)
+		}
+		var want historyFile
+		wantErr := json.Unmarshal(compact, &want)
+		got, gotErr := readHistoryFile(compact)
+		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+			t.Errorf("%.200s: err %v, json.Unmarshal's %v", text, gotErr, wantErr)
+		}
+		if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b json.RawMessage) bool { return bytes.Equal(a, b) })); diff != "" {
+			t.Errorf("%.200s (-json.Unmarshal +read):\n%s", text, diff)
+		}
+		if _, split := splitHistoryFile(compact); split != (i < shipped+2 || text == noYears) { // the shipped files, the first two years
+
+			t.Errorf("%.200s: split %v", text, split)
+		}
+	}
+}
+
 // A key twice in an object a patch reaches is an error naming the year (which one counts
 // would not be clear; the bundle's YAML reading refuses such a document too).
 func TestExpandHistoryDuplicateKey(t *testing.T) {
