@@ -32,7 +32,8 @@ type mergeValue struct {
 	members []*mergeValue
 
 	// The node tree readJSONNodes would read the value into (see yamlNode), kept for the
-	// value's text and for the keys of an opened object: the years share what they share.
+	// value's text, for an opened object until a patch reaches it again, and for the keys
+	// of an opened object: the years share what they share.
 	node     *yaml.Node
 	refused  bool
 	keyNodes []*yaml.Node
@@ -157,6 +158,7 @@ func mergePatch(target, patch *mergeValue) (*mergeValue, error) {
 	if ok, err := patch.isObject(); err != nil || !ok {
 		return patch, err
 	}
+	target.node = nil // the patch reaches it: its node is made again
 	for i, key := range patch.keys {
 		p := patch.members[i]
 		at := slices.Index(target.keys, key)
@@ -301,6 +303,8 @@ func (v *mergeValue) yamlNode() (*yaml.Node, bool) {
 			v.node, v.refused = readJSONToken(v.text)
 		}
 		return v.node, !v.refused
+	case v.node != nil:
+		return v.node, true
 	}
 	n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: make([]*yaml.Node, 0, 2*len(v.keys))}
 	for i, key := range v.keys {
@@ -319,6 +323,7 @@ func (v *mergeValue) yamlNode() (*yaml.Node, bool) {
 		}
 		n.Content = append(n.Content, v.keyNodes[i], m)
 	}
+	v.node = n
 	return n, true
 }
 

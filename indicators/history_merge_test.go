@@ -434,3 +434,59 @@ func hasDuplicateKey(text []byte) bool {
 	_, _, err := jsonTree(c.Bytes())
 	return err != nil
 }
+
+// The years of a history share the membership entries that did not change, and the library
+// decodes each only once; every year still gets exactly what Parse gives for its document,
+// whatever order the years are loaded in: a membership year after a bundle's as_of is
+// refused in that bundle though a later year loaded before took the same entry, and an
+// entry that changed is read anew.
+func TestLoadHistoryMembershipMemo(t *testing.T) {
+	bundle := func(asOf, wassenaar string) *Bundle {
+		return &Bundle{SchemaVersion: SchemaVersion, Country: Country{ISO3: "UKR", NameEN: "Ukraine", NameDE: "Ukraine"}, AsOf: asOf,
+			Indices: map[string]Index{"pts": {Value: 3.0, Year: 2020, Provenance: Provenance{Source: "PTS"}}},
+			Memberships: map[string]Membership{
+				"att":       {Status: "party", Year: 2023, Provenance: Provenance{Source: "UNODA"}},
+				"wassenaar": {Status: wassenaar, Provenance: Provenance{Source: "Wassenaar"}},
+			},
+			Embargoes: []Embargo{}, Evidence: []Evidence{}}
+	}
+	data, err := EncodeHistory([]*Bundle{bundle("2021-12-31", "party"), bundle("2022-12-31", "party"), bundle("2023-12-31", "party"), bundle("2024-12-31", "not_party")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const file = "UKR.2021-2024.history.json"
+	docs, err := ExpandHistory(file, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := OpenLibrary(fstest.MapFS{file: {Data: data}}, "lib")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, asOf := range []string{"2024-12-31", "2023-12-31", "2022-12-31", "2021-12-31", "2022-12-31", "2023-12-31", "2024-12-31"} {
+		e, err := lib.Find("UKR", asOf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, wantErr := Parse("lib/"+e.Path, docs[asOf])
+		got, gotErr := lib.Load(e)
+		if fmt.Sprint(wantErr) != fmt.Sprint(gotErr) {
+			t.Fatalf("%s: Load: %v\nParse: %v", asOf, gotErr, wantErr)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s (-Parse +Load):\n%s", asOf, diff)
+		}
+		if (wantErr != nil) != (asOf < "2023-12-31") {
+			t.Errorf("%s: Parse: %v", asOf, wantErr)
+		}
+	}
+	h, _, err := lib.history(Entry{Path: file + "#2022-12-31"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each entry is decoded for the first year (its own tree) and once for the later years
+	// that share it: att twice, wassenaar three times (changed in 2024); eight without sharing.
+	if n := len(h.memo.memberships); n != 5 {
+		t.Errorf("%d membership entries decoded, want 5", n)
+	}
+}
