@@ -488,8 +488,10 @@ func (d *decoder) bundle(n *yaml.Node) *Bundle {
 		case "licence":
 			b.Licence = d.prose(v, p)
 		case "indices":
+			b.Indices = make(map[string]Index, min(len(v.Content)/2, len(Indices))) // sized once: ids are from the catalog
 			d.indices(v, p, b.Indices)
 		case "memberships":
+			b.Memberships = make(map[string]Membership, min(len(v.Content)/2, len(Instruments)))
 			d.memberships(v, p, b.Memberships)
 		case "embargoes":
 			b.Embargoes = d.embargoes(v, p)
