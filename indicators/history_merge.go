@@ -105,11 +105,7 @@ func skipJSON(text []byte, i int) int {
 	for ; ; i++ {
 		switch text[i] {
 		case '"':
-			for i++; text[i] != '"'; i++ {
-				if text[i] == '\\' {
-					i++
-				}
-			}
+			i = stringEnd(text, i)
 		case '{', '[':
 			depth++
 			continue
@@ -123,6 +119,21 @@ func skipJSON(text []byte, i int) int {
 		}
 		if depth == 0 {
 			return i + 1
+		}
+	}
+}
+
+// stringEnd returns the index of the quote that ends the JSON string starting at i (valid
+// text): the first quote after it not escaped, that is after an even run of backslashes.
+func stringEnd(text []byte, i int) int {
+	for {
+		i += 1 + bytes.IndexByte(text[i+1:], '"')
+		backslashes := 0
+		for text[i-1-backslashes] == '\\' {
+			backslashes++
+		}
+		if backslashes%2 == 0 {
+			return i
 		}
 	}
 }
