@@ -264,11 +264,30 @@ func planInputCanonical(canonical []byte) (plan.Value, error) {
 	if v, ok := plan.ParseCanonical(canonical); ok {
 		return v, nil
 	}
+	return planInputSlow(canonical)
+}
+
+// planInputSlow reads JSON into the compiled evaluator's input through OPA's JSON reader.
+func planInputSlow(canonical []byte) (plan.Value, error) {
 	v, err := ast.ValueFromReader(bytes.NewReader(canonical))
 	if err != nil {
 		return nil, err
 	}
 	return plan.FromAST(v)
+}
+
+// readRecorded reads recorded canonical JSON (ReadInput) into the compiled evaluator's input
+// and the bundle. When the JSON is canonical as package indicators writes it, both come from
+// one parse (bundleFromValue); else, or when the bundle types do not take the value as it
+// is, the bundle is nil and decodeBundle reads it from the JSON.
+func readRecorded(canonical []byte) (plan.Value, *indicators.Bundle, error) {
+	v, ok := plan.ParseCanonical(canonical)
+	if !ok {
+		v, err := planInputSlow(canonical)
+		return v, nil, err
+	}
+	b, _ := bundleFromValue(v)
+	return v, b, nil
 }
 
 // The inputs of bundles already assessed, by the digest of their canonical JSON: a shipped

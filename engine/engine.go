@@ -126,7 +126,7 @@ func (e *Engine) AssessInput(ctx context.Context, in *Input) (*Assessment, error
 			if b != nil {
 				v, err = planInput(b)
 			} else {
-				v, err = planInputCanonical(in.canonical)
+				v, b, err = readRecorded(in.canonical)
 			}
 			if err != nil {
 				return nil, fmt.Errorf("assess: input: %w", err)

@@ -23,14 +23,28 @@ import (
 func (r *Result) CanonicalJSON() ([]byte, error) {
 	buf := resultBufs.Get().(*[]byte)
 	defer resultBufs.Put(buf)
-	b, ok := appendResult((*buf)[:0], r)
+	b, err := r.AppendCanonicalJSON((*buf)[:0])
+	if err != nil {
+		return nil, err
+	}
 	*buf = b[:0]
-	if !ok || bytes.Contains(b, []byte(`\ufffd`)) {
+	return slices.Clone(b), nil
+}
+
+// AppendCanonicalJSON appends the result's canonical JSON (CanonicalJSON) to dst: a caller
+// that only compares or hashes it (replay) can reuse one buffer.
+func (r *Result) AppendCanonicalJSON(dst []byte) ([]byte, error) {
+	b, ok := appendResult(dst, r)
+	if !ok || bytes.Contains(b[len(dst):], []byte(`\ufffd`)) {
 		// \ufffd: a string with invalid UTF-8 (or that text), which Canonicalize writes
 		// raw by its reference path.
-		return indicators.Canonicalize(r)
+		c, err := indicators.Canonicalize(r)
+		if err != nil {
+			return dst, err
+		}
+		return append(b[:len(dst)], c...), nil
 	}
-	return slices.Clone(b), nil
+	return b, nil
 }
 
 var resultBufs = sync.Pool{New: func() any { b := make([]byte, 0, 32<<10); return &b }}

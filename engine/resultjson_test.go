@@ -33,6 +33,12 @@ func sameResultJSON(res *Result) error {
 	if !bytes.Equal(got, want) {
 		return fmt.Errorf("canonical JSON of the result differs:\n got %s\nwant %s", got, want)
 	}
+	// Appended to a buffer that holds something already (replay reuses one).
+	prefix := []byte("[previous]")
+	app, err := res.AppendCanonicalJSON(append(make([]byte, 0, len(prefix)+8), prefix...))
+	if fmt.Sprint(err) != fmt.Sprint(wantErr) || wantErr == nil && !bytes.Equal(app, append(prefix, want...)) {
+		return fmt.Errorf("AppendCanonicalJSON: %q (error %v), want %q after the buffer's bytes", app, err, want)
+	}
 	return nil
 }
 

@@ -54,7 +54,8 @@ const leafDomain = "exportrisk/audit/leaf/v1\n"
 
 // RecordV1 is one decision: what was asked, by whom, under which rules, and the answer.
 // Every field is stored exactly as written here; times and JSON are text, so the hash
-// can be recomputed from the stored bytes.
+// can be recomputed from the stored bytes. The Input and Result of a record read from a
+// store are the text the database driver read, not a copy: they must not be modified.
 type RecordV1 struct {
 	// Seq is the record's position in the chain: 1, 2, 3... It is not covered by the
 	// hash; the prev_hash links fix the order, and gaps in Seq reveal removals.

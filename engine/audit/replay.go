@@ -173,10 +173,15 @@ func evaluate(ctx context.Context, e *engine.Engine, rec *RecordV1, in *engine.I
 		return nil, fmt.Errorf("replay decision %s: %w", rec.DecisionID, err)
 	}
 	res := a.Result
-	got, err := res.CanonicalJSON()
+	// The replayed result's canonical JSON is only compared (and explained when it differs):
+	// it is written into a buffer used again by the next replay.
+	buf := resultBufs.Get().(*[]byte)
+	defer resultBufs.Put(buf)
+	got, err := res.AppendCanonicalJSON((*buf)[:0])
 	if err != nil {
 		return nil, fmt.Errorf("replay decision %s: %w", rec.DecisionID, err)
 	}
+	*buf = got[:0]
 	out := &Outcome{Record: rec, Revision: e.Policies().Revision, Replayed: res}
 	if resultContract(rec.Result) >= 2 {
 		out.Match = bytes.Equal(got, rec.Result)
@@ -193,6 +198,9 @@ func evaluate(ctx context.Context, e *engine.Engine, rec *RecordV1, in *engine.I
 	out.Match = out.Diff == ""
 	return out, nil
 }
+
+// resultBufs hold replayed results' canonical JSON while it is compared.
+var resultBufs = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
 
 // resultContract returns the result contract of a recorded result: its "contract" field, or 1
 // for results recorded before the field existed. It reads the top-level keys only up to
