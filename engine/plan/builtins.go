@@ -63,7 +63,7 @@ func init() {
 		b := &builtin{name: name}
 		b.fn = func(s *state, args []Value) (Value, error) {
 			v, err := fn(s, args)
-			if errors.Is(err, errNotNative) {
+			if err != nil && errors.Is(err, errNotNative) {
 				return viaOPA(s, name, impl, args)
 			}
 			return v, err
@@ -307,9 +307,9 @@ func builtinMember(_ *state, a []Value) (Value, error) {
 	case *Set:
 		return Bool(c.Contains(a[0])), nil
 	case *Array:
-		return Bool(slices.ContainsFunc(c.elems, func(e Value) bool { return Compare(a[0], e) == 0 })), nil
+		return Bool(slices.ContainsFunc(c.elems, func(e Value) bool { return equal(a[0], e) })), nil
 	case *Object:
-		return Bool(slices.ContainsFunc(c.kvs, func(e KV) bool { return Compare(a[0], e.Value) == 0 })), nil
+		return Bool(slices.ContainsFunc(c.kvs, func(e KV) bool { return equal(a[0], e.Value) })), nil
 	}
 	return Bool(false), nil
 }

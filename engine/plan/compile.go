@@ -56,6 +56,7 @@ type Stats struct {
 	Functions  int
 	Statements int
 	Folded     int // statements folded into constants at link time
+	Copies     int // copies elided at link time
 	Builtins   []string
 }
 
@@ -118,7 +119,7 @@ type stmt struct {
 	target int32
 	key    int32
 	val    int32
-	n      int // break index, array capacity
+	n      int // break index, array or object capacity
 	args   []operand
 	fn     *function
 	bi     *builtin
@@ -201,6 +202,7 @@ type linker struct {
 	nstmts      int
 	memo        int
 	folded      int
+	copies      int
 }
 
 func link(policy *ir.Policy, data Value) (*Program, error) {
@@ -248,6 +250,10 @@ func link(policy *ir.Policy, data Value) (*Program, error) {
 		var n int
 		fn.blocks, n = foldFunction(fn.blocks)
 		l.folded += n
+		l.copies += elideCopies(fn.blocks, fn.ret, fn.nlocals)
+		for _, b := range fn.blocks {
+			sizeObjects(b)
+		}
 	}
 	plan := policy.Plans.Plans[0]
 	maxLocal := 1
@@ -264,7 +270,7 @@ func link(policy *ir.Policy, data Value) (*Program, error) {
 		sort.Strings(u.Statements)
 		return nil, u
 	}
-	p.stats = Stats{Functions: len(funcs), Statements: l.nstmts, Folded: l.folded}
+	p.stats = Stats{Functions: len(funcs), Statements: l.nstmts, Folded: l.folded, Copies: l.copies}
 	for name := range l.builtins {
 		p.stats.Builtins = append(p.stats.Builtins, name)
 	}
@@ -272,6 +278,26 @@ func link(policy *ir.Policy, data Value) (*Program, error) {
 	p.memoSize = l.memo
 	p.stackSize = stackSize(p.entry, p.entry[0].n, map[*function]int{})
 	return p, nil
+}
+
+// sizeObjects sets the capacity of every object a block makes to the number of inserts into
+// it that follow in the block: an object literal is made with room for all its keys.
+func sizeObjects(body []stmt) {
+	for i := range body {
+		for _, b := range body[i].blocks {
+			sizeObjects(b)
+		}
+		if body[i].op != opMakeObject {
+			continue
+		}
+		t, n := body[i].target, 0
+		for _, st := range body[i+1:] {
+			if (st.op == opObjectInsert || st.op == opObjectInsertOnce) && st.target == t {
+				n++
+			}
+		}
+		body[i].n = n
+	}
 }
 
 // stackSize is the number of locals a call of body (with own locals) needs at most,

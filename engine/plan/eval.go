@@ -210,7 +210,7 @@ func (s *state) exec(f []Value, body []stmt) (int, error) {
 		case opAssignVarOnce:
 			v := s.read(f, st.a)
 			if old := f[st.target]; old != nil {
-				if Compare(old, v) != 0 {
+				if !equal(old, v) {
 					return 0, s.errorf(st, "complete rules must not produce multiple outputs")
 				}
 				continue
@@ -221,15 +221,15 @@ func (s *state) exec(f []Value, body []stmt) (int, error) {
 		case opMakeArray:
 			f[st.target] = s.newArray(st.n)
 		case opMakeObject:
-			f[st.target] = s.newObject()
+			f[st.target] = s.newObject(st.n)
 		case opMakeSet:
 			f[st.target] = s.newSet()
 		case opEqual:
-			if Compare(s.read(f, st.a), s.read(f, st.b)) != 0 {
+			if !equal(s.read(f, st.a), s.read(f, st.b)) {
 				return 1, nil
 			}
 		case opNotEqual:
-			if Compare(s.read(f, st.a), s.read(f, st.b)) == 0 {
+			if equal(s.read(f, st.a), s.read(f, st.b)) {
 				return 1, nil
 			}
 		case opIsArray:
@@ -266,7 +266,7 @@ func (s *state) exec(f []Value, body []stmt) (int, error) {
 			k, v := s.read(f, st.a), s.read(f, st.b)
 			if st.op == opObjectInsertOnce {
 				if old := o.Get(k); old != nil {
-					if Compare(old, v) != 0 {
+					if !equal(old, v) {
 						return 0, s.errorf(st, "object keys must be unique")
 					}
 					continue
@@ -435,7 +435,7 @@ func next[T any](chunk *[]T) *T {
 }
 
 func (s *state) newArray(n int) *Array {
-	if n > 4 {
+	if n > len(smallArray{}.inline) {
 		return NewArray(n)
 	}
 	x := next(&s.arrays)
@@ -443,7 +443,10 @@ func (s *state) newArray(n int) *Array {
 	return &x.a
 }
 
-func (s *state) newObject() *Object {
+func (s *state) newObject(n int) *Object {
+	if n > len(smallObject{}.inline) {
+		return NewObject(n)
+	}
 	x := next(&s.objects)
 	x.o.kvs = x.inline[:0]
 	return &x.o

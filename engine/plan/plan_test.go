@@ -104,3 +104,98 @@ small if { some v in input.xs; v < 1 }
 		}
 	}
 }
+
+// TestEvalMatchesOPA runs policies whose plans exercise the link-time rewrites (copies,
+// constants, dead locals, scan keys and values, literal arrays for builtins) across else
+// chains, negation, nested iteration, comprehensions and functions with several bodies,
+// on both evaluators: the same value or both undefined.
+func TestEvalMatchesOPA(t *testing.T) {
+	src := `package p
+
+f(x) := "neg" if { x < 0 } else := "zero" if { x == 0 } else := "pos"
+
+g(x) := y if { y := x.a } else := y if { y := x.b }
+
+pairs contains [k, v] if { some k, v in input.xs; v > 1 }
+
+firsts := [k | some k, _ in input.xs]
+
+joined := {concat(".", ["x", k]) | some k, _ in input.xs}
+
+counted := count([k, k]) if { some k, _ in input.xs }
+
+none_big if { not any_big }
+
+any_big if { some v in input.xs; v > 100 }
+
+nested contains [k, w] if {
+	some k, v in input.xs
+	some w in input.ws
+	w > v
+	not w == 0
+}
+
+out := {
+	"f": [f(v) | some v in input.xs],
+	"g": g(input.o),
+	"pairs": pairs,
+	"firsts": firsts,
+	"joined": joined,
+	"counted": counted,
+	"none_big": none_big,
+	"nested": nested,
+	"label": label,
+}
+
+label := "a" if { input.o.a } else := "b" if { input.o.b } else := "none"
+`
+	p, err := compileSource(t, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, input := range []string{
+		`{"xs": {"a": 3, "b": -4, "c": 0}, "ws": [0, 3, 5], "o": {"a": 1}}`,
+		`{"xs": {}, "ws": [], "o": {"b": 2}}`,
+		`{"xs": {"z": 1.0}, "ws": [1], "o": {}}`,
+		`{"xs": {"a": 300}, "ws": [300, 0], "o": {"a": false, "b": null}}`,
+		`{"xs": [5, 6], "ws": "x", "o": 1}`,
+		`{}`,
+	} {
+		in, err := ast.ValueFromReader(strings.NewReader(input))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := FromAST(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := p.Eval(ctx, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gotJSON := "undefined"
+		if got != nil {
+			gotJSON = string(AppendJSON(nil, got))
+		}
+		rs, err := rego.New(rego.Query("data.p.out"), rego.Module("p.rego", src), rego.ParsedInput(in),
+			rego.Store(inmem.NewFromObject(map[string]any{"limit": 3}))).Eval(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opaJSON := "undefined"
+		if len(rs) == 1 {
+			b, err := json.Marshal(rs[0].Expressions[0].Value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opaJSON = string(b)
+		}
+		if gotJSON != opaJSON {
+			t.Errorf("input %s: compiled %s, OPA %s", input, gotJSON, opaJSON)
+		}
+	}
+	if p.Stats().Copies == 0 {
+		t.Error("no copies elided")
+	}
+}

@@ -45,9 +45,9 @@ const (
 	kindBool
 	kindNumber
 	kindString
-	kindArray = 7
-	kindObject
-	kindSet
+	kindArray  = 7
+	kindObject = 8
+	kindSet    = 9
 )
 
 func (Null) kind() int    { return kindNull }
@@ -78,15 +78,33 @@ func NewObject(n int) *Object { return &Object{kvs: make([]KV, 0, n)} }
 
 func (o *Object) find(k Value) (int, bool) {
 	if s, ok := k.(String); ok {
-		// Fast path for string keys: strings sort after null, bools and numbers.
-		return slices.BinarySearchFunc(o.kvs, s, func(e KV, s String) int {
-			if es, ok := e.Key.(String); ok {
-				return strings.Compare(string(es), string(s))
-			}
-			return cmp.Compare(e.Key.kind(), kindString)
-		})
+		return o.findString(string(s))
 	}
 	return slices.BinarySearchFunc(o.kvs, k, func(e KV, k Value) int { return Compare(e.Key, k) })
+}
+
+// findString is find for a string key: string keys sort after null, bools and numbers and
+// before arrays, objects and sets.
+func (o *Object) findString(s string) (int, bool) {
+	lo, hi := 0, len(o.kvs)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		var c int
+		if es, ok := o.kvs[m].Key.(String); ok {
+			c = strings.Compare(string(es), s)
+		} else {
+			c = cmp.Compare(o.kvs[m].Key.kind(), kindString)
+		}
+		switch {
+		case c < 0:
+			lo = m + 1
+		case c > 0:
+			hi = m
+		default:
+			return m, true
+		}
+	}
+	return lo, false
 }
 
 // Insert sets key k to v (replacing a previous value).
@@ -115,11 +133,23 @@ func ObjectOf(kvs ...KV) *Object {
 
 // Get returns the value of key k, or nil.
 func (o *Object) Get(k Value) Value {
+	if s, ok := k.(String); ok && len(o.kvs) <= linearKeys {
+		// A few keys: compared for equality in order, cheaper than a binary search.
+		for i := range o.kvs {
+			if es, ok := o.kvs[i].Key.(String); ok && es == s {
+				return o.kvs[i].Value
+			}
+		}
+		return nil
+	}
 	if i, found := o.find(k); found {
 		return o.kvs[i].Value
 	}
 	return nil
 }
+
+// linearKeys is the number of keys up to which Get scans an object's keys in order.
+const linearKeys = 8
 
 // Len is the number of keys.
 func (o *Object) Len() int { return len(o.kvs) }
@@ -132,6 +162,10 @@ func NewSet(n int) *Set { return &Set{elems: make([]Value, 0, n)} }
 
 // Add adds v to s.
 func (s *Set) Add(v Value) {
+	if n := len(s.elems); n == 0 || Compare(s.elems[n-1], v) < 0 {
+		s.elems = append(s.elems, v) // in order, as most sets are built
+		return
+	}
 	i, found := slices.BinarySearchFunc(s.elems, v, Compare)
 	if !found {
 		s.elems = slices.Insert(s.elems, i, v)
@@ -152,6 +186,19 @@ func (s *Set) Contains(v Value) bool {
 
 // Compare orders values as ast.Compare does.
 func Compare(a, b Value) int {
+	// Two strings or two numbers, the most common cases, without the kinds.
+	if x, ok := a.(String); ok {
+		if y, ok := b.(String); ok {
+			return strings.Compare(string(x), string(y))
+		}
+	} else if x, ok := a.(Number); ok {
+		if y, ok := b.(Number); ok {
+			if x == y {
+				return 0
+			}
+			return ast.NumberCompare(ast.Number(x), ast.Number(y))
+		}
+	}
 	ka, kb := a.kind(), b.kind()
 	if ka != kb {
 		return cmp.Compare(ka, kb)
@@ -190,6 +237,15 @@ func Compare(a, b Value) int {
 		return slices.CompareFunc(x.elems, b.(*Set).elems, Compare)
 	}
 	panic(fmt.Sprintf("plan: compare %T", a))
+}
+
+// equal reports whether Compare(a, b) == 0, faster for strings.
+func equal(a, b Value) bool {
+	if x, ok := a.(String); ok {
+		y, ok := b.(String)
+		return ok && x == y
+	}
+	return Compare(a, b) == 0
 }
 
 // Small integers as Numbers, so that array indexes and counts need no allocation.
