@@ -90,6 +90,7 @@ const (
 	opResetLocal
 	opMakeConst // MakeNull, MakeNumberInt, MakeNumberRef
 	opMakeArray
+	opMakeScratchArray // an array only a builtin that keeps no operand reads (borrow.go)
 	opMakeObject
 	opMakeSet
 	opEqual
@@ -251,6 +252,7 @@ func link(policy *ir.Policy, data Value) (*Program, error) {
 		fn.blocks, n = foldFunction(fn.blocks)
 		l.folded += n
 		l.copies += elideCopies(fn.blocks, fn.ret, fn.nlocals)
+		borrowArrays(fn.blocks, analyze(fn.blocks, fn.ret, fn.nlocals))
 		for _, b := range fn.blocks {
 			sizeObjects(b)
 		}

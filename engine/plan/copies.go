@@ -63,7 +63,7 @@ func (c *copies) body(body []stmt) []stmt {
 			}
 		}
 		if st.op == opAssignVar && st.a.konst == nil && i+1 < len(body) {
-			if o := c.soleRead(&body[i+1], st.target); o != nil {
+			if o := c.lv.soleRead(&body[i+1], st.target); o != nil {
 				*o = st.a // AssignVar s -> t; Y(t)
 				c.removed++
 				continue
@@ -78,33 +78,13 @@ func (c *copies) body(body []stmt) []stmt {
 	return out
 }
 
-// soleRead returns the operand of st that is its only access to local t, if t is dead after
-// st; nil otherwise.
-func (c *copies) soleRead(st *stmt, t int32) *operand {
-	o := operandReading(st, t)
-	if o == nil || c.lv.liveAfter(st, t) {
-		return nil
-	}
-	reads, writes, mut := st.access()
-	n := 0
-	for _, l := range append(reads, writes...) {
-		if l == t {
-			n++
-		}
-	}
-	if n != 1 || mut == t || ((st.op == opAssignVarOnce || st.op == opObjectInsertOnce) && st.target == t) {
-		return nil
-	}
-	return o
-}
-
 // substitute replaces the read of local t by constant k in the first statement of body that
 // reads it, if no statement before that one accesses t, has nested blocks, breaks or returns,
 // or may go where t is live. It reports whether it did.
 func (c *copies) substitute(body []stmt, t int32, k operand) bool {
 	for i := range body {
 		st := &body[i]
-		if o := c.soleRead(st, t); o != nil {
+		if o := c.lv.soleRead(st, t); o != nil {
 			*o = k
 			return true
 		}
@@ -159,7 +139,7 @@ func writesOnlyTarget(op opcode) bool {
 // never undefined (unlike calls and dots, which may leave their block).
 func alwaysWrites(op opcode) bool {
 	switch op {
-	case opLen, opMakeConst, opAssignInt, opAssignVar, opResetLocal, opMakeArray, opMakeObject, opMakeSet:
+	case opLen, opMakeConst, opAssignInt, opAssignVar, opResetLocal, opMakeArray, opMakeScratchArray, opMakeObject, opMakeSet:
 		return true
 	}
 	return false
