@@ -116,6 +116,7 @@ type operand struct {
 
 type stmt struct {
 	op     opcode
+	test   bool // a call that is also undefined when its value is false (copies.go)
 	a, b   operand
 	target int32
 	key    int32

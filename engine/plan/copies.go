@@ -14,6 +14,7 @@ package plan
 //	                                                 in between may go)
 //	X -> t                      goes                (X only writes t and is never undefined)
 //	Scan k=K { AssignVar K -> u; ... } becomes Scan k=u { ... } (also for the value)
+//	Y -> t; NotEqual t false    becomes  Y test    (Y a call: undefined when false too)
 //
 // In each, every read of t that remains gets the value it got before.
 
@@ -62,6 +63,13 @@ func (c *copies) body(body []stmt) []stmt {
 				continue
 			}
 		}
+		if st.op == opNotEqual && len(out) > 0 {
+			if prev := &out[len(out)-1]; (prev.op == opCall || prev.op == opCallBuiltin) && !prev.test && c.onlyTestsFalse(st, prev.target) {
+				prev.test = true // Y -> t; NotEqual t false
+				c.removed++
+				continue
+			}
+		}
 		if st.op == opAssignVar && st.a.konst == nil && i+1 < len(body) {
 			if o := c.lv.soleRead(&body[i+1], st.target); o != nil {
 				*o = st.a // AssignVar s -> t; Y(t)
@@ -76,6 +84,16 @@ func (c *copies) body(body []stmt) []stmt {
 		out = append(out, *st)
 	}
 	return out
+}
+
+// onlyTestsFalse reports whether NotEqual st compares local t with false, and t is dead
+// after it (also where it goes when undefined).
+func (c *copies) onlyTestsFalse(st *stmt, t int32) bool {
+	a, b := st.a, st.b
+	if b.konst == nil {
+		a, b = b, a
+	}
+	return a.konst == nil && a.local == t && b.konst == Value(Bool(false)) && !c.lv.liveAfter(st, t)
 }
 
 // substitute replaces the read of local t by constant k in the first statement of body that

@@ -27,6 +27,9 @@ func listing(body []stmt) []string {
 		if st.op == opScan {
 			fmt.Fprintf(&b, " key L%d value L%d", st.key, st.val)
 		}
+		if st.test {
+			b.WriteString(" test")
+		}
 		out = append(out, b.String())
 		for _, nested := range st.blocks {
 			for _, l := range listing(nested) {
@@ -93,6 +96,19 @@ func TestElideCopies(t *testing.T) {
 				{op: opIsDefined, a: loc(8)}, ret},
 			want: []stmt{{op: opBlock, blocks: [][]stmt{{mk(IntValue(0), 8), dot(loc(0), "a", 7), gt(loc(7), loc(8), 2), {op: opResetLocal, target: 8}}}},
 				{op: opIsDefined, a: loc(8)}, ret},
+		},
+		"call tested": {
+			in:      []stmt{gt(loc(0), loc(1), 9), {op: opNotEqual, a: loc(9), b: konst(Bool(false))}, ret},
+			want:    []stmt{{op: opCallBuiltin, args: []operand{loc(0), loc(1)}, bi: builtins["gt"], target: 9, test: true}, ret},
+			removed: 1,
+		},
+		"call tested, value read later": {
+			in:   []stmt{gt(loc(0), loc(1), 9), {op: opNotEqual, a: loc(9), b: konst(Bool(false))}, assign(loc(9), 2), ret},
+			want: []stmt{gt(loc(0), loc(1), 9), {op: opNotEqual, a: loc(9), b: konst(Bool(false))}, assign(loc(9), 2), ret},
+		},
+		"call compared with true": {
+			in:   []stmt{gt(loc(0), loc(1), 9), {op: opNotEqual, a: loc(9), b: konst(Bool(true))}, ret},
+			want: []stmt{gt(loc(0), loc(1), 9), {op: opNotEqual, a: loc(9), b: konst(Bool(true))}, ret},
 		},
 		"copy mutated": {
 			in:   []stmt{assign(loc(0), 5), {op: opSetAdd, a: konst(String("x")), target: 5}, ret},

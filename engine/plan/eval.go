@@ -156,7 +156,7 @@ func (s *state) exec(f []Value, body []stmt) (int, error) {
 			if err != nil {
 				return 0, err
 			}
-			if v == nil {
+			if v == nil || st.test && v == Value(Bool(false)) {
 				return 1, nil
 			}
 			f[st.target] = v
@@ -173,7 +173,7 @@ func (s *state) exec(f []Value, body []stmt) (int, error) {
 			if err != nil {
 				return 0, s.errorf(st, "%s: %v", st.bi.name, err)
 			}
-			if v == nil {
+			if v == nil || st.test && v == Value(Bool(false)) {
 				return 1, nil
 			}
 			f[st.target] = v
