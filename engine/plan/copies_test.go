@@ -178,3 +178,31 @@ func TestElideCopies(t *testing.T) {
 		})
 	}
 }
+
+// TestRenumber: the locals a function uses are numbered densely, in order, parameters and
+// return local included.
+func TestRenumber(t *testing.T) {
+	fn := &function{params: []int32{0, 1, 4}, ret: 2, nlocals: 20, blocks: [][]stmt{{
+		{op: opScan, a: loc(4), key: 11, val: 15, blocks: [][]stmt{{
+			{op: opDot, a: loc(15), b: konst(String("x")), target: 19},
+			{op: opObjectInsert, a: loc(11), b: loc(19), target: 2},
+		}}},
+		{op: opReturn, a: loc(2)},
+	}}}
+	if n := renumber(fn); n != 7 {
+		t.Errorf("nlocals = %d, want 7", n)
+	}
+	want := &function{params: []int32{0, 1, 3}, ret: 2, blocks: [][]stmt{{
+		{op: opScan, a: loc(3), key: 4, val: 5, blocks: [][]stmt{{
+			{op: opDot, a: loc(5), b: konst(String("x")), target: 6},
+			{op: opObjectInsert, a: loc(4), b: loc(6), target: 2},
+		}}},
+		{op: opReturn, a: loc(2)},
+	}}}
+	if diff := cmp.Diff(listing(want.blocks[0]), listing(fn.blocks[0])); diff != "" {
+		t.Errorf("statements (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]int32{0, 1, 3}, fn.params); diff != "" || fn.ret != 2 {
+		t.Errorf("params %v (-want +got):\n%s, ret %d", fn.params, diff, fn.ret)
+	}
+}
