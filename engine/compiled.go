@@ -132,7 +132,7 @@ func planInput(b *indicators.Bundle) (plan.Value, error) {
 			if err != nil {
 				return nil, err
 			}
-			e := pprovenance([]plan.KV{pkv("value", v), pkv("year", plan.IntValue(ix.Year))}, &ix.Provenance)
+			e := pprovenance(append(make([]plan.KV, 0, 2+provenanceKeys), pkv("value", v), pkv("year", plan.IntValue(ix.Year))), &ix.Provenance)
 			items = append(items, pkv(id, plan.ObjectOf(e...)))
 		}
 		indices = plan.ObjectOf(items...)
@@ -143,7 +143,7 @@ func planInput(b *indicators.Bundle) (plan.Value, error) {
 	if b.Memberships != nil {
 		items := make([]plan.KV, 0, len(b.Memberships))
 		for id, m := range b.Memberships {
-			e := []plan.KV{pstr("status", m.Status)}
+			e := append(make([]plan.KV, 0, 2+provenanceKeys), pstr("status", m.Status))
 			if m.Year != 0 {
 				e = append(e, pkv("year", plan.IntValue(m.Year)))
 			}
@@ -158,7 +158,7 @@ func planInput(b *indicators.Bundle) (plan.Value, error) {
 		a := plan.NewArray(len(b.Embargoes))
 		for i := range b.Embargoes {
 			r := &b.Embargoes[i]
-			e := []plan.KV{pstr("authority", r.Authority), pkv("in_force", plan.Bool(r.InForce))}
+			e := append(make([]plan.KV, 0, 5+provenanceKeys), pstr("authority", r.Authority), pkv("in_force", plan.Bool(r.InForce)))
 			e = poptStr(e, "addressee", r.Addressee)
 			e = poptStr(e, "since", r.Since)
 			if r.Unconfirmed {
@@ -175,7 +175,7 @@ func planInput(b *indicators.Bundle) (plan.Value, error) {
 		a := plan.NewArray(len(b.Evidence))
 		for i := range b.Evidence {
 			x := &b.Evidence[i]
-			e := []plan.KV{pstr("id", x.ID), pstr("date", x.Date), pstr("category", x.Category), pstr("summary", x.Summary)}
+			e := append(make([]plan.KV, 0, 15+provenanceKeys), pstr("id", x.ID), pstr("date", x.Date), pstr("category", x.Category), pstr("summary", x.Summary))
 			e = poptStr(e, "date_precision", x.DatePrecision)
 			e = poptStr(e, "published", x.Published)
 			e = poptStr(e, "summary_de", x.SummaryDE)
@@ -224,6 +224,9 @@ func poptStr(kvs []plan.KV, key, value string) []plan.KV {
 	}
 	return append(kvs, pstr(key, value))
 }
+
+// provenanceKeys is the number of keys pprovenance may add.
+const provenanceKeys = 5
 
 func pprovenance(kvs []plan.KV, p *indicators.Provenance) []plan.KV {
 	kvs = append(kvs, pstr("source", p.Source))

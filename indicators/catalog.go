@@ -1,6 +1,9 @@
 package indicators
 
-import "math"
+import (
+	"math"
+	"sync"
+)
 
 // Kind is the type of an index value.
 type Kind int
@@ -101,13 +104,23 @@ var FigureKeys = []string{"deaths", "injured", "detained", "weapons", "cases"}
 
 // IndexByID returns the spec of an index id.
 func IndexByID(id string) (IndexSpec, bool) {
-	for _, s := range Indices {
-		if s.ID == id {
-			return s, true
-		}
+	if i, ok := indexPositions()[id]; ok {
+		return Indices[i], true
 	}
 	return IndexSpec{}, false
 }
+
+// indexPositions maps each index id to its place in Indices (every bundle looks up each
+// of its indices).
+var indexPositions = sync.OnceValue(func() map[string]int {
+	m := make(map[string]int, len(Indices))
+	for i, s := range Indices {
+		if _, dup := m[s.ID]; !dup {
+			m[s.ID] = i
+		}
+	}
+	return m
+})
 
 func contains(list []string, s string) bool {
 	for _, v := range list {

@@ -140,8 +140,8 @@ func expandHistory(name string, data []byte, docs bool) (map[string]expandedYear
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	var h historyFile
-	if err := json.Unmarshal(compact, &h); err != nil {
+	h, err := readHistoryFile(compact)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if h.Format != HistoryFormat {
@@ -197,4 +197,71 @@ func expandHistory(name string, data []byte, docs bool) (map[string]expandedYear
 		out[y.AsOf] = year
 	}
 	return out, nil
+}
+
+// readHistoryFile reads a history file's compact text (valid JSON: compactText checked it)
+// as json.Unmarshal reads it into a historyFile. A file of the shape EncodeHistory writes
+// (the three keys in their order, each year its as_of and its bundle or patch, every string
+// plain ASCII, every bundle and patch an object) is split where it stands, its bundles and
+// patches the text's own bytes; anything else is left to json.Unmarshal.
+func readHistoryFile(compact []byte) (historyFile, error) {
+	if h, ok := splitHistoryFile(compact); ok {
+		return h, nil
+	}
+	var h historyFile
+	err := json.Unmarshal(compact, &h)
+	return h, err
+}
+
+func splitHistoryFile(compact []byte) (h historyFile, ok bool) {
+	if compact[0] != '{' {
+		return h, false
+	}
+	keys, values := elements(compact)
+	if len(keys) != 3 || string(keys[0]) != `"format"` || string(keys[1]) != `"iso3"` || string(keys[2]) != `"years"` || values[2][0] != '[' {
+		return h, false
+	}
+	if h.Format, ok = plainASCIIString(values[0]); !ok {
+		return h, false
+	}
+	if h.ISO3, ok = plainASCIIString(values[1]); !ok {
+		return h, false
+	}
+	_, years := elements(values[2])
+	h.Years = make([]historyYear, len(years))
+	for i, y := range years {
+		if y[0] != '{' {
+			return h, false
+		}
+		keys, values := elements(y)
+		if len(keys) != 2 || string(keys[0]) != `"as_of"` || values[1][0] != '{' {
+			return h, false
+		}
+		if h.Years[i].AsOf, ok = plainASCIIString(values[0]); !ok {
+			return h, false
+		}
+		switch string(keys[1]) {
+		case `"bundle"`:
+			h.Years[i].Bundle = values[1]
+		case `"patch"`:
+			h.Years[i].Patch = values[1]
+		default:
+			return h, false
+		}
+	}
+	return h, true
+}
+
+// plainASCIIString returns the string of JSON text that is a string of printable ASCII
+// without escapes (false for any other text).
+func plainASCIIString(text []byte) (string, bool) {
+	if len(text) < 2 || text[0] != '"' {
+		return "", false
+	}
+	for _, c := range text[1 : len(text)-1] {
+		if c < 0x20 || c > 0x7e || c == '\\' || c == '"' {
+			return "", false
+		}
+	}
+	return string(text[1 : len(text)-1]), true
 }

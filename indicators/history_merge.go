@@ -32,7 +32,8 @@ type mergeValue struct {
 	members []*mergeValue
 
 	// The node tree readJSONNodes would read the value into (see yamlNode), kept for the
-	// value's text and for the keys of an opened object: the years share what they share.
+	// value's text, for an opened object until a patch reaches it again, and for the keys
+	// of an opened object: the years share what they share.
 	node     *yaml.Node
 	refused  bool
 	keyNodes []*yaml.Node
@@ -43,6 +44,9 @@ func compactText(text []byte) ([]byte, error) {
 	var c, out bytes.Buffer
 	if err := json.Compact(&c, text); err != nil {
 		return nil, err
+	}
+	if !bytes.ContainsAny(c.Bytes(), "<>&") && !bytes.Contains(c.Bytes(), []byte("\u2028")) && !bytes.Contains(c.Bytes(), []byte("\u2029")) {
+		return c.Bytes(), nil // nothing HTMLEscape would escape
 	}
 	json.HTMLEscape(&out, c.Bytes())
 	return out.Bytes(), nil
@@ -101,11 +105,7 @@ func skipJSON(text []byte, i int) int {
 	for ; ; i++ {
 		switch text[i] {
 		case '"':
-			for i++; text[i] != '"'; i++ {
-				if text[i] == '\\' {
-					i++
-				}
-			}
+			i = stringEnd(text, i)
 		case '{', '[':
 			depth++
 			continue
@@ -119,6 +119,21 @@ func skipJSON(text []byte, i int) int {
 		}
 		if depth == 0 {
 			return i + 1
+		}
+	}
+}
+
+// stringEnd returns the index of the quote that ends the JSON string starting at i (valid
+// text): the first quote after it not escaped, that is after an even run of backslashes.
+func stringEnd(text []byte, i int) int {
+	for {
+		i += 1 + bytes.IndexByte(text[i+1:], '"')
+		backslashes := 0
+		for text[i-1-backslashes] == '\\' {
+			backslashes++
+		}
+		if backslashes%2 == 0 {
+			return i
 		}
 	}
 }
@@ -154,6 +169,7 @@ func mergePatch(target, patch *mergeValue) (*mergeValue, error) {
 	if ok, err := patch.isObject(); err != nil || !ok {
 		return patch, err
 	}
+	target.node = nil // the patch reaches it: its node is made again
 	for i, key := range patch.keys {
 		p := patch.members[i]
 		at := slices.Index(target.keys, key)
@@ -298,6 +314,8 @@ func (v *mergeValue) yamlNode() (*yaml.Node, bool) {
 			v.node, v.refused = readJSONToken(v.text)
 		}
 		return v.node, !v.refused
+	case v.node != nil:
+		return v.node, true
 	}
 	n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: make([]*yaml.Node, 0, 2*len(v.keys))}
 	for i, key := range v.keys {
@@ -316,6 +334,7 @@ func (v *mergeValue) yamlNode() (*yaml.Node, bool) {
 		}
 		n.Content = append(n.Content, v.keyNodes[i], m)
 	}
+	v.node = n
 	return n, true
 }
 

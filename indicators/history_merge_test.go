@@ -206,6 +206,80 @@ func TestMergePatchMatchesJSONPatch(t *testing.T) {
 	}
 }
 
+// A history file is read as json.Unmarshal reads it: every shipped file split where it
+// stands, and files of any other shape (keys in another order or case, more keys, escapes,
+// a bundle that is not an object) through json.Unmarshal.
+func TestReadHistoryFile(t *testing.T) {
+	files, err := fs.Glob(fixtures.FS, "world/history/*.history.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, file := range files {
+		data, err := fs.ReadFile(fixtures.FS, file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, string(data))
+	}
+	shipped := len(texts)
+	const year = `{"as_of":"2021-12-31","bundle":{"a":1}}`
+	for _, y := range []string{
+		year,
+		`{"as_of":"2021-12-31","patch":{"a":1}}`,
+		`{"bundle":{"a":1},"as_of":"2021-12-31"}`,
+		`{"as_of":"2021-12-31","Bundle":{"a":1}}`,
+		`{"As_Of":"2021-12-31","bundle":{"a":1}}`,
+		`{"as_of":"2021-12-31","bundle":{"a":1},"patch":{"b":2}}`,
+		`{"as_of":"2021-12-31","bundle":{"a":1},"other":3}`,
+		`{"as_of":"2021-12-31","bundle":null}`,
+		`{"as_of":"2021-12-31","bundle":"x"}`,
+		`{"as_of":"2021-12-31","bundle":[1]}`,
+		`{"as_of":"2021\u002d12-31","bundle":{"a":1}}`,
+		`{"as_of":"2021-12-31\u00e9","bundle":{"a":1}}`,
+		`{"as_of":"2021-12-31"}`,
+		`{}`,
+		`null`,
+		`"x"`,
+	} {
+		texts = append(texts, `{"format":"f","iso3":"UKR","years":[`+year+`,`+y+`]}`)
+	}
+	const noYears = `{"format":"f","iso3":"UKR","years":[]}`
+	texts = append(texts,
+		noYears,
+		`{"iso3":"UKR","format":"f","years":[`+year+`]}`,
+		`{"FORMAT":"f","iso3":"UKR","years":[`+year+`]}`,
+		`{"format":"f","iso3":"UKR","years":[`+year+`],"more":1}`,
+		`{"format":"f","iso3":"UKR","years":[`+year+`],"years":[]}`,
+		`{"format":"f","iso3":"UK\u0052","years":[`+year+`]}`,
+		`{"format":"fé","iso3":"UKR","years":[`+year+`]}`,
+		`{"format":1,"iso3":"UKR","years":[`+year+`]}`,
+		`{"format":"f","iso3":"UKR","years":{}}`,
+		`{"format":"f","iso3":"UKR","years":null}`,
+		`{"format":"f","iso3":"UKR"}`,
+		`[]`,
+	)
+	for i, text := range texts {
+		compact, err := compactText([]byte(text))
+		if err != nil {
+			t.Fatalf("%s: %v", text, err)
+		}
+		var want historyFile
+		wantErr := json.Unmarshal(compact, &want)
+		got, gotErr := readHistoryFile(compact)
+		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+			t.Errorf("%.200s: err %v, json.Unmarshal's %v", text, gotErr, wantErr)
+		}
+		if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b json.RawMessage) bool { return bytes.Equal(a, b) })); diff != "" {
+			t.Errorf("%.200s (-json.Unmarshal +read):\n%s", text, diff)
+		}
+		if _, split := splitHistoryFile(compact); split != (i < shipped+2 || text == noYears) { // the shipped files, the first two years
+
+			t.Errorf("%.200s: split %v", text, split)
+		}
+	}
+}
+
 // A key twice in an object a patch reaches is an error naming the year (which one counts
 // would not be clear; the bundle's YAML reading refuses such a document too).
 func TestExpandHistoryDuplicateKey(t *testing.T) {
@@ -359,4 +433,60 @@ func hasDuplicateKey(text []byte) bool {
 	}
 	_, _, err := jsonTree(c.Bytes())
 	return err != nil
+}
+
+// The years of a history share the membership entries that did not change, and the library
+// decodes each only once; every year still gets exactly what Parse gives for its document,
+// whatever order the years are loaded in: a membership year after a bundle's as_of is
+// refused in that bundle though a later year loaded before took the same entry, and an
+// entry that changed is read anew.
+func TestLoadHistoryMembershipMemo(t *testing.T) {
+	bundle := func(asOf, wassenaar string) *Bundle {
+		return &Bundle{SchemaVersion: SchemaVersion, Country: Country{ISO3: "UKR", NameEN: "Ukraine", NameDE: "Ukraine"}, AsOf: asOf,
+			Indices: map[string]Index{"pts": {Value: 3.0, Year: 2020, Provenance: Provenance{Source: "PTS"}}},
+			Memberships: map[string]Membership{
+				"att":       {Status: "party", Year: 2023, Provenance: Provenance{Source: "UNODA"}},
+				"wassenaar": {Status: wassenaar, Provenance: Provenance{Source: "Wassenaar"}},
+			},
+			Embargoes: []Embargo{}, Evidence: []Evidence{}}
+	}
+	data, err := EncodeHistory([]*Bundle{bundle("2021-12-31", "party"), bundle("2022-12-31", "party"), bundle("2023-12-31", "party"), bundle("2024-12-31", "not_party")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const file = "UKR.2021-2024.history.json"
+	docs, err := ExpandHistory(file, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := OpenLibrary(fstest.MapFS{file: {Data: data}}, "lib")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, asOf := range []string{"2024-12-31", "2023-12-31", "2022-12-31", "2021-12-31", "2022-12-31", "2023-12-31", "2024-12-31"} {
+		e, err := lib.Find("UKR", asOf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, wantErr := Parse("lib/"+e.Path, docs[asOf])
+		got, gotErr := lib.Load(e)
+		if fmt.Sprint(wantErr) != fmt.Sprint(gotErr) {
+			t.Fatalf("%s: Load: %v\nParse: %v", asOf, gotErr, wantErr)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s (-Parse +Load):\n%s", asOf, diff)
+		}
+		if (wantErr != nil) != (asOf < "2023-12-31") {
+			t.Errorf("%s: Parse: %v", asOf, wantErr)
+		}
+	}
+	h, _, err := lib.history(Entry{Path: file + "#2022-12-31"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each entry is decoded for the first year (its own tree) and once for the later years
+	// that share it: att twice, wassenaar three times (changed in 2024); eight without sharing.
+	if n := len(h.memo.memberships); n != 5 {
+		t.Errorf("%d membership entries decoded, want 5", n)
+	}
 }

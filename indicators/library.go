@@ -49,6 +49,7 @@ type expandedHistory struct {
 	data  []byte                  // the file, for a year's document when one is needed
 	years map[string]expandedYear // by as_of, without the documents
 	err   error
+	memo  entryMemo // the entries of its years' nodes decoded so far
 }
 
 // Entry is one bundle of a library.
@@ -191,7 +192,7 @@ func (l *Library) decode(e Entry, name string) (*Bundle, error) {
 		return nil, err
 	}
 	if n := h.years[asOf].node; n != nil {
-		d := &decoder{}
+		d := &decoder{memo: &h.memo}
 		if b := d.bundle(n); len(d.problems) == 0 {
 			return b, nil
 		}

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -207,10 +208,14 @@ func syntaxProblem(err error) Problem {
 // decoder walks a YAML node tree, filling a Bundle and collecting problems.
 type decoder struct {
 	problems []Problem
-	omitted  int       // problems found beyond MaxProblems
-	asOf     time.Time // zero until as_of is known
-	asOfName string    // what asOf is, in messages; "" for the bundle's as_of
+	omitted  int        // problems found beyond MaxProblems
+	asOf     time.Time  // zero until as_of is known
+	asOfName string     // what asOf is, in messages; "" for the bundle's as_of
+	memo     *entryMemo // entries decoded before, from bundles that share nodes; nil for none
 }
+
+// found is the number of problems found so far.
+func (d *decoder) found() int { return len(d.problems) + d.omitted }
 
 func (d *decoder) fail(n *yaml.Node, path, format string, args ...any) {
 	if len(d.problems) >= MaxProblems {
@@ -247,15 +252,18 @@ func (d *decoder) fields(n *yaml.Node, path string, required []string, fn func(k
 		d.fail(n, path, "want an object, got %s", DescribeYAML(n))
 		return false
 	}
-	seen := map[string]int{} // key -> line
+	keys := keyIndex{n: n}
+	if len(n.Content) > 2*maxScannedKeys {
+		keys.first = make(map[string]int, len(n.Content)/2)
+	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		p := join(path, k.Value)
-		if first, dup := seen[k.Value]; dup {
-			d.fail(k, p, "duplicate key (first at line %d): a later copy would silently replace the first", first)
+		if first := keys.find(k.Value, i); first < i {
+			d.fail(k, p, "duplicate key (first at line %d): a later copy would silently replace the first", n.Content[first].Line)
 			continue
 		}
-		seen[k.Value] = k.Line
+		keys.add(k.Value, i)
 		if err := safetext.Check(k.Value, safetext.Line, 200); err != nil {
 			d.fail(k, p, "key: %v", err)
 			continue
@@ -265,11 +273,46 @@ func (d *decoder) fields(n *yaml.Node, path string, required []string, fn func(k
 		}
 	}
 	for _, r := range required {
-		if _, ok := seen[r]; !ok {
+		if keys.find(r, len(n.Content)) == len(n.Content) {
 			d.fail(n, join(path, r), "required field is missing")
 		}
 	}
 	return true
+}
+
+// maxScannedKeys: the keys of an object up to this many are found by a scan (an object of
+// a bundle has tens of keys at most, and a map per object costs more than the scans); a
+// larger object gets a map, so that no object costs more than linear time.
+const maxScannedKeys = 64
+
+// keyIndex finds the keys of a mapping node.
+type keyIndex struct {
+	n     *yaml.Node
+	first map[string]int // for a large object: the Content index of each key's first copy
+}
+
+// find returns the Content index of the first key named key before index end (among
+// those added, with a map), or end if there is none.
+func (x *keyIndex) find(key string, end int) int {
+	if x.first != nil {
+		if i, ok := x.first[key]; ok && i < end {
+			return i
+		}
+		return end
+	}
+	for i := 0; i < end; i += 2 {
+		if x.n.Content[i].Value == key {
+			return i
+		}
+	}
+	return end
+}
+
+// add notes the first copy of a key at Content index i.
+func (x *keyIndex) add(key string, i int) {
+	if x.first != nil {
+		x.first[key] = i
+	}
 }
 
 // join appends a key to a field path; the key is escaped (safetext.Escape), since paths
@@ -380,11 +423,15 @@ func (d *decoder) date(n *yaml.Node, path string, notAfterAsOf bool) string {
 }
 
 func (d *decoder) year(n *yaml.Node, path string) int {
-	max := 2100
-	if !d.asOf.IsZero() {
-		max = d.asOf.Year()
+	return d.integer(n, path, 1900, d.maxYear())
+}
+
+// maxYear is the latest year a value may be of: as_of's.
+func (d *decoder) maxYear() int {
+	if d.asOf.IsZero() {
+		return 2100
 	}
-	return d.integer(n, path, 1900, max)
+	return d.asOf.Year()
 }
 
 func (d *decoder) provenance(p *Provenance, key string, v *yaml.Node, path string) bool {
@@ -441,8 +488,10 @@ func (d *decoder) bundle(n *yaml.Node) *Bundle {
 		case "licence":
 			b.Licence = d.prose(v, p)
 		case "indices":
+			b.Indices = make(map[string]Index, min(len(v.Content)/2, len(Indices))) // sized once: ids are from the catalog
 			d.indices(v, p, b.Indices)
 		case "memberships":
+			b.Memberships = make(map[string]Membership, min(len(v.Content)/2, len(Instruments)))
 			d.memberships(v, p, b.Memberships)
 		case "embargoes":
 			b.Embargoes = d.embargoes(v, p)
@@ -597,6 +646,11 @@ func (d *decoder) memberships(n *yaml.Node, path string, out map[string]Membersh
 			d.fail(v, p, "unknown instrument id (see docs/bundle.md for the catalog)")
 			return true
 		}
+		if m, ok := d.memo.membership(id, v); ok && m.Year <= d.maxYear() { // year 0: none given
+			out[id] = m
+			return true
+		}
+		found := d.found()
 		var m Membership
 		d.fields(v, p, []string{"status", "source"}, func(key string, fv *yaml.Node, fp string) bool {
 			switch key {
@@ -610,8 +664,50 @@ func (d *decoder) memberships(n *yaml.Node, path string, out map[string]Membersh
 			return true
 		})
 		out[id] = m
+		if d.found() == found {
+			d.memo.putMembership(id, v, m)
+		}
 		return true
 	})
+}
+
+// entryMemo keeps the membership entries that decoded without a problem, by id and node,
+// for the bundles of one history file: its years share the nodes of what did not change
+// (see mergeValue.yamlNode), and an entry decodes to the same value whichever bundle holds
+// it. Only the check of its year depends on the bundle (not after as_of's year), and that
+// is made again for each bundle. A nil memo keeps nothing. (Memberships rarely change from
+// one year to the next, about four in five entries are found here; index entries change
+// nearly every year, so they are not kept.)
+type entryMemo struct {
+	mu          sync.Mutex
+	memberships map[memoKey]Membership
+}
+
+type memoKey struct {
+	id   string
+	node *yaml.Node
+}
+
+func (m *entryMemo) membership(id string, n *yaml.Node) (Membership, bool) {
+	if m == nil {
+		return Membership{}, false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	ms, ok := m.memberships[memoKey{id, n}]
+	return ms, ok
+}
+
+func (m *entryMemo) putMembership(id string, n *yaml.Node, ms Membership) {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.memberships == nil {
+		m.memberships = map[memoKey]Membership{}
+	}
+	m.memberships[memoKey{id, n}] = ms
 }
 
 func (d *decoder) list(n *yaml.Node, path string, each func(v *yaml.Node, p string)) {

@@ -108,15 +108,10 @@ func (s *jsonScanner) value() (*yaml.Node, bool) {
 			}
 		}
 	case c == '"':
-		start, escaped := s.i, false
-		for s.i++; s.data[s.i] != '"'; s.i++ {
-			if s.data[s.i] == '\\' {
-				escaped = true
-				s.i++
-			}
-		}
-		s.i++
+		start := s.i
+		s.i = stringEnd(s.data, s.i) + 1
 		raw := s.data[start:s.i]
+		escaped := bytes.IndexByte(raw, '\\') >= 0
 		v := string(raw[1 : len(raw)-1])
 		if escaped {
 			var err error

@@ -4,11 +4,13 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/exportrisk/exportrisk/indicators/safetext"
 	"github.com/exportrisk/exportrisk/internal/golden"
@@ -199,4 +201,43 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("round trip changed the bundle:\n%s\n%s", c, c2)
 		}
 	})
+}
+
+// Duplicate and missing keys are found alike in a small object (scanned) and a large one
+// (indexed by a map): each later copy names the first copy's line, every key is seen once.
+func TestFieldsDuplicateKeys(t *testing.T) {
+	for _, size := range []int{8, 3 * maxScannedKeys} {
+		t.Run(strconv.Itoa(size), func(t *testing.T) {
+			n := &yaml.Node{Kind: yaml.MappingNode, Line: 1}
+			keys := make([]string, size)
+			for i := range keys {
+				keys[i] = "k" + strconv.Itoa(i)
+			}
+			keys[size-1], keys[size-2] = "k1", "k3" // k1 three times, k3 twice
+			keys[size/2] = "k1"
+			var want []Problem
+			for i, k := range keys {
+				n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k, Line: i + 2},
+					&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: "1", Line: i + 2})
+				if k == "k1" && i > 1 || k == "k3" && i > 3 {
+					first, _ := strconv.Atoi(k[1:])
+					want = append(want, Problem{Line: i + 2, Path: "o." + k,
+						Message: "duplicate key (first at line " + strconv.Itoa(first+2) + "): a later copy would silently replace the first"})
+				}
+			}
+			want = append(want, Problem{Line: 1, Path: "o.absent", Message: "required field is missing"})
+			var visited []string
+			d := &decoder{}
+			d.fields(n, "o", []string{"k0", "k3", "absent"}, func(key string, _ *yaml.Node, _ string) bool {
+				visited = append(visited, key)
+				return true
+			})
+			if diff := cmp.Diff(want, d.problems); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+			if len(visited) != size-3 {
+				t.Errorf("%d keys visited, want %d", len(visited), size-3)
+			}
+		})
+	}
 }

@@ -25,6 +25,7 @@ type Replayer struct {
 	opts    []engine.Option // how engines are prepared (the evaluator)
 	mu      sync.Mutex
 	engines map[string]*preparedRevision
+	inputs  checkedInputs
 }
 
 type preparedRevision struct {
@@ -99,7 +100,7 @@ func (rp *Replayer) Engine(ctx context.Context, revision string) (*engine.Engine
 // recorded evaluation time, and compares the result with the recorded one. It refuses
 // a record whose content no longer matches its hash.
 func (rp *Replayer) Replay(ctx context.Context, rec *RecordV1) (*Outcome, error) {
-	in, err := checkIntact(rec)
+	in, err := rp.inputs.checkIntact(rec)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +120,7 @@ func (rp *Replayer) Replay(ctx context.Context, rec *RecordV1) (*Outcome, error)
 // decide the same case. It is not a replay of the record; the policy revision in the
 // result differs and Match compares everything else.
 func ReplayWith(ctx context.Context, e *engine.Engine, rec *RecordV1) (*Outcome, error) {
-	in, err := checkIntact(rec)
+	in, err := (*checkedInputs)(nil).checkIntact(rec)
 	if err != nil {
 		return nil, err
 	}
@@ -149,22 +150,60 @@ func ReplayWith(ctx context.Context, e *engine.Engine, rec *RecordV1) (*Outcome,
 	return out, nil
 }
 
-// checkIntact checks a record against its hash and digests and returns its input.
-func checkIntact(rec *RecordV1) (*engine.Input, error) {
+// checkIntact checks a record against its hash and digests and returns its input. An input
+// byte for byte one the replayer has checked already is that one (c may be nil: none).
+func (c *checkedInputs) checkIntact(rec *RecordV1) (*engine.Input, error) {
 	if rec.RecordVersion == EvidenceEventVersion {
 		return nil, fmt.Errorf("replay %s: it is an evidence event, not a decision: there is nothing to replay", rec.DecisionID)
 	}
 	if h := rec.ComputeHash(); h != rec.Hash {
 		return nil, fmt.Errorf("replay decision %s: the record no longer matches its hash", rec.DecisionID)
 	}
-	in := engine.ReadInput(rec.Input) // computes the digest
-	if in.Digest() != rec.InputDigest {
-		return nil, fmt.Errorf("replay decision %s: the input no longer matches its digest", rec.DecisionID)
+	in := c.get(rec.InputDigest)
+	if in == nil || !bytes.Equal(in.Canonical(), rec.Input) {
+		in = engine.ReadInput(rec.Input) // computes the digest
+		if in.Digest() != rec.InputDigest {
+			return nil, fmt.Errorf("replay decision %s: the input no longer matches its digest", rec.DecisionID)
+		}
+		c.put(in)
 	}
 	if indicators.Digest(rec.Result) != rec.ResultDigest {
 		return nil, fmt.Errorf("replay decision %s: the result no longer matches its digest", rec.DecisionID)
 	}
 	return in, nil
+}
+
+// checkedInputs are the recorded inputs a Replayer has checked against their digests, by
+// digest. A record whose input is byte for byte one of them is checked by comparing the bytes
+// (a few µs for a 58 KB bundle) instead of hashing them again (~25 µs), and replayed from the
+// same engine.Input. It holds at most maxCheckedInputs (as many as an engine keeps compiled
+// inputs) and starts afresh when full. The inputs are never modified.
+type checkedInputs struct {
+	mu sync.Mutex
+	m  map[string]*engine.Input
+}
+
+const maxCheckedInputs = 1024
+
+func (c *checkedInputs) get(digest string) *engine.Input {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[digest]
+}
+
+func (c *checkedInputs) put(in *engine.Input) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxCheckedInputs {
+		c.m = make(map[string]*engine.Input, maxCheckedInputs)
+	}
+	c.m[in.Digest()] = in
 }
 
 func evaluate(ctx context.Context, e *engine.Engine, rec *RecordV1, in *engine.Input) (*Outcome, error) {

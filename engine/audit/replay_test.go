@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -235,6 +236,38 @@ func TestReplayRefuses(t *testing.T) {
 				t.Errorf("replay: %v, want an error saying %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestReplayChecksEveryInput: a replayer compares an input with one it has checked against the
+// same digest instead of hashing it again; an input changed after the same one was replayed
+// (its digest and so its hash as before) is still refused, and the checked one still replays.
+func TestReplayChecksEveryInput(t *testing.T) {
+	ctx := context.Background()
+	s := sqliteBackend().open(t)
+	r := recordDecisions(t, s, minimalEngine(t), 1)[0]
+	rp := NewReplayer(s)
+	same := *r
+	same.Input = bytes.Clone(r.Input)
+	changed := *r
+	changed.Input = bytes.Replace(r.Input, []byte(`"KAZ"`), []byte(`"KGZ"`), 1)
+	if bytes.Equal(changed.Input, r.Input) || changed.ComputeHash() != r.Hash {
+		t.Fatal("the changed input is not a change of the input alone")
+	}
+	for i, c := range []struct {
+		rec  *RecordV1
+		want string // "" for a match
+	}{{r, ""}, {&same, ""}, {&changed, "the input no longer matches its digest"}, {r, ""}} {
+		out, err := rp.Replay(ctx, c.rec)
+		switch {
+		case c.want == "" && (err != nil || !out.Match):
+			t.Errorf("replay %d: %v, want a match", i, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("replay %d: %v, want an error saying %q", i, err, c.want)
+		}
+	}
+	if got := rp.inputs.get(r.InputDigest); got == nil || !bytes.Equal(got.Canonical(), r.Input) {
+		t.Errorf("the replayer does not keep the checked input")
 	}
 }
 

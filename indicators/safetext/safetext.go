@@ -49,6 +49,9 @@ func Check(s string, mode Mode, max int) error {
 	n := 0
 	for i, r := range s {
 		n++
+		if r >= 0x20 && r < 0x7f {
+			continue // printable ASCII: safe
+		}
 		if r == utf8.RuneError {
 			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
 				return &Problem{Rune: utf8.RuneError, Offset: i}

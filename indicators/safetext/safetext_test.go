@@ -2,6 +2,7 @@ package safetext
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -30,6 +31,11 @@ func TestCheck(t *testing.T) {
 		{"nul", "a\x00", Line, 0, "U+0000"},
 		{"too long", strings.Repeat("é", 201), Line, 200, "longer than 200 characters (got 201)"},
 		{"at the limit", strings.Repeat("é", 200), Line, 200, ""},
+		{"ascii too long", strings.Repeat("a", 201), Line, 200, "longer than 200 characters (got 201)"},
+		{"ascii at the limit", strings.Repeat("a", 200), Line, 200, ""},
+		{"mixed too long", "ab" + strings.Repeat("é", 199), Line, 200, "longer than 200 characters (got 201)"},
+		{"mixed at the limit", "ab" + strings.Repeat("é", 198), Line, 200, ""},
+		{"control after ascii", "abcd", Line, 0, "control character U+007F at byte 4"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -100,6 +106,13 @@ func FuzzEscape(f *testing.F) {
 		if Check(s, Text, 0) == nil && got != s {
 			t.Fatalf("Escape(%q) changed a safe value to %q", s, got)
 		}
+		for _, mode := range []Mode{Line, Text} {
+			for _, max := range []int{0, cut % 8} {
+				if got, want := Check(s, mode, max), checkRuneByRune(s, mode, max); fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Fatalf("Check(%q, %d, %d) = %v, rune by rune %v", s, mode, max, got, want)
+				}
+			}
+		}
 		if cut < 0 {
 			cut = -cut
 		}
@@ -117,4 +130,24 @@ func FuzzEscape(f *testing.F) {
 			t.Fatalf("Writer(%q split at %d) = %q, Escape = %q", s, cut, out.String(), got)
 		}
 	})
+}
+
+// checkRuneByRune is Check without its fast path for printable ASCII.
+func checkRuneByRune(s string, mode Mode, max int) error {
+	n := 0
+	for i, r := range s {
+		n++
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
+				return &Problem{Rune: utf8.RuneError, Offset: i}
+			}
+		}
+		if Unsafe(r) && !(mode == Text && (r == '\n' || r == '\t')) {
+			return &Problem{Rune: r, Offset: i}
+		}
+	}
+	if max > 0 && n > max {
+		return &Problem{Len: n, Max: max}
+	}
+	return nil
 }

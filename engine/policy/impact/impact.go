@@ -259,18 +259,22 @@ func Run(ctx context.Context, base, head *engine.Engine, lib *indicators.Library
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	var words [2]*present.Presenter
-	for i, e := range []*engine.Engine{base, head} {
-		p, err := present.New(e)
-		if err != nil {
-			return nil, err
-		}
-		words[i] = p
-	}
 	pairs := make([]Pair, len(countries))
 	errs := make([]error, len(countries))
 	var g errgroup.Group // errors are kept per country: a country without a bundle is skipped
 	g.SetLimit(workers)
+	// The presenters (the reasons' message templates of both sides) are made beside the
+	// first assessments, not before them.
+	var words [2]*present.Presenter
+	var wordsErr error
+	g.Go(func() error {
+		for i, e := range []*engine.Engine{base, head} {
+			if words[i], wordsErr = present.New(e); wordsErr != nil {
+				break
+			}
+		}
+		return nil
+	})
 	for i := range countries {
 		if ctx.Err() != nil {
 			break
@@ -281,6 +285,9 @@ func Run(ctx context.Context, base, head *engine.Engine, lib *indicators.Library
 		})
 	}
 	_ = g.Wait()
+	if wordsErr != nil {
+		return nil, wordsErr
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
