@@ -239,25 +239,35 @@ func TestReplayRefuses(t *testing.T) {
 	}
 }
 
-// TestReplayChecksEveryInput: a replayer compares an input with one it has checked against the
-// same digest instead of hashing it again; an input changed after the same one was replayed
-// (its digest and so its hash as before) is still refused, and the checked one still replays.
-func TestReplayChecksEveryInput(t *testing.T) {
+// TestReplayChecksEveryDocument: a replayer compares an input or a result with one it has
+// checked against the same digest instead of hashing it again; one changed after the same one
+// was replayed (its digest and so its hash as before) is still refused, and the checked one
+// still replays.
+func TestReplayChecksEveryDocument(t *testing.T) {
 	ctx := context.Background()
 	s := sqliteBackend().open(t)
 	r := recordDecisions(t, s, minimalEngine(t), 1)[0]
 	rp := NewReplayer(s)
 	same := *r
 	same.Input = bytes.Clone(r.Input)
+	same.Result = bytes.Clone(r.Result)
 	changed := *r
 	changed.Input = bytes.Replace(r.Input, []byte(`"KAZ"`), []byte(`"KGZ"`), 1)
-	if bytes.Equal(changed.Input, r.Input) || changed.ComputeHash() != r.Hash {
-		t.Fatal("the changed input is not a change of the input alone")
+	changedResult := *r
+	changedResult.Result = bytes.Replace(r.Result, []byte(`"KAZ"`), []byte(`"KGZ"`), 1)
+	if bytes.Equal(changed.Input, r.Input) || changed.ComputeHash() != r.Hash ||
+		bytes.Equal(changedResult.Result, r.Result) || changedResult.ComputeHash() != r.Hash {
+		t.Fatal("the changed input or result is not a change of that document alone")
 	}
 	for i, c := range []struct {
 		rec  *RecordV1
 		want string // "" for a match
-	}{{r, ""}, {&same, ""}, {&changed, "the input no longer matches its digest"}, {r, ""}} {
+	}{
+		{r, ""}, {&same, ""},
+		{&changed, "the input no longer matches its digest"},
+		{&changedResult, "the result no longer matches its digest"},
+		{r, ""},
+	} {
 		out, err := rp.Replay(ctx, c.rec)
 		switch {
 		case c.want == "" && (err != nil || !out.Match):
@@ -266,8 +276,8 @@ func TestReplayChecksEveryInput(t *testing.T) {
 			t.Errorf("replay %d: %v, want an error saying %q", i, err, c.want)
 		}
 	}
-	if got := rp.inputs.get(r.InputDigest); got == nil || !bytes.Equal(got.Canonical(), r.Input) {
-		t.Errorf("the replayer does not keep the checked input")
+	if in, result := rp.checked.get(r.InputDigest, r.ResultDigest); in == nil || !bytes.Equal(in.Canonical(), r.Input) || !bytes.Equal(result, r.Result) {
+		t.Errorf("the replayer does not keep the checked input and result")
 	}
 }
 
@@ -357,6 +367,13 @@ func TestResultContract(t *testing.T) {
 		want   int
 	}{
 		{`{"as_of":"2026-06-01","contract":2,"country":{"iso3":"KAZ"},"criteria":[]}`, 2},
+		{`{"as_of":"2026-06-01","contract":2}`, 2},
+		{`{"as_of":"2026-06-01","contract":12,"x":1}`, 12},
+		{`{"as_of":"2026-06-01","contract":1234567}`, 1234567},
+		{`{"as_of":"a\",\"contract\":7","contract":2}`, 2},
+		{`{"as_of":"2026-06-01","contract":02}`, 1},
+		{`{"as_of":"2026-06-01","contract":2.5}`, 1},
+		{`{"as_of":"2026-06-01","contract":0,"x":1}`, 1},
 		{`{"as_of":"2026-06-01","country":{"iso3":"KAZ"},"criteria":[{"reasons":[{"message":{"en":"x"}}]}]}`, 1},
 		{`{"contract":3}`, 3},
 		{`{"contract":0}`, 1},
