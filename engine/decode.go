@@ -65,6 +65,7 @@ func decodeAssessment(v plan.Value) (*rawAssessment, error) {
 		case "critical_count":
 			out.criticalCount, err = integer(v)
 		case "criteria":
+			out.criteria = make([]rawCriterion, 0, size(v))
 			err = each(v, func(v plan.Value) error {
 				c, err := decodeCriterion(v)
 				out.criteria = append(out.criteria, c)
@@ -89,6 +90,7 @@ func decodeCriterion(v plan.Value) (rawCriterion, error) {
 		case "verdict":
 			c.verdict, err = str(v)
 		case "reasons":
+			c.reasons = make([]rawReason, 0, size(v))
 			err = each(v, func(v plan.Value) error {
 				r, err := decodeReason(v)
 				c.reasons = append(c.reasons, r)
@@ -206,6 +208,17 @@ func each(v plan.Value, fn func(v plan.Value) error) error {
 	return nil
 }
 
+// size is the number of elements of an array or set, 0 for anything else.
+func size(v plan.Value) int {
+	switch x := v.(type) {
+	case *plan.Array:
+		return x.Len()
+	case *plan.Set:
+		return x.Len()
+	}
+	return 0
+}
+
 func str(v plan.Value) (string, error) {
 	s, ok := v.(plan.String)
 	if !ok {
@@ -228,8 +241,13 @@ func integer(v plan.Value) (int, error) {
 
 func strs(v plan.Value) ([]string, error) {
 	var out []string
-	if a, ok := v.(*plan.Array); ok {
-		out = make([]string, 0, a.Len())
+	switch x := v.(type) {
+	case *plan.Array:
+		out = make([]string, 0, x.Len()) // an empty array is an empty list
+	case *plan.Set:
+		if x.Len() > 0 {
+			out = make([]string, 0, x.Len())
+		}
 	}
 	err := each(v, func(v plan.Value) error {
 		s, err := str(v)

@@ -90,6 +90,7 @@ const (
 	opResetLocal
 	opMakeConst // MakeNull, MakeNumberInt, MakeNumberRef
 	opMakeArray
+	opMakeScratchArray // an array only a builtin that keeps no operand reads (borrow.go)
 	opMakeObject
 	opMakeSet
 	opEqual
@@ -115,6 +116,7 @@ type operand struct {
 
 type stmt struct {
 	op     opcode
+	test   bool // a call that is also undefined when its value is false (copies.go)
 	a, b   operand
 	target int32
 	key    int32
@@ -251,6 +253,8 @@ func link(policy *ir.Policy, data Value) (*Program, error) {
 		fn.blocks, n = foldFunction(fn.blocks)
 		l.folded += n
 		l.copies += elideCopies(fn.blocks, fn.ret, fn.nlocals)
+		borrowArrays(fn.blocks, analyze(fn.blocks, fn.ret, fn.nlocals))
+		fn.nlocals = renumber(fn)
 		for _, b := range fn.blocks {
 			sizeObjects(b)
 		}
@@ -278,6 +282,56 @@ func link(policy *ir.Policy, data Value) (*Program, error) {
 	p.memoSize = l.memo
 	p.stackSize = stackSize(p.entry, p.entry[0].n, map[*function]int{})
 	return p, nil
+}
+
+// renumber numbers the locals fn still uses densely, in their order, and returns how many
+// there are: after the copies are gone, a frame needs fewer locals (each call clears its
+// frame when it returns).
+func renumber(fn *function) int {
+	used := make([]bool, fn.nlocals)
+	for _, p := range fn.params {
+		used[p] = true
+	}
+	used[fn.ret] = true
+	each := func(visit func(*int32)) {
+		for _, b := range fn.blocks {
+			walkStmts(b, func(st *stmt) {
+				for _, o := range append([]*operand{&st.a, &st.b}, pointers(st.args)...) {
+					if o.konst == nil {
+						visit(&o.local)
+					}
+				}
+				visit(&st.target)
+				if st.op == opScan {
+					visit(&st.key)
+					visit(&st.val)
+				}
+			})
+		}
+	}
+	each(func(l *int32) { used[*l] = true })
+	index := make([]int32, fn.nlocals)
+	n := int32(0)
+	for l, u := range used {
+		if u {
+			index[l] = n
+			n++
+		}
+	}
+	each(func(l *int32) { *l = index[*l] })
+	for i, p := range fn.params {
+		fn.params[i] = index[p]
+	}
+	fn.ret = index[fn.ret]
+	return int(n)
+}
+
+func pointers(ops []operand) []*operand {
+	out := make([]*operand, len(ops))
+	for i := range ops {
+		out[i] = &ops[i]
+	}
+	return out
 }
 
 // sizeObjects sets the capacity of every object a block makes to the number of inserts into

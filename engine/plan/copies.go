@@ -14,6 +14,7 @@ package plan
 //	                                                 in between may go)
 //	X -> t                      goes                (X only writes t and is never undefined)
 //	Scan k=K { AssignVar K -> u; ... } becomes Scan k=u { ... } (also for the value)
+//	Y -> t; NotEqual t false    becomes  Y test    (Y a call: undefined when false too)
 //
 // In each, every read of t that remains gets the value it got before.
 
@@ -62,8 +63,15 @@ func (c *copies) body(body []stmt) []stmt {
 				continue
 			}
 		}
+		if st.op == opNotEqual && len(out) > 0 {
+			if prev := &out[len(out)-1]; (prev.op == opCall || prev.op == opCallBuiltin) && !prev.test && c.onlyTestsFalse(st, prev.target) {
+				prev.test = true // Y -> t; NotEqual t false
+				c.removed++
+				continue
+			}
+		}
 		if st.op == opAssignVar && st.a.konst == nil && i+1 < len(body) {
-			if o := c.soleRead(&body[i+1], st.target); o != nil {
+			if o := c.lv.soleRead(&body[i+1], st.target); o != nil {
 				*o = st.a // AssignVar s -> t; Y(t)
 				c.removed++
 				continue
@@ -78,24 +86,14 @@ func (c *copies) body(body []stmt) []stmt {
 	return out
 }
 
-// soleRead returns the operand of st that is its only access to local t, if t is dead after
-// st; nil otherwise.
-func (c *copies) soleRead(st *stmt, t int32) *operand {
-	o := operandReading(st, t)
-	if o == nil || c.lv.liveAfter(st, t) {
-		return nil
+// onlyTestsFalse reports whether NotEqual st compares local t with false, and t is dead
+// after it (also where it goes when undefined).
+func (c *copies) onlyTestsFalse(st *stmt, t int32) bool {
+	a, b := st.a, st.b
+	if b.konst == nil {
+		a, b = b, a
 	}
-	reads, writes, mut := st.access()
-	n := 0
-	for _, l := range append(reads, writes...) {
-		if l == t {
-			n++
-		}
-	}
-	if n != 1 || mut == t || ((st.op == opAssignVarOnce || st.op == opObjectInsertOnce) && st.target == t) {
-		return nil
-	}
-	return o
+	return a.konst == nil && a.local == t && b.konst == Value(Bool(false)) && !c.lv.liveAfter(st, t)
 }
 
 // substitute replaces the read of local t by constant k in the first statement of body that
@@ -104,7 +102,7 @@ func (c *copies) soleRead(st *stmt, t int32) *operand {
 func (c *copies) substitute(body []stmt, t int32, k operand) bool {
 	for i := range body {
 		st := &body[i]
-		if o := c.soleRead(st, t); o != nil {
+		if o := c.lv.soleRead(st, t); o != nil {
 			*o = k
 			return true
 		}
@@ -159,7 +157,7 @@ func writesOnlyTarget(op opcode) bool {
 // never undefined (unlike calls and dots, which may leave their block).
 func alwaysWrites(op opcode) bool {
 	switch op {
-	case opLen, opMakeConst, opAssignInt, opAssignVar, opResetLocal, opMakeArray, opMakeObject, opMakeSet:
+	case opLen, opMakeConst, opAssignInt, opAssignVar, opResetLocal, opMakeArray, opMakeScratchArray, opMakeObject, opMakeSet:
 		return true
 	}
 	return false

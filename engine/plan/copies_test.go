@@ -27,6 +27,9 @@ func listing(body []stmt) []string {
 		if st.op == opScan {
 			fmt.Fprintf(&b, " key L%d value L%d", st.key, st.val)
 		}
+		if st.test {
+			b.WriteString(" test")
+		}
 		out = append(out, b.String())
 		for _, nested := range st.blocks {
 			for _, l := range listing(nested) {
@@ -94,6 +97,19 @@ func TestElideCopies(t *testing.T) {
 			want: []stmt{{op: opBlock, blocks: [][]stmt{{mk(IntValue(0), 8), dot(loc(0), "a", 7), gt(loc(7), loc(8), 2), {op: opResetLocal, target: 8}}}},
 				{op: opIsDefined, a: loc(8)}, ret},
 		},
+		"call tested": {
+			in:      []stmt{gt(loc(0), loc(1), 9), {op: opNotEqual, a: loc(9), b: konst(Bool(false))}, ret},
+			want:    []stmt{{op: opCallBuiltin, args: []operand{loc(0), loc(1)}, bi: builtins["gt"], target: 9, test: true}, ret},
+			removed: 1,
+		},
+		"call tested, value read later": {
+			in:   []stmt{gt(loc(0), loc(1), 9), {op: opNotEqual, a: loc(9), b: konst(Bool(false))}, assign(loc(9), 2), ret},
+			want: []stmt{gt(loc(0), loc(1), 9), {op: opNotEqual, a: loc(9), b: konst(Bool(false))}, assign(loc(9), 2), ret},
+		},
+		"call compared with true": {
+			in:   []stmt{gt(loc(0), loc(1), 9), {op: opNotEqual, a: loc(9), b: konst(Bool(true))}, ret},
+			want: []stmt{gt(loc(0), loc(1), 9), {op: opNotEqual, a: loc(9), b: konst(Bool(true))}, ret},
+		},
 		"copy mutated": {
 			in:   []stmt{assign(loc(0), 5), {op: opSetAdd, a: konst(String("x")), target: 5}, ret},
 			want: []stmt{assign(loc(0), 5), {op: opSetAdd, a: konst(String("x")), target: 5}, ret},
@@ -160,5 +176,33 @@ func TestElideCopies(t *testing.T) {
 				t.Errorf("removed %d, want %d", removed, tc.removed)
 			}
 		})
+	}
+}
+
+// TestRenumber: the locals a function uses are numbered densely, in order, parameters and
+// return local included.
+func TestRenumber(t *testing.T) {
+	fn := &function{params: []int32{0, 1, 4}, ret: 2, nlocals: 20, blocks: [][]stmt{{
+		{op: opScan, a: loc(4), key: 11, val: 15, blocks: [][]stmt{{
+			{op: opDot, a: loc(15), b: konst(String("x")), target: 19},
+			{op: opObjectInsert, a: loc(11), b: loc(19), target: 2},
+		}}},
+		{op: opReturn, a: loc(2)},
+	}}}
+	if n := renumber(fn); n != 7 {
+		t.Errorf("nlocals = %d, want 7", n)
+	}
+	want := &function{params: []int32{0, 1, 3}, ret: 2, blocks: [][]stmt{{
+		{op: opScan, a: loc(3), key: 4, val: 5, blocks: [][]stmt{{
+			{op: opDot, a: loc(5), b: konst(String("x")), target: 6},
+			{op: opObjectInsert, a: loc(4), b: loc(6), target: 2},
+		}}},
+		{op: opReturn, a: loc(2)},
+	}}}
+	if diff := cmp.Diff(listing(want.blocks[0]), listing(fn.blocks[0])); diff != "" {
+		t.Errorf("statements (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]int32{0, 1, 3}, fn.params); diff != "" || fn.ret != 2 {
+		t.Errorf("params %v (-want +got):\n%s, ret %d", fn.params, diff, fn.ret)
 	}
 }

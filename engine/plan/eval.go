@@ -43,6 +43,9 @@ type state struct {
 	arrays  []smallArray
 	objects []smallObject
 	sets    []smallSet
+	// The arrays of opMakeScratchArray, reused by every evaluation: nscratch handed out.
+	scratch  []*smallArray
+	nscratch int
 }
 
 var statePool = sync.Pool{New: func() any { return &state{} }}
@@ -56,6 +59,10 @@ func (p *Program) Eval(ctx context.Context, input Value) (Value, error) {
 		clear(s.memoDone)
 		clear(s.results)
 		s.ret, s.results, s.ctx, s.p = nil, s.results[:0], nil, nil
+		for _, x := range s.scratch[:s.nscratch] {
+			x.a.elems, x.inline = nil, [4]Value{}
+		}
+		s.nscratch = 0
 		statePool.Put(s)
 	}()
 	s.p, s.ctx = p, ctx
@@ -149,7 +156,7 @@ func (s *state) exec(f []Value, body []stmt) (int, error) {
 			if err != nil {
 				return 0, err
 			}
-			if v == nil {
+			if v == nil || st.test && v == Value(Bool(false)) {
 				return 1, nil
 			}
 			f[st.target] = v
@@ -166,7 +173,7 @@ func (s *state) exec(f []Value, body []stmt) (int, error) {
 			if err != nil {
 				return 0, s.errorf(st, "%s: %v", st.bi.name, err)
 			}
-			if v == nil {
+			if v == nil || st.test && v == Value(Bool(false)) {
 				return 1, nil
 			}
 			f[st.target] = v
@@ -220,6 +227,8 @@ func (s *state) exec(f []Value, body []stmt) (int, error) {
 			f[st.target] = nil
 		case opMakeArray:
 			f[st.target] = s.newArray(st.n)
+		case opMakeScratchArray:
+			f[st.target] = s.scratchArray()
 		case opMakeObject:
 			f[st.target] = s.newObject(st.n)
 		case opMakeSet:
@@ -456,4 +465,16 @@ func (s *state) newSet() *Set {
 	x := next(&s.sets)
 	x.s.elems = x.inline[:0]
 	return &x.s
+}
+
+// scratchArray hands out an array that is dead once the builtin reading it returns: it is
+// used again by the next evaluation.
+func (s *state) scratchArray() *Array {
+	if s.nscratch == len(s.scratch) {
+		s.scratch = append(s.scratch, new(smallArray))
+	}
+	x := s.scratch[s.nscratch]
+	s.nscratch++
+	x.a.elems = x.inline[:0]
+	return &x.a
 }

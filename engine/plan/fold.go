@@ -34,7 +34,7 @@ func (st *stmt) access() (reads []int32, writes []int32, mut int32) {
 	case opScan:
 		rd(st.a)
 		writes = append(writes, st.key, st.val)
-	case opAssignInt, opMakeConst, opResetLocal, opMakeArray, opMakeObject, opMakeSet:
+	case opAssignInt, opMakeConst, opResetLocal, opMakeArray, opMakeScratchArray, opMakeObject, opMakeSet:
 		writes = append(writes, st.target)
 	case opEqual, opNotEqual:
 		rd(st.a)

@@ -173,3 +173,23 @@ func (lv *liveness) liveIfUndefined(st *stmt, t int32) bool {
 	u, ok := lv.undef[st]
 	return ok && u.has(t)
 }
+
+// soleRead returns the operand of st that is its only access to local t, if t is dead after
+// st; nil otherwise.
+func (lv *liveness) soleRead(st *stmt, t int32) *operand {
+	o := operandReading(st, t)
+	if o == nil || lv.liveAfter(st, t) {
+		return nil
+	}
+	reads, writes, mut := st.access()
+	n := 0
+	for _, l := range append(reads, writes...) {
+		if l == t {
+			n++
+		}
+	}
+	if n != 1 || mut == t || ((st.op == opAssignVarOnce || st.op == opObjectInsertOnce) && st.target == t) {
+		return nil
+	}
+	return o
+}
