@@ -131,6 +131,12 @@ func (e *Engine) AssessInput(ctx context.Context, in *Input) (*Assessment, error
 			if err != nil {
 				return nil, fmt.Errorf("assess: input: %w", err)
 			}
+			if b == nil {
+				if b, err = decodeBundle(in.canonical); err != nil {
+					return nil, fmt.Errorf("assess: %w", err)
+				}
+			}
+			e.inputs.put(in.digest, &preparedInput{bundle: b, input: v}) // read once per digest
 		}
 		input = v
 	} else if b != nil {
@@ -145,9 +151,6 @@ func (e *Engine) AssessInput(ctx context.Context, in *Input) (*Assessment, error
 		if b, err = decodeBundle(in.canonical); err != nil {
 			return nil, fmt.Errorf("assess: %w", err)
 		}
-	}
-	if e.program != nil && in.value == nil {
-		e.inputs.put(in.digest, &preparedInput{bundle: b, input: input.(plan.Value)})
 	}
 	res, err := e.assess(ctx, b, in.digest, input)
 	if err != nil {
