@@ -124,15 +124,19 @@ func planInput(b *indicators.Bundle) (plan.Value, error) {
 	top = poptStr(top, "description", b.Description)
 	top = poptStr(top, "licence", b.Licence)
 
+	// The entries of indices and memberships, most of a bundle's keys, are made with their
+	// keys in order: ObjectOf then finds them sorted.
 	var indices plan.Value = plan.Null{}
 	if b.Indices != nil {
 		items := make([]plan.KV, 0, len(b.Indices))
-		for id, ix := range b.Indices {
+		for _, id := range sortedKeys(b.Indices) {
+			ix := b.Indices[id]
 			v, err := planScalar(ix.Value)
 			if err != nil {
 				return nil, err
 			}
-			e := pprovenance(append(make([]plan.KV, 0, 2+provenanceKeys), pkv("value", v), pkv("year", plan.IntValue(ix.Year))), &ix.Provenance)
+			e := pprovenanceInOrder(make([]plan.KV, 0, 2+provenanceKeys), &ix.Provenance, nil)
+			e = append(e, pkv("value", v), pkv("year", plan.IntValue(ix.Year)))
 			items = append(items, pkv(id, plan.ObjectOf(e...)))
 		}
 		indices = plan.ObjectOf(items...)
@@ -142,12 +146,14 @@ func planInput(b *indicators.Bundle) (plan.Value, error) {
 	var memberships plan.Value = plan.Null{}
 	if b.Memberships != nil {
 		items := make([]plan.KV, 0, len(b.Memberships))
-		for id, m := range b.Memberships {
-			e := append(make([]plan.KV, 0, 2+provenanceKeys), pstr("status", m.Status))
+		for _, id := range sortedKeys(b.Memberships) {
+			m := b.Memberships[id]
+			status := pstr("status", m.Status)
+			e := pprovenanceInOrder(make([]plan.KV, 0, 2+provenanceKeys), &m.Provenance, &status)
 			if m.Year != 0 {
 				e = append(e, pkv("year", plan.IntValue(m.Year)))
 			}
-			items = append(items, pkv(id, plan.ObjectOf(pprovenance(e, &m.Provenance)...)))
+			items = append(items, pkv(id, plan.ObjectOf(e...)))
 		}
 		memberships = plan.ObjectOf(items...)
 	}
@@ -234,6 +240,19 @@ func pprovenance(kvs []plan.KV, p *indicators.Provenance) []plan.KV {
 	kvs = poptStr(kvs, "url", p.URL)
 	kvs = poptStr(kvs, "note", p.Note)
 	return poptStr(kvs, "note_de", p.NoteDE)
+}
+
+// pprovenanceInOrder appends the provenance keys in their order, and after "source" the key
+// next if there is one (it must sort between "source" and "url").
+func pprovenanceInOrder(kvs []plan.KV, p *indicators.Provenance, next *plan.KV) []plan.KV {
+	kvs = poptStr(kvs, "cited_source", p.CitedSource)
+	kvs = poptStr(kvs, "note", p.Note)
+	kvs = poptStr(kvs, "note_de", p.NoteDE)
+	kvs = append(kvs, pstr("source", p.Source))
+	if next != nil {
+		kvs = append(kvs, *next)
+	}
+	return poptStr(kvs, "url", p.URL)
 }
 
 // planScalar converts an index value as scalar does.

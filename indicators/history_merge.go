@@ -45,7 +45,8 @@ func compactText(text []byte) ([]byte, error) {
 	if err := json.Compact(&c, text); err != nil {
 		return nil, err
 	}
-	if !bytes.ContainsAny(c.Bytes(), "<>&") && !bytes.Contains(c.Bytes(), []byte("\u2028")) && !bytes.Contains(c.Bytes(), []byte("\u2029")) {
+	if !slices.ContainsFunc([]byte("<>&"), func(b byte) bool { return bytes.IndexByte(c.Bytes(), b) >= 0 }) &&
+		!bytes.Contains(c.Bytes(), []byte("\u2028")) && !bytes.Contains(c.Bytes(), []byte("\u2029")) {
 		return c.Bytes(), nil // nothing HTMLEscape would escape
 	}
 	json.HTMLEscape(&out, c.Bytes())
@@ -202,8 +203,8 @@ func mergePatch(target, patch *mergeValue) (*mergeValue, error) {
 // included), their keys written as encoding/json writes them. Text without null, escapes
 // and non-ASCII stays as it is.
 func withoutNulls(v *mergeValue) (*mergeValue, error) {
-	if v == nil || v.text == nil || !bytes.Contains(v.text, []byte("null")) && !bytes.ContainsFunc(v.text, func(r rune) bool { return r == '\\' || r >= 0x80 }) {
-		return v, nil
+	if v == nil || v.text == nil || !bytes.Contains(v.text, []byte("null")) && !slices.ContainsFunc(v.text, func(c byte) bool { return c == '\\' || c >= 0x80 }) {
+		return v, nil // (a byte from 0x80 starts every character beyond ASCII and is every invalid byte)
 	}
 	var out bytes.Buffer
 	if err := writeWithoutNulls(&out, v.text); err != nil {

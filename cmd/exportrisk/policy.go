@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io/fs"
 	"os"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/exportrisk/exportrisk/engine"
 	"github.com/exportrisk/exportrisk/engine/policy/bundle"
 	"github.com/exportrisk/exportrisk/engine/policy/check"
 	"github.com/exportrisk/exportrisk/engine/policy/policyfile"
@@ -228,6 +230,12 @@ const policyCheckHelp = `Checks the policies as CI does, before they are tested 
             critical bound), unknown instruments, categories, reporters or index ids
   engine    the engine accepts the policies: deterministic builtins only, the eight criteria
             with their METADATA, the entrypoint prepares
+  compiled  whether the compiled evaluator runs the policies (else they fall back to OPA's
+            interpreter, noted)
+  agree     the compiled evaluator and OPA's interpreter, the reference, give byte-identical
+            results on the latest bundle of every country of the library (the shipped
+            bundles, or --fixtures DIR with the evidence register merged); a difference names
+            the country, the bundle's date and the first criterion that differs
 Every problem is printed as file:line: what. The exit status is 5 when a check fails.
 
 Examples:
@@ -239,13 +247,14 @@ func policyCheckCommand() *cli.Command {
 		Name:        "check",
 		Usage:       "strict compile, opa fmt check, data file validation",
 		Description: policyCheckHelp,
-		Flags:       []cli.Flag{policyDirFlag, logFlag},
+		Flags:       []cli.Flag{policyDirFlag, fixturesFlag, evidenceFlag, logFlag},
 		Action:      policyCheck,
 	}
 }
 
 func policyCheck(c *cli.Context) error {
-	if _, err := loadConfig(c); err != nil {
+	cfg, err := loadConfig(c)
+	if err != nil {
 		return err
 	}
 	if c.NArg() > 0 {
@@ -319,6 +328,8 @@ func policyCheck(c *cli.Context) error {
 			fmt.Fprintf(&out, "note  %-8s these policies run on OPA's interpreter: %s\n", "compiled", info.Fallback)
 		} else {
 			report("compiled", nil, info.String())
+			ok, err := agreement(c.Context, cfg, e)
+			report("agree", err, ok)
 		}
 	}
 	if _, err := c.App.Writer.Write(out.Bytes()); err != nil {
@@ -328,6 +339,34 @@ func policyCheck(c *cli.Context) error {
 		return withCode(exitCheckFailed, fmt.Errorf("policy check: %d %s failed", failed, policyPlural(failed, "check", "checks")))
 	}
 	return nil
+}
+
+// agreement runs the policies with the compiled evaluator and with OPA's interpreter on the
+// latest bundle of every country in the configured library: the check's line and its error.
+func agreement(ctx context.Context, cfg *Config, e *engine.Engine) (string, error) {
+	lib, err := openLibrary(cfg)
+	if err != nil {
+		return "", fmt.Errorf("the bundle library: %w", err)
+	}
+	a, err := check.Agree(ctx, e, lib)
+	if err != nil {
+		return "", err
+	}
+	if len(a.Differ) > 0 {
+		const shown = 20
+		lines := a.Differ[:min(len(a.Differ), shown)]
+		if len(a.Differ) > shown {
+			lines = append(lines, fmt.Sprintf("... and %d more", len(a.Differ)-shown))
+		}
+		return "", fmt.Errorf("the compiled evaluator and OPA's interpreter (the reference) give different results on %d of %d bundles:\n%s",
+			len(a.Differ), a.Bundles, strings.Join(lines, "\n"))
+	}
+	where := "the shipped bundles"
+	if cfg.Fixtures != "" {
+		where = lib.Name()
+	}
+	return fmt.Sprintf("the compiled evaluator and OPA's interpreter give identical results on the latest bundle of each of %d countries (%s)",
+		a.Bundles, where), nil
 }
 
 func dataFileName(p *check.Policies) string {
