@@ -76,13 +76,22 @@ out := {
 		return out
 	}
 	scratch := 0
-	for _, fn := range p.funcs {
-		for _, b := range fn.blocks {
-			walkStmts(b, func(st *stmt) {
-				if st.op == opMakeScratchArray {
-					scratch++
+	var walk func([]instr)
+	walk = func(body []instr) {
+		for _, in := range body {
+			if in.op == opMakeScratchArray {
+				scratch++
+			}
+			if in.x != nil {
+				for _, b := range in.x.blocks {
+					walk(b)
 				}
-			})
+			}
+		}
+	}
+	for _, fn := range p.funcs {
+		for _, b := range fn.code {
+			walk(b)
 		}
 	}
 	if scratch == 0 {

@@ -42,7 +42,8 @@ func (u *Unsupported) Error() string {
 
 // Program is a compiled query: safe for concurrent use.
 type Program struct {
-	entry     []stmt // the plan's single block list, flattened into one block statement
+	entry     []instr // the plan's single block list, flattened into one block statement
+	consts    []Value // the constants of the statements' operands
 	funcs     []*function
 	data      Value
 	stats     Stats
@@ -68,8 +69,9 @@ type function struct {
 	params  []int32
 	ret     int32
 	nlocals int
-	memo    int // index into the memo table, -1 without memoization
-	blocks  [][]stmt
+	memo    int       // index into the memo table, -1 without memoization
+	blocks  [][]stmt  // while linking
+	code    [][]instr // the blocks lowered
 }
 
 type opcode uint8
@@ -265,7 +267,7 @@ func link(policy *ir.Policy, data Value) (*Program, error) {
 	for _, b := range plan.Blocks {
 		blocks = append(blocks, l.block(b, &maxLocal))
 	}
-	p.entry = []stmt{{op: opBlock, blocks: blocks, n: maxLocal + 1}}
+	entry := []stmt{{op: opBlock, blocks: blocks, n: maxLocal + 1}}
 	if len(l.unsupported) > 0 || len(l.missingBuiltins()) > 0 {
 		u := &Unsupported{Builtins: l.missingBuiltins()}
 		for s := range l.unsupported {
@@ -280,7 +282,17 @@ func link(policy *ir.Policy, data Value) (*Program, error) {
 	}
 	sort.Strings(p.stats.Builtins)
 	p.memoSize = l.memo
-	p.stackSize = stackSize(p.entry, p.entry[0].n, map[*function]int{})
+	p.stackSize = stackSize(entry, entry[0].n, map[*function]int{})
+	lw := &lowerer{}
+	for _, fn := range p.funcs {
+		for _, b := range fn.blocks {
+			fn.code = append(fn.code, lw.body(b))
+		}
+	}
+	for _, fn := range p.funcs {
+		fn.blocks = nil
+	}
+	p.entry, p.consts = lw.body(entry), lw.consts
 	return p, nil
 }
 

@@ -30,6 +30,7 @@ const retSignal = -1
 
 type state struct {
 	p        *Program
+	consts   []Value // p.consts
 	ctx      context.Context
 	memo     []Value
 	memoDone []bool
@@ -58,14 +59,14 @@ func (p *Program) Eval(ctx context.Context, input Value) (Value, error) {
 		clear(s.memo)
 		clear(s.memoDone)
 		clear(s.results)
-		s.ret, s.results, s.ctx, s.p = nil, s.results[:0], nil, nil
+		s.ret, s.results, s.ctx, s.p, s.consts = nil, s.results[:0], nil, nil, nil
 		for _, x := range s.scratch[:s.nscratch] {
 			x.a.elems, x.inline = nil, [4]Value{}
 		}
 		s.nscratch = 0
 		statePool.Put(s)
 	}()
-	s.p, s.ctx = p, ctx
+	s.p, s.ctx, s.consts = p, ctx, p.consts
 	if cap(s.memo) < p.memoSize {
 		s.memo, s.memoDone = make([]Value, p.memoSize), make([]bool, p.memoSize)
 	}
@@ -74,10 +75,10 @@ func (p *Program) Eval(ctx context.Context, input Value) (Value, error) {
 		s.slab, s.sp = make([]Value, p.stackSize), 0
 	}
 	entry := &p.entry[0]
-	frame, m := s.alloc(entry.n)
+	frame, m := s.alloc(int(entry.n))
 	defer s.free(frame, m)
 	frame[ir.Input], frame[ir.Data] = input, p.data
-	for _, b := range entry.blocks {
+	for _, b := range entry.x.blocks {
 		r, err := s.exec(frame, b)
 		if err != nil {
 			return nil, err
@@ -124,32 +125,34 @@ func (s *state) free(f []Value, m mark) {
 	s.slab, s.sp = m.slab, m.sp
 }
 
-func (s *state) errorf(st *stmt, format string, args ...any) error {
+func (s *state) errorf(st *instr, format string, args ...any) error {
 	e := &Error{Msg: fmt.Sprintf(format, args...)}
-	if st.loc != nil {
-		if st.loc.File >= 0 && st.loc.File < len(s.p.fileNames) {
-			e.File = s.p.fileNames[st.loc.File]
+	if st.x != nil && st.x.loc != nil {
+		loc := st.x.loc
+		if loc.File >= 0 && loc.File < len(s.p.fileNames) {
+			e.File = s.p.fileNames[loc.File]
 		}
-		e.Row = st.loc.Row
+		e.Row = loc.Row
 	}
 	return e
 }
 
-func (s *state) read(f []Value, o operand) Value {
-	if o.konst != nil {
-		return o.konst
+// read returns operand o: a local (o ≥ 0) or a constant.
+func (s *state) read(f []Value, o int32) Value {
+	if o >= 0 {
+		return f[o]
 	}
-	return f[o.local]
+	return s.consts[^o]
 }
 
 // exec runs a block: 0 when it ran to its end, k > 0 to leave k enclosing levels (a
 // statement that is undefined leaves 1: its own block), retSignal after a return.
-func (s *state) exec(f []Value, body []stmt) (int, error) {
+func (s *state) exec(f []Value, body []instr) (int, error) {
 	for i := range body {
 		st := &body[i]
 		switch st.op {
 		case opReturn:
-			s.ret = f[st.a.local]
+			s.ret = f[st.a]
 			return retSignal, nil
 		case opCall:
 			v, err := s.call(f, st)
@@ -162,23 +165,24 @@ func (s *state) exec(f []Value, body []stmt) (int, error) {
 			f[st.target] = v
 		case opCallBuiltin:
 			args := s.args[:0]
-			for _, a := range st.args {
+			bi := st.x.bi
+			for _, a := range st.x.args {
 				v := s.read(f, a)
 				if v == nil {
-					return 0, s.errorf(st, "%s: undefined operand", st.bi.name)
+					return 0, s.errorf(st, "%s: undefined operand", bi.name)
 				}
 				args = append(args, v)
 			}
-			v, err := st.bi.fn(s, args)
+			v, err := bi.fn(s, args)
 			if err != nil {
-				return 0, s.errorf(st, "%s: %v", st.bi.name, err)
+				return 0, s.errorf(st, "%s: %v", bi.name, err)
 			}
 			if v == nil || st.test && v == Value(Bool(false)) {
 				return 1, nil
 			}
 			f[st.target] = v
 		case opBlock:
-			for _, b := range st.blocks {
+			for _, b := range st.x.blocks {
 				r, err := s.exec(f, b)
 				if err != nil || r == retSignal {
 					return r, err
@@ -188,7 +192,7 @@ func (s *state) exec(f []Value, body []stmt) (int, error) {
 				}
 			}
 		case opBreak:
-			return st.n + 1, nil
+			return int(st.n) + 1, nil
 		case opDot:
 			v := dot(s.read(f, st.a), s.read(f, st.b))
 			if v == nil {
@@ -203,7 +207,7 @@ func (s *state) exec(f []Value, body []stmt) (int, error) {
 				return r, err
 			}
 		case opNot:
-			r, err := s.exec(f, st.blocks[0])
+			r, err := s.exec(f, st.x.blocks[0])
 			switch {
 			case err != nil || r == retSignal:
 				return r, err
@@ -226,11 +230,11 @@ func (s *state) exec(f []Value, body []stmt) (int, error) {
 		case opResetLocal:
 			f[st.target] = nil
 		case opMakeArray:
-			f[st.target] = s.newArray(st.n)
+			f[st.target] = s.newArray(int(st.n))
 		case opMakeScratchArray:
 			f[st.target] = s.scratchArray()
 		case opMakeObject:
-			f[st.target] = s.newObject(st.n)
+			f[st.target] = s.newObject(int(st.n))
 		case opMakeSet:
 			f[st.target] = s.newSet()
 		case opEqual:
@@ -254,11 +258,11 @@ func (s *state) exec(f []Value, body []stmt) (int, error) {
 				return 1, nil
 			}
 		case opIsDefined:
-			if f[st.a.local] == nil {
+			if f[st.a] == nil {
 				return 1, nil
 			}
 		case opIsUndefined:
-			if f[st.a.local] != nil {
+			if f[st.a] != nil {
 				return 1, nil
 			}
 		case opArrayAppend:
@@ -289,7 +293,7 @@ func (s *state) exec(f []Value, body []stmt) (int, error) {
 			}
 			set.Add(s.read(f, st.a))
 		case opResultSetAdd:
-			s.results = append(s.results, f[st.a.local])
+			s.results = append(s.results, f[st.a])
 		case opNop:
 		}
 	}
@@ -298,10 +302,10 @@ func (s *state) exec(f []Value, body []stmt) (int, error) {
 
 // scan runs the scan's block for every element of its source (none for a scalar). Inside
 // the block, level 1 is the loop (next element) and level 2 the scan (stop scanning).
-func (s *state) scan(f []Value, st *stmt) (int, error) {
-	body := st.blocks[0]
+func (s *state) scan(f []Value, st *instr) (int, error) {
+	body, key, val := st.x.blocks[0], st.x.key, st.x.val
 	step := func(k, v Value) (stop bool, r int, err error) {
-		f[st.key], f[st.val] = k, v
+		f[key], f[val] = k, v
 		r, err = s.exec(f, body)
 		switch {
 		case err != nil || r == retSignal:
@@ -313,7 +317,7 @@ func (s *state) scan(f []Value, st *stmt) (int, error) {
 		}
 		return true, r - 2, nil
 	}
-	switch x := f[st.a.local].(type) {
+	switch x := f[st.a].(type) {
 	case *Array:
 		for i := 0; i < len(x.elems); i++ {
 			if stop, r, err := step(IntValue(i), x.elems[i]); stop {
@@ -336,18 +340,18 @@ func (s *state) scan(f []Value, st *stmt) (int, error) {
 	return 0, nil
 }
 
-func (s *state) call(f []Value, st *stmt) (Value, error) {
-	fn := st.fn
+func (s *state) call(f []Value, st *instr) (Value, error) {
+	fn := st.x.fn
 	if fn.memo >= 0 && s.memoDone[fn.memo] {
 		return s.memo[fn.memo], nil
 	}
 	frame, m := s.alloc(fn.nlocals)
 	for i, p := range fn.params {
-		frame[p] = s.read(f, st.args[i])
+		frame[p] = s.read(f, st.x.args[i])
 	}
 	var v Value
 	returned := false
-	for _, b := range fn.blocks {
+	for _, b := range fn.code {
 		r, err := s.exec(frame, b)
 		if err != nil {
 			s.free(frame, m)

@@ -199,3 +199,20 @@ label := "a" if { input.o.a } else := "b" if { input.o.b } else := "none"
 		t.Error("no copies elided")
 	}
 }
+
+// TestEvalErrorLocation: an evaluation error names the policy file and line.
+func TestEvalErrorLocation(t *testing.T) {
+	p, err := compileSource(t, "package p\n\nx := 1 if input.a\n\nx := 2 if input.b\n\nout := x\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := FromAST(ast.MustParseTerm(`{"a": true, "b": true}`).Value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.Eval(context.Background(), v)
+	var e *Error
+	if !errors.As(err, &e) || e.File != "p.rego" || e.Row == 0 || !strings.Contains(e.Msg, "multiple outputs") {
+		t.Errorf("err = %#v, want a conflict in p.rego with a line", err)
+	}
+}
