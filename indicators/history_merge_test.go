@@ -290,6 +290,39 @@ func TestExpandHistoryDuplicateKey(t *testing.T) {
 	}
 }
 
+// historyLibrary is a library of one history file, and the file's documents by as_of.
+func historyLibrary(t *testing.T, file string, data []byte) (*Library, map[string][]byte) {
+	t.Helper()
+	docs, err := ExpandHistory(file, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := OpenLibrary(fstest.MapFS{file: {Data: data}}, "lib")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lib, docs
+}
+
+// loadsAsParsed requires the library's UKR bundle as of asOf to load as Parse reads its
+// document (the same bundle, or the same error); it returns the entry and Parse's error.
+func loadsAsParsed(t *testing.T, lib *Library, docs map[string][]byte, asOf string) (Entry, error) {
+	t.Helper()
+	e, err := lib.Find("UKR", asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, wantErr := Parse("lib/"+e.Path, docs[asOf])
+	got, gotErr := lib.Load(e)
+	if fmt.Sprint(wantErr) != fmt.Sprint(gotErr) {
+		t.Fatalf("%s: Load: %v\nParse: %v", asOf, gotErr, wantErr)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("%s (-Parse +Load):\n%s", asOf, diff)
+	}
+	return e, wantErr
+}
+
 // A history year with a problem is reported as Parse reports its document (lines, paths,
 // messages); a year the fast path refuses (an escape YAML lacks) goes to Parse too.
 func TestLoadHistoryYearFallback(t *testing.T) {
@@ -312,26 +345,8 @@ func TestLoadHistoryYearFallback(t *testing.T) {
 			}
 			data := bytes.Replace(good, []byte(tc.old), []byte(tc.new), 1)
 			const file = "UKR.2021-2023.history.json"
-			docs, err := ExpandHistory(file, data)
-			if err != nil {
-				t.Fatal(err)
-			}
-			lib, err := OpenLibrary(fstest.MapFS{file: {Data: data}}, "lib")
-			if err != nil {
-				t.Fatal(err)
-			}
-			e, err := lib.Find("UKR", "2022-12-31")
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, wantErr := Parse("lib/"+e.Path, docs["2022-12-31"])
-			got, gotErr := lib.Load(e)
-			if fmt.Sprint(wantErr) != fmt.Sprint(gotErr) {
-				t.Fatalf("Load: %v\nParse: %v", gotErr, wantErr)
-			}
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("(-Parse +Load):\n%s", diff)
-			}
+			lib, docs := historyLibrary(t, file, data)
+			e, wantErr := loadsAsParsed(t, lib, docs, "2022-12-31")
 			if (wantErr == nil) != (tc.old == "") {
 				t.Errorf("Parse: %v", wantErr)
 			}
@@ -455,28 +470,9 @@ func TestLoadHistoryMembershipMemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	const file = "UKR.2021-2024.history.json"
-	docs, err := ExpandHistory(file, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lib, err := OpenLibrary(fstest.MapFS{file: {Data: data}}, "lib")
-	if err != nil {
-		t.Fatal(err)
-	}
+	lib, docs := historyLibrary(t, file, data)
 	for _, asOf := range []string{"2024-12-31", "2023-12-31", "2022-12-31", "2021-12-31", "2022-12-31", "2023-12-31", "2024-12-31"} {
-		e, err := lib.Find("UKR", asOf)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, wantErr := Parse("lib/"+e.Path, docs[asOf])
-		got, gotErr := lib.Load(e)
-		if fmt.Sprint(wantErr) != fmt.Sprint(gotErr) {
-			t.Fatalf("%s: Load: %v\nParse: %v", asOf, gotErr, wantErr)
-		}
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("%s (-Parse +Load):\n%s", asOf, diff)
-		}
-		if (wantErr != nil) != (asOf < "2023-12-31") {
+		if _, wantErr := loadsAsParsed(t, lib, docs, asOf); (wantErr != nil) != (asOf < "2023-12-31") {
 			t.Errorf("%s: Parse: %v", asOf, wantErr)
 		}
 	}
