@@ -2,11 +2,9 @@ package plan
 
 import (
 	"context"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/open-policy-agent/opa/v1/ast"
 )
 
 // TestBorrowArrays: a literal array read once by a builtin that keeps no operand is made from
@@ -61,14 +59,7 @@ out := {
 		t.Fatal(err)
 	}
 	eval := func(input string) Value {
-		in, err := ast.ValueFromReader(strings.NewReader(input))
-		if err != nil {
-			t.Fatal(err)
-		}
-		v, err := FromAST(in)
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, v := parseInput(t, input)
 		out, err := p.Eval(context.Background(), v)
 		if err != nil {
 			t.Fatal(err)

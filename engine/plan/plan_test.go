@@ -22,6 +22,49 @@ func compileSource(t *testing.T, src string) (*Program, error) {
 	return Compile(context.Background(), "data.p.out", map[string]*ast.Module{"p.rego": m}, map[string]any{"limit": 3}, ast.CapabilitiesForThisVersion())
 }
 
+// parseInput reads JSON as OPA reads an input and converts it to a Value.
+func parseInput(t *testing.T, input string) (ast.Value, Value) {
+	t.Helper()
+	in, err := ast.ValueFromReader(strings.NewReader(input))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := FromAST(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in, v
+}
+
+// evalBoth evaluates data.p.out of src (compiled as p) on input (JSON) with the compiled
+// evaluator and with OPA's interpreter: each result's JSON, or "undefined".
+func evalBoth(t *testing.T, p *Program, src, input string) (compiled, opa string) {
+	t.Helper()
+	ctx := context.Background()
+	in, v := parseInput(t, input)
+	got, err := p.Eval(ctx, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compiled, opa = "undefined", "undefined"
+	if got != nil {
+		compiled = string(AppendJSON(nil, got))
+	}
+	rs, err := rego.New(rego.Query("data.p.out"), rego.Module("p.rego", src), rego.ParsedInput(in),
+		rego.Store(inmem.NewFromObject(map[string]any{"limit": 3}))).Eval(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) == 1 {
+		b, err := json.Marshal(rs[0].Expressions[0].Value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opa = string(b)
+	}
+	return compiled, opa
+}
+
 // TestUnsupported: a policy needing a statement or builtin this package lacks is refused,
 // naming it.
 func TestUnsupported(t *testing.T) {
@@ -64,41 +107,12 @@ small if { some v in input.xs; v < 1 }
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
 	for _, tc := range []struct{ input, want string }{
 		{`{"xs": {"a": 3, "b": 4, "c": 1}}`, `{"big":["a","b"],"keys":["a","b","c"],"label":"many","none_small":true}`},
 		{`{"xs": {"a": 0.5}}`, `undefined`},
 		{`{"xs": {"a": 3.0}}`, `{"big":["a"],"keys":["a"],"label":"few","none_small":true}`},
 	} {
-		in, err := ast.ValueFromReader(strings.NewReader(tc.input))
-		if err != nil {
-			t.Fatal(err)
-		}
-		v, err := FromAST(in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := p.Eval(ctx, v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		gotJSON := "undefined"
-		if got != nil {
-			gotJSON = string(AppendJSON(nil, got))
-		}
-		rs, err := rego.New(rego.Query("data.p.out"), rego.Module("p.rego", src), rego.ParsedInput(in),
-			rego.Store(inmem.NewFromObject(map[string]any{"limit": 3}))).Eval(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		opaJSON := "undefined"
-		if len(rs) == 1 {
-			b, err := json.Marshal(rs[0].Expressions[0].Value)
-			if err != nil {
-				t.Fatal(err)
-			}
-			opaJSON = string(b)
-		}
+		gotJSON, opaJSON := evalBoth(t, p, src, tc.input)
 		if gotJSON != tc.want || opaJSON != tc.want {
 			t.Errorf("input %s: compiled %s, OPA %s, want %s", tc.input, gotJSON, opaJSON, tc.want)
 		}
@@ -153,7 +167,6 @@ label := "a" if { input.o.a } else := "b" if { input.o.b } else := "none"
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
 	for _, input := range []string{
 		`{"xs": {"a": 3, "b": -4, "c": 0}, "ws": [0, 3, 5], "o": {"a": 1}}`,
 		`{"xs": {}, "ws": [], "o": {"b": 2}}`,
@@ -162,35 +175,7 @@ label := "a" if { input.o.a } else := "b" if { input.o.b } else := "none"
 		`{"xs": [5, 6], "ws": "x", "o": 1}`,
 		`{}`,
 	} {
-		in, err := ast.ValueFromReader(strings.NewReader(input))
-		if err != nil {
-			t.Fatal(err)
-		}
-		v, err := FromAST(in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := p.Eval(ctx, v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		gotJSON := "undefined"
-		if got != nil {
-			gotJSON = string(AppendJSON(nil, got))
-		}
-		rs, err := rego.New(rego.Query("data.p.out"), rego.Module("p.rego", src), rego.ParsedInput(in),
-			rego.Store(inmem.NewFromObject(map[string]any{"limit": 3}))).Eval(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		opaJSON := "undefined"
-		if len(rs) == 1 {
-			b, err := json.Marshal(rs[0].Expressions[0].Value)
-			if err != nil {
-				t.Fatal(err)
-			}
-			opaJSON = string(b)
-		}
+		gotJSON, opaJSON := evalBoth(t, p, src, input)
 		if gotJSON != opaJSON {
 			t.Errorf("input %s: compiled %s, OPA %s", input, gotJSON, opaJSON)
 		}
