@@ -58,6 +58,7 @@ type Stats struct {
 	Statements int
 	Folded     int // statements folded into constants at link time
 	Copies     int // copies elided at link time
+	Hoisted    int // statements hoisted out of scans (hoist.go)
 	Builtins   []string
 }
 
@@ -207,6 +208,7 @@ type linker struct {
 	memo        int
 	folded      int
 	copies      int
+	hoisted     int
 }
 
 func link(policy *ir.Policy, data Value) (*Program, error) {
@@ -260,6 +262,7 @@ func link(policy *ir.Policy, data Value) (*Program, error) {
 		for _, b := range fn.blocks {
 			sizeObjects(b)
 		}
+		l.hoisted += hoistInvariants(fn)
 	}
 	plan := policy.Plans.Plans[0]
 	maxLocal := 1
@@ -276,7 +279,7 @@ func link(policy *ir.Policy, data Value) (*Program, error) {
 		sort.Strings(u.Statements)
 		return nil, u
 	}
-	p.stats = Stats{Functions: len(funcs), Statements: l.nstmts, Folded: l.folded, Copies: l.copies}
+	p.stats = Stats{Functions: len(funcs), Statements: l.nstmts, Folded: l.folded, Copies: l.copies, Hoisted: l.hoisted}
 	for name := range l.builtins {
 		p.stats.Builtins = append(p.stats.Builtins, name)
 	}

@@ -301,11 +301,37 @@ func (s *state) exec(f []Value, body []instr) (int, error) {
 }
 
 // scan runs the scan's block for every element of its source (none for a scalar). Inside
-// the block, level 1 is the loop (next element) and level 2 the scan (stop scanning).
+// the block, level 1 is the loop (next element) and level 2 the scan (stop scanning). A
+// second block is the body's loop-invariant prefix (hoist.go): it runs once, with the first
+// element bound; when it leaves the body, so would every iteration's, and the remaining
+// elements are only bound.
 func (s *state) scan(f []Value, st *instr) (int, error) {
 	body, key, val := st.x.blocks[0], st.x.key, st.x.val
+	var prefix []instr
+	if len(st.x.blocks) > 1 {
+		prefix = st.x.blocks[1]
+	}
+	skip := false
 	step := func(k, v Value) (stop bool, r int, err error) {
 		f[key], f[val] = k, v
+		if skip {
+			return false, 0, nil
+		}
+		if prefix != nil {
+			r, err = s.exec(f, prefix)
+			prefix = nil
+			switch {
+			case err != nil || r == retSignal:
+				return true, r, err
+			case r == 1:
+				skip = true
+				return false, 0, nil
+			case r == 2:
+				return true, 0, nil
+			case r > 2:
+				return true, r - 2, nil
+			}
+		}
 		r, err = s.exec(f, body)
 		switch {
 		case err != nil || r == retSignal:
