@@ -301,37 +301,16 @@ func (s *state) exec(f []Value, body []instr) (int, error) {
 }
 
 // scan runs the scan's block for every element of its source (none for a scalar). Inside
-// the block, level 1 is the loop (next element) and level 2 the scan (stop scanning). A
-// second block is the body's loop-invariant prefix (hoist.go): it runs once, with the first
-// element bound; when it leaves the body, so would every iteration's, and the remaining
-// elements are only bound.
+// the block, level 1 is the loop (next element) and level 2 the scan (stop scanning).
 func (s *state) scan(f []Value, st *instr) (int, error) {
 	body, key, val := st.x.blocks[0], st.x.key, st.x.val
-	var prefix []instr
 	if len(st.x.blocks) > 1 {
-		prefix = st.x.blocks[1]
+		if r, done, err := s.prefix(f, st); done {
+			return r, err
+		}
 	}
-	skip := false
 	step := func(k, v Value) (stop bool, r int, err error) {
 		f[key], f[val] = k, v
-		if skip {
-			return false, 0, nil
-		}
-		if prefix != nil {
-			r, err = s.exec(f, prefix)
-			prefix = nil
-			switch {
-			case err != nil || r == retSignal:
-				return true, r, err
-			case r == 1:
-				skip = true
-				return false, 0, nil
-			case r == 2:
-				return true, 0, nil
-			case r > 2:
-				return true, r - 2, nil
-			}
-		}
 		r, err = s.exec(f, body)
 		switch {
 		case err != nil || r == retSignal:
@@ -364,6 +343,54 @@ func (s *state) scan(f []Value, st *instr) (int, error) {
 		}
 	}
 	return 0, nil
+}
+
+// prefix runs the loop-invariant prefix of a scan's block (its second block, hoist.go) once,
+// with the first element bound, where the first iteration would run it. The scan is done
+// (with r and err as scan returns them) when there is no element, or when the prefix left
+// the block, as every iteration's would then: the scan stops, or (when the prefix was
+// undefined) ends with the last element bound, as after the loop.
+func (s *state) prefix(f []Value, st *instr) (r int, done bool, err error) {
+	src := f[st.a]
+	n := 0
+	switch x := src.(type) {
+	case *Array:
+		n = len(x.elems)
+	case *Object:
+		n = len(x.kvs)
+	case *Set:
+		n = len(x.elems)
+	}
+	if n == 0 {
+		return 0, true, nil
+	}
+	f[st.x.key], f[st.x.val] = element(src, 0)
+	r, err = s.exec(f, st.x.blocks[1])
+	switch {
+	case err != nil || r == retSignal:
+		return r, true, err
+	case r == 0:
+		return 0, false, nil
+	case r == 1:
+		f[st.x.key], f[st.x.val] = element(src, n-1)
+		return 0, true, nil
+	case r == 2:
+		return 0, true, nil
+	}
+	return r - 2, true, nil
+}
+
+// element is the key and value of a collection's i-th element, as scan binds them.
+func element(src Value, i int) (k, v Value) {
+	switch x := src.(type) {
+	case *Array:
+		return IntValue(i), x.elems[i]
+	case *Object:
+		return x.kvs[i].Key, x.kvs[i].Value
+	case *Set:
+		return x.elems[i], x.elems[i]
+	}
+	return nil, nil
 }
 
 func (s *state) call(f []Value, st *instr) (Value, error) {
