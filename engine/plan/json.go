@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math/bits"
 	"strconv"
 	"sync"
 	"unicode/utf8"
@@ -91,6 +92,21 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Plain runs, eight bytes at a time: skip to the first byte that may need
+		// escaping (see plainPrefix); that byte and the rest take the byte-wise path.
+		for i+8 <= len(s) {
+			w := s[i : i+8] // one bounds check; the eight loads below become one
+			n := plainPrefix(uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 |
+				uint64(w[3])<<24 | uint64(w[4])<<32 | uint64(w[5])<<40 |
+				uint64(w[6])<<48 | uint64(w[7])<<56)
+			i += n
+			if n < 8 {
+				break
+			}
+		}
+		if i >= len(s) {
+			break
+		}
 		if c := s[i]; c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' {
 				i++
@@ -136,6 +152,27 @@ func appendJSONString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+const (
+	lsb = 0x0101010101010101 // 0x01 in every byte
+	msb = 0x8080808080808080 // 0x80 in every byte
+)
+
+// plainPrefix reports how many of the eight bytes of w (the first in the low byte) are
+// written as they are from the start: ASCII from 0x20 up, other than '"' and '\\'. A byte
+// is flagged (its top bit set in the mask) if it is ≥ 0x80, below 0x20, '"' or '\\'. The
+// tests "below n" (x - n·lsb) &^ x & msb and "equal" (below 1 after XOR) can flag a byte
+// wrongly only through a borrow out of a lower byte that is itself flagged rightly, so the
+// lowest flag is always a real one.
+func plainPrefix(w uint64) int {
+	quote := w ^ ('"' * lsb)      // zero bytes where w has '"'
+	backslash := w ^ ('\\' * lsb) // zero bytes where w has '\\'
+	mask := (w - 0x20*lsb) &^ w   // bytes below 0x20
+	mask |= (quote - lsb) &^ quote
+	mask |= (backslash - lsb) &^ backslash
+	mask = (mask | w) & msb // and bytes from 0x80 up
+	return bits.TrailingZeros64(mask) / 8
 }
 
 var parsers fastjson.ParserPool
