@@ -35,7 +35,7 @@ func TestCheck(t *testing.T) {
 		{"ascii at the limit", strings.Repeat("a", 200), Line, 200, ""},
 		{"mixed too long", "ab" + strings.Repeat("é", 199), Line, 200, "longer than 200 characters (got 201)"},
 		{"mixed at the limit", "ab" + strings.Repeat("é", 198), Line, 200, ""},
-		{"control after ascii", "abcd", Line, 0, "control character U+007F at byte 4"},
+		{"control after ascii", "abcd\x7f", Line, 0, "control character U+007F at byte 4"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
