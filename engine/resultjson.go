@@ -63,18 +63,9 @@ func appendResult(b []byte, r *Result) ([]byte, bool) {
 	b = strconv.AppendInt(b, int64(r.Contract), 10)
 	b = appendKey(b, "country")
 	b = appendCountry(b, &r.Country)
-	b = appendKey(b, "criteria")
-	if r.Criteria == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i := range r.Criteria {
-			var ok bool
-			if b, ok = appendCriterion(comma(b, i), &r.Criteria[i]); !ok {
-				return b, false
-			}
-		}
-		b = append(b, ']')
+	b, ok := appendList(appendKey(b, "criteria"), r.Criteria, appendCriterion)
+	if !ok {
+		return b, false
 	}
 	b = appendKey(b, "critical_count")
 	b = strconv.AppendInt(b, int64(r.CriticalCount), 10)
@@ -104,18 +95,9 @@ func appendCriterion(b []byte, c *CriterionResult) ([]byte, bool) {
 	b = strconv.AppendInt(b, int64(c.Criterion), 10)
 	b = appendKey(b, "missing")
 	b = appendStrings(b, c.Missing)
-	b = appendKey(b, "reasons")
-	if c.Reasons == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i := range c.Reasons {
-			var ok bool
-			if b, ok = appendReason(comma(b, i), &c.Reasons[i]); !ok {
-				return b, false
-			}
-		}
-		b = append(b, ']')
+	b, ok := appendList(appendKey(b, "reasons"), c.Reasons, appendReason)
+	if !ok {
+		return b, false
 	}
 	b = appendKey(b, "title")
 	b = appendKey(append(b, '{'), "de")
@@ -135,35 +117,16 @@ func appendReason(b []byte, r *Reason) ([]byte, bool) {
 	b = plan.AppendString(b, r.Code)
 	b = appendKey(b, "criterion")
 	b = strconv.AppendInt(b, int64(r.Criterion), 10)
-	b = appendKey(b, "evidence")
-	if r.Evidence == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i := range r.Evidence {
-			b = appendEvidence(comma(b, i), &r.Evidence[i])
-		}
-		b = append(b, ']')
-	}
-	b = appendKey(b, "indicators")
-	if r.Indicators == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i := range r.Indicators {
-			var ok bool
-			if b, ok = appendIndicator(comma(b, i), &r.Indicators[i]); !ok {
-				return b, false
-			}
-		}
-		b = append(b, ']')
+	b, _ = appendList(appendKey(b, "evidence"), r.Evidence, appendEvidence)
+	b, ok := appendList(appendKey(b, "indicators"), r.Indicators, appendIndicator)
+	if !ok {
+		return b, false
 	}
 	if r.Signal != "" {
 		b = appendKey(b, "signal")
 		b = plan.AppendString(b, r.Signal)
 	}
 	b = appendKey(b, "vars")
-	var ok bool
 	if r.Vars == nil {
 		b = append(b, "null"...)
 	} else if b, ok = appendAny(b, r.Vars); !ok {
@@ -203,7 +166,7 @@ func appendIndicator(b []byte, v *IndicatorValue) ([]byte, bool) {
 	return append(b, '}'), true
 }
 
-func appendEvidence(b []byte, e *indicators.Evidence) []byte {
+func appendEvidence(b []byte, e *indicators.Evidence) ([]byte, bool) {
 	b = append(b, '{')
 	b = appendOptString(b, "added_by", e.AddedBy)
 	b = appendOptString(b, "added_on", e.AddedOn)
@@ -243,7 +206,7 @@ func appendEvidence(b []byte, e *indicators.Evidence) []byte {
 	b = plan.AppendString(b, e.Summary)
 	b = appendOptString(b, "summary_de", e.SummaryDE)
 	b = appendOptString(b, "url", e.URL)
-	return append(b, '}')
+	return append(b, '}'), true
 }
 
 // appendAny writes a vars value or an indicator value: what the output decoder (goValue) and
@@ -322,6 +285,22 @@ func appendStrings(b []byte, xs []string) []byte {
 		b = plan.AppendString(comma(b, i), s)
 	}
 	return append(b, ']')
+}
+
+// appendList writes xs as a JSON array (null when nil), each element by elem; false when
+// elem does not write one.
+func appendList[T any](b []byte, xs []T, elem func([]byte, *T) ([]byte, bool)) ([]byte, bool) {
+	if xs == nil {
+		return append(b, "null"...), true
+	}
+	b = append(b, '[')
+	for i := range xs {
+		var ok bool
+		if b, ok = elem(comma(b, i), &xs[i]); !ok {
+			return b, false
+		}
+	}
+	return append(b, ']'), true
 }
 
 // comma writes the comma before the i-th element of a list or object.

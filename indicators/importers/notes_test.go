@@ -1,14 +1,12 @@
 package importers
 
 import (
-	"io/fs"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/exportrisk/exportrisk/fixtures"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
@@ -43,14 +41,7 @@ func TestAddNote(t *testing.T) {
 // TestShippedNotesInGerman: in the shipped history of 2023, the notes the importers compose
 // from their own templates come with a German version for every country.
 func TestShippedNotesInGerman(t *testing.T) {
-	world, err := fs.Sub(fixtures.FS, "world")
-	if err != nil {
-		t.Fatal(err)
-	}
-	lib, err := indicators.OpenLibrary(world, "fixtures/world")
-	if err != nil {
-		t.Fatal(err)
-	}
+	lib := shippedLibrary(t, "world")
 	templated := []string{"coups_20y", "ucdp_gov_osv_years_5y", "ucdp_internal_conflicts", "ucdp_interstate_conflicts",
 		"ucdp_neighbour_conflicts", "ucdp_nonstate_conflicts", "pts", "wgi_rule_of_law"}
 	countries := 0

@@ -19,6 +19,20 @@ import (
 // sharedData is the raw data folder next to the repository; these tests skip without it.
 const sharedData = "../../../shared/data"
 
+// shippedLibrary opens the shipped bundles of fixtures/dir (world: the history; curated).
+func shippedLibrary(t *testing.T, dir string) *indicators.Library {
+	t.Helper()
+	fsys, err := fs.Sub(fixtures.FS, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := indicators.OpenLibrary(fsys, "fixtures/"+dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lib
+}
+
 func sharedFile(t *testing.T, name string) *os.File {
 	t.Helper()
 	f, err := os.Open(filepath.Join(sharedData, name))
@@ -123,14 +137,7 @@ func TestShippedHistoryIsTheBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	curatedFS, err := fs.Sub(fixtures.FS, "curated")
-	if err != nil {
-		t.Fatal(err)
-	}
-	curated, err := indicators.OpenLibrary(curatedFS, "fixtures/curated")
-	if err != nil {
-		t.Fatal(err)
-	}
+	curated := shippedLibrary(t, "curated")
 	regFS, err := fs.Sub(fixtures.Evidence, "evidence")
 	if err != nil {
 		t.Fatal(err)
@@ -141,14 +148,7 @@ func TestShippedHistoryIsTheBuild(t *testing.T) {
 	}
 	// The description says how the bundles were built; the command line is cmd's to know, so
 	// it is taken from the shipped bundles here (cmd's TestDataBuildYear checks it).
-	world, err := fs.Sub(fixtures.FS, "world")
-	if err != nil {
-		t.Fatal(err)
-	}
-	shippedLib, err := indicators.OpenLibrary(world, "fixtures/world")
-	if err != nil {
-		t.Fatal(err)
-	}
+	shippedLib := shippedLibrary(t, "world")
 	describe := func(year int) string {
 		e, err := shippedLib.Find("UKR", fmt.Sprintf("%d-12-31", year))
 		if err != nil {
