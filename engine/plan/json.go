@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/bits"
 	"strconv"
-	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -194,9 +193,10 @@ func plainPrefix(w uint64) int {
 // what AppendCanonical would write for the value with the text at the same place (no copy of
 // the text is written): the value is accepted only if the text is exactly its canonical
 // JSON, as a whole rewrite and comparison would decide (TestParseCanonicalAsBefore). The
-// value does not share memory with data or the parser. Strings that recur (object keys,
-// sources, URLs, dates) are boxed once and shared between the values of different texts
-// (Values are immutable); other strings are copied into a few shared blocks.
+// value does not share memory with data or the parser. Strings and numbers are boxed once
+// and shared between the values of the texts a reader reads (they recur: object keys,
+// sources, URLs, notes, dates; Values are immutable); a text's objects and arrays are cut
+// from four allocations.
 func ParseCanonical(data []byte) (Value, bool) {
 	r := readers.Get().(*canonicalReader)
 	defer readers.Put(r)
@@ -204,10 +204,10 @@ func ParseCanonical(data []byte) (Value, bool) {
 	if err != nil {
 		return nil, false
 	}
-	r.start(data)
+	r.start(data, fv)
 	v := r.value(fv)
 	ok := r.ok && r.pos == len(data)
-	r.start(nil) // keep nothing of this text or its value in the pool
+	r.start(nil, nil) // keep nothing of this text or its value in the pool
 	if !ok {
 		return nil, false
 	}
@@ -216,11 +216,11 @@ func ParseCanonical(data []byte) (Value, bool) {
 
 var readers = sync.Pool{New: func() any { return new(canonicalReader) }}
 
-// Shared strings: at most maxShared of at most maxSharedLen bytes per reader (the table
-// starts afresh when full).
+// Shared strings and numbers: those of at most maxSharedLen bytes, at most maxSharedBytes
+// per reader (the tables start afresh when full).
 const (
-	maxShared    = 4096
-	maxSharedLen = 128
+	maxSharedLen   = 1024
+	maxSharedBytes = 1 << 20
 )
 
 // keyHint is a plain string and its value.
@@ -238,6 +238,7 @@ type canonicalReader struct {
 	p             fastjson.Parser
 	sharedStrings map[string]Value // plain strings (written as they are), boxed
 	sharedNumbers map[string]Value
+	sharedBytes   int
 	keyHints      []keyHint // the last plain key at each position of an object
 	scratch       []byte
 
@@ -245,24 +246,55 @@ type canonicalReader struct {
 	data []byte
 	pos  int // where the next value's canonical JSON must start in data
 	ok   bool
-	// Blocks the values' strings, objects and arrays are cut from (see take).
-	text   strings.Builder
-	kvs    []KV
+	// The text's objects and arrays and their elements, allocated together (start) and
+	// cut in order (cut).
 	objs   []Object
-	elems  []Value
+	kvs    []KV
 	arrays []Array
+	elems  []Value
 }
 
-func (r *canonicalReader) start(data []byte) {
+// start prepares reading data, whose fastjson tree is v (nil: forget the last text).
+func (r *canonicalReader) start(data []byte, v *fastjson.Value) {
 	r.data, r.pos, r.ok = data, 0, true
-	r.text = strings.Builder{}
-	r.kvs, r.objs, r.elems, r.arrays = nil, nil, nil, nil
-	if r.sharedStrings == nil || len(r.sharedStrings) >= maxShared {
-		r.sharedStrings = make(map[string]Value)
+	r.objs, r.kvs, r.arrays, r.elems = nil, nil, nil, nil
+	if v != nil {
+		var n blockSizes
+		n.count(v)
+		r.objs, r.kvs = make([]Object, n.objs), make([]KV, n.kvs)
+		r.arrays, r.elems = make([]Array, n.arrays), make([]Value, n.elems)
 	}
-	if r.sharedNumbers == nil || len(r.sharedNumbers) >= maxShared {
-		r.sharedNumbers = make(map[string]Value)
+	if r.sharedStrings == nil || r.sharedBytes > maxSharedBytes {
+		r.sharedStrings, r.sharedNumbers, r.sharedBytes = map[string]Value{}, map[string]Value{}, 0
 	}
+}
+
+// blockSizes counts the objects, keys, arrays and elements of a text.
+type blockSizes struct{ objs, kvs, arrays, elems int }
+
+func (n *blockSizes) count(v *fastjson.Value) {
+	switch v.Type() {
+	case fastjson.TypeArray:
+		items, _ := v.Array()
+		n.arrays++
+		n.elems += len(items)
+		for _, it := range items {
+			n.count(it)
+		}
+	case fastjson.TypeObject:
+		o, _ := v.Object()
+		n.objs++
+		n.kvs += o.Len()
+		o.Visit(func(_ []byte, v *fastjson.Value) { n.count(v) })
+	}
+}
+
+// cut cuts the next n elements from a block start allocated. The slice's capacity is n,
+// so appending to it copies instead of writing into the block.
+func cut[T any](block *[]T, n int) []T {
+	b := *block
+	*block = b[n:]
+	return b[:n:n]
 }
 
 // expect checks that data continues with b at pos and moves past it.
@@ -317,6 +349,7 @@ func (r *canonicalReader) value(v *fastjson.Value) Value {
 		n := Value(Number(r.scratch))
 		if len(r.scratch) <= maxSharedLen {
 			r.sharedNumbers[string(n.(Number))] = n
+			r.sharedBytes += len(r.scratch)
 		}
 		return n
 	case fastjson.TypeString:
@@ -329,8 +362,8 @@ func (r *canonicalReader) value(v *fastjson.Value) Value {
 		return v
 	case fastjson.TypeArray:
 		items, _ := v.Array()
-		a := &take(&r.arrays, 1)[0]
-		a.elems = take(&r.elems, len(items))
+		a := &cut(&r.arrays, 1)[0]
+		a.elems = cut(&r.elems, len(items))
 		r.expect('[')
 		for i, it := range items {
 			if i > 0 {
@@ -344,8 +377,8 @@ func (r *canonicalReader) value(v *fastjson.Value) Value {
 		return a
 	case fastjson.TypeObject:
 		fo, _ := v.Object()
-		o := &take(&r.objs, 1)[0]
-		o.kvs = take(&r.kvs, fo.Len())
+		o := &cut(&r.objs, 1)[0]
+		o.kvs = cut(&r.kvs, fo.Len())
 		r.expect('{')
 		i := 0
 		var prev []byte
@@ -411,47 +444,19 @@ func (r *canonicalReader) string(s []byte) (Value, bool) {
 			return v, true
 		}
 	}
-	var str string
-	if shared {
-		str = string(s)
-	} else {
-		str = r.copy(s)
-	}
+	str := string(s)
 	if plainEnd(str, 0) == len(str) {
 		r.expectString(s)
 		v := Value(String(str))
 		if shared {
 			r.sharedStrings[str] = v
+			r.sharedBytes += len(str)
 		}
 		return v, true
 	}
 	r.scratch = appendJSONString(r.scratch[:0], str)
 	r.expectText(r.scratch)
 	return String(str), false
-}
-
-// copy returns s as a string cut from the text's blocks: a strings.Builder's String never
-// changes once returned (the builder only appends), so the strings of one text share a
-// few allocations.
-func (r *canonicalReader) copy(s []byte) string {
-	if r.text.Cap()-r.text.Len() < len(s) {
-		r.text = strings.Builder{}
-		r.text.Grow(max(len(s), 8<<10))
-	}
-	n := r.text.Len()
-	r.text.Write(s)
-	return r.text.String()[n:]
-}
-
-// take cuts n elements from a block (allocating one when it has too little room left). The
-// slice's capacity is n, so appending to it copies instead of writing into the block.
-func take[T any](block *[]T, n int) []T {
-	b := *block
-	if cap(b)-len(b) < n {
-		b = make([]T, 0, max(n, 128))
-	}
-	*block = b[:len(b)+n]
-	return b[len(b) : len(b)+n : len(b)+n]
 }
 
 // validNumber reports whether s is a number in JSON's grammar.
