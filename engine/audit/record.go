@@ -240,14 +240,9 @@ type hashedField struct {
 	value []byte
 }
 
-// digestFields lists, in order, the fields of a version 2 record's hash (and, with the hash
-// itself, of every record's Merkle leaf): the input and the result by their digests.
-func (r *RecordV1) digestFields() []hashedField {
-	return r.appendDigestFields(make([]hashedField, 0, 16))
-}
-
-// appendDigestFields appends digestFields to fs. The values are views of the record's
-// strings, not copies: they are only read.
+// appendDigestFields appends, in order, the fields of a version 2 record's hash (and, with
+// the hash itself, of every record's Merkle leaf) to fs: the input and the result by their
+// digests. The values are views of the record's strings, not copies: they are only read.
 func (r *RecordV1) appendDigestFields(fs []hashedField) []hashedField {
 	return append(fs,
 		hashedField{"record_version", view(strconv.Itoa(r.RecordVersion))},
