@@ -398,6 +398,12 @@ func (s *state) call(f []Value, st *instr) (Value, error) {
 	if fn.memo >= 0 && s.memoDone[fn.memo] {
 		return s.memo[fn.memo], nil
 	}
+	if fn.shared {
+		if sv := s.p.sharedSlot(fn).Load(); sv != nil {
+			s.memo[fn.memo], s.memoDone[fn.memo] = sv.v, true
+			return sv.v, nil
+		}
+	}
 	frame, m := s.alloc(fn.nlocals)
 	for i, p := range fn.params {
 		frame[p] = s.read(f, st.x.args[i])
@@ -422,6 +428,9 @@ func (s *state) call(f []Value, st *instr) (Value, error) {
 	s.free(frame, m)
 	if fn.memo >= 0 {
 		s.memo[fn.memo], s.memoDone[fn.memo] = v, true
+	}
+	if fn.shared {
+		s.p.sharedSlot(fn).Store(&sharedValue{v})
 	}
 	return v, nil
 }
