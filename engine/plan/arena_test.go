@@ -111,3 +111,30 @@ func TestEvalScopedReusesSafely(t *testing.T) {
 		}
 	}
 }
+
+// TestDotHints: a dot tries the index its key had in the object it read last; objects with
+// the key elsewhere, without it, with fewer keys, or with more keys than are scanned in
+// order, and values that are not objects, read as in OPA.
+func TestDotHints(t *testing.T) {
+	src := "package p\n\nout := [v | some x in input.xs; v := x.k]\n"
+	p, err := compileSource(t, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var many []string
+	for i := range 12 {
+		many = append(many, fmt.Sprintf(`"a%02d": %d`, i, i))
+	}
+	input := `{"xs": [
+		{"a": 1, "k": "first"}, {"a": 1, "k": "same place"}, {"k": "moved"}, {"a": 1, "b": 2},
+		{"a": 1, "b": 2, "k": "later"}, {}, {"a": 1, "b": 2, "c": 3}, [1, 2], "k",
+		{"a": 1, "k": "back"}, {` + strings.Join(many, ", ") + `, "k": "among many"},
+		{` + strings.Join(many, ", ") + `}, {"k": "after many"}
+	]}`
+	for range 2 { // the second time with the hints the first left
+		gotJSON, opaJSON := evalBoth(t, p, src, input)
+		if gotJSON != opaJSON {
+			t.Errorf("compiled %s, OPA %s", gotJSON, opaJSON)
+		}
+	}
+}

@@ -51,6 +51,7 @@ type Program struct {
 	fileNames []string
 	memoSize  int
 	stackSize int // locals of the deepest chain of calls
+	hints     int // dots with a constant string key (state.hints)
 	// The values of the rules that read no input, per memo index, once computed (shared.go).
 	shared []atomic.Pointer[sharedValue]
 }
@@ -303,6 +304,7 @@ func link(policy *ir.Policy, data Value) (*Program, error) {
 		fn.blocks = nil
 	}
 	p.entry, p.consts = lw.body(entry), lw.consts
+	p.hints = int(lw.hints)
 	return p, nil
 }
 

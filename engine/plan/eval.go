@@ -39,6 +39,9 @@ type state struct {
 	ret      Value
 	results  []Value
 	args     [8]Value
+	// hints holds, per dot with a constant string key, where in its object the key was found
+	// last: objects read at one place mostly have the same keys (see state.dot).
+	hints []int32
 	// The collections the plan makes (see newArray): after Eval they belong to the caller,
 	// after EvalScoped they are reset and made again by the next evaluation.
 	arrays  arena[smallArray]
@@ -97,6 +100,9 @@ func (p *Program) eval(ctx context.Context, input Value, scoped bool, use func(V
 		s.memo, s.memoDone = make([]Value, p.memoSize), make([]bool, p.memoSize)
 	}
 	s.memo, s.memoDone = s.memo[:p.memoSize], s.memoDone[:p.memoSize]
+	if len(s.hints) < p.hints {
+		s.hints = make([]int32, p.hints)
+	}
 	if len(s.slab) < p.stackSize {
 		s.slab, s.sp = make([]Value, p.stackSize), 0
 	}
@@ -222,7 +228,7 @@ func (s *state) exec(f []Value, body []instr) (int, error) {
 		case opBreak:
 			return int(st.n) + 1, nil
 		case opDot:
-			v := dot(s.read(f, st.a), s.read(f, st.b))
+			v := s.dot(s.read(f, st.a), s.read(f, st.b), st.n)
 			if v == nil {
 				return 1, nil
 			}
@@ -465,6 +471,28 @@ func (s *state) call(f []Value, st *instr) (Value, error) {
 		s.p.sharedSlot(fn).Store(&sharedValue{v})
 	}
 	return v, nil
+}
+
+// dot is dot(src, key) for a statement with hint slot (-1: none). A key's index in the
+// object the statement read last is tried first, and kept for the next time: the objects a
+// statement reads (the input's evidence items, an index value) mostly have the same keys.
+func (s *state) dot(src, key Value, slot int32) Value {
+	o, ok := src.(*Object)
+	if !ok || slot < 0 {
+		return dot(src, key)
+	}
+	k := key.(String)
+	if h := int(s.hints[slot]); h < len(o.kvs) {
+		if ks, ok := o.kvs[h].Key.(String); ok && ks == k {
+			return o.kvs[h].Value
+		}
+	}
+	i, found := o.indexString(string(k))
+	if !found {
+		return nil
+	}
+	s.hints[slot] = int32(i)
+	return o.kvs[i].Value
 }
 
 // dot is source[key]: an object's value, an array's element, a set's member; nil otherwise.
