@@ -205,14 +205,20 @@ func (e *Engine) assess(ctx context.Context, b *indicators.Bundle, digest string
 // evaluate runs the policies on input with the engine's evaluator and decodes the output.
 func (e *Engine) evaluate(ctx context.Context, input any) (*rawAssessment, error) {
 	if e.program != nil {
-		v, err := e.program.Eval(ctx, input.(plan.Value))
+		// The output is decoded while its collections are valid (EvalScoped).
+		var out *rawAssessment
+		var decodeErr error
+		err := e.program.EvalScoped(ctx, input.(plan.Value), func(v plan.Value) {
+			if v == nil {
+				decodeErr = errUndefined
+				return
+			}
+			out, decodeErr = decodeOutput(v)
+		})
 		if err != nil {
 			return nil, fmt.Errorf("evaluate policies: %w", err)
 		}
-		if v == nil {
-			return nil, errUndefined
-		}
-		return decodeOutput(v)
+		return out, decodeErr
 	}
 	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input.(ast.Value)), rego.EvalGenerateJSON(rawValue))
 	if err != nil {

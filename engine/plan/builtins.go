@@ -197,20 +197,20 @@ func compareWith(ok func(int) bool) func(*state, []Value) (Value, error) {
 	return func(_ *state, a []Value) (Value, error) { return Bool(ok(Compare(a[0], a[1]))), nil }
 }
 
-func setOp(op func(x, y *Set) *Set) func(*state, []Value) (Value, error) {
-	return func(_ *state, a []Value) (Value, error) {
+func setOp(op func(s *state, x, y *Set) *Set) func(*state, []Value) (Value, error) {
+	return func(s *state, a []Value) (Value, error) {
 		x, ok1 := a[0].(*Set)
 		y, ok2 := a[1].(*Set)
 		if !ok1 || !ok2 {
 			return nil, errNotNative
 		}
-		return op(x, y), nil
+		return op(s, x, y), nil
 	}
 }
 
 // intersect, union and difference merge the sorted elements. A result equal to an operand
-// is that operand (values are never modified), so that no set is allocated for nothing.
-func intersect(x, y *Set) *Set {
+// is that operand (values are never modified), so that no set is made for nothing.
+func intersect(s *state, x, y *Set) *Set {
 	if len(y.elems) < len(x.elems) {
 		x, y = y, x
 	}
@@ -233,7 +233,7 @@ func intersect(x, y *Set) *Set {
 		}
 		// x.elems[i] is not in y.
 		if out == nil {
-			out = NewSet(len(x.elems) - 1)
+			out = s.newSet(len(x.elems) - 1)
 			out.elems = append(out.elems, x.elems[:i]...)
 		}
 		i++
@@ -244,14 +244,14 @@ func intersect(x, y *Set) *Set {
 	return out
 }
 
-func union(x, y *Set) *Set {
+func union(s *state, x, y *Set) *Set {
 	switch {
 	case len(y.elems) == 0:
 		return x
 	case len(x.elems) == 0:
 		return y
 	}
-	out := NewSet(len(x.elems) + len(y.elems))
+	out := s.newSet(len(x.elems) + len(y.elems))
 	i, j := 0, 0
 	for i < len(x.elems) && j < len(y.elems) {
 		switch c := Compare(x.elems[i], y.elems[j]); {
@@ -272,7 +272,7 @@ func union(x, y *Set) *Set {
 	return out
 }
 
-func difference(x, y *Set) *Set {
+func difference(s *state, x, y *Set) *Set {
 	var out *Set // nil while the result is x so far
 	i, j := 0, 0
 	for i < len(x.elems) {
@@ -283,7 +283,7 @@ func difference(x, y *Set) *Set {
 				continue
 			case c == 0: // x.elems[i] goes
 				if out == nil {
-					out = NewSet(len(x.elems) - 1)
+					out = s.newSet(len(x.elems) - 1)
 					out.elems = append(out.elems, x.elems[:i]...)
 				}
 				i++
@@ -314,16 +314,16 @@ func builtinMember(_ *state, a []Value) (Value, error) {
 	return Bool(false), nil
 }
 
-func builtinObjectKeys(_ *state, a []Value) (Value, error) {
+func builtinObjectKeys(s *state, a []Value) (Value, error) {
 	o, ok := a[0].(*Object)
 	if !ok {
 		return nil, errNotNative
 	}
-	elems := make([]Value, len(o.kvs))
-	for i, kv := range o.kvs {
-		elems[i] = kv.Key
+	out := s.newSet(len(o.kvs))
+	for _, kv := range o.kvs {
+		out.elems = append(out.elems, kv.Key)
 	}
-	return &Set{elems: elems}, nil
+	return out, nil
 }
 
 func builtinObjectGet(_ *state, a []Value) (Value, error) {
@@ -489,7 +489,7 @@ func builtinMinus(s *state, a []Value) (Value, error) {
 	x, ok1 := a[0].(*Set)
 	y, ok2 := a[1].(*Set)
 	if ok1 && ok2 {
-		return difference(x, y), nil
+		return difference(s, x, y), nil
 	}
 	return subtract(s, a)
 }

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/bundle"
@@ -50,6 +51,9 @@ type Program struct {
 	fileNames []string
 	memoSize  int
 	stackSize int // locals of the deepest chain of calls
+	hints     int // dots with a constant string key (state.hints)
+	// The values of the rules that read no input, per memo index, once computed (shared.go).
+	shared []atomic.Pointer[sharedValue]
 }
 
 // Stats describes the plan.
@@ -59,6 +63,7 @@ type Stats struct {
 	Folded     int // statements folded into constants at link time
 	Copies     int // copies elided at link time
 	Hoisted    int // statements hoisted out of scans (hoist.go)
+	Shared     int // rules that read no input, evaluated once per program (shared.go)
 	Builtins   []string
 }
 
@@ -71,6 +76,7 @@ type function struct {
 	ret     int32
 	nlocals int
 	memo    int       // index into the memo table, -1 without memoization
+	shared  bool      // a rule that reads no input: its value is kept in Program.shared
 	blocks  [][]stmt  // while linking
 	code    [][]instr // the blocks lowered
 }
@@ -285,6 +291,8 @@ func link(policy *ir.Policy, data Value) (*Program, error) {
 	}
 	sort.Strings(p.stats.Builtins)
 	p.memoSize = l.memo
+	p.stats.Shared = markShared(p.funcs)
+	p.shared = make([]atomic.Pointer[sharedValue], l.memo)
 	p.stackSize = stackSize(entry, entry[0].n, map[*function]int{})
 	lw := &lowerer{}
 	for _, fn := range p.funcs {
@@ -296,6 +304,7 @@ func link(policy *ir.Policy, data Value) (*Program, error) {
 		fn.blocks = nil
 	}
 	p.entry, p.consts = lw.body(entry), lw.consts
+	p.hints = int(lw.hints)
 	return p, nil
 }
 

@@ -39,11 +39,17 @@ type state struct {
 	ret      Value
 	results  []Value
 	args     [8]Value
-	// Collections the plan makes come from chunks (see newArray): a chunk's elements not
-	// yet handed out are kept for the next evaluation, those handed out belong to it.
-	arrays  []smallArray
-	objects []smallObject
-	sets    []smallSet
+	// hints holds, per dot with a constant string key, where in its object the key was found
+	// last: objects read at one place mostly have the same keys (see state.dot).
+	hints []int32
+	// The collections the plan makes (see newArray): after Eval they belong to the caller,
+	// after EvalScoped they are reset and made again by the next evaluation.
+	arrays  arena[smallArray]
+	objects arena[smallObject]
+	sets    arena[smallSet]
+	// heap > 0 while a shared rule is evaluated: the program keeps its value, so its
+	// collections are allocated apart, never reused (shared.go).
+	heap int
 	// The arrays of opMakeScratchArray, reused by every evaluation: nscratch handed out.
 	scratch  []*smallArray
 	nscratch int
@@ -54,16 +60,39 @@ var statePool = sync.Pool{New: func() any { return &state{} }}
 // Eval evaluates the query for input and returns the value of the queried rule, or nil
 // when it is undefined.
 func (p *Program) Eval(ctx context.Context, input Value) (Value, error) {
+	var out Value
+	err := p.eval(ctx, input, false, func(v Value) { out = v })
+	return out, err
+}
+
+// EvalScoped evaluates the query for input and calls use with the value of the queried rule
+// (nil when it is undefined), unless the evaluation fails. The value, and every collection in
+// it, is valid only until use returns: the next evaluation makes its collections in the same
+// memory. A caller that decodes the value into its own types allocates only those.
+func (p *Program) EvalScoped(ctx context.Context, input Value, use func(Value)) error {
+	return p.eval(ctx, input, true, use)
+}
+
+func (p *Program) eval(ctx context.Context, input Value, scoped bool, use func(Value)) error {
 	s := statePool.Get().(*state)
 	defer func() {
 		clear(s.memo)
 		clear(s.memoDone)
 		clear(s.results)
-		s.ret, s.results, s.ctx, s.p, s.consts = nil, s.results[:0], nil, nil, nil
+		s.ret, s.results, s.ctx, s.p, s.consts, s.heap = nil, s.results[:0], nil, nil, nil, 0
 		for _, x := range s.scratch[:s.nscratch] {
-			x.a.elems, x.inline = nil, [4]Value{}
+			x.reset()
 		}
 		s.nscratch = 0
+		if scoped {
+			s.arrays.recycle((*smallArray).reset)
+			s.objects.recycle((*smallObject).reset)
+			s.sets.recycle((*smallSet).reset)
+		} else {
+			s.arrays.keep()
+			s.objects.keep()
+			s.sets.keep()
+		}
 		statePool.Put(s)
 	}()
 	s.p, s.ctx, s.consts = p, ctx, p.consts
@@ -71,6 +100,9 @@ func (p *Program) Eval(ctx context.Context, input Value) (Value, error) {
 		s.memo, s.memoDone = make([]Value, p.memoSize), make([]bool, p.memoSize)
 	}
 	s.memo, s.memoDone = s.memo[:p.memoSize], s.memoDone[:p.memoSize]
+	if len(s.hints) < p.hints {
+		s.hints = make([]int32, p.hints)
+	}
 	if len(s.slab) < p.stackSize {
 		s.slab, s.sp = make([]Value, p.stackSize), 0
 	}
@@ -81,7 +113,7 @@ func (p *Program) Eval(ctx context.Context, input Value) (Value, error) {
 	for _, b := range entry.x.blocks {
 		r, err := s.exec(frame, b)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if r == retSignal {
 			break
@@ -89,15 +121,17 @@ func (p *Program) Eval(ctx context.Context, input Value) (Value, error) {
 	}
 	switch len(s.results) {
 	case 0:
-		return nil, nil
+		use(nil)
+		return nil
 	case 1:
 		obj, ok := s.results[0].(*Object)
 		if !ok {
-			return nil, errors.New("plan: result is not an object")
+			return errors.New("plan: result is not an object")
 		}
-		return obj.Get(String("result")), nil
+		use(obj.Get(String("result")))
+		return nil
 	}
-	return nil, fmt.Errorf("plan: %d results", len(s.results))
+	return fmt.Errorf("plan: %d results", len(s.results))
 }
 
 // mark is the state of the locals' slab before a frame was allocated.
@@ -194,7 +228,7 @@ func (s *state) exec(f []Value, body []instr) (int, error) {
 		case opBreak:
 			return int(st.n) + 1, nil
 		case opDot:
-			v := dot(s.read(f, st.a), s.read(f, st.b))
+			v := s.dot(s.read(f, st.a), s.read(f, st.b), st.n)
 			if v == nil {
 				return 1, nil
 			}
@@ -236,7 +270,7 @@ func (s *state) exec(f []Value, body []instr) (int, error) {
 		case opMakeObject:
 			f[st.target] = s.newObject(int(st.n))
 		case opMakeSet:
-			f[st.target] = s.newSet()
+			f[st.target] = s.newSet(0)
 		case opEqual:
 			if !equal(s.read(f, st.a), s.read(f, st.b)) {
 				return 1, nil
@@ -398,6 +432,16 @@ func (s *state) call(f []Value, st *instr) (Value, error) {
 	if fn.memo >= 0 && s.memoDone[fn.memo] {
 		return s.memo[fn.memo], nil
 	}
+	if fn.shared {
+		if sv := s.p.sharedSlot(fn).Load(); sv != nil {
+			s.memo[fn.memo], s.memoDone[fn.memo] = sv.v, true
+			return sv.v, nil
+		}
+	}
+	if fn.shared {
+		s.heap++
+		defer func() { s.heap-- }()
+	}
 	frame, m := s.alloc(fn.nlocals)
 	for i, p := range fn.params {
 		frame[p] = s.read(f, st.x.args[i])
@@ -423,7 +467,32 @@ func (s *state) call(f []Value, st *instr) (Value, error) {
 	if fn.memo >= 0 {
 		s.memo[fn.memo], s.memoDone[fn.memo] = v, true
 	}
+	if fn.shared {
+		s.p.sharedSlot(fn).Store(&sharedValue{v})
+	}
 	return v, nil
+}
+
+// dot is dot(src, key) for a statement with hint slot (-1: none). A key's index in the
+// object the statement read last is tried first, and kept for the next time: the objects a
+// statement reads (the input's evidence items, an index value) mostly have the same keys.
+func (s *state) dot(src, key Value, slot int32) Value {
+	o, ok := src.(*Object)
+	if !ok || slot < 0 {
+		return dot(src, key)
+	}
+	k := key.(String)
+	if h := int(s.hints[slot]); h < len(o.kvs) {
+		if ks, ok := o.kvs[h].Key.(String); ok && ks == k {
+			return o.kvs[h].Value
+		}
+	}
+	i, found := o.indexString(string(k))
+	if !found {
+		return nil
+	}
+	s.hints[slot] = int32(i)
+	return o.kvs[i].Value
 }
 
 // dot is source[key]: an object's value, an array's element, a set's member; nil otherwise.
@@ -488,39 +557,111 @@ type smallSet struct {
 	inline [4]Value
 }
 
+// reset empties a collection for its next use, keeping the room it has grown to and
+// dropping every reference it held.
+func (x *smallArray) reset() {
+	clear(x.a.elems)
+	x.a.elems, x.inline = x.a.elems[:0], [4]Value{}
+}
+
+func (x *smallObject) reset() {
+	clear(x.o.kvs)
+	x.o.kvs, x.inline = x.o.kvs[:0], [4]KV{}
+}
+
+func (x *smallSet) reset() {
+	clear(x.s.elems)
+	x.s.elems, x.inline = x.s.elems[:0], [4]Value{}
+}
+
 const chunkSize = 32
 
-// next hands out the first element of *chunk, a new chunk when it is empty.
-func next[T any](chunk *[]T) *T {
-	if len(*chunk) == 0 {
-		*chunk = make([]T, chunkSize)
+// arena hands out collections from chunks of up to chunkSize: the first i of chunk c are
+// the last handed out.
+type arena[T any] struct {
+	chunks [][]T
+	c, i   int
+}
+
+// next hands out a collection: a zero one, or one reset after an earlier evaluation.
+func (a *arena[T]) next() *T {
+	if a.c < len(a.chunks) && a.i == len(a.chunks[a.c]) {
+		a.c, a.i = a.c+1, 0
 	}
-	x := &(*chunk)[0]
-	*chunk = (*chunk)[1:]
+	if a.c == len(a.chunks) {
+		a.chunks = append(a.chunks, make([]T, chunkSize))
+	}
+	x := &a.chunks[a.c][a.i]
+	a.i++
 	return x
 }
 
+// keep leaves the collections handed out to the caller: the arena drops them, keeping the
+// rest of the chunk it was handing out from.
+func (a *arena[T]) keep() {
+	if len(a.chunks) == 0 {
+		return
+	}
+	a.chunks[a.c] = a.chunks[a.c][a.i:]
+	n := copy(a.chunks, a.chunks[a.c:])
+	clear(a.chunks[n:])
+	a.chunks, a.c, a.i = a.chunks[:n], 0, 0
+}
+
+// recycle resets the collections handed out, to be handed out again.
+func (a *arena[T]) recycle(reset func(*T)) {
+	for c := 0; c < a.c && c < len(a.chunks); c++ {
+		for j := range a.chunks[c] {
+			reset(&a.chunks[c][j])
+		}
+	}
+	if a.c < len(a.chunks) {
+		for j := range a.i {
+			reset(&a.chunks[a.c][j])
+		}
+	}
+	a.c, a.i = 0, 0
+}
+
 func (s *state) newArray(n int) *Array {
-	if n > len(smallArray{}.inline) {
+	if s.heap > 0 {
 		return NewArray(n)
 	}
-	x := next(&s.arrays)
-	x.a.elems = x.inline[:0]
+	x := s.arrays.next()
+	if x.a.elems == nil {
+		x.a.elems = x.inline[:0]
+	}
+	if cap(x.a.elems) < n {
+		x.a.elems = make([]Value, 0, n)
+	}
 	return &x.a
 }
 
 func (s *state) newObject(n int) *Object {
-	if n > len(smallObject{}.inline) {
+	if s.heap > 0 {
 		return NewObject(n)
 	}
-	x := next(&s.objects)
-	x.o.kvs = x.inline[:0]
+	x := s.objects.next()
+	if x.o.kvs == nil {
+		x.o.kvs = x.inline[:0]
+	}
+	if cap(x.o.kvs) < n {
+		x.o.kvs = make([]KV, 0, n)
+	}
 	return &x.o
 }
 
-func (s *state) newSet() *Set {
-	x := next(&s.sets)
-	x.s.elems = x.inline[:0]
+func (s *state) newSet(n int) *Set {
+	if s.heap > 0 {
+		return NewSet(n)
+	}
+	x := s.sets.next()
+	if x.s.elems == nil {
+		x.s.elems = x.inline[:0]
+	}
+	if cap(x.s.elems) < n {
+		x.s.elems = make([]Value, 0, n)
+	}
 	return &x.s
 }
 
@@ -532,6 +673,8 @@ func (s *state) scratchArray() *Array {
 	}
 	x := s.scratch[s.nscratch]
 	s.nscratch++
-	x.a.elems = x.inline[:0]
+	if x.a.elems == nil {
+		x.a.elems = x.inline[:0]
+	}
 	return &x.a
 }

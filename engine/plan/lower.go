@@ -11,7 +11,7 @@ type instr struct {
 	test   bool  // see stmt.test
 	a, b   int32 // operands
 	target int32
-	n      int32 // break index, array or object capacity
+	n      int32 // break index, array or object capacity, a dot's hint slot (-1: none)
 	x      *extra
 }
 
@@ -29,6 +29,7 @@ type extra struct {
 // lowerer lowers the statements of one program, collecting its constants.
 type lowerer struct {
 	consts []Value
+	hints  int32 // hint slots given to dots
 }
 
 func (lw *lowerer) operand(o operand) int32 {
@@ -44,6 +45,13 @@ func (lw *lowerer) body(body []stmt) []instr {
 	for i := range body {
 		st := &body[i]
 		in := instr{op: st.op, test: st.test, a: lw.operand(st.a), b: lw.operand(st.b), target: st.target, n: int32(st.n)}
+		if st.op == opDot {
+			in.n = -1
+			if _, ok := st.b.konst.(String); ok {
+				in.n = lw.hints
+				lw.hints++
+			}
+		}
 		if len(st.args) > 0 || len(st.blocks) > 0 || st.fn != nil || st.bi != nil || st.op == opScan || st.loc != nil && mayFail(st.op) {
 			in.x = &extra{fn: st.fn, bi: st.bi, key: st.key, val: st.val, loc: st.loc}
 			for _, a := range st.args {

@@ -37,18 +37,20 @@ func parseInput(t *testing.T, input string) (ast.Value, Value) {
 }
 
 // evalBoth evaluates data.p.out of src (compiled as p) on input (JSON) with the compiled
-// evaluator and with OPA's interpreter: each result's JSON, or "undefined".
+// evaluator (EvalScoped) and with OPA's interpreter: each result's JSON, or "undefined".
 func evalBoth(t *testing.T, p *Program, src, input string) (compiled, opa string) {
 	t.Helper()
 	ctx := context.Background()
 	in, v := parseInput(t, input)
-	got, err := p.Eval(ctx, v)
+	compiled, opa = "undefined", "undefined"
+	// As the engine evaluates: the value read while it is valid.
+	err := p.EvalScoped(ctx, v, func(got Value) {
+		if got != nil {
+			compiled = string(AppendJSON(nil, got))
+		}
+	})
 	if err != nil {
 		t.Fatal(err)
-	}
-	compiled, opa = "undefined", "undefined"
-	if got != nil {
-		compiled = string(AppendJSON(nil, got))
 	}
 	rs, err := rego.New(rego.Query("data.p.out"), rego.Module("p.rego", src), rego.ParsedInput(in),
 		rego.Store(inmem.NewFromObject(map[string]any{"limit": 3}))).Eval(ctx)

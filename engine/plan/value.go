@@ -133,19 +133,31 @@ func ObjectOf(kvs ...KV) *Object {
 
 // Get returns the value of key k, or nil.
 func (o *Object) Get(k Value) Value {
-	if s, ok := k.(String); ok && len(o.kvs) <= linearKeys {
-		// A few keys: compared for equality in order, cheaper than a binary search.
-		for i := range o.kvs {
-			if es, ok := o.kvs[i].Key.(String); ok && es == s {
-				return o.kvs[i].Value
-			}
-		}
-		return nil
+	var i int
+	var found bool
+	if s, ok := k.(String); ok {
+		i, found = o.indexString(string(s))
+	} else {
+		i, found = o.find(k)
 	}
-	if i, found := o.find(k); found {
+	if found {
 		return o.kvs[i].Value
 	}
 	return nil
+}
+
+// indexString is the index of string key s, if o has it.
+func (o *Object) indexString(s string) (int, bool) {
+	if len(o.kvs) <= linearKeys {
+		// A few keys: compared for equality in order, cheaper than a binary search.
+		for i := range o.kvs {
+			if es, ok := o.kvs[i].Key.(String); ok && string(es) == s {
+				return i, true
+			}
+		}
+		return 0, false
+	}
+	return o.findString(s)
 }
 
 // linearKeys is the number of keys up to which Get scans an object's keys in order.
