@@ -20,9 +20,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/google/uuid"
 	"github.com/valyala/fastjson"
@@ -238,54 +240,63 @@ type hashedField struct {
 	value []byte
 }
 
-// digestFields lists, in order, the fields of a version 2 record's hash (and, with the hash
-// itself, of every record's Merkle leaf): the input and the result by their digests.
-func (r *RecordV1) digestFields() []hashedField {
-	return []hashedField{
-		{"record_version", strconv.AppendInt(nil, int64(r.RecordVersion), 10)},
-		{"decision_id", []byte(r.DecisionID)},
-		{"timestamp", []byte(r.Timestamp)},
-		{"requester", []byte(r.Requester)},
-		{"case_ref", []byte(r.CaseRef)},
-		{"country", []byte(r.Country)},
-		{"as_of", []byte(r.AsOf)},
-		{"overall", []byte(r.Overall)},
-		{"verdicts", []byte(r.Verdicts)},
-		{"input_digest", []byte(r.InputDigest)},
-		{"result_digest", []byte(r.ResultDigest)},
-		{"policy_revision", []byte(r.PolicyRevision)},
-		{"engine_version", []byte(r.EngineVersion)},
-		{"eval_time", []byte(r.EvalTime)},
-		{"prev_hash", []byte(r.PrevHash)},
-	}
+// appendDigestFields appends, in order, the fields of a version 2 record's hash (and, with
+// the hash itself, of every record's Merkle leaf) to fs: the input and the result by their
+// digests. The values are views of the record's strings, not copies: they are only read.
+func (r *RecordV1) appendDigestFields(fs []hashedField) []hashedField {
+	return append(fs,
+		hashedField{"record_version", view(strconv.Itoa(r.RecordVersion))},
+		hashedField{"decision_id", view(r.DecisionID)},
+		hashedField{"timestamp", view(r.Timestamp)},
+		hashedField{"requester", view(r.Requester)},
+		hashedField{"case_ref", view(r.CaseRef)},
+		hashedField{"country", view(r.Country)},
+		hashedField{"as_of", view(r.AsOf)},
+		hashedField{"overall", view(r.Overall)},
+		hashedField{"verdicts", view(r.Verdicts)},
+		hashedField{"input_digest", view(r.InputDigest)},
+		hashedField{"result_digest", view(r.ResultDigest)},
+		hashedField{"policy_revision", view(r.PolicyRevision)},
+		hashedField{"engine_version", view(r.EngineVersion)},
+		hashedField{"eval_time", view(r.EvalTime)},
+		hashedField{"prev_hash", view(r.PrevHash)},
+	)
 }
 
 // hashedFields lists, in order, the fields the hash covers: every field but Seq and
 // Hash itself; version 2 covers the input and the result by their digests. Input and
 // Result are not copied.
 func (r *RecordV1) hashedFields() []hashedField {
-	if r.RecordVersion != 1 {
-		return r.digestFields()
-	}
-	return []hashedField{
-		{"record_version", strconv.AppendInt(nil, int64(r.RecordVersion), 10)},
-		{"decision_id", []byte(r.DecisionID)},
-		{"timestamp", []byte(r.Timestamp)},
-		{"requester", []byte(r.Requester)},
-		{"case_ref", []byte(r.CaseRef)},
-		{"country", []byte(r.Country)},
-		{"as_of", []byte(r.AsOf)},
-		{"overall", []byte(r.Overall)},
-		{"verdicts", []byte(r.Verdicts)},
-		{"input", r.Input},
-		{"input_digest", []byte(r.InputDigest)},
-		{"policy_revision", []byte(r.PolicyRevision)},
-		{"engine_version", []byte(r.EngineVersion)},
-		{"eval_time", []byte(r.EvalTime)},
-		{"result", r.Result},
-		{"prev_hash", []byte(r.PrevHash)},
-	}
+	return r.appendHashedFields(make([]hashedField, 0, 16))
 }
+
+// appendHashedFields appends hashedFields to fs (values as appendDigestFields's).
+func (r *RecordV1) appendHashedFields(fs []hashedField) []hashedField {
+	if r.RecordVersion != 1 {
+		return r.appendDigestFields(fs)
+	}
+	return append(fs,
+		hashedField{"record_version", view(strconv.Itoa(r.RecordVersion))},
+		hashedField{"decision_id", view(r.DecisionID)},
+		hashedField{"timestamp", view(r.Timestamp)},
+		hashedField{"requester", view(r.Requester)},
+		hashedField{"case_ref", view(r.CaseRef)},
+		hashedField{"country", view(r.Country)},
+		hashedField{"as_of", view(r.AsOf)},
+		hashedField{"overall", view(r.Overall)},
+		hashedField{"verdicts", view(r.Verdicts)},
+		hashedField{"input", r.Input},
+		hashedField{"input_digest", view(r.InputDigest)},
+		hashedField{"policy_revision", view(r.PolicyRevision)},
+		hashedField{"engine_version", view(r.EngineVersion)},
+		hashedField{"eval_time", view(r.EvalTime)},
+		hashedField{"result", r.Result},
+		hashedField{"prev_hash", view(r.PrevHash)},
+	)
+}
+
+// view is the bytes of s, not a copy: for reading only.
+func view(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 // ComputeHash returns the record's hash, "sha256:<hex>", over this encoding:
 //
@@ -302,19 +313,27 @@ func (r *RecordV1) hashedFields() []hashedField {
 // makes the encoding unambiguous whatever the values contain. A record of an unknown
 // version gets a hash of no record.
 func (r *RecordV1) ComputeHash() string {
-	h := sha256.New()
-	buf := make([]byte, 0, 512)
+	// Replay and verify compute it for every record: the encoding is written into a buffer
+	// on the stack and hashed at once; only values over 1 KB (a version 1 record's input and
+	// result) go to the hash apart, not copied.
+	var fields [16]hashedField
+	var space [1024]byte
+	var h hash.Hash
+	buf := space[:0]
 	domain, ok := knownVersions[r.RecordVersion]
 	if !ok {
 		domain = fmt.Sprintf("exportrisk/audit/record/unknown-%d\n", r.RecordVersion)
 	}
 	buf = append(buf, domain...)
-	for _, f := range r.hashedFields() {
+	for _, f := range r.appendHashedFields(fields[:0]) {
 		buf = append(buf, f.name...)
 		buf = append(buf, '=')
 		buf = strconv.AppendInt(buf, int64(len(f.value)), 10)
 		buf = append(buf, ':')
-		if len(f.value) > 1024 { // large values go straight to the hash, not copied
+		if len(f.value) > 1024 {
+			if h == nil {
+				h = sha256.New()
+			}
 			h.Write(buf)
 			h.Write(f.value)
 			buf = buf[:0]
@@ -323,8 +342,16 @@ func (r *RecordV1) ComputeHash() string {
 		}
 		buf = append(buf, '\n')
 	}
-	h.Write(buf)
-	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+	var sum [sha256.Size]byte
+	if h == nil {
+		sum = sha256.Sum256(buf)
+	} else {
+		h.Write(buf)
+		h.Sum(sum[:0])
+	}
+	var out [len("sha256:") + 2*sha256.Size]byte
+	hex.Encode(out[copy(out[:], "sha256:"):], sum[:])
+	return string(out[:])
 }
 
 // LeafData returns the record's canonical bytes, the data of its leaf in the Merkle
@@ -341,7 +368,8 @@ func (r *RecordV1) ComputeHash() string {
 func (r *RecordV1) LeafData() []byte {
 	buf := make([]byte, 0, 1024)
 	buf = append(buf, leafDomain...)
-	for _, f := range append(r.digestFields(), hashedField{"hash", []byte(r.Hash)}) {
+	var fields [16]hashedField
+	for _, f := range append(r.appendDigestFields(fields[:0]), hashedField{"hash", view(r.Hash)}) {
 		buf = append(buf, f.name...)
 		buf = append(buf, '=')
 		buf = strconv.AppendInt(buf, int64(len(f.value)), 10)
