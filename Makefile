@@ -23,6 +23,7 @@ FUZZ_TARGETS := ./indicators/:FuzzParse:50000x ./indicators/:FuzzCanonicalize:50
 	./indicators/safetext/:FuzzEscape:50000x ./engine/:FuzzCompiledMatchesOPA:300x \
 	./engine/plan/:FuzzAppendJSONString:50000x ./engine/:FuzzNewInputCanonical:5000x \
 	./engine/:FuzzResultCanonical:5000x ./engine/:FuzzBundleFromValue:20000x \
+	./engine/plan/:FuzzParseCanonical:20000x \
 	./indicators/:FuzzReadJSONNodes:20000x ./indicators/:FuzzMergePatch:20000x
 FUZZTIME ?=
 SOAKTIME ?= 60s
