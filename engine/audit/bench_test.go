@@ -182,54 +182,76 @@ func benchmarkReplay(b *testing.B, e *engine.Engine, opts ...engine.Option) {
 		}
 		b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(n), "cpu-us/record")
 	})
-	b.Run("from-store", func(b *testing.B) {
-		// The collector as replay --all sets it (cmd/exportrisk/gc.go, applyBatchGC): GOGC 400
-		// and a soft limit of 1 GiB, unless GOGC or GOMEMLIMIT is set.
-		if os.Getenv("GOGC") == "" {
-			defer debug.SetGCPercent(debug.SetGCPercent(400))
+	b.Run("from-store", func(b *testing.B) { replayStore(b, s, e, opts) })
+	// repeats: a store as a server's log is, where many decisions share their input (the same
+	// bundle assessed again) and result: 500 decisions on 50 inputs, ten each.
+	shared := openSQLite(b, filepath.Join(b.TempDir(), "shared.db"))
+	if err := shared.ArchivePolicies(ctx, e.Policies().Revision, e.Policies().Files); err != nil {
+		b.Fatal(err)
+	}
+	inputs := recs[:stored/10]
+	repeats := make([]*RecordV1, stored)
+	for i := range repeats {
+		c := *inputs[i%len(inputs)]
+		c.DecisionID = uuid.Must(uuid.NewV7()).String()
+		repeats[i] = &c
+	}
+	if err := shared.Append(ctx, repeats...); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("repeats", func(b *testing.B) { replayStore(b, shared, e, opts) })
+}
+
+// replayStore measures ReplayAll over every record of s per op, on GOMAXPROCS workers,
+// each op with a new replayer (BenchmarkReplay from-store).
+func replayStore(b *testing.B, s Store, e *engine.Engine, opts []engine.Option) {
+	ctx := context.Background()
+	// The collector as replay --all sets it (cmd/exportrisk/gc.go, applyBatchGC): GOGC 400
+	// and a soft limit of 1 GiB, unless GOGC or GOMEMLIMIT is set.
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(1 << 30))
+	}
+	// Every op is a run of replay --all as a new process makes it: a new replayer with
+	// the revision's engine prepared (the policies planned) before the clock runs, so
+	// that no op finds the inputs or documents an earlier op read in the replayer's or
+	// the engine's caches — each of the 500 records has its own input, as 10,000
+	// decisions on different bundles would. Preparing is timed alone and added once to
+	// "s/10k".
+	var prepare time.Duration
+	var cpu time.Duration
+	n := 0
+	for b.Loop() {
+		b.StopTimer()
+		fresh := NewReplayer(s, opts...)
+		start := time.Now()
+		if _, _, err := fresh.Engine(ctx, e.Policies().Revision); err != nil {
+			b.Fatal(err)
 		}
-		if os.Getenv("GOMEMLIMIT") == "" {
-			defer debug.SetMemoryLimit(debug.SetMemoryLimit(1 << 30))
-		}
-		// Every op is a run of replay --all as a new process makes it: a new replayer with
-		// the revision's engine prepared (the policies planned) before the clock runs, so
-		// that no op finds the inputs or documents an earlier op read in the replayer's or
-		// the engine's caches — each of the 500 records has its own input, as 10,000
-		// decisions on different bundles would. Preparing is timed alone and added once to
-		// "s/10k".
-		var prepare time.Duration
-		var cpu time.Duration
-		n := 0
-		for b.Loop() {
-			b.StopTimer()
-			fresh := NewReplayer(s, opts...)
-			start := time.Now()
-			if _, _, err := fresh.Engine(ctx, e.Policies().Revision); err != nil {
-				b.Fatal(err)
+		prepare = time.Since(start)
+		runtime.GC() // what an earlier op left is not this op's garbage
+		b.StartTimer()
+		cpu0 := cpuTime()
+		err := fresh.ReplayAll(ctx, Filter{}, runtime.GOMAXPROCS(0), func(_ *RecordV1, out *Outcome, err error) {
+			if err != nil || !out.Match {
+				b.Errorf("replay: %v", err)
 			}
-			prepare = time.Since(start)
-			runtime.GC() // what an earlier op left is not this op's garbage
-			b.StartTimer()
-			cpu0 := cpuTime()
-			err := fresh.ReplayAll(ctx, Filter{}, runtime.GOMAXPROCS(0), func(_ *RecordV1, out *Outcome, err error) {
-				if err != nil || !out.Match {
-					b.Errorf("replay: %v", err)
-				}
-				n++
-			})
-			cpu += cpuTime() - cpu0
-			if err != nil {
-				b.Fatal(err)
-			}
+			n++
+		})
+		cpu += cpuTime() - cpu0
+		if err != nil {
+			b.Fatal(err)
 		}
-		b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "replays/s")
-		b.ReportMetric(b.Elapsed().Seconds()/float64(n)*10_000+prepare.Seconds(), "s/10k")
-		b.ReportMetric(float64(prepare.Milliseconds()), "prepare-ms")
-		// On a shared machine the wall clock also counts other processes' turns: the CPU
-		// time the process used in the loop (every worker, the walk, the collector) says
-		// what replaying costs.
-		b.ReportMetric(cpu.Seconds()/float64(n)*10_000, "cpu-s/10k")
-	})
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "replays/s")
+	b.ReportMetric(b.Elapsed().Seconds()/float64(n)*10_000+prepare.Seconds(), "s/10k")
+	b.ReportMetric(float64(prepare.Milliseconds()), "prepare-ms")
+	// On a shared machine the wall clock also counts other processes' turns: the CPU
+	// time the process used in the loop (every worker, the walk, the collector) says
+	// what replaying costs.
+	b.ReportMetric(cpu.Seconds()/float64(n)*10_000, "cpu-s/10k")
 }
 
 // bigStoreSize is the size of the log the transparency benchmarks work on.

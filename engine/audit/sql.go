@@ -33,6 +33,12 @@ const selectLight = `SELECT r.seq, r.record_version, r.decision_id, r.timestamp,
 	r.result_digest, r.prev_hash, r.hash
 	FROM records r`
 
+// selectBare is selectRecords without the documents (empty): Walk reads them apart.
+const selectBare = `SELECT r.seq, r.record_version, r.decision_id, r.timestamp, r.requester, r.case_ref,
+	r.country, r.as_of, r.overall, r.verdicts, '', r.input_digest, r.policy_revision,
+	r.engine_version, r.eval_time, '', r.result_digest, r.prev_hash, r.hash
+	FROM records r`
+
 // summaryColumns are the columns scanSummary reads.
 const summaryColumns = `seq, record_version, decision_id, timestamp, requester, case_ref, country, as_of, overall, verdicts,
 	input_digest, policy_revision, engine_version, hash`

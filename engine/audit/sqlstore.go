@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -379,17 +380,55 @@ func (s *sqlStore) Count(ctx context.Context, f Filter) (int64, error) {
 }
 
 // Walk implements Store. It reads one snapshot: records appended meanwhile are not seen.
+// Without f.Light it reads the records a page at a time (walkPage), then the documents of the
+// page it has not read yet in this walk, by digest: a document (stored once per digest) that
+// many records share is read once per walk, not once per record, and those records hold the
+// same bytes. What the records hold is what one query joining each to its documents gives.
 func (s *sqlStore) Walk(ctx context.Context, f Filter, fn func(*RecordV1) error) error {
 	tx, err := s.db.BeginTx(ctx, s.d.walkTx)
 	if err != nil {
 		return s.d.wrap("walk", err)
 	}
 	defer tx.Rollback()
-	where, args := s.where(f)
-	query := selectRecords
 	if f.Light {
-		query = selectLight
+		return s.walkQuery(ctx, tx, selectLight, f, fn)
 	}
+	docs := walkDocuments{s: s, tx: tx}
+	var fnErr error
+	for left := f.Limit; ; {
+		page := f
+		page.Limit = walkPage
+		if f.Limit > 0 {
+			page.Limit = min(walkPage, left)
+		}
+		var recs []*RecordV1
+		if err := s.walkQuery(ctx, tx, selectBare, page, func(r *RecordV1) error {
+			recs = append(recs, r)
+			return nil
+		}); err != nil {
+			return err
+		}
+		if err := docs.fill(ctx, recs); err != nil {
+			return s.d.wrap("walk", err)
+		}
+		for _, r := range recs {
+			if fnErr = fn(r); fnErr != nil {
+				return fnErr
+			}
+		}
+		if left -= len(recs); len(recs) < page.Limit || f.Limit > 0 && left <= 0 {
+			return nil
+		}
+		f.FromSeq = recs[len(recs)-1].Seq + 1
+	}
+}
+
+// walkPage is how many records Walk reads at a time (a variable for the tests).
+var walkPage = 64
+
+// walkQuery runs fn over the records query selects with f's conditions, in seq order.
+func (s *sqlStore) walkQuery(ctx context.Context, tx *sql.Tx, query string, f Filter, fn func(*RecordV1) error) error {
+	where, args := s.where(f)
 	rows, err := tx.QueryContext(ctx, s.q(query+where+` ORDER BY seq`+f.limit()), args...)
 	if err != nil {
 		return s.d.wrap("walk", err)
@@ -404,6 +443,56 @@ func (s *sqlStore) Walk(ctx context.Context, f Filter, fn func(*RecordV1) error)
 	}
 	if err != nil {
 		return s.d.wrap("walk", err)
+	}
+	return nil
+}
+
+// walkDocuments are the documents a Walk has read, by digest (at most maxWalkDocuments: it
+// starts afresh when full).
+type walkDocuments struct {
+	s    *sqlStore
+	tx   *sql.Tx
+	read map[string]json.RawMessage
+}
+
+const maxWalkDocuments = 1024
+
+// fill sets the input and the result of recs, reading those not read yet in one query. A
+// document that is not there reads as empty (as selectRecords's join gives it), so that the
+// record shows as changed rather than being lost.
+func (d *walkDocuments) fill(ctx context.Context, recs []*RecordV1) error {
+	if d.read == nil || len(d.read)+2*len(recs) > maxWalkDocuments {
+		d.read = make(map[string]json.RawMessage, maxWalkDocuments)
+	}
+	var missing []any
+	for _, r := range recs {
+		for _, digest := range []string{r.InputDigest, r.ResultDigest} {
+			if _, ok := d.read[digest]; !ok {
+				d.read[digest] = json.RawMessage{} // until read
+				missing = append(missing, digest)
+			}
+		}
+	}
+	if len(missing) > 0 {
+		rows, err := d.tx.QueryContext(ctx, d.s.q(`SELECT digest, content FROM documents WHERE digest IN (?`+
+			strings.Repeat(`, ?`, len(missing)-1)+`)`), missing...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var digest, content string
+			if err := rows.Scan(&digest, &content); err != nil {
+				return err
+			}
+			d.read[digest] = document(content)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	for _, r := range recs {
+		r.Input, r.Result = d.read[r.InputDigest], d.read[r.ResultDigest]
 	}
 	return nil
 }

@@ -3,9 +3,11 @@ package audit
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -248,4 +250,80 @@ func TestStoreDocumentsOnce(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestWalkPages walks records that share their documents a page at a time (pages of 1, 2, 3
+// and 64 records), with conditions and limits that end inside and at the edge of a page:
+// every record holds what Get reads for it, in seq order; records that share a document hold
+// the same bytes, read once per walk; and a document that is not there reads as empty.
+func TestWalkPages(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			s := b.open(t)
+			archiveTest(t, s)
+			var recs []*RecordV1
+			for i := range 8 { // three inputs (and results) shared: n = 0, 1, 2
+				recs = append(recs, fakeRecord(t, "KAZ", i%3, "light_red", "not_critical", "critical"))
+			}
+			recs = append(recs, fakeRecord(t, "UKR", 99, "none", "not_critical")) // its input is lost below
+			if err := s.Append(ctx, recs...); err != nil {
+				t.Fatal(err)
+			}
+			b.unprotect(t, s)
+			b.exec(t, s, `DELETE FROM documents WHERE digest = `+placeholder(b), recs[8].InputDigest)
+			if got, err := s.Get(ctx, recs[8].DecisionID); err != nil || got.Input == nil || len(got.Input) != 0 {
+				t.Fatalf("Get of the record whose input is lost: %v, input %q", err, got.Input)
+			}
+			filters := map[string]Filter{
+				"all": {}, "limit 1": {Limit: 1}, "limit 2": {Limit: 2}, "limit 4": {Limit: 4}, "limit 9": {Limit: 9},
+				"limit 20": {Limit: 20}, "seq range": {FromSeq: 2, ToSeq: 7}, "from seq, limit": {FromSeq: 3, Limit: 3},
+				"country": {Country: "UKR"}, "nothing": {Country: "DEU"},
+			}
+			defer func(n int) { walkPage = n }(walkPage)
+			for _, page := range []int{1, 2, 3, 64} {
+				walkPage = page
+				for name, f := range filters {
+					t.Run(fmt.Sprintf("page %d/%s", page, name), func(t *testing.T) {
+						list, err := s.List(ctx, f)
+						if err != nil {
+							t.Fatal(err)
+						}
+						var want []*RecordV1
+						for _, sum := range list {
+							r, err := s.Get(ctx, sum.DecisionID)
+							if err != nil {
+								t.Fatal(err)
+							}
+							want = append(want, r)
+						}
+						var got []*RecordV1
+						if err := s.Walk(ctx, f, func(r *RecordV1) error { got = append(got, r); return nil }); err != nil {
+							t.Fatal(err)
+						}
+						if diff := cmp.Diff(want, got); diff != "" {
+							t.Fatalf("Walk (-Get +walked):\n%s", diff)
+						}
+						read := map[string]*byte{}
+						for _, r := range got {
+							for digest, doc := range map[string][]byte{r.InputDigest: r.Input, r.ResultDigest: r.Result} {
+								if p, ok := read[digest]; ok && p != unsafe.SliceData(doc) {
+									t.Errorf("seq %d: document %s read again", r.Seq, digest)
+								}
+								read[digest] = unsafe.SliceData(doc)
+							}
+						}
+					})
+				}
+			}
+		})
+	}
+}
+
+// placeholder is the first query placeholder of the backend's database.
+func placeholder(b backend) string {
+	if b.name == "postgres" {
+		return "$1"
+	}
+	return "?"
 }
