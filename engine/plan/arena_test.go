@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -136,5 +137,50 @@ func TestDotHints(t *testing.T) {
 		if gotJSON != opaJSON {
 			t.Errorf("compiled %s, OPA %s", gotJSON, opaJSON)
 		}
+	}
+}
+
+// TestEvalScopedConcurrent evaluates one program from several goroutines at once (each
+// evaluation with a state of its own, the shared rules' values published once): every value
+// reads as OPA's. Run with -race to check the publication.
+func TestEvalScopedConcurrent(t *testing.T) {
+	p, err := compileSource(t, arenaSrc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs := arenaInputs()
+	want := make([]string, len(inputs))
+	values := make([]Value, len(inputs))
+	for i, input := range inputs {
+		_, want[i] = evalBoth(t, p, arenaSrc, input)
+		_, values[i] = parseInput(t, input)
+	}
+	fresh, err := compileSource(t, arenaSrc) // no shared value computed yet
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan string, 4*3*len(inputs))
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range 3 * len(inputs) {
+				i := (k + g*5) % len(inputs)
+				var got string
+				if err := fresh.EvalScoped(context.Background(), values[i], func(v Value) { got = string(AppendJSON(nil, v)) }); err != nil {
+					errs <- err.Error()
+					continue
+				}
+				if got != want[i] {
+					errs <- fmt.Sprintf("input %s: %s, want %s", inputs[i], got, want[i])
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }

@@ -465,8 +465,35 @@ func smallInt(v Value) (int64, bool) {
 	if !ok {
 		return 0, false
 	}
+	if i, ok := shortInt(string(n)); ok {
+		return i, true
+	}
 	i, err := strconv.ParseInt(string(n), 10, 64)
 	return i, err == nil && math.MinInt32 <= i && i <= math.MaxInt32
+}
+
+// shortInt is strconv.ParseInt(s, 10, 64) for a sign and at most 9 digits (inside the int32
+// window), without its generality; false for anything else.
+func shortInt(s string) (int64, bool) {
+	neg := false
+	if len(s) > 0 && (s[0] == '-' || s[0] == '+') {
+		neg, s = s[0] == '-', s[1:]
+	}
+	if len(s) == 0 || len(s) > 9 {
+		return 0, false
+	}
+	var i int64
+	for j := range len(s) {
+		c := s[j]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		i = i*10 + int64(c-'0')
+	}
+	if neg {
+		i = -i
+	}
+	return i, true
 }
 
 // smallArith computes on ints in the int32 window (whose products fit an int64), as OPA

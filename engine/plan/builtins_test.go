@@ -3,6 +3,8 @@ package plan
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/topdown"
@@ -38,6 +40,21 @@ func TestNativeBuiltinsMatchOPA(t *testing.T) {
 			for _, n := range ints {
 				check("substring", base, start, n)
 			}
+		}
+	}
+}
+
+// TestShortInt: the fast path of smallInt agrees with strconv.ParseInt wherever it answers,
+// and answers for every sign and up to 9 digits.
+func TestShortInt(t *testing.T) {
+	for _, s := range []string{"0", "7", "-0", "+0", "-7", "+7", "007", "-007", "123456789", "-123456789",
+		"1234567890", "", "-", "+", "--1", "1-", "1.0", "1e3", " 1", "1 ", "0x1", "1_0", "٣", "999999999", "2147483647"} {
+		got, ok := shortInt(s)
+		want, err := strconv.ParseInt(s, 10, 64)
+		digits := strings.TrimLeft(s, "+-")
+		wantOK := err == nil && len(digits) >= 1 && len(digits) <= 9 && len(s)-len(digits) <= 1
+		if ok != wantOK || ok && got != want {
+			t.Errorf("shortInt(%q) = %d, %v; ParseInt %d, %v", s, got, ok, want, err)
 		}
 	}
 }

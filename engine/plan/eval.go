@@ -442,28 +442,21 @@ func (s *state) call(f []Value, st *instr) (Value, error) {
 		s.heap++
 		defer func() { s.heap-- }()
 	}
-	frame, m := s.alloc(fn.nlocals)
-	for i, p := range fn.params {
-		frame[p] = s.read(f, st.x.args[i])
-	}
 	var v Value
-	returned := false
-	for _, b := range fn.code {
-		r, err := s.exec(frame, b)
-		if err != nil {
-			s.free(frame, m)
-			return nil, err
-		}
-		if r == retSignal {
-			v, returned = s.ret, true
-			break
-		}
+	var err error
+	if fn.nlocals <= stackFrame {
+		// A frame on the goroutine's stack: written without write barriers, cleared with
+		// the stack.
+		var frame [stackFrame]Value
+		v, err = s.run(fn, f, st, frame[:fn.nlocals])
+	} else {
+		frame, m := s.alloc(fn.nlocals)
+		v, err = s.run(fn, f, st, frame)
+		s.free(frame, m)
 	}
-	if !returned {
-		v = frame[fn.ret]
+	if err != nil {
+		return nil, err
 	}
-	s.ret = nil
-	s.free(frame, m)
 	if fn.memo >= 0 {
 		s.memo[fn.memo], s.memoDone[fn.memo] = v, true
 	}
@@ -471,6 +464,29 @@ func (s *state) call(f []Value, st *instr) (Value, error) {
 		s.p.sharedSlot(fn).Store(&sharedValue{v})
 	}
 	return v, nil
+}
+
+// stackFrame is the number of locals up to which a call's frame is on the stack (most
+// functions of the shipped policies have fewer than 16).
+const stackFrame = 16
+
+// run runs fn's blocks in frame, its parameters bound from the call st in frame f.
+func (s *state) run(fn *function, f []Value, st *instr, frame []Value) (Value, error) {
+	for i, p := range fn.params {
+		frame[p] = s.read(f, st.x.args[i])
+	}
+	for _, b := range fn.code {
+		r, err := s.exec(frame, b)
+		if err != nil {
+			return nil, err
+		}
+		if r == retSignal {
+			v := s.ret
+			s.ret = nil
+			return v, nil
+		}
+	}
+	return frame[fn.ret], nil
 }
 
 // dot is dot(src, key) for a statement with hint slot (-1: none). A key's index in the

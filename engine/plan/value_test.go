@@ -17,7 +17,7 @@ func edgeValues() []Value {
 		Null{}, Bool(false), Bool(true),
 		Number("0"), Number("-0"), Number("1"), Number("1.0"), Number("1e0"), Number("10"), Number("2"),
 		Number("-1"), Number("1.5"), Number("1e400"), Number("9223372036854775808"),
-		String(""), String("a"), String("ab"), String("b"), String("1"), String("ä"),
+		String(""), String("a"), String("ab"), String("b"), String("B"), String("ba"), String("1"), String("ä"),
 		NewArray(0), &Array{elems: []Value{String("a")}}, &Array{elems: []Value{Number("1.0")}},
 		NewObject(0), ObjectOf(KV{String("a"), Number("1")}), ObjectOf(KV{Number("1"), String("a")}),
 		NewSet(0), &Set{elems: []Value{String("a")}}, &Set{elems: []Value{Number("1")}},
