@@ -399,7 +399,9 @@ func (rp *Replayer) ReplayAll(ctx context.Context, f Filter, workers int, report
 	workers = max(workers, 1)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	todo := make(chan *RecordV1, 2*workers)
+	// The SQL stores read a page of records (walkPage) at a time: the queue holds more than a
+	// page, so that the workers keep busy while the walk reads the next one.
+	todo := make(chan *RecordV1, max(2*walkPage, 2*workers))
 	results := make(chan done, 2*workers)
 	var g errgroup.Group // the walk that feeds the workers, and the workers
 	g.Go(func() error {

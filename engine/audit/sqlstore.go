@@ -380,10 +380,11 @@ func (s *sqlStore) Count(ctx context.Context, f Filter) (int64, error) {
 }
 
 // Walk implements Store. It reads one snapshot: records appended meanwhile are not seen.
-// Without f.Light it reads the records a page at a time (walkPage), then the documents of the
-// page it has not read yet in this walk, by digest: a document (stored once per digest) that
-// many records share is read once per walk, not once per record, and those records hold the
-// same bytes. What the records hold is what one query joining each to its documents gives.
+// Without f.Light it reads the records a page at a time (up to walkPage), then the documents
+// of the page it has not read yet in this walk, by digest: a document (stored once per
+// digest) that many records share is read once per walk, not once per record, and those
+// records hold the same bytes. What the records hold is what one query joining each to its
+// documents gives.
 func (s *sqlStore) Walk(ctx context.Context, f Filter, fn func(*RecordV1) error) error {
 	tx, err := s.db.BeginTx(ctx, s.d.walkTx)
 	if err != nil {
@@ -395,11 +396,14 @@ func (s *sqlStore) Walk(ctx context.Context, f Filter, fn func(*RecordV1) error)
 	}
 	docs := walkDocuments{s: s, tx: tx}
 	var fnErr error
-	for left := f.Limit; ; {
+	// The first pages are small, so that the first records reach fn (a replay's workers)
+	// without waiting for a whole page to be read.
+	size := min(4, walkPage)
+	for left := f.Limit; ; size = min(2*size, walkPage) {
 		page := f
-		page.Limit = walkPage
+		page.Limit = size
 		if f.Limit > 0 {
-			page.Limit = min(walkPage, left)
+			page.Limit = min(size, left)
 		}
 		var recs []*RecordV1
 		if err := s.walkQuery(ctx, tx, selectBare, page, func(r *RecordV1) error {
