@@ -7,3 +7,6 @@ func Publication(p indicators.Provenance) string { return cite(p).publication() 
 
 // Locators are the places in the publication a citation names (tests: no locator lost).
 func Locators(p indicators.Provenance) []string { return cite(p).locs }
+
+// MeaningsDE are the German meanings by index id (tests: one for every index, no other).
+var MeaningsDE = meaningsDE

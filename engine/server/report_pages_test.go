@@ -2,10 +2,17 @@ package server
 
 import (
 	"fmt"
+	"html"
+	"maps"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/exportrisk/exportrisk/indicators"
 )
 
 // TestDecisionPagesReadAsReports: the decision page carries the reasons and, for print, the
@@ -127,6 +134,79 @@ func TestPagesNameNoFieldPaths(t *testing.T) {
 			if m := fieldPath.FindAllString(text, 5); len(m) > 0 {
 				i := fieldPath.FindStringIndex(text)
 				t.Errorf("%s (%s) shows field or file paths %q: …%s…", iso, lang, m, text[max(0, i[0]-80):min(len(text), i[1]+80)])
+			}
+		}
+	}
+}
+
+// TestPagesShowMeaningsInTheirLanguage: the country page explains each index in the page's
+// language, in the indicator table (the note begins with the meaning) and in "what is
+// missing" (the meaning beside the name); a German page gives no English meaning of the
+// catalog.
+func TestPagesShowMeaningsInTheirLanguage(t *testing.T) {
+	ts := newTestServer(t, smallLibrary(t), nil)
+	indexRow := regexp.MustCompile(`<tr><th scope="row">([^<]*)</th><td class="num">.*?<td class="note">([^<]*)</td></tr>`)
+	missingRow := regexp.MustCompile(`<tr><th scope="row">([^<]*) <span class="note">([^<]*)</span></th>`)
+	// meanings are the row names and their notes or meanings on a page, unescaped.
+	meanings := func(iso, lang string) (map[string]string, map[string]string) {
+		t.Helper()
+		rec := ts.do(t, "GET", "/countries/"+iso+"?lang="+lang, officerToken, nil)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%s %s: %d", iso, lang, rec.Code)
+		}
+		rows := func(re *regexp.Regexp) map[string]string {
+			m := map[string]string{}
+			for _, r := range re.FindAllStringSubmatch(rec.Body.String(), -1) {
+				m[html.UnescapeString(r[1])] = html.UnescapeString(r[2])
+			}
+			return m
+		}
+		return rows(indexRow), rows(missingRow)
+	}
+	tests := []struct {
+		iso, lang string
+		missing   bool   // the row of "what is missing", else of the indicator table
+		row       string // the indicator's display name
+		want      string // the meaning (a note goes on with the bundle's own note)
+	}{
+		{"KAZ", "de", false, "Freedom-House-Status", "Freedom-House-Status: frei, teilweise frei, nicht frei"},
+		{"KAZ", "de", false, "Rang im Globalen Militarisierungsindex", "Rang im Globalen Militarisierungsindex (1 = am stärksten militarisiert)"},
+		{"KAZ", "de", false, "Nachbarländer mit bewaffnetem Konflikt (UCDP)", "Nachbarländer mit gemeinsamer Landgrenze und einem aktiven bewaffneten Konflikt im Datenjahr. "},
+		{"KAZ", "de", false, "milex_usd_m", "Militärausgaben, Mio. US-Dollar. "},
+		{"KAZ", "en", false, "Freedom House status", "Freedom House status: Free, Partly Free, Not Free. "},
+		{"RUS", "de", false, "Political Terror Scale", "Political Terror Scale (5 = schlechtester Wert)"},
+		{"RUS", "de", false, "Putschversuche in den letzten 20 Jahren", "Putschversuche in den letzten zwanzig Jahren (Powell & Thyne)"},
+		{"RUS", "de", true, "Government-Defence-Integrity-Stufe", "Stufe im Government Defence Integrity Index (A = beste, F = schlechteste)"},
+		{"RUS", "en", true, "Government Defence Integrity band", "Government Defence Integrity band (A best, F worst)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.iso+"/"+tc.lang+"/"+tc.row, func(t *testing.T) {
+			ind, miss := meanings(tc.iso, tc.lang)
+			rows := ind
+			if tc.missing {
+				rows = miss
+			}
+			got, ok := rows[tc.row]
+			if !ok {
+				t.Fatalf("no row %q (indicator table %q, missing %q)", tc.row, slices.Sorted(maps.Keys(ind)), slices.Sorted(maps.Keys(miss)))
+			}
+			if !tc.missing {
+				got = got[:min(len(got), len(tc.want))]
+			}
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Errorf("meaning of %q (-want +got):\n%s", tc.row, d)
+			}
+		})
+	}
+	for _, iso := range []string{"KAZ", "DEU", "RUS"} {
+		ind, miss := meanings(iso, "de")
+		for _, rows := range []map[string]string{ind, miss} {
+			for row, note := range rows {
+				for _, spec := range indicators.Indices {
+					if note == spec.Meaning || strings.HasPrefix(note, spec.Meaning+". ") {
+						t.Errorf("%s (de): the row %q gives the English meaning %q", iso, row, spec.Meaning)
+					}
+				}
 			}
 		}
 	}

@@ -530,7 +530,7 @@ func (ps *Pages) Country(w http.ResponseWriter, r *http.Request, v *Viewer) {
 		id := "indices." + spec.ID
 		d.Indices = append(d.Indices, valueView{ID: id, Name: st.Words.Name(p.Lang, id),
 			Value: st.Words.Value(p.Lang, engine.IndicatorValue{ID: id, Value: ix.Value, Year: ix.Year}), Year: ix.Year,
-			Source: present.Cite(ix.Provenance), URL: safeURL(ix.URL), Note: spec.Meaning + noteSep(ix.Note) + present.MarkedNote(p.Lang, ix.Provenance)})
+			Source: present.Cite(ix.Provenance), URL: safeURL(ix.URL), Note: present.Meaning(p.Lang, id) + noteSep(ix.Note) + present.MarkedNote(p.Lang, ix.Provenance)})
 	}
 	for _, mid := range indicators.Instruments {
 		m, ok := b.Memberships[mid]
@@ -578,7 +578,7 @@ func criteriaViews(p *page, words *present.Presenter, res *engine.Result) ([]cri
 		for _, m := range c.Missing {
 			mv := missing[m.ID]
 			if mv == nil {
-				mv = &missingView{Path: m.ID, Name: m.Name, Meaning: meaning(m.ID)}
+				mv = &missingView{Path: m.ID, Name: m.Name, Meaning: present.Meaning(p.Lang, m.ID)}
 				missing[m.ID] = mv
 				missingOrder = append(missingOrder, m.ID)
 			}
@@ -598,16 +598,6 @@ func noteSep(note string) string {
 		return ""
 	}
 	return ". "
-}
-
-// meaning explains a missing indicator's field path, from the catalog.
-func meaning(fieldPath string) string {
-	if id, ok := strings.CutPrefix(fieldPath, "indices."); ok {
-		if spec, ok := indicators.IndexByID(id); ok {
-			return spec.Meaning
-		}
-	}
-	return ""
 }
 
 func evidenceFor(e indicators.Evidence, lang string) evidenceView {
