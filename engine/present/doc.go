@@ -51,6 +51,9 @@
 //     criterion's Sources name each publication once, the places cited in it (tables, sections,
 //     status lists) merged: "SIPRI Jahrbuch (bicc, …, Tabelle 11 mit Kommentar; Abschnitt …)".
 //   - Presenter.ValueName(lang, id): the name a value is listed under ("UN arms embargo").
+//   - Meaning(lang, fieldPath): what an index measures, for the web pages' indicator
+//     tables: "Political Terror Scale (5 worst)" / "Political Terror Scale (5 = schlechtester
+//     Wert)" (meanings.go: the German meanings by index id; the English is the catalog's).
 //
 // Reason messages are Go text/template in each rule's METADATA (custom.message.en/de); New
 // parses them once with the functions listed in messages.go.
