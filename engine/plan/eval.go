@@ -39,6 +39,7 @@ type state struct {
 	ret      Value
 	results  []Value
 	args     [8]Value
+	calls    []callMemo // this evaluation's calls of functions on scalar arguments
 	// hints holds, per dot with a constant string key, where in its object the key was found
 	// last: objects read at one place mostly have the same keys (see state.dot).
 	hints []int32
@@ -79,6 +80,8 @@ func (p *Program) eval(ctx context.Context, input Value, scoped bool, use func(V
 		clear(s.memo)
 		clear(s.memoDone)
 		clear(s.results)
+		clear(s.calls)
+		s.calls = s.calls[:0]
 		s.ret, s.results, s.ctx, s.p, s.consts, s.heap = nil, s.results[:0], nil, nil, nil, 0
 		for _, x := range s.scratch[:s.nscratch] {
 			x.reset()
@@ -438,6 +441,19 @@ func (s *state) call(f []Value, st *instr) (Value, error) {
 			return sv.v, nil
 		}
 	}
+	// Not while a shared rule is evaluated: a value made before would be the evaluation's.
+	memoized := fn.memo < 0 && len(fn.params) > 2 && len(fn.params) <= 2+len(callMemo{}.args) && len(s.calls) < maxCalls && s.heap == 0
+	var key callMemo
+	if memoized {
+		key, memoized = s.callKey(f, st)
+		if memoized {
+			for i := range s.calls {
+				if c := &s.calls[i]; c.fn == key.fn && c.sameArgs(&key, len(fn.params)-2) {
+					return c.v, nil
+				}
+			}
+		}
+	}
 	if fn.shared {
 		s.heap++
 		defer func() { s.heap-- }()
@@ -463,7 +479,52 @@ func (s *state) call(f []Value, st *instr) (Value, error) {
 	if fn.shared {
 		s.p.sharedSlot(fn).Store(&sharedValue{v})
 	}
+	if memoized {
+		key.v = v
+		s.calls = append(s.calls, key)
+	}
 	return v, nil
+}
+
+// callMemo is the value v of a call of function fn with arguments args (after input and
+// data). OPA's interpreter keeps the value of every call of a function for the rest of the
+// evaluation, keyed by the arguments' values (topdown's virtual cache: 1 and 1.0 are the same
+// argument, and the first call's value is the one every later call gets). A function's value
+// depends only on the input and data, fixed for an evaluation, and its arguments, so exec
+// does the same for calls on scalar arguments (lib.evidence's window_start(years): six calls,
+// three distinct windows); calls with collections as arguments are evaluated every time, and
+// so are the calls a shared rule makes (its value must not hold the evaluation's collections).
+type callMemo struct {
+	fn   *function
+	args [2]Value
+	v    Value
+}
+
+// sameArgs reports whether the first n arguments of c and d are equal values.
+func (c *callMemo) sameArgs(d *callMemo, n int) bool {
+	for i := range n {
+		if !equal(c.args[i], d.args[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// maxCalls bounds the calls memoized in one evaluation.
+const maxCalls = 64
+
+// callKey is the memo key of call st from frame f, if its arguments are scalars.
+func (s *state) callKey(f []Value, st *instr) (callMemo, bool) {
+	key := callMemo{fn: st.x.fn}
+	for i, a := range st.x.args[2:] {
+		switch v := s.read(f, a).(type) {
+		case Null, Bool, Number, String:
+			key.args[i] = v
+		default:
+			return callMemo{}, false
+		}
+	}
+	return key, true
 }
 
 // stackFrame is the number of locals up to which a call's frame is on the stack (most

@@ -194,12 +194,17 @@ func plainPrefix(w uint64) int {
 // the text is written): the value is accepted only if the text is exactly its canonical
 // JSON, as a whole rewrite and comparison would decide (TestParseCanonicalAsBefore). The
 // value does not share memory with data or the parser. Strings and numbers are boxed once
-// and shared between the values of the texts a reader reads (they recur: object keys,
-// sources, URLs, notes, dates; Values are immutable); a text's objects and arrays are cut
-// from four allocations.
+// and shared between the values of the texts a pooled reader reads (they recur: object
+// keys, sources, URLs, notes, dates; a String or Number cannot be modified); a text's
+// objects and arrays are cut from four allocations.
 func ParseCanonical(data []byte) (Value, bool) {
 	r := readers.Get().(*canonicalReader)
 	defer readers.Put(r)
+	return r.read(data)
+}
+
+// read is ParseCanonical with reader r.
+func (r *canonicalReader) read(data []byte) (Value, bool) {
 	fv, err := r.p.ParseBytes(data)
 	if err != nil {
 		return nil, false
@@ -207,7 +212,7 @@ func ParseCanonical(data []byte) (Value, bool) {
 	r.start(data, fv)
 	v := r.value(fv)
 	ok := r.ok && r.pos == len(data)
-	r.start(nil, nil) // keep nothing of this text or its value in the pool
+	r.start(nil, nil) // keep neither the text nor its objects in the pool
 	if !ok {
 		return nil, false
 	}
@@ -216,8 +221,8 @@ func ParseCanonical(data []byte) (Value, bool) {
 
 var readers = sync.Pool{New: func() any { return new(canonicalReader) }}
 
-// Shared strings and numbers: those of at most maxSharedLen bytes, at most maxSharedBytes
-// per reader (the tables start afresh when full).
+// Shared strings and numbers: those of at most maxSharedLen bytes; a reader keeps at most
+// maxSharedBytes of them after a text (more, and the tables start afresh).
 const (
 	maxSharedLen   = 1024
 	maxSharedBytes = 1 << 20

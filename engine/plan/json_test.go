@@ -357,6 +357,30 @@ func TestParseCanonicalShipped(t *testing.T) {
 	}
 }
 
+// TestParseCanonicalSharedBound: a reader keeps at most maxSharedBytes of shared strings
+// after a text, however many distinct ones the text had.
+func TestParseCanonicalSharedBound(t *testing.T) {
+	var text []byte
+	text = append(text, '[')
+	for i := range 3000 {
+		if i > 0 {
+			text = append(text, ',')
+		}
+		text = fmt.Appendf(text, `"%04d%s"`, i, strings.Repeat("x", 996))
+	}
+	text = append(text, ']')
+	r := new(canonicalReader)
+	if v, ok := r.read(text); !ok || v.(*Array).Len() != 3000 {
+		t.Fatal("not read")
+	}
+	if r.sharedBytes > maxSharedBytes || len(r.sharedStrings) > maxSharedBytes/1000 {
+		t.Errorf("%d strings of %d bytes kept, want at most %d bytes", len(r.sharedStrings), r.sharedBytes, maxSharedBytes)
+	}
+	if _, ok := r.read([]byte(`["a","b"]`)); !ok || len(r.sharedStrings) != 2 {
+		t.Errorf("%d strings kept after the next text, want 2", len(r.sharedStrings))
+	}
+}
+
 // FuzzParseCanonical: ParseCanonical decides every text as before (make fuzz).
 func FuzzParseCanonical(f *testing.F) {
 	for _, c := range canonicalCases {

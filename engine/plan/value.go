@@ -208,6 +208,11 @@ func Compare(a, b Value) int {
 			if x == y {
 				return 0
 			}
+			if i, ok := shortInt(string(x)); ok {
+				if j, ok := shortInt(string(y)); ok {
+					return cmp.Compare(i, j)
+				}
+			}
 			return ast.NumberCompare(ast.Number(x), ast.Number(y))
 		}
 	}

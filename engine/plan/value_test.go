@@ -15,7 +15,7 @@ import (
 func edgeValues() []Value {
 	return []Value{
 		Null{}, Bool(false), Bool(true),
-		Number("0"), Number("-0"), Number("1"), Number("1.0"), Number("1e0"), Number("10"), Number("2"),
+		Number("0"), Number("-0"), Number("1"), Number("1.0"), Number("1e0"), Number("10"), Number("2"), Number("007"), Number("-10"),
 		Number("-1"), Number("1.5"), Number("1e400"), Number("9223372036854775808"),
 		String(""), String("a"), String("ab"), String("b"), String("B"), String("ba"), String("1"), String("ä"),
 		NewArray(0), &Array{elems: []Value{String("a")}}, &Array{elems: []Value{Number("1.0")}},
