@@ -130,7 +130,11 @@ func BenchmarkAppend(b *testing.B) {
 //     reading them from the store, each op with a new replayer (nothing cached from an
 //     earlier op); "s/10k" extrapolates to 10,000 decisions, plus preparing the revision's
 //     engine once ("prepare-ms", timed apart); "cpu-s/10k" is the process's CPU time in
-//     the timed part, per 10,000.
+//     the timed part, per 10,000. Every decision has its own input, as 10,000 decisions
+//     on different bundles would.
+//   - repeats: from-store over a store whose 500 decisions share 50 inputs (and results),
+//     ten each, as a server's log repeats bundles.
+//   - walk: the store's part of from-store alone (reading and checking the records).
 //
 // minimal uses testdata/policies (trivial rules: the cost of replay itself); embedded
 // uses the real policies (replay costs one real assessment more), with each evaluator.
@@ -217,9 +221,7 @@ func replayStore(b *testing.B, s Store, e *engine.Engine, opts []engine.Option) 
 	// Every op is a run of replay --all as a new process makes it: a new replayer with
 	// the revision's engine prepared (the policies planned) before the clock runs, so
 	// that no op finds the inputs or documents an earlier op read in the replayer's or
-	// the engine's caches — each of the 500 records has its own input, as 10,000
-	// decisions on different bundles would. Preparing is timed alone and added once to
-	// "s/10k".
+	// the engine's caches. Preparing is timed alone and added once to "s/10k".
 	var prepare time.Duration
 	var cpu time.Duration
 	n := 0
