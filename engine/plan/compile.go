@@ -8,9 +8,9 @@ package plan
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"sort"
@@ -18,9 +18,8 @@ import (
 	"sync/atomic"
 
 	"github.com/open-policy-agent/opa/v1/ast"
-	"github.com/open-policy-agent/opa/v1/bundle"
-	"github.com/open-policy-agent/opa/v1/compile"
 	"github.com/open-policy-agent/opa/v1/ir"
+	"github.com/open-policy-agent/opa/v1/rego"
 )
 
 // Unsupported is the error of Compile for a policy set that uses IR statements or builtins
@@ -141,56 +140,74 @@ type stmt struct {
 // Compile plans query (e.g. "data.main.assessment", which must be a rule) over modules
 // and the base documents data, with the given capabilities, and prepares it for Eval.
 // It returns an *Unsupported error when the plan needs something this package lacks.
+//
+// OPA plans the query: package rego compiles the modules and the query and hands the plan
+// (package ir) to the evaluator of a "target" registered with it (rego.RegisterPlugin, the
+// way OPA's own Wasm target is wired) — here planTarget, which only keeps the plan. That is
+// the plan `opa build -t plan` writes for the same query (TestCompilePlansAsBuild), without
+// compile.Build's detour through JSON (the plan written and read back, the modules
+// formatted, the plan pretty-printed to a discarded writer: about half of preparing).
 func Compile(ctx context.Context, query string, modules map[string]*ast.Module, data map[string]any, caps *ast.Capabilities) (*Program, error) {
-	ref, err := ast.ParseRef(query)
+	policy, err := planQuery(ctx, query, modules, caps)
 	if err != nil {
-		return nil, fmt.Errorf("plan: query %q: %w", query, err)
-	}
-	entry := strings.Join(refPath(ref), "/")
-	b := &bundle.Bundle{Data: data}
-	b.SetRegoVersion(ast.RegoV1)
-	b.Manifest.Init()
-	names := make([]string, 0, len(modules))
-	for name := range modules {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		// The planner and the bundle formatter work on the modules: give them copies.
-		b.Modules = append(b.Modules, bundle.ModuleFile{URL: name, Path: name, Parsed: modules[name].Copy()})
-	}
-	c := compile.New().
-		WithTarget(compile.TargetPlan).
-		WithEntrypoints(entry).
-		WithPruneUnused(true).
-		WithCapabilities(caps).
-		WithRegoVersion(ast.RegoV1).
-		WithBundle(b)
-	if err := c.Build(ctx); err != nil {
-		return nil, fmt.Errorf("plan %s: %w", query, err)
-	}
-	out := c.Bundle()
-	if len(out.PlanModules) != 1 {
-		return nil, fmt.Errorf("plan %s: the planner produced %d plans", query, len(out.PlanModules))
-	}
-	var policy ir.Policy
-	if err := json.Unmarshal(out.PlanModules[0].Raw, &policy); err != nil {
-		return nil, fmt.Errorf("plan %s: read the plan: %w", query, err)
+		return nil, err
 	}
 	dataValue, err := dataDocument(data)
 	if err != nil {
 		return nil, fmt.Errorf("plan %s: data: %w", query, err)
 	}
-	return link(&policy, dataValue)
+	return link(policy, dataValue)
 }
 
-func refPath(ref ast.Ref) []string {
-	var out []string
-	for _, t := range ref[1:] {
-		s, _ := t.Value.(ast.String)
-		out = append(out, string(s))
+// planQuery plans `result = query` over modules with OPA's planner (through package rego).
+func planQuery(ctx context.Context, query string, modules map[string]*ast.Module, caps *ast.Capabilities) (*ir.Policy, error) {
+	ref, err := ast.ParseRef(query)
+	if err != nil {
+		return nil, fmt.Errorf("plan: query %q: %w", query, err)
 	}
-	return out
+	opts := []func(*rego.Rego){
+		rego.ParsedQuery(ast.NewBody(ast.Equality.Expr(ast.VarTerm("result"), ast.NewTerm(ref)))),
+		rego.Capabilities(caps),
+		rego.SetRegoVersion(ast.RegoV1),
+		rego.Target(planTarget),
+	}
+	for _, name := range slices.Sorted(maps.Keys(modules)) {
+		// The compiler rewrites the modules it compiles: give it copies.
+		opts = append(opts, rego.ParsedModule(modules[name].Copy()))
+	}
+	var sink planSink
+	if _, err := rego.New(opts...).PrepareForEval(context.WithValue(ctx, planSink{}, &sink)); err != nil {
+		return nil, fmt.Errorf("plan %s: %w", query, err)
+	}
+	if sink.policy == nil {
+		return nil, fmt.Errorf("plan %s: OPA made no plan", query)
+	}
+	return sink.policy, nil
+}
+
+// planTarget is the rego target whose "evaluator" keeps the plan OPA hands it in the
+// planSink of the context; it never evaluates anything.
+const planTarget = "exportrisk-plan"
+
+func init() { rego.RegisterPlugin(planTarget, planPlugin{}) }
+
+type planSink struct{ policy *ir.Policy }
+
+type planPlugin struct{}
+
+func (planPlugin) IsTarget(t string) bool { return t == planTarget }
+
+func (planPlugin) PrepareForEval(ctx context.Context, policy *ir.Policy, _ ...rego.PrepareOption) (rego.TargetPluginEval, error) {
+	sink, ok := ctx.Value(planSink{}).(*planSink)
+	if !ok {
+		return nil, errors.New("plan: the plan target is only for plan.Compile")
+	}
+	sink.policy = policy
+	return planPlugin{}, nil
+}
+
+func (planPlugin) Eval(context.Context, *rego.EvalContext, ast.Value) (ast.Value, error) {
+	return nil, errors.New("plan: the plan target does not evaluate")
 }
 
 // dataDocument converts the base documents as OPA's store holds them.
