@@ -315,6 +315,9 @@ func (p *Presenter) Name(lang, fieldPath string) string {
 	if t, ok := p.labels.names[section][id]; ok {
 		return t.in(lang)
 	}
+	if m := Meaning(lang, fieldPath); m != "" {
+		return m // an index the policies do not label (they do not read it): named by its meaning
+	}
 	return id
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/exportrisk/exportrisk/engine/present"
 	"github.com/exportrisk/exportrisk/indicators"
 )
 
@@ -172,7 +173,6 @@ func TestPagesShowMeaningsInTheirLanguage(t *testing.T) {
 		{"KAZ", "de", false, "Freedom-House-Status", "Freedom-House-Status: frei, teilweise frei, nicht frei"},
 		{"KAZ", "de", false, "Rang im Globalen Militarisierungsindex", "Rang im Globalen Militarisierungsindex (1 = am stärksten militarisiert)"},
 		{"KAZ", "de", false, "Nachbarländer mit bewaffnetem Konflikt (UCDP)", "Nachbarländer mit gemeinsamer Landgrenze und einem aktiven bewaffneten Konflikt im Datenjahr. "},
-		{"KAZ", "de", false, "milex_usd_m", "Militärausgaben, Mio. US-Dollar. "},
 		{"KAZ", "en", false, "Freedom House status", "Freedom House status: Free, Partly Free, Not Free. "},
 		{"RUS", "de", false, "Political Terror Scale", "Political Terror Scale (5 = schlechtester Wert)"},
 		{"RUS", "de", false, "Putschversuche in den letzten 20 Jahren", "Putschversuche in den letzten zwanzig Jahren (Powell & Thyne)"},
@@ -197,6 +197,25 @@ func TestPagesShowMeaningsInTheirLanguage(t *testing.T) {
 				t.Errorf("meaning of %q (-want +got):\n%s", tc.row, d)
 			}
 		})
+	}
+	// An index the policies do not label is named by its meaning, not by its id, and the
+	// meaning is not said twice.
+	for _, lang := range []string{"de", "en"} {
+		ind, miss := meanings("KAZ", lang)
+		want := present.Meaning(lang, "indices.milex_usd_m")
+		if _, ok := ind[want]; !ok {
+			t.Errorf("KAZ (%s): no indicator row named %q: %q", lang, want, slices.Sorted(maps.Keys(ind)))
+		}
+		for _, rows := range []map[string]string{ind, miss} {
+			for row, note := range rows {
+				if note == row || strings.HasPrefix(note, row+". ") {
+					t.Errorf("KAZ (%s): the row %q repeats its name as its meaning: %q", lang, row, note)
+				}
+				if _, ok := indicators.IndexByID(row); ok {
+					t.Errorf("KAZ (%s): a row is named by the index id %q", lang, row)
+				}
+			}
+		}
 	}
 	for _, iso := range []string{"KAZ", "DEU", "RUS"} {
 		ind, miss := meanings(iso, "de")

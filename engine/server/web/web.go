@@ -528,9 +528,10 @@ func (ps *Pages) Country(w http.ResponseWriter, r *http.Request, v *Viewer) {
 			continue
 		}
 		id := "indices." + spec.ID
-		d.Indices = append(d.Indices, valueView{ID: id, Name: st.Words.Name(p.Lang, id),
+		name := st.Words.Name(p.Lang, id)
+		d.Indices = append(d.Indices, valueView{ID: id, Name: name,
 			Value: st.Words.Value(p.Lang, engine.IndicatorValue{ID: id, Value: ix.Value, Year: ix.Year}), Year: ix.Year,
-			Source: present.Cite(ix.Provenance), URL: safeURL(ix.URL), Note: present.Meaning(p.Lang, id) + noteSep(ix.Note) + present.MarkedNote(p.Lang, ix.Provenance)})
+			Source: present.Cite(ix.Provenance), URL: safeURL(ix.URL), Note: joinNote(meaningBeside(p.Lang, id, name), present.MarkedNote(p.Lang, ix.Provenance))})
 	}
 	for _, mid := range indicators.Instruments {
 		m, ok := b.Memberships[mid]
@@ -578,7 +579,7 @@ func criteriaViews(p *page, words *present.Presenter, res *engine.Result) ([]cri
 		for _, m := range c.Missing {
 			mv := missing[m.ID]
 			if mv == nil {
-				mv = &missingView{Path: m.ID, Name: m.Name, Meaning: present.Meaning(p.Lang, m.ID)}
+				mv = &missingView{Path: m.ID, Name: m.Name, Meaning: meaningBeside(p.Lang, m.ID, m.Name)}
 				missing[m.ID] = mv
 				missingOrder = append(missingOrder, m.ID)
 			}
@@ -593,11 +594,21 @@ func criteriaViews(p *page, words *present.Presenter, res *engine.Result) ([]cri
 	return out, ms, nil
 }
 
-func noteSep(note string) string {
-	if note == "" {
-		return ""
+// joinNote joins a row's meaning and its source's note: "meaning. note".
+func joinNote(meaning, note string) string {
+	if meaning == "" || note == "" {
+		return meaning + note
 	}
-	return ". "
+	return meaning + ". " + note
+}
+
+// meaningBeside is the meaning of the index at fieldPath to show beside its name: none when
+// the name is the meaning already (an index the policies do not label, present.Presenter.Name).
+func meaningBeside(lang, fieldPath, name string) string {
+	if m := present.Meaning(lang, fieldPath); m != name {
+		return m
+	}
+	return ""
 }
 
 func evidenceFor(e indicators.Evidence, lang string) evidenceView {
