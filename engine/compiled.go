@@ -135,7 +135,7 @@ func planInput(b *indicators.Bundle) (plan.Value, error) {
 			if err != nil {
 				return nil, err
 			}
-			e := pprovenanceInOrder(make([]plan.KV, 0, 2+provenanceKeys), &ix.Provenance, nil)
+			e := pprovenance(make([]plan.KV, 0, 2+provenanceKeys), &ix.Provenance, nil)
 			e = append(e, pkv("value", v), pkv("year", plan.IntValue(ix.Year)))
 			items = append(items, pkv(id, plan.ObjectOf(e...)))
 		}
@@ -149,7 +149,7 @@ func planInput(b *indicators.Bundle) (plan.Value, error) {
 		for _, id := range sortedKeys(b.Memberships) {
 			m := b.Memberships[id]
 			status := pstr("status", m.Status)
-			e := pprovenanceInOrder(make([]plan.KV, 0, 2+provenanceKeys), &m.Provenance, &status)
+			e := pprovenance(make([]plan.KV, 0, 2+provenanceKeys), &m.Provenance, &status)
 			if m.Year != 0 {
 				e = append(e, pkv("year", plan.IntValue(m.Year)))
 			}
@@ -170,7 +170,7 @@ func planInput(b *indicators.Bundle) (plan.Value, error) {
 			if r.Unconfirmed {
 				e = append(e, pkv("unconfirmed", plan.Bool(true)))
 			}
-			a.Append(plan.ObjectOf(pprovenance(e, &r.Provenance)...))
+			a.Append(plan.ObjectOf(pprovenance(e, &r.Provenance, nil)...))
 		}
 		embargoes = a
 	}
@@ -201,7 +201,7 @@ func planInput(b *indicators.Bundle) (plan.Value, error) {
 			e = poptStr(e, "added_by", x.AddedBy)
 			e = poptStr(e, "added_on", x.AddedOn)
 			e = poptStr(e, "approved_by", x.ApprovedBy)
-			a.Append(plan.ObjectOf(pprovenance(e, &x.Provenance)...))
+			a.Append(plan.ObjectOf(pprovenance(e, &x.Provenance, nil)...))
 		}
 		evidence = a
 	}
@@ -234,17 +234,9 @@ func poptStr(kvs []plan.KV, key, value string) []plan.KV {
 // provenanceKeys is the number of keys pprovenance may add.
 const provenanceKeys = 5
 
-func pprovenance(kvs []plan.KV, p *indicators.Provenance) []plan.KV {
-	kvs = append(kvs, pstr("source", p.Source))
-	kvs = poptStr(kvs, "cited_source", p.CitedSource)
-	kvs = poptStr(kvs, "url", p.URL)
-	kvs = poptStr(kvs, "note", p.Note)
-	return poptStr(kvs, "note_de", p.NoteDE)
-}
-
-// pprovenanceInOrder appends the provenance keys in their order, and after "source" the key
+// pprovenance appends the provenance keys in their sorted order, and after "source" the key
 // next if there is one (it must sort between "source" and "url").
-func pprovenanceInOrder(kvs []plan.KV, p *indicators.Provenance, next *plan.KV) []plan.KV {
+func pprovenance(kvs []plan.KV, p *indicators.Provenance, next *plan.KV) []plan.KV {
 	kvs = poptStr(kvs, "cited_source", p.CitedSource)
 	kvs = poptStr(kvs, "note", p.Note)
 	kvs = poptStr(kvs, "note_de", p.NoteDE)
@@ -274,16 +266,6 @@ func planScalar(v any) (plan.Value, error) {
 		return nil, err
 	}
 	return plan.FromAST(t.Value)
-}
-
-// planInputCanonical reads canonical JSON into the compiled evaluator's input: fast when it
-// is canonical as package indicators writes it, else through OPA's JSON reader (as the
-// interpreter's input is read).
-func planInputCanonical(canonical []byte) (plan.Value, error) {
-	if v, ok := plan.ParseCanonical(canonical); ok {
-		return v, nil
-	}
-	return planInputSlow(canonical)
 }
 
 // planInputSlow reads JSON into the compiled evaluator's input through OPA's JSON reader.

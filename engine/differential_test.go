@@ -73,7 +73,7 @@ func rawOPA(ctx context.Context, e *Engine, input []byte) ([]byte, ast.Value, er
 
 // rawCompiled evaluates input (JSON) with the compiled evaluator.
 func rawCompiled(ctx context.Context, e *Engine, input []byte) ([]byte, plan.Value, error) {
-	v, err := planInputCanonical(input)
+	v, _, err := readRecorded(input)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -183,7 +183,7 @@ func TestCompiledMatchesOPAOnShippedBundles(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		fromJSON, err := planInputCanonical(canonical)
+		fromJSON, _, err := readRecorded(canonical)
 		if err != nil {
 			return err
 		}

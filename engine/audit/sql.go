@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unsafe"
 )
 
 // recordColumns are the columns of the records table. The input and the result are
@@ -81,7 +80,7 @@ func document(s string) json.RawMessage {
 	if s == "" {
 		return json.RawMessage{} // as a scan into a []byte gives: empty, not nil
 	}
-	return unsafe.Slice(unsafe.StringData(s), len(s))
+	return view(s)
 }
 
 func scanSummary(row scanner) (Summary, error) {

@@ -1,14 +1,11 @@
 package plan
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/open-policy-agent/opa/v1/rego"
-	"github.com/open-policy-agent/opa/v1/storage/inmem"
 )
 
 // TestHoistInvariants: a scan's leading statements move out of the loop when they are pure
@@ -169,10 +166,7 @@ func TestHoistedErrorOnlyWhenScanned(t *testing.T) {
 		{`{"xs": [1, 2], "s": "abc"}`, true},
 		{`{"xs": [1, 2], "s": "1"}`, false},
 	} {
-		in, v := parseInput(t, tc.input)
-		_, err := p.Eval(context.Background(), v)
-		_, opaErr := rego.New(rego.Query("data.p.out"), rego.Module("p.rego", src), rego.ParsedInput(in),
-			rego.Store(inmem.NewFromObject(map[string]any{"limit": 3})), rego.StrictBuiltinErrors(true)).Eval(context.Background())
+		err, opaErr := errBoth(t, p, src, tc.input)
 		if (err != nil) != tc.wantErr || (opaErr != nil) != tc.wantErr {
 			t.Errorf("input %s: compiled error %v, OPA error %v, want an error: %v", tc.input, err, opaErr, tc.wantErr)
 		}

@@ -67,6 +67,18 @@ func evalBoth(t *testing.T, p *Program, src, input string) (compiled, opa string
 	return compiled, opa
 }
 
+// errBoth evaluates data.p.out of src (compiled as p) on input (JSON) with the compiled
+// evaluator and with OPA's interpreter (strict builtin errors, as the engine runs it) and
+// returns each one's error.
+func errBoth(t *testing.T, p *Program, src, input string) (compiled, opa error) {
+	t.Helper()
+	in, v := parseInput(t, input)
+	_, compiled = p.Eval(context.Background(), v)
+	_, opa = rego.New(rego.Query("data.p.out"), rego.Module("p.rego", src), rego.ParsedInput(in),
+		rego.Store(inmem.NewFromObject(map[string]any{"limit": 3})), rego.StrictBuiltinErrors(true)).Eval(context.Background())
+	return compiled, opa
+}
+
 // TestUnsupported: a policy needing a statement or builtin this package lacks is refused,
 // naming it.
 func TestUnsupported(t *testing.T) {

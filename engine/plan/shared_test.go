@@ -1,15 +1,12 @@
 package plan
 
 import (
-	"context"
 	"errors"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/open-policy-agent/opa/v1/rego"
-	"github.com/open-policy-agent/opa/v1/storage/inmem"
 )
 
 // sharedSrc has rules that read no input (directly or through what they call), next to rules
@@ -122,10 +119,7 @@ func TestSharedErrorNotKept(t *testing.T) {
 		{`{"reach": true}`, true},
 		{`{"reach": false}`, false},
 	} {
-		in, v := parseInput(t, tc.input)
-		_, err := p.Eval(context.Background(), v)
-		_, opaErr := rego.New(rego.Query("data.p.out"), rego.Module("p.rego", src), rego.ParsedInput(in),
-			rego.Store(inmem.NewFromObject(map[string]any{"limit": 3})), rego.StrictBuiltinErrors(true)).Eval(context.Background())
+		err, opaErr := errBoth(t, p, src, tc.input)
 		if (err != nil) != tc.wantErr || (opaErr != nil) != tc.wantErr {
 			t.Errorf("input %s: compiled error %v, OPA error %v, want an error: %v", tc.input, err, opaErr, tc.wantErr)
 		}
